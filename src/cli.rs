@@ -1,0 +1,74 @@
+//! The command line (DESIGN §11), as clap derive types: one Args struct per command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::records::Lang;
+
+/// Supervision of old residential compounds under the bundled property model
+/// (居民选、社区签、街道管): scores, three looks, notices, bulletins and subsidies.
+#[derive(Debug, Parser)]
+#[command(name = "oldestate", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The workspace (a directory with standards/ and data/); default: $OLDESTATE_WORKSPACE,
+    /// else the current directory or the first parent that is one
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+
+    /// Output format: reports take table (default), csv, json; bulletins md (default), html, json
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
+
+    /// Report language (default: data/workspace.toml's language)
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Print nothing but the result and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Say more about what is being done (on stderr)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats. Each command accepts the subset that makes sense for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Md,
+    Html,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(crate::commands::init::InitArgs),
+    Check(crate::commands::check::CheckArgs),
+    /// Generate the demo district's files (how the shipped data/ and standards/ are made)
+    #[command(hide = true)]
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory to write the demo workspace into (created; must be empty or absent)
+    pub dir: PathBuf,
+}

@@ -1,0 +1,59 @@
+//! `oldestate check`: validate the whole workspace and report every problem.
+
+use clap::Args;
+use serde_json::json;
+
+use crate::cli::Format;
+use crate::error::{Error, Result, Severity};
+use crate::validate::validate;
+
+use super::{emit, Context};
+
+/// Validate everything: registry, standards, the findings store, appeals, fees, funds and
+/// selections. Every problem is listed as `path:line: message` on stdout, errors and warnings
+/// alike; the exit status is 1 when there is an error (or, with --strict, a warning).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fail on warnings too (contracts running out, compounds without a contract, ...)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+pub fn cmd_check(ctx: &Context, args: &CheckArgs) -> Result<()> {
+    let format = ctx.format("check", &[Format::Table, Format::Json])?;
+    let ws = ctx.workspace()?;
+    let diags = validate(&ws)?;
+    let (errors, warnings) = (diags.errors(), diags.warnings());
+    let list = diags.sorted();
+    let out = match format {
+        Format::Json => {
+            let problems: Vec<_> = list
+                .iter()
+                .map(|d| {
+                    json!({
+                        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+                        "file": d.file,
+                        "line": d.line,
+                        "message": d.message,
+                    })
+                })
+                .collect();
+            let doc = json!({ "errors": errors, "warnings": warnings, "problems": problems });
+            let mut s = serde_json::to_string_pretty(&doc).map_err(|e| Error::msg(e.to_string()))?;
+            s.push('\n');
+            s
+        }
+        _ => list.iter().map(|d| format!("{d}\n")).collect(),
+    };
+    emit(out.as_bytes())?;
+    let summary = format!(
+        "check: {errors} error(s), {warnings} warning(s) in {}",
+        ws.root.display()
+    );
+    if errors > 0 || (args.strict && warnings > 0) {
+        let why = if errors == 0 { " (--strict: warnings fail)" } else { "" };
+        return Err(Error::msg(format!("{summary}{why}")));
+    }
+    ctx.note(summary);
+    Ok(())
+}

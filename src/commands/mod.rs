@@ -1,0 +1,76 @@
+//! One module per subcommand. Each reads like a paragraph: load what it needs, call the
+//! domain, render.
+
+pub mod check;
+pub mod init;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Format};
+use crate::error::{Error, Result};
+use crate::model::records::Lang;
+use crate::workspace::{Workspace, WORKSPACE_ENV};
+
+/// What every command gets from the global options.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub workspace: Option<PathBuf>,
+    pub format: Option<Format>,
+    pub lang: Option<Lang>,
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Context {
+    pub fn new(cli: &Cli) -> Context {
+        Context {
+            workspace: cli.workspace.clone(),
+            format: cli.format,
+            lang: cli.lang,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+        }
+    }
+
+    /// Find the workspace per DESIGN §2.
+    pub fn workspace(&self) -> Result<Workspace> {
+        let env = std::env::var_os(WORKSPACE_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+        Workspace::discover(self.workspace.as_deref(), env.as_deref(), &cwd)
+    }
+
+    /// The format asked for, checked against what `command` supports (the first is the default).
+    pub fn format(&self, command: &str, supported: &[Format]) -> Result<Format> {
+        match self.format {
+            None => Ok(supported[0]),
+            Some(f) if supported.contains(&f) => Ok(f),
+            Some(f) => {
+                let names: Vec<&str> = supported.iter().map(|f| f.as_str()).collect();
+                Err(Error::Usage(format!(
+                    "`{command}` does not write --format {}: use one of {}",
+                    f.as_str(),
+                    names.join(", ")
+                )))
+            }
+        }
+    }
+
+    /// A message for people on stderr, unless `-q`.
+    pub fn note(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+}
+
+/// Write a finished report to stdout in one go (a broken pipe surfaces as an I/O error that
+/// `main` treats as success).
+pub fn emit(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}

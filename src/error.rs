@@ -1,0 +1,143 @@
+//! Errors and diagnostics. A diagnostic says where (file and line, relative to the workspace),
+//! what was found and what was expected; the binary prints them and exits 1.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// How bad a problem is: errors fail every command, warnings fail only `check --strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One located problem in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the workspace root (or as given, for files outside it).
+    pub file: Option<String>,
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{file}:{line}: ")?,
+            (Some(file), None) => write!(f, "{file}: ")?,
+            _ => {}
+        }
+        if self.severity == Severity::Warning {
+            f.write_str("warning: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// A collector of diagnostics: loaders push into it and carry on, so that one run reports
+/// every problem of an input, like a compiler.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    pub fn error(&mut self, file: &str, line: Option<u64>, message: impl Into<String>) {
+        self.push(Severity::Error, file, line, message.into());
+    }
+
+    pub fn warning(&mut self, file: &str, line: Option<u64>, message: impl Into<String>) {
+        self.push(Severity::Warning, file, line, message.into());
+    }
+
+    fn push(&mut self, severity: Severity, file: &str, line: Option<u64>, message: String) {
+        let file = (!file.is_empty()).then(|| file.to_string());
+        self.list.push(Diagnostic {
+            severity,
+            file,
+            line,
+            message,
+        });
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.list.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.list.len() - self.errors()
+    }
+
+    /// All diagnostics, ordered by file, line, then message: stable output whatever order the
+    /// checks ran in.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.list
+            .sort_by(|a, b| (&a.file, a.line, a.severity, &a.message).cmp(&(&b.file, b.line, b.severity, &b.message)));
+        self.list.dedup();
+        self.list
+    }
+
+    /// `Ok(())` when no error was collected, else the errors (warnings dropped) as an [`Error`].
+    pub fn into_result(self) -> Result<(), Error> {
+        if self.has_errors() {
+            let errors = self
+                .sorted()
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect();
+            Err(Error::Invalid(errors))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// What can go wrong in the library. Every variant but `Usage` maps to exit status 1.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input data is wrong; the diagnostics say where.
+    #[error("{} error(s) in the input", .0.len())]
+    Invalid(Vec<Diagnostic>),
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The command line asks for something the command does not do (exit status 2).
+    #[error("{0}")]
+    Usage(String),
+    /// A located message that is not about a data row (a missing workspace, a bad argument value).
+    #[error("{0}")]
+    Message(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn msg(m: impl Into<String>) -> Error {
+        Error::Message(m.into())
+    }
+
+    /// Whether the error is a closed stdout (`oldestate score | head`), which is no failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,32 @@
+//! `oldestate`: supervision of old residential compounds under the bundled property model.
+//!
+//! The library holds everything; `main.rs` only parses arguments and maps errors to exit
+//! statuses. Layout: [`model`] (plain types), [`workspace`] (finding and loading files),
+//! [`validate`] (`check`'s rules), [`domain`] (pure computations), [`commands`] (one per
+//! subcommand), [`render`] (writers).
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod commands;
+// pub mod demo; (pending)
+pub mod domain;
+pub mod error;
+pub mod model;
+pub mod render;
+pub mod suggest;
+pub mod validate;
+pub mod workspace;
+
+pub use cli::Cli;
+pub use error::{Error, Result};
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = commands::Context::new(&cli);
+    match &cli.command {
+        cli::Command::Init(args) => commands::init::cmd_init(&ctx, args),
+        cli::Command::Check(args) => commands::check::cmd_check(&ctx, args),
+        cli::Command::Demo(args) => commands::init::cmd_demo(&ctx, args),
+    }
+}

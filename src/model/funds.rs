@@ -1,0 +1,84 @@
+//! A subsidy round, `data/funds/PERIOD.toml` (DESIGN §9).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::decimal::{de_decimal, de_opt_decimal};
+
+/// Rates, coefficients and the optional budget cap and fee bonus of one period's subsidy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funds {
+    pub period: String,
+    #[serde(default, deserialize_with = "de_opt_decimal")]
+    pub budget: Option<Decimal>,
+    /// Yuan per m2 per month, by service grade ("1", "2", "3").
+    #[serde(deserialize_with = "de_decimal_map")]
+    pub rates: BTreeMap<String, Decimal>,
+    /// By grade name or outcome key (rectified, recheck_failed, unresolved, not_assessed).
+    #[serde(deserialize_with = "de_decimal_map")]
+    pub coefficients: BTreeMap<String, Decimal>,
+    #[serde(default)]
+    pub fee_bonus: Option<FeeBonus>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeBonus {
+    #[serde(deserialize_with = "de_decimal")]
+    pub min_rate: Decimal,
+    #[serde(deserialize_with = "de_decimal")]
+    pub bonus: Decimal,
+}
+
+/// The outcome keys a funds file must price beside the grade names.
+pub const OUTCOME_KEYS: [&str; 4] = ["rectified", "recheck_failed", "unresolved", "not_assessed"];
+
+fn de_decimal_map<'de, D: serde::Deserializer<'de>>(de: D) -> Result<BTreeMap<String, Decimal>, D::Error> {
+    #[derive(Deserialize)]
+    struct W(#[serde(deserialize_with = "de_decimal")] Decimal);
+    let m: BTreeMap<String, W> = BTreeMap::deserialize(de)?;
+    Ok(m.into_iter().map(|(k, W(v))| (k, v)).collect())
+}
+
+impl Funds {
+    /// Rules TOML cannot state; `grades` are the standards' grade names.
+    pub fn problems(&self, expected_period: &str, grades: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.period != expected_period {
+            out.push(format!(
+                "period is \"{}\" but the file is named {expected_period}.toml",
+                self.period
+            ));
+        }
+        if let Some(b) = self.budget {
+            if b < Decimal::ZERO {
+                out.push(format!("budget is {b} but must not be negative"));
+            }
+        }
+        for g in ["1", "2", "3"] {
+            match self.rates.get(g) {
+                None => out.push(format!("[rates] has no rate for service grade \"{g}\"")),
+                Some(r) if *r < Decimal::ZERO => out.push(format!("[rates] \"{g}\" is {r} but must not be negative")),
+                _ => {}
+            }
+        }
+        for k in grades.iter().copied().chain(OUTCOME_KEYS) {
+            match self.coefficients.get(k) {
+                None => out.push(format!("[coefficients] has no value for \"{k}\"")),
+                Some(c) if *c < Decimal::ZERO => {
+                    out.push(format!("[coefficients] \"{k}\" is {c} but must not be negative"))
+                }
+                _ => {}
+            }
+        }
+        if let Some(fb) = &self.fee_bonus {
+            if fb.bonus < Decimal::ZERO {
+                out.push(format!("[fee_bonus] bonus is {} but must not be negative", fb.bonus));
+            }
+        }
+        out
+    }
+}

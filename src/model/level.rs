@@ -1,0 +1,93 @@
+//! The four inspection levels and the two visit purposes (DESIGN §1, §4).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+/// Who inspected: the residents' committee, the street office, the district bureau, or the
+/// hired assessor whose score is the official one by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Community,
+    Street,
+    District,
+    ThirdParty,
+}
+
+impl Level {
+    /// All levels, in the order reports list them (lowest first).
+    pub const ALL: [Level; 4] = [Level::Community, Level::Street, Level::District, Level::ThirdParty];
+
+    /// The id used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Community => "community",
+            Level::Street => "street",
+            Level::District => "district",
+            Level::ThirdParty => "third_party",
+        }
+    }
+
+    /// The Chinese word inspectors write for this level.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Level::Community => "社区",
+            Level::Street => "街道",
+            Level::District => "区",
+            Level::ThirdParty => "第三方",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Level {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Level, String> {
+        Level::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| format!("unknown level \"{s}\" (expected community, street, district or third_party)"))
+    }
+}
+
+/// Why a visit was made: the routine round, or the re-inspection after a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Purpose {
+    Routine,
+    Recheck,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Routine => "routine",
+            Purpose::Recheck => "recheck",
+        }
+    }
+}
+
+impl FromStr for Purpose {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Purpose, String> {
+        match s {
+            "routine" => Ok(Purpose::Routine),
+            "recheck" => Ok(Purpose::Recheck),
+            _ => Err(format!("unknown purpose \"{s}\" (expected routine or recheck)")),
+        }
+    }
+}
+
+impl fmt::Display for Purpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

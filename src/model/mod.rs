@@ -1,0 +1,51 @@
+//! Plain types of the domain: periods, levels, standards, the registry, visits and money.
+//! Nothing in here touches the file system or the clock.
+
+pub mod decimal;
+pub mod funds;
+pub mod level;
+pub mod period;
+pub mod records;
+pub mod registry;
+pub mod standards;
+
+pub use level::{Level, Purpose};
+pub use period::{Period, Span};
+
+use chrono::NaiveDate;
+
+/// Parse a contract date: exactly `YYYY-MM-DD`, and a day that exists.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-02-28").is_some());
+        assert!(parse_date("2024-02-29").is_some());
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-2-28",
+            "2026/02/28",
+            "26-02-28",
+            " 2026-02-28",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+}

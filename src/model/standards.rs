@@ -1,0 +1,272 @@
+//! Standards: the itemised service standards in force from a date (DESIGN §3).
+//!
+//! These types mirror `standards/YYYY-MM-DD.toml` exactly; unknown keys are rejected so a typo
+//! in a reviewed standards change cannot silently drop a rule. [`Standards::problems`] holds the
+//! semantic rules that TOML alone cannot express.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+
+use super::decimal::de_decimal;
+use super::level::Level;
+use super::period::Span;
+
+/// One standards file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Standards {
+    #[serde(deserialize_with = "de_date")]
+    pub effective_from: NaiveDate,
+    pub title: String,
+    pub scoring_level: Level,
+    #[serde(deserialize_with = "de_decimal")]
+    pub pass_mark: Decimal,
+    pub grades: Vec<Grade>,
+    pub cadence: Cadence,
+    pub categories: Vec<Category>,
+    pub items: Vec<Item>,
+    pub recheck: RecheckRules,
+    pub looks: LooksRules,
+    pub hotspots: HotspotRules,
+}
+
+/// A named band of scores, e.g. 优秀 from 90.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    pub name: String,
+    #[serde(deserialize_with = "de_decimal")]
+    pub min: Decimal,
+}
+
+/// How often each level must cover every compound.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cadence {
+    pub community: Span,
+    pub street: Span,
+    pub district: Span,
+    pub third_party: Span,
+}
+
+impl Cadence {
+    pub fn of(&self, level: Level) -> Span {
+        match level {
+            Level::Community => self.community,
+            Level::Street => self.street,
+            Level::District => self.district,
+            Level::ThirdParty => self.third_party,
+        }
+    }
+}
+
+/// A problem category (one of the "11 categories of problems").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub code: String,
+    pub name: String,
+}
+
+/// An itemised service standard that problem points are counted against.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    #[serde(deserialize_with = "de_decimal")]
+    pub max: Decimal,
+    #[serde(deserialize_with = "de_decimal")]
+    pub deduct: Decimal,
+    #[serde(default)]
+    pub red_line: bool,
+    /// Service grades the item applies to; `None` means all.
+    #[serde(default)]
+    pub applies_to: Option<Vec<u8>>,
+}
+
+impl Item {
+    /// Whether the item applies to a compound served at `grade`.
+    pub fn applies(&self, grade: u8) -> bool {
+        self.applies_to.as_ref().is_none_or(|g| g.contains(&grade))
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecheckRules {
+    pub deadline_days: u32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LooksRules {
+    #[serde(deserialize_with = "de_decimal")]
+    pub community_max_gap: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HotspotRules {
+    pub min_points: u64,
+}
+
+/// Service grades a contract may carry (一级 is the highest).
+pub const SERVICE_GRADES: [u8; 3] = [1, 2, 3];
+
+impl Standards {
+    /// Index of the item with this code.
+    pub fn item(&self, code: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.code == code)
+    }
+
+    /// Item codes as a short human list for hints: `A01..A20` when contiguous, else all.
+    pub fn item_codes_hint(&self) -> String {
+        let codes: Vec<&str> = self.items.iter().map(|i| i.code.as_str()).collect();
+        match (codes.first(), codes.last()) {
+            (Some(a), Some(b)) if codes.len() > 4 => format!("{a}..{b}"),
+            _ => codes.join(", "),
+        }
+    }
+
+    /// The grade a score earns; the last grade when a red line was crossed.
+    pub fn grade_for(&self, score: Decimal, red_line: bool) -> &str {
+        let last = self.grades.last().map(|g| g.name.as_str()).unwrap_or("");
+        if red_line {
+            return last;
+        }
+        self.grades
+            .iter()
+            .find(|g| g.min <= score)
+            .map(|g| g.name.as_str())
+            .unwrap_or(last)
+    }
+
+    /// Every rule of DESIGN §3 that the TOML grammar cannot state, as messages.
+    /// `file_stem` is the file's name without `.toml`, which must equal `effective_from`.
+    pub fn problems(&self, file_stem: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let eff = self.effective_from.format("%Y-%m-%d").to_string();
+        if eff != file_stem {
+            out.push(format!(
+                "effective_from is {eff} but the file is named {file_stem}.toml: they must agree (rename the file to {eff}.toml or fix the date)"
+            ));
+        }
+        if self.pass_mark < Decimal::ZERO || self.pass_mark > Decimal::ONE_HUNDRED {
+            out.push(format!(
+                "pass_mark is {} but must lie between 0 and 100",
+                self.pass_mark
+            ));
+        }
+        if self.grades.is_empty() {
+            out.push("no [[grades]]: at least one grade with min = 0 is required".into());
+        }
+        for w in self.grades.windows(2) {
+            if w[1].min >= w[0].min {
+                out.push(format!(
+                    "grades must have strictly decreasing min: \"{}\" (min {}) follows \"{}\" (min {})",
+                    w[1].name, w[1].min, w[0].name, w[0].min
+                ));
+            }
+        }
+        if let Some(last) = self.grades.last() {
+            if !last.min.is_zero() {
+                out.push(format!(
+                    "the last grade \"{}\" has min {} but must have min 0",
+                    last.name, last.min
+                ));
+            }
+        }
+        duplicates(self.grades.iter().map(|g| g.name.as_str()), "grade name", &mut out);
+        duplicates(
+            self.categories.iter().map(|c| c.code.as_str()),
+            "category code",
+            &mut out,
+        );
+        duplicates(self.items.iter().map(|i| i.code.as_str()), "item code", &mut out);
+        duplicates(self.items.iter().map(|i| i.name.as_str()), "item name", &mut out);
+        let categories: BTreeSet<&str> = self.categories.iter().map(|c| c.code.as_str()).collect();
+        for item in &self.items {
+            if !categories.contains(item.category.as_str()) {
+                let known: Vec<&str> = categories.iter().copied().collect();
+                out.push(format!(
+                    "item {} has unknown category \"{}\" (known: {})",
+                    item.code,
+                    item.category,
+                    known.join(", ")
+                ));
+            }
+            if item.max <= Decimal::ZERO {
+                out.push(format!(
+                    "item {} has max {} but max must be positive",
+                    item.code, item.max
+                ));
+            }
+            if item.deduct <= Decimal::ZERO {
+                out.push(format!(
+                    "item {} has deduct {} but deduct must be positive",
+                    item.code, item.deduct
+                ));
+            }
+            if let Some(grades) = &item.applies_to {
+                if grades.is_empty() {
+                    out.push(format!(
+                        "item {} has an empty applies_to: it would apply to no compound",
+                        item.code
+                    ));
+                }
+                for g in grades {
+                    if !SERVICE_GRADES.contains(g) {
+                        out.push(format!(
+                            "item {} applies_to service grade {g}, but grades are 1, 2 or 3",
+                            item.code
+                        ));
+                    }
+                }
+            }
+        }
+        if self.items.is_empty() {
+            out.push("no [[items]]: a standards file needs at least one item".into());
+        }
+        for g in SERVICE_GRADES {
+            if !self.items.iter().any(|i| i.applies(g)) {
+                out.push(format!(
+                    "no item applies to service grade {g}: compounds of that grade cannot be scored"
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn duplicates<'a>(names: impl Iterator<Item = &'a str>, what: &str, out: &mut Vec<String>) {
+    let mut seen = BTreeMap::new();
+    for n in names {
+        *seen.entry(n).or_insert(0u32) += 1;
+    }
+    for (n, k) in seen {
+        if k > 1 {
+            out.push(format!("duplicate {what} \"{n}\" ({k} times)"));
+        }
+    }
+}
+
+/// A TOML date (`2026-01-01`, bare) or a string holding one.
+fn de_date<'de, D: Deserializer<'de>>(de: D) -> Result<NaiveDate, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Str(String),
+    }
+    let text = match Raw::deserialize(de)? {
+        Raw::Toml(dt) => dt.to_string(),
+        Raw::Str(s) => s,
+    };
+    super::parse_date(&text)
+        .ok_or_else(|| serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found \"{text}\"")))
+}

@@ -1,0 +1,26 @@
+//! Whole-workspace validation behind `oldestate check`: every file loaded, every rule of
+//! DESIGN §2–§4 and §13 applied, every problem collected.
+
+mod references;
+mod store;
+
+use crate::error::{Diagnostics, Result};
+use crate::workspace::{self, Workspace};
+
+/// Validate everything in the workspace. I/O failures (unreadable directories) are errors of
+/// the run; everything wrong with the data lands in the returned diagnostics.
+pub fn validate(ws: &Workspace) -> Result<Diagnostics> {
+    let mut d = Diagnostics::new();
+    let settings = workspace::load_settings(ws, &mut d)?;
+    let registry = workspace::load_registry(ws, &mut d)?;
+    let standards = workspace::load_standards(ws, &mut d)?;
+    let appeals = workspace::load_appeals(ws, &mut d)?;
+    let store = store::check_store(ws, &registry, &standards, &appeals, &mut d)?;
+    references::check_appeals(&appeals, &store, &standards, &mut d);
+    references::check_fees(ws, &registry, &mut d)?;
+    references::check_funds(ws, &standards, &mut d)?;
+    let selections = workspace::load_selections(ws, &mut d)?;
+    references::check_selections(&selections, &registry, &settings, &mut d);
+    references::check_contract_coverage(&registry, store.newest, &mut d);
+    Ok(d)
+}

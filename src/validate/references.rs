@@ -1,0 +1,248 @@
+//! Cross-file rules beside the store: appeals against recorded counts, fee and funds files,
+//! selections (§13), and contracts running out (合同到期).
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+
+use crate::domain::selection::decide_all;
+use crate::error::{Diagnostics, Result};
+use crate::model::records::{Appeal, Decision, SelectionVote, Settings};
+use crate::model::registry::Registry;
+use crate::workspace::{self, StandardsSet, Workspace};
+
+use super::store::StoreFacts;
+
+const APPEALS: &str = "data/appeals.csv";
+const SELECTIONS: &str = "data/selections.csv";
+const CONTRACTS: &str = "data/registry/contracts.csv";
+const COMPOUNDS: &str = "data/registry/compounds.csv";
+
+/// How far ahead of the newest data a contract's end is announced (合同到期).
+pub const EXPIRY_WARNING_DAYS: u64 = 90;
+
+/// Appeals must name a stored visit and an item it recorded; upheld ones may not remove more
+/// points than were recorded.
+pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: &StandardsSet, d: &mut Diagnostics) {
+    let mut upheld: BTreeMap<(&str, &str), (u64, u64)> = BTreeMap::new();
+    for a in appeals {
+        if !store.visits.contains_key(&a.visit_id) {
+            d.error(
+                APPEALS,
+                Some(a.line),
+                format!(
+                    "appeal names unknown visit_id \"{}\" (no such visit in data/inspections/)",
+                    a.visit_id
+                ),
+            );
+            continue;
+        }
+        let known_item = standards.files.iter().any(|f| f.standards.item(&a.item).is_some());
+        if !known_item {
+            d.error(
+                APPEALS,
+                Some(a.line),
+                format!("appeal on visit {} names unknown item \"{}\"", a.visit_id, a.item),
+            );
+            continue;
+        }
+        if a.decision == Decision::Upheld {
+            let e = upheld.entry((&a.visit_id, &a.item)).or_insert((0, a.line));
+            e.0 += a.points;
+            e.1 = a.line;
+        }
+    }
+    for ((visit, item), (points, line)) in upheld {
+        let recorded = store
+            .appealed_counts
+            .get(&(visit.to_string(), item.to_string()))
+            .copied()
+            .unwrap_or(0);
+        if points > recorded {
+            d.error(APPEALS, Some(line), format!(
+                "upheld appeals remove {points} point(s) of item {item} from visit {visit}, but the visit recorded {recorded}"));
+        }
+    }
+}
+
+/// Every fee file: known compounds, collected not above billed, one row per compound.
+pub fn check_fees(ws: &Workspace, reg: &Registry, d: &mut Diagnostics) -> Result<()> {
+    for period in workspace::fee_periods(ws, d)? {
+        let rel = format!("data/fees/{period}.csv");
+        let mut seen = BTreeMap::new();
+        for fee in workspace::load_fees(ws, &period, d)? {
+            if reg.compound(&fee.compound_id).is_none() {
+                d.error(
+                    &rel,
+                    Some(fee.line),
+                    format!("fee row names unknown compound_id \"{}\"", fee.compound_id),
+                );
+            }
+            if let Some(first) = seen.insert(fee.compound_id.clone(), fee.line) {
+                d.error(
+                    &rel,
+                    Some(fee.line),
+                    format!("duplicate compound_id \"{}\" (first on line {first})", fee.compound_id),
+                );
+            }
+            if fee.collected > fee.billed {
+                d.warning(
+                    &rel,
+                    Some(fee.line),
+                    format!(
+                        "{} collected {} of {} billed: more than billed (arrears paid?)",
+                        fee.compound_id, fee.collected, fee.billed
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every funds file parses and prices every grade of its period's standards.
+pub fn check_funds(ws: &Workspace, standards: &StandardsSet, d: &mut Diagnostics) -> Result<()> {
+    for period in workspace::fund_periods(ws, d)? {
+        let grades: Vec<&str> = match standards.in_force_on(period.start()) {
+            Some(s) => s.standards.grades.iter().map(|g| g.name.as_str()).collect(),
+            None => Vec::new(),
+        };
+        workspace::load_funds(ws, &period, &grades, d)?;
+    }
+    Ok(())
+}
+
+/// Selections: references, plausible votes, one compound and date per selection, and the
+/// warning of §13 when a contract does not follow its residents' choice.
+pub fn check_selections(votes: &[SelectionVote], reg: &Registry, settings: &Settings, d: &mut Diagnostics) {
+    let mut by_id: BTreeMap<&str, Vec<&SelectionVote>> = BTreeMap::new();
+    for v in votes {
+        if reg.compound(&v.compound_id).is_none() {
+            d.error(
+                SELECTIONS,
+                Some(v.line),
+                format!(
+                    "selection {} names unknown compound_id \"{}\"",
+                    v.selection_id, v.compound_id
+                ),
+            );
+        }
+        if reg.company(&v.company_id).is_none() {
+            d.error(
+                SELECTIONS,
+                Some(v.line),
+                format!(
+                    "selection {} names unknown company_id \"{}\"",
+                    v.selection_id, v.company_id
+                ),
+            );
+        }
+        by_id.entry(&v.selection_id).or_default().push(v);
+    }
+    for (id, rows) in &by_id {
+        let first = rows[0];
+        for r in &rows[1..] {
+            if r.compound_id != first.compound_id || r.held_on != first.held_on {
+                d.error(
+                    SELECTIONS,
+                    Some(r.line),
+                    format!(
+                        "selection {id}: compound_id and held_on must agree on all its rows (line {} has {} on {})",
+                        first.line, first.compound_id, first.held_on
+                    ),
+                );
+            }
+            if r.company_id == first.company_id {
+                d.error(
+                    SELECTIONS,
+                    Some(r.line),
+                    format!("selection {id}: company {} is listed twice", r.company_id),
+                );
+            }
+        }
+        let Some(c) = reg.compound(&first.compound_id) else {
+            continue;
+        };
+        let households: u64 = rows.iter().map(|r| r.households).sum();
+        let area: rust_decimal::Decimal = rows.iter().map(|r| r.area_m2).sum();
+        if households > c.households {
+            d.error(
+                SELECTIONS,
+                Some(first.line),
+                format!(
+                    "selection {id}: {households} households voted but {} has {}",
+                    c.id, c.households
+                ),
+            );
+        }
+        if area > c.area_m2 {
+            d.error(
+                SELECTIONS,
+                Some(first.line),
+                format!("selection {id}: {area} m2 voted but {} has {} m2", c.id, c.area_m2),
+            );
+        }
+    }
+    let results = decide_all(votes, reg, settings.quorum, settings.majority);
+    for k in &reg.contracts {
+        // The selection that led to this contract: the compound's latest one held on or before
+        // its start, unless another contract of the compound started after it.
+        let Some(sel) = results
+            .iter()
+            .filter(|s| s.compound_id == k.compound_id && s.held_on <= k.start)
+            .next_back()
+        else {
+            continue;
+        };
+        let superseded = reg
+            .contracts_of(&k.compound_id)
+            .any(|o| o.start > sel.held_on && o.start < k.start);
+        if superseded {
+            continue;
+        }
+        let why = match &sel.winner {
+            Some(w) if *w == k.company_id => continue,
+            Some(w) => format!("its residents chose {w}"),
+            None if sel.valid => {
+                "it produced no winner (no candidate had a majority of households and area)".to_string()
+            }
+            None => "it was invalid (participation short of quorum)".to_string(),
+        };
+        d.warning(
+            CONTRACTS,
+            Some(k.line),
+            format!(
+                "contract of {} with {} starts {} after selection {} of {}, but {why} (居民选、社区签)",
+                k.compound_id, k.company_id, k.start, sel.selection_id, sel.held_on
+            ),
+        );
+    }
+}
+
+/// Warnings: compounds with no contract, and contracts ending within
+/// [`EXPIRY_WARNING_DAYS`] of the newest data with no successor (the residents must choose).
+pub fn check_contract_coverage(reg: &Registry, newest: Option<NaiveDate>, d: &mut Diagnostics) {
+    for c in &reg.compounds {
+        let list: Vec<_> = reg.contracts_of(&c.id).collect();
+        let Some(last) = list.last() else {
+            d.warning(
+                COMPOUNDS,
+                Some(c.line),
+                format!(
+                    "compound {} ({}) has no contract: its visits cannot be scored",
+                    c.id, c.name
+                ),
+            );
+            continue;
+        };
+        let Some(newest) = newest else { continue };
+        let horizon = newest
+            .checked_add_days(Days::new(EXPIRY_WARNING_DAYS))
+            .unwrap_or(NaiveDate::MAX);
+        if last.end >= newest && last.end <= horizon {
+            d.warning(CONTRACTS, Some(last.line), format!(
+                "contract of {} ({}) with {} ends {}, within {EXPIRY_WARNING_DAYS} days of the newest data ({newest}), with no successor: the residents must choose a company (合同到期)",
+                c.id, c.name, last.company_id, last.end));
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The store's rules (DESIGN §4): header, field types, visits consistent across their rows,
+//! ids unique, rows sorted and in their month's file, compounds and items known, items
+//! applicable to the compound's service grade, a contract in force on the visit's day.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::error::{Diagnostics, Result};
+use crate::model::records::{Appeal, Finding};
+use crate::model::registry::Registry;
+use crate::model::{Level, Period, Purpose, Span};
+use crate::suggest::did_you_mean;
+use crate::workspace::store::{month_files, read_month};
+use crate::workspace::{StandardsSet, Workspace};
+
+/// What the appeal and contract checks need to know about the store.
+pub struct StoreFacts {
+    /// The latest visit date in the store.
+    pub newest: Option<NaiveDate>,
+    /// Every visit id, with where it was first seen.
+    pub visits: HashMap<String, VisitHead>,
+    /// Counts of the (visit, item) pairs that some appeal names.
+    pub appealed_counts: HashMap<(String, String), u64>,
+}
+
+/// The fields a visit's rows must agree on, and where the visit was first seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitHead {
+    pub file: usize,
+    pub line: u64,
+    pub date: NaiveDate,
+    pub level: Level,
+    pub purpose: Purpose,
+    pub team: String,
+    pub inspectors: u32,
+    pub compound_id: String,
+    /// Whether the visit has the empty "found nothing" row.
+    pub empty_row: bool,
+    pub findings: bool,
+}
+
+pub fn check_store(
+    ws: &Workspace,
+    reg: &Registry,
+    standards: &StandardsSet,
+    appeals: &[Appeal],
+    d: &mut Diagnostics,
+) -> Result<StoreFacts> {
+    let files = month_files(ws, d)?;
+    let appealed: BTreeSet<(String, String)> = appeals.iter().map(|a| (a.visit_id.clone(), a.item.clone())).collect();
+    let mut facts = StoreFacts {
+        newest: None,
+        visits: HashMap::new(),
+        appealed_counts: HashMap::new(),
+    };
+    for (fi, file) in files.iter().enumerate() {
+        let rel = file.rel.as_str();
+        let in_force = standards.in_force_on(file.month.start());
+        if in_force.is_none() && !standards.files.is_empty() {
+            d.error(rel, None, format!("no standards in force on {}: its findings cannot be checked or scored (add a standards file effective on or before it)", file.month.start()));
+        }
+        let mut prev: Option<(NaiveDate, String, String)> = None;
+        read_month(ws, file, d, |line, row, d| {
+            let f = match row {
+                Ok(f) => f,
+                Err(problems) => {
+                    for p in problems {
+                        d.error(rel, Some(line), p);
+                    }
+                    return;
+                }
+            };
+            let key = (f.date, f.visit_id.clone(), f.item.clone());
+            if let Some(p) = &prev {
+                if key < *p {
+                    d.error(rel, Some(line), format!(
+                        "rows out of order: ({}, {}, {}) comes after ({}, {}, {}); the store is sorted by (date, visit_id, item) (`oldestate inspect import` rewrites it sorted)",
+                        key.0, key.1, key.2, p.0, p.1, p.2));
+                } else if key == *p {
+                    d.error(
+                        rel,
+                        Some(line),
+                        format!(
+                            "duplicate row: visit {} already has a row for item \"{}\"",
+                            f.visit_id, f.item
+                        ),
+                    );
+                }
+            }
+            prev = Some(key);
+            if Period::containing(f.date, Span::Month) != file.month {
+                d.error(
+                    rel,
+                    Some(line),
+                    format!(
+                        "visit {} is dated {} but this file holds {}: move the row to {}",
+                        f.visit_id,
+                        f.date,
+                        file.month,
+                        crate::workspace::store::month_path(&Period::containing(f.date, Span::Month))
+                    ),
+                );
+            }
+            facts.newest = facts.newest.max(Some(f.date));
+            check_visit_head(&mut facts, &files, fi, rel, line, &f, d);
+            check_row_refs(reg, in_force.map(|s| &s.standards), rel, line, &f, d);
+            if !f.item.is_empty() {
+                let pair = (f.visit_id.clone(), f.item.clone());
+                if appealed.contains(&pair) {
+                    facts.appealed_counts.insert(pair, f.count);
+                }
+            }
+        })?;
+    }
+    Ok(facts)
+}
+
+fn check_visit_head(
+    facts: &mut StoreFacts,
+    files: &[crate::workspace::store::MonthFile],
+    fi: usize,
+    rel: &str,
+    line: u64,
+    f: &Finding,
+    d: &mut Diagnostics,
+) {
+    let head = VisitHead {
+        file: fi,
+        line,
+        date: f.date,
+        level: f.level,
+        purpose: f.purpose,
+        team: f.team.clone(),
+        inspectors: f.inspectors,
+        compound_id: f.compound_id.clone(),
+        empty_row: f.item.is_empty(),
+        findings: !f.item.is_empty(),
+    };
+    let Some(first) = facts.visits.get_mut(&f.visit_id) else {
+        facts.visits.insert(f.visit_id.clone(), head);
+        return;
+    };
+    if first.file != fi {
+        d.error(
+            rel,
+            Some(line),
+            format!(
+                "duplicate visit_id \"{}\": already used in {}:{} (visit ids are unique across the store)",
+                f.visit_id, files[first.file].rel, first.line
+            ),
+        );
+        return;
+    }
+    let fields: [(&str, String, String); 6] = [
+        ("date", first.date.to_string(), f.date.to_string()),
+        ("level", first.level.to_string(), f.level.to_string()),
+        ("purpose", first.purpose.to_string(), f.purpose.to_string()),
+        ("team", first.team.clone(), f.team.clone()),
+        ("inspectors", first.inspectors.to_string(), f.inspectors.to_string()),
+        ("compound_id", first.compound_id.clone(), f.compound_id.clone()),
+    ];
+    for (name, a, b) in fields {
+        if a != b {
+            d.error(rel, Some(line), format!("visit {}: {name} is \"{b}\" here but \"{a}\" on line {}: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id", f.visit_id, first.line));
+        }
+    }
+    let empty_now = f.item.is_empty();
+    if (empty_now && first.findings) || (!empty_now && first.empty_row) {
+        d.error(
+            rel,
+            Some(line),
+            format!(
+                "visit {} has both findings and an empty \"found nothing\" row (first on line {})",
+                f.visit_id, first.line
+            ),
+        );
+    }
+    first.empty_row |= empty_now;
+    first.findings |= !empty_now;
+}
+
+fn check_row_refs(
+    reg: &Registry,
+    standards: Option<&crate::model::standards::Standards>,
+    rel: &str,
+    line: u64,
+    f: &Finding,
+    d: &mut Diagnostics,
+) {
+    if reg.compound(&f.compound_id).is_none() {
+        let hint = did_you_mean(&f.compound_id, reg.compounds.iter().map(|c| c.id.as_str()));
+        d.error(
+            rel,
+            Some(line),
+            format!("unknown compound_id \"{}\"{hint}", f.compound_id),
+        );
+        return;
+    }
+    let contract = reg.contract_on(&f.compound_id, f.date);
+    if contract.is_none() {
+        d.error(
+            rel,
+            Some(line),
+            format!(
+                "visit {} to {} on {}: no contract in force that day (see data/registry/contracts.csv)",
+                f.visit_id, f.compound_id, f.date
+            ),
+        );
+    }
+    let (Some(st), false) = (standards, f.item.is_empty()) else {
+        return;
+    };
+    let Some(item) = st.item(&f.item) else {
+        let hint = did_you_mean(&f.item, st.items.iter().map(|i| i.code.as_str()));
+        let hint = if hint.is_empty() {
+            format!(" (known: {})", st.item_codes_hint())
+        } else {
+            hint
+        };
+        d.error(rel, Some(line), format!("unknown item code \"{}\"{hint}", f.item));
+        return;
+    };
+    if let Some(c) = contract {
+        if !item.applies(c.service_grade) {
+            d.error(rel, Some(line), format!(
+                "item {} ({}) does not apply to {}, served at service grade {} on {} (applies_to {:?} in the standards)",
+                item.code, item.name, f.compound_id, c.service_grade, f.date, item.applies_to.clone().unwrap_or_default()));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `data/appeals.csv`: companies' appeals against counts. Optional; absence means none.
+
+use crate::error::{Diagnostics, Result};
+use crate::model::records::{Appeal, Decision};
+
+use super::table::read_table;
+use super::Workspace;
+
+pub const APPEALS: &str = "data/appeals.csv";
+pub const APPEAL_COLS: &[&str] = &["visit_id", "item", "points", "decision", "decided_on", "note"];
+
+pub fn load_appeals(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Appeal>> {
+    let mut out = Vec::new();
+    let Some(t) = read_table(ws, APPEALS, APPEAL_COLS, true, diags)? else {
+        return Ok(out);
+    };
+    for row in &t.rows {
+        let raw = t.fields(row, diags).text(3);
+        let decision = match raw.trim() {
+            "upheld" => Some(Decision::Upheld),
+            "rejected" => Some(Decision::Rejected),
+            "pending" => Some(Decision::Pending),
+            other => {
+                diags.error(
+                    APPEALS,
+                    Some(row.line),
+                    format!("column decision: expected upheld, rejected or pending, found \"{other}\""),
+                );
+                None
+            }
+        };
+        let mut f = t.fields(row, diags);
+        if let (Some(visit_id), Some(item), Some(points), Some(decided_on), Some(decision)) =
+            (f.id(0), f.id(1), f.count(2), f.optional_date(4), decision)
+        {
+            out.push(Appeal {
+                visit_id,
+                item,
+                points,
+                decision,
+                decided_on,
+                note: f.text(5),
+                line: row.line,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,48 @@
+//! `data/fees/PERIOD.csv`: property fees billed and collected per compound. Optional.
+
+use crate::error::{Diagnostics, Result};
+use crate::model::records::Fee;
+use crate::model::Period;
+
+use super::table::read_table;
+use super::{list_dir, Workspace};
+
+pub const FEE_COLS: &[&str] = &["compound_id", "billed", "collected"];
+
+/// The periods that have a fee file, with their file names (names that are not a period are
+/// reported).
+pub fn fee_periods(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Period>> {
+    let mut out = Vec::new();
+    for name in list_dir(&ws.path("data/fees"))? {
+        match name.strip_suffix(".csv").map(str::parse::<Period>) {
+            Some(Ok(p)) => out.push(p),
+            _ => diags.warning(
+                &format!("data/fees/{name}"),
+                None,
+                "ignored: fee files are named PERIOD.csv, e.g. 2026H1.csv",
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// The fees of a period; empty when it has no fee file.
+pub fn load_fees(ws: &Workspace, period: &Period, diags: &mut Diagnostics) -> Result<Vec<Fee>> {
+    let rel = format!("data/fees/{period}.csv");
+    let mut out = Vec::new();
+    let Some(t) = read_table(ws, &rel, FEE_COLS, true, diags)? else {
+        return Ok(out);
+    };
+    for row in &t.rows {
+        let mut f = t.fields(row, diags);
+        if let (Some(compound_id), Some(billed), Some(collected)) = (f.id(0), f.amount(1), f.amount(2)) {
+            out.push(Fee {
+                compound_id,
+                billed,
+                collected,
+                line: row.line,
+            });
+        }
+    }
+    Ok(out)
+}

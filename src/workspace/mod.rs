@@ -1,0 +1,131 @@
+//! Finding a workspace and loading its files (DESIGN §2). Loaders push every problem they meet
+//! into a [`Diagnostics`] and return what they could read, so `check` can report everything at
+//! once; commands turn collected errors into a failure with [`Diagnostics::into_result`].
+
+mod appeals;
+mod fees;
+mod funds;
+mod registry;
+mod selections;
+mod settings;
+mod standards;
+pub mod store;
+mod table;
+
+use std::path::{Path, PathBuf};
+
+pub use appeals::load_appeals;
+pub use fees::{fee_periods, load_fees};
+pub use funds::{fund_periods, load_funds};
+pub use registry::load_registry;
+pub use selections::load_selections;
+pub use settings::load_settings;
+pub use standards::{load_standards, StandardsFile, StandardsSet};
+
+use crate::error::{Diagnostics, Error, Result};
+
+/// The environment variable naming a workspace when `--workspace` is not given.
+pub const WORKSPACE_ENV: &str = "OLDESTATE_WORKSPACE";
+
+/// A workspace on disk: a directory holding `standards/` and `data/`.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+}
+
+impl Workspace {
+    /// Find the workspace: `explicit` (from `--workspace`), else `$OLDESTATE_WORKSPACE`, else the
+    /// first of `cwd` and its parents that holds both `standards/` and `data/`.
+    pub fn discover(explicit: Option<&Path>, env: Option<&Path>, cwd: &Path) -> Result<Workspace> {
+        if let Some(dir) = explicit.or(env) {
+            let how = if explicit.is_some() {
+                "--workspace"
+            } else {
+                WORKSPACE_ENV
+            };
+            if !is_workspace(dir) {
+                return Err(Error::msg(format!(
+                    "{} (from {how}) is not a workspace: it must hold both standards/ and data/ (create one with `oldestate init DIR`)",
+                    dir.display()
+                )));
+            }
+            return Ok(Workspace {
+                root: dir.to_path_buf(),
+            });
+        }
+        cwd.ancestors()
+            .find(|d| is_workspace(d))
+            .map(|d| Workspace { root: d.to_path_buf() })
+            .ok_or_else(|| {
+                Error::msg(format!(
+                    "no workspace found in {} or its parents: a workspace holds both standards/ and data/; pass --workspace DIR, set {WORKSPACE_ENV}, or create one with `oldestate init DIR`",
+                    cwd.display()
+                ))
+            })
+    }
+
+    /// Absolute path of a workspace-relative path.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Load the registry, failing on any error in it.
+    pub fn registry(&self) -> Result<crate::model::registry::Registry> {
+        strictly(|d| load_registry(self, d))
+    }
+
+    /// Load all standards files, failing on any error in them.
+    pub fn standards(&self) -> Result<StandardsSet> {
+        strictly(|d| load_standards(self, d))
+    }
+}
+
+fn is_workspace(dir: &Path) -> bool {
+    dir.join("standards").is_dir() && dir.join("data").is_dir()
+}
+
+/// Run a loader and fail if it reported any error.
+pub fn strictly<T>(load: impl FnOnce(&mut Diagnostics) -> Result<T>) -> Result<T> {
+    let mut d = Diagnostics::new();
+    let value = load(&mut d)?;
+    d.into_result()?;
+    Ok(value)
+}
+
+/// Read a file to a string, mapping a missing optional file to `None`.
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// The file names in a directory (sorted), or none when it does not exist.
+fn list_dir(dir: &Path) -> Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The registry files and their header lines, for `init`.
+pub fn registry_headers() -> Vec<(&'static str, String)> {
+    use registry::*;
+    vec![
+        (STREETS, STREET_COLS.join(",")),
+        (COMMUNITIES, COMMUNITY_COLS.join(",")),
+        (COMPOUNDS, COMPOUND_COLS.join(",")),
+        (COMPANIES, COMPANY_COLS.join(",")),
+        (CONTRACTS, CONTRACT_COLS.join(",")),
+        (TITLES, TITLE_COLS.join(",")),
+    ]
+}

@@ -1,0 +1,318 @@
+//! Loading `data/registry/*.csv` and checking the registry's own integrity: duplicate ids,
+//! dangling references, impossible and overlapping contracts.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Diagnostics, Result};
+use crate::model::registry::{Community, Company, Compound, Contract, Registry, Street, Title};
+use crate::model::standards::SERVICE_GRADES;
+
+use super::table::read_table;
+use super::Workspace;
+
+pub const STREETS: &str = "data/registry/streets.csv";
+pub const COMMUNITIES: &str = "data/registry/communities.csv";
+pub const COMPOUNDS: &str = "data/registry/compounds.csv";
+pub const COMPANIES: &str = "data/registry/companies.csv";
+pub const CONTRACTS: &str = "data/registry/contracts.csv";
+pub const TITLES: &str = "data/registry/titles.csv";
+
+pub const STREET_COLS: &[&str] = &["street_id", "name"];
+pub const COMMUNITY_COLS: &[&str] = &["community_id", "street_id", "name"];
+pub const COMPOUND_COLS: &[&str] = &[
+    "compound_id",
+    "community_id",
+    "name",
+    "aliases",
+    "households",
+    "area_m2",
+    "buildings",
+];
+pub const COMPANY_COLS: &[&str] = &["company_id", "name"];
+pub const CONTRACT_COLS: &[&str] = &["compound_id", "company_id", "service_grade", "start", "end"];
+pub const TITLE_COLS: &[&str] = &["community_id", "title", "awarded_on", "valid_until"];
+
+/// Load and cross-check the registry. Problems go to `diags`; what parsed is returned.
+pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry> {
+    let mut streets = Vec::new();
+    if let Some(t) = read_table(ws, STREETS, STREET_COLS, false, diags)? {
+        for row in &t.rows {
+            let mut f = t.fields(row, diags);
+            if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
+                streets.push(Street {
+                    id,
+                    name,
+                    line: row.line,
+                });
+            }
+        }
+    }
+    let mut communities = Vec::new();
+    if let Some(t) = read_table(ws, COMMUNITIES, COMMUNITY_COLS, false, diags)? {
+        for row in &t.rows {
+            let mut f = t.fields(row, diags);
+            if let (Some(id), Some(street_id), Some(name)) = (f.id(0), f.id(1), f.id(2)) {
+                communities.push(Community {
+                    id,
+                    street_id,
+                    name,
+                    line: row.line,
+                });
+            }
+        }
+    }
+    let mut compounds = Vec::new();
+    if let Some(t) = read_table(ws, COMPOUNDS, COMPOUND_COLS, false, diags)? {
+        for row in &t.rows {
+            let mut f = t.fields(row, diags);
+            let parsed = (f.id(0), f.id(1), f.id(2), f.count(4), f.amount(5), f.count(6));
+            if let (Some(id), Some(community_id), Some(name), Some(households), Some(area_m2), Some(buildings)) = parsed
+            {
+                let aliases = f
+                    .text(3)
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(String::from)
+                    .collect();
+                compounds.push(Compound {
+                    id,
+                    community_id,
+                    name,
+                    aliases,
+                    households,
+                    area_m2,
+                    buildings,
+                    line: row.line,
+                });
+            }
+        }
+    }
+    let mut companies = Vec::new();
+    if let Some(t) = read_table(ws, COMPANIES, COMPANY_COLS, false, diags)? {
+        for row in &t.rows {
+            let mut f = t.fields(row, diags);
+            if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
+                companies.push(Company {
+                    id,
+                    name,
+                    line: row.line,
+                });
+            }
+        }
+    }
+    let mut contracts = Vec::new();
+    if let Some(t) = read_table(ws, CONTRACTS, CONTRACT_COLS, false, diags)? {
+        for row in &t.rows {
+            let grade = t.fields(row, diags).text(2);
+            let service_grade = match grade.trim().parse::<u8>() {
+                Ok(g) if SERVICE_GRADES.contains(&g) => Some(g),
+                _ => {
+                    diags.error(
+                        CONTRACTS,
+                        Some(row.line),
+                        format!("column service_grade: expected 1, 2 or 3, found \"{grade}\""),
+                    );
+                    None
+                }
+            };
+            let mut f = t.fields(row, diags);
+            if let (Some(compound_id), Some(company_id), Some(service_grade), Some(start), Some(end)) =
+                (f.id(0), f.id(1), service_grade, f.date(3), f.date(4))
+            {
+                if end < start {
+                    diags.error(
+                        CONTRACTS,
+                        Some(row.line),
+                        format!("contract of {compound_id} ends ({end}) before it starts ({start})"),
+                    );
+                    continue;
+                }
+                contracts.push(Contract {
+                    compound_id,
+                    company_id,
+                    service_grade,
+                    start,
+                    end,
+                    line: row.line,
+                });
+            }
+        }
+    }
+    let mut titles = Vec::new();
+    if let Some(t) = read_table(ws, TITLES, TITLE_COLS, true, diags)? {
+        for row in &t.rows {
+            let mut f = t.fields(row, diags);
+            if let (Some(community_id), Some(title), Some(awarded_on), Some(valid_until)) =
+                (f.id(0), f.id(1), f.date(2), f.date(3))
+            {
+                if valid_until < awarded_on {
+                    diags.error(TITLES, Some(row.line), format!("title of {community_id} is valid until {valid_until}, before it was awarded on {awarded_on}"));
+                    continue;
+                }
+                titles.push(Title {
+                    community_id,
+                    title,
+                    awarded_on,
+                    valid_until,
+                    line: row.line,
+                });
+            }
+        }
+    }
+
+    duplicate_ids(
+        STREETS,
+        "street_id",
+        streets.iter().map(|s| (s.id.as_str(), s.line)),
+        diags,
+    );
+    duplicate_ids(
+        COMMUNITIES,
+        "community_id",
+        communities.iter().map(|c| (c.id.as_str(), c.line)),
+        diags,
+    );
+    duplicate_ids(
+        COMPOUNDS,
+        "compound_id",
+        compounds.iter().map(|c| (c.id.as_str(), c.line)),
+        diags,
+    );
+    duplicate_ids(
+        COMPANIES,
+        "company_id",
+        companies.iter().map(|c| (c.id.as_str(), c.line)),
+        diags,
+    );
+
+    let reg = Registry::new(streets, communities, compounds, companies, contracts, titles);
+    check_references(&reg, diags);
+    check_names(&reg, diags);
+    check_contract_overlaps(&reg, diags);
+    Ok(reg)
+}
+
+fn duplicate_ids<'a>(rel: &str, col: &str, ids: impl Iterator<Item = (&'a str, u64)>, diags: &mut Diagnostics) {
+    let mut first: BTreeMap<&str, u64> = BTreeMap::new();
+    for (id, line) in ids {
+        if let Some(l) = first.get(id) {
+            diags.error(rel, Some(line), format!("duplicate {col} \"{id}\" (first on line {l})"));
+        } else {
+            first.insert(id, line);
+        }
+    }
+}
+
+fn known<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let ids: Vec<&str> = ids.collect();
+    match ids.len() {
+        0 => "none are registered".into(),
+        n if n <= 8 => format!("known: {}", ids.join(", ")),
+        n => format!("known: {} … {} ({n} in all)", ids[..4].join(", "), ids[n - 1]),
+    }
+}
+
+fn check_references(reg: &Registry, diags: &mut Diagnostics) {
+    for c in &reg.communities {
+        if reg.street(&c.street_id).is_none() {
+            let hint = known(reg.streets.iter().map(|s| s.id.as_str()));
+            diags.error(
+                COMMUNITIES,
+                Some(c.line),
+                format!(
+                    "community {} names unknown street_id \"{}\" ({hint})",
+                    c.id, c.street_id
+                ),
+            );
+        }
+    }
+    for c in &reg.compounds {
+        if reg.community(&c.community_id).is_none() {
+            diags.error(
+                COMPOUNDS,
+                Some(c.line),
+                format!(
+                    "compound {} names unknown community_id \"{}\" (not in {COMMUNITIES})",
+                    c.id, c.community_id
+                ),
+            );
+        }
+    }
+    for k in &reg.contracts {
+        if reg.compound(&k.compound_id).is_none() {
+            diags.error(
+                CONTRACTS,
+                Some(k.line),
+                format!(
+                    "contract names unknown compound_id \"{}\" (not in {COMPOUNDS})",
+                    k.compound_id
+                ),
+            );
+        }
+        if reg.company(&k.company_id).is_none() {
+            let hint = known(reg.companies.iter().map(|c| c.id.as_str()));
+            diags.error(
+                CONTRACTS,
+                Some(k.line),
+                format!(
+                    "contract of {} names unknown company_id \"{}\" ({hint})",
+                    k.compound_id, k.company_id
+                ),
+            );
+        }
+    }
+    for t in &reg.titles {
+        if reg.community(&t.community_id).is_none() {
+            diags.error(
+                TITLES,
+                Some(t.line),
+                format!(
+                    "title names unknown community_id \"{}\" (not in {COMMUNITIES})",
+                    t.community_id
+                ),
+            );
+        }
+    }
+}
+
+/// Import resolves compounds by name or alias: one name for two compounds would be ambiguous.
+fn check_names(reg: &Registry, diags: &mut Diagnostics) {
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for c in &reg.compounds {
+        for name in std::iter::once(&c.name).chain(&c.aliases) {
+            match owner.get(name.as_str()) {
+                Some(&other) if other != c.id => diags.warning(
+                    COMPOUNDS,
+                    Some(c.line),
+                    format!(
+                        "name or alias \"{name}\" of {} is also used by {other}: sheets naming it are ambiguous",
+                        c.id
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    owner.insert(name, &c.id);
+                }
+            }
+        }
+    }
+}
+
+fn check_contract_overlaps(reg: &Registry, diags: &mut Diagnostics) {
+    for c in &reg.compounds {
+        let list: Vec<&Contract> = reg.contracts_of(&c.id).collect();
+        for w in list.windows(2) {
+            if w[1].start <= w[0].end {
+                diags.error(
+                    CONTRACTS,
+                    Some(w[1].line),
+                    format!(
+                        "contract of {} from {} overlaps the one on line {} ({} to {}): contracts of one compound may not overlap",
+                        c.id, w[1].start, w[0].line, w[0].start, w[0].end
+                    ),
+                );
+            }
+        }
+    }
+}

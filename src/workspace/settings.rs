@@ -1,0 +1,107 @@
+//! `data/workspace.toml`: the district's name, report language, currency and the selection rule.
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::error::{Diagnostics, Result};
+use crate::model::decimal::de_opt_decimal;
+use crate::model::records::{Lang, Settings};
+
+use super::{read_optional, Workspace};
+
+pub const SETTINGS: &str = "data/workspace.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    language: Lang,
+    #[serde(default = "default_currency")]
+    currency: String,
+    #[serde(default)]
+    selection: Option<RawSelection>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSelection {
+    #[serde(default, deserialize_with = "de_opt_decimal")]
+    quorum: Option<Decimal>,
+    #[serde(default, deserialize_with = "de_opt_decimal")]
+    majority: Option<Decimal>,
+}
+
+fn default_currency() -> String {
+    "CNY".into()
+}
+
+/// Defaults of DESIGN §13 for a selection's quorum and majority.
+pub fn default_quorum() -> Decimal {
+    Decimal::new(6667, 4)
+}
+
+pub fn default_majority() -> Decimal {
+    Decimal::new(5, 1)
+}
+
+/// Load the settings; a missing file means the defaults (with a warning).
+pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings> {
+    let defaults = Settings {
+        district: String::new(),
+        language: Lang::Zh,
+        currency: default_currency(),
+        quorum: default_quorum(),
+        majority: default_majority(),
+    };
+    let Some(bytes) = read_optional(&ws.path(SETTINGS))? else {
+        diags.warning(
+            SETTINGS,
+            None,
+            "missing: using the defaults (language zh, currency CNY)",
+        );
+        return Ok(defaults);
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        diags.error(SETTINGS, None, "not valid UTF-8: save it as UTF-8");
+        return Ok(defaults);
+    };
+    let raw: Raw = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let (line, m) = toml_error(text, &e);
+            diags.error(SETTINGS, line, m);
+            return Ok(defaults);
+        }
+    };
+    let sel = raw.selection.unwrap_or_default();
+    let settings = Settings {
+        district: raw.district,
+        language: raw.language,
+        currency: raw.currency,
+        quorum: sel.quorum.unwrap_or_else(default_quorum),
+        majority: sel.majority.unwrap_or_else(default_majority),
+    };
+    for (name, v) in [("quorum", settings.quorum), ("majority", settings.majority)] {
+        if v < Decimal::ZERO || v > Decimal::ONE {
+            diags.error(
+                SETTINGS,
+                None,
+                format!("[selection] {name} is {v} but must be a share between 0 and 1"),
+            );
+        }
+    }
+    Ok(settings)
+}
+
+/// A TOML error as (line, message): the line from the error's span, the message on one line.
+pub fn toml_error(text: &str, e: &toml::de::Error) -> (Option<u64>, String) {
+    let line = e.span().map(|sp| {
+        1 + text.as_bytes()[..sp.start.min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+    });
+    (line, e.message().trim().replace('\n', " "))
+}

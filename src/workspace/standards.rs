@@ -1,0 +1,115 @@
+//! Loading `standards/*.toml` and choosing the file in force for a period (DESIGN §3).
+
+use chrono::{Datelike, NaiveDate};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Diagnostics, Error, Result};
+use crate::model::standards::Standards;
+use crate::model::Period;
+
+use super::settings::toml_error;
+use super::{list_dir, Workspace};
+
+/// A standards file as loaded: where it came from, its hash, and its content.
+#[derive(Debug, Clone)]
+pub struct StandardsFile {
+    /// Workspace-relative path, e.g. `standards/2026-01-01.toml`.
+    pub file: String,
+    pub sha256: String,
+    pub standards: Standards,
+}
+
+/// All standards files of a workspace, ordered by `effective_from`.
+#[derive(Debug, Clone, Default)]
+pub struct StandardsSet {
+    pub files: Vec<StandardsFile>,
+}
+
+impl StandardsSet {
+    /// The file with the latest `effective_from` on or before `date`.
+    pub fn in_force_on(&self, date: NaiveDate) -> Option<&StandardsFile> {
+        self.files.iter().rev().find(|f| f.standards.effective_from <= date)
+    }
+
+    /// The standards for a period: in force on its first day; none is an error.
+    pub fn for_period(&self, period: &Period) -> Result<&StandardsFile> {
+        self.in_force_on(period.start()).ok_or_else(|| {
+            let first = self.files.first().map(|f| format!(" (the earliest, {}, starts {})", f.file, f.standards.effective_from));
+            Error::msg(format!(
+                "no standards in force on {}, the first day of {period}{}: add standards/YYYY-MM-DD.toml effective on or before it",
+                period.start(),
+                first.unwrap_or_default()
+            ))
+        })
+    }
+}
+
+/// Parse one standards file's text; `file_stem` is its name without `.toml`.
+/// Returns the standards and the problems (TOML errors, or the semantic rules of §3).
+pub fn parse_standards(text: &str, file_stem: &str) -> std::result::Result<Standards, Vec<(Option<u64>, String)>> {
+    let s: Standards = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
+    let problems = s.problems(file_stem);
+    if problems.is_empty() {
+        Ok(s)
+    } else {
+        Err(problems.into_iter().map(|p| (None, p)).collect())
+    }
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn load_standards(ws: &Workspace, diags: &mut Diagnostics) -> Result<StandardsSet> {
+    let mut set = StandardsSet::default();
+    for name in list_dir(&ws.path("standards"))? {
+        let Some(stem) = name.strip_suffix(".toml") else {
+            continue;
+        };
+        let rel = format!("standards/{name}");
+        let bytes = std::fs::read(ws.path(&rel)).map_err(|e| Error::io(ws.path(&rel), e))?;
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            diags.error(&rel, None, "not valid UTF-8: save standards files as UTF-8");
+            continue;
+        };
+        match parse_standards(text, stem) {
+            Ok(standards) => {
+                if standards.effective_from.day() != 1 {
+                    diags.warning(
+                        &rel,
+                        None,
+                        format!(
+                            "effective_from {} is not the first day of a month: periods would straddle the change, and each uses the standards in force on its first day",
+                            standards.effective_from
+                        ),
+                    );
+                }
+                set.files.push(StandardsFile {
+                    file: rel,
+                    sha256: sha256_hex(&bytes),
+                    standards,
+                });
+            }
+            Err(problems) => {
+                for (line, p) in problems {
+                    diags.error(&rel, line, p);
+                }
+            }
+        }
+    }
+    if set.files.is_empty() && !diags.has_errors() {
+        diags.error(
+            "standards",
+            None,
+            "no standards files: add standards/YYYY-MM-DD.toml (`oldestate init` writes the default one)",
+        );
+    }
+    set.files.sort_by_key(|f| f.standards.effective_from);
+    for w in set.files.windows(2) {
+        if w[0].standards.effective_from == w[1].standards.effective_from {
+            diags.error(&w[1].file, None, format!("same effective_from as {}", w[0].file));
+        }
+    }
+    Ok(set)
+}
