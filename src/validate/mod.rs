@@ -13,10 +13,13 @@ pub fn validate(ws: &Workspace) -> Result<Diagnostics> {
     let mut d = Diagnostics::new();
     let settings = workspace::load_settings(ws, &mut d)?;
     let registry = workspace::load_registry(ws, &mut d)?;
+    let before = d.errors();
     let standards = workspace::load_standards(ws, &mut d)?;
+    // Items cannot be judged against standards that did not load.
+    let standards_ok = d.errors() == before;
     let appeals = workspace::load_appeals(ws, &mut d)?;
     let store = store::check_store(ws, &registry, &standards, &appeals, &mut d)?;
-    references::check_appeals(&appeals, &store, &standards, &mut d);
+    references::check_appeals(&appeals, &store, standards_ok.then_some(&standards), &mut d);
     references::check_fees(ws, &registry, &mut d)?;
     references::check_funds(ws, &standards, &mut d)?;
     let selections = workspace::load_selections(ws, &mut d)?;

@@ -23,7 +23,8 @@ pub const EXPIRY_WARNING_DAYS: u64 = 90;
 
 /// Appeals must name a stored visit and an item it recorded; upheld ones may not remove more
 /// points than were recorded.
-pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: &StandardsSet, d: &mut Diagnostics) {
+/// `standards` is `None` when they failed to load: then item codes are not judged.
+pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: Option<&StandardsSet>, d: &mut Diagnostics) {
     let mut upheld: BTreeMap<(&str, &str), (u64, u64)> = BTreeMap::new();
     for a in appeals {
         if !store.visits.contains_key(&a.visit_id) {
@@ -37,7 +38,7 @@ pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: &Standar
             );
             continue;
         }
-        let known_item = standards.files.iter().any(|f| f.standards.item(&a.item).is_some());
+        let known_item = standards.is_none_or(|s| s.files.iter().any(|f| f.standards.item(&a.item).is_some()));
         if !known_item {
             d.error(
                 APPEALS,
@@ -189,8 +190,7 @@ pub fn check_selections(votes: &[SelectionVote], reg: &Registry, settings: &Sett
         // its start, unless another contract of the compound started after it.
         let Some(sel) = results
             .iter()
-            .filter(|s| s.compound_id == k.compound_id && s.held_on <= k.start)
-            .next_back()
+            .rfind(|s| s.compound_id == k.compound_id && s.held_on <= k.start)
         else {
             continue;
         };

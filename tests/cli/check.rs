@@ -1,0 +1,435 @@
+//! `check`: one broken fixture per rule, with the exact message and exit status.
+
+use crate::harness::Ws;
+
+const STORE: &str = "data/inspections/2026/2026-03.csv";
+const STANDARDS: &str = "standards/2026-01-01.toml";
+const HEADER: &str = "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note\n";
+
+/// Run check on a broken workspace: exit 1 and exactly this line on stdout.
+#[track_caller]
+fn fails_with(ws: &Ws, line: &str) {
+    ws.run(&["check"]).status(1).stdout_line(line);
+}
+
+/// Run check: exit 0 (warnings only), this warning on stdout, and exit 1 under --strict.
+#[track_caller]
+fn warns_with(ws: &Ws, line: &str) {
+    ws.run(&["check"]).status(0).stdout_line(line);
+    ws.run(&["check", "--strict"]).status(1).stdout_line(line);
+}
+
+#[test]
+fn the_fixture_is_clean() {
+    let r = Ws::fixture("mini").run(&["check", "--strict"]);
+    r.status(0);
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let ws = Ws::fixture("mini");
+    ws.append("data/registry/streets.csv", "S1,重复街\n");
+    ws.append("data/registry/companies.csv", "CO2,另一家\n");
+    let r = ws.run(&["check"]);
+    r.status(1)
+        .stdout_line("data/registry/streets.csv:4: duplicate street_id \"S1\" (first on line 2)")
+        .stdout_line("data/registry/companies.csv:4: duplicate company_id \"CO2\" (first on line 3)");
+    assert!(r.stderr.contains("check: 2 error(s), 0 warning(s)"), "{}", r.stderr);
+}
+
+#[test]
+fn duplicate_compound_id() {
+    let ws = Ws::fixture("mini");
+    ws.append("data/registry/compounds.csv", "P2,C2,又一福明里,,10,100.00,1\n");
+    fails_with(
+        &ws,
+        "data/registry/compounds.csv:6: duplicate compound_id \"P2\" (first on line 3)",
+    );
+}
+
+#[test]
+fn community_with_unknown_street() {
+    let ws = Ws::fixture("mini");
+    ws.replace("data/registry/communities.csv", "C3,S2,", "C3,S9,");
+    fails_with(
+        &ws,
+        "data/registry/communities.csv:4: community C3 names unknown street_id \"S9\" (known: S1, S2)",
+    );
+}
+
+#[test]
+fn compound_with_unknown_community() {
+    let ws = Ws::fixture("mini");
+    ws.replace("data/registry/compounds.csv", "P4,C3,", "P4,C9,");
+    fails_with(
+        &ws,
+        "data/registry/compounds.csv:5: compound P4 names unknown community_id \"C9\" (not in data/registry/communities.csv)",
+    );
+}
+
+#[test]
+fn contract_with_unknown_compound_or_company() {
+    let ws = Ws::fixture("mini");
+    ws.append("data/registry/contracts.csv", "P9,CO7,1,2026-01-01,2026-12-31\n");
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("data/registry/contracts.csv:7: contract names unknown compound_id \"P9\" (not in data/registry/compounds.csv)")
+        .stdout_line("data/registry/contracts.csv:7: contract of P9 names unknown company_id \"CO7\" (known: CO1, CO2)");
+}
+
+#[test]
+fn title_with_unknown_community() {
+    let ws = Ws::fixture("mini");
+    ws.append("data/registry/titles.csv", "C7,美丽社区,2025-01-10,2027-01-09\n");
+    fails_with(
+        &ws,
+        "data/registry/titles.csv:3: title names unknown community_id \"C7\" (not in data/registry/communities.csv)",
+    );
+}
+
+#[test]
+fn fee_with_unknown_compound() {
+    let ws = Ws::fixture("mini");
+    ws.append("data/fees/2026H1.csv", "P8,10.00,5.00\n");
+    fails_with(&ws, "data/fees/2026H1.csv:3: fee row names unknown compound_id \"P8\"");
+}
+
+#[test]
+fn appeal_with_unknown_visit_or_item() {
+    let ws = Ws::fixture("mini");
+    ws.append(
+        "data/appeals.csv",
+        "T99,X01,1,upheld,2026-03-20,\nT1,Z01,1,rejected,2026-03-20,\n",
+    );
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("data/appeals.csv:3: appeal names unknown visit_id \"T99\" (no such visit in data/inspections/)")
+        .stdout_line("data/appeals.csv:4: appeal on visit T1 names unknown item \"Z01\"");
+}
+
+#[test]
+fn upheld_appeal_removing_more_than_recorded() {
+    let ws = Ws::fixture("mini");
+    // T1 recorded 2 points of X01; 1 is already upheld, 2 more make 3.
+    ws.append("data/appeals.csv", "T1,X01,2,upheld,2026-03-25,再次申诉\n");
+    fails_with(
+        &ws,
+        "data/appeals.csv:3: upheld appeals remove 3 point(s) of item X01 from visit T1, but the visit recorded 2",
+    );
+}
+
+#[test]
+fn rejected_and_pending_appeals_remove_nothing() {
+    let ws = Ws::fixture("mini");
+    ws.append(
+        "data/appeals.csv",
+        "T1,X01,5,rejected,2026-03-25,\nT1,X01,5,pending,,\n",
+    );
+    ws.run(&["check", "--strict"]).status(0);
+}
+
+#[test]
+fn overlapping_contracts() {
+    let ws = Ws::fixture("mini");
+    ws.append("data/registry/contracts.csv", "P1,CO2,2,2027-06-01,2028-12-31\n");
+    fails_with(
+        &ws,
+        "data/registry/contracts.csv:7: contract of P1 from 2027-06-01 overlaps the one on line 2 (2026-01-01 to 2027-12-31): contracts of one compound may not overlap",
+    );
+}
+
+#[test]
+fn contract_grade_and_dates_are_checked() {
+    let ws = Ws::fixture("mini");
+    ws.append(
+        "data/registry/contracts.csv",
+        "P2,CO1,4,2028-01-01,2028-12-31\nP4,CO1,1,2028-05-01,2028-02-01\n",
+    );
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("data/registry/contracts.csv:7: column service_grade: expected 1, 2 or 3, found \"4\"")
+        .stdout_line("data/registry/contracts.csv:8: contract of P4 ends (2028-02-01) before it starts (2028-05-01)");
+}
+
+#[test]
+fn standards_file_name_must_match_effective_from() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STANDARDS, "effective_from = 2026-01-01", "effective_from = 2026-02-01");
+    fails_with(
+        &ws,
+        "standards/2026-01-01.toml: effective_from is 2026-02-01 but the file is named 2026-01-01.toml: they must agree (rename the file to 2026-02-01.toml or fix the date)",
+    );
+}
+
+#[test]
+fn grades_must_strictly_decrease_and_end_at_zero() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STANDARDS, "name = \"良好\"\nmin = 85", "name = \"良好\"\nmin = 90");
+    ws.replace(STANDARDS, "name = \"不合格\"\nmin = 0", "name = \"不合格\"\nmin = 10");
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("standards/2026-01-01.toml: grades must have strictly decreasing min: \"良好\" (min 90) follows \"优秀\" (min 90)")
+        .stdout_line("standards/2026-01-01.toml: the last grade \"不合格\" has min 10 but must have min 0");
+}
+
+#[test]
+fn item_with_unknown_category() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STANDARDS, "category = \"LOCK\"", "category = \"LOKC\"");
+    fails_with(
+        &ws,
+        "standards/2026-01-01.toml: item X01 has unknown category \"LOKC\" (known: CLEAN, FIRE, LOCK)",
+    );
+}
+
+#[test]
+fn duplicate_item_and_category_codes() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STANDARDS, "code = \"X02\"", "code = \"X01\"");
+    ws.replace(STANDARDS, "code = \"CLEAN\"", "code = \"LOCK\"");
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("standards/2026-01-01.toml: duplicate item code \"X01\" (2 times)")
+        .stdout_line("standards/2026-01-01.toml: duplicate category code \"LOCK\" (2 times)");
+}
+
+#[test]
+fn max_and_deduct_must_be_positive() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STANDARDS, "max = 10\ndeduct = 2", "max = 0\ndeduct = -1.5");
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("standards/2026-01-01.toml: item X01 has max 0 but max must be positive")
+        .stdout_line("standards/2026-01-01.toml: item X01 has deduct -1.5 but deduct must be positive");
+}
+
+#[test]
+fn pass_mark_must_lie_in_0_to_100() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STANDARDS, "pass_mark = 80", "pass_mark = 180");
+    fails_with(
+        &ws,
+        "standards/2026-01-01.toml: pass_mark is 180 but must lie between 0 and 100",
+    );
+}
+
+#[test]
+fn unknown_standards_keys_are_rejected_with_their_line() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STANDARDS, "pass_mark = 80", "pass_mark = 80\npass_mrak = 85");
+    let r = ws.run(&["check"]);
+    r.status(1);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("standards/2026-01-01.toml:5: unknown field `pass_mrak`, expected one of")),
+        "{}",
+        r.stdout
+    );
+    // A broken standards file does not cascade into "unknown item" errors elsewhere.
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+}
+
+#[test]
+fn store_with_wrong_header() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STORE, "visit_id,date,level,", "visit,date,level,");
+    fails_with(
+        &ws,
+        "data/inspections/2026/2026-03.csv:1: wrong header: expected exactly visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note, found visit,date,level,purpose,team,inspectors,compound_id,item,count,photos,note",
+    );
+}
+
+#[test]
+fn visit_fields_must_agree_across_rows() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STORE, "第三方一组,3,P1,X02", "第三方二组,4,P1,X02");
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("data/inspections/2026/2026-03.csv:3: visit T1: team is \"第三方二组\" here but \"第三方一组\" on line 2: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id")
+        .stdout_line("data/inspections/2026/2026-03.csv:3: visit T1: inspectors is \"4\" here but \"3\" on line 2: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id");
+}
+
+#[test]
+fn unknown_compound_and_item_name_the_nearest() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STORE, "3,P1,X01,2,5", "3,P1,X09,2,5");
+    ws.replace(STORE, "3,P2,,0,4", "3,P22,,0,4");
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("data/inspections/2026/2026-03.csv:2: unknown item code \"X09\" (did you mean \"X01\" or \"X02\" or \"X03\"?)")
+        .stdout_line("data/inspections/2026/2026-03.csv:4: unknown compound_id \"P22\" (did you mean \"P2\"?)");
+}
+
+#[test]
+fn counts_must_be_whole_and_not_negative() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STORE, "P1,X01,2,5", "P1,X01,-2,5");
+    ws.replace(STORE, "P1,X02,1,2", "P1,X02,1.5,2");
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line(
+            "data/inspections/2026/2026-03.csv:2: column count: expected a whole number 0 or more, found \"-2\"",
+        )
+        .stdout_line(
+            "data/inspections/2026/2026-03.csv:3: column count: expected a whole number 0 or more, found \"1.5\"",
+        );
+}
+
+#[test]
+fn impossible_dates() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STORE, "T3,2026-03-06", "T3,2026-02-30");
+    fails_with(&ws, "data/inspections/2026/2026-03.csv:5: column date: expected a date YYYY-MM-DD that exists, found \"2026-02-30\"");
+}
+
+#[test]
+fn a_row_in_the_wrong_months_file() {
+    let ws = Ws::fixture("mini");
+    ws.append(STORE, "T4,2026-04-02,street,routine,劝业场街检查组,2,P4,,0,3,\n");
+    fails_with(
+        &ws,
+        "data/inspections/2026/2026-03.csv:6: visit T4 is dated 2026-04-02 but this file holds 2026-03: move the row to data/inspections/2026/2026-04.csv",
+    );
+}
+
+#[test]
+fn duplicate_visit_ids_across_files() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "data/inspections/2026/2026-04.csv",
+        &format!("{HEADER}T2,2026-04-03,third_party,routine,第三方一组,3,P2,,0,4,\n"),
+    );
+    fails_with(
+        &ws,
+        "data/inspections/2026/2026-04.csv:2: duplicate visit_id \"T2\": already used in data/inspections/2026/2026-03.csv:4 (visit ids are unique across the store)",
+    );
+}
+
+#[test]
+fn unsorted_rows() {
+    let ws = Ws::fixture("mini");
+    ws.append(STORE, "T0,2026-03-01,street,routine,劝业场街检查组,2,P4,,0,3,\n");
+    fails_with(
+        &ws,
+        "data/inspections/2026/2026-03.csv:6: rows out of order: (2026-03-01, T0, ) comes after (2026-03-06, T3, X01); the store is sorted by (date, visit_id, item) (`oldestate inspect import` rewrites it sorted)",
+    );
+}
+
+#[test]
+fn item_not_applicable_to_the_service_grade() {
+    let ws = Ws::fixture("mini");
+    // P3 is served at grade 3 until 2026-03-31; X02 applies to grades 1 and 2 only.
+    ws.replace(STORE, "2,P3,X01,1,1,", "2,P3,X02,1,1,");
+    fails_with(
+        &ws,
+        "data/inspections/2026/2026-03.csv:5: item X02 (楼道清扫保洁) does not apply to P3, served at service grade 3 on 2026-03-06 (applies_to [1, 2] in the standards)",
+    );
+}
+
+#[test]
+fn a_visit_on_a_day_with_no_contract() {
+    let ws = Ws::fixture("mini");
+    ws.replace(
+        "data/registry/contracts.csv",
+        "P2,CO1,2,2026-01-01,",
+        "P2,CO1,2,2026-03-10,",
+    );
+    fails_with(
+        &ws,
+        "data/inspections/2026/2026-03.csv:4: visit T2 to P2 on 2026-03-05: no contract in force that day (see data/registry/contracts.csv)",
+    );
+}
+
+#[test]
+fn warns_of_contracts_running_out_near_the_newest_data() {
+    let ws = Ws::fixture("mini");
+    // The newest visit is 2026-03-06; 2026-06-04 is 90 days later.
+    ws.replace(
+        "data/registry/contracts.csv",
+        "P4,CO2,2,2026-01-01,2027-12-31",
+        "P4,CO2,2,2026-01-01,2026-06-04",
+    );
+    warns_with(
+        &ws,
+        "data/registry/contracts.csv:6: warning: contract of P4 (长沙路小区) with CO2 ends 2026-06-04, within 90 days of the newest data (2026-03-06), with no successor: the residents must choose a company (合同到期)",
+    );
+    ws.replace("data/registry/contracts.csv", "2026-06-04", "2026-06-05");
+    ws.run(&["check", "--strict"]).status(0);
+}
+
+#[test]
+fn warns_of_compounds_with_no_contract() {
+    let ws = Ws::fixture("mini");
+    ws.append("data/registry/compounds.csv", "P5,C3,新兴里,,80,5000.00,2\n");
+    warns_with(
+        &ws,
+        "data/registry/compounds.csv:6: warning: compound P5 (新兴里) has no contract: its visits cannot be scored",
+    );
+}
+
+#[test]
+fn warns_when_standards_start_mid_month() {
+    let ws = Ws::fixture("mini");
+    let text = ws
+        .read(STANDARDS)
+        .replace("effective_from = 2026-01-01", "effective_from = 2026-03-15");
+    ws.write("standards/2026-03-15.toml", &text);
+    warns_with(
+        &ws,
+        "standards/2026-03-15.toml: warning: effective_from 2026-03-15 is not the first day of a month: periods would straddle the change, and each uses the standards in force on its first day",
+    );
+}
+
+#[test]
+fn warns_when_a_contract_ignores_the_residents_choice() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "data/selections.csv",
+        "selection_id,compound_id,held_on,company_id,households,area_m2\nSEL1,P3,2026-03-01,CO1,90,7000.00\nSEL1,P3,2026-03-01,CO2,10,800.00\n",
+    );
+    // The residents chose CO1 and P3's contract from 2026-04-01 is with CO1: no warning.
+    ws.run(&["check", "--strict"]).status(0);
+    ws.replace(
+        "data/registry/contracts.csv",
+        "P3,CO1,2,2026-04-01",
+        "P3,CO2,2,2026-04-01",
+    );
+    warns_with(
+        &ws,
+        "data/registry/contracts.csv:5: warning: contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but its residents chose CO1 (居民选、社区签)",
+    );
+    // Short of quorum (60 of 120 households): no winner at all.
+    ws.replace("data/selections.csv", "CO1,90,7000.00", "CO1,50,7000.00");
+    warns_with(
+        &ws,
+        "data/registry/contracts.csv:5: warning: contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but it was invalid (participation short of quorum) (居民选、社区签)",
+    );
+}
+
+#[test]
+fn selection_votes_may_not_exceed_the_compound() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "data/selections.csv",
+        "selection_id,compound_id,held_on,company_id,households,area_m2\nSEL1,P3,2026-03-01,CO1,100,7000.00\nSEL1,P3,2026-03-01,CO2,30,800.00\n",
+    );
+    fails_with(
+        &ws,
+        "data/selections.csv:2: selection SEL1: 130 households voted but P3 has 120",
+    );
+}
+
+#[test]
+fn json_lists_every_problem() {
+    let ws = Ws::fixture("mini");
+    ws.append("data/registry/streets.csv", "S1,重复街\n");
+    let r = ws.run(&["check", "--format", "json"]);
+    r.status(1);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["errors"], 1);
+    assert_eq!(doc["problems"][0]["file"], "data/registry/streets.csv");
+    assert_eq!(doc["problems"][0]["line"], 4);
+    assert_eq!(doc["problems"][0]["severity"], "error");
+}

@@ -1,0 +1,74 @@
+//! `init` and workspace discovery.
+
+use crate::harness::{run_in, Ws};
+
+#[test]
+fn init_then_check_passes() {
+    let tmp = Ws::empty();
+    let dir = tmp.path("district");
+    let d = dir.to_str().unwrap();
+    run_in(tmp.root(), &["init", d]).status(0);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("data/registry/compounds.csv")).unwrap(),
+        "compound_id,community_id,name,aliases,households,area_m2,buildings\n"
+    );
+    assert!(dir.join("standards/2026-01-01.toml").is_file());
+    run_in(tmp.root(), &["--workspace", d, "check", "--strict"])
+        .status(0)
+        .stderr_line(&format!("check: 0 error(s), 0 warning(s) in {d}"));
+}
+
+#[test]
+fn init_refuses_a_non_empty_directory_and_writes_nothing() {
+    let tmp = Ws::empty();
+    tmp.write("busy/notes.txt", "mine");
+    let d = tmp.path("busy");
+    run_in(tmp.root(), &["init", d.to_str().unwrap()])
+        .status(1)
+        .stderr_line(&format!(
+            "oldestate: {} is not empty: init writes only into an empty or new directory",
+            d.display()
+        ));
+    let names: Vec<_> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec!["notes.txt"]);
+    // No temporary directory is left beside it either.
+    assert_eq!(std::fs::read_dir(tmp.root()).unwrap().count(), 1);
+}
+
+#[test]
+fn init_accepts_an_existing_empty_directory() {
+    let tmp = Ws::empty();
+    std::fs::create_dir(tmp.path("empty")).unwrap();
+    run_in(tmp.root(), &["init", "empty"]).status(0);
+    assert!(tmp.path("empty/data/workspace.toml").is_file());
+}
+
+#[test]
+fn workspace_is_found_from_a_subdirectory() {
+    let ws = Ws::fixture("mini");
+    std::fs::create_dir_all(ws.path("data/registry/deep")).unwrap();
+    run_in(&ws.path("data/registry/deep"), &["check"]).status(0);
+}
+
+#[test]
+fn no_workspace_is_an_error_with_a_hint() {
+    let tmp = Ws::empty();
+    let r = run_in(tmp.root(), &["check"]);
+    r.status(1);
+    assert!(r.stderr.contains("no workspace found in"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("pass --workspace DIR, set OLDESTATE_WORKSPACE"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let ws = Ws::fixture("mini");
+    ws.run(&["check", "--no-such-flag"]).status(2);
+    ws.run(&["check", "--format", "html"])
+        .status(2)
+        .stderr_line("oldestate: `check` does not write --format html: use one of table, json");
+    ws.run(&["frobnicate"]).status(2);
+}

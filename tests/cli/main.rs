@@ -1,0 +1,5 @@
+//! The integration tests: the real binary run on temporary workspaces.
+
+mod check;
+mod harness;
+mod init;
