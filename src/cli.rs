@@ -62,6 +62,7 @@ impl Format {
 pub enum Command {
     Init(crate::commands::init::InitArgs),
     Check(crate::commands::check::CheckArgs),
+    Score(crate::commands::score::ScoreArgs),
     /// Generate the demo district's files (how the shipped data/ and standards/ are made)
     #[command(hide = true)]
     Demo(DemoArgs),

@@ -2,7 +2,10 @@
 //! domain, render.
 
 pub mod check;
+pub mod explain;
 pub mod init;
+pub mod loaded;
+pub mod score;
 
 use std::io::Write;
 use std::path::PathBuf;

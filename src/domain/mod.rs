@@ -1,3 +1,6 @@
 //! The domain core: pure functions from loaded data to results. No file system, no clock.
 
+pub mod explain;
+pub mod scoring;
 pub mod selection;
+pub mod visit;

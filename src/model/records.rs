@@ -97,3 +97,13 @@ pub enum Lang {
     Zh,
     En,
 }
+
+impl Lang {
+    /// The label in this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}

@@ -1,4 +1,87 @@
-//! Writers shared by the reports.
+//! Writers shared by the reports: a report is a list of rows of cells, rendered as a
+//! comfy-table for people or as formula-safe CSV for scripts; JSON documents share a header.
+
+pub mod json;
+
+use comfy_table::{presets, Cell as TCell, CellAlignment, ContentArrangement, Table};
+
+/// A cell: text (names, ids: neutralised in CSV) or a number (left as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Num(String),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn num(s: impl ToString) -> Cell {
+        Cell::Num(s.to_string())
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Cell::Text(s) | Cell::Num(s) => s,
+        }
+    }
+}
+
+/// Rows under a header.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Rows {
+    pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Rows {
+        Rows {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+
+    /// A table for a terminal: numbers right-aligned, CJK widths measured properly.
+    pub fn to_table(&self) -> String {
+        let mut t = Table::new();
+        t.load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        t.set_header(self.header.iter().map(TCell::new));
+        for r in &self.rows {
+            t.add_row(r.iter().map(|c| match c {
+                Cell::Num(s) => TCell::new(s).set_alignment(CellAlignment::Right),
+                Cell::Text(s) => TCell::new(s),
+            }));
+        }
+        let mut s = t.to_string();
+        s.push('\n');
+        s
+    }
+
+    /// CSV for scripts: a header row, RFC 4180 quoting, and text cells made formula-safe.
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(&self.header);
+        for r in &self.rows {
+            let cells: Vec<std::borrow::Cow<'_, str>> = r
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) => csv_safe(s),
+                    Cell::Num(_) => c.as_str().into(),
+                })
+                .collect();
+            let _ = w.write_record(cells.iter().map(|c| c.as_ref()));
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
 
 /// Neutralise a CSV text cell that a spreadsheet would run as a formula (DESIGN §11): cells
 /// starting with `=`, `+`, `-`, `@`, tab or carriage return get a leading `'`.
@@ -11,7 +94,7 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_safe;
+    use super::*;
 
     #[test]
     fn formula_cells_are_neutralised() {
@@ -20,5 +103,12 @@ mod tests {
         }
         assert_eq!(csv_safe("南营门里"), "南营门里");
         assert_eq!(csv_safe(""), "");
+    }
+
+    #[test]
+    fn csv_neutralises_text_but_not_numbers() {
+        let mut r = Rows::new(["name", "delta"]);
+        r.push(vec![Cell::text("=HYPERLINK(\"x\")"), Cell::num("-2.50")]);
+        assert_eq!(r.to_csv(), "name,delta\n\"'=HYPERLINK(\"\"x\"\")\",-2.50\n");
     }
 }

@@ -5,6 +5,7 @@
 mod appeals;
 mod fees;
 mod funds;
+pub mod provenance;
 mod registry;
 mod selections;
 mod settings;
@@ -20,7 +21,7 @@ pub use funds::{fund_periods, load_funds};
 pub use registry::load_registry;
 pub use selections::load_selections;
 pub use settings::load_settings;
-pub use standards::{load_standards, StandardsFile, StandardsSet};
+pub use standards::{load_standards, parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
 use crate::error::{Diagnostics, Error, Result};
 

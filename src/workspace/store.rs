@@ -7,6 +7,7 @@ use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{Finding, STORE_HEADER};
 use crate::model::{parse_date, Level, Period, Purpose};
 
+use super::provenance::HashingReader;
 use super::table::csv_problem;
 use super::{list_dir, Workspace};
 
@@ -65,21 +66,26 @@ pub fn files_for(ws: &Workspace, period: &Period, diags: &mut Diagnostics) -> Re
 }
 
 /// Stream a month file: `visit` gets each row's line and either the finding or the problems
-/// with its fields. A wrong header is reported and ends the file.
+/// with its fields. A wrong header is reported and ends the file. Returns the file's SHA-256,
+/// computed on the way (for provenance).
 pub fn read_month(
     ws: &Workspace,
     file: &MonthFile,
     diags: &mut Diagnostics,
     mut visit: impl FnMut(u64, std::result::Result<Finding, Vec<String>>, &mut Diagnostics),
-) -> Result<()> {
+) -> Result<String> {
     let path = ws.path(&file.rel);
     let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    let mut hashing = HashingReader::new(f);
     read_findings(
-        std::io::BufReader::with_capacity(1 << 16, f),
+        std::io::BufReader::with_capacity(1 << 16, &mut hashing),
         &file.rel,
         diags,
         &mut visit,
-    )
+    )?;
+    // Drain what the CSV reader did not need (a file that ended early on a bad header).
+    std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
+    Ok(hashing.finish())
 }
 
 /// Stream findings from any reader holding a store file; see [`read_month`].
@@ -250,5 +256,79 @@ pub fn write_findings<W: std::io::Write>(out: W, rows: &mut [Finding]) -> csv::R
         ])?;
     }
     w.flush()?;
+    Ok(())
+}
+
+/// Stream the visits of some month files, in store order: the rows of a visit are contiguous
+/// in a sorted file, so only one visit is held at a time. Row problems and unsorted rows are
+/// reported to `diags` (the caller fails on them); `on_visit` gets every complete visit.
+/// Each file read is recorded in `inputs`.
+pub fn scan_visits(
+    ws: &Workspace,
+    files: &[MonthFile],
+    diags: &mut Diagnostics,
+    inputs: &mut super::provenance::Inputs,
+    mut on_visit: impl FnMut(crate::domain::visit::Visit),
+) -> Result<()> {
+    use crate::domain::visit::Visit;
+    for file in files {
+        let mut current: Option<Visit> = None;
+        let mut prev: Option<(chrono::NaiveDate, String, String)> = None;
+        let sha = read_month(ws, file, diags, |line, row, diags| {
+            let f = match row {
+                Ok(f) => f,
+                Err(problems) => {
+                    for p in problems {
+                        diags.error(&file.rel, Some(line), p);
+                    }
+                    return;
+                }
+            };
+            let key = (f.date, f.visit_id, f.item);
+            if prev.as_ref().is_some_and(|p| key <= *p) {
+                diags.error(
+                    &file.rel,
+                    Some(line),
+                    "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`",
+                );
+            }
+            let (date, visit_id, item) = key;
+            match current.as_mut() {
+                Some(v) if v.id == visit_id => {
+                    if !item.is_empty() {
+                        v.findings.push((item.clone(), f.count));
+                    }
+                    v.photos += f.photos;
+                }
+                _ => {
+                    if let Some(done) = current.take() {
+                        on_visit(done);
+                    }
+                    current = Some(Visit {
+                        id: visit_id.clone(),
+                        date,
+                        level: f.level,
+                        purpose: f.purpose,
+                        team: f.team,
+                        inspectors: f.inspectors,
+                        compound_id: f.compound_id,
+                        findings: if item.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![(item.clone(), f.count)]
+                        },
+                        photos: f.photos,
+                        file: file.rel.clone(),
+                        line,
+                    });
+                }
+            }
+            prev = Some((date, visit_id, item));
+        })?;
+        inputs.add_digest(&file.rel, sha);
+        if let Some(done) = current.take() {
+            on_visit(done);
+        }
+    }
     Ok(())
 }

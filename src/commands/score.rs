@@ -1,0 +1,326 @@
+//! `oldestate score`: every compound's score, grade, verdict and three looks for a period,
+//! with community and street aggregates; `--explain` shows how one compound's score came about.
+
+use clap::{Args, ValueEnum};
+use serde_json::{json, Map, Value};
+
+use crate::cli::Format;
+use crate::domain::scoring::{CompoundResult, GroupResult, Looks, ScoreReport};
+use crate::error::{Error, Result};
+use crate::model::decimal::fmt2;
+use crate::model::records::Lang;
+use crate::model::{Level, Period};
+use crate::render::json::{dec, document, finish};
+use crate::render::{Cell, Rows};
+use crate::workspace::StandardsFile;
+
+use super::loaded::Loaded;
+use super::{emit, explain, Context};
+
+/// Score every compound for a period: the mean of the scoring level's routine visit scores,
+/// its grade and verdict (pass / fail / not_assessed), red lines, problem points by category,
+/// and the three looks (street management, community supervision, property service in place);
+/// then each community and street. Upheld appeals are applied first. The standards used are
+/// the file in force on the period's first day, named in the output.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
+    #[arg(long)]
+    pub period: Period,
+    /// Score at this level instead of the standards' scoring level
+    #[arg(long, value_parser = parse_level)]
+    pub level: Option<Level>,
+    /// Which rows the table and CSV list (JSON always holds all three)
+    #[arg(long, value_enum, default_value_t = By::Compound)]
+    pub by: By,
+    /// Show how this compound's score came about (id, name or alias)
+    #[arg(long, value_name = "COMPOUND")]
+    pub explain: Option<String>,
+}
+
+/// The grouping of a report's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    Compound,
+    Community,
+    Street,
+}
+
+/// clap parser for a level id.
+pub fn parse_level(s: &str) -> std::result::Result<Level, String> {
+    s.parse()
+}
+
+pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
+    let format = ctx.format("score", &[Format::Table, Format::Csv, Format::Json])?;
+    let mut loaded = Loaded::load(ctx)?;
+    let lang = loaded.lang(ctx);
+    let standards = loaded.standards_for(&args.period)?;
+    if let Some(who) = &args.explain {
+        let out = explain::explain(&mut loaded, &standards, args.period, args.level, who, format, lang)?;
+        return emit(out.as_bytes());
+    }
+    let report = loaded.score(args.period, args.level, &standards)?;
+    let out = match format {
+        Format::Json => {
+            let provenance = loaded.inputs.provenance(&loaded.ws);
+            finish(to_json(&report, &standards), &provenance)
+        }
+        Format::Csv => rows(&report, &standards, args.by, lang, true).to_csv(),
+        _ => {
+            let title = title(&loaded, &report, &standards, lang);
+            format!(
+                "{title}\n{}",
+                rows(&report, &standards, args.by, lang, false).to_table()
+            )
+        }
+    };
+    emit(out.as_bytes())
+}
+
+fn title(loaded: &Loaded, r: &ScoreReport, st: &StandardsFile, lang: Lang) -> String {
+    let level = match lang {
+        Lang::Zh => r.level.zh(),
+        Lang::En => r.level.as_str(),
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{} {} 评分（{}检查，标准 {}，sha256 {}）",
+            loaded.settings.district,
+            r.period,
+            level,
+            st.file,
+            &st.sha256[..12]
+        )
+        .trim_start()
+        .to_string(),
+        Lang::En => format!(
+            "{} scores for {} ({level} visits; standards {}, sha256 {})",
+            loaded.settings.district,
+            r.period,
+            st.file,
+            &st.sha256[..12]
+        )
+        .trim_start()
+        .to_string(),
+    }
+}
+
+fn yes_no(b: bool, lang: Lang, machine: bool) -> String {
+    match (machine, lang) {
+        (true, _) => b.to_string(),
+        (false, Lang::Zh) => (if b { "到位" } else { "不到位" }).into(),
+        (false, Lang::En) => (if b { "yes" } else { "NO" }).into(),
+    }
+}
+
+fn verdict_label(c: &CompoundResult, lang: Lang, machine: bool) -> String {
+    let v = c.verdict.as_str();
+    if machine {
+        return v.into();
+    }
+    match (lang, v) {
+        (Lang::Zh, "pass") => "合格".into(),
+        (Lang::Zh, "fail") => "不合格".into(),
+        (Lang::Zh, _) => "未检查".into(),
+        (Lang::En, v) => v.replace('_', " "),
+    }
+}
+
+/// The rows of the table or CSV. `machine` keeps ids and values as scripts want them.
+fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool) -> Rows {
+    let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
+    let opt = |d: Option<rust_decimal::Decimal>| d.map(fmt2).unwrap_or_default();
+    match by {
+        By::Compound => {
+            let cats: Vec<&str> = st.standards.categories.iter().map(|c| c.code.as_str()).collect();
+            let mut header: Vec<String> = [
+                l("编号", "compound_id"),
+                l("小区", "name"),
+                l("社区", "community_id"),
+                l("街道", "street_id"),
+                l("检查次数", "visits"),
+                l("得分", "score"),
+                l("等级", "grade"),
+                l("结论", "verdict"),
+                l("红线", "red_line"),
+                l("问题点位", "problem_points"),
+                l("街道管理", "look_street"),
+                l("社区监督", "look_community"),
+                l("物业服务", "look_property"),
+            ]
+            .map(String::from)
+            .to_vec();
+            if machine {
+                header.extend(cats.iter().map(|c| format!("points_{c}")));
+            }
+            let mut t = Rows::new(header);
+            for c in &r.compounds {
+                let look = |f: fn(&Looks) -> bool| {
+                    c.looks
+                        .as_ref()
+                        .map(|lk| yes_no(f(lk), lang, machine))
+                        .unwrap_or_default()
+                };
+                let mut row = vec![
+                    Cell::text(&c.compound_id),
+                    Cell::text(&c.name),
+                    Cell::text(&c.community_id),
+                    Cell::text(&c.street_id),
+                    Cell::num(c.visits),
+                    Cell::num(opt(c.score)),
+                    Cell::text(c.grade.clone().unwrap_or_default()),
+                    Cell::text(verdict_label(c, lang, machine)),
+                    Cell::text(if machine {
+                        c.red_line.to_string()
+                    } else if c.red_line {
+                        "●".into()
+                    } else {
+                        String::new()
+                    }),
+                    Cell::num(c.problem_points),
+                    Cell::text(look(|l| l.street)),
+                    Cell::text(look(|l| l.community)),
+                    Cell::text(look(|l| l.property)),
+                ];
+                if machine {
+                    row.extend(
+                        cats.iter()
+                            .map(|k| Cell::num(c.categories.get(*k).copied().unwrap_or(0))),
+                    );
+                }
+                t.push(row);
+            }
+            t
+        }
+        By::Community | By::Street => {
+            let groups = if by == By::Community {
+                &r.communities
+            } else {
+                &r.streets
+            };
+            let id = if by == By::Community {
+                l("社区编号", "community_id")
+            } else {
+                l("街道编号", "street_id")
+            };
+            let mut header = vec![id, l("名称", "name")];
+            if by == By::Community {
+                header.push(l("街道", "street_id"));
+            }
+            header.extend([
+                l("小区数", "compounds"),
+                l("已检查", "assessed"),
+                l("合格", "passed"),
+                l("不合格", "failed"),
+                l("未检查", "not_assessed"),
+                l("平均分", "score"),
+                l("合格率%", "pass_rate"),
+                l("街道管理到位", "looks_street"),
+                l("社区监督到位", "looks_community"),
+                l("物业服务到位", "looks_property"),
+            ]);
+            let mut t = Rows::new(header);
+            for g in groups {
+                let mut row = vec![Cell::text(&g.id), Cell::text(&g.name)];
+                if by == By::Community {
+                    row.push(Cell::text(g.street_id.clone().unwrap_or_default()));
+                }
+                row.extend([
+                    Cell::num(g.compounds),
+                    Cell::num(g.assessed),
+                    Cell::num(g.passed),
+                    Cell::num(g.failed),
+                    Cell::num(g.not_assessed),
+                    Cell::num(opt(g.score)),
+                    Cell::num(opt(g.pass_rate())),
+                    Cell::num(g.looks.street),
+                    Cell::num(g.looks.community),
+                    Cell::num(g.looks.property),
+                ]);
+                t.push(row);
+            }
+            t
+        }
+    }
+}
+
+/// The JSON document of DESIGN §11.
+pub fn to_json(r: &ScoreReport, st: &StandardsFile) -> Map<String, Value> {
+    let mut doc = document(&r.period, st);
+    doc.insert("level".into(), json!(r.level.as_str()));
+    doc.insert(
+        "compounds".into(),
+        Value::Array(r.compounds.iter().map(compound_json).collect()),
+    );
+    doc.insert(
+        "communities".into(),
+        Value::Array(r.communities.iter().map(|g| group_json(g, "community_id")).collect()),
+    );
+    doc.insert(
+        "streets".into(),
+        Value::Array(r.streets.iter().map(|g| group_json(g, "street_id")).collect()),
+    );
+    doc
+}
+
+pub fn compound_json(c: &CompoundResult) -> Value {
+    json!({
+        "compound_id": c.compound_id,
+        "name": c.name,
+        "community_id": c.community_id,
+        "street_id": c.street_id,
+        "visits": c.visits,
+        "score": dec(c.score),
+        "grade": c.grade,
+        "verdict": c.verdict.as_str(),
+        "red_line": c.red_line,
+        "problem_points": c.problem_points,
+        "categories": c.categories,
+        "looks": c.looks.map(|l| json!({"street": l.street, "community": l.community, "property": l.property})),
+    })
+}
+
+fn group_json(g: &GroupResult, id_key: &str) -> Value {
+    let mut m = Map::new();
+    m.insert(id_key.into(), json!(g.id));
+    m.insert("name".into(), json!(g.name));
+    if let Some(s) = &g.street_id {
+        m.insert("street_id".into(), json!(s));
+    }
+    m.insert("compounds".into(), json!(g.compounds));
+    m.insert("assessed".into(), json!(g.assessed));
+    m.insert("passed".into(), json!(g.passed));
+    m.insert("failed".into(), json!(g.failed));
+    m.insert("not_assessed".into(), json!(g.not_assessed));
+    m.insert("score".into(), dec(g.score));
+    m.insert("pass_rate".into(), dec(g.pass_rate()));
+    m.insert(
+        "looks".into(),
+        json!({"street": g.looks.street, "community": g.looks.community, "property": g.looks.property}),
+    );
+    Value::Object(m)
+}
+
+/// Resolve a compound by id, name or alias.
+pub fn resolve_compound<'r>(
+    reg: &'r crate::model::registry::Registry,
+    who: &str,
+) -> Result<&'r crate::model::registry::Compound> {
+    reg.compound(who)
+        .or_else(|| {
+            reg.compounds
+                .iter()
+                .find(|c| c.name == who || c.aliases.iter().any(|a| a == who))
+        })
+        .ok_or_else(|| {
+            let names = reg
+                .compounds
+                .iter()
+                .flat_map(|c| std::iter::once(c.id.as_str()).chain(std::iter::once(c.name.as_str())));
+            Error::msg(format!(
+                "unknown compound \"{who}\"{}",
+                crate::suggest::did_you_mean(who, names)
+            ))
+        })
+}

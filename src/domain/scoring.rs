@@ -1,0 +1,580 @@
+//! Scoring (DESIGN §6): visit scores, compound scores, grades, verdicts, red lines, problem
+//! points, the three looks (三看三到位), coverage (全覆盖), and community and street aggregates.
+//!
+//! [`Scorer`] takes visits one at a time (the store is streamed through it) and keeps only
+//! per-compound accumulators, so memory grows with compounds, not with rows.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+
+use crate::model::decimal::round2;
+use crate::model::registry::Registry;
+use crate::model::standards::Standards;
+use crate::model::{Level, Period, Purpose};
+
+use super::visit::Visit;
+
+/// A compound's verdict for the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Pass,
+    Fail,
+    NotAssessed,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::NotAssessed => "not_assessed",
+        }
+    }
+}
+
+/// A visit's score and whether it crossed a red line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitScore {
+    pub score: Decimal,
+    pub red_line: bool,
+}
+
+impl VisitScore {
+    /// Fails: below the pass mark, or a red-line point (DESIGN §7).
+    pub fn fails(&self, standards: &Standards) -> bool {
+        self.red_line || self.score < standards.pass_mark
+    }
+}
+
+/// Score one visit of a compound served at `grade`: M = Σ max over applicable items,
+/// D = Σ min(max, deduct × count); score = 100 × (M − D) / M rounded half away from zero.
+/// A finding on an unknown or inapplicable item is an error message.
+pub fn score_visit(standards: &Standards, grade: u8, findings: &[(String, u64)]) -> Result<VisitScore, String> {
+    let mut m = Decimal::ZERO;
+    for item in standards.items.iter().filter(|i| i.applies(grade)) {
+        m += item.max;
+    }
+    let mut d = Decimal::ZERO;
+    let mut red_line = false;
+    for (code, count) in findings {
+        let item = standards.item(code).ok_or_else(|| {
+            format!(
+                "unknown item code \"{code}\" (known: {}){}",
+                standards.item_codes_hint(),
+                crate::suggest::did_you_mean(code, standards.items.iter().map(|i| i.code.as_str()))
+            )
+        })?;
+        if !item.applies(grade) {
+            return Err(format!(
+                "item {code} ({}) does not apply to service grade {grade}",
+                item.name
+            ));
+        }
+        if *count == 0 {
+            continue;
+        }
+        d += (item.deduct * Decimal::from(*count)).min(item.max);
+        red_line |= item.red_line;
+    }
+    if m.is_zero() {
+        return Err(format!(
+            "no item applies to service grade {grade}: nothing to score against"
+        ));
+    }
+    // Several findings rows of one item on one visit would each be capped; the store forbids
+    // them (one row per (visit, item)), so the cap is per item as the contract says.
+    Ok(VisitScore {
+        score: round2(Decimal::ONE_HUNDRED * (m - d) / m),
+        red_line,
+    })
+}
+
+/// The three looks of an assessed compound: is each party's work in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Looks {
+    pub street: bool,
+    pub community: bool,
+    pub property: bool,
+}
+
+/// One compound's result for the period.
+#[derive(Debug, Clone)]
+pub struct CompoundResult {
+    pub compound_id: String,
+    pub name: String,
+    pub community_id: String,
+    pub street_id: String,
+    /// Routine visits of the scored level in the period.
+    pub visits: u32,
+    pub score: Option<Decimal>,
+    pub grade: Option<String>,
+    pub verdict: Verdict,
+    pub red_line: bool,
+    pub problem_points: u64,
+    /// Points by category code, categories with points only, by code.
+    pub categories: BTreeMap<String, u64>,
+    pub looks: Option<Looks>,
+    /// The community level's mean routine score in the period, when it visited.
+    pub community_score: Option<Decimal>,
+}
+
+/// A community's or street's aggregate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupResult {
+    pub id: String,
+    pub name: String,
+    /// For a community, its street.
+    pub street_id: Option<String>,
+    pub compounds: u32,
+    pub assessed: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub not_assessed: u32,
+    pub score: Option<Decimal>,
+    /// Assessed compounds with each look in place.
+    pub looks: LooksCount,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LooksCount {
+    pub street: u32,
+    pub community: u32,
+    pub property: u32,
+}
+
+impl GroupResult {
+    /// passed / assessed × 100, when any was assessed.
+    pub fn pass_rate(&self) -> Option<Decimal> {
+        (self.assessed > 0)
+            .then(|| round2(Decimal::from(self.passed) * Decimal::ONE_HUNDRED / Decimal::from(self.assessed)))
+    }
+}
+
+/// The compounds lacking a routine visit in one required window of one level.
+#[derive(Debug, Clone)]
+pub struct WindowGap {
+    pub window: Period,
+    /// Compound ids, in registry order.
+    pub missing: Vec<String>,
+}
+
+/// Coverage of one level over the period.
+#[derive(Debug, Clone)]
+pub struct LevelCoverage {
+    pub level: Level,
+    pub cadence: crate::model::Span,
+    pub windows: Vec<WindowGap>,
+}
+
+/// Everything `score` and `inspect coverage` report.
+#[derive(Debug, Clone)]
+pub struct ScoreReport {
+    pub period: Period,
+    pub level: Level,
+    pub compounds: Vec<CompoundResult>,
+    pub communities: Vec<GroupResult>,
+    pub streets: Vec<GroupResult>,
+    pub coverage: Vec<LevelCoverage>,
+}
+
+/// A problem met while scoring: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreProblem {
+    pub file: String,
+    pub line: u64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+struct Acc {
+    sums: [Decimal; 4],
+    counts: [u32; 4],
+    /// Bit w set: a routine visit of the level lies in its required window w.
+    covered: [u32; 4],
+    red_line: bool,
+    categories: Vec<u64>,
+}
+
+/// Streams visits into per-compound accumulators. Feed every visit that may matter (those in
+/// the months of [`Scorer::months_needed`]); others are ignored.
+pub struct Scorer<'a> {
+    reg: &'a Registry,
+    standards: &'a Standards,
+    period: Period,
+    level: Level,
+    windows: [Vec<Period>; 4],
+    category_ix: HashMap<&'a str, usize>,
+    acc: Vec<Acc>,
+    problems: Vec<ScoreProblem>,
+}
+
+fn level_ix(l: Level) -> usize {
+    l as usize
+}
+
+impl<'a> Scorer<'a> {
+    /// Score `period` at `level` (the standards' scoring level unless asked otherwise).
+    pub fn new(reg: &'a Registry, standards: &'a Standards, period: Period, level: Level) -> Scorer<'a> {
+        let windows = Level::ALL.map(|l| period.required_windows(standards.cadence.of(l)));
+        let category_ix = standards
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.as_str(), i))
+            .collect();
+        let empty = Acc {
+            sums: [Decimal::ZERO; 4],
+            counts: [0; 4],
+            covered: [0; 4],
+            red_line: false,
+            categories: vec![0; standards.categories.len()],
+        };
+        Scorer {
+            reg,
+            standards,
+            period,
+            level,
+            windows,
+            category_ix,
+            acc: vec![empty; reg.compounds.len()],
+            problems: Vec::new(),
+        }
+    }
+
+    /// The period plus every required window: the months whose visits count. Windows either
+    /// lie inside the period or contain it, all calendar-aligned, so the union is the longest.
+    pub fn span(&self) -> Period {
+        std::iter::once(self.period)
+            .chain(self.windows.iter().flatten().copied())
+            .max_by_key(|p| p.span().months())
+            .unwrap_or(self.period)
+    }
+
+    /// Take one visit (upheld appeals already applied).
+    pub fn add(&mut self, v: &Visit) {
+        let Some(ci) = self.reg.compound_index(&v.compound_id) else {
+            self.problem(v, format!("unknown compound_id \"{}\"", v.compound_id));
+            return;
+        };
+        if v.purpose != Purpose::Routine {
+            return;
+        }
+        let li = level_ix(v.level);
+        for (w, window) in self.windows[li].iter().enumerate() {
+            if window.contains(v.date) {
+                self.acc[ci].covered[li] |= 1 << w;
+            }
+        }
+        if !self.period.contains(v.date) {
+            return;
+        }
+        let Some(contract) = self.reg.contract_on(&v.compound_id, v.date) else {
+            self.problem(
+                v,
+                format!(
+                    "visit {} to {} on {}: no contract in force that day, so no service grade to score against",
+                    v.id, v.compound_id, v.date
+                ),
+            );
+            return;
+        };
+        let vs = match score_visit(self.standards, contract.service_grade, &v.findings) {
+            Ok(vs) => vs,
+            Err(m) => {
+                self.problem(v, format!("visit {}: {m}", v.id));
+                return;
+            }
+        };
+        let acc = &mut self.acc[ci];
+        acc.sums[li] += vs.score;
+        acc.counts[li] += 1;
+        if v.level == self.level {
+            acc.red_line |= vs.red_line;
+            for (code, count) in &v.findings {
+                if let Some(item) = self.standards.item(code) {
+                    if let Some(&k) = self.category_ix.get(item.category.as_str()) {
+                        acc.categories[k] += count;
+                    }
+                }
+            }
+        }
+    }
+
+    fn problem(&mut self, v: &Visit, message: String) {
+        self.problems.push(ScoreProblem {
+            file: v.file.clone(),
+            line: v.line,
+            message,
+        });
+    }
+
+    /// Finish: the report, or the problems met (any problem fails the whole report).
+    pub fn finish(self) -> Result<ScoreReport, Vec<ScoreProblem>> {
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        let st = self.standards;
+        let li = level_ix(self.level);
+        let mut compounds = Vec::with_capacity(self.reg.compounds.len());
+        for (c, acc) in self.reg.compounds.iter().zip(&self.acc) {
+            let community_id = c.community_id.clone();
+            let street_id = self
+                .reg
+                .community(&c.community_id)
+                .map(|k| k.street_id.clone())
+                .unwrap_or_default();
+            let mean = |l: usize| (acc.counts[l] > 0).then(|| round2(acc.sums[l] / Decimal::from(acc.counts[l])));
+            let score = mean(li);
+            let community_score = mean(level_ix(Level::Community));
+            let categories: BTreeMap<String, u64> = st
+                .categories
+                .iter()
+                .zip(&acc.categories)
+                .filter(|(_, &n)| n > 0)
+                .map(|(cat, &n)| (cat.code.clone(), n))
+                .collect();
+            let (grade, verdict, looks) = match score {
+                None => (None, Verdict::NotAssessed, None),
+                Some(s) => {
+                    let verdict = if s >= st.pass_mark && !acc.red_line {
+                        Verdict::Pass
+                    } else {
+                        Verdict::Fail
+                    };
+                    let all = |l: Level| {
+                        let n = self.windows[level_ix(l)].len();
+                        acc.covered[level_ix(l)] == (1u32 << n) - 1
+                    };
+                    let gap_ok = community_score.is_none_or(|cs| cs - s <= st.looks.community_max_gap);
+                    let looks = Looks {
+                        street: all(Level::Street),
+                        community: all(Level::Community) && gap_ok,
+                        property: verdict == Verdict::Pass,
+                    };
+                    (Some(st.grade_for(s, acc.red_line).to_string()), verdict, Some(looks))
+                }
+            };
+            let assessed = score.is_some();
+            compounds.push(CompoundResult {
+                compound_id: c.id.clone(),
+                name: c.name.clone(),
+                community_id,
+                street_id,
+                visits: acc.counts[li],
+                score,
+                grade,
+                verdict,
+                red_line: assessed && acc.red_line,
+                problem_points: if assessed { acc.categories.iter().sum() } else { 0 },
+                categories: if assessed { categories } else { BTreeMap::new() },
+                looks,
+                community_score,
+            });
+        }
+        let communities = self
+            .reg
+            .communities
+            .iter()
+            .map(|k| {
+                group(
+                    &k.id,
+                    &k.name,
+                    Some(&k.street_id),
+                    compounds.iter().filter(|c| c.community_id == k.id),
+                )
+            })
+            .collect();
+        let streets = self
+            .reg
+            .streets
+            .iter()
+            .map(|s| group(&s.id, &s.name, None, compounds.iter().filter(|c| c.street_id == s.id)))
+            .collect();
+        let coverage = Level::ALL
+            .iter()
+            .map(|&l| LevelCoverage {
+                level: l,
+                cadence: st.cadence.of(l),
+                windows: self.windows[level_ix(l)]
+                    .iter()
+                    .enumerate()
+                    .map(|(w, window)| WindowGap {
+                        window: *window,
+                        missing: self
+                            .reg
+                            .compounds
+                            .iter()
+                            .zip(&self.acc)
+                            .filter(|(_, a)| a.covered[level_ix(l)] & (1 << w) == 0)
+                            .map(|(c, _)| c.id.clone())
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(ScoreReport {
+            period: self.period,
+            level: self.level,
+            compounds,
+            communities,
+            streets,
+            coverage,
+        })
+    }
+}
+
+fn group<'c>(
+    id: &str,
+    name: &str,
+    street_id: Option<&str>,
+    members: impl Iterator<Item = &'c CompoundResult>,
+) -> GroupResult {
+    let mut g = GroupResult {
+        id: id.to_string(),
+        name: name.to_string(),
+        street_id: street_id.map(String::from),
+        compounds: 0,
+        assessed: 0,
+        passed: 0,
+        failed: 0,
+        not_assessed: 0,
+        score: None,
+        looks: LooksCount::default(),
+    };
+    let mut sum = Decimal::ZERO;
+    for c in members {
+        g.compounds += 1;
+        match c.verdict {
+            Verdict::Pass => g.passed += 1,
+            Verdict::Fail => g.failed += 1,
+            Verdict::NotAssessed => g.not_assessed += 1,
+        }
+        if let (Some(s), Some(l)) = (c.score, c.looks) {
+            g.assessed += 1;
+            sum += s;
+            g.looks.street += u32::from(l.street);
+            g.looks.community += u32::from(l.community);
+            g.looks.property += u32::from(l.property);
+        }
+    }
+    g.score = (g.assessed > 0).then(|| round2(sum / Decimal::from(g.assessed)));
+    g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::parse_standards;
+    use rust_decimal_macros::dec;
+
+    /// Standards with the given `[[items]]` blocks, pass mark 80, grades 90/85/80/0.
+    fn standards(items: &str) -> Standards {
+        let text = format!(
+            r#"effective_from = 2026-01-01
+title = "t"
+scoring_level = "third_party"
+pass_mark = 80
+[[grades]]
+name = "优秀"
+min = 90
+[[grades]]
+name = "良好"
+min = 85
+[[grades]]
+name = "合格"
+min = 80
+[[grades]]
+name = "不合格"
+min = 0
+[cadence]
+community = "month"
+street = "quarter"
+district = "half"
+third_party = "half"
+[[categories]]
+code = "K"
+name = "k"
+{items}
+[recheck]
+deadline_days = 15
+[looks]
+community_max_gap = 10
+[hotspots]
+min_points = 10
+"#
+        );
+        parse_standards(&text, "2026-01-01").unwrap()
+    }
+
+    fn item(code: &str, max: &str, deduct: &str, extra: &str) -> String {
+        format!("[[items]]\ncode = \"{code}\"\nname = \"{code}\"\ncategory = \"K\"\nmax = {max}\ndeduct = {deduct}\n{extra}\n")
+    }
+
+    fn f(code: &str, n: u64) -> (String, u64) {
+        (code.to_string(), n)
+    }
+
+    #[test]
+    fn items_not_applicable_to_the_grade_leave_the_denominator() {
+        let st = standards(
+            &[
+                item("A", "10", "2", ""),
+                item("B", "10", "1", "applies_to = [1, 2]"),
+                item("C", "20", "1", ""),
+            ]
+            .concat(),
+        );
+        // Grade 1: M = 10 + 10 + 20 = 40; D = 2 × 3 = 6; 100 × 34 / 40 = 85.00.
+        assert_eq!(score_visit(&st, 1, &[f("A", 3)]).unwrap().score, dec!(85.00));
+        // Grade 3: B leaves M = 10 + 20 = 30; D = 6; 100 × 24 / 30 = 80.00.
+        assert_eq!(score_visit(&st, 3, &[f("A", 3)]).unwrap().score, dec!(80.00));
+        // A finding on B for a grade-3 compound is an error, not a silent zero.
+        assert_eq!(
+            score_visit(&st, 3, &[f("B", 1)]).unwrap_err(),
+            "item B (B) does not apply to service grade 3"
+        );
+    }
+
+    #[test]
+    fn the_deduction_of_an_item_is_capped_at_its_max() {
+        let st = standards(&[item("A", "10", "2", ""), item("C", "40", "1", "")].concat());
+        // M = 50; A: min(10, 2 × 7 = 14) = 10; C: min(40, 1 × 5) = 5; D = 15; 100 × 35 / 50 = 70.00.
+        assert_eq!(score_visit(&st, 1, &[f("A", 7), f("C", 5)]).unwrap().score, dec!(70.00));
+    }
+
+    #[test]
+    fn a_red_line_point_fails_a_95_point_visit_and_takes_the_last_grade() {
+        let st = standards(&[item("R", "10", "5", "red_line = true"), item("C", "90", "1", "")].concat());
+        // M = 100; D = 5; score 95.00, but the red line fails it.
+        let vs = score_visit(&st, 1, &[f("R", 1)]).unwrap();
+        assert_eq!(
+            vs,
+            VisitScore {
+                score: dec!(95.00),
+                red_line: true
+            }
+        );
+        assert!(vs.fails(&st));
+        assert_eq!(st.grade_for(dec!(95.00), true), "不合格");
+        assert_eq!(st.grade_for(dec!(95.00), false), "优秀");
+    }
+
+    #[test]
+    fn visit_scores_round_half_away_from_zero() {
+        let st = standards(&[item("H", "10", "0.5", ""), item("C", "70", "1", "")].concat());
+        // M = 80; D = 0.5; 100 × 79.5 / 80 = 99.375 → 99.38.
+        assert_eq!(score_visit(&st, 1, &[f("H", 1)]).unwrap().score, dec!(99.38));
+        // D = 1.5; 100 × 78.5 / 80 = 98.125 → 98.13 (banker's rounding would give 98.12).
+        assert_eq!(score_visit(&st, 1, &[f("H", 3)]).unwrap().score, dec!(98.13));
+    }
+
+    #[test]
+    fn grades_take_the_first_band_whose_min_is_reached() {
+        let st = standards(&item("A", "10", "1", ""));
+        assert_eq!(st.grade_for(dec!(90.00), false), "优秀");
+        assert_eq!(st.grade_for(dec!(89.99), false), "良好");
+        assert_eq!(st.grade_for(dec!(80.00), false), "合格");
+        assert_eq!(st.grade_for(dec!(79.99), false), "不合格");
+    }
+}

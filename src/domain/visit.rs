@@ -1,0 +1,75 @@
+//! A visit: the rows of one `visit_id` gathered together, with upheld appeals applied.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::model::records::{Appeal, Decision};
+use crate::model::{Level, Purpose};
+
+/// One inspection visit to one compound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visit {
+    pub id: String,
+    pub date: NaiveDate,
+    pub level: Level,
+    pub purpose: Purpose,
+    pub team: String,
+    pub inspectors: u32,
+    pub compound_id: String,
+    /// (item code, count) per finding row, counts after upheld appeals (possibly 0).
+    pub findings: Vec<(String, u64)>,
+    /// Photos summed over the visit's rows.
+    pub photos: u64,
+    /// Where the visit's first row is: workspace-relative file and line.
+    pub file: String,
+    pub line: u64,
+}
+
+impl Visit {
+    /// Total problem points of the visit.
+    pub fn points(&self) -> u64 {
+        self.findings.iter().map(|(_, c)| c).sum()
+    }
+}
+
+/// Points removed by upheld appeals, per visit and item.
+#[derive(Debug, Clone, Default)]
+pub struct UpheldAppeals {
+    /// visit_id → (item, points removed), points summed over the upheld appeals.
+    removed: HashMap<String, Vec<(String, u64)>>,
+}
+
+impl UpheldAppeals {
+    pub fn new(appeals: &[Appeal]) -> UpheldAppeals {
+        let mut removed: HashMap<String, Vec<(String, u64)>> = HashMap::new();
+        for a in appeals.iter().filter(|a| a.decision == Decision::Upheld) {
+            let list = removed.entry(a.visit_id.clone()).or_default();
+            match list.iter_mut().find(|(item, _)| *item == a.item) {
+                Some((_, p)) => *p += a.points,
+                None => list.push((a.item.clone(), a.points)),
+            }
+        }
+        UpheldAppeals { removed }
+    }
+
+    /// Remove upheld points from a visit's counts, never below zero.
+    pub fn apply(&self, visit: &mut Visit) {
+        let Some(list) = self.removed.get(&visit.id) else {
+            return;
+        };
+        for (item, count) in &mut visit.findings {
+            if let Some((_, p)) = list.iter().find(|(i, _)| i == item) {
+                *count = count.saturating_sub(*p);
+            }
+        }
+    }
+
+    /// Points removed from one (visit, item) by upheld appeals.
+    pub fn removed(&self, visit_id: &str, item: &str) -> u64 {
+        self.removed
+            .get(visit_id)
+            .and_then(|l| l.iter().find(|(i, _)| i == item))
+            .map_or(0, |(_, p)| *p)
+    }
+}

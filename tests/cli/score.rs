@@ -1,0 +1,265 @@
+//! `score`: worked examples for each rule of DESIGN §6, end to end through the binary.
+//!
+//! The `mini` fixture's standards: X01 (max 10, deduct 2), X02 (max 10, deduct 1, grades 1-2),
+//! X03 (max 10, deduct 5, red line); so M = 30 for grades 1 and 2 and M = 20 for grade 3.
+//! P1 is grade 1, P2 grade 2, P3 grade 3 until 2026-03-31 then grade 2, P4 grade 2.
+
+use serde_json::Value;
+
+use crate::harness::Ws;
+
+const HEADER: &str = "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note\n";
+
+/// A workspace whose store holds exactly these rows (one month file per month used), and no appeals.
+fn with_store(rows: &[&str]) -> Ws {
+    let ws = Ws::fixture("mini");
+    std::fs::remove_dir_all(ws.path("data/inspections")).unwrap();
+    ws.write("data/appeals.csv", "visit_id,item,points,decision,decided_on,note\n");
+    let mut months: std::collections::BTreeMap<String, String> = Default::default();
+    for r in rows {
+        let date = r.split(',').nth(1).unwrap();
+        months
+            .entry(date[..7].to_string())
+            .or_insert_with(|| HEADER.to_string())
+            .push_str(&format!("{r}\n"));
+    }
+    for (m, text) in months {
+        ws.write(&format!("data/inspections/{}/{m}.csv", &m[..4]), &text);
+    }
+    ws
+}
+
+fn score(ws: &Ws, period: &str) -> Value {
+    let r = ws.run(&["score", "--period", period, "--format", "json"]);
+    r.status(0);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+fn compound<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    doc["compounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["compound_id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn several_official_visits_average_and_the_mean_rounds_half_away_from_zero() {
+    let ws = with_store(&[
+        "T1,2026-02-03,third_party,routine,甲组,3,P1,,0,4,",
+        "T2,2026-05-04,third_party,routine,甲组,3,P1,X01,1,4,",
+    ]);
+    ws.run(&["check", "--strict"]).status(0);
+    let doc = score(&ws, "2026H1");
+    let p1 = compound(&doc, "P1");
+    // T1: 100.00. T2: D = 2, 100 × 28 / 30 = 93.333… → 93.33.
+    // Mean (100.00 + 93.33) / 2 = 96.665 → 96.67 (half away from zero; banker's would give 96.66).
+    assert_eq!(p1["score"], "96.67");
+    assert_eq!(p1["visits"], 2);
+    assert_eq!(p1["grade"], "优秀");
+    assert_eq!(p1["verdict"], "pass");
+    assert_eq!(p1["problem_points"], 1);
+    assert_eq!(p1["categories"], serde_json::json!({"LOCK": 1}));
+}
+
+#[test]
+fn a_compound_without_an_official_routine_visit_is_not_assessed() {
+    // P4 has only a community visit and an official re-inspection: neither counts.
+    let ws = with_store(&[
+        "C1,2026-02-03,community,routine,社区组,2,P4,,0,1,",
+        "R1,2026-02-04,third_party,recheck,甲组,3,P4,,0,1,",
+    ]);
+    let p4 = compound(&score(&ws, "2026H1"), "P4").clone();
+    assert_eq!(p4["score"], Value::Null);
+    assert_eq!(p4["grade"], Value::Null);
+    assert_eq!(p4["looks"], Value::Null);
+    assert_eq!(p4["verdict"], "not_assessed");
+    assert_eq!(p4["visits"], 0);
+    assert_eq!(p4["problem_points"], 0);
+}
+
+#[test]
+fn red_line_fails_whatever_the_score() {
+    let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,3,P1,X03,1,4,"]);
+    let p1 = compound(&score(&ws, "2026H1"), "P1").clone();
+    // D = 5; 100 × 25 / 30 = 83.33 ≥ 80, but X03 is a red line: fail, last grade.
+    assert_eq!(p1["score"], "83.33");
+    assert_eq!(p1["red_line"], true);
+    assert_eq!(p1["verdict"], "fail");
+    assert_eq!(p1["grade"], "不合格");
+    assert_eq!(p1["looks"]["property"], false);
+}
+
+#[test]
+fn community_supervision_allows_a_gap_of_at_most_community_max_gap() {
+    // Period 2026-03: the community window is March, the street window 2026Q1 (the period is
+    // shorter than the quarter), so the February street visit counts.
+    let rows = |official: &str| {
+        with_store(&[
+            "S1,2026-02-10,street,routine,街道组,2,P2,,0,1,",
+            "C1,2026-03-02,community,routine,社区组,2,P2,,0,1,",
+            official,
+        ])
+    };
+    // Official: X01 ×1 + X02 ×1, D = 3, 100 × 27 / 30 = 90.00; community 100.00: gap 10.00, in place.
+    let at = rows(
+        "T1,2026-03-05,third_party,routine,甲组,3,P2,X01,1,4,\nT1,2026-03-05,third_party,routine,甲组,3,P2,X02,1,0,",
+    );
+    let p2 = compound(&score(&at, "2026-03"), "P2").clone();
+    assert_eq!(p2["score"], "90.00");
+    assert_eq!(
+        p2["looks"],
+        serde_json::json!({"street": true, "community": true, "property": true})
+    );
+    // Official: X01 ×1 + X02 ×2, D = 4, 86.67; gap 13.33 > 10: the community's own checks are too kind.
+    let over = rows(
+        "T1,2026-03-05,third_party,routine,甲组,3,P2,X01,1,4,\nT1,2026-03-05,third_party,routine,甲组,3,P2,X02,2,0,",
+    );
+    let p2 = compound(&score(&over, "2026-03"), "P2").clone();
+    assert_eq!(p2["score"], "86.67");
+    assert_eq!(
+        p2["looks"],
+        serde_json::json!({"street": true, "community": false, "property": true})
+    );
+}
+
+#[test]
+fn required_windows_follow_the_cadence_of_each_level() {
+    let ws = with_store(&[
+        "C1,2026-01-05,community,routine,社区组,2,P1,,0,1,",
+        "S1,2026-02-10,street,routine,街道组,2,P1,,0,1,",
+        "T1,2026-02-11,third_party,routine,甲组,3,P1,,0,1,",
+        "S2,2026-04-10,street,routine,街道组,2,P1,,0,1,",
+    ]);
+    // 2026H1: street windows Q1 and Q2 both visited; community needs all six months: only January.
+    let looks = compound(&score(&ws, "2026H1"), "P1")["looks"].clone();
+    assert_eq!(looks["street"], true);
+    assert_eq!(looks["community"], false);
+    // 2026Q1: one street window (Q1), three community windows (Jan only visited).
+    let looks = compound(&score(&ws, "2026Q1"), "P1")["looks"].clone();
+    assert_eq!(
+        (looks["street"].clone(), looks["community"].clone()),
+        (Value::Bool(true), Value::Bool(false))
+    );
+    // 2026-01: community window January (visited), street window Q1 (February counts), third
+    // party H1 — but the official score needs a visit in the period itself: not assessed.
+    assert_eq!(compound(&score(&ws, "2026-01"), "P1")["verdict"], "not_assessed");
+    // 2026-02: the community window is February: not visited.
+    let looks = compound(&score(&ws, "2026-02"), "P1")["looks"].clone();
+    assert_eq!(
+        (looks["street"].clone(), looks["community"].clone()),
+        (Value::Bool(true), Value::Bool(false))
+    );
+    // 2026 (year): street windows Q1..Q4, Q3 and Q4 not visited.
+    assert_eq!(compound(&score(&ws, "2026"), "P1")["looks"]["street"], false);
+}
+
+#[test]
+fn only_upheld_appeals_change_counts() {
+    let ws = with_store(&[
+        "T1,2026-02-03,third_party,routine,甲组,3,P1,X01,3,4,",
+        "T2,2026-02-03,third_party,routine,甲组,3,P2,X01,3,4,",
+        "T3,2026-02-03,third_party,routine,甲组,3,P4,X01,3,4,",
+    ]);
+    ws.write(
+        "data/appeals.csv",
+        "visit_id,item,points,decision,decided_on,note\nT1,X01,2,upheld,2026-02-20,\nT2,X01,2,rejected,2026-02-20,\nT3,X01,2,pending,,\n",
+    );
+    let doc = score(&ws, "2026H1");
+    // Upheld: 3 − 2 = 1 point, D = 2, 93.33. Rejected and pending: 3 points, D = 6, 80.00.
+    assert_eq!(compound(&doc, "P1")["score"], "93.33");
+    assert_eq!(compound(&doc, "P1")["problem_points"], 1);
+    assert_eq!(compound(&doc, "P2")["score"], "80.00");
+    assert_eq!(compound(&doc, "P4")["score"], "80.00");
+    assert_eq!(compound(&doc, "P4")["problem_points"], 3);
+}
+
+#[test]
+fn each_period_uses_the_standards_in_force_on_its_first_day() {
+    let ws = with_store(&[
+        "T1,2026-02-03,third_party,routine,甲组,3,P1,X01,1,4,",
+        "T2,2026-05-03,third_party,routine,甲组,3,P2,X01,1,4,",
+    ]);
+    let newer = ws
+        .read("standards/2026-01-01.toml")
+        .replace("2026-01-01", "2026-04-01")
+        .replace("max = 10\ndeduct = 2", "max = 10\ndeduct = 4");
+    ws.write("standards/2026-04-01.toml", &newer);
+    // Q1 under the 2026-01-01 file: D = 2, 93.33. Q2 under 2026-04-01: D = 4, 86.67.
+    let q1 = score(&ws, "2026Q1");
+    assert_eq!(q1["standards"]["file"], "standards/2026-01-01.toml");
+    assert_eq!(compound(&q1, "P1")["score"], "93.33");
+    let q2 = score(&ws, "2026Q2");
+    assert_eq!(q2["standards"]["file"], "standards/2026-04-01.toml");
+    assert_eq!(q2["standards"]["effective_from"], "2026-04-01");
+    assert_eq!(compound(&q2, "P2")["score"], "86.67");
+    // The half-year starts 2026-01-01: one report, one standards file, for both visits.
+    let h1 = score(&ws, "2026H1");
+    assert_eq!(compound(&h1, "P2")["score"], "93.33");
+}
+
+#[test]
+fn communities_and_streets_average_their_assessed_compounds() {
+    let ws = with_store(&[
+        "T1,2026-02-03,third_party,routine,甲组,3,P1,X01,1,4,",
+        "T2,2026-02-03,third_party,routine,甲组,3,P2,X01,5,4,",
+        "T3,2026-02-03,third_party,routine,甲组,3,P3,,0,4,",
+    ]);
+    let doc = score(&ws, "2026H1");
+    // P1 93.33 pass; P2 D = 10, 66.67 fail; P3 100.00 pass; P4 not assessed.
+    let c1 = doc["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["community_id"] == "C1")
+        .unwrap();
+    // (93.33 + 66.67) / 2 = 80.00.
+    assert_eq!(c1["score"], "80.00");
+    assert_eq!(
+        (c1["assessed"].clone(), c1["passed"].clone(), c1["failed"].clone()),
+        (2.into(), 1.into(), 1.into())
+    );
+    let streets = doc["streets"].as_array().unwrap();
+    // S1: (93.33 + 66.67 + 100.00) / 3 = 86.666… → 86.67. S2: only P4, not assessed: null.
+    assert_eq!(streets[0]["street_id"], "S1");
+    assert_eq!(streets[0]["score"], "86.67");
+    assert_eq!(streets[1]["score"], Value::Null);
+    assert_eq!(streets[1]["not_assessed"], 1);
+}
+
+#[test]
+fn every_json_document_names_its_standards_and_provenance() {
+    let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,3,P1,,0,4,"]);
+    let doc = score(&ws, "2026H1");
+    assert_eq!(doc["period"], "2026H1");
+    assert_eq!(doc["standards"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(doc["provenance"]["tool_version"], env!("CARGO_PKG_VERSION"));
+    // Not a git repository: the git fields are null.
+    assert_eq!(doc["provenance"]["git_commit"], Value::Null);
+    assert_eq!(doc["provenance"]["inputs_sha256"].as_str().unwrap().len(), 64);
+    // Byte-identical output for identical inputs.
+    let again = ws.run(&["score", "--period", "2026H1", "--format", "json"]);
+    assert_eq!(serde_json::to_string_pretty(&doc).unwrap() + "\n", again.stdout);
+}
+
+#[test]
+fn a_finding_that_cannot_be_scored_fails_with_its_location() {
+    let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,3,P3,X02,1,4,"]);
+    ws.run(&["score", "--period", "2026H1"])
+        .status(1)
+        .stderr_line("oldestate: data/inspections/2026/2026-02.csv:2: visit T1: item X02 (楼道清扫保洁) does not apply to service grade 3");
+}
+
+#[test]
+fn a_malformed_period_is_a_usage_error() {
+    let ws = Ws::fixture("mini");
+    let r = ws.run(&["score", "--period", "2026Q5"]);
+    r.status(2);
+    assert!(
+        r.stderr
+            .contains("invalid period \"2026Q5\": expected YYYY-MM, YYYYQn (n 1-4), YYYYHn (n 1-2) or YYYY"),
+        "{}",
+        r.stderr
+    );
+}
