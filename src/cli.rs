@@ -62,10 +62,19 @@ impl Format {
 pub enum Command {
     Init(crate::commands::init::InitArgs),
     Check(crate::commands::check::CheckArgs),
+    /// Inspection data: import sheets into the store, check coverage
+    #[command(subcommand)]
+    Inspect(InspectCommand),
     Score(crate::commands::score::ScoreArgs),
     /// Generate the demo district's files (how the shipped data/ and standards/ are made)
     #[command(hide = true)]
     Demo(DemoArgs),
+}
+
+/// `oldestate inspect ...`
+#[derive(Debug, Subcommand)]
+pub enum InspectCommand {
+    Coverage(crate::commands::coverage::CoverageArgs),
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         cli::Command::Init(args) => commands::init::cmd_init(&ctx, args),
         cli::Command::Check(args) => commands::check::cmd_check(&ctx, args),
+        cli::Command::Inspect(cli::InspectCommand::Coverage(args)) => commands::coverage::cmd_coverage(&ctx, args),
         cli::Command::Score(args) => commands::score::cmd_score(&ctx, args),
         cli::Command::Demo(args) => commands::init::cmd_demo(&ctx, args),
     }

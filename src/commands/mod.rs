@@ -2,6 +2,7 @@
 //! domain, render.
 
 pub mod check;
+pub mod coverage;
 pub mod explain;
 pub mod init;
 pub mod loaded;

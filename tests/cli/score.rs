@@ -263,3 +263,51 @@ fn a_malformed_period_is_a_usage_error() {
         r.stderr
     );
 }
+
+#[test]
+fn coverage_lists_the_compounds_missing_in_each_required_window() {
+    let ws = with_store(&[
+        "S1,2026-02-10,street,routine,街道组,2,P1,,0,1,",
+        "S2,2026-05-10,street,recheck,街道组,2,P2,,0,1,",
+        "T1,2026-05-11,third_party,routine,甲组,3,P3,,0,1,",
+    ]);
+    let r = ws.run(&["inspect", "coverage", "--period", "2026-02", "--format", "json"]);
+    r.status(0);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let levels = doc["levels"].as_array().unwrap();
+    // Street cadence is quarterly, so 2026-02 requires the window 2026Q1: only P1 was visited.
+    assert_eq!(levels[1]["level"], "street");
+    assert_eq!(levels[1]["windows"][0]["window"], "2026Q1");
+    assert_eq!(
+        levels[1]["windows"][0]["missing"],
+        serde_json::json!(["P2", "P3", "P4"])
+    );
+    assert_eq!(
+        levels[1]["windows"][0]["by_street"],
+        serde_json::json!({"S1": 2, "S2": 1})
+    );
+    // The third party's window is 2026H1: P3's May visit counts for February's coverage.
+    assert_eq!(levels[3]["windows"][0]["window"], "2026H1");
+    assert_eq!(
+        levels[3]["windows"][0]["missing"],
+        serde_json::json!(["P1", "P2", "P4"])
+    );
+    // A year has two half-year windows for the district.
+    let r = ws.run(&["inspect", "coverage", "--period", "2026", "--format", "csv"]);
+    r.status(0);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.starts_with("district,2026H2,")).count(),
+        4
+    );
+    assert!(
+        r.stdout.lines().any(|l| l == "street,2026Q3,P1,南营门里,C1,S1"),
+        "{}",
+        r.stdout
+    );
+    // A recheck visit does not cover: P2 is missing in the street's 2026Q2 window.
+    assert!(
+        r.stdout.lines().any(|l| l == "street,2026Q2,P2,福明里,C1,S1"),
+        "{}",
+        r.stdout
+    );
+}
