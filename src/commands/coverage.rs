@@ -102,7 +102,7 @@ fn summary(loaded: &Loaded, report: &ScoreReport, lang: Lang) -> Rows {
                 Cell::num(loaded.registry.compounds.len()),
                 Cell::num(w.missing.len()),
             ];
-            row.extend(per_street(loaded, &w.missing).values().map(|n| Cell::num(n)));
+            row.extend(per_street(loaded, &w.missing).values().map(Cell::num));
             t.push(row);
         }
     }
