@@ -66,6 +66,7 @@ pub enum Command {
     #[command(subcommand)]
     Inspect(InspectCommand),
     Score(crate::commands::score::ScoreArgs),
+    Recheck(crate::commands::recheck::RecheckArgs),
     /// Generate the demo district's files (how the shipped data/ and standards/ are made)
     #[command(hide = true)]
     Demo(DemoArgs),

@@ -1,14 +1,17 @@
 //! What most reports load: settings, registry, standards and appeals, and the pass that
 //! streams a period's visits through the scorer.
 
-use crate::domain::scoring::{ScoreReport, Scorer};
+use chrono::NaiveDate;
+
+use crate::domain::recheck::{NoticeBook, RecheckReport};
+use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
 use crate::domain::visit::{UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{Lang, Settings};
 use crate::model::registry::Registry;
 use crate::model::{Level, Period};
 use crate::workspace::provenance::Inputs;
-use crate::workspace::store::{files_for, scan_visits};
+use crate::workspace::store::{files_for, files_from, scan_visits};
 use crate::workspace::{self, StandardsFile, StandardsSet, Workspace};
 
 use super::Context;
@@ -62,14 +65,20 @@ impl Loaded {
         Ok(f)
     }
 
-    /// Stream the visits of `period` (as a whole calendar range) with upheld appeals applied.
-    pub fn scan(&mut self, period: &Period, on_visit: impl FnMut(Visit)) -> Result<()> {
-        scan(&self.ws, &self.appeals, &mut self.inputs, period, on_visit)
+    /// Stream the visits of a range of months with upheld appeals applied.
+    pub fn scan(&mut self, range: Range, on_visit: impl FnMut(Visit)) -> Result<()> {
+        scan(&self.ws, &self.appeals, &mut self.inputs, range, on_visit)
     }
 
     /// Stream a period's visits as recorded, without applying appeals (for `--explain`).
     pub fn scan_raw(&mut self, period: &Period, on_visit: impl FnMut(Visit)) -> Result<()> {
-        scan(&self.ws, &UpheldAppeals::default(), &mut self.inputs, period, on_visit)
+        scan(
+            &self.ws,
+            &UpheldAppeals::default(),
+            &mut self.inputs,
+            Range::Period(*period),
+            on_visit,
+        )
     }
 
     /// Score a period at a level (default: the standards' scoring level) under `standards`.
@@ -77,26 +86,52 @@ impl Loaded {
         let st = &standards.standards;
         let mut scorer = Scorer::new(&self.registry, st, period, level.unwrap_or(st.scoring_level));
         let span = scorer.span();
-        scan(&self.ws, &self.appeals, &mut self.inputs, &span, |v| scorer.add(&v))?;
-        scorer.finish().map_err(|problems| {
-            let mut d = Diagnostics::new();
-            for p in problems {
-                d.error(&p.file, Some(p.line), p.message);
-            }
-            d.into_result().err().unwrap_or_else(|| Error::msg("scoring failed"))
-        })
+        scan(&self.ws, &self.appeals, &mut self.inputs, Range::Period(span), |v| {
+            scorer.add(&v)
+        })?;
+        scorer.finish().map_err(problems_error)
     }
+
+    /// The notices of a period and their re-inspections as of a date, under `standards`.
+    pub fn rechecks(&mut self, period: Period, as_of: NaiveDate, standards: &StandardsFile) -> Result<RecheckReport> {
+        let mut book = NoticeBook::new(&self.registry, &standards.standards, period);
+        let first = book.first_day();
+        scan(&self.ws, &self.appeals, &mut self.inputs, Range::From(first), |v| {
+            book.add(v)
+        })?;
+        book.finish(as_of).map_err(problems_error)
+    }
+}
+
+fn problems_error(problems: Vec<ScoreProblem>) -> Error {
+    let mut d = Diagnostics::new();
+    for p in problems {
+        d.error(&p.file, Some(p.line), p.message);
+    }
+    d.into_result().err().unwrap_or_else(|| Error::msg("scoring failed"))
+}
+
+/// Which month files a scan reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Range {
+    /// The months of a period.
+    Period(Period),
+    /// From the month of a date to the end of the store.
+    From(NaiveDate),
 }
 
 fn scan(
     ws: &Workspace,
     appeals: &UpheldAppeals,
     inputs: &mut Inputs,
-    period: &Period,
+    range: Range,
     mut on_visit: impl FnMut(Visit),
 ) -> Result<()> {
     let mut d = Diagnostics::new();
-    let files = files_for(ws, period, &mut d)?;
+    let files = match range {
+        Range::Period(p) => files_for(ws, &p, &mut d)?,
+        Range::From(date) => files_from(ws, date, &mut d)?,
+    };
     scan_visits(ws, &files, &mut d, inputs, |mut v| {
         appeals.apply(&mut v);
         on_visit(v);

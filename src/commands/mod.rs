@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod explain;
 pub mod init;
 pub mod loaded;
+pub mod recheck;
 pub mod score;
 
 use std::io::Write;

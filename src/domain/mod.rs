@@ -1,6 +1,7 @@
 //! The domain core: pure functions from loaded data to results. No file system, no clock.
 
 pub mod explain;
+pub mod recheck;
 pub mod scoring;
 pub mod selection;
 pub mod visit;

@@ -112,3 +112,23 @@ mod tests {
         assert_eq!(r.to_csv(), "name,delta\n\"'=HYPERLINK(\"\"x\"\")\",-2.50\n");
     }
 }
+
+/// Escape text for Markdown: characters that would start markup, and HTML (`<`, `&`), so a
+/// name typed into a registry cannot inject links, tables or scripts into a published page.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}

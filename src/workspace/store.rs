@@ -65,6 +65,15 @@ pub fn files_for(ws: &Workspace, period: &Period, diags: &mut Diagnostics) -> Re
         .collect())
 }
 
+/// The month files from the month of `first` to the end of the store.
+pub fn files_from(ws: &Workspace, first: chrono::NaiveDate, diags: &mut Diagnostics) -> Result<Vec<MonthFile>> {
+    let first = Period::containing(first, crate::model::Span::Month);
+    Ok(month_files(ws, diags)?
+        .into_iter()
+        .filter(|f| f.month >= first)
+        .collect())
+}
+
 /// Stream a month file: `visit` gets each row's line and either the finding or the problems
 /// with its fields. A wrong header is reported and ends the file. Returns the file's SHA-256,
 /// computed on the way (for provenance).

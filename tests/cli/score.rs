@@ -10,13 +10,20 @@ use crate::harness::Ws;
 
 const HEADER: &str = "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note\n";
 
-/// A workspace whose store holds exactly these rows (one month file per month used), and no appeals.
-fn with_store(rows: &[&str]) -> Ws {
+/// A workspace whose store holds exactly these rows (one month file per month used, sorted as
+/// the store requires), and no appeals. A row may hold several lines (one visit's rows).
+pub fn with_store(rows: &[&str]) -> Ws {
+    let mut rows: Vec<&str> = rows.iter().flat_map(|r| r.lines()).collect();
+    let key = |r: &&str| {
+        let f: Vec<&str> = r.split(',').collect();
+        (f[1].to_string(), f[0].to_string(), f[7].to_string())
+    };
+    rows.sort_by_key(key);
     let ws = Ws::fixture("mini");
     std::fs::remove_dir_all(ws.path("data/inspections")).unwrap();
     ws.write("data/appeals.csv", "visit_id,item,points,decision,decided_on,note\n");
     let mut months: std::collections::BTreeMap<String, String> = Default::default();
-    for r in rows {
+    for r in &rows {
         let date = r.split(',').nth(1).unwrap();
         months
             .entry(date[..7].to_string())

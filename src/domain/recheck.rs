@@ -1,0 +1,312 @@
+//! Rectification notices, re-inspections and the one-vote veto (DESIGN §7).
+//!
+//! [`NoticeBook`] is fed every visit from the period's first day to the end of the store: it
+//! keeps the failing official routine visits of the period (the notices) and the re-inspection
+//! visits, and then matches each notice with its re-inspection.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::model::registry::Registry;
+use crate::model::standards::Standards;
+use crate::model::{Level, Period, Purpose};
+
+use super::scoring::{score_visit, ScoreProblem, VisitScore};
+use super::visit::Visit;
+
+/// What became of a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Rectified,
+    Failed,
+    Pending,
+    Overdue,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Rectified => "rectified",
+            Outcome::Failed => "failed",
+            Outcome::Pending => "pending",
+            Outcome::Overdue => "overdue",
+        }
+    }
+}
+
+/// An item that cost points on the failing visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeItem {
+    pub code: String,
+    pub name: String,
+    pub count: u64,
+    pub deduction: Decimal,
+    pub red_line: bool,
+}
+
+/// The re-inspection of a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recheck {
+    pub visit_id: String,
+    pub date: NaiveDate,
+    pub level: Level,
+    pub score: Decimal,
+    pub red_line: bool,
+    /// Dated after the deadline.
+    pub late: bool,
+}
+
+/// A rectification notice (限期整改通知).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub notice_id: String,
+    pub visit_id: String,
+    pub compound_id: String,
+    pub community_id: String,
+    pub street_id: String,
+    pub date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub score: Decimal,
+    pub red_line: bool,
+    pub company_id: String,
+    pub items: Vec<NoticeItem>,
+    pub recheck: Option<Recheck>,
+    pub outcome: Outcome,
+}
+
+/// Whether a vetoed community loses a title it holds or is barred from one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VetoEffect {
+    Revoked,
+    Ineligible,
+}
+
+impl VetoEffect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VetoEffect::Revoked => "revoked",
+            VetoEffect::Ineligible => "ineligible",
+        }
+    }
+}
+
+/// A one-vote veto (一票否决) of a community's 美丽社区 for a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Veto {
+    pub community_id: String,
+    pub year: i32,
+    pub effect: VetoEffect,
+    pub notices: Vec<String>,
+}
+
+/// Notices and vetoes of a period as of a date.
+#[derive(Debug, Clone)]
+pub struct RecheckReport {
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub notices: Vec<Notice>,
+    pub vetoes: Vec<Veto>,
+}
+
+/// Collects notices and re-inspections from a stream of visits.
+pub struct NoticeBook<'a> {
+    reg: &'a Registry,
+    standards: &'a Standards,
+    period: Period,
+    notices: Vec<(Visit, VisitScore)>,
+    rechecks: BTreeMap<String, Vec<Visit>>,
+    problems: Vec<ScoreProblem>,
+}
+
+impl<'a> NoticeBook<'a> {
+    pub fn new(reg: &'a Registry, standards: &'a Standards, period: Period) -> NoticeBook<'a> {
+        NoticeBook {
+            reg,
+            standards,
+            period,
+            notices: Vec::new(),
+            rechecks: BTreeMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The first day whose visits matter; visits from then to the end of the store count.
+    pub fn first_day(&self) -> NaiveDate {
+        self.period.start()
+    }
+
+    fn grade_on(&mut self, v: &Visit) -> Option<u8> {
+        match self.reg.contract_on(&v.compound_id, v.date) {
+            Some(c) => Some(c.service_grade),
+            None => {
+                self.problems.push(ScoreProblem {
+                    file: v.file.clone(),
+                    line: v.line,
+                    message: format!(
+                        "visit {} to {} on {}: no contract in force that day, so no service grade to score against",
+                        v.id, v.compound_id, v.date
+                    ),
+                });
+                None
+            }
+        }
+    }
+
+    fn score(&mut self, v: &Visit) -> Option<VisitScore> {
+        let grade = self.grade_on(v)?;
+        match score_visit(self.standards, grade, &v.findings) {
+            Ok(s) => Some(s),
+            Err(m) => {
+                self.problems.push(ScoreProblem {
+                    file: v.file.clone(),
+                    line: v.line,
+                    message: format!("visit {}: {m}", v.id),
+                });
+                None
+            }
+        }
+    }
+
+    /// Take one visit (upheld appeals applied).
+    pub fn add(&mut self, v: Visit) {
+        if v.purpose == Purpose::Recheck {
+            if v.date > self.period.start() {
+                self.rechecks.entry(v.compound_id.clone()).or_default().push(v);
+            }
+            return;
+        }
+        if v.level != self.standards.scoring_level || !self.period.contains(v.date) {
+            return;
+        }
+        if let Some(s) = self.score(&v) {
+            if s.fails(self.standards) {
+                self.notices.push((v, s));
+            }
+        }
+    }
+
+    /// Match notices with re-inspections and decide outcomes and vetoes as of `as_of`.
+    pub fn finish(mut self, as_of: NaiveDate) -> Result<RecheckReport, Vec<ScoreProblem>> {
+        let notices = std::mem::take(&mut self.notices);
+        let mut out = Vec::with_capacity(notices.len());
+        for (v, s) in notices {
+            let deadline = v
+                .date
+                .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
+                .unwrap_or(NaiveDate::MAX);
+            let found = self
+                .rechecks
+                .get(&v.compound_id)
+                .and_then(|list| {
+                    list.iter()
+                        .filter(|r| r.date > v.date)
+                        .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
+                })
+                .cloned();
+            let recheck = match found {
+                None => None,
+                Some(r) => match self.score(&r) {
+                    None => continue,
+                    Some(rs) => Some((r, rs)),
+                },
+            };
+            let outcome = match &recheck {
+                Some((_, rs)) if rs.fails(self.standards) => Outcome::Failed,
+                Some(_) => Outcome::Rectified,
+                None if as_of <= deadline => Outcome::Pending,
+                None => Outcome::Overdue,
+            };
+            let compound = self.reg.compound(&v.compound_id);
+            let community_id = compound.map(|c| c.community_id.clone()).unwrap_or_default();
+            let street_id = compound
+                .and_then(|c| self.reg.street_of_compound(c))
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
+            let company_id = self
+                .reg
+                .contract_on(&v.compound_id, v.date)
+                .map(|c| c.company_id.clone())
+                .unwrap_or_default();
+            let items = v
+                .findings
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .filter_map(|(code, n)| {
+                    let item = self.standards.item(code)?;
+                    Some(NoticeItem {
+                        code: code.clone(),
+                        name: item.name.clone(),
+                        count: *n,
+                        deduction: (item.deduct * Decimal::from(*n)).min(item.max),
+                        red_line: item.red_line,
+                    })
+                })
+                .collect();
+            out.push(Notice {
+                notice_id: format!("N-{}", v.id),
+                visit_id: v.id.clone(),
+                compound_id: v.compound_id.clone(),
+                community_id,
+                street_id,
+                date: v.date,
+                deadline,
+                score: s.score,
+                red_line: s.red_line,
+                company_id,
+                items,
+                recheck: recheck.map(|(r, rs)| Recheck {
+                    late: r.date > deadline,
+                    visit_id: r.id,
+                    date: r.date,
+                    level: r.level,
+                    score: rs.score,
+                    red_line: rs.red_line,
+                }),
+                outcome,
+            });
+        }
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        out.sort_by(|a, b| (a.date, &a.notice_id).cmp(&(b.date, &b.notice_id)));
+        let vetoes = vetoes(self.reg, &out);
+        Ok(RecheckReport {
+            period: self.period,
+            as_of,
+            notices: out,
+            vetoes,
+        })
+    }
+}
+
+/// One veto per (community, year of re-inspection) with a failed notice; `revoked` when the
+/// community held a title valid on a failed re-inspection's date, else `ineligible`.
+fn vetoes(reg: &Registry, notices: &[Notice]) -> Vec<Veto> {
+    let mut by: BTreeMap<(String, i32), Veto> = BTreeMap::new();
+    for n in notices.iter().filter(|n| n.outcome == Outcome::Failed) {
+        let Some(r) = &n.recheck else { continue };
+        let effect = if reg.title_on(&n.community_id, r.date).is_some() {
+            VetoEffect::Revoked
+        } else {
+            VetoEffect::Ineligible
+        };
+        let v = by
+            .entry((n.community_id.clone(), r.date.year()))
+            .or_insert_with(|| Veto {
+                community_id: n.community_id.clone(),
+                year: r.date.year(),
+                effect,
+                notices: Vec::new(),
+            });
+        v.effect = v.effect.min(effect);
+        v.notices.push(n.notice_id.clone());
+    }
+    by.into_values()
+        .map(|mut v| {
+            v.notices.sort();
+            v
+        })
+        .collect()
+}
