@@ -92,6 +92,26 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Escape text for Markdown: characters that would start markup, and HTML (`<`, `&`), so a
+/// name typed into a registry cannot inject links, tables or scripts into a published page.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,24 +131,11 @@ mod tests {
         r.push(vec![Cell::text("=HYPERLINK(\"x\")"), Cell::num("-2.50")]);
         assert_eq!(r.to_csv(), "name,delta\n\"'=HYPERLINK(\"\"x\"\")\",-2.50\n");
     }
-}
 
-/// Escape text for Markdown: characters that would start markup, and HTML (`<`, `&`), so a
-/// name typed into a registry cannot inject links, tables or scripts into a published page.
-pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
+    #[test]
+    fn markdown_escapes_markup_and_html() {
+        assert_eq!(md_escape("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
+        assert_eq!(md_escape("[链接](http://x) | *粗*"), "\\[链接\\](http://x) \\| \\*粗\\*");
+        assert_eq!(md_escape("南营门里"), "南营门里");
     }
-    out
 }
