@@ -8,6 +8,7 @@ pub mod init;
 pub mod loaded;
 pub mod recheck;
 pub mod score;
+pub mod subsidy;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -1,7 +1,9 @@
 //! The domain core: pure functions from loaded data to results. No file system, no clock.
 
+pub mod capital;
 pub mod explain;
 pub mod recheck;
 pub mod scoring;
 pub mod selection;
+pub mod subsidy;
 pub mod visit;

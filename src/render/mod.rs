@@ -135,7 +135,10 @@ mod tests {
     #[test]
     fn markdown_escapes_markup_and_html() {
         assert_eq!(md_escape("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
-        assert_eq!(md_escape("[链接](http://x) | *粗*"), "\\[链接\\](http://x) \\| \\*粗\\*");
+        assert_eq!(
+            md_escape("[链接](http://x) | *粗*"),
+            "\\[链接\\](http://x) \\| \\*粗\\*"
+        );
         assert_eq!(md_escape("南营门里"), "南营门里");
     }
 }

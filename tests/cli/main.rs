@@ -5,3 +5,4 @@ mod harness;
 mod init;
 mod recheck;
 mod score;
+mod subsidy;

@@ -1,0 +1,312 @@
+//! Fiscal subsidies (DESIGN §9): each compound's entitlement from its contract months, the
+//! rate of its service grade and the coefficient of its outcome; the budget cap; and amounts
+//! in fen that add up to the target exactly (largest remainders).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::model::funds::Funds;
+use crate::model::records::Fee;
+use crate::model::registry::Registry;
+use crate::model::Period;
+
+use super::recheck::{Notice, Outcome};
+use super::scoring::{CompoundResult, Verdict};
+
+/// One compound's subsidy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompoundSubsidy {
+    pub compound_id: String,
+    pub street_id: String,
+    /// Company under contract on the period's last day, else the latest in the period.
+    pub company_id: Option<String>,
+    pub months: u32,
+    pub base: Decimal,
+    pub outcome: String,
+    pub coefficient: Decimal,
+    /// collected / billed, when fee data exist and something was billed.
+    pub fee_rate: Option<Decimal>,
+    pub bonus: bool,
+    /// base × coefficient × (1 + bonus), before any budget scaling.
+    pub entitlement: Decimal,
+    /// In fen, after scaling and apportioning.
+    pub amount: Decimal,
+}
+
+impl CompoundSubsidy {
+    /// base − entitlement: what the outcome withheld (negative when a bonus was earned).
+    pub fn withheld(&self) -> Decimal {
+        self.base - self.entitlement
+    }
+}
+
+/// The whole allocation.
+#[derive(Debug, Clone)]
+pub struct SubsidyReport {
+    pub period: Period,
+    pub budget: Option<Decimal>,
+    /// Whether the budget cap was binding.
+    pub scaled: bool,
+    pub total: Decimal,
+    pub compounds: Vec<CompoundSubsidy>,
+}
+
+impl SubsidyReport {
+    pub fn withheld(&self) -> Decimal {
+        self.compounds.iter().map(CompoundSubsidy::withheld).sum()
+    }
+
+    /// Per street: (amount, withheld, compounds by outcome), for the streets of the registry.
+    pub fn by_street(&self, reg: &Registry) -> Vec<StreetSubsidy> {
+        reg.streets
+            .iter()
+            .map(|s| {
+                let mine = self.compounds.iter().filter(|c| c.street_id == s.id);
+                let mut out = StreetSubsidy {
+                    street_id: s.id.clone(),
+                    name: s.name.clone(),
+                    ..Default::default()
+                };
+                for c in mine {
+                    out.amount += c.amount;
+                    out.base += c.base;
+                    out.withheld += c.withheld();
+                    *out.outcomes.entry(c.outcome.clone()).or_default() += 1;
+                }
+                out
+            })
+            .collect()
+    }
+
+    /// Per company with compounds in the period, by company id.
+    pub fn by_company(&self, reg: &Registry) -> Vec<(String, String, Decimal)> {
+        let mut m: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for c in &self.compounds {
+            if let Some(k) = &c.company_id {
+                *m.entry(k).or_default() += c.amount;
+            }
+        }
+        m.into_iter()
+            .map(|(k, a)| {
+                (
+                    k.to_string(),
+                    reg.company(k).map(|c| c.name.clone()).unwrap_or_default(),
+                    a,
+                )
+            })
+            .collect()
+    }
+}
+
+/// A street's share.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreetSubsidy {
+    pub street_id: String,
+    pub name: String,
+    pub amount: Decimal,
+    pub base: Decimal,
+    pub withheld: Decimal,
+    pub outcomes: BTreeMap<String, u32>,
+}
+
+/// The outcome key of a compound (DESIGN §9): its grade when it passed; `not_assessed`; for a
+/// failing compound the worst of its notices' outcomes: recheck_failed, then unresolved
+/// (pending or overdue), then rectified; its grade name when it failed without a notice.
+pub fn outcome_key(result: &CompoundResult, notices: &[&Notice]) -> String {
+    match result.verdict {
+        Verdict::NotAssessed => "not_assessed".into(),
+        Verdict::Pass => result.grade.clone().unwrap_or_default(),
+        Verdict::Fail => {
+            let worst = notices
+                .iter()
+                .map(|n| match n.outcome {
+                    Outcome::Failed => 0,
+                    Outcome::Pending | Outcome::Overdue => 1,
+                    Outcome::Rectified => 2,
+                })
+                .min();
+            match worst {
+                Some(0) => "recheck_failed".into(),
+                Some(1) => "unresolved".into(),
+                Some(_) => "rectified".into(),
+                None => result.grade.clone().unwrap_or_default(),
+            }
+        }
+    }
+}
+
+/// Allocate the period's funds. `results` are the official scores of every compound (in
+/// registry order), `notices` the period's notices, `fees` the period's fee rows.
+pub fn allocate(
+    reg: &Registry,
+    period: Period,
+    funds: &Funds,
+    budget: Option<Decimal>,
+    results: &[CompoundResult],
+    notices: &[Notice],
+    fees: &[Fee],
+) -> Result<SubsidyReport, String> {
+    let fee_of: BTreeMap<&str, &Fee> = fees.iter().map(|f| (f.compound_id.as_str(), f)).collect();
+    let mut notices_of: BTreeMap<&str, Vec<&Notice>> = BTreeMap::new();
+    for n in notices {
+        notices_of.entry(&n.compound_id).or_default().push(n);
+    }
+    let mut compounds = Vec::with_capacity(results.len());
+    for r in results {
+        let Some(c) = reg.compound(&r.compound_id) else {
+            continue;
+        };
+        let mut months = 0;
+        let mut base = Decimal::ZERO;
+        for m in period.months() {
+            if let Some(k) = reg.contract_on(&c.id, m.start()) {
+                let rate = funds
+                    .rates
+                    .get(&k.service_grade.to_string())
+                    .ok_or_else(|| format!("no rate for service grade {}", k.service_grade))?;
+                months += 1;
+                base += c.area_m2 * rate;
+            }
+        }
+        let company_id = reg
+            .contract_on(&c.id, period.end())
+            .or_else(|| {
+                reg.contracts_of(&c.id)
+                    .filter(|k| k.start <= period.end() && k.end >= period.start())
+                    .last()
+            })
+            .map(|k| k.company_id.clone());
+        let outcome = outcome_key(r, notices_of.get(c.id.as_str()).map_or(&[][..], |v| v.as_slice()));
+        let coefficient = *funds
+            .coefficients
+            .get(&outcome)
+            .ok_or_else(|| format!("[coefficients] has no value for \"{outcome}\""))?;
+        let fee_rate = fee_of
+            .get(c.id.as_str())
+            .filter(|f| !f.billed.is_zero())
+            .map(|f| f.collected / f.billed);
+        let bonus = match (&funds.fee_bonus, fee_rate) {
+            (Some(fb), Some(rate)) => rate >= fb.min_rate,
+            _ => false,
+        };
+        let factor = if bonus {
+            Decimal::ONE + funds.fee_bonus.as_ref().map_or(Decimal::ZERO, |fb| fb.bonus)
+        } else {
+            Decimal::ONE
+        };
+        let entitlement = base * coefficient * factor;
+        compounds.push(CompoundSubsidy {
+            compound_id: c.id.clone(),
+            street_id: reg.street_of_compound(c).map(|s| s.id.clone()).unwrap_or_default(),
+            company_id,
+            months,
+            base,
+            outcome,
+            coefficient,
+            fee_rate,
+            bonus,
+            entitlement,
+            amount: Decimal::ZERO,
+        });
+    }
+    let budget = budget.or(funds.budget);
+    let entitlements: Vec<(&str, Decimal)> = compounds
+        .iter()
+        .map(|c| (c.compound_id.as_str(), c.entitlement))
+        .collect();
+    let (amounts, total, scaled) = apportion(&entitlements, budget);
+    for (c, a) in compounds.iter_mut().zip(amounts) {
+        c.amount = a;
+    }
+    Ok(SubsidyReport {
+        period,
+        budget,
+        scaled,
+        total,
+        compounds,
+    })
+}
+
+/// Split exact entitlements into fen amounts that sum to the target exactly: the budget when
+/// the entitlements exceed it (each scaled by budget / sum), else their exact sum rounded half
+/// away from zero. Each gets its amount rounded down to the fen, and the fen left go one each to
+/// the largest remainders, ties to the smaller id. Returns (amounts in input order, target,
+/// whether the budget was binding).
+pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (Vec<Decimal>, Decimal, bool) {
+    let fen = Decimal::new(1, 2);
+    let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
+    let (values, target, scaled): (Vec<Decimal>, Decimal, bool) = match budget {
+        Some(b) if sum > b => {
+            let b = b.round_dp_with_strategy(2, RoundingStrategy::ToZero);
+            (entitlements.iter().map(|(_, e)| *e * b / sum).collect(), b, true)
+        }
+        _ => (
+            entitlements.iter().map(|(_, e)| *e).collect(),
+            sum.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+            false,
+        ),
+    };
+    let mut amounts: Vec<Decimal> = values
+        .iter()
+        .map(|v| v.round_dp_with_strategy(2, RoundingStrategy::ToZero).max(Decimal::ZERO))
+        .collect();
+    let given: Decimal = amounts.iter().sum();
+    let mut left = ((target - given) / fen).round().to_i64().unwrap_or(0).max(0);
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| {
+        (values[b] - amounts[b])
+            .cmp(&(values[a] - amounts[a]))
+            .then_with(|| entitlements[a].0.cmp(entitlements[b].0))
+    });
+    // At most one fen each; the loop only wraps if the scaled values fell short of the budget
+    // by more than one fen per compound, which exact arithmetic rules out.
+    while left > 0 && !order.is_empty() {
+        for &i in &order {
+            if left == 0 {
+                break;
+            }
+            amounts[i] += fen;
+            left -= 1;
+        }
+    }
+    (amounts, target, scaled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apportion;
+    use rust_decimal::Decimal;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn remainders_go_to_the_largest_then_the_smaller_id() {
+        // Exact sum 10.00; floors 3.33 + 3.33 + 3.33 = 9.99; one fen left; equal remainders:
+        // the smallest id takes it.
+        let third = dec!(10) / dec!(3);
+        let (a, t, scaled) = apportion(&[("B", third), ("A", third), ("C", third)], None);
+        assert_eq!((t, scaled), (dec!(10.00), false));
+        assert_eq!(a, vec![dec!(3.33), dec!(3.34), dec!(3.33)]);
+    }
+
+    #[test]
+    fn the_cap_binds_only_when_the_sum_exceeds_it() {
+        // Sum 300.00 > 200.00: each scaled by 2/3: 66.666…, 133.333…; floors 66.66 + 133.33 =
+        // 199.99; the fen goes to the larger remainder (0.00666… vs 0.00333…): the first.
+        let (a, t, scaled) = apportion(&[("A", dec!(100)), ("B", dec!(200))], Some(dec!(200)));
+        assert_eq!((t, scaled), (dec!(200), true));
+        assert_eq!(a, vec![dec!(66.67), dec!(133.33)]);
+        // Sum 300.00 under a 300.00 budget: not binding, amounts as they are.
+        let (a, t, scaled) = apportion(&[("A", dec!(100)), ("B", dec!(200))], Some(dec!(300)));
+        assert_eq!((a, t, scaled), (vec![dec!(100), dec!(200)], dec!(300.00), false));
+    }
+
+    #[test]
+    fn the_unscaled_target_is_the_exact_sum_rounded_half_away() {
+        // 0.005 + 0.005 = 0.01: floors 0 + 0, one fen to the smaller id.
+        let (a, t, _) = apportion(&[("A", dec!(0.005)), ("B", dec!(0.005))], None);
+        assert_eq!(t, dec!(0.01));
+        assert_eq!(a, vec![dec!(0.01), Decimal::ZERO]);
+    }
+}
