@@ -309,4 +309,71 @@ mod tests {
         assert_eq!(t, dec!(0.01));
         assert_eq!(a, vec![dec!(0.01), Decimal::ZERO]);
     }
+
+    mod laws {
+        use super::super::apportion;
+        use proptest::prelude::*;
+        use rust_decimal::Decimal;
+
+        /// Entitlements from 0 to 10 million yuan with up to 6 decimals, and an optional budget.
+        fn cases() -> impl Strategy<Value = (Vec<i64>, Option<i64>)> {
+            (
+                prop::collection::vec(0i64..10_000_000_000_000, 1..40),
+                prop::option::of(0i64..100_000_000_000),
+            )
+        }
+
+        fn run(raw: &[i64], budget: Option<i64>) -> (Vec<(String, Decimal)>, Vec<Decimal>, Decimal) {
+            let ents: Vec<(String, Decimal)> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, &e)| (format!("C{i:03}"), Decimal::new(e, 6)))
+                .collect();
+            let refs: Vec<(&str, Decimal)> = ents.iter().map(|(id, e)| (id.as_str(), *e)).collect();
+            let (amounts, target, _) = apportion(&refs, budget.map(|b| Decimal::new(b, 2)));
+            (ents, amounts, target)
+        }
+
+        proptest! {
+            #[test]
+            fn amounts_are_whole_fen_non_negative_and_sum_to_the_target((raw, budget) in cases()) {
+                let (_, amounts, target) = run(&raw, budget);
+                prop_assert_eq!(amounts.iter().copied().sum::<Decimal>(), target);
+                for a in &amounts {
+                    prop_assert!(*a >= Decimal::ZERO);
+                    prop_assert_eq!(a.round_dp(2), *a);
+                }
+            }
+
+            #[test]
+            fn a_larger_entitlement_never_gets_less((raw, budget) in cases()) {
+                let (ents, amounts, _) = run(&raw, budget);
+                for i in 0..ents.len() {
+                    for j in 0..ents.len() {
+                        if ents[i].1 > ents[j].1 {
+                            prop_assert!(amounts[i] >= amounts[j], "{:?} {:?}", ents[i], ents[j]);
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn the_result_does_not_depend_on_input_order((raw, budget) in cases(), seed in any::<u64>()) {
+                let (ents, amounts, target) = run(&raw, budget);
+                let mut shuffled: Vec<usize> = (0..ents.len()).collect();
+                // A deterministic shuffle from the seed.
+                let mut x = seed | 1;
+                for k in (1..shuffled.len()).rev() {
+                    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                    shuffled.swap(k, (x % (k as u64 + 1)) as usize);
+                }
+                let refs: Vec<(&str, Decimal)> = shuffled.iter().map(|&i| (ents[i].0.as_str(), ents[i].1)).collect();
+                let (again, t2, _) = apportion(&refs, budget.map(|b| Decimal::new(b, 2)));
+                prop_assert_eq!(t2, target);
+                for (k, &i) in shuffled.iter().enumerate() {
+                    prop_assert_eq!(again[k], amounts[i]);
+                }
+            }
+        }
+    }
 }
