@@ -9,7 +9,7 @@
 
 pub mod cli;
 pub mod commands;
-// pub mod demo; (pending)
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod model;

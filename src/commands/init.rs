@@ -43,7 +43,9 @@ pub fn cmd_init(ctx: &Context, args: &InitArgs) -> Result<()> {
 }
 
 pub fn cmd_demo(ctx: &Context, args: &DemoArgs) -> Result<()> {
-    create_fresh(&args.dir, |_tmp| Ok(()))?; // pending demo
+    create_fresh(&args.dir, |tmp| {
+        crate::demo::generate(tmp).map_err(|e| Error::io(tmp, e))
+    })?;
     ctx.note(format!("wrote the demo district to {}", args.dir.display()));
     Ok(())
 }

@@ -29,14 +29,15 @@ pub struct CompoundSubsidy {
     /// collected / billed, when fee data exist and something was billed.
     pub fee_rate: Option<Decimal>,
     pub bonus: bool,
-    /// base × coefficient × (1 + bonus), before any budget scaling.
+    /// base × coefficient × (1 + bonus), scaled by budget / sum when the cap binds (exact).
     pub entitlement: Decimal,
     /// In fen, after scaling and apportioning.
     pub amount: Decimal,
 }
 
 impl CompoundSubsidy {
-    /// base − entitlement: what the outcome withheld (negative when a bonus was earned).
+    /// base − entitlement: what the outcome and the cap withheld (negative when a fee bonus
+    /// brought more than the base).
     pub fn withheld(&self) -> Decimal {
         self.base - self.entitlement
     }
@@ -216,9 +217,13 @@ pub fn allocate(
         .iter()
         .map(|c| (c.compound_id.as_str(), c.entitlement))
         .collect();
+    let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
     let (amounts, total, scaled) = apportion(&entitlements, budget);
     for (c, a) in compounds.iter_mut().zip(amounts) {
         c.amount = a;
+        if scaled && !sum.is_zero() {
+            c.entitlement = c.entitlement * total / sum;
+        }
     }
     Ok(SubsidyReport {
         period,

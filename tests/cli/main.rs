@@ -1,6 +1,7 @@
 //! The integration tests: the real binary run on temporary workspaces.
 
 mod check;
+mod demo;
 mod harness;
 mod init;
 mod recheck;

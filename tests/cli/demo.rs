@@ -1,0 +1,99 @@
+//! The demo district: the committed `data/` and `standards/` are exactly the generator's
+//! output, they pass `check`, and they carry the figures the real district published.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::harness::{run_in, Ws};
+
+fn files(root: &Path) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    out
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_committed_demo_is_the_generators_output() {
+    let tmp = Ws::empty();
+    let out = tmp.path("demo");
+    run_in(tmp.root(), &["demo", out.to_str().unwrap()]).status(0);
+    for top in ["data", "standards"] {
+        let generated = files(&out.join(top));
+        let committed = files(&repo().join(top));
+        assert_eq!(
+            generated, committed,
+            "the files under {top}/ differ: regenerate with `cargo run -- demo DIR` and copy"
+        );
+        for f in generated {
+            let a = std::fs::read(out.join(top).join(&f)).unwrap();
+            let b = std::fs::read(repo().join(top).join(&f)).unwrap();
+            assert!(a == b, "{top}/{} differs from the generator's output", f.display());
+        }
+    }
+}
+
+#[test]
+fn the_demo_passes_check() {
+    let r = run_in(repo(), &["--workspace", repo().to_str().unwrap(), "check"]);
+    r.status(0);
+    assert!(!r.stdout.contains("error"), "{}", r.stdout);
+}
+
+fn json(args: &[&str]) -> Value {
+    let mut all = vec!["--workspace", repo().to_str().unwrap(), "--format", "json"];
+    all.extend_from_slice(args);
+    let r = run_in(repo(), &all);
+    r.status(0);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+#[test]
+fn the_demo_half_year_has_the_published_figures() {
+    let doc = json(&["score", "--period", "2026H1"]);
+    let compounds = doc["compounds"].as_array().unwrap();
+    assert_eq!(compounds.len(), 323);
+    assert!(
+        compounds.iter().all(|c| c["verdict"] != "not_assessed"),
+        "the assessor covered every compound"
+    );
+    let points: u64 = compounds.iter().map(|c| c["problem_points"].as_u64().unwrap()).sum();
+    assert_eq!(points, 2344);
+    let categories: BTreeSet<&str> = compounds
+        .iter()
+        .flat_map(|c| c["categories"].as_object().unwrap().keys().map(String::as_str))
+        .collect();
+    assert_eq!(categories.len(), 11);
+    let communities = doc["communities"].as_array().unwrap();
+    assert_eq!(communities.len(), 63);
+    assert_eq!(
+        communities.iter().filter(|c| c["assessed"].as_u64() > Some(0)).count(),
+        58
+    );
+    assert_eq!(doc["streets"].as_array().unwrap().len(), 6);
+    let rechecks = json(&["recheck", "--period", "2026H1", "--as-of", "2026-07-01"]);
+    let rechecked: BTreeSet<&str> = rechecks["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| !n["recheck"].is_null())
+        .map(|n| n["compound_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rechecked.len(), 12);
+    assert_eq!(rechecks["vetoes"].as_array().unwrap().len(), 2);
+}
