@@ -12,7 +12,6 @@ use super::{read_optional, Workspace};
 pub const SETTINGS: &str = "data/workspace.toml";
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Raw {
     #[serde(default)]
     district: String,
@@ -22,6 +21,10 @@ struct Raw {
     currency: String,
     #[serde(default)]
     selection: Option<RawSelection>,
+    /// Keys this version does not know: warned about, not fatal, so a workspace written for
+    /// a newer version still runs.
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, toml::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -75,6 +78,13 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
             return Ok(defaults);
         }
     };
+    for key in raw.unknown.keys() {
+        diags.warning(
+            SETTINGS,
+            None,
+            format!("unknown key \"{key}\" ignored (known: district, language, currency, [selection])"),
+        );
+    }
     let sel = raw.selection.unwrap_or_default();
     let settings = Settings {
         district: raw.district,

@@ -184,9 +184,6 @@ pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Ve
     if purpose.is_none() {
         bad(3, "routine or recheck");
     }
-    if get(4).is_empty() {
-        bad(4, "the team's name");
-    }
     let inspectors = whole(get(5)).filter(|&n| n >= 1).and_then(|n| u32::try_from(n).ok());
     if inspectors.is_none() {
         bad(5, "a whole number 1 or more (people on the team that day)");
