@@ -76,6 +76,7 @@ pub enum Command {
 /// `oldestate inspect ...`
 #[derive(Debug, Subcommand)]
 pub enum InspectCommand {
+    Import(crate::commands::import::ImportArgs),
     Coverage(crate::commands::coverage::CoverageArgs),
 }
 

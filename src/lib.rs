@@ -12,6 +12,7 @@ pub mod commands;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod render;
 pub mod suggest;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         cli::Command::Init(args) => commands::init::cmd_init(&ctx, args),
         cli::Command::Check(args) => commands::check::cmd_check(&ctx, args),
+        cli::Command::Inspect(cli::InspectCommand::Import(args)) => commands::import::cmd_import(&ctx, args),
         cli::Command::Inspect(cli::InspectCommand::Coverage(args)) => commands::coverage::cmd_coverage(&ctx, args),
         cli::Command::Score(args) => commands::score::cmd_score(&ctx, args),
         cli::Command::Recheck(args) => commands::recheck::cmd_recheck(&ctx, args),

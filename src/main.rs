@@ -29,7 +29,7 @@ fn main() -> ExitCode {
                     list.len()
                 );
             }
-            eprintln!("oldestate: nothing was written; run `oldestate check` for the whole list");
+            eprintln!("oldestate: {} error(s); nothing was written", list.len());
             ExitCode::from(1)
         }
         Err(e) => {

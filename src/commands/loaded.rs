@@ -31,6 +31,7 @@ impl Loaded {
     /// Load the workspace's settings, registry, standards and appeals; any error fails.
     pub fn load(ctx: &Context) -> Result<Loaded> {
         let ws = ctx.workspace()?;
+        crate::workspace::transaction::settle(&ws)?;
         let mut d = Diagnostics::new();
         let settings = workspace::load_settings(&ws, &mut d)?;
         let registry = workspace::load_registry(&ws, &mut d)?;

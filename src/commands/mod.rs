@@ -4,6 +4,7 @@
 pub mod check;
 pub mod coverage;
 pub mod explain;
+pub mod import;
 pub mod init;
 pub mod loaded;
 pub mod recheck;

@@ -12,6 +12,7 @@ mod settings;
 mod standards;
 pub mod store;
 mod table;
+pub mod transaction;
 
 use std::path::{Path, PathBuf};
 

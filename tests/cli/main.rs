@@ -3,6 +3,7 @@
 mod check;
 mod demo;
 mod harness;
+mod import;
 mod init;
 mod recheck;
 mod score;

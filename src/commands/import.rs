@@ -1,0 +1,172 @@
+//! `oldestate inspect import`: the sheets inspectors hand in, into the canonical store.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::error::{Diagnostics, Error, Result};
+use crate::import::sheet::{read_sheet, Encoding};
+use crate::import::{merge, visits_from_sheet, Defaults, Resolver};
+use crate::model::{Level, Purpose};
+use crate::workspace::sha256_hex;
+use crate::workspace::store::{month_path, write_findings};
+use crate::workspace::transaction::{lock, recover, Transaction};
+
+use super::Context;
+
+/// The import ledger: one line per sheet imported.
+pub const LEDGER: &str = "data/imports.csv";
+const LEDGER_HEADER: &str = "imported_at,file,sha256,visits,rows\n";
+/// How long an import waits for another writer to finish.
+const LOCK_WAIT: Duration = Duration::from_secs(120);
+
+/// Import inspection sheets (CSV/TSV/TXT in UTF-8 or GB18030, or .xlsx) into the store.
+/// Long sheets have a row per finding, wide ones a row per visit and a column per item; headers
+/// may be English or Chinese. All or nothing: every problem in every file is reported and then
+/// nothing is written. A visit already stored identically is skipped; one stored differently
+/// is an error unless --replace. Each sheet is archived under data/archive/ by its SHA-256 and
+/// logged in data/imports.csv.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The sheets to import
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The level of visits whose sheet has no level column (an id or 社区, 街道, 区, 第三方)
+    #[arg(long, value_parser = parse_sheet_level)]
+    pub level: Option<Level>,
+    /// The purpose of visits whose sheet has no purpose column (default: routine)
+    #[arg(long, value_parser = parse_purpose)]
+    pub purpose: Option<Purpose>,
+    /// The worksheet of an .xlsx to read (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Text encoding of CSV sheets (default: detected; UTF-8 with or without BOM, else GB18030)
+    #[arg(long, value_enum)]
+    pub encoding: Option<Encoding>,
+    /// Overwrite stored visits whose content differs
+    #[arg(long)]
+    pub replace: bool,
+    /// Validate and report, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_sheet_level(s: &str) -> std::result::Result<Level, String> {
+    crate::import::values::parse_level(s).ok_or_else(|| {
+        format!("expected community, street, district or third_party (or 社区, 街道, 区, 第三方), found \"{s}\"")
+    })
+}
+
+fn parse_purpose(s: &str) -> std::result::Result<Purpose, String> {
+    crate::import::values::parse_purpose(s).ok_or_else(|| format!("expected routine or recheck, found \"{s}\""))
+}
+
+pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
+    let ws = ctx.workspace()?;
+    let registry = ws.registry()?;
+    let standards = ws.standards()?;
+    let resolver = Resolver::new(&registry, &standards);
+    let defaults = Defaults {
+        level: args.level,
+        purpose: args.purpose,
+    };
+    let mut d = Diagnostics::new();
+    let mut visits = Vec::new();
+    let mut sources = Vec::new();
+    for path in &args.files {
+        let label = path.display().to_string();
+        match read_sheet(path, args.sheet.as_deref(), args.encoding) {
+            Err(e) => d.error(&label, e.row, e.message),
+            Ok(sheet) => {
+                let found = visits_from_sheet(&resolver, &label, &sheet, defaults, &mut d);
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                sources.push((
+                    path.clone(),
+                    bytes,
+                    found
+                        .iter()
+                        .map(|v| (v.visit.id.clone(), v.visit.rows.len()))
+                        .collect::<Vec<_>>(),
+                ));
+                visits.extend(found);
+            }
+        }
+    }
+    d.into_result()?;
+    let sheet_visits = visits.len();
+    let _lock = if args.dry_run {
+        None
+    } else {
+        let l = lock(&ws, LOCK_WAIT, || {
+            ctx.note("waiting for the workspace lock (another import is writing)…")
+        })?;
+        recover(&ws)?;
+        Some(l)
+    };
+    let mut d = Diagnostics::new();
+    let plan = merge::plan(&ws, visits, args.replace, &mut d)?;
+    d.into_result()?;
+    let months: Vec<String> = if plan.imported.is_empty() {
+        Vec::new()
+    } else {
+        plan.months.keys().map(ToString::to_string).collect()
+    };
+    let summary = format!(
+        "{} file(s), {sheet_visits} visit(s): {} new, {} replaced, {} already stored (skipped); {} row(s); months written: {}",
+        args.files.len(),
+        plan.added,
+        plan.replaced,
+        plan.skipped,
+        plan.rows,
+        if months.is_empty() { "none".to_string() } else { months.join(", ") }
+    );
+    if args.dry_run {
+        ctx.note(format!("dry run, nothing written: {summary}"));
+        return Ok(());
+    }
+    let mut tx = Transaction::default();
+    if !plan.imported.is_empty() {
+        for (month, rows) in plan.months {
+            let mut rows = rows;
+            let mut out = Vec::new();
+            write_findings(&mut out, &mut rows)
+                .map_err(|e| Error::msg(format!("writing {}: {e}", month_path(&month))))?;
+            tx.stage(&ws, &month_path(&month), &out)?;
+        }
+        let mut ledger = std::fs::read_to_string(ws.path(LEDGER)).unwrap_or_else(|_| LEDGER_HEADER.to_string());
+        let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+        let mut archived = std::collections::BTreeSet::new();
+        for (path, bytes, found) in &sources {
+            let sha = sha256_hex(bytes);
+            let mine: Vec<&(String, usize)> = found.iter().filter(|(id, _)| plan.imported.contains(id)).collect();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("bin")
+                .to_ascii_lowercase();
+            let archive = format!("data/archive/{sha}.{ext}");
+            if !ws.path(&archive).exists() && archived.insert(archive.clone()) {
+                tx.stage(&ws, &archive, bytes)?;
+            }
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut line = csv::Writer::from_writer(Vec::new());
+            let rows: usize = mine.iter().map(|(_, n)| n).sum();
+            let _ = line.write_record([
+                when.as_str(),
+                crate::render::csv_safe(&name).as_ref(),
+                &sha,
+                &mine.len().to_string(),
+                &rows.to_string(),
+            ]);
+            ledger.push_str(&String::from_utf8_lossy(&line.into_inner().unwrap_or_default()));
+        }
+        tx.stage(&ws, LEDGER, ledger.as_bytes())?;
+    }
+    tx.commit(&ws)?;
+    ctx.note(format!("imported {summary}"));
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Writing the store safely: an exclusive lock on the workspace, every new file written to a
+//! temporary sibling and synced, then a journal naming the renames, then the renames. A crash
+//! before the journal is complete leaves the old store; after it, the next writer (or
+//! [`recover`]) finishes the renames: the store is always the old one or the new one, whole.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+
+use super::Workspace;
+
+/// The lock file, relative to the workspace.
+pub const LOCK: &str = "data/.oldestate.lock";
+/// The journal of an unfinished commit.
+pub const JOURNAL: &str = "data/.oldestate.journal";
+const TMP_PREFIX: &str = ".oldestate-tmp-";
+
+/// An exclusive lock on the workspace's data, released when dropped (or when the process dies:
+/// the operating system drops file locks with the process).
+pub struct WorkspaceLock {
+    _file: File,
+}
+
+/// Take the workspace lock, waiting up to `wait` for another writer to finish.
+pub fn lock(ws: &Workspace, wait: Duration, mut on_wait: impl FnMut()) -> Result<WorkspaceLock> {
+    let path = ws.path(LOCK);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    let start = Instant::now();
+    let mut told = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(WorkspaceLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if start.elapsed() >= wait {
+                    return Err(Error::msg(format!(
+                        "workspace is locked: another oldestate is writing {} (waited {}s); try again when it has finished",
+                        ws.root.display(),
+                        wait.as_secs()
+                    )));
+                }
+                if !told {
+                    on_wait();
+                    told = true;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+    }
+}
+
+/// A set of files to replace together.
+#[derive(Debug, Default)]
+pub struct Transaction {
+    /// (temporary file, final path), both absolute.
+    staged: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Transaction {
+    /// Write `bytes` to a synced temporary file beside `rel`'s final place.
+    pub fn stage(&mut self, ws: &Workspace, rel: &str, bytes: &[u8]) -> Result<()> {
+        let target = ws.path(rel);
+        let dir = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| ws.root.clone());
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TMP_PREFIX)
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(&dir, e))?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| Error::io(&target, e))?;
+        let (_, path) = tmp.keep().map_err(|e| Error::io(&target, e.error))?;
+        self.staged.push((path, target));
+        Ok(())
+    }
+
+    /// Commit: write the journal, rename every staged file into place, remove the journal.
+    /// The caller holds the lock.
+    pub fn commit(self, ws: &Workspace) -> Result<()> {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::new();
+        for (tmp, target) in &self.staged {
+            text.push_str(&format!("{}\t{}\n", rel(ws, tmp), rel(ws, target)));
+        }
+        let journal = ws.path(JOURNAL);
+        let staged_journal = journal.with_extension("new");
+        write_synced(&staged_journal, text.as_bytes())?;
+        // Renaming the journal into place is the commit point.
+        std::fs::rename(&staged_journal, &journal).map_err(|e| Error::io(&journal, e))?;
+        sync_dir(&ws.path("data"));
+        finish(ws, &self.staged)?;
+        Ok(())
+    }
+}
+
+impl Drop for Transaction {
+    /// Staged files of a transaction that was not committed are removed.
+    fn drop(&mut self) {
+        for (tmp, _) in &self.staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+fn rel(ws: &Workspace, p: &Path) -> String {
+    p.strip_prefix(&ws.root).unwrap_or(p).to_string_lossy().into_owned()
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = File::create(path).map_err(|e| Error::io(path, e))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::io(path, e))
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn finish(ws: &Workspace, staged: &[(PathBuf, PathBuf)]) -> Result<()> {
+    for (tmp, target) in staged {
+        if tmp.exists() {
+            std::fs::rename(tmp, target).map_err(|e| Error::io(target, e))?;
+            if let Some(dir) = target.parent() {
+                sync_dir(dir);
+            }
+        }
+    }
+    let journal = ws.path(JOURNAL);
+    std::fs::remove_file(&journal).map_err(|e| Error::io(&journal, e))?;
+    sync_dir(&ws.path("data"));
+    Ok(())
+}
+
+/// Finish a commit that a crash interrupted, and clear temporary files of one that never
+/// reached its commit point. The caller holds the lock. Returns whether anything was done.
+pub fn recover(ws: &Workspace) -> Result<bool> {
+    let journal = ws.path(JOURNAL);
+    let mut did = false;
+    if let Ok(text) = std::fs::read_to_string(&journal) {
+        let staged: Vec<(PathBuf, PathBuf)> = text
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(a, b)| (ws.path(a), ws.path(b)))
+            .collect();
+        finish(ws, &staged)?;
+        did = true;
+    }
+    let _ = std::fs::remove_file(journal.with_extension("new"));
+    // Temporaries that never reached a journal: remove them.
+    let mut stack = vec![ws.path("data")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                let _ = std::fs::remove_file(&p);
+                did = true;
+            }
+        }
+    }
+    Ok(did)
+}
+
+/// Before reading the store: if a crash interrupted a commit, finish it first (under the
+/// lock), so no reader ever sees half a commit.
+pub fn settle(ws: &Workspace) -> Result<()> {
+    if ws.path(JOURNAL).exists() {
+        let _lock = lock(ws, Duration::from_secs(120), || {})?;
+        recover(ws)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! `inspect import`: every accepted form of sheet, every class of error, and the safety of
+//! the store (all or nothing, re-import a no-op, dry runs, concurrent imports, failed writes).
+
+use crate::harness::Ws;
+
+const APRIL: &str = "data/inspections/2026/2026-04.csv";
+
+/// The rows a long sheet of two visits becomes (ids derived from the visits' own fields).
+const EXPECTED_APRIL: &str = "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note
+T20260402-P1-9d1274,2026-04-02,third_party,routine,第三方一组,3,P1,X01,2,8,\"东侧,两处\"
+T20260402-P1-9d1274,2026-04-02,third_party,routine,第三方一组,3,P1,X02,1,0,
+T20260403-P2-6222f5,2026-04-03,third_party,routine,第三方一组,3,P2,,0,4,
+";
+
+const LONG: &str = "日期,检查层级,检查类型,检查组,人数,小区,问题项,点位,照片,备注
+2026/4/2,第三方,日常,第三方一组,3,南营门,私装地锁,2,5,\"东侧,两处\"
+2026/4/2,第三方,日常,第三方一组,3,南营门,X02,1,3,
+2026年4月3日,第三方,日常,第三方一组,3,福明里,,,4,
+";
+
+fn import(ws: &Ws, args: &[&str]) -> crate::harness::Run {
+    let mut all = vec!["inspect", "import"];
+    all.extend_from_slice(args);
+    ws.run(&all)
+}
+
+/// Every file of the store and the ledger, for before/after comparisons.
+fn snapshot(ws: &Ws) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![ws.path("data")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.ends_with(".oldestate.lock") {
+                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_long_utf8_sheet_with_chinese_headers_names_and_dates() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/long.csv", LONG);
+    let r = import(&ws, &[ws.path("in/long.csv").to_str().unwrap()]);
+    r.status(0).stderr_line(
+        "imported 1 file(s), 2 visit(s): 2 new, 0 replaced, 0 already stored (skipped); 3 row(s); months written: 2026-04",
+    );
+    assert_eq!(ws.read(APRIL), EXPECTED_APRIL);
+    ws.run(&["check", "--strict"]).status(0);
+    // The sheet is archived by its SHA-256 and logged in the ledger.
+    let ledger = ws.read("data/imports.csv");
+    let line = ledger.lines().nth(1).unwrap();
+    let sha = line.split(',').nth(2).unwrap();
+    assert!(line.ends_with(&format!(",long.csv,{sha},2,3")), "{line}");
+    assert_eq!(
+        std::fs::read(ws.path(&format!("data/archive/{sha}.csv"))).unwrap(),
+        LONG.as_bytes()
+    );
+}
+
+#[test]
+fn re_importing_a_sheet_is_a_no_op_leaving_the_store_byte_identical() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/long.csv", LONG);
+    let sheet = ws.path("in/long.csv");
+    import(&ws, &[sheet.to_str().unwrap()]).status(0);
+    let before = snapshot(&ws);
+    import(&ws, &[sheet.to_str().unwrap()]).status(0).stderr_line(
+        "imported 1 file(s), 2 visit(s): 0 new, 0 replaced, 2 already stored (skipped); 0 row(s); months written: none",
+    );
+    assert_eq!(snapshot(&ws), before);
+}
+
+#[test]
+fn a_wide_gb18030_sheet_as_excel_saves_it() {
+    let ws = Ws::fixture("mini");
+    // One row per visit, one column per item (by name or code), blank = 0; GB18030 bytes.
+    let text = "检查日期,检查组,检查人数,小区名称,私装地锁,楼道清扫保洁,X03,照片数,备注\r\n2026-04-02,第三方一组,3,营门里,2,1,,8,\"东侧,两处\"\r\n2026-04-03,第三方一组,3,P2,,,,4,\r\n";
+    let (gb, _, unmappable) = encoding_rs::GB18030.encode(text);
+    assert!(!unmappable);
+    std::fs::create_dir_all(ws.path("in")).unwrap();
+    std::fs::write(ws.path("in/wide.csv"), &gb).unwrap();
+    import(
+        &ws,
+        &[ws.path("in/wide.csv").to_str().unwrap(), "--level", "third_party"],
+    )
+    .status(0);
+    assert_eq!(ws.read(APRIL), EXPECTED_APRIL);
+}
+
+#[test]
+fn a_utf8_bom_semicolon_sheet_with_english_headers() {
+    let ws = Ws::fixture("mini");
+    let text = "\u{feff}visit_id;date;level;purpose;team;inspectors;compound_id;item;count;photos;note\nV1;2026-04-02;district;recheck;区民政局检查一组;2;P1;X01;1;3;\n";
+    ws.write("in/en.txt", text);
+    import(&ws, &[ws.path("in/en.txt").to_str().unwrap()]).status(0);
+    assert_eq!(
+        ws.read(APRIL),
+        "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note\nV1,2026-04-02,district,recheck,区民政局检查一组,2,P1,X01,1,3,\n"
+    );
+}
+
+#[test]
+fn an_xlsx_sheet_with_date_cells_and_float_numbers() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let ws = Ws::fixture("mini");
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("四月").unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in ["日期", "检查组", "人数", "小区", "问题项", "点位", "照片"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        (2u8, "南营门里", "私装地锁", 2.0, 5.0),
+        (2, "南营门里", "X02", 1.0, 3.0),
+        (3, "福明里", "", 0.0, 4.0),
+    ];
+    for (r, (day, compound, item, count, photos)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet
+            .write_datetime_with_format(r, 0, ExcelDateTime::from_ymd(2026, 4, *day).unwrap(), &date)
+            .unwrap();
+        sheet.write_string(r, 1, "第三方一组").unwrap();
+        sheet.write_number(r, 2, 3.0).unwrap();
+        sheet.write_string(r, 3, *compound).unwrap();
+        sheet.write_string(r, 4, *item).unwrap();
+        sheet.write_number(r, 5, *count).unwrap();
+        sheet.write_number(r, 6, *photos).unwrap();
+    }
+    std::fs::create_dir_all(ws.path("in")).unwrap();
+    wb.save(ws.path("in/april.xlsx")).unwrap();
+    import(
+        &ws,
+        &[
+            ws.path("in/april.xlsx").to_str().unwrap(),
+            "--level",
+            "第三方",
+            "--sheet",
+            "四月",
+        ],
+    )
+    .status(0);
+    // The same visits as the CSV forms, less the note.
+    assert_eq!(ws.read(APRIL), EXPECTED_APRIL.replace("\"东侧,两处\"", ""));
+    let r = import(
+        &ws,
+        &[
+            ws.path("in/april.xlsx").to_str().unwrap(),
+            "--level",
+            "third_party",
+            "--sheet",
+            "五月",
+        ],
+    );
+    r.status(1).stderr_line(&format!(
+        "oldestate: {}: no sheet named \"五月\" (sheets: 四月)",
+        ws.path("in/april.xlsx").display()
+    ));
+}
+
+#[test]
+fn dry_run_validates_and_writes_nothing() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/long.csv", LONG);
+    let before = snapshot(&ws);
+    import(&ws, &[ws.path("in/long.csv").to_str().unwrap(), "--dry-run"]).status(0).stderr_line(
+        "dry run, nothing written: 1 file(s), 2 visit(s): 2 new, 0 replaced, 0 already stored (skipped); 3 row(s); months written: 2026-04",
+    );
+    assert_eq!(snapshot(&ws), before);
+}
+
+#[test]
+fn every_error_in_every_file_is_reported_and_nothing_is_written() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "in/a.csv",
+        "日期,检查层级,检查组,人数,小区,问题项,点位\n2026/2/30,第三方,甲组,3,南营门里,X01,1\n2026/4/2,第三方,甲组,0,南营门哩,X01,1\n2026/4/2,市,甲组,3,P1,X99,1.5\n",
+    );
+    ws.write("in/b.csv", "日期,检查组,人数,小区,私装地锁\n2026/4/2,甲组,3,P3,2\n");
+    let before = snapshot(&ws);
+    let a = ws.path("in/a.csv").display().to_string();
+    let b = ws.path("in/b.csv").display().to_string();
+    let r = import(&ws, &[&a, &b]);
+    r.status(1)
+        .stderr_line(&format!("oldestate: {a}:2: column A \"日期\": expected a date like 2026-03-05, 2026/3/5 or 2026年3月5日, found \"2026/2/30\""))
+        .stderr_line(&format!("oldestate: {a}:3: column D \"人数\": expected the number of inspectors, a whole number 1 or more, found \"0\""))
+        .stderr_line(&format!("oldestate: {a}:3: column E \"小区\": unknown compound \"南营门哩\" (did you mean \"南营门\" or \"南营门里\" or \"营门里\"?)"))
+        .stderr_line(&format!("oldestate: {a}:4: column B \"检查层级\": expected a level: 社区, 街道, 区, 第三方 (or community, street, district, third_party), found \"市\""))
+        .stderr_line(&format!("oldestate: {a}:4: column G \"点位\": expected a count of problem points, a whole number 0 or more, found \"1.5\""))
+        .stderr_line(&format!("oldestate: {b}:2: no level: add a 检查层级 column or pass --level"))
+        .stderr_line("oldestate: 6 error(s); nothing was written");
+    assert_eq!(snapshot(&ws), before);
+}
+
+#[test]
+fn unknown_items_name_the_nearest_and_inapplicable_items_are_refused() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "in/a.csv",
+        "日期,检查组,人数,小区,问题项,点位\n2026/3/2,甲组,3,P1,私装地索,1\n2026/3/2,甲组,3,P3,X02,1\n",
+    );
+    let a = ws.path("in/a.csv").display().to_string();
+    import(&ws, &[&a, "--level", "street"])
+        .status(1)
+        .stderr_line(&format!("oldestate: {a}:2: column E \"问题项\": unknown item \"私装地索\" in standards/2026-01-01.toml (did you mean \"私装地锁\"?)"))
+        .stderr_line(&format!("oldestate: {a}:3: item X02 (楼道清扫保洁) does not apply to P3, served at service grade 3 on 2026-03-02"));
+}
+
+#[test]
+fn a_sheet_that_disagrees_with_the_command_line_is_an_error() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/a.csv", LONG);
+    let a = ws.path("in/a.csv").display().to_string();
+    import(&ws, &[&a, "--level", "street"]).status(1).stderr_line(&format!(
+        "oldestate: {a}:2: the sheet says level third_party but --level says street"
+    ));
+}
+
+#[test]
+fn bytes_valid_in_neither_encoding_are_an_error_with_their_row() {
+    let ws = Ws::fixture("mini");
+    std::fs::create_dir_all(ws.path("in")).unwrap();
+    std::fs::write(
+        ws.path("in/bad.csv"),
+        b"date,team,inspectors,compound_id,item,count\n2026-04-02,a,3,P1,X01,1\n2026-04-02,a,3,P1\x81\x20,X02,1\n",
+    )
+    .unwrap();
+    let bad = ws.path("in/bad.csv").display().to_string();
+    import(&ws, &[&bad, "--level", "street"]).status(1).stderr_line(&format!(
+        "oldestate: {bad}:3: bytes valid in neither UTF-8 nor GB18030: the file is damaged or in another encoding (save it from Excel as CSV UTF-8)"
+    ));
+}
+
+#[test]
+fn a_stored_visit_with_different_content_needs_replace() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "in/v.csv",
+        "visit_id,date,level,team,inspectors,compound_id,item,count\nT1,2026-03-05,third_party,第三方一组,3,P1,X01,3\n",
+    );
+    let v = ws.path("in/v.csv").display().to_string();
+    import(&ws, &[&v]).status(1).stderr_line(&format!(
+        "oldestate: {v}:2: visit T1 is already stored with different content at data/inspections/2026/2026-03.csv:2: pass --replace to overwrite it, or give this visit another id"
+    ));
+    import(&ws, &[&v, "--replace"]).status(0);
+    let march = ws.read("data/inspections/2026/2026-03.csv");
+    assert!(
+        march.contains("\nT1,2026-03-05,third_party,routine,第三方一组,3,P1,X01,3,0,\n"),
+        "{march}"
+    );
+    assert!(
+        !march.contains("X02"),
+        "the replaced visit's other rows are gone: {march}"
+    );
+}
+
+#[test]
+fn two_imports_started_at_once_both_land() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "in/a.csv",
+        "日期,检查组,人数,小区,问题项,点位\n2026/4/2,甲组,3,P1,X01,1\n",
+    );
+    ws.write(
+        "in/b.csv",
+        "日期,检查组,人数,小区,问题项,点位\n2026/4/9,乙组,3,P2,X01,2\n",
+    );
+    let spawn = |f: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_oldestate"))
+            .args([
+                "--workspace",
+                ws.root().to_str().unwrap(),
+                "inspect",
+                "import",
+                "--level",
+                "street",
+                ws.path(f).to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn("in/a.csv"));
+        let b = s.spawn(|| spawn("in/b.csv"));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert!(a.status.success() && b.status.success(), "{a:?} {b:?}");
+    let april = ws.read(APRIL);
+    assert_eq!(april.lines().count(), 3, "{april}");
+    assert_eq!(ws.read("data/imports.csv").lines().count(), 3);
+    ws.run(&["check", "--strict"]).status(0);
+}
+
+#[test]
+fn a_failure_before_the_commit_leaves_the_store_untouched() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/long.csv", LONG);
+    // Make the archive impossible to write: staging fails after the month file was staged.
+    ws.write("data/archive", "not a directory");
+    let before = snapshot(&ws);
+    import(&ws, &[ws.path("in/long.csv").to_str().unwrap()]).status(1);
+    assert_eq!(snapshot(&ws), before);
+    let leftovers: Vec<_> = std::fs::read_dir(ws.path("data/inspections/2026"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, vec!["2026-03.csv"], "no temporary file is left behind");
+}
