@@ -40,6 +40,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     list: Vec<Diagnostic>,
+    /// Errors in `list`, kept so asking is cheap on inputs with very many problems.
+    errors: usize,
 }
 
 impl Diagnostics {
@@ -57,6 +59,7 @@ impl Diagnostics {
 
     fn push(&mut self, severity: Severity, file: &str, line: Option<u64>, message: String) {
         let file = (!file.is_empty()).then(|| file.to_string());
+        self.errors += usize::from(severity == Severity::Error);
         self.list.push(Diagnostic {
             severity,
             file,
@@ -66,11 +69,11 @@ impl Diagnostics {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.list.iter().any(|d| d.severity == Severity::Error)
+        self.errors > 0
     }
 
     pub fn errors(&self) -> usize {
-        self.list.iter().filter(|d| d.severity == Severity::Error).count()
+        self.errors
     }
 
     pub fn warnings(&self) -> usize {

@@ -52,6 +52,20 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
+/// A progress bar on stderr for large sheets, only when stderr is a terminal and not `-q`.
+fn progress_bar(ctx: &Context, rows: usize, label: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if ctx.quiet || rows < 50_000 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(rows as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows") {
+        bar.set_style(style);
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
 fn parse_sheet_level(s: &str) -> std::result::Result<Level, String> {
     crate::import::values::parse_level(s).ok_or_else(|| {
         format!("expected community, street, district or third_party (or 社区, 街道, 区, 第三方), found \"{s}\"")
@@ -79,7 +93,11 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
         match read_sheet(path, args.sheet.as_deref(), args.encoding) {
             Err(e) => d.error(&label, e.row, e.message),
             Ok(sheet) => {
-                let found = visits_from_sheet(&resolver, &label, &sheet, defaults, &mut d);
+                let bar = progress_bar(ctx, sheet.rows.len().saturating_sub(1), &label);
+                let found = visits_from_sheet(&resolver, &label, &sheet, defaults, &mut d, &mut |n| {
+                    bar.set_position(n as u64)
+                });
+                bar.finish_and_clear();
                 let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
                 sources.push((
                     path.clone(),

@@ -105,7 +105,11 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
                     report.period, standards.file
                 ),
             };
-            s += &notice_rows(&loaded.registry, &report, lang, false).to_table();
+            if report.notices.is_empty() {
+                s += lang.pick("（无）\n", "(none)\n");
+            } else {
+                s += &notice_rows(&loaded.registry, &report, lang, false).to_table();
+            }
             if args.due_within.is_none() && !report.vetoes.is_empty() {
                 s += &format!("\n{}\n", lang.pick("一票否决", "Vetoes (one-vote veto)"));
                 let mut t = Rows::new([

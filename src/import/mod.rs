@@ -7,7 +7,7 @@ pub mod merge;
 pub mod sheet;
 pub mod values;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -207,12 +207,14 @@ struct Builder {
 }
 
 /// Read the visits of one sheet. Problems go to `diags` against `file` and the sheet's rows.
+/// `progress` is told how many rows have been read, now and then.
 pub fn visits_from_sheet(
     resolver: &Resolver<'_>,
     file: &str,
     sheet: &Sheet,
     defaults: Defaults,
     diags: &mut Diagnostics,
+    progress: &mut dyn FnMut(usize),
 ) -> Vec<SheetVisit> {
     let Some(header) = sheet.rows.first() else {
         diags.error(file, None, "empty sheet: expected a header row and visits");
@@ -231,16 +233,30 @@ pub fn visits_from_sheet(
             return Vec::new();
         }
     };
-    let mut visits: BTreeMap<String, Builder> = BTreeMap::new();
+    let mut visits: HashMap<String, Builder> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
-    for row in &sheet.rows[1..] {
+    // The rows of a visit are usually adjacent: derive its id once.
+    let mut last: Option<(Head, String)> = None;
+    for (n, row) in sheet.rows[1..].iter().enumerate() {
+        if n % 10_000 == 0 {
+            progress(n);
+        }
         let Some((given_id, head, findings, photos, note)) =
             read_row(resolver, file, header, &layout, row, defaults, diags)
         else {
             continue;
         };
-        let key = given_id
-            .unwrap_or_else(|| derive_visit_id(head.date, head.level, head.purpose, &head.team, &head.compound_id));
+        let key = match given_id {
+            Some(id) => id,
+            None => match &last {
+                Some((h, id)) if *h == head => id.clone(),
+                _ => {
+                    let id = derive_visit_id(head.date, head.level, head.purpose, &head.team, &head.compound_id);
+                    last = Some((head.clone(), id.clone()));
+                    id
+                }
+            },
+        };
         match visits.get_mut(&key) {
             None => {
                 order.push(key.clone());

@@ -315,3 +315,31 @@ fn a_failure_before_the_commit_leaves_the_store_untouched() {
         .collect();
     assert_eq!(leftovers, vec!["2026-03.csv"], "no temporary file is left behind");
 }
+
+#[test]
+fn the_example_july_sheets_import_cleanly_into_the_demo() {
+    let ws = Ws::empty();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for top in ["data", "standards"] {
+        let status = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(repo.join(top))
+            .arg(ws.root())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let sheet = |name: &str| repo.join("examples/sheets").join(name).display().to_string();
+    import(&ws, &["--level", "社区", &sheet("2026-07-community-S01.csv")]).status(0).stderr_line(
+        "imported 1 file(s), 49 visit(s): 49 new, 0 replaced, 0 already stored (skipped); 80 row(s); months written: 2026-07",
+    );
+    import(&ws, &["--level", "street", &sheet("2026-07-street-S02.xlsx")]).status(0);
+    import(&ws, &[&sheet("2026-07-third-party-S03.csv")]).status(0);
+    let r = ws.run(&["check"]);
+    r.status(0);
+    assert!(r.stderr.contains("check: 0 error(s)"), "{}", r.stderr);
+    // The whole month again: every visit already stored.
+    import(&ws, &["--level", "street", &sheet("2026-07-street-S02.xlsx")]).status(0).stderr_line(
+        "imported 1 file(s), 63 visit(s): 0 new, 0 replaced, 63 already stored (skipped); 0 row(s); months written: none",
+    );
+}
