@@ -67,6 +67,7 @@ pub enum Command {
     Inspect(InspectCommand),
     Score(crate::commands::score::ScoreArgs),
     Recheck(crate::commands::recheck::RecheckArgs),
+    Bulletin(crate::commands::bulletin::BulletinArgs),
     Subsidy(crate::commands::subsidy::SubsidyArgs),
     /// Generate the demo district's files (how the shipped data/ and standards/ are made)
     #[command(hide = true)]

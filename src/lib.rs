@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
         cli::Command::Inspect(cli::InspectCommand::Coverage(args)) => commands::coverage::cmd_coverage(&ctx, args),
         cli::Command::Score(args) => commands::score::cmd_score(&ctx, args),
         cli::Command::Recheck(args) => commands::recheck::cmd_recheck(&ctx, args),
+        cli::Command::Bulletin(args) => commands::bulletin::cmd_bulletin(&ctx, args),
         cli::Command::Subsidy(args) => commands::subsidy::cmd_subsidy(&ctx, args),
         cli::Command::Demo(args) => commands::init::cmd_demo(&ctx, args),
     }

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::bulletin::{Summary, SummaryBuilder};
 use crate::domain::recheck::{NoticeBook, RecheckReport};
 use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
 use crate::domain::visit::{UpheldAppeals, Visit};
@@ -91,6 +92,15 @@ impl Loaded {
             scorer.add(&v)
         })?;
         scorer.finish().map_err(problems_error)
+    }
+
+    /// The bulletin's headline figures for a period (optionally one street's).
+    pub fn summary(&mut self, period: Period, standards: &StandardsFile, street: Option<&str>) -> Result<Summary> {
+        let mut b = SummaryBuilder::new(&self.registry, &standards.standards, period, street);
+        scan(&self.ws, &self.appeals, &mut self.inputs, Range::Period(period), |v| {
+            b.add(&v)
+        })?;
+        Ok(b.finish())
     }
 
     /// The notices of a period and their re-inspections as of a date, under `standards`.

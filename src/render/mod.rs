@@ -1,6 +1,7 @@
 //! Writers shared by the reports: a report is a list of rows of cells, rendered as a
 //! comfy-table for people or as formula-safe CSV for scripts; JSON documents share a header.
 
+pub mod document;
 pub mod json;
 
 use comfy_table::{presets, Cell as TCell, CellAlignment, ContentArrangement, Table};

@@ -97,3 +97,17 @@ fn the_demo_half_year_has_the_published_figures() {
     assert_eq!(rechecked.len(), 12);
     assert_eq!(rechecks["vetoes"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn the_demo_bulletin_headline_reads_as_published() {
+    let doc = json(&["bulletin", "--period", "2026H1", "--as-of", "2026-07-01"]);
+    let s = &doc["summary"];
+    assert_eq!(s["compounds_inspected"], 323);
+    assert_eq!(s["streets"], 6);
+    assert_eq!(s["communities"], 58);
+    assert_eq!(s["rechecked_compounds"], 12);
+    assert!(s["photos"].as_u64().unwrap() >= 10_000, "{s}");
+    assert!(s["person_times"].as_u64().unwrap() >= 200, "{s}");
+    assert_eq!(s["categories_found"], 11);
+    assert_eq!(s["problem_points"], 2344);
+}

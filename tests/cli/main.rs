@@ -1,5 +1,6 @@
 //! The integration tests: the real binary run on temporary workspaces.
 
+mod bulletin;
 mod check;
 mod demo;
 mod harness;

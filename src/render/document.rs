@@ -1,0 +1,247 @@
+//! A report as a document: sections of paragraphs, tables and bar charts, rendered as
+//! Markdown (for the repository and the web) or as one self-contained HTML file (inline CSS
+//! and SVG, printable on A4). Every piece of text is escaped by the renderer, so names typed
+//! into a registry cannot inject markup.
+
+use std::fmt::Write;
+
+use super::md_escape;
+
+/// A document: a title, a subtitle line, and sections.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub title: String,
+    pub subtitle: Vec<String>,
+    pub sections: Vec<Section>,
+    pub footer: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub chart: Option<Chart>,
+    pub table: Option<Table>,
+    /// Text after the table (lists of names, notes).
+    pub after: Vec<String>,
+}
+
+/// A table; columns listed in `numeric` are right-aligned.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub numeric: Vec<usize>,
+}
+
+/// A horizontal bar chart.
+#[derive(Debug, Clone, Default)]
+pub struct Chart {
+    pub caption: String,
+    /// (label, value, value as shown).
+    pub bars: Vec<(String, f64, String)>,
+    /// Where the axis starts (scores read better from 50 than from 0).
+    pub from: f64,
+    pub to: f64,
+}
+
+impl Document {
+    pub fn to_markdown(&self) -> String {
+        let mut s = format!("# {}\n\n", md_escape(&self.title));
+        for line in &self.subtitle {
+            let _ = writeln!(s, "> {}\n", md_escape(line));
+        }
+        for sec in &self.sections {
+            let _ = writeln!(s, "## {}\n", md_escape(&sec.title));
+            for p in &sec.paragraphs {
+                let _ = writeln!(s, "{}\n", md_escape(p));
+            }
+            if let Some(t) = &sec.table {
+                s += &markdown_table(t);
+                s.push('\n');
+            }
+            for p in &sec.after {
+                let _ = writeln!(s, "{}\n", md_escape(p));
+            }
+        }
+        for line in &self.footer {
+            let _ = writeln!(s, "{}\n", md_escape(line));
+        }
+        while s.ends_with("\n\n") {
+            s.pop();
+        }
+        s
+    }
+
+    pub fn to_html(&self, lang: &str) -> String {
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\" />\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
+            html(lang),
+            html(&self.title),
+            html(&self.title)
+        );
+        for line in &self.subtitle {
+            let _ = writeln!(s, "<p class=\"sub\">{}</p>", html(line));
+        }
+        for sec in &self.sections {
+            let _ = writeln!(s, "<section>\n<h2>{}</h2>", html(&sec.title));
+            for p in &sec.paragraphs {
+                let _ = writeln!(s, "<p>{}</p>", html(p));
+            }
+            if let Some(c) = &sec.chart {
+                s += &svg_chart(c);
+            }
+            if let Some(t) = &sec.table {
+                s += &html_table(t);
+            }
+            for p in &sec.after {
+                let _ = writeln!(s, "<p class=\"note\">{}</p>", html(p));
+            }
+            s += "</section>\n";
+        }
+        for line in &self.footer {
+            let _ = writeln!(s, "<p class=\"footer\">{}</p>", html(line));
+        }
+        s += "</main>\n</body>\n</html>\n";
+        s
+    }
+}
+
+fn markdown_table(t: &Table) -> String {
+    let mut s = String::new();
+    let row = |cells: &[String]| {
+        format!(
+            "| {} |\n",
+            cells.iter().map(|c| md_escape(c)).collect::<Vec<_>>().join(" | ")
+        )
+    };
+    s += &row(&t.header);
+    let align: Vec<&str> = (0..t.header.len())
+        .map(|i| if t.numeric.contains(&i) { "---:" } else { "---" })
+        .collect();
+    let _ = writeln!(s, "| {} |", align.join(" | "));
+    for r in &t.rows {
+        s += &row(r);
+    }
+    s
+}
+
+fn html_table(t: &Table) -> String {
+    let mut s = String::from("<table>\n<thead><tr>");
+    for (i, h) in t.header.iter().enumerate() {
+        let class = if t.numeric.contains(&i) { " class=\"num\"" } else { "" };
+        let _ = write!(s, "<th{class}>{}</th>", html(h));
+    }
+    s += "</tr></thead>\n<tbody>\n";
+    for r in &t.rows {
+        s += "<tr>";
+        for (i, c) in r.iter().enumerate() {
+            let class = if t.numeric.contains(&i) { " class=\"num\"" } else { "" };
+            let _ = write!(s, "<td{class}>{}</td>", html(c));
+        }
+        s += "</tr>\n";
+    }
+    s += "</tbody>\n</table>\n";
+    s
+}
+
+fn svg_chart(c: &Chart) -> String {
+    let (label_w, bar_w, row_h) = (120.0, 420.0, 22.0);
+    let height = row_h * c.bars.len() as f64 + 30.0;
+    let width = label_w + bar_w + 70.0;
+    let span = (c.to - c.from).max(f64::EPSILON);
+    let mut s = format!(
+        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">\n",
+        html(&c.caption)
+    );
+    for (i, (label, value, shown)) in c.bars.iter().enumerate() {
+        let y = 10.0 + i as f64 * row_h;
+        let w = ((value - c.from) / span).clamp(0.0, 1.0) * bar_w;
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\">{}</text><rect x=\"{label_w}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"#8b1a1a\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">{}</text>",
+            label_w - 6.0,
+            y + 14.0,
+            html(label),
+            y + 3.0,
+            row_h - 6.0,
+            label_w + w + 4.0,
+            y + 14.0,
+            html(shown)
+        );
+    }
+    let _ = write!(s, "</svg>\n<figcaption>{}</figcaption>\n</figure>\n", html(&c.caption));
+    s
+}
+
+/// Escape text for HTML content and attribute values.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = r#"@page { size: A4; margin: 20mm 18mm; }
+body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; color: #111; margin: 0; }
+main { max-width: 180mm; margin: 0 auto; padding: 12mm 0; }
+h1 { text-align: center; color: #b00; font-size: 22pt; letter-spacing: 0.05em; border-bottom: 2px solid #b00; padding-bottom: 6pt; }
+h2 { font-family: "Heiti SC", "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 14pt; margin-top: 18pt; }
+p { font-size: 11pt; line-height: 1.7; text-indent: 2em; }
+p.sub { text-align: center; text-indent: 0; color: #444; font-size: 10pt; }
+p.note, p.footer { text-indent: 0; font-size: 10pt; color: #333; }
+table { border-collapse: collapse; width: 100%; font-size: 9.5pt; margin: 6pt 0; page-break-inside: auto; }
+th, td { border: 1px solid #555; padding: 2pt 4pt; }
+th { background: #eee; }
+tr { page-break-inside: avoid; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+figure { margin: 6pt 0; text-align: center; }
+figcaption { font-size: 9pt; color: #444; }
+section { page-break-inside: auto; }
+@media print { main { padding: 0; } h2 { page-break-after: avoid; } }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_names_is_escaped_everywhere() {
+        let doc = Document {
+            title: "<b>t</b>".into(),
+            sections: vec![Section {
+                title: "s".into(),
+                paragraphs: vec!["<script>alert(1)</script>".into()],
+                table: Some(Table {
+                    header: vec!["a".into()],
+                    rows: vec![vec!["x|y<z".into()]],
+                    numeric: vec![],
+                }),
+                chart: Some(Chart {
+                    caption: "c".into(),
+                    bars: vec![("<i>".into(), 1.0, "1".into())],
+                    from: 0.0,
+                    to: 2.0,
+                }),
+                after: vec![],
+            }],
+            ..Default::default()
+        };
+        let h = doc.to_html("zh");
+        assert!(!h.contains("<script>") && !h.contains("<b>t") && !h.contains("<i>"));
+        assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        let m = doc.to_markdown();
+        assert!(m.contains("| x\\|y&lt;z |"), "{m}");
+        assert!(m.contains("&lt;script&gt;"));
+    }
+}

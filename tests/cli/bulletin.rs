@@ -1,0 +1,139 @@
+//! `bulletin`: headline figures by the definitions of DESIGN §8, snapshots of the Markdown
+//! and HTML, escaping, well-formed HTML, and `--street` naming no other street.
+
+use serde_json::{json, Value};
+
+use crate::harness::Ws;
+use crate::score::with_store;
+
+/// Two half-years. 2026H1 at the third party: P1 fails with 10 LOCK points (a hot spot) and is
+/// re-inspected; P2 passes; P3 passes; P4 has only a community visit. Team 甲组 records 3
+/// people on one row and 4 on another the same day: the day counts 4.
+fn district() -> Ws {
+    let ws = with_store(&[
+        "T0,2025-10-09,third_party,routine,甲组,3,P1,,0,2,",
+        "T9,2025-10-09,third_party,routine,甲组,3,P3,X01,2,2,",
+        "T1,2026-03-02,third_party,routine,甲组,3,P1,X01,10,12,",
+        "T2,2026-03-02,third_party,routine,甲组,4,P2,X02,1,6,",
+        "T3,2026-03-03,third_party,routine,乙组,2,P3,,0,5,",
+        "R1,2026-03-10,third_party,recheck,甲组,3,P1,,0,7,",
+        "C1,2026-03-04,community,routine,滨西社区检查组,2,P4,X01,1,1,",
+    ]);
+    // Contracts and standards reaching back to the previous half-year, for the change.
+    ws.replace(
+        "data/registry/contracts.csv",
+        "P1,CO1,1,2026-01-01",
+        "P1,CO1,1,2025-07-01",
+    );
+    ws.replace(
+        "data/registry/contracts.csv",
+        "P3,CO2,3,2026-01-01",
+        "P3,CO2,3,2025-07-01",
+    );
+    let older = ws.read("standards/2026-01-01.toml").replace("2026-01-01", "2025-07-01");
+    ws.write("standards/2025-07-01.toml", &older);
+    ws
+}
+
+/// HTML parsed as XML (the doctype allowed): well-formed or a panic.
+fn well_formed(html: &str) {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(html, opts).expect("the HTML parses as well-formed XML");
+}
+
+fn bulletin(ws: &Ws, extra: &[&str]) -> crate::harness::Run {
+    let mut args = vec!["bulletin", "--period", "2026H1", "--as-of", "2026-07-01"];
+    args.extend_from_slice(extra);
+    let r = ws.run(&args);
+    r.status(0);
+    r
+}
+
+#[test]
+fn headline_figures_follow_the_definitions() {
+    let doc: Value = serde_json::from_str(&bulletin(&district(), &["--format", "json"]).stdout).unwrap();
+    // Inspected: P1, P2, P3 (routine, third party) in S1 (C1, C2); re-inspected: P1.
+    // Photos: 12 + 6 + 5 + 7 = 30 (routine and recheck). Person-times: (03-02, 甲组) 4 +
+    // (03-03, 乙组) 2 + (03-10, 甲组) 3 = 9. Points: 10 + 1 = 11 in LOCK and CLEAN.
+    assert_eq!(
+        doc["summary"],
+        json!({"compounds_inspected": 3, "streets": 1, "communities": 2, "rechecked_compounds": 1, "photos": 30,
+               "person_times": 9, "categories_found": 2, "problem_points": 11})
+    );
+    assert_eq!(
+        doc["hotspots"],
+        json!([{"compound_id": "P1", "name": "南营门里", "community_id": "C1", "street_id": "S1", "category": "LOCK", "points": 10}])
+    );
+    // S1: (66.67 + 96.67 + 100.00) / 3 = 87.78; in 2025H2 (100.00 + 93.33... P3 grade 3: M 20,
+    // D 4: 80.00) → (100.00 + 80.00) / 2 = 90.00; change −2.22.
+    assert_eq!(doc["streets"][0]["score"], "87.78");
+    assert_eq!(doc["streets"][0]["change"], "-2.22");
+    assert_eq!(doc["notices"][0]["outcome"], "rectified");
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!("bulletin_md", bulletin(&district(), &[]).stdout);
+}
+
+#[test]
+fn html_snapshot_is_well_formed_and_self_contained() {
+    let html = bulletin(&district(), &["--format", "html"]).stdout;
+    well_formed(&html);
+    for external in ["<script", "src=", "href=", "@import", "url("] {
+        assert!(!html.contains(external), "no external resources: found {external}");
+    }
+    assert!(html.contains("<svg"), "an inline SVG chart");
+    assert!(html.contains("@page { size: A4;"), "print CSS for A4");
+    insta::assert_snapshot!("bulletin_html", html);
+}
+
+#[test]
+fn markup_in_names_is_escaped() {
+    let ws = district();
+    ws.replace(
+        "data/registry/compounds.csv",
+        "P1,C1,南营门里,",
+        "P1,C1,<img src=x onerror=alert(1)>|[链接](http://x),",
+    );
+    ws.replace("data/registry/compounds.csv", "南营门|营门里", "");
+    let md = bulletin(&ws, &[]).stdout;
+    assert!(!md.contains("<img"), "{md}");
+    assert!(
+        md.contains("&lt;img src=x onerror=alert(1)&gt;\\|\\[链接\\](http://x)"),
+        "{md}"
+    );
+    let html = bulletin(&ws, &["--format", "html"]).stdout;
+    assert!(!html.contains("<img"));
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;|[链接](http://x)"));
+    well_formed(&html);
+}
+
+#[test]
+fn a_street_brief_names_no_other_street() {
+    let ws = district();
+    let md = bulletin(&ws, &["--street", "S2"]).stdout;
+    assert!(md.starts_with("# 小白楼街旧楼区物业服务管理情况通报（2026H1）"), "{md}");
+    for other in ["劝业场街", "滨西社区", "花园社区", "南营门里", "福明里", "昆明路公寓"] {
+        assert!(!md.contains(other), "the S2 brief names {other}:\n{md}");
+    }
+    let doc: Value = serde_json::from_str(&bulletin(&ws, &["--street", "S2", "--format", "json"]).stdout).unwrap();
+    assert_eq!(doc["summary"]["compounds_inspected"], 0);
+    assert_eq!(doc["streets"].as_array().unwrap().len(), 1);
+    ws.run(&["bulletin", "--period", "2026H1", "--street", "S9"])
+        .status(1)
+        .stderr_line("oldestate: unknown street \"S9\" (known: S1, S2)");
+}
+
+#[test]
+fn out_writes_the_file_and_nothing_to_stdout() {
+    let ws = district();
+    let out = ws.path("reports/b.html");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let r = bulletin(&ws, &["--format", "html", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.stdout, "");
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("<!DOCTYPE html>"));
+}
