@@ -130,7 +130,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -146,13 +146,16 @@ fn to_document(loaded: &Loaded, b: &Bulletin, st: &StandardsFile, as_of: chrono:
         Some(s) => name_of_street(reg, s),
         None => loaded.settings.district.clone(),
     };
-    let mut doc = Document::default();
-    doc.title = match lang {
+    let title = match lang {
         Lang::Zh => format!("{place}旧楼区物业服务管理情况通报（{}）", b.period),
         Lang::En => format!(
             "Old residential compounds: property service bulletin, {place}, {}",
             b.period
         ),
+    };
+    let mut doc = Document {
+        title,
+        ..Default::default()
     };
     if b.street.is_some() {
         doc.subtitle
