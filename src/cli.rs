@@ -69,6 +69,9 @@ pub enum Command {
     Recheck(crate::commands::recheck::RecheckArgs),
     Bulletin(crate::commands::bulletin::BulletinArgs),
     Subsidy(crate::commands::subsidy::SubsidyArgs),
+    /// Standards files: see what a change would do before it is merged
+    #[command(subcommand)]
+    Standards(crate::commands::standards::StandardsCommand),
     /// Generate the demo district's files (how the shipped data/ and standards/ are made)
     #[command(hide = true)]
     Demo(DemoArgs),

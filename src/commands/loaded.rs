@@ -26,6 +26,8 @@ pub struct Loaded {
     pub appeals: UpheldAppeals,
     /// Every file read so far, for provenance.
     pub inputs: Inputs,
+    /// Score under hypothetical standards: leave out findings on items they do not apply.
+    pub ignore_inapplicable: bool,
 }
 
 impl Loaded {
@@ -52,6 +54,7 @@ impl Loaded {
             standards,
             appeals: UpheldAppeals::new(&appeals),
             inputs,
+            ignore_inapplicable: false,
         })
     }
 
@@ -87,6 +90,7 @@ impl Loaded {
     pub fn score(&mut self, period: Period, level: Option<Level>, standards: &StandardsFile) -> Result<ScoreReport> {
         let st = &standards.standards;
         let mut scorer = Scorer::new(&self.registry, st, period, level.unwrap_or(st.scoring_level));
+        scorer.ignore_inapplicable = self.ignore_inapplicable;
         let span = scorer.span();
         scan(&self.ws, &self.appeals, &mut self.inputs, Range::Period(span), |v| {
             scorer.add(&v)
@@ -106,6 +110,7 @@ impl Loaded {
     /// The notices of a period and their re-inspections as of a date, under `standards`.
     pub fn rechecks(&mut self, period: Period, as_of: NaiveDate, standards: &StandardsFile) -> Result<RecheckReport> {
         let mut book = NoticeBook::new(&self.registry, &standards.standards, period);
+        book.ignore_inapplicable = self.ignore_inapplicable;
         let first = book.first_day();
         scan(&self.ws, &self.appeals, &mut self.inputs, Range::From(first), |v| {
             book.add(v)

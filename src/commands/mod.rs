@@ -10,6 +10,7 @@ pub mod init;
 pub mod loaded;
 pub mod recheck;
 pub mod score;
+pub mod standards;
 pub mod subsidy;
 
 use std::io::Write;

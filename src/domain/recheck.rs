@@ -13,7 +13,7 @@ use crate::model::registry::Registry;
 use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
-use super::scoring::{score_visit, ScoreProblem, VisitScore};
+use super::scoring::{score_visit, score_visit_ignoring, ScoreProblem, VisitScore};
 use super::visit::Visit;
 
 /// What became of a notice.
@@ -118,6 +118,8 @@ pub struct NoticeBook<'a> {
     notices: Vec<(Visit, VisitScore)>,
     rechecks: BTreeMap<String, Vec<Visit>>,
     problems: Vec<ScoreProblem>,
+    /// Leave out findings on items these standards do not apply, instead of failing.
+    pub ignore_inapplicable: bool,
 }
 
 impl<'a> NoticeBook<'a> {
@@ -129,6 +131,7 @@ impl<'a> NoticeBook<'a> {
             notices: Vec::new(),
             rechecks: BTreeMap::new(),
             problems: Vec::new(),
+            ignore_inapplicable: false,
         }
     }
 
@@ -156,7 +159,12 @@ impl<'a> NoticeBook<'a> {
 
     fn score(&mut self, v: &Visit) -> Option<VisitScore> {
         let grade = self.grade_on(v)?;
-        match score_visit(self.standards, grade, &v.findings) {
+        let scored = if self.ignore_inapplicable {
+            score_visit_ignoring(self.standards, grade, &v.findings).map(|(vs, _, _)| vs)
+        } else {
+            score_visit(self.standards, grade, &v.findings)
+        };
+        match scored {
             Ok(s) => Some(s),
             Err(m) => {
                 self.problems.push(ScoreProblem {

@@ -90,6 +90,25 @@ pub fn score_visit(standards: &Standards, grade: u8, findings: &[(String, u64)])
     })
 }
 
+/// (item code, count) pairs of a visit.
+pub type Findings = Vec<(String, u64)>;
+
+/// Like [`score_visit`], but findings on items unknown to `standards` or not applicable to
+/// `grade` are left out instead of being errors: for scoring under hypothetical standards
+/// (`standards diff`). Returns the score, the findings kept, and the points left out.
+pub fn score_visit_ignoring(
+    standards: &Standards,
+    grade: u8,
+    findings: &[(String, u64)],
+) -> Result<(VisitScore, Findings, u64), String> {
+    let (kept, dropped): (Findings, Findings) = findings
+        .iter()
+        .cloned()
+        .partition(|(code, _)| standards.item(code).is_some_and(|i| i.applies(grade)));
+    let vs = score_visit(standards, grade, &kept)?;
+    Ok((vs, kept, dropped.iter().map(|(_, n)| n).sum()))
+}
+
 /// The three looks of an assessed compound: is each party's work in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Looks {
@@ -176,6 +195,9 @@ pub struct ScoreReport {
     pub communities: Vec<GroupResult>,
     pub streets: Vec<GroupResult>,
     pub coverage: Vec<LevelCoverage>,
+    /// Points left out because their item does not apply under these standards (only when
+    /// scoring with [`Scorer::ignore_inapplicable`]).
+    pub ignored_points: u64,
 }
 
 /// A problem met while scoring: where, and what.
@@ -207,6 +229,9 @@ pub struct Scorer<'a> {
     category_ix: HashMap<&'a str, usize>,
     acc: Vec<Acc>,
     problems: Vec<ScoreProblem>,
+    /// Leave out findings on items these standards do not apply, instead of failing.
+    pub ignore_inapplicable: bool,
+    ignored: u64,
 }
 
 fn level_ix(l: Level) -> usize {
@@ -239,6 +264,8 @@ impl<'a> Scorer<'a> {
             category_ix,
             acc: vec![empty; reg.compounds.len()],
             problems: Vec::new(),
+            ignore_inapplicable: false,
+            ignored: 0,
         }
     }
 
@@ -279,19 +306,27 @@ impl<'a> Scorer<'a> {
             );
             return;
         };
-        let vs = match score_visit(self.standards, contract.service_grade, &v.findings) {
-            Ok(vs) => vs,
+        let scored = if self.ignore_inapplicable {
+            score_visit_ignoring(self.standards, contract.service_grade, &v.findings)
+                .map(|(vs, kept, dropped)| (vs, Some(kept), dropped))
+        } else {
+            score_visit(self.standards, contract.service_grade, &v.findings).map(|vs| (vs, None, 0))
+        };
+        let (vs, kept, dropped) = match scored {
+            Ok(x) => x,
             Err(m) => {
                 self.problem(v, format!("visit {}: {m}", v.id));
                 return;
             }
         };
+        self.ignored += dropped;
+        let findings = kept.as_deref().unwrap_or(&v.findings);
         let acc = &mut self.acc[ci];
         acc.sums[li] += vs.score;
         acc.counts[li] += 1;
         if v.level == self.level {
             acc.red_line |= vs.red_line;
-            for (code, count) in &v.findings {
+            for (code, count) in findings {
                 if let Some(item) = self.standards.item(code) {
                     if let Some(&k) = self.category_ix.get(item.category.as_str()) {
                         acc.categories[k] += count;
@@ -420,6 +455,7 @@ impl<'a> Scorer<'a> {
             communities,
             streets,
             coverage,
+            ignored_points: self.ignored,
         })
     }
 }
@@ -504,7 +540,7 @@ community_max_gap = 10
 min_points = 10
 "#
         );
-        parse_standards(&text, "2026-01-01").unwrap()
+        parse_standards(&text, Some("2026-01-01")).unwrap()
     }
 
     fn item(code: &str, max: &str, deduct: &str, extra: &str) -> String {

@@ -109,7 +109,8 @@ impl Document {
     }
 }
 
-fn markdown_table(t: &Table) -> String {
+/// A Markdown table.
+pub fn markdown_table(t: &Table) -> String {
     let mut s = String::new();
     let row = |cells: &[String]| {
         format!(

@@ -65,6 +65,31 @@ impl Rows {
         s
     }
 
+    /// A Markdown table (for a CI job's comment, say), numbers right-aligned.
+    pub fn to_markdown(&self) -> String {
+        let numeric = self
+            .rows
+            .first()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .filter(|(_, c)| matches!(c, Cell::Num(_)))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.as_str().to_string()).collect())
+            .collect();
+        document::markdown_table(&document::Table {
+            header: self.header.clone(),
+            rows,
+            numeric,
+        })
+    }
+
     /// CSV for scripts: a header row, RFC 4180 quoting, and text cells made formula-safe.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());

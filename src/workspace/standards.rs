@@ -46,9 +46,14 @@ impl StandardsSet {
 
 /// Parse one standards file's text; `file_stem` is its name without `.toml`.
 /// Returns the standards and the problems (TOML errors, or the semantic rules of §3).
-pub fn parse_standards(text: &str, file_stem: &str) -> std::result::Result<Standards, Vec<(Option<u64>, String)>> {
+/// `None` for a file outside `standards/` (a proposed change), whose name need not be its date.
+pub fn parse_standards(
+    text: &str,
+    file_stem: Option<&str>,
+) -> std::result::Result<Standards, Vec<(Option<u64>, String)>> {
     let s: Standards = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
-    let problems = s.problems(file_stem);
+    let own = s.effective_from.format("%Y-%m-%d").to_string();
+    let problems = s.problems(file_stem.unwrap_or(&own));
     if problems.is_empty() {
         Ok(s)
     } else {
@@ -73,7 +78,7 @@ pub fn load_standards(ws: &Workspace, diags: &mut Diagnostics) -> Result<Standar
             diags.error(&rel, None, "not valid UTF-8: save standards files as UTF-8");
             continue;
         };
-        match parse_standards(text, stem) {
+        match parse_standards(text, Some(stem)) {
             Ok(standards) => {
                 if standards.effective_from.day() != 1 {
                     diags.warning(

@@ -8,4 +8,5 @@ mod import;
 mod init;
 mod recheck;
 mod score;
+mod standards_diff;
 mod subsidy;
