@@ -69,6 +69,8 @@ pub enum Command {
     Recheck(crate::commands::recheck::RecheckArgs),
     Bulletin(crate::commands::bulletin::BulletinArgs),
     Subsidy(crate::commands::subsidy::SubsidyArgs),
+    Contracts(crate::commands::contracts::ContractsArgs),
+    Company(crate::commands::company::CompanyArgs),
     /// Standards files: see what a change would do before it is merged
     #[command(subcommand)]
     Standards(crate::commands::standards::StandardsCommand),

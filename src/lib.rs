@@ -34,6 +34,8 @@ pub fn run(cli: Cli) -> Result<()> {
         cli::Command::Recheck(args) => commands::recheck::cmd_recheck(&ctx, args),
         cli::Command::Bulletin(args) => commands::bulletin::cmd_bulletin(&ctx, args),
         cli::Command::Subsidy(args) => commands::subsidy::cmd_subsidy(&ctx, args),
+        cli::Command::Contracts(args) => commands::contracts::cmd_contracts(&ctx, args),
+        cli::Command::Company(args) => commands::company::cmd_company(&ctx, args),
         cli::Command::Standards(cmd) => commands::standards::cmd_standards(&ctx, cmd),
         cli::Command::Demo(args) => commands::init::cmd_demo(&ctx, args),
     }

@@ -3,6 +3,8 @@
 
 pub mod bulletin;
 pub mod check;
+pub mod company;
+pub mod contracts;
 pub mod coverage;
 pub mod explain;
 pub mod import;

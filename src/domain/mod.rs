@@ -2,6 +2,7 @@
 
 pub mod bulletin;
 pub mod capital;
+pub mod company;
 pub mod explain;
 pub mod recheck;
 pub mod scoring;

@@ -24,6 +24,8 @@ pub struct Section {
     pub table: Option<Table>,
     /// Text after the table (lists of names, notes).
     pub after: Vec<String>,
+    /// Start the section on a new printed page.
+    pub page_break: bool,
 }
 
 /// A table; columns listed in `numeric` are right-aligned.
@@ -86,7 +88,8 @@ impl Document {
             let _ = writeln!(s, "<p class=\"sub\">{}</p>", html(line));
         }
         for sec in &self.sections {
-            let _ = writeln!(s, "<section>\n<h2>{}</h2>", html(&sec.title));
+            let class = if sec.page_break { " class=\"page\"" } else { "" };
+            let _ = writeln!(s, "<section{class}>\n<h2>{}</h2>", html(&sec.title));
             for p in &sec.paragraphs {
                 let _ = writeln!(s, "<p>{}</p>", html(p));
             }
@@ -209,6 +212,8 @@ tr { page-break-inside: avoid; }
 figure { margin: 6pt 0; text-align: center; }
 figcaption { font-size: 9pt; color: #444; }
 section { page-break-inside: auto; }
+section.page { page-break-before: always; }
+section.page:first-of-type { page-break-before: auto; }
 @media print { main { padding: 0; } h2 { page-break-after: avoid; } }
 "#;
 
@@ -235,6 +240,7 @@ mod tests {
                     to: 2.0,
                 }),
                 after: vec![],
+                page_break: false,
             }],
             ..Default::default()
         };

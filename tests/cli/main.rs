@@ -2,6 +2,7 @@
 
 mod bulletin;
 mod check;
+mod contracts;
 mod demo;
 mod harness;
 mod import;
