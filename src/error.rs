@@ -68,6 +68,12 @@ impl Diagnostics {
         });
     }
 
+    /// Take in another collector's diagnostics.
+    pub fn absorb(&mut self, other: Diagnostics) {
+        self.errors += other.errors;
+        self.list.extend(other.list);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.errors > 0
     }

@@ -41,7 +41,7 @@ pub fn explain(
     let mut visits: Vec<Visit> = Vec::new();
     loaded.scan_raw(&period, |v| {
         if v.compound_id == compound.id && v.purpose == Purpose::Routine && v.level == level {
-            visits.push(v);
+            visits.push(v.clone());
         }
     })?;
     let mut explained: Vec<(Visit, u8, String, VisitExplanation)> = Vec::new();

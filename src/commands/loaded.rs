@@ -6,13 +6,14 @@ use chrono::NaiveDate;
 use crate::domain::bulletin::{Summary, SummaryBuilder};
 use crate::domain::recheck::{NoticeBook, RecheckReport};
 use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
-use crate::domain::visit::{UpheldAppeals, Visit};
+use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{Lang, Settings};
 use crate::model::registry::Registry;
 use crate::model::{Level, Period};
 use crate::workspace::provenance::Inputs;
-use crate::workspace::store::{files_for, files_from, scan_visits};
+use crate::workspace::scan::{default_threads, scan_file, scan_files};
+use crate::workspace::store::{files_for, files_from, MonthFile};
 use crate::workspace::{self, StandardsFile, StandardsSet, Workspace};
 
 use super::Context;
@@ -21,13 +22,16 @@ use super::Context;
 pub struct Loaded {
     pub ws: Workspace,
     pub settings: Settings,
-    pub registry: Registry,
+    /// Shared so that scans on several threads can read it while the report is built.
+    pub registry: std::sync::Arc<Registry>,
     pub standards: StandardsSet,
     pub appeals: UpheldAppeals,
     /// Every file read so far, for provenance.
     pub inputs: Inputs,
     /// Score under hypothetical standards: leave out findings on items they do not apply.
     pub ignore_inapplicable: bool,
+    /// Threads for scanning the store.
+    pub threads: usize,
 }
 
 impl Loaded {
@@ -50,11 +54,12 @@ impl Loaded {
         Ok(Loaded {
             ws,
             settings,
-            registry,
+            registry: registry.into(),
             standards,
             appeals: UpheldAppeals::new(&appeals),
             inputs,
             ignore_inapplicable: false,
+            threads: default_threads(),
         })
     }
 
@@ -70,52 +75,89 @@ impl Loaded {
         Ok(f)
     }
 
-    /// Stream the visits of a range of months with upheld appeals applied.
-    pub fn scan(&mut self, range: Range, on_visit: impl FnMut(Visit)) -> Result<()> {
-        scan(&self.ws, &self.appeals, &mut self.inputs, range, on_visit)
+    /// Stream the visits of a range of months, in store order, upheld appeals applied.
+    pub fn scan(&mut self, range: Range, mut on_visit: impl FnMut(&Visit)) -> Result<()> {
+        let files = self.files(range)?;
+        let mut d = Diagnostics::new();
+        for f in &files {
+            let sha = scan_file(&self.ws, f, &self.appeals, &mut d, &mut on_visit)?;
+            self.inputs.add_digest(&f.rel, sha);
+        }
+        d.into_result()
     }
 
     /// Stream a period's visits as recorded, without applying appeals (for `--explain`).
-    pub fn scan_raw(&mut self, period: &Period, on_visit: impl FnMut(Visit)) -> Result<()> {
-        scan(
+    pub fn scan_raw(&mut self, period: &Period, mut on_visit: impl FnMut(&Visit)) -> Result<()> {
+        let files = self.files(Range::Period(*period))?;
+        let mut d = Diagnostics::new();
+        for f in &files {
+            let sha = scan_file(&self.ws, f, &UpheldAppeals::default(), &mut d, &mut on_visit)?;
+            self.inputs.add_digest(&f.rel, sha);
+        }
+        d.into_result()
+    }
+
+    /// Feed a range of months to an accumulator, the month files shared between threads.
+    fn scan_into<T: Accumulate + Sync>(&mut self, range: Range, acc: T) -> Result<T> {
+        let files = self.files(range)?;
+        let (values, scans) = scan_files(
             &self.ws,
-            &UpheldAppeals::default(),
-            &mut self.inputs,
-            Range::Period(*period),
-            on_visit,
-        )
+            &files,
+            &self.appeals,
+            self.threads,
+            || acc.fork(),
+            |t, v| t.add(v),
+        )?;
+        let mut d = Diagnostics::new();
+        for r in scans {
+            d.absorb(r.diags);
+            self.inputs.add_digest(&r.file.rel, r.sha256);
+        }
+        let mut acc = acc;
+        for v in values {
+            acc.merge(v);
+        }
+        d.into_result()?;
+        Ok(acc)
+    }
+
+    fn files(&self, range: Range) -> Result<Vec<MonthFile>> {
+        // Oddly named files are warnings for `check`; reports just leave them out.
+        let mut d = Diagnostics::new();
+        match range {
+            Range::Period(p) => files_for(&self.ws, &p, &mut d),
+            Range::From(date) => files_from(&self.ws, date, &mut d),
+        }
     }
 
     /// Score a period at a level (default: the standards' scoring level) under `standards`.
     pub fn score(&mut self, period: Period, level: Option<Level>, standards: &StandardsFile) -> Result<ScoreReport> {
         let st = &standards.standards;
-        let mut scorer = Scorer::new(&self.registry, st, period, level.unwrap_or(st.scoring_level));
+        let registry = std::sync::Arc::clone(&self.registry);
+        let mut scorer = Scorer::new(&registry, st, period, level.unwrap_or(st.scoring_level));
         scorer.ignore_inapplicable = self.ignore_inapplicable;
         let span = scorer.span();
-        scan(&self.ws, &self.appeals, &mut self.inputs, Range::Period(span), |v| {
-            scorer.add(&v)
-        })?;
-        scorer.finish().map_err(problems_error)
+        self.scan_into(Range::Period(span), scorer)?
+            .finish()
+            .map_err(problems_error)
     }
 
     /// The bulletin's headline figures for a period (optionally one street's).
     pub fn summary(&mut self, period: Period, standards: &StandardsFile, street: Option<&str>) -> Result<Summary> {
-        let mut b = SummaryBuilder::new(&self.registry, &standards.standards, period, street);
-        scan(&self.ws, &self.appeals, &mut self.inputs, Range::Period(period), |v| {
-            b.add(&v)
-        })?;
-        Ok(b.finish())
+        let registry = std::sync::Arc::clone(&self.registry);
+        let b = SummaryBuilder::new(&registry, &standards.standards, period, street);
+        Ok(self.scan_into(Range::Period(period), b)?.finish())
     }
 
     /// The notices of a period and their re-inspections as of a date, under `standards`.
     pub fn rechecks(&mut self, period: Period, as_of: NaiveDate, standards: &StandardsFile) -> Result<RecheckReport> {
-        let mut book = NoticeBook::new(&self.registry, &standards.standards, period);
+        let registry = std::sync::Arc::clone(&self.registry);
+        let mut book = NoticeBook::new(&registry, &standards.standards, period);
         book.ignore_inapplicable = self.ignore_inapplicable;
         let first = book.first_day();
-        scan(&self.ws, &self.appeals, &mut self.inputs, Range::From(first), |v| {
-            book.add(v)
-        })?;
-        book.finish(as_of).map_err(problems_error)
+        self.scan_into(Range::From(first), book)?
+            .finish(as_of)
+            .map_err(problems_error)
     }
 }
 
@@ -134,23 +176,4 @@ pub enum Range {
     Period(Period),
     /// From the month of a date to the end of the store.
     From(NaiveDate),
-}
-
-fn scan(
-    ws: &Workspace,
-    appeals: &UpheldAppeals,
-    inputs: &mut Inputs,
-    range: Range,
-    mut on_visit: impl FnMut(Visit),
-) -> Result<()> {
-    let mut d = Diagnostics::new();
-    let files = match range {
-        Range::Period(p) => files_for(ws, &p, &mut d)?,
-        Range::From(date) => files_from(ws, date, &mut d)?,
-    };
-    scan_visits(ws, &files, &mut d, inputs, |mut v| {
-        appeals.apply(&mut v);
-        on_visit(v);
-    })?;
-    d.into_result()
 }

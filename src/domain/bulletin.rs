@@ -14,7 +14,7 @@ use crate::model::{Level, Period, Purpose};
 
 use super::recheck::{Notice, RecheckReport, Veto};
 use super::scoring::{CompoundResult, GroupResult, ScoreReport, Verdict};
-use super::visit::Visit;
+use super::visit::{Accumulate, Visit};
 
 /// Headline figures of DESIGN §8, over the scoring level's visits in the period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,6 +41,28 @@ pub struct SummaryBuilder<'a> {
     crews: HashMap<(chrono::NaiveDate, String), u32>,
     categories: BTreeSet<String>,
     points: u64,
+}
+
+impl Accumulate for SummaryBuilder<'_> {
+    fn add(&mut self, v: &Visit) {
+        SummaryBuilder::add(self, v);
+    }
+
+    fn fork(&self) -> Self {
+        SummaryBuilder::new(self.reg, self.standards, self.period, self.street.as_deref())
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.inspected.extend(other.inspected);
+        self.rechecked.extend(other.rechecked);
+        self.photos += other.photos;
+        for (k, n) in other.crews {
+            let e = self.crews.entry(k).or_insert(0);
+            *e = (*e).max(n);
+        }
+        self.categories.extend(other.categories);
+        self.points += other.points;
+    }
 }
 
 impl<'a> SummaryBuilder<'a> {

@@ -4,6 +4,7 @@ pub mod bulletin;
 pub mod capital;
 pub mod company;
 pub mod explain;
+pub mod item_table;
 pub mod recheck;
 pub mod scoring;
 pub mod selection;

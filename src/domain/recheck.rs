@@ -14,7 +14,7 @@ use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
 use super::scoring::{score_visit, score_visit_ignoring, ScoreProblem, VisitScore};
-use super::visit::Visit;
+use super::visit::{Accumulate, Visit};
 
 /// What became of a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -122,6 +122,26 @@ pub struct NoticeBook<'a> {
     pub ignore_inapplicable: bool,
 }
 
+impl Accumulate for NoticeBook<'_> {
+    fn add(&mut self, v: &Visit) {
+        NoticeBook::add(self, v);
+    }
+
+    fn fork(&self) -> Self {
+        let mut b = NoticeBook::new(self.reg, self.standards, self.period);
+        b.ignore_inapplicable = self.ignore_inapplicable;
+        b
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.notices.extend(other.notices);
+        for (k, list) in other.rechecks {
+            self.rechecks.entry(k).or_default().extend(list);
+        }
+        self.problems.extend(other.problems);
+    }
+}
+
 impl<'a> NoticeBook<'a> {
     pub fn new(reg: &'a Registry, standards: &'a Standards, period: Period) -> NoticeBook<'a> {
         NoticeBook {
@@ -178,19 +198,19 @@ impl<'a> NoticeBook<'a> {
     }
 
     /// Take one visit (upheld appeals applied).
-    pub fn add(&mut self, v: Visit) {
+    pub fn add(&mut self, v: &Visit) {
         if v.purpose == Purpose::Recheck {
             if v.date > self.period.start() {
-                self.rechecks.entry(v.compound_id.clone()).or_default().push(v);
+                self.rechecks.entry(v.compound_id.clone()).or_default().push(v.clone());
             }
             return;
         }
         if v.level != self.standards.scoring_level || !self.period.contains(v.date) {
             return;
         }
-        if let Some(s) = self.score(&v) {
+        if let Some(s) = self.score(v) {
             if s.fails(self.standards) {
-                self.notices.push((v, s));
+                self.notices.push((v.clone(), s));
             }
         }
     }

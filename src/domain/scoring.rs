@@ -13,7 +13,8 @@ use crate::model::registry::Registry;
 use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
-use super::visit::Visit;
+use super::item_table::ItemTable;
+use super::visit::{Accumulate, Visit};
 
 /// A compound's verdict for the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -226,7 +227,8 @@ pub struct Scorer<'a> {
     period: Period,
     level: Level,
     windows: [Vec<Period>; 4],
-    category_ix: HashMap<&'a str, usize>,
+    items: ItemTable<'a>,
+    scratch: Vec<u64>,
     acc: Vec<Acc>,
     problems: Vec<ScoreProblem>,
     /// Leave out findings on items these standards do not apply, instead of failing.
@@ -238,16 +240,44 @@ fn level_ix(l: Level) -> usize {
     l as usize
 }
 
+impl Acc {
+    fn merge(&mut self, o: &Acc) {
+        for l in 0..4 {
+            self.sums[l] += o.sums[l];
+            self.counts[l] += o.counts[l];
+            self.covered[l] |= o.covered[l];
+        }
+        self.red_line |= o.red_line;
+        for (a, b) in self.categories.iter_mut().zip(&o.categories) {
+            *a += b;
+        }
+    }
+}
+
+impl Accumulate for Scorer<'_> {
+    fn add(&mut self, v: &Visit) {
+        Scorer::add(self, v);
+    }
+
+    fn fork(&self) -> Self {
+        let mut s = Scorer::new(self.reg, self.standards, self.period, self.level);
+        s.ignore_inapplicable = self.ignore_inapplicable;
+        s
+    }
+
+    fn merge(&mut self, other: Self) {
+        for (a, b) in self.acc.iter_mut().zip(&other.acc) {
+            a.merge(b);
+        }
+        self.problems.extend(other.problems);
+        self.ignored += other.ignored;
+    }
+}
+
 impl<'a> Scorer<'a> {
     /// Score `period` at `level` (the standards' scoring level unless asked otherwise).
     pub fn new(reg: &'a Registry, standards: &'a Standards, period: Period, level: Level) -> Scorer<'a> {
         let windows = Level::ALL.map(|l| period.required_windows(standards.cadence.of(l)));
-        let category_ix = standards
-            .categories
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.code.as_str(), i))
-            .collect();
         let empty = Acc {
             sums: [Decimal::ZERO; 4],
             counts: [0; 4],
@@ -261,7 +291,8 @@ impl<'a> Scorer<'a> {
             period,
             level,
             windows,
-            category_ix,
+            items: ItemTable::new(standards),
+            scratch: vec![0; standards.categories.len()],
             acc: vec![empty; reg.compounds.len()],
             problems: Vec::new(),
             ignore_inapplicable: false,
@@ -296,42 +327,56 @@ impl<'a> Scorer<'a> {
         if !self.period.contains(v.date) {
             return;
         }
-        let Some(contract) = self.reg.contract_on(&v.compound_id, v.date) else {
-            self.problem(
-                v,
-                format!(
-                    "visit {} to {} on {}: no contract in force that day, so no service grade to score against",
-                    v.id, v.compound_id, v.date
-                ),
-            );
+        // Only the scored level's visits and the community's own (for its gap) need a score;
+        // other levels only cover windows. A problem with a community visit just leaves it out
+        // of the community's mean; with a scored visit it fails the report.
+        let official = v.level == self.level;
+        if !official && v.level != Level::Community {
+            return;
+        }
+        let Some(contract) = self.reg.contract_on_ix(ci, v.date) else {
+            if official {
+                self.problem(
+                    v,
+                    format!(
+                        "visit {} to {} on {}: no contract in force that day, so no service grade to score against",
+                        v.id, v.compound_id, v.date
+                    ),
+                );
+            }
             return;
         };
-        let scored = if self.ignore_inapplicable {
-            score_visit_ignoring(self.standards, contract.service_grade, &v.findings)
-                .map(|(vs, kept, dropped)| (vs, Some(kept), dropped))
-        } else {
-            score_visit(self.standards, contract.service_grade, &v.findings).map(|vs| (vs, None, 0))
-        };
-        let (vs, kept, dropped) = match scored {
+        let acc = &mut self.acc[ci];
+        // Points by category go straight into the compound's tally, but only for the scored
+        // level: count them in a reused scratch buffer first.
+        let points = &mut self.scratch;
+        points.iter_mut().for_each(|p| *p = 0);
+        let scored = self.items.score(
+            contract.service_grade,
+            &v.findings,
+            self.ignore_inapplicable,
+            |cat, n| {
+                if let Some(p) = points.get_mut(cat) {
+                    *p += n;
+                }
+            },
+        );
+        let (vs, dropped) = match scored {
             Ok(x) => x,
             Err(m) => {
-                self.problem(v, format!("visit {}: {m}", v.id));
+                if official {
+                    self.problem(v, format!("visit {}: {m}", v.id));
+                }
                 return;
             }
         };
-        self.ignored += dropped;
-        let findings = kept.as_deref().unwrap_or(&v.findings);
-        let acc = &mut self.acc[ci];
         acc.sums[li] += vs.score;
         acc.counts[li] += 1;
-        if v.level == self.level {
+        if official {
+            self.ignored += dropped;
             acc.red_line |= vs.red_line;
-            for (code, count) in findings {
-                if let Some(item) = self.standards.item(code) {
-                    if let Some(&k) = self.category_ix.get(item.category.as_str()) {
-                        acc.categories[k] += count;
-                    }
-                }
+            for (a, p) in acc.categories.iter_mut().zip(points.iter()) {
+                *a += p;
             }
         }
     }
@@ -407,6 +452,14 @@ impl<'a> Scorer<'a> {
                 community_score,
             });
         }
+        // Members of each community and street, found in one pass (not one pass per group).
+        let mut by_community: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
+        let mut by_street: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
+        for c in &compounds {
+            by_community.entry(c.community_id.as_str()).or_default().push(c);
+            by_street.entry(c.street_id.as_str()).or_default().push(c);
+        }
+        let none: Vec<&CompoundResult> = Vec::new();
         let communities = self
             .reg
             .communities
@@ -416,7 +469,7 @@ impl<'a> Scorer<'a> {
                     &k.id,
                     &k.name,
                     Some(&k.street_id),
-                    compounds.iter().filter(|c| c.community_id == k.id),
+                    by_community.get(k.id.as_str()).unwrap_or(&none).iter().copied(),
                 )
             })
             .collect();
@@ -424,7 +477,14 @@ impl<'a> Scorer<'a> {
             .reg
             .streets
             .iter()
-            .map(|s| group(&s.id, &s.name, None, compounds.iter().filter(|c| c.street_id == s.id)))
+            .map(|s| {
+                group(
+                    &s.id,
+                    &s.name,
+                    None,
+                    by_street.get(s.id.as_str()).unwrap_or(&none).iter().copied(),
+                )
+            })
             .collect();
         let coverage = Level::ALL
             .iter()

@@ -73,3 +73,14 @@ impl UpheldAppeals {
             .map_or(0, |(_, p)| *p)
     }
 }
+
+/// Something that takes visits one at a time and can be split across threads: each worker
+/// fills its own copy, and the copies are merged in store order.
+pub trait Accumulate: Send {
+    /// Take one visit.
+    fn add(&mut self, v: &Visit);
+    /// A copy with nothing taken yet.
+    fn fork(&self) -> Self;
+    /// Take in what another copy took (visits later in the store).
+    fn merge(&mut self, other: Self);
+}

@@ -26,7 +26,9 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if !shape {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // Digits checked above: read them directly (this runs for every row of the store).
+    let num = |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
 }
 
 #[cfg(test)]

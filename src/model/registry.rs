@@ -2,7 +2,7 @@
 //! with the lookups every command needs. Each record keeps the line it came from so that
 //! `check` can point at it.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -84,12 +84,14 @@ pub struct Registry {
     pub companies: Vec<Company>,
     pub contracts: Vec<Contract>,
     pub titles: Vec<Title>,
-    street_ix: BTreeMap<String, usize>,
-    community_ix: BTreeMap<String, usize>,
-    compound_ix: BTreeMap<String, usize>,
-    company_ix: BTreeMap<String, usize>,
+    street_ix: HashMap<String, usize>,
+    community_ix: HashMap<String, usize>,
+    compound_ix: HashMap<String, usize>,
+    company_ix: HashMap<String, usize>,
     /// Contracts of each compound, sorted by start.
-    contracts_of: BTreeMap<String, Vec<usize>>,
+    contracts_of: HashMap<String, Vec<usize>>,
+    /// Contracts of each compound by its index in `compounds`, sorted by start.
+    contracts_by_ix: Vec<Vec<usize>>,
 }
 
 impl Registry {
@@ -102,24 +104,30 @@ impl Registry {
         contracts: Vec<Contract>,
         titles: Vec<Title>,
     ) -> Registry {
-        fn index<T>(v: &[T], id: impl Fn(&T) -> &str) -> BTreeMap<String, usize> {
-            let mut m = BTreeMap::new();
+        fn index<T>(v: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+            let mut m = HashMap::new();
             for (i, r) in v.iter().enumerate() {
                 m.entry(id(r).to_string()).or_insert(i);
             }
             m
         }
-        let mut contracts_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut contracts_of: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, c) in contracts.iter().enumerate() {
             contracts_of.entry(c.compound_id.clone()).or_default().push(i);
         }
         for list in contracts_of.values_mut() {
             list.sort_by_key(|&i| (contracts[i].start, contracts[i].end));
         }
+        let compound_ix = index(&compounds, |c| &c.id);
+        let contracts_by_ix = compounds
+            .iter()
+            .map(|c| contracts_of.get(&c.id).cloned().unwrap_or_default())
+            .collect();
         Registry {
+            contracts_by_ix,
             street_ix: index(&streets, |s| &s.id),
             community_ix: index(&communities, |c| &c.id),
-            compound_ix: index(&compounds, |c| &c.id),
+            compound_ix,
             company_ix: index(&companies, |c| &c.id),
             contracts_of,
             streets,
@@ -159,6 +167,15 @@ impl Registry {
             .into_iter()
             .flatten()
             .map(|&i| &self.contracts[i])
+    }
+
+    /// The contract in force on a date for the compound at `index` in `compounds`.
+    pub fn contract_on_ix(&self, index: usize, date: NaiveDate) -> Option<&Contract> {
+        self.contracts_by_ix
+            .get(index)?
+            .iter()
+            .map(|&i| &self.contracts[i])
+            .find(|c| c.in_force(date))
     }
 
     /// The contract in force for a compound on a date (contracts may not overlap).

@@ -7,6 +7,7 @@ mod fees;
 mod funds;
 pub mod provenance;
 mod registry;
+pub mod scan;
 mod selections;
 mod settings;
 mod standards;
