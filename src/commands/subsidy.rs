@@ -251,9 +251,9 @@ pub fn to_json(reg: &Registry, r: &SubsidyReport, st: &StandardsFile) -> serde_j
                 .map(|c| {
                     json!({
                         "compound_id": c.compound_id, "street_id": c.street_id, "company_id": c.company_id,
-                        "months": c.months, "base": fmt2(c.base), "coefficient": c.coefficient.to_string(),
+                        "months": c.months, "base": fmt2(c.base), "coefficient": fmt2(c.coefficient),
                         "outcome": c.outcome, "fee_rate": dec(c.fee_rate.map(|f| f * Decimal::ONE_HUNDRED)),
-                        "bonus": c.bonus, "entitlement": fmt2(c.entitlement), "amount": fmt2(c.amount),
+                        "bonus": c.bonus, "entitlement": fmt2(c.entitlement), "withheld": fmt2(c.withheld()), "amount": fmt2(c.amount),
                     })
                 })
                 .collect(),

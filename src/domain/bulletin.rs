@@ -279,15 +279,17 @@ pub fn build(
 ) -> Bulletin {
     let in_street = |sid: &str| street.is_none_or(|s| s == sid);
     let compounds: Vec<&CompoundResult> = scores.compounds.iter().filter(|c| in_street(&c.street_id)).collect();
-    let streets_now: Vec<GroupResult> = scores.streets.iter().filter(|g| in_street(&g.id)).cloned().collect();
-    let communities_now: Vec<GroupResult> = scores
-        .communities
-        .iter()
-        .filter(|g| g.street_id.as_deref().is_some_and(in_street) && g.compounds > 0)
-        .cloned()
+    // Rank district-wide, then narrow: a street's brief shows its place in the district, and
+    // its previous rank is on the same scale.
+    let with_compounds: Vec<GroupResult> = scores.communities.iter().filter(|g| g.compounds > 0).cloned().collect();
+    let streets: Vec<Ranked> = rank(&scores.streets, previous.map(|p| p.streets.as_slice()))
+        .into_iter()
+        .filter(|r| in_street(&r.group.id))
         .collect();
-    let streets = rank(&streets_now, previous.map(|p| p.streets.as_slice()));
-    let communities = rank(&communities_now, previous.map(|p| p.communities.as_slice()));
+    let communities: Vec<Ranked> = rank(&with_compounds, previous.map(|p| p.communities.as_slice()))
+        .into_iter()
+        .filter(|r| r.group.street_id.as_deref().is_some_and(in_street))
+        .collect();
 
     let total_points: u64 = compounds.iter().map(|c| c.problem_points).sum();
     let mut categories: Vec<CategoryLine> = standards

@@ -115,6 +115,19 @@ pub struct HotspotRules {
     pub min_points: u64,
 }
 
+impl Standards {
+    /// What is allowed but probably a mistake.
+    pub fn warnings(&self) -> Vec<String> {
+        SERVICE_GRADES
+            .iter()
+            .filter(|&&g| !self.items.iter().any(|i| i.applies(g)))
+            .map(|g| {
+                format!("no item applies to service grade {g}: visits to compounds of that grade cannot be scored")
+            })
+            .collect()
+    }
+}
+
 /// Service grades a contract may carry (一级 is the highest).
 pub const SERVICE_GRADES: [u8; 3] = [1, 2, 3];
 
@@ -232,13 +245,7 @@ impl Standards {
         if self.items.is_empty() {
             out.push("no [[items]]: a standards file needs at least one item".into());
         }
-        for g in SERVICE_GRADES {
-            if !self.items.iter().any(|i| i.applies(g)) {
-                out.push(format!(
-                    "no item applies to service grade {g}: compounds of that grade cannot be scored"
-                ));
-            }
-        }
+
         out
     }
 }

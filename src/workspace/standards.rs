@@ -80,6 +80,9 @@ pub fn load_standards(ws: &Workspace, diags: &mut Diagnostics) -> Result<Standar
         };
         match parse_standards(text, Some(stem)) {
             Ok(standards) => {
+                for w in standards.warnings() {
+                    diags.warning(&rel, None, w);
+                }
                 if standards.effective_from.day() != 1 {
                     diags.warning(
                         &rel,

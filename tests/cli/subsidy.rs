@@ -201,6 +201,9 @@ fn a_failed_re_inspection_and_an_unresolved_notice_take_their_coefficients() {
     );
     let doc = subsidy(&ws, &[]);
     assert_eq!(field(&doc, "compounds", "compound_id", "P3", "outcome"), "unresolved");
+    // "0" in the funds file: still exactly two decimals.
+    assert_eq!(field(&doc, "compounds", "compound_id", "P3", "coefficient"), "0.00");
+    assert_eq!(field(&doc, "compounds", "compound_id", "P3", "withheld"), "12150.00");
     assert_eq!(field(&doc, "compounds", "compound_id", "P3", "amount"), "0.00");
 }
 
