@@ -339,15 +339,28 @@ pub fn build(
             .then_with(|| (&a.compound_id, &a.category).cmp(&(&b.compound_id, &b.category)))
     });
 
+    // Compounds and fee rows of each street, grouped in one pass (a pass per street is
+    // quadratic at national scale).
+    let mut assessed_in: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
+    for c in compounds.iter().filter(|c| c.looks.is_some()) {
+        assessed_in.entry(c.street_id.as_str()).or_default().push(c);
+    }
+    let street_of = |id: &str| {
+        reg.compound(id)
+            .and_then(|c| reg.street_of_compound(c))
+            .map(|s| s.id.clone())
+            .unwrap_or_default()
+    };
+    let mut fees_in: HashMap<String, Vec<&Fee>> = HashMap::new();
+    for f in fees {
+        fees_in.entry(street_of(&f.compound_id)).or_default().push(f);
+    }
     let looks = reg
         .streets
         .iter()
         .filter(|s| in_street(&s.id))
         .map(|s| {
-            let mine: Vec<&&CompoundResult> = compounds
-                .iter()
-                .filter(|c| c.street_id == s.id && c.looks.is_some())
-                .collect();
+            let mine: Vec<&CompoundResult> = assessed_in.get(s.id.as_str()).cloned().unwrap_or_default();
             let not = |f: fn(&super::scoring::Looks) -> bool| -> Vec<String> {
                 mine.iter()
                     .filter(|c| c.looks.is_some_and(|l| !f(&l)))
@@ -381,12 +394,6 @@ pub fn build(
         .filter(|v| reg.community(&v.community_id).is_some_and(|c| in_street(&c.street_id)))
         .cloned()
         .collect();
-    let street_of = |id: &str| {
-        reg.compound(id)
-            .and_then(|c| reg.street_of_compound(c))
-            .map(|s| s.id.clone())
-            .unwrap_or_default()
-    };
     let gaps = scores
         .coverage
         .iter()
@@ -408,7 +415,7 @@ pub fn build(
         .iter()
         .filter(|s| in_street(&s.id))
         .filter_map(|s| {
-            let mine: Vec<&Fee> = fees.iter().filter(|f| street_of(&f.compound_id) == s.id).collect();
+            let mine: Vec<&Fee> = fees_in.get(&s.id).cloned().unwrap_or_default();
             if mine.is_empty() {
                 return None;
             }

@@ -61,24 +61,31 @@ impl SubsidyReport {
 
     /// Per street: (amount, withheld, compounds by outcome), for the streets of the registry.
     pub fn by_street(&self, reg: &Registry) -> Vec<StreetSubsidy> {
-        reg.streets
+        let mut out: Vec<StreetSubsidy> = reg
+            .streets
             .iter()
-            .map(|s| {
-                let mine = self.compounds.iter().filter(|c| c.street_id == s.id);
-                let mut out = StreetSubsidy {
-                    street_id: s.id.clone(),
-                    name: s.name.clone(),
-                    ..Default::default()
-                };
-                for c in mine {
-                    out.amount += c.amount;
-                    out.base += c.base;
-                    out.withheld += c.withheld();
-                    *out.outcomes.entry(c.outcome.clone()).or_default() += 1;
-                }
-                out
+            .map(|s| StreetSubsidy {
+                street_id: s.id.clone(),
+                name: s.name.clone(),
+                ..Default::default()
             })
-            .collect()
+            .collect();
+        let at: std::collections::HashMap<&str, usize> = reg
+            .streets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        for c in &self.compounds {
+            if let Some(&i) = at.get(c.street_id.as_str()) {
+                let s = &mut out[i];
+                s.amount += c.amount;
+                s.base += c.base;
+                s.withheld += c.withheld();
+                *s.outcomes.entry(c.outcome.clone()).or_default() += 1;
+            }
+        }
+        out
     }
 
     /// Per company with compounds in the period, by company id.
