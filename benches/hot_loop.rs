@@ -1,0 +1,48 @@
+//! Micro-benchmarks of the scoring hot loop (divan): `cargo bench --bench hot_loop`.
+//! The whole-process figures are in BENCHMARKS.md (`bash benches/national.sh`).
+
+use divan::black_box;
+use oldestate::domain::item_table::ItemTable;
+use oldestate::domain::scoring::score_visit;
+use oldestate::workspace::parse_standards;
+
+fn main() {
+    divan::main();
+}
+
+fn findings() -> Vec<(String, u64)> {
+    vec![
+        ("A03".into(), 2),
+        ("A05".into(), 1),
+        ("A07".into(), 3),
+        ("A13".into(), 1),
+    ]
+}
+
+fn standards() -> oldestate::model::standards::Standards {
+    parse_standards(include_str!("../standards/2026-01-01.toml"), Some("2026-01-01"))
+        .expect("the default standards parse")
+}
+
+/// A visit scored by the plain statement of the rule.
+#[divan::bench]
+fn score_visit_plain(b: divan::Bencher) {
+    let st = standards();
+    let f = findings();
+    b.bench(|| score_visit(black_box(&st), 2, black_box(&f)));
+}
+
+/// The same visit through the precomputed item table the scan uses.
+#[divan::bench]
+fn score_visit_table(b: divan::Bencher) {
+    let st = standards();
+    let table = ItemTable::new(&st);
+    let f = findings();
+    b.bench(|| table.score(2, black_box(&f), false, |_, _| {}));
+}
+
+/// The date of every store row.
+#[divan::bench]
+fn parse_date(b: divan::Bencher) {
+    b.bench(|| oldestate::model::parse_date(black_box("2026-05-17")));
+}
