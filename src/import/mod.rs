@@ -233,6 +233,14 @@ pub fn visits_from_sheet(
             return Vec::new();
         }
     };
+    if sheet.rows.len() < 2 {
+        diags.error(
+            file,
+            Some(header.row),
+            "the sheet has a header but no visits: was the wrong file sent?",
+        );
+        return Vec::new();
+    }
     let mut visits: HashMap<String, Builder> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     // The rows of a visit are usually adjacent: derive its id once.
@@ -496,7 +504,11 @@ fn read_row(
         Some(s) => values::parse_whole(s),
     };
     if photos.is_none() {
-        bad(diags, Field::Photos, "a number of photos, a whole number 0 or more");
+        bad(
+            diags,
+            Field::Photos,
+            "a number of photos, a whole number from 0 to 1000000",
+        );
     }
     let note = cell(Field::Note)
         .map(str::trim)
@@ -517,7 +529,7 @@ fn read_row(
                         file,
                         Some(row.row),
                         format!(
-                            "{}expected a count of problem points, a whole number 0 or more (blank = 0), found \"{v}\"",
+                            "{}expected a count of problem points, a whole number from 0 to 1000000 (blank = 0), found \"{v}\"",
                             column_label(header, *col, true)
                         ),
                     ),
@@ -533,7 +545,7 @@ fn read_row(
                 (_, None) => bad(
                     diags,
                     Field::Count,
-                    "a count of problem points, a whole number 0 or more",
+                    "a count of problem points, a whole number from 0 to 1000000",
                 ),
                 (true, Some(0)) => {}
                 (true, Some(n)) => diags.error(

@@ -252,3 +252,24 @@ mod tests {
         assert_eq!(excel_serial_date(12.0), None);
     }
 }
+
+#[cfg(test)]
+mod never_panic {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any bytes: decoded and split into rows, or refused with a located error.
+        #[test]
+        fn any_bytes_read_or_refuse(bytes in prop::collection::vec(any::<u8>(), 0..2048), tsv in any::<bool>()) {
+            let _ = super::read_text(&bytes, tsv, None);
+            let _ = super::read_text(&bytes, tsv, Some(super::Encoding::Gb18030));
+        }
+
+        /// Any text as a standards file: parsed or refused, with no panic.
+        #[test]
+        fn any_text_as_standards(text in "\\PC{0,400}") {
+            let _ = crate::workspace::parse_standards(&text, None);
+            let _ = toml::from_str::<crate::model::funds::Funds>(&text);
+        }
+    }
+}

@@ -67,8 +67,13 @@ pub fn parse_purpose(s: &str) -> Option<Purpose> {
     }
 }
 
-/// A whole number, also as Excel writes it (`3.0`); `None` for anything else.
+/// A whole number, also as Excel writes it (`3.0`), at most [`MAX_PER_ROW`]; `None` for
+/// anything else.
 pub fn parse_whole(s: &str) -> Option<u64> {
+    parse_whole_any(s).filter(|&n| n <= crate::model::records::MAX_PER_ROW)
+}
+
+fn parse_whole_any(s: &str) -> Option<u64> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse().ok();
@@ -132,5 +137,23 @@ mod tests {
         assert_eq!(parse_whole("3.5"), None);
         assert_eq!(parse_whole("-1"), None);
         assert_eq!(parse_whole(""), None);
+    }
+}
+
+#[cfg(test)]
+mod never_panic {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a person types, parsing answers; it never panics.
+        #[test]
+        fn values_parse_or_refuse(s in "\\PC{0,24}") {
+            let _ = super::parse_date(&s);
+            let _ = super::parse_level(&s);
+            let _ = super::parse_purpose(&s);
+            let _ = super::parse_whole(&s);
+            let _ = s.parse::<crate::model::Period>();
+            let _ = crate::model::decimal::parse_decimal(&s);
+        }
     }
 }

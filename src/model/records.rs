@@ -23,6 +23,10 @@ pub struct Finding {
     pub note: String,
 }
 
+/// The largest count or number of photos one row may carry: far above any real inspection, and
+/// low enough that no sum over a national store can overflow.
+pub const MAX_PER_ROW: u64 = 1_000_000;
+
 /// The columns of a store file, exactly and in this order.
 pub const STORE_HEADER: [&str; 11] = [
     "visit_id",

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::domain::visit::{UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
-use crate::model::records::STORE_HEADER;
+use crate::model::records::{MAX_PER_ROW, STORE_HEADER};
 use crate::model::{parse_date, Level, Period, Purpose, Span};
 
 use super::provenance::HashingReader;
@@ -164,8 +164,8 @@ fn fast_row(rec: &csv::ByteRecord) -> Option<Row<'_>> {
             .and_then(|n| u32::try_from(n).ok())?,
         compound_id: text(6).filter(|s| !s.is_empty())?,
         item: text(7)?,
-        count: digits(rec.get(8)?)?,
-        photos: digits(rec.get(9)?)?,
+        count: digits(rec.get(8)?).filter(|&n| n <= MAX_PER_ROW)?,
+        photos: digits(rec.get(9)?).filter(|&n| n <= MAX_PER_ROW)?,
     };
     // The note is not needed, but a row must still be text.
     text(10)?;

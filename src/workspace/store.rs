@@ -193,11 +193,11 @@ pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Ve
     }
     let count = whole(get(8));
     if count.is_none() {
-        bad(8, "a whole number 0 or more");
+        bad(8, "a whole number from 0 to 1000000");
     }
     let photos = whole(get(9));
     if photos.is_none() {
-        bad(9, "a whole number 0 or more");
+        bad(9, "a whole number from 0 to 1000000");
     }
     let item = get(7);
     if let Some(c) = count {
@@ -235,7 +235,7 @@ pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Ve
 /// A whole number written plainly (`12`); `-1`, `1.5`, `12.0` and `x` are not.
 fn whole(s: &str) -> Option<u64> {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse().ok()
+        s.parse().ok().filter(|&n| n <= crate::model::records::MAX_PER_ROW)
     } else {
         None
     }

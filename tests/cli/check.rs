@@ -270,10 +270,10 @@ fn counts_must_be_whole_and_not_negative() {
     ws.run(&["check"])
         .status(1)
         .stdout_line(
-            "data/inspections/2026/2026-03.csv:2: column count: expected a whole number 0 or more, found \"-2\"",
+            "data/inspections/2026/2026-03.csv:2: column count: expected a whole number from 0 to 1000000, found \"-2\"",
         )
         .stdout_line(
-            "data/inspections/2026/2026-03.csv:3: column count: expected a whole number 0 or more, found \"1.5\"",
+            "data/inspections/2026/2026-03.csv:3: column count: expected a whole number from 0 to 1000000, found \"1.5\"",
         );
 }
 

@@ -195,7 +195,7 @@ fn every_error_in_every_file_is_reported_and_nothing_is_written() {
         .stderr_line(&format!("oldestate: {a}:3: column D \"人数\": expected the number of inspectors, a whole number 1 or more, found \"0\""))
         .stderr_line(&format!("oldestate: {a}:3: column E \"小区\": unknown compound \"南营门哩\" (did you mean \"南营门\" or \"南营门里\" or \"营门里\"?)"))
         .stderr_line(&format!("oldestate: {a}:4: column B \"检查层级\": expected a level: 社区, 街道, 区, 第三方 (or community, street, district, third_party), found \"市\""))
-        .stderr_line(&format!("oldestate: {a}:4: column G \"点位\": expected a count of problem points, a whole number 0 or more, found \"1.5\""))
+        .stderr_line(&format!("oldestate: {a}:4: column G \"点位\": expected a count of problem points, a whole number from 0 to 1000000, found \"1.5\""))
         .stderr_line(&format!("oldestate: {b}:2: no level: add a 检查层级 column or pass --level"))
         .stderr_line("oldestate: 6 error(s); nothing was written");
     assert_eq!(snapshot(&ws), before);

@@ -5,6 +5,7 @@ mod check;
 mod contracts;
 mod demo;
 mod harness;
+mod hostile;
 mod import;
 mod init;
 mod recheck;

@@ -1,0 +1,189 @@
+//! Hostile input: the bad-input corpus of `tests/fixtures/bad/`, huge fields, sheets full of
+//! errors, and imports killed at random points. Every case exits 1 with a located message and
+//! leaves the store as it was; a killed import leaves the old store or the new one, whole.
+
+use std::path::Path;
+
+use crate::harness::Ws;
+
+fn bad(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bad")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Every file of the store, for before/after comparisons.
+fn store(ws: &Ws) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![ws.path("data")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.ends_with(".oldestate.lock") {
+                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Import `file`: exit 1, this message (a prefix of one stderr line), store untouched.
+#[track_caller]
+fn refused(file: &str, message: &str) {
+    let ws = Ws::fixture("mini");
+    let before = store(&ws);
+    let r = ws.run(&["inspect", "import", "--level", "street", file]);
+    r.status(1);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with(&format!("oldestate: {file}")) && l.contains(message)),
+        "expected {message:?} in:\n{}",
+        r.stderr
+    );
+    assert_eq!(store(&ws), before, "the store changed");
+}
+
+#[test]
+fn the_bad_input_corpus_is_refused_with_clear_messages() {
+    refused(&bad("empty.csv"), ": empty sheet: expected a header row and visits");
+    refused(&bad("header-only.csv"), ":1: the sheet has a header but no visits");
+    refused(&bad("random.csv"), "bytes valid in neither UTF-8 nor GB18030");
+    refused(
+        &bad("neither-encoding.csv"),
+        ":3: bytes valid in neither UTF-8 nor GB18030",
+    );
+    refused(&bad("fake.xlsx"), ": not a readable .xlsx workbook");
+    refused(&bad("truncated.xlsx"), ": not a readable .xlsx workbook");
+    refused(&bad("overflow.csv"), ":2: column F \"点位\": expected a count of problem points, a whole number from 0 to 1000000, found \"99999999999999999999999\"");
+    refused(
+        &bad("overflow.csv"),
+        ":3: column C \"人数\": expected the number of inspectors",
+    );
+    refused(
+        &bad("impossible-dates.csv"),
+        ":3: column A \"日期\": expected a date like 2026-03-05, 2026/3/5 or 2026年3月5日, found \"2026年13月1日\"",
+    );
+    refused(&bad("unknown-level.csv"), ":2: column B \"检查层级\": expected a level");
+}
+
+#[test]
+fn a_ten_megabyte_field_is_an_error_not_a_crash() {
+    let ws = Ws::fixture("mini");
+    let huge = "楼".repeat(3_500_000);
+    ws.write(
+        "in/huge.csv",
+        &format!("日期,检查组,人数,小区,问题项,点位\n2026-04-02,甲组,3,{huge},X01,1\n"),
+    );
+    let before = store(&ws);
+    let r = ws.run(&[
+        "inspect",
+        "import",
+        "--level",
+        "street",
+        ws.path("in/huge.csv").to_str().unwrap(),
+    ]);
+    r.status(1);
+    assert!(
+        r.stderr.contains(":2: column D \"小区\": unknown compound"),
+        "{}",
+        &r.stderr[..r.stderr.len().min(300)]
+    );
+    assert_eq!(store(&ws), before);
+}
+
+#[test]
+fn a_sheet_with_a_thousand_errors_lists_fifty_and_counts_the_rest() {
+    let ws = Ws::fixture("mini");
+    let mut text = String::from("日期,检查组,人数,小区,问题项,点位\n");
+    for i in 0..1000 {
+        text += &format!("2026-04-{:02},甲组,3,P{},X01,1\n", 1 + i % 28, 100 + i);
+    }
+    ws.write("in/errors.csv", &text);
+    let before = store(&ws);
+    let r = ws.run(&[
+        "inspect",
+        "import",
+        "--level",
+        "street",
+        ws.path("in/errors.csv").to_str().unwrap(),
+    ]);
+    r.status(1)
+        .stderr_line("oldestate: … and 950 more error(s) (1000 in all)")
+        .stderr_line("oldestate: 1000 error(s); nothing was written");
+    assert_eq!(r.stderr.lines().count(), 52);
+    assert_eq!(store(&ws), before);
+}
+
+#[test]
+fn an_import_killed_at_random_points_leaves_the_old_store_or_the_new_one() {
+    // The sheet: a few thousand visits to April, enough that a kill lands inside the work.
+    let mut text = String::from("日期,检查组,人数,小区,问题项,点位\n");
+    for i in 0..6000 {
+        text += &format!("2026-04-{:02},组{},3,P{},X01,1\n", 1 + i % 28, i, 1 + i % 2);
+    }
+    // The store the import produces when it is left alone.
+    let reference = Ws::fixture("mini");
+    reference.write("in/s.csv", &text);
+    reference
+        .run(&[
+            "inspect",
+            "import",
+            "--level",
+            "street",
+            reference.path("in/s.csv").to_str().unwrap(),
+        ])
+        .status(0);
+    let finished = reference.read("data/inspections/2026/2026-04.csv");
+    let mut seen_old = 0;
+    let mut seen_new = 0;
+    for i in 0..12u64 {
+        let ws = Ws::fixture("mini");
+        ws.write("in/s.csv", &text);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oldestate"))
+            .args([
+                "--workspace",
+                ws.root().to_str().unwrap(),
+                "-q",
+                "inspect",
+                "import",
+                "--level",
+                "street",
+                ws.path("in/s.csv").to_str().unwrap(),
+            ])
+            .spawn()
+            .unwrap();
+        // Spread the kills over the run: from at once to after it has finished.
+        std::thread::sleep(std::time::Duration::from_millis(i * i * 3));
+        let _ = child.kill();
+        let _ = child.wait();
+        // The next command finishes a committed import or leaves the old store; either way the
+        // store checks clean and the lock is free (check takes it when a journal is left).
+        ws.run(&["check"]).status(0);
+        match std::fs::read_to_string(ws.path("data/inspections/2026/2026-04.csv")) {
+            Err(_) => seen_old += 1,
+            Ok(april) => {
+                assert_eq!(april, finished, "a half-written month after a kill at {} ms", i * i * 3);
+                seen_new += 1;
+            }
+        }
+        let march = ws.read("data/inspections/2026/2026-03.csv");
+        assert_eq!(march, Ws::fixture("mini").read("data/inspections/2026/2026-03.csv"));
+        // And a new import runs: the dead process's lock is gone.
+        ws.run(&[
+            "inspect",
+            "import",
+            "--level",
+            "street",
+            ws.path("in/s.csv").to_str().unwrap(),
+        ])
+        .status(0);
+        assert_eq!(ws.read("data/inspections/2026/2026-04.csv"), finished);
+    }
+    assert_eq!(seen_old + seen_new, 12);
+}
