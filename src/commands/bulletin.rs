@@ -22,6 +22,8 @@ use super::loaded::Loaded;
 use super::recheck::{notice_json, parse_as_of, today};
 use super::{emit, Context};
 
+/// The bulletin (情况通报) of a period, in Markdown, HTML or JSON.
+///
 /// The bulletin of a period: headline figures of the scoring level, street and community
 /// rankings with the change since the previous period of the same length, problems by
 /// category, hot spots, the three looks per street, failing compounds with their notices,

@@ -9,6 +9,8 @@ use crate::validate::validate;
 
 use super::{emit, Context};
 
+/// Validate the whole workspace and list every problem.
+///
 /// Validate everything: registry, standards, the findings store, appeals, fees, funds and
 /// selections. Every problem is listed as `path:line: message` on stdout, errors and warnings
 /// alike; the exit status is 1 when there is an error (or, with --strict, a warning).

@@ -17,6 +17,8 @@ use super::loaded::Loaded;
 use super::recheck::today;
 use super::{emit, Context};
 
+/// Each property company's record, for residents choosing a company.
+///
 /// Each company's record (服务记录) for residents choosing a company (居民选): compounds it
 /// serves on the period's last day, the mean official score of the compounds it served, passed
 /// and failed, notices and their outcomes, vetoes caused, fee collection — for the period and

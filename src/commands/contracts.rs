@@ -18,6 +18,8 @@ use super::loaded::Loaded;
 use super::recheck::{parse_as_of, today};
 use super::{emit, Context};
 
+/// Contracts ending soon, with the residents' latest selection.
+///
 /// Contracts ending within DAYS after the as-of date, soonest first (合同到期: the residents
 /// choose a company again, 居民选, and the residents' committee signs, 社区签), each with the
 /// compound's latest selection: valid or not, participation, and the winner. A morning cron

@@ -16,6 +16,8 @@ use crate::render::{Cell, Rows};
 use super::loaded::Loaded;
 use super::{emit, Context};
 
+/// Which compounds each level failed to visit in its required windows.
+///
 /// Full coverage (全覆盖): for every level, the windows its cadence requires in the period and
 /// the compounds with no routine visit in each, counted per street. A window is required when
 /// it lies wholly inside the period; when the period is shorter than the cadence, the one

@@ -21,6 +21,8 @@ const LEDGER_HEADER: &str = "imported_at,file,sha256,visits,rows\n";
 /// How long an import waits for another writer to finish.
 const LOCK_WAIT: Duration = Duration::from_secs(120);
 
+/// Import inspectors' sheets (CSV, GB18030 CSV, xlsx) into the store.
+///
 /// Import inspection sheets (CSV/TSV/TXT in UTF-8 or GB18030, or .xlsx) into the store.
 /// Long sheets have a row per finding, wide ones a row per visit and a column per item; headers
 /// may be English or Chinese. All or nothing: every problem in every file is reported and then

@@ -16,6 +16,8 @@ pub const DEFAULT_STANDARDS: &str = include_str!("../../standards/2026-01-01.tom
 /// The file name of [`DEFAULT_STANDARDS`]: it must equal its `effective_from`.
 pub const DEFAULT_STANDARDS_FILE: &str = "standards/2026-01-01.toml";
 
+/// Create a new, empty workspace with the default standards.
+///
 /// Create a new workspace in DIR: data/workspace.toml, the registry files with their headers
 /// only, an empty findings store, and the default standards. DIR must be empty or absent.
 #[derive(Debug, Args)]

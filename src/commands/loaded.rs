@@ -32,6 +32,8 @@ pub struct Loaded {
     pub ignore_inapplicable: bool,
     /// Threads for scanning the store.
     pub threads: usize,
+    /// `-v`: say which files are read.
+    pub verbose: u8,
 }
 
 impl Loaded {
@@ -60,6 +62,7 @@ impl Loaded {
             inputs,
             ignore_inapplicable: false,
             threads: default_threads(),
+            verbose: ctx.verbose,
         })
     }
 
@@ -71,6 +74,9 @@ impl Loaded {
     /// The standards in force for a period, recorded as an input.
     pub fn standards_for(&mut self, period: &Period) -> Result<StandardsFile> {
         let f = self.standards.for_period(period)?.clone();
+        if self.verbose > 0 {
+            eprintln!("oldestate: {period} uses {} (sha256 {})", f.file, f.sha256);
+        }
         self.inputs.add_file(&self.ws, &f.file)?;
         Ok(f)
     }
@@ -124,10 +130,20 @@ impl Loaded {
     fn files(&self, range: Range) -> Result<Vec<MonthFile>> {
         // Oddly named files are warnings for `check`; reports just leave them out.
         let mut d = Diagnostics::new();
-        match range {
-            Range::Period(p) => files_for(&self.ws, &p, &mut d),
-            Range::From(date) => files_from(&self.ws, date, &mut d),
+        let files = match range {
+            Range::Period(p) => files_for(&self.ws, &p, &mut d)?,
+            Range::From(date) => files_from(&self.ws, date, &mut d)?,
+        };
+        if self.verbose > 0 {
+            let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+            eprintln!(
+                "oldestate: scanning {} month file(s) on {} thread(s): {}",
+                files.len(),
+                self.threads,
+                names.join(" ")
+            );
         }
+        Ok(files)
     }
 
     /// Score a period at a level (default: the standards' scoring level) under `standards`.

@@ -20,6 +20,8 @@ use crate::workspace::StandardsFile;
 use super::loaded::Loaded;
 use super::{emit, Context};
 
+/// Rectification notices, re-inspections and vetoes for a period.
+///
 /// Rectification (限期整改): every failing official routine visit of the period gets a notice
 /// with a deadline; its re-inspection is the compound's first recheck visit after it, at any
 /// level, wherever it lies in the store. Outcomes: rectified, failed (late flagged), pending or

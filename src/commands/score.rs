@@ -17,6 +17,8 @@ use crate::workspace::StandardsFile;
 use super::loaded::Loaded;
 use super::{emit, explain, Context};
 
+/// Score every compound, community and street for a period.
+///
 /// Score every compound for a period: the mean of the scoring level's routine visit scores,
 /// its grade and verdict (pass / fail / not_assessed), red lines, problem points by category,
 /// and the three looks (street management, community supervision, property service in place);

@@ -28,6 +28,8 @@ pub enum StandardsCommand {
     Diff(DiffArgs),
 }
 
+/// What a standards change would do to scores, verdicts and subsidies.
+///
 /// Score a period under the workspace's own standards (the working tree: "after") and under
 /// alternative ones ("before"): a TOML file, or a git revision (the standards files as they
 /// were at REV, the one in force for the period chosen as usual). Lists the compounds whose

@@ -21,6 +21,8 @@ use super::loaded::Loaded;
 use super::recheck::{parse_as_of, today};
 use super::{emit, Context};
 
+/// Fiscal subsidies per compound, street and company, exact to the fen.
+///
 /// Subsidies tied to outcomes (整改结果与财政补贴挂钩), from data/funds/PERIOD.toml: per
 /// compound, base = area × the monthly rate of its service grade over its contract months,
 /// times the coefficient of its outcome and the fee bonus; capped by the budget; amounts in
