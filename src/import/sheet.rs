@@ -143,8 +143,14 @@ pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<
 }
 
 fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<Sheet, SheetError> {
-    let mut wb =
-        calamine::open_workbook_auto(path).map_err(|e| err(None, format!("not a readable .xlsx workbook: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| err(None, format!("cannot read: {e}")))?;
+    read_xlsx_bytes(&bytes, sheet)
+}
+
+/// Read the first (or the named) worksheet of an `.xlsx` held in memory.
+pub fn read_xlsx_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SheetError> {
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| err(None, format!("not a readable .xlsx workbook: {e}")))?;
     let names = wb.sheet_names();
     let range = match sheet {
         Some(name) => {
