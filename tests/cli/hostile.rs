@@ -187,3 +187,62 @@ fn an_import_killed_at_random_points_leaves_the_old_store_or_the_new_one() {
     }
     assert_eq!(seen_old + seen_new, 12);
 }
+
+#[test]
+fn names_that_look_like_formulas_are_neutralised_in_every_csv() {
+    let ws = crate::score::with_store(&["T1,2026-02-03,third_party,routine,甲组,3,P1,X01,5,4,"]);
+    ws.replace(
+        "data/registry/compounds.csv",
+        "P1,C1,南营门里,",
+        "P1,C1,\"=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",",
+    );
+    ws.replace("data/registry/streets.csv", "S1,劝业场街", "S1,+劝业场街");
+    ws.write("data/funds/2026H1.toml", "period = \"2026H1\"\n[rates]\n\"1\" = \"0.30\"\n\"2\" = \"0.25\"\n\"3\" = \"0.20\"\n[coefficients]\n\"优秀\" = \"1.00\"\n\"良好\" = \"0.95\"\n\"合格\" = \"0.90\"\n\"不合格\" = \"0.60\"\nrectified = \"0.85\"\nrecheck_failed = \"0.30\"\nunresolved = \"0\"\nnot_assessed = \"0.80\"\n");
+    let outputs = [
+        ws.run(&["score", "--period", "2026H1", "--format", "csv"]),
+        ws.run(&["score", "--period", "2026H1", "--format", "csv", "--by", "street"]),
+        ws.run(&[
+            "recheck",
+            "--period",
+            "2026H1",
+            "--as-of",
+            "2026-03-01",
+            "--format",
+            "csv",
+        ]),
+        ws.run(&[
+            "subsidy",
+            "--period",
+            "2026H1",
+            "--as-of",
+            "2026-03-01",
+            "--format",
+            "csv",
+            "--by",
+            "street",
+        ]),
+        ws.run(&["inspect", "coverage", "--period", "2026H1", "--format", "csv"]),
+    ];
+    for r in &outputs {
+        r.status(0);
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(r.stdout.as_bytes());
+        for rec in rdr.records() {
+            for cell in rec.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                    "unsafe cell {cell:?} in\n{}",
+                    r.stdout
+                );
+                // A leading '-' is a negative number or neutralised text.
+                assert!(
+                    !cell.starts_with('-') || cell.parse::<f64>().is_ok(),
+                    "unsafe cell {cell:?}"
+                );
+            }
+        }
+    }
+    assert!(outputs[0].stdout.contains("'=HYPERLINK"), "{}", outputs[0].stdout);
+    assert!(outputs[1].stdout.contains("'+劝业场街"), "{}", outputs[1].stdout);
+}
