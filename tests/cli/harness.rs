@@ -101,6 +101,25 @@ impl Ws {
         self.write(rel, &old.replacen(from, to, 1));
     }
 
+    /// Every file under `data/` with its bytes (the lock file left out), sorted: a store
+    /// that must not change is compared before and after.
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.path("data")];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !p.ends_with(".oldestate.lock") {
+                    out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// Run `oldestate --workspace ROOT ARGS...`.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut all = vec!["--workspace", self.root().to_str().unwrap()];

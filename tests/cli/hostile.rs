@@ -14,29 +14,11 @@ fn bad(name: &str) -> String {
         .to_string()
 }
 
-/// Every file of the store, for before/after comparisons.
-fn store(ws: &Ws) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![ws.path("data")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !p.ends_with(".oldestate.lock") {
-                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// Import `file`: exit 1, this message (a prefix of one stderr line), store untouched.
 #[track_caller]
 fn refused(file: &str, message: &str) {
     let ws = Ws::fixture("mini");
-    let before = store(&ws);
+    let before = ws.snapshot();
     let r = ws.run(&["inspect", "import", "--level", "street", file]);
     r.status(1);
     assert!(
@@ -46,7 +28,7 @@ fn refused(file: &str, message: &str) {
         "expected {message:?} in:\n{}",
         r.stderr
     );
-    assert_eq!(store(&ws), before, "the store changed");
+    assert_eq!(ws.snapshot(), before, "the store changed");
 }
 
 #[test]
@@ -80,7 +62,7 @@ fn a_ten_megabyte_field_is_an_error_not_a_crash() {
         "in/huge.csv",
         &format!("日期,检查组,人数,小区,问题项,点位\n2026-04-02,甲组,3,{huge},X01,1\n"),
     );
-    let before = store(&ws);
+    let before = ws.snapshot();
     let r = ws.run(&[
         "inspect",
         "import",
@@ -94,7 +76,7 @@ fn a_ten_megabyte_field_is_an_error_not_a_crash() {
         "{}",
         &r.stderr[..r.stderr.len().min(300)]
     );
-    assert_eq!(store(&ws), before);
+    assert_eq!(ws.snapshot(), before);
 }
 
 #[test]
@@ -105,7 +87,7 @@ fn a_sheet_with_a_thousand_errors_lists_fifty_and_counts_the_rest() {
         text += &format!("2026-04-{:02},甲组,3,P{},X01,1\n", 1 + i % 28, 100 + i);
     }
     ws.write("in/errors.csv", &text);
-    let before = store(&ws);
+    let before = ws.snapshot();
     let r = ws.run(&[
         "inspect",
         "import",
@@ -117,7 +99,7 @@ fn a_sheet_with_a_thousand_errors_lists_fifty_and_counts_the_rest() {
         .stderr_line("oldestate: … and 950 more error(s) (1000 in all)")
         .stderr_line("oldestate: 1000 error(s); nothing was written");
     assert_eq!(r.stderr.lines().count(), 52);
-    assert_eq!(store(&ws), before);
+    assert_eq!(ws.snapshot(), before);
 }
 
 #[test]

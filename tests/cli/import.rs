@@ -24,24 +24,6 @@ fn import(ws: &Ws, args: &[&str]) -> crate::harness::Run {
     ws.run(&all)
 }
 
-/// Every file of the store and the ledger, for before/after comparisons.
-fn snapshot(ws: &Ws) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![ws.path("data")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !p.ends_with(".oldestate.lock") {
-                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn a_long_utf8_sheet_with_chinese_headers_names_and_dates() {
     let ws = Ws::fixture("mini");
@@ -69,11 +51,11 @@ fn re_importing_a_sheet_is_a_no_op_leaving_the_store_byte_identical() {
     ws.write("in/long.csv", LONG);
     let sheet = ws.path("in/long.csv");
     import(&ws, &[sheet.to_str().unwrap()]).status(0);
-    let before = snapshot(&ws);
+    let before = ws.snapshot();
     import(&ws, &[sheet.to_str().unwrap()]).status(0).stderr_line(
         "imported 1 file(s), 2 visit(s): 0 new, 0 replaced, 2 already stored (skipped); 0 row(s); months written: none",
     );
-    assert_eq!(snapshot(&ws), before);
+    assert_eq!(ws.snapshot(), before);
 }
 
 #[test]
@@ -171,11 +153,11 @@ fn an_xlsx_sheet_with_date_cells_and_float_numbers() {
 fn dry_run_validates_and_writes_nothing() {
     let ws = Ws::fixture("mini");
     ws.write("in/long.csv", LONG);
-    let before = snapshot(&ws);
+    let before = ws.snapshot();
     import(&ws, &[ws.path("in/long.csv").to_str().unwrap(), "--dry-run"]).status(0).stderr_line(
         "dry run, nothing written: 1 file(s), 2 visit(s): 2 new, 0 replaced, 0 already stored (skipped); 3 row(s); months written: 2026-04",
     );
-    assert_eq!(snapshot(&ws), before);
+    assert_eq!(ws.snapshot(), before);
 }
 
 #[test]
@@ -186,7 +168,7 @@ fn every_error_in_every_file_is_reported_and_nothing_is_written() {
         "日期,检查层级,检查组,人数,小区,问题项,点位\n2026/2/30,第三方,甲组,3,南营门里,X01,1\n2026/4/2,第三方,甲组,0,南营门哩,X01,1\n2026/4/2,市,甲组,3,P1,X99,1.5\n",
     );
     ws.write("in/b.csv", "日期,检查组,人数,小区,私装地锁\n2026/4/2,甲组,3,P3,2\n");
-    let before = snapshot(&ws);
+    let before = ws.snapshot();
     let a = ws.path("in/a.csv").display().to_string();
     let b = ws.path("in/b.csv").display().to_string();
     let r = import(&ws, &[&a, &b]);
@@ -198,7 +180,7 @@ fn every_error_in_every_file_is_reported_and_nothing_is_written() {
         .stderr_line(&format!("oldestate: {a}:4: column G \"点位\": expected a count of problem points, a whole number from 0 to 1000000, found \"1.5\""))
         .stderr_line(&format!("oldestate: {b}:2: no level: add a 检查层级 column or pass --level"))
         .stderr_line("oldestate: 6 error(s); nothing was written");
-    assert_eq!(snapshot(&ws), before);
+    assert_eq!(ws.snapshot(), before);
 }
 
 #[test]
@@ -306,9 +288,9 @@ fn a_failure_before_the_commit_leaves_the_store_untouched() {
     ws.write("in/long.csv", LONG);
     // Make the archive impossible to write: staging fails after the month file was staged.
     ws.write("data/archive", "not a directory");
-    let before = snapshot(&ws);
+    let before = ws.snapshot();
     import(&ws, &[ws.path("in/long.csv").to_str().unwrap()]).status(1);
-    assert_eq!(snapshot(&ws), before);
+    assert_eq!(ws.snapshot(), before);
     let leftovers: Vec<_> = std::fs::read_dir(ws.path("data/inspections/2026"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
