@@ -185,10 +185,9 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let out = match format {
         Format::Json => {
             let mut doc = document(&period, &after_st);
-            doc.insert(
-                "against".into(),
-                json!({"spec": args.against, "standards": standards_json(&before_st)}),
-            );
+            // `against` is what was compared, as given; the standards it resolved to beside it.
+            doc.insert("against".into(), json!(args.against));
+            doc.insert("against_standards".into(), standards_json(&before_st));
             doc.insert(
                 "changes".into(),
                 Value::Array(changes.iter().map(|(c, b, a)| json!({"compound_id": c.compound_id, "name": c.name, "street_id": c.street_id, "before": outcome_json(b), "after": outcome_json(a)})).collect()),

@@ -62,7 +62,8 @@ fn a_raised_pass_mark_against_the_last_commit() {
     let ws = repo();
     ws.replace(ST, "pass_mark = 80", "pass_mark = 90");
     let doc = diff(&ws, "2026H1", "HEAD");
-    assert_eq!(doc["against"]["standards"]["file"], "HEAD:./standards/2026-01-01.toml");
+    assert_eq!(doc["against"], "HEAD");
+    assert_eq!(doc["against_standards"]["file"], "HEAD:./standards/2026-01-01.toml");
     assert_eq!(doc["standards"]["file"], "standards/2026-01-01.toml");
     // Only P1 (86.67) crosses the new line: pass → fail; its grade (良好) does not change.
     assert_eq!(
@@ -145,7 +146,7 @@ fn a_moved_effective_date_changes_which_file_a_period_uses() {
     std::fs::remove_file(ws.path(ST)).unwrap();
     ws.write("standards/2026-04-01.toml", &moved);
     let doc = diff(&ws, "2026Q1", "HEAD");
-    assert_eq!(doc["against"]["standards"]["file"], "HEAD:./standards/2026-01-01.toml");
+    assert_eq!(doc["against_standards"]["file"], "HEAD:./standards/2026-01-01.toml");
     assert_eq!(doc["standards"]["file"], "standards/2025-07-01.toml");
     // P1 under the 2025 edition: D = 2 → 93.33 (was 86.67).
     let p1 = doc["changes"]
