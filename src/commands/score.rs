@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period};
-use crate::render::json::{dec, document, finish};
-use crate::render::{Cell, Rows};
+use crate::render::json::{dec, provenance as provenance_json, standards as standards_json, write_streamed, Field};
+use crate::render::{Cell, CsvStream, RowSink, Rows};
 use crate::workspace::StandardsFile;
 
 use super::loaded::Loaded;
@@ -65,16 +65,47 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let report = loaded.score(args.period, args.level, &standards)?;
     let out = match format {
         Format::Json => {
+            // Streamed: the compounds are written one by one, never held as one JSON tree.
             let provenance = loaded.inputs.provenance(&loaded.ws);
-            finish(to_json(&report, &standards), &provenance)
+            let r = &report;
+            let fields = vec![
+                ("period", Field::Value(json!(r.period.to_string()))),
+                ("standards", Field::Value(standards_json(&standards))),
+                ("level", Field::Value(json!(r.level.as_str()))),
+                (
+                    "compounds",
+                    Field::Array(Box::new(r.compounds.iter().map(compound_json))),
+                ),
+                (
+                    "communities",
+                    Field::Array(Box::new(r.communities.iter().map(|g| group_json(g, "community_id")))),
+                ),
+                (
+                    "streets",
+                    Field::Array(Box::new(r.streets.iter().map(|g| group_json(g, "street_id")))),
+                ),
+                ("provenance", Field::Value(provenance_json(&provenance))),
+            ];
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            write_streamed(&mut out, fields)
+                .and_then(|_| std::io::Write::flush(&mut out))
+                .map_err(|e| Error::io("<stdout>", e))?;
+            return Ok(());
         }
-        Format::Csv => rows(&report, &standards, args.by, lang, true).to_csv(),
+        Format::Csv => {
+            let stdout = std::io::stdout();
+            let mut out = CsvStream::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
+            rows(&report, &standards, args.by, lang, true, &mut out);
+            return out.finish().map_err(|e| Error::io("<stdout>", e));
+        }
         _ => {
             let title = title(&loaded, &report, &standards, lang);
-            format!(
-                "{title}\n{}",
-                rows(&report, &standards, args.by, lang, false).to_table()
-            )
+            format!("{title}\n{}", {
+                let mut t = Rows::default();
+                rows(&report, &standards, args.by, lang, false, &mut t);
+                t.to_table()
+            })
         }
     };
     emit(out.as_bytes())
@@ -130,7 +161,7 @@ fn verdict_label(c: &CompoundResult, lang: Lang, machine: bool) -> String {
 }
 
 /// The rows of the table or CSV. `machine` keeps ids and values as scripts want them.
-fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool) -> Rows {
+fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool, t: &mut dyn RowSink) {
     let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
     let opt = |d: Option<rust_decimal::Decimal>| d.map(fmt2).unwrap_or_default();
     match by {
@@ -156,7 +187,7 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool) 
             if machine {
                 header.extend(cats.iter().map(|c| format!("points_{c}")));
             }
-            let mut t = Rows::new(header);
+            t.header(header);
             for c in &r.compounds {
                 let look = |f: fn(&Looks) -> bool| {
                     c.looks
@@ -191,9 +222,8 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool) 
                             .map(|k| Cell::num(c.categories.get(*k).copied().unwrap_or(0))),
                     );
                 }
-                t.push(row);
+                t.row(row);
             }
-            t
         }
         By::Community | By::Street => {
             let groups = if by == By::Community {
@@ -222,7 +252,7 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool) 
                 l("社区监督到位", "looks_community"),
                 l("物业服务到位", "looks_property"),
             ]);
-            let mut t = Rows::new(header);
+            t.header(header.into_iter().map(String::from).collect());
             for g in groups {
                 let mut row = vec![Cell::text(&g.id), Cell::text(&g.name)];
                 if by == By::Community {
@@ -240,30 +270,10 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool) 
                     Cell::num(g.looks.community),
                     Cell::num(g.looks.property),
                 ]);
-                t.push(row);
+                t.row(row);
             }
-            t
         }
     }
-}
-
-/// The JSON document of DESIGN §11.
-pub fn to_json(r: &ScoreReport, st: &StandardsFile) -> Map<String, Value> {
-    let mut doc = document(&r.period, st);
-    doc.insert("level".into(), json!(r.level.as_str()));
-    doc.insert(
-        "compounds".into(),
-        Value::Array(r.compounds.iter().map(compound_json).collect()),
-    );
-    doc.insert(
-        "communities".into(),
-        Value::Array(r.communities.iter().map(|g| group_json(g, "community_id")).collect()),
-    );
-    doc.insert(
-        "streets".into(),
-        Value::Array(r.streets.iter().map(|g| group_json(g, "street_id")).collect()),
-    );
-    doc
 }
 
 pub fn compound_json(c: &CompoundResult) -> Value {

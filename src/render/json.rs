@@ -48,3 +48,81 @@ pub fn finish(mut doc: Map<String, Value>, p: &Provenance) -> String {
     s.push('\n');
     s
 }
+
+/// A field of a streamed document: one value, or an array produced element by element.
+pub enum Field<'a> {
+    Value(Value),
+    Array(Box<dyn Iterator<Item = Value> + 'a>),
+}
+
+/// Write a JSON object field by field, arrays element by element, byte-identical to
+/// `serde_json::to_string_pretty` of the whole object plus a newline, but without ever holding
+/// the whole tree: a national score report has 220,000 compounds.
+pub fn write_streamed<W: std::io::Write>(out: &mut W, fields: Vec<(&str, Field<'_>)>) -> std::io::Result<()> {
+    let pretty = |v: &Value, indent: &str| -> String {
+        let text = serde_json::to_string_pretty(v).unwrap_or_default();
+        text.replace('\n', &format!("\n{indent}"))
+    };
+    out.write_all(b"{")?;
+    let n = fields.len();
+    for (i, (key, field)) in fields.into_iter().enumerate() {
+        write!(out, "\n  {}: ", Value::String(key.to_string()))?;
+        match field {
+            Field::Value(v) => out.write_all(pretty(&v, "  ").as_bytes())?,
+            Field::Array(items) => {
+                let mut items = items.peekable();
+                if items.peek().is_none() {
+                    out.write_all(b"[]")?;
+                } else {
+                    out.write_all(b"[")?;
+                    while let Some(v) = items.next() {
+                        write!(out, "\n    {}", pretty(&v, "    "))?;
+                        if items.peek().is_some() {
+                            out.write_all(b",")?;
+                        }
+                    }
+                    out.write_all(b"\n  ]")?;
+                }
+            }
+        }
+        if i + 1 < n {
+            out.write_all(b",")?;
+        }
+    }
+    out.write_all(b"\n}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streaming_writes_what_pretty_printing_would() {
+        let doc = json!({
+            "period": "2026H1",
+            "standards": {"file": "s.toml", "sha256": "ab"},
+            "compounds": [{"id": "P1", "looks": {"a": true}, "categories": {}}, {"id": "P2", "looks": null, "list": [1, 2]}],
+            "empty": [],
+            "provenance": {"tool_version": "0.1.0", "git_commit": null},
+        });
+        let mut out = Vec::new();
+        write_streamed(
+            &mut out,
+            vec![
+                ("period", Field::Value(doc["period"].clone())),
+                ("standards", Field::Value(doc["standards"].clone())),
+                (
+                    "compounds",
+                    Field::Array(Box::new(doc["compounds"].as_array().unwrap().clone().into_iter())),
+                ),
+                ("empty", Field::Array(Box::new(std::iter::empty()))),
+                ("provenance", Field::Value(doc["provenance"].clone())),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string_pretty(&doc).unwrap() + "\n"
+        );
+    }
+}

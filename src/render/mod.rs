@@ -29,6 +29,71 @@ impl Cell {
     }
 }
 
+/// Where report rows go: collected (for a table) or streamed (CSV of a national report).
+pub trait RowSink {
+    fn header(&mut self, header: Vec<String>);
+    fn row(&mut self, row: Vec<Cell>);
+}
+
+impl RowSink for Rows {
+    fn header(&mut self, header: Vec<String>) {
+        self.header = header;
+    }
+
+    fn row(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+}
+
+/// Formula-safe CSV written row by row; the first write error is kept for [`CsvStream::finish`].
+pub struct CsvStream<W: std::io::Write> {
+    w: csv::Writer<W>,
+    error: Option<csv::Error>,
+}
+
+impl<W: std::io::Write> CsvStream<W> {
+    pub fn new(out: W) -> CsvStream<W> {
+        CsvStream {
+            w: csv::Writer::from_writer(out),
+            error: None,
+        }
+    }
+
+    fn keep<T>(&mut self, r: csv::Result<T>) {
+        if let Err(e) = r {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// Flush, and report the first error met.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let flushed = self.w.flush();
+        match self.error.take() {
+            Some(e) => Err(std::io::Error::other(e.to_string())),
+            None => flushed,
+        }
+    }
+}
+
+impl<W: std::io::Write> RowSink for CsvStream<W> {
+    fn header(&mut self, header: Vec<String>) {
+        let r = self.w.write_record(&header);
+        self.keep(r);
+    }
+
+    fn row(&mut self, row: Vec<Cell>) {
+        let cells: Vec<std::borrow::Cow<'_, str>> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) => csv_safe(s),
+                Cell::Num(s) => s.as_str().into(),
+            })
+            .collect();
+        let r = self.w.write_record(cells.iter().map(|c| c.as_bytes()));
+        self.keep(r);
+    }
+}
+
 /// Rows under a header.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
