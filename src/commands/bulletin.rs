@@ -61,14 +61,13 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let period = args.period;
     let standards = loaded.standards_for(&period)?;
     let as_of = args.as_of.unwrap_or_else(today);
-    let scores = loaded.score(period, None, &standards)?;
     // One report, one standards file (DESIGN §7): the previous period is scored under this
     // period's standards too, leaving out findings on items they do not apply. A previous
     // period that cannot be scored (a visit without a contract) shows no change.
     loaded.ignore_inapplicable = true;
     let previous = loaded.score(period.previous(), None, &standards).ok();
     loaded.ignore_inapplicable = false;
-    let rechecks = loaded.rechecks(period, as_of, &standards)?;
+    let (scores, rechecks) = loaded.score_and_rechecks(period, as_of, &standards)?;
     let summary = loaded.summary(period, &standards, args.street.as_deref())?;
     let mut d = Diagnostics::new();
     let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;

@@ -158,6 +158,28 @@ impl Loaded {
             .map_err(problems_error)
     }
 
+    /// A period's scores and its notices in one pass over the store (what the subsidy needs).
+    pub fn score_and_rechecks(
+        &mut self,
+        period: Period,
+        as_of: NaiveDate,
+        standards: &StandardsFile,
+    ) -> Result<(ScoreReport, RecheckReport)> {
+        let st = &standards.standards;
+        let registry = std::sync::Arc::clone(&self.registry);
+        let mut scorer = Scorer::new(&registry, st, period, st.scoring_level);
+        scorer.ignore_inapplicable = self.ignore_inapplicable;
+        let mut book = NoticeBook::new(&registry, st, period);
+        book.ignore_inapplicable = self.ignore_inapplicable;
+        // Both ignore visits outside what they need: scan from the earliest month either needs.
+        let first = scorer.span().start().min(book.first_day());
+        let (scorer, book) = self.scan_into(Range::From(first), (scorer, book))?;
+        Ok((
+            scorer.finish().map_err(problems_error)?,
+            book.finish(as_of).map_err(problems_error)?,
+        ))
+    }
+
     /// The bulletin's headline figures for a period (optionally one street's).
     pub fn summary(&mut self, period: Period, standards: &StandardsFile, street: Option<&str>) -> Result<Summary> {
         let registry = std::sync::Arc::clone(&self.registry);

@@ -74,8 +74,7 @@ pub fn compute(
     let Some(funds) = funds else { return Ok(None) };
     loaded.inputs.add_file(&loaded.ws, &rel)?;
     loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
-    let scores = loaded.score(period, None, standards)?;
-    let notices = loaded.rechecks(period, as_of, standards)?;
+    let (scores, notices) = loaded.score_and_rechecks(period, as_of, standards)?;
     allocate(
         &loaded.registry,
         period,

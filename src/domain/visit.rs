@@ -84,3 +84,20 @@ pub trait Accumulate: Send {
     /// Take in what another copy took (visits later in the store).
     fn merge(&mut self, other: Self);
 }
+
+/// Two accumulators fed by one pass over the store.
+impl<A: Accumulate, B: Accumulate> Accumulate for (A, B) {
+    fn add(&mut self, v: &Visit) {
+        self.0.add(v);
+        self.1.add(v);
+    }
+
+    fn fork(&self) -> Self {
+        (self.0.fork(), self.1.fork())
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.0.merge(other.0);
+        self.1.merge(other.1);
+    }
+}
