@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use crate::cli::Format;
-use crate::domain::bulletin::{build, Bulletin, Ranked};
+use crate::domain::bulletin::{build, Bulletin, Ranked, SummaryBuilder};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
@@ -67,8 +67,10 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     loaded.ignore_inapplicable = true;
     let previous = loaded.score(period.previous(), None, &standards).ok();
     loaded.ignore_inapplicable = false;
-    let (scores, rechecks) = loaded.score_and_rechecks(period, as_of, &standards)?;
-    let summary = loaded.summary(period, &standards, args.street.as_deref())?;
+    let registry = std::sync::Arc::clone(&loaded.registry);
+    let headline = SummaryBuilder::new(&registry, &standards.standards, period, args.street.as_deref());
+    let (scores, rechecks, headline) = loaded.score_rechecks_and(period, as_of, &standards, headline)?;
+    let summary = headline.finish();
     let mut d = Diagnostics::new();
     let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
     d.into_result()?;

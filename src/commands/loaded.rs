@@ -3,7 +3,6 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::bulletin::{Summary, SummaryBuilder};
 use crate::domain::recheck::{NoticeBook, RecheckReport};
 use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
 use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
@@ -165,26 +164,33 @@ impl Loaded {
         as_of: NaiveDate,
         standards: &StandardsFile,
     ) -> Result<(ScoreReport, RecheckReport)> {
+        let (scores, rechecks, ()) = self.score_rechecks_and(period, as_of, standards, ())?;
+        Ok((scores, rechecks))
+    }
+
+    /// A period's scores, its notices, and whatever else `extra` gathers, in one pass: every
+    /// accumulator ignores the visits it does not need, so the pass starts at the earliest
+    /// month any of them needs and runs to the end of the store.
+    pub fn score_rechecks_and<T: Accumulate + Sync>(
+        &mut self,
+        period: Period,
+        as_of: NaiveDate,
+        standards: &StandardsFile,
+        extra: T,
+    ) -> Result<(ScoreReport, RecheckReport, T)> {
         let st = &standards.standards;
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, st.scoring_level);
         scorer.ignore_inapplicable = self.ignore_inapplicable;
         let mut book = NoticeBook::new(&registry, st, period);
         book.ignore_inapplicable = self.ignore_inapplicable;
-        // Both ignore visits outside what they need: scan from the earliest month either needs.
         let first = scorer.span().start().min(book.first_day());
-        let (scorer, book) = self.scan_into(Range::From(first), (scorer, book))?;
+        let ((scorer, book), extra) = self.scan_into(Range::From(first), ((scorer, book), extra))?;
         Ok((
             scorer.finish().map_err(problems_error)?,
             book.finish(as_of).map_err(problems_error)?,
+            extra,
         ))
-    }
-
-    /// The bulletin's headline figures for a period (optionally one street's).
-    pub fn summary(&mut self, period: Period, standards: &StandardsFile, street: Option<&str>) -> Result<Summary> {
-        let registry = std::sync::Arc::clone(&self.registry);
-        let b = SummaryBuilder::new(&registry, &standards.standards, period, street);
-        Ok(self.scan_into(Range::Period(period), b)?.finish())
     }
 
     /// The notices of a period and their re-inspections as of a date, under `standards`.

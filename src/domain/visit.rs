@@ -101,3 +101,12 @@ impl<A: Accumulate, B: Accumulate> Accumulate for (A, B) {
         self.1.merge(other.1);
     }
 }
+
+/// Nothing to gather.
+impl Accumulate for () {
+    fn add(&mut self, _: &Visit) {}
+
+    fn fork(&self) -> Self {}
+
+    fn merge(&mut self, _: Self) {}
+}
