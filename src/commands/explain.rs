@@ -203,7 +203,7 @@ fn text(
                 Cell::num(line.recorded),
                 Cell::num(line.appealed),
                 Cell::num(line.count),
-                Cell::num(line.deduction),
+                Cell::num(line.deduction.normalize()),
             ]);
         }
         if !e.lines.is_empty() {
@@ -211,10 +211,10 @@ fn text(
         }
         out += &format!(
             "D = {}; score = 100 × (M − D) / M = 100 × ({} − {}) / {} = {}{}\n",
-            e.d,
-            e.m,
-            e.d,
-            e.m,
+            e.d.normalize(),
+            e.m.normalize(),
+            e.d.normalize(),
+            e.m.normalize(),
             fmt2(e.score),
             if e.red_line {
                 l("；红线项有问题点位：不合格", "; a red-line item has points: fails")
