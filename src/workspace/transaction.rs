@@ -87,7 +87,7 @@ impl Transaction {
 
     /// Commit: write the journal, rename every staged file into place, remove the journal.
     /// The caller holds the lock.
-    pub fn commit(self, ws: &Workspace) -> Result<()> {
+    pub fn commit(mut self, ws: &Workspace) -> Result<()> {
         if self.staged.is_empty() {
             return Ok(());
         }
@@ -101,8 +101,11 @@ impl Transaction {
         // Renaming the journal into place is the commit point.
         std::fs::rename(&staged_journal, &journal).map_err(|e| Error::io(&journal, e))?;
         sync_dir(&ws.path("data"));
-        finish(ws, &self.staged)?;
-        Ok(())
+        // Committed: from here the staged files belong to the journal. If a rename fails now,
+        // they must stay for the next command to finish the commit, so `drop` may not remove
+        // them.
+        let staged = std::mem::take(&mut self.staged);
+        finish(ws, &staged)
     }
 }
 
