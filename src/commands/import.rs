@@ -154,7 +154,20 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 .map_err(|e| Error::msg(format!("writing {}: {e}", month_path(&month))))?;
             tx.stage(&ws, &month_path(&month), &out)?;
         }
-        let mut ledger = std::fs::read_to_string(ws.path(LEDGER)).unwrap_or_else(|_| LEDGER_HEADER.to_string());
+        // Only a missing ledger starts afresh; one that cannot be read (saved as GB18030 by
+        // Excel, say) stops the import rather than losing its history.
+        let mut ledger = match std::fs::read(ws.path(LEDGER)) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+                Error::msg(format!(
+                    "{LEDGER}: not valid UTF-8 (was it saved from Excel?): restore it from git before importing"
+                ))
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => LEDGER_HEADER.to_string(),
+            Err(e) => return Err(Error::io(ws.path(LEDGER), e)),
+        };
+        if !ledger.ends_with('\n') {
+            ledger.push('\n');
+        }
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
         let mut archived = std::collections::BTreeSet::new();
         for (path, bytes, found) in &sources {

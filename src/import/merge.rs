@@ -154,6 +154,17 @@ fn read_into(
                         line,
                     )
                 });
+                if e.0 != f.month {
+                    diags.error(
+                        &f.rel,
+                        Some(line),
+                        format!(
+                            "visit {} is also stored in {} (the store must be valid before importing: run `oldestate check`)",
+                            finding.visit_id,
+                            month_path(&e.0)
+                        ),
+                    );
+                }
                 e.1.rows.push(finding.clone());
             }
             if whole {

@@ -304,6 +304,18 @@ pub fn visits_from_sheet(
             }
         }
     }
+    for (key, b) in &visits {
+        if b.photos > crate::model::records::MAX_PER_ROW {
+            diags.error(
+                file,
+                Some(b.row),
+                format!(
+                    "visit {key}: {} photos in all, more than the 1000000 a visit may record",
+                    b.photos
+                ),
+            );
+        }
+    }
     order
         .into_iter()
         .filter_map(|key| visits.remove(&key).map(|b| (key, b)))
@@ -406,7 +418,17 @@ fn read_row(
             }
             Some(id.to_string())
         }
-        _ => None,
+        // A sheet that numbers its visits must number every row: a blank (a merged cell in
+        // Excel) would otherwise split one visit in two.
+        Some(_) => {
+            bad(
+                diags,
+                Field::VisitId,
+                "the visit id (this sheet has a visit id column: fill it on every row)",
+            );
+            None
+        }
+        None => None,
     };
     let date = values::parse_date(cell(Field::Date).unwrap_or(""));
     if date.is_none() {

@@ -106,7 +106,16 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetErr
         None if bom => utf8(body),
         None => match std::str::from_utf8(body) {
             Ok(s) => Ok(s.to_string()),
-            Err(_) => gb(body),
+            // Neither? Report the decoder that got further: a UTF-8 sheet with one bad byte is
+            // located at that byte, not at its Chinese header (which is not GB18030).
+            Err(e8) => gb(body).map_err(|egb| {
+                let row8 = row_of(body, e8.valid_up_to());
+                if egb.row.is_some_and(|r| r < row8) {
+                    SheetError { row: Some(row8), ..egb }
+                } else {
+                    egb
+                }
+            }),
         },
     }
 }

@@ -81,6 +81,11 @@ impl Transaction {
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| Error::io(&target, e))?;
         let (_, path) = tmp.keep().map_err(|e| Error::io(&target, e.error))?;
+        // The temporary's directory entry must be durable before the journal names it.
+        sync_dir(&dir);
+        if let Some(parent) = dir.parent() {
+            sync_dir(parent);
+        }
         self.staged.push((path, target));
         Ok(())
     }

@@ -325,3 +325,66 @@ fn the_example_july_sheets_import_cleanly_into_the_demo() {
         "imported 1 file(s), 63 visit(s): 0 new, 0 replaced, 63 already stored (skipped); 0 row(s); months written: none",
     );
 }
+
+#[test]
+fn a_visit_with_more_photos_than_a_row_may_hold_is_refused() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "in/p.csv",
+        "日期,检查组,人数,小区,问题项,点位,照片\n2026/4/2,甲组,3,P1,X01,1,600000\n2026/4/2,甲组,3,P1,X02,1,600000\n",
+    );
+    let p = ws.path("in/p.csv").display().to_string();
+    let r = import(&ws, &[&p, "--level", "street"]);
+    r.status(1);
+    assert!(r.stderr.contains(":2: visit S20260402-P1-"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("1200000 photos in all, more than the 1000000 a visit may record"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_sheet_with_a_visit_id_column_needs_it_on_every_row() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "in/v.csv",
+        "编号,日期,检查组,人数,小区,问题项,点位\nV1,2026/4/2,甲组,3,P1,X01,1\n,2026/4/2,甲组,3,P1,X02,1\n",
+    );
+    let v = ws.path("in/v.csv").display().to_string();
+    import(&ws, &[&v, "--level", "street"]).status(1).stderr_line(&format!(
+        "oldestate: {v}:3: column A \"编号\": expected the visit id (this sheet has a visit id column: fill it on every row), found \"\""
+    ));
+}
+
+#[test]
+fn an_unreadable_ledger_stops_the_import_instead_of_losing_its_history() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/long.csv", LONG);
+    let (gb, _, _) = encoding_rs::GB18030
+        .encode("imported_at,file,sha256,visits,rows\n2026-01-01T00:00:00+08:00,一月.csv,abc,1,1\n");
+    std::fs::write(ws.path("data/imports.csv"), &gb).unwrap();
+    let before = ws.snapshot();
+    import(&ws, &[ws.path("in/long.csv").to_str().unwrap()])
+        .status(1)
+        .stderr_line(
+        "oldestate: data/imports.csv: not valid UTF-8 (was it saved from Excel?): restore it from git before importing",
+    );
+    assert_eq!(ws.snapshot(), before);
+}
+
+#[test]
+fn a_bad_byte_in_a_utf8_sheet_is_located_at_its_row() {
+    let ws = Ws::fixture("mini");
+    std::fs::create_dir_all(ws.path("in")).unwrap();
+    let mut bytes = "日期,检查组,人数,小区,问题项,点位\n2026/4/2,甲组,3,P1,X01,1\n"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(b"2026/4/3,\x81,3,P1,X01,1\n");
+    std::fs::write(ws.path("in/b.csv"), bytes).unwrap();
+    let b = ws.path("in/b.csv").display().to_string();
+    let r = import(&ws, &[&b, "--level", "street"]);
+    r.status(1);
+    assert!(r.stderr.starts_with(&format!("oldestate: {b}:3: ")), "{}", r.stderr);
+}
