@@ -116,7 +116,8 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     d.into_result()?;
     let sheet_visits = visits.len();
     let _lock = if args.dry_run {
-        None
+        // A dry run reads the store as a report does.
+        crate::workspace::transaction::read_lock(&ws, LOCK_WAIT)?
     } else {
         let l = lock(&ws, LOCK_WAIT, || {
             ctx.note("waiting for the workspace lock (another import is writing)…")

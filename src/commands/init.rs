@@ -29,6 +29,8 @@ pub struct InitArgs {
 pub fn cmd_init(ctx: &Context, args: &InitArgs) -> Result<()> {
     create_fresh(&args.dir, |tmp| {
         write(tmp, "data/workspace.toml", WORKSPACE_TOML)?;
+        // The lock and journal of writes are not data: keep them out of the bureau's git.
+        write(tmp, "data/.gitignore", ".oldestate.*\n")?;
         for (rel, header) in registry_headers() {
             write(tmp, rel, &format!("{header}\n"))?;
         }

@@ -33,13 +33,15 @@ pub struct Loaded {
     pub threads: usize,
     /// `-v`: say which files are read.
     pub verbose: u8,
+    /// Held while the report reads the store, so no import renames months under it.
+    _lock: Option<crate::workspace::transaction::WorkspaceLock>,
 }
 
 impl Loaded {
     /// Load the workspace's settings, registry, standards and appeals; any error fails.
     pub fn load(ctx: &Context) -> Result<Loaded> {
         let ws = ctx.workspace()?;
-        crate::workspace::transaction::settle(&ws)?;
+        let lock = crate::workspace::transaction::read_lock(&ws, std::time::Duration::from_secs(120))?;
         let mut d = Diagnostics::new();
         let settings = workspace::load_settings(&ws, &mut d)?;
         let registry = workspace::load_registry(&ws, &mut d)?;
@@ -62,6 +64,7 @@ impl Loaded {
             ignore_inapplicable: false,
             threads: default_threads(),
             verbose: ctx.verbose,
+            _lock: lock,
         })
     }
 

@@ -10,7 +10,7 @@ use crate::workspace::{self, Workspace};
 /// Validate everything in the workspace. I/O failures (unreadable directories) are errors of
 /// the run; everything wrong with the data lands in the returned diagnostics.
 pub fn validate(ws: &Workspace) -> Result<Diagnostics> {
-    crate::workspace::transaction::settle(ws)?;
+    let _lock = crate::workspace::transaction::read_lock(ws, std::time::Duration::from_secs(120))?;
     let mut d = Diagnostics::new();
     let settings = workspace::load_settings(ws, &mut d)?;
     let registry = workspace::load_registry(ws, &mut d)?;

@@ -69,7 +69,7 @@ impl Inputs {
             .filter(|s| !s.is_empty());
         let dirty = git_commit
             .as_ref()
-            .and_then(|_| git(&["status", "--porcelain", "--", "."]))
+            .and_then(|_| git(&["status", "--porcelain", "--", ".", ":(exclude)data/.oldestate.lock"]))
             .map(|s| !s.trim().is_empty());
         Provenance {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -196,3 +196,37 @@ pub fn settle(ws: &Workspace) -> Result<()> {
     }
     Ok(())
 }
+
+/// A reader's hold on the store: shared with other readers, exclusive of writers, so no report
+/// reads months while an import is renaming them. An interrupted commit is finished first.
+/// `None` when the lock file cannot be opened (a read-only copy of a workspace): such a copy
+/// has no writer to wait for.
+pub fn read_lock(ws: &Workspace, wait: Duration) -> Result<Option<WorkspaceLock>> {
+    loop {
+        let path = ws.path(LOCK);
+        let Ok(file) = OpenOptions::new().create(true).truncate(false).write(true).open(&path) else {
+            return Ok(None);
+        };
+        let start = Instant::now();
+        loop {
+            match file.try_lock_shared() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(Error::msg(format!(
+                    "workspace is locked: another oldestate is writing {} (waited {}s); try again when it has finished",
+                    ws.root.display(),
+                    wait.as_secs()
+                ))),
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+        }
+        if !ws.path(JOURNAL).exists() {
+            return Ok(Some(WorkspaceLock { _file: file }));
+        }
+        // A writer died after its commit point: finish its commit, then read.
+        drop(file);
+        settle(ws)?;
+    }
+}

@@ -14,9 +14,12 @@ fn files(root: &Path) -> BTreeSet<PathBuf> {
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
+            let lock = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".oldestate."));
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if !lock {
                 out.insert(p.strip_prefix(root).unwrap().to_path_buf());
             }
         }
