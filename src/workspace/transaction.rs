@@ -214,11 +214,13 @@ pub fn read_lock(ws: &Workspace, wait: Duration) -> Result<Option<WorkspaceLock>
                 Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
                     std::thread::sleep(Duration::from_millis(50))
                 }
-                Err(std::fs::TryLockError::WouldBlock) => return Err(Error::msg(format!(
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::msg(format!(
                     "workspace is locked: another oldestate is writing {} (waited {}s); try again when it has finished",
                     ws.root.display(),
                     wait.as_secs()
-                ))),
+                )))
+                }
                 Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
             }
         }
