@@ -88,7 +88,7 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws);
-            finish(to_json(&loaded.registry, &b, &standards, as_of), &provenance)
+            finish(to_json(&b, &standards, as_of), &provenance)
         }
         Format::Html => to_document(&loaded, &b, &standards, as_of, lang).to_html(lang.pick("zh-CN", "en")),
         _ => to_document(&loaded, &b, &standards, as_of, lang).to_markdown(),
@@ -642,12 +642,7 @@ fn ranked_json(r: &Ranked, key: &str) -> Value {
     Value::Object(m)
 }
 
-fn to_json(
-    reg: &Registry,
-    b: &Bulletin,
-    st: &StandardsFile,
-    as_of: chrono::NaiveDate,
-) -> serde_json::Map<String, Value> {
+fn to_json(b: &Bulletin, st: &StandardsFile, as_of: chrono::NaiveDate) -> serde_json::Map<String, Value> {
     let s = &b.summary;
     let mut doc = document(&b.period, st);
     doc.insert("street".into(), json!(b.street));
@@ -721,6 +716,5 @@ fn to_json(
                 .collect(),
         ),
     );
-    let _ = reg;
     doc
 }

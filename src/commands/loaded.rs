@@ -83,17 +83,6 @@ impl Loaded {
         Ok(f)
     }
 
-    /// Stream the visits of a range of months, in store order, upheld appeals applied.
-    pub fn scan(&mut self, range: Range, mut on_visit: impl FnMut(&Visit)) -> Result<()> {
-        let files = self.files(range)?;
-        let mut d = Diagnostics::new();
-        for f in &files {
-            let sha = scan_file(&self.ws, f, &self.appeals, &mut d, &mut on_visit)?;
-            self.inputs.add_digest(&f.rel, sha);
-        }
-        d.into_result()
-    }
-
     /// Stream a period's visits as recorded, without applying appeals (for `--explain`).
     pub fn scan_raw(&mut self, period: &Period, mut on_visit: impl FnMut(&Visit)) -> Result<()> {
         let files = self.files(Range::Period(*period))?;

@@ -63,7 +63,7 @@ pub fn parse_standards(
 
 /// Hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    super::provenance::hex(&Sha256::digest(bytes))
 }
 
 pub fn load_standards(ws: &Workspace, diags: &mut Diagnostics) -> Result<StandardsSet> {

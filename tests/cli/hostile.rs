@@ -122,8 +122,6 @@ fn an_import_killed_at_random_points_leaves_the_old_store_or_the_new_one() {
         ])
         .status(0);
     let finished = reference.read("data/inspections/2026/2026-04.csv");
-    let mut seen_old = 0;
-    let mut seen_new = 0;
     for i in 0..12u64 {
         let ws = Ws::fixture("mini");
         ws.write("in/s.csv", &text);
@@ -148,10 +146,10 @@ fn an_import_killed_at_random_points_leaves_the_old_store_or_the_new_one() {
         // store checks clean and the lock is free (check takes it when a journal is left).
         ws.run(&["check"]).status(0);
         match std::fs::read_to_string(ws.path("data/inspections/2026/2026-04.csv")) {
-            Err(_) => seen_old += 1,
+            // Killed before its commit point: April was never written.
+            Err(_) => {}
             Ok(april) => {
                 assert_eq!(april, finished, "a half-written month after a kill at {} ms", i * i * 3);
-                seen_new += 1;
             }
         }
         let march = ws.read("data/inspections/2026/2026-03.csv");
@@ -167,7 +165,6 @@ fn an_import_killed_at_random_points_leaves_the_old_store_or_the_new_one() {
         .status(0);
         assert_eq!(ws.read("data/inspections/2026/2026-04.csv"), finished);
     }
-    assert_eq!(seen_old + seen_new, 12);
 }
 
 #[test]
