@@ -40,6 +40,7 @@ pub struct Loaded {
 impl Loaded {
     /// Load the workspace's settings, registry, standards and appeals; any error fails.
     pub fn load(ctx: &Context) -> Result<Loaded> {
+        let started = std::time::Instant::now();
         let ws = ctx.workspace()?;
         let lock = crate::workspace::transaction::read_lock(&ws, std::time::Duration::from_secs(120))?;
         let mut d = Diagnostics::new();
@@ -54,6 +55,13 @@ impl Loaded {
         }
         inputs.add_file(&ws, "data/workspace.toml")?;
         inputs.add_file(&ws, "data/appeals.csv")?;
+        if ctx.verbose > 1 {
+            eprintln!(
+                "oldestate: loaded settings, registry ({} compounds), standards and appeals in {:.2} s",
+                registry.compounds.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         Ok(Loaded {
             ws,
             settings,
@@ -97,6 +105,7 @@ impl Loaded {
     /// Feed a range of months to an accumulator, the month files shared between threads.
     fn scan_into<T: Accumulate + Sync>(&mut self, range: Range, acc: T) -> Result<T> {
         let files = self.files(range)?;
+        let started = std::time::Instant::now();
         let (values, scans) = scan_files(
             &self.ws,
             &files,
@@ -115,6 +124,13 @@ impl Loaded {
             acc.merge(v);
         }
         d.into_result()?;
+        if self.verbose > 1 {
+            eprintln!(
+                "oldestate: scanned {} month file(s) in {:.2} s",
+                files.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         Ok(acc)
     }
 
@@ -144,9 +160,13 @@ impl Loaded {
         let mut scorer = Scorer::new(&registry, st, period, level.unwrap_or(st.scoring_level));
         scorer.ignore_inapplicable = self.ignore_inapplicable;
         let span = scorer.span();
-        self.scan_into(Range::Period(span), scorer)?
-            .finish()
-            .map_err(problems_error)
+        let scorer = self.scan_into(Range::Period(span), scorer)?;
+        let started = std::time::Instant::now();
+        let report = scorer.finish().map_err(problems_error)?;
+        if self.verbose > 1 {
+            eprintln!("oldestate: scored in {:.2} s", started.elapsed().as_secs_f64());
+        }
+        Ok(report)
     }
 
     /// A period's scores and its notices in one pass over the store (what the subsidy needs).

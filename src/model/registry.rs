@@ -2,8 +2,6 @@
 //! with the lookups every command needs. Each record keeps the line it came from so that
 //! `check` can point at it.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -74,6 +72,41 @@ impl Title {
     }
 }
 
+/// Ids → positions in a record list, without copying the ids: the table holds positions and
+/// hashes the records' own ids (a national registry has hundreds of thousands of them).
+#[derive(Debug, Clone, Default)]
+struct IdIndex(hashbrown::HashTable<u32>);
+
+fn hash_id(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x6f6c_6465_7374_6174).hash_one(id)
+}
+
+impl IdIndex {
+    /// Index `records` by `id`; a duplicated id keeps its first record.
+    fn build<T>(records: &[T], id: impl Fn(&T) -> &str) -> IdIndex {
+        let mut table = hashbrown::HashTable::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            let key = id(r);
+            let Ok(pos) = u32::try_from(i) else { break };
+            if let hashbrown::hash_table::Entry::Vacant(v) = table.entry(
+                hash_id(key),
+                |&j: &u32| id(&records[j as usize]) == key,
+                |&j: &u32| hash_id(id(&records[j as usize])),
+            ) {
+                v.insert(pos);
+            }
+        }
+        IdIndex(table)
+    }
+
+    fn get<T>(&self, records: &[T], id: impl Fn(&T) -> &str, key: &str) -> Option<usize> {
+        self.0
+            .find(hash_id(key), |&j| id(&records[j as usize]) == key)
+            .map(|&j| j as usize)
+    }
+}
+
 /// Everything under `data/registry/`, with id indexes. Records stay in file order; indexes
 /// keep the first record of a duplicated id (duplicates are reported by `check`).
 #[derive(Debug, Clone, Default)]
@@ -84,14 +117,14 @@ pub struct Registry {
     pub companies: Vec<Company>,
     pub contracts: Vec<Contract>,
     pub titles: Vec<Title>,
-    street_ix: HashMap<String, usize>,
-    community_ix: HashMap<String, usize>,
-    compound_ix: HashMap<String, usize>,
-    company_ix: HashMap<String, usize>,
-    /// Contracts of each compound, sorted by start.
-    contracts_of: HashMap<String, Vec<usize>>,
-    /// Contracts of each compound by its index in `compounds`, sorted by start.
-    contracts_by_ix: Vec<Vec<usize>>,
+    street_ix: IdIndex,
+    community_ix: IdIndex,
+    compound_ix: IdIndex,
+    company_ix: IdIndex,
+    /// The contracts of compound `i`, sorted by start, are
+    /// `contract_list[contract_start[i]..contract_start[i + 1]]` (positions in `contracts`).
+    contract_start: Vec<u32>,
+    contract_list: Vec<u32>,
 }
 
 impl Registry {
@@ -104,32 +137,39 @@ impl Registry {
         contracts: Vec<Contract>,
         titles: Vec<Title>,
     ) -> Registry {
-        fn index<T>(v: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
-            let mut m = HashMap::new();
-            for (i, r) in v.iter().enumerate() {
-                m.entry(id(r).to_string()).or_insert(i);
-            }
-            m
-        }
-        let mut contracts_of: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, c) in contracts.iter().enumerate() {
-            contracts_of.entry(c.compound_id.clone()).or_default().push(i);
-        }
-        for list in contracts_of.values_mut() {
-            list.sort_by_key(|&i| (contracts[i].start, contracts[i].end));
-        }
-        let compound_ix = index(&compounds, |c| &c.id);
-        let contracts_by_ix = compounds
+        let compound_ix = IdIndex::build(&compounds, |c| &c.id);
+        // Each contract goes to its compound's list; contracts of unknown compounds are left
+        // out here (`check` reports them).
+        let owner: Vec<Option<usize>> = contracts
             .iter()
-            .map(|c| contracts_of.get(&c.id).cloned().unwrap_or_default())
+            .map(|k| compound_ix.get(&compounds, |c| &c.id, &k.compound_id))
             .collect();
+        let mut contract_start = vec![0u32; compounds.len() + 1];
+        for &i in owner.iter().flatten() {
+            contract_start[i + 1] += 1;
+        }
+        for i in 0..compounds.len() {
+            contract_start[i + 1] += contract_start[i];
+        }
+        let mut fill = contract_start.clone();
+        let mut contract_list = vec![0u32; contract_start[compounds.len()] as usize];
+        for (k, o) in owner.iter().enumerate() {
+            if let (Some(i), Ok(k)) = (*o, u32::try_from(k)) {
+                contract_list[fill[i] as usize] = k;
+                fill[i] += 1;
+            }
+        }
+        for i in 0..compounds.len() {
+            let list = &mut contract_list[contract_start[i] as usize..contract_start[i + 1] as usize];
+            list.sort_by_key(|&k| (contracts[k as usize].start, contracts[k as usize].end));
+        }
         Registry {
-            contracts_by_ix,
-            street_ix: index(&streets, |s| &s.id),
-            community_ix: index(&communities, |c| &c.id),
+            street_ix: IdIndex::build(&streets, |s| &s.id),
+            community_ix: IdIndex::build(&communities, |c| &c.id),
             compound_ix,
-            company_ix: index(&companies, |c| &c.id),
-            contracts_of,
+            company_ix: IdIndex::build(&companies, |c| &c.id),
+            contract_start,
+            contract_list,
             streets,
             communities,
             compounds,
@@ -140,41 +180,50 @@ impl Registry {
     }
 
     pub fn street(&self, id: &str) -> Option<&Street> {
-        self.street_ix.get(id).map(|&i| &self.streets[i])
+        let i = self.street_ix.get(&self.streets, |s| &s.id, id)?;
+        Some(&self.streets[i])
     }
 
     pub fn community(&self, id: &str) -> Option<&Community> {
-        self.community_ix.get(id).map(|&i| &self.communities[i])
+        let i = self.community_ix.get(&self.communities, |c| &c.id, id)?;
+        Some(&self.communities[i])
     }
 
     pub fn compound(&self, id: &str) -> Option<&Compound> {
-        self.compound_ix.get(id).map(|&i| &self.compounds[i])
+        Some(&self.compounds[self.compound_index(id)?])
     }
 
     /// Position of a compound in `compounds` (its interned index).
     pub fn compound_index(&self, id: &str) -> Option<usize> {
-        self.compound_ix.get(id).copied()
+        self.compound_ix.get(&self.compounds, |c| &c.id, id)
     }
 
     pub fn company(&self, id: &str) -> Option<&Company> {
-        self.company_ix.get(id).map(|&i| &self.companies[i])
+        let i = self.company_ix.get(&self.companies, |c| &c.id, id)?;
+        Some(&self.companies[i])
     }
 
     /// The contracts of a compound, earliest first.
     pub fn contracts_of<'a>(&'a self, compound_id: &str) -> impl Iterator<Item = &'a Contract> + 'a {
-        self.contracts_of
-            .get(compound_id)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.contracts[i])
+        let list = self
+            .compound_index(compound_id)
+            .map_or(&[][..], |i| self.contract_positions(i));
+        list.iter().map(|&k| &self.contracts[k as usize])
+    }
+
+    /// Positions in `contracts` of the contracts of the compound at `index`, earliest first.
+    fn contract_positions(&self, index: usize) -> &[u32] {
+        match (self.contract_start.get(index), self.contract_start.get(index + 1)) {
+            (Some(&a), Some(&b)) => &self.contract_list[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// The contract in force on a date for the compound at `index` in `compounds`.
     pub fn contract_on_ix(&self, index: usize, date: NaiveDate) -> Option<&Contract> {
-        self.contracts_by_ix
-            .get(index)?
+        self.contract_positions(index)
             .iter()
-            .map(|&i| &self.contracts[i])
+            .map(|&k| &self.contracts[k as usize])
             .find(|c| c.in_force(date))
     }
 

@@ -1,8 +1,6 @@
 //! Loading `data/registry/*.csv` and checking the registry's own integrity: duplicate ids,
 //! dangling references, impossible and overlapping contracts.
 
-use std::collections::BTreeMap;
-
 use crate::error::{Diagnostics, Result};
 use crate::model::registry::{Community, Company, Compound, Contract, Registry, Street, Title};
 use crate::model::standards::SERVICE_GRADES;
@@ -194,7 +192,7 @@ pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry
 }
 
 fn duplicate_ids<'a>(rel: &str, col: &str, ids: impl Iterator<Item = (&'a str, u64)>, diags: &mut Diagnostics) {
-    let mut first: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut first: hashbrown::HashMap<&str, u64> = hashbrown::HashMap::new();
     for (id, line) in ids {
         if let Some(l) = first.get(id) {
             diags.error(rel, Some(line), format!("duplicate {col} \"{id}\" (first on line {l})"));
@@ -278,7 +276,7 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
 
 /// Import resolves compounds by name or alias: one name for two compounds would be ambiguous.
 fn check_names(reg: &Registry, diags: &mut Diagnostics) {
-    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut owner: hashbrown::HashMap<&str, &str> = hashbrown::HashMap::with_capacity(reg.compounds.len());
     for c in &reg.compounds {
         for name in std::iter::once(&c.name).chain(&c.aliases) {
             match owner.get(name.as_str()) {

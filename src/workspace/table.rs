@@ -14,12 +14,15 @@ use super::{read_optional, Workspace};
 pub struct Table {
     pub rel: String,
     pub columns: &'static [&'static str],
+    /// For each asked column, its position in the file's rows.
+    order: Vec<usize>,
     pub rows: Vec<Row>,
 }
 
+/// One row as read (one allocation for all its fields).
 pub struct Row {
     pub line: u64,
-    fields: Vec<String>,
+    record: csv::StringRecord,
 }
 
 /// Read `rel`. A missing file is an error unless `optional`, when it is an empty table.
@@ -34,6 +37,7 @@ pub fn read_table(
     let empty = || Table {
         rel: rel.to_string(),
         columns,
+        order: Vec::new(),
         rows: Vec::new(),
     };
     let Some(bytes) = read_optional(&ws.path(rel))? else {
@@ -89,6 +93,7 @@ pub fn read_table(
         return Ok(None);
     }
     let mut table = empty();
+    table.order = order;
     for rec in records {
         match rec {
             Err(e) => diags.error(rel, e.position().map(|p| p.line()), csv_problem(&e)),
@@ -97,8 +102,7 @@ pub fn read_table(
                 if rec.len() == 1 && rec.get(0) == Some("") {
                     continue; // a blank line
                 }
-                let fields = order.iter().map(|&i| rec.get(i).unwrap_or("").to_string()).collect();
-                table.rows.push(Row { line, fields });
+                table.rows.push(Row { line, record: rec });
             }
         }
     }
@@ -138,7 +142,11 @@ impl Table {
 
 impl Fields<'_> {
     fn raw(&self, i: usize) -> &str {
-        self.row.fields[i].as_str()
+        self.table
+            .order
+            .get(i)
+            .and_then(|&k| self.row.record.get(k))
+            .unwrap_or("")
     }
 
     fn bad(&mut self, i: usize, expected: &str) {
