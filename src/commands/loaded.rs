@@ -11,7 +11,7 @@ use crate::model::records::{Lang, Settings};
 use crate::model::registry::Registry;
 use crate::model::{Level, Period};
 use crate::workspace::provenance::Inputs;
-use crate::workspace::scan::{default_threads, scan_file, scan_files};
+use crate::workspace::scan::{default_threads, scan_file, scan_files, Sources};
 use crate::workspace::store::{files_for, files_from, MonthFile};
 use crate::workspace::{self, StandardsFile, StandardsSet, Workspace};
 
@@ -95,8 +95,14 @@ impl Loaded {
     pub fn scan_raw(&mut self, period: &Period, mut on_visit: impl FnMut(&Visit)) -> Result<()> {
         let files = self.files(Range::Period(*period))?;
         let mut d = Diagnostics::new();
+        let none = UpheldAppeals::default();
+        let src = Sources {
+            ws: &self.ws,
+            appeals: &none,
+            registry: &self.registry,
+        };
         for f in &files {
-            let sha = scan_file(&self.ws, f, &UpheldAppeals::default(), &mut d, &mut on_visit)?;
+            let sha = scan_file(&src, f, &mut d, &mut on_visit)?;
             self.inputs.add_digest(&f.rel, sha);
         }
         d.into_result()
@@ -106,14 +112,12 @@ impl Loaded {
     fn scan_into<T: Accumulate + Sync>(&mut self, range: Range, acc: T) -> Result<T> {
         let files = self.files(range)?;
         let started = std::time::Instant::now();
-        let (values, scans) = scan_files(
-            &self.ws,
-            &files,
-            &self.appeals,
-            self.threads,
-            || acc.fork(),
-            |t, v| t.add(v),
-        )?;
+        let src = Sources {
+            ws: &self.ws,
+            appeals: &self.appeals,
+            registry: &self.registry,
+        };
+        let (values, scans) = scan_files(&src, &files, self.threads, || acc.fork(), |t, v| t.add(v))?;
         let mut d = Diagnostics::new();
         for r in scans {
             d.absorb(r.diags);

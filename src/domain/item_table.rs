@@ -1,11 +1,15 @@
 //! The standards' items laid out for the hot loop: looked up by code through a small FNV hash
 //! (codes are a few bytes; SipHash and linear string search both showed in profiles), with
-//! M precomputed per service grade. [`ItemTable::score`] must agree with
-//! [`super::scoring::score_visit`], the plain statement of the rule; a test holds them equal.
+//! M precomputed per service grade, and the arithmetic done in integers: every `max` and
+//! `deduct` is scaled by 10^k (k their largest number of decimals), so M and D are exact
+//! integers and the score in hundredths is one integer division rounded half away from zero.
+//! Standards with unusual scales fall back to `Decimal`. [`ItemTable::score`] must agree with
+//! [`super::scoring::score_visit`], the plain statement of the rule; tests hold them equal.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::model::decimal::round2;
@@ -38,11 +42,36 @@ pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 struct Entry {
     max: Decimal,
     deduct: Decimal,
+    /// `max` and `deduct` × 10^k, when the table uses integers.
+    max_int: i128,
+    deduct_int: i128,
     red_line: bool,
     category: usize,
     /// Bit g-1 set: applies to service grade g.
     grades: u8,
 }
+
+/// A visit's score as the scan keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scored {
+    /// The score × 100, exactly (scores have two decimals).
+    pub hundredths: i64,
+    pub red_line: bool,
+    /// Points left out as inapplicable (only when asked to ignore them).
+    pub dropped: u64,
+}
+
+impl Scored {
+    pub fn visit_score(&self) -> VisitScore {
+        VisitScore {
+            score: Decimal::new(self.hundredths, 2),
+            red_line: self.red_line,
+        }
+    }
+}
+
+/// Decimals the integer path accepts in `max` and `deduct`; more falls back to `Decimal`.
+const MAX_INT_SCALE: u32 = 9;
 
 /// The items of one standards file, ready for scoring many visits.
 pub struct ItemTable<'a> {
@@ -51,6 +80,25 @@ pub struct ItemTable<'a> {
     entries: Vec<Entry>,
     /// M per service grade 1..=3 (index g-1).
     m: [Decimal; 3],
+    /// M × 10^k per service grade, when the table uses integers.
+    m_int: [i128; 3],
+    integers: bool,
+}
+
+/// `d` × 10^scale as an integer, when that is exact and fits.
+fn scaled(d: Decimal, scale: u32) -> Option<i128> {
+    let up = scale.checked_sub(d.scale())?;
+    d.mantissa().checked_mul(10i128.checked_pow(up)?)
+}
+
+/// `num / den` rounded to the nearest integer, halves away from zero (`den` > 0).
+fn div_round_half_away(num: i128, den: i128) -> i128 {
+    let (q, r) = (num / den, num % den);
+    if 2 * r.abs() >= den {
+        q + num.signum()
+    } else {
+        q
+    }
 }
 
 impl<'a> ItemTable<'a> {
@@ -61,18 +109,46 @@ impl<'a> ItemTable<'a> {
             .enumerate()
             .map(|(i, c)| (c.code.as_str(), i))
             .collect();
+        let scale = standards
+            .items
+            .iter()
+            .flat_map(|i| [i.max.scale(), i.deduct.scale()])
+            .max()
+            .unwrap_or(0);
+        let mut integers = scale <= MAX_INT_SCALE;
         let entries: Vec<Entry> = standards
             .items
             .iter()
-            .map(|i| Entry {
-                max: i.max,
-                deduct: i.deduct,
-                red_line: i.red_line,
-                category: cats.get(i.category.as_str()).copied().unwrap_or(usize::MAX),
-                grades: (1..=3u8).filter(|g| i.applies(*g)).fold(0, |b, g| b | (1 << (g - 1))),
+            .map(|i| {
+                let (max_int, deduct_int) = match (scaled(i.max, scale), scaled(i.deduct, scale)) {
+                    (Some(a), Some(b)) if integers => (a, b),
+                    _ => {
+                        integers = false;
+                        (0, 0)
+                    }
+                };
+                Entry {
+                    max: i.max,
+                    deduct: i.deduct,
+                    max_int,
+                    deduct_int,
+                    red_line: i.red_line,
+                    category: cats.get(i.category.as_str()).copied().unwrap_or(usize::MAX),
+                    grades: (1..=3u8).filter(|g| i.applies(*g)).fold(0, |b, g| b | (1 << (g - 1))),
+                }
             })
             .collect();
         let m = [1u8, 2, 3].map(|g| standards.items.iter().filter(|i| i.applies(g)).map(|i| i.max).sum());
+        let m_int = [1u8, 2, 3].map(|g| {
+            entries
+                .iter()
+                .filter(|e| e.grades & (1 << (g - 1)) != 0)
+                .try_fold(0i128, |a, e| a.checked_add(e.max_int))
+                .unwrap_or_else(|| {
+                    integers = false;
+                    0
+                })
+        });
         let index = standards
             .items
             .iter()
@@ -84,6 +160,8 @@ impl<'a> ItemTable<'a> {
             index,
             entries,
             m,
+            m_int,
+            integers,
         }
     }
 
@@ -97,16 +175,13 @@ impl<'a> ItemTable<'a> {
         findings: &[(String, u64)],
         ignore_inapplicable: bool,
         mut on_point: impl FnMut(usize, u64),
-    ) -> Result<(VisitScore, u64), String> {
-        let bit = match grade {
-            1..=3 => 1u8 << (grade - 1),
-            _ => 0,
-        };
-        let m = match grade {
-            1..=3 => self.m[usize::from(grade - 1)],
-            _ => Decimal::ZERO,
+    ) -> Result<Scored, String> {
+        let (bit, g) = match grade {
+            1..=3 => (1u8 << (grade - 1), usize::from(grade - 1)),
+            _ => (0, 0),
         };
         let mut d = Decimal::ZERO;
+        let mut d_int: Option<i128> = self.integers.then_some(0);
         let mut red_line = false;
         let mut dropped = 0;
         for (code, count) in findings {
@@ -125,23 +200,85 @@ impl<'a> ItemTable<'a> {
             if *count == 0 {
                 continue;
             }
-            d += (e.deduct * Decimal::from(*count)).min(e.max);
+            match d_int {
+                Some(acc) => {
+                    d_int = e
+                        .deduct_int
+                        .checked_mul(i128::from(*count))
+                        .map(|t| t.min(e.max_int))
+                        .and_then(|t| acc.checked_add(t));
+                    if d_int.is_none() {
+                        // Out of integer range: redo this visit in decimals.
+                        return self.score_decimal(grade, findings, ignore_inapplicable, on_point);
+                    }
+                }
+                None => d += (e.deduct * Decimal::from(*count)).min(e.max),
+            }
             red_line |= e.red_line;
             on_point(e.category, *count);
         }
-        if m.is_zero() {
+        if bit == 0 || self.m[g].is_zero() {
             return Err(format!(
                 "no item applies to service grade {grade}: nothing to score against"
             ));
         }
-        Ok((
-            VisitScore {
-                score: round2(Decimal::ONE_HUNDRED * (m - d) / m),
-                red_line,
-            },
+        let hundredths = match d_int {
+            Some(d_int) => {
+                let m = self.m_int[g];
+                (m - d_int)
+                    .checked_mul(10_000)
+                    .map(|num| div_round_half_away(num, m))
+                    .and_then(|h| i64::try_from(h).ok())
+            }
+            None => to_hundredths(Decimal::ONE_HUNDRED * (self.m[g] - d) / self.m[g]),
+        };
+        let hundredths = hundredths.ok_or_else(|| format!("score out of range for grade {grade}"))?;
+        Ok(Scored {
+            hundredths,
+            red_line,
             dropped,
-        ))
+        })
     }
+
+    /// The decimal path for one visit, when integers would overflow.
+    fn score_decimal(
+        &self,
+        grade: u8,
+        findings: &[(String, u64)],
+        ignore_inapplicable: bool,
+        mut on_point: impl FnMut(usize, u64),
+    ) -> Result<Scored, String> {
+        let bit = 1u8 << (grade.clamp(1, 3) - 1);
+        let mut d = Decimal::ZERO;
+        let mut red_line = false;
+        let mut dropped = 0;
+        for (code, count) in findings {
+            match self.index.get(code.as_str()).map(|&k| &self.entries[k]) {
+                Some(e) if e.grades & bit != 0 => {
+                    if *count > 0 {
+                        d += (e.deduct * Decimal::from(*count)).min(e.max);
+                        red_line |= e.red_line;
+                        on_point(e.category, *count);
+                    }
+                }
+                _ if ignore_inapplicable => dropped += count,
+                _ => return Err(score_visit(self.standards, grade, findings).err().unwrap_or_default()),
+            }
+        }
+        let m = self.m[usize::from(grade.clamp(1, 3) - 1)];
+        let hundredths = to_hundredths(Decimal::ONE_HUNDRED * (m - d) / m)
+            .ok_or_else(|| format!("score out of range for grade {grade}"))?;
+        Ok(Scored {
+            hundredths,
+            red_line,
+            dropped,
+        })
+    }
+}
+
+/// A score rounded to two decimals (half away from zero), × 100.
+fn to_hundredths(score: Decimal) -> Option<i64> {
+    (round2(score) * Decimal::ONE_HUNDRED).to_i64()
 }
 
 #[cfg(test)]
@@ -167,8 +304,71 @@ mod tests {
                 }
             }
             let table = ItemTable::new(&st);
-            let fast = table.score(grade, &findings, false, |_, _| {}).map(|(s, _)| s);
+            let fast = table.score(grade, &findings, false, |_, _| {}).map(|s| s.visit_score());
             prop_assert_eq!(fast, score_visit(&st, grade, &findings));
         }
+
+        /// Integers agree with decimals for any item values up to four decimals, including
+        /// counts large enough that the cap binds and scores that end in a half hundredth.
+        #[test]
+        fn integers_agree_with_decimals(
+            items in prop::collection::vec((1i64..100_000, 0u32..=4, 1i64..100_000, 0u32..=4), 1..6),
+            raw in prop::collection::vec((0usize..6, 0u64..1_000_000), 0..6),
+        ) {
+            let st = custom(&items);
+            let table = ItemTable::new(&st);
+            prop_assert!(table.integers);
+            let mut findings: Vec<(String, u64)> = Vec::new();
+            for (k, n) in raw {
+                let code = format!("I{}", k % items.len());
+                if !findings.iter().any(|(c, _)| *c == code) {
+                    findings.push((code, n));
+                }
+            }
+            let fast = table.score(1, &findings, false, |_, _| {}).map(|s| s.visit_score());
+            prop_assert_eq!(fast, score_visit(&st, 1, &findings));
+        }
+    }
+
+    /// Standards with one item per (max mantissa, max scale, deduct mantissa, deduct scale).
+    fn custom(items: &[(i64, u32, i64, u32)]) -> Standards {
+        let mut st = standards();
+        let template = st.items[0].clone();
+        st.items = items
+            .iter()
+            .enumerate()
+            .map(|(k, &(max, ms, deduct, ds))| {
+                let mut item = template.clone();
+                item.code = format!("I{k}");
+                item.max = Decimal::new(max, ms);
+                item.deduct = Decimal::new(deduct, ds);
+                item.applies_to = None;
+                item
+            })
+            .collect();
+        st
+    }
+
+    #[test]
+    fn a_half_hundredth_rounds_away_from_zero() {
+        // M = 8, D = 1: 100 × 7 / 8 = 87.5 exactly; M = 16, D = 1: 93.75; M = 32, D = 1:
+        // 96.875 → 96.88 (half away from zero, not to even).
+        for (max, want) in [(8, 8750), (16, 9375), (32, 9688)] {
+            let st = custom(&[(max, 0, 1, 0)]);
+            let s = ItemTable::new(&st)
+                .score(2, &[("I0".to_string(), 1)], false, |_, _| {})
+                .unwrap();
+            assert_eq!(s.hundredths, want, "max {max}");
+        }
+    }
+
+    #[test]
+    fn unusual_scales_fall_back_to_decimals_and_still_agree() {
+        let st = custom(&[(1, 12, 3, 0), (7, 0, 1, 13)]);
+        let table = ItemTable::new(&st);
+        assert!(!table.integers);
+        let f = vec![("I0".to_string(), 2), ("I1".to_string(), 5)];
+        let fast = table.score(3, &f, false, |_, _| {}).map(|s| s.visit_score());
+        assert_eq!(fast, score_visit(&st, 3, &f));
     }
 }

@@ -209,15 +209,20 @@ pub struct ScoreProblem {
     pub message: String,
 }
 
-#[derive(Debug, Clone)]
+/// One compound's tally. Scores are summed in hundredths: visit scores have two decimals, so
+/// the sums are exact integers and the mean is one decimal division at the end.
+#[derive(Debug, Clone, Copy, Default)]
 struct Acc {
-    sums: [Decimal; 4],
-    counts: [u32; 4],
+    /// Score sums and visit counts: [0] the scored level, [1] the community level.
+    sums: [i64; 2],
+    counts: [u32; 2],
     /// Bit w set: a routine visit of the level lies in its required window w.
     covered: [u32; 4],
     red_line: bool,
-    categories: Vec<u64>,
 }
+
+const OFFICIAL: usize = 0;
+const COMMUNITY: usize = 1;
 
 /// Streams visits into per-compound accumulators. Feed every visit that may matter (those in
 /// the months of [`Scorer::months_needed`]); others are ignored.
@@ -228,8 +233,11 @@ pub struct Scorer<'a> {
     level: Level,
     windows: [Vec<Period>; 4],
     items: ItemTable<'a>,
-    scratch: Vec<u64>,
     acc: Vec<Acc>,
+    /// Points by category of the scored level's visits: compound i's are
+    /// `categories[i * n..(i + 1) * n]`, n the number of categories (one allocation, not one
+    /// per compound).
+    categories: Vec<u64>,
     problems: Vec<ScoreProblem>,
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
@@ -242,15 +250,19 @@ fn level_ix(l: Level) -> usize {
 
 impl Acc {
     fn merge(&mut self, o: &Acc) {
+        for k in 0..2 {
+            self.sums[k] += o.sums[k];
+            self.counts[k] += o.counts[k];
+        }
         for l in 0..4 {
-            self.sums[l] += o.sums[l];
-            self.counts[l] += o.counts[l];
             self.covered[l] |= o.covered[l];
         }
         self.red_line |= o.red_line;
-        for (a, b) in self.categories.iter_mut().zip(&o.categories) {
-            *a += b;
-        }
+    }
+
+    /// The mean score of slot `k`, when it has visits.
+    fn mean(&self, k: usize) -> Option<Decimal> {
+        (self.counts[k] > 0).then(|| round2(Decimal::new(self.sums[k], 2) / Decimal::from(self.counts[k])))
     }
 }
 
@@ -269,6 +281,9 @@ impl Accumulate for Scorer<'_> {
         for (a, b) in self.acc.iter_mut().zip(&other.acc) {
             a.merge(b);
         }
+        for (a, b) in self.categories.iter_mut().zip(&other.categories) {
+            *a += b;
+        }
         self.problems.extend(other.problems);
         self.ignored += other.ignored;
     }
@@ -278,13 +293,6 @@ impl<'a> Scorer<'a> {
     /// Score `period` at `level` (the standards' scoring level unless asked otherwise).
     pub fn new(reg: &'a Registry, standards: &'a Standards, period: Period, level: Level) -> Scorer<'a> {
         let windows = Level::ALL.map(|l| period.required_windows(standards.cadence.of(l)));
-        let empty = Acc {
-            sums: [Decimal::ZERO; 4],
-            counts: [0; 4],
-            covered: [0; 4],
-            red_line: false,
-            categories: vec![0; standards.categories.len()],
-        };
         Scorer {
             reg,
             standards,
@@ -292,8 +300,8 @@ impl<'a> Scorer<'a> {
             level,
             windows,
             items: ItemTable::new(standards),
-            scratch: vec![0; standards.categories.len()],
-            acc: vec![empty; reg.compounds.len()],
+            acc: vec![Acc::default(); reg.compounds.len()],
+            categories: vec![0; reg.compounds.len() * standards.categories.len()],
             problems: Vec::new(),
             ignore_inapplicable: false,
             ignored: 0,
@@ -311,7 +319,7 @@ impl<'a> Scorer<'a> {
 
     /// Take one visit (upheld appeals already applied).
     pub fn add(&mut self, v: &Visit) {
-        let Some(ci) = self.reg.compound_index(&v.compound_id) else {
+        let Some(ci) = v.compound else {
             self.problem(v, format!("unknown compound_id \"{}\"", v.compound_id));
             return;
         };
@@ -331,10 +339,11 @@ impl<'a> Scorer<'a> {
         // other levels only cover windows. A problem with a community visit just leaves it out
         // of the community's mean; with a scored visit it fails the report.
         let official = v.level == self.level;
-        if !official && v.level != Level::Community {
+        let community = v.level == Level::Community;
+        if !official && !community {
             return;
         }
-        let Some(contract) = self.reg.contract_on_ix(ci, v.date) else {
+        let Some(grade) = v.grade else {
             if official {
                 self.problem(
                     v,
@@ -346,23 +355,20 @@ impl<'a> Scorer<'a> {
             }
             return;
         };
-        let acc = &mut self.acc[ci];
-        // Points by category go straight into the compound's tally, but only for the scored
-        // level: count them in a reused scratch buffer first.
-        let points = &mut self.scratch;
-        points.iter_mut().for_each(|p| *p = 0);
-        let scored = self.items.score(
-            contract.service_grade,
-            &v.findings,
-            self.ignore_inapplicable,
-            |cat, n| {
-                if let Some(p) = points.get_mut(cat) {
-                    *p += n;
+        // Points by category go straight into the compound's tally, for the scored level's
+        // visits only. (If such a visit cannot be scored, the whole report fails, so points
+        // counted before the problem was found never reach a report.)
+        let n = self.standards.categories.len();
+        let points = self.categories.get_mut(ci * n..(ci + 1) * n).unwrap_or_default();
+        let scored = self
+            .items
+            .score(grade, &v.findings, self.ignore_inapplicable, |cat, count| {
+                if let (true, Some(p)) = (official, points.get_mut(cat)) {
+                    *p += count;
                 }
-            },
-        );
-        let (vs, dropped) = match scored {
-            Ok(x) => x,
+            });
+        let s = match scored {
+            Ok(s) => s,
             Err(m) => {
                 if official {
                     self.problem(v, format!("visit {}: {m}", v.id));
@@ -370,14 +376,16 @@ impl<'a> Scorer<'a> {
                 return;
             }
         };
-        acc.sums[li] += vs.score;
-        acc.counts[li] += 1;
-        if official {
-            self.ignored += dropped;
-            acc.red_line |= vs.red_line;
-            for (a, p) in acc.categories.iter_mut().zip(points.iter()) {
-                *a += p;
+        let acc = &mut self.acc[ci];
+        for (slot, yes) in [(OFFICIAL, official), (COMMUNITY, community)] {
+            if yes {
+                acc.sums[slot] += s.hundredths;
+                acc.counts[slot] += 1;
             }
+        }
+        if official {
+            self.ignored += s.dropped;
+            acc.red_line |= s.red_line;
         }
     }
 
@@ -395,22 +403,22 @@ impl<'a> Scorer<'a> {
             return Err(self.problems);
         }
         let st = self.standards;
-        let li = level_ix(self.level);
         let mut compounds = Vec::with_capacity(self.reg.compounds.len());
-        for (c, acc) in self.reg.compounds.iter().zip(&self.acc) {
+        for (i, (c, acc)) in self.reg.compounds.iter().zip(&self.acc).enumerate() {
             let community_id = c.community_id.clone();
             let street_id = self
                 .reg
                 .community(&c.community_id)
                 .map(|k| k.street_id.clone())
                 .unwrap_or_default();
-            let mean = |l: usize| (acc.counts[l] > 0).then(|| round2(acc.sums[l] / Decimal::from(acc.counts[l])));
-            let score = mean(li);
-            let community_score = mean(level_ix(Level::Community));
+            let n = st.categories.len();
+            let points = self.categories.get(i * n..(i + 1) * n).unwrap_or_default();
+            let score = acc.mean(OFFICIAL);
+            let community_score = acc.mean(COMMUNITY);
             let categories: BTreeMap<String, u64> = st
                 .categories
                 .iter()
-                .zip(&acc.categories)
+                .zip(points)
                 .filter(|(_, &n)| n > 0)
                 .map(|(cat, &n)| (cat.code.clone(), n))
                 .collect();
@@ -441,12 +449,12 @@ impl<'a> Scorer<'a> {
                 name: c.name.clone(),
                 community_id,
                 street_id,
-                visits: acc.counts[li],
+                visits: acc.counts[OFFICIAL],
                 score,
                 grade,
                 verdict,
                 red_line: assessed && acc.red_line,
-                problem_points: if assessed { acc.categories.iter().sum() } else { 0 },
+                problem_points: if assessed { points.iter().sum() } else { 0 },
                 categories: if assessed { categories } else { BTreeMap::new() },
                 looks,
                 community_score,

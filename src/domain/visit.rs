@@ -17,6 +17,11 @@ pub struct Visit {
     pub team: String,
     pub inspectors: u32,
     pub compound_id: String,
+    /// The compound's position in the registry, when it is registered (resolved once by the
+    /// scan, so that each report's accumulators need not look it up again).
+    pub compound: Option<usize>,
+    /// The service grade of the contract in force for the compound on the visit's date.
+    pub grade: Option<u8>,
     /// (item code, count) per finding row, counts after upheld appeals (possibly 0).
     pub findings: Vec<(String, u64)>,
     /// Photos summed over the visit's rows.
@@ -55,6 +60,9 @@ impl UpheldAppeals {
 
     /// Remove upheld points from a visit's counts, never below zero.
     pub fn apply(&self, visit: &mut Visit) {
+        if self.removed.is_empty() {
+            return;
+        }
         let Some(list) = self.removed.get(&visit.id) else {
             return;
         };

@@ -3,6 +3,8 @@
 //! `check` can point at it.
 
 use chrono::NaiveDate;
+
+use super::compound_table::{CompoundTable, GradeOn};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone)]
@@ -119,7 +121,7 @@ pub struct Registry {
     pub titles: Vec<Title>,
     street_ix: IdIndex,
     community_ix: IdIndex,
-    compound_ix: IdIndex,
+    compound_ix: CompoundTable,
     company_ix: IdIndex,
     /// The contracts of compound `i`, sorted by start, are
     /// `contract_list[contract_start[i]..contract_start[i + 1]]` (positions in `contracts`).
@@ -137,12 +139,13 @@ impl Registry {
         contracts: Vec<Contract>,
         titles: Vec<Title>,
     ) -> Registry {
-        let compound_ix = IdIndex::build(&compounds, |c| &c.id);
+        let mut compound_ix = CompoundTable::build(compounds.iter().map(|c| c.id.as_str()));
+        let id_of = |i: usize| compounds.get(i).map(|c| c.id.as_str());
         // Each contract goes to its compound's list; contracts of unknown compounds are left
         // out here (`check` reports them).
         let owner: Vec<Option<usize>> = contracts
             .iter()
-            .map(|k| compound_ix.get(&compounds, |c| &c.id, &k.compound_id))
+            .map(|k| compound_ix.get(&k.compound_id, id_of))
             .collect();
         let mut contract_start = vec![0u32; compounds.len() + 1];
         for &i in owner.iter().flatten() {
@@ -162,6 +165,14 @@ impl Registry {
         for i in 0..compounds.len() {
             let list = &mut contract_list[contract_start[i] as usize..contract_start[i + 1] as usize];
             list.sort_by_key(|&k| (contracts[k as usize].start, contracts[k as usize].end));
+            let summary: Vec<_> = list
+                .iter()
+                .map(|&k| {
+                    let c = &contracts[k as usize];
+                    (c.start, c.end, c.service_grade)
+                })
+                .collect();
+            compound_ix.set_contracts(&compounds[i].id, i, &summary, id_of);
         }
         Registry {
             street_ix: IdIndex::build(&streets, |s| &s.id),
@@ -195,7 +206,8 @@ impl Registry {
 
     /// Position of a compound in `compounds` (its interned index).
     pub fn compound_index(&self, id: &str) -> Option<usize> {
-        self.compound_ix.get(&self.compounds, |c| &c.id, id)
+        self.compound_ix
+            .get(id, |i| self.compounds.get(i).map(|c| c.id.as_str()))
     }
 
     pub fn company(&self, id: &str) -> Option<&Company> {
@@ -217,6 +229,19 @@ impl Registry {
             (Some(&a), Some(&b)) => &self.contract_list[a as usize..b as usize],
             _ => &[],
         }
+    }
+
+    /// The position of a compound and the service grade of its contract in force on `date`:
+    /// one lookup, for the store scan's every visit.
+    pub fn compound_and_grade(&self, id: &str, date: NaiveDate) -> Option<(usize, Option<u8>)> {
+        let id_of = |i: usize| self.compounds.get(i).map(|c| c.id.as_str());
+        let (i, grade) = self.compound_ix.get_with_grade(id, date, id_of)?;
+        let grade = match grade {
+            GradeOn::Grade(g) => Some(g),
+            GradeOn::None => None,
+            GradeOn::Ask => self.contract_on_ix(i, date).map(|k| k.service_grade),
+        };
+        Some((i, grade))
     }
 
     /// The contract in force on a date for the compound at `index` in `compounds`.

@@ -11,12 +11,21 @@ use chrono::NaiveDate;
 use crate::domain::visit::{UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{MAX_PER_ROW, STORE_HEADER};
+use crate::model::registry::Registry;
 use crate::model::{parse_date, Level, Period, Purpose, Span};
 
 use super::provenance::HashingReader;
 use super::store::{parse_finding, MonthFile};
 use super::table::csv_problem;
 use super::Workspace;
+
+/// What a scan reads besides the month files: where they are, the upheld appeals to apply,
+/// and the registry to resolve each visit's compound and service grade against.
+pub struct Sources<'a> {
+    pub ws: &'a Workspace,
+    pub appeals: &'a UpheldAppeals,
+    pub registry: &'a Registry,
+}
 
 /// What one month file gave: its problems and its SHA-256.
 pub struct FileScan {
@@ -30,9 +39,8 @@ pub struct FileScan {
 /// order-free (sums, sets, sorted lists), so merging the threads' `T`s gives the same result
 /// whatever the split. Per-file results come back in file order.
 pub fn scan_files<T: Send>(
-    ws: &Workspace,
+    src: &Sources<'_>,
     files: &[MonthFile],
-    appeals: &UpheldAppeals,
     threads: usize,
     init: impl Fn() -> T + Sync,
     visit: impl Fn(&mut T, &Visit) + Sync,
@@ -45,7 +53,7 @@ pub fn scan_files<T: Send>(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(file) = files.get(i) else { break };
             let mut diags = Diagnostics::new();
-            let r = scan_file(ws, file, appeals, &mut diags, |v| visit(&mut value, v)).map(|sha256| FileScan {
+            let r = scan_file(src, file, &mut diags, |v| visit(&mut value, v)).map(|sha256| FileScan {
                 file: file.clone(),
                 sha256,
                 diags,
@@ -90,8 +98,6 @@ struct Buffer {
     visit: Visit,
     open: bool,
     pool: Vec<String>,
-    prev: (NaiveDate, String, String),
-    first: bool,
 }
 
 impl Buffer {
@@ -115,17 +121,24 @@ fn set(dst: &mut String, src: &str) {
 }
 
 /// The fields the reports need from one row, borrowed from the record.
+/// Text fields stay bytes until needed: most rows only extend the visit they follow.
 struct Row<'r> {
-    visit_id: &'r str,
+    visit_id: &'r [u8],
     date: NaiveDate,
     level: Level,
     purpose: Purpose,
-    team: &'r str,
+    team: &'r [u8],
     inspectors: u32,
-    compound_id: &'r str,
-    item: &'r str,
+    compound_id: &'r [u8],
+    item: &'r [u8],
     count: u64,
     photos: u64,
+}
+
+/// A field of a row [`fast_row`] accepted, as text. Its UTF-8 was checked with the row's, so
+/// the empty fallback is never taken.
+fn utf8(field: &[u8]) -> &str {
+    std::str::from_utf8(field).unwrap_or_default()
 }
 
 fn digits(b: &[u8]) -> Option<u64> {
@@ -136,11 +149,21 @@ fn digits(b: &[u8]) -> Option<u64> {
 }
 
 /// Parse a row without allocating; `None` sends it to the slow path that words the problem.
-fn fast_row(rec: &csv::ByteRecord) -> Option<Row<'_>> {
+/// `prev` is the previous row and its date: rows are sorted by date, so most rows repeat it.
+fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&csv::ByteRecord, NaiveDate)>) -> Option<Row<'r>> {
     if rec.len() != STORE_HEADER.len() {
         return None;
     }
-    let text = |i: usize| std::str::from_utf8(rec.get(i)?).ok();
+    // One UTF-8 check for the whole row (fields are stored back to back), then each field
+    // must start on a character boundary: together, every field is valid UTF-8.
+    std::str::from_utf8(rec.as_slice()).ok()?;
+    if rec
+        .iter()
+        .any(|f| f.first().is_some_and(|&b| (0x80..0xC0).contains(&b)))
+    {
+        return None;
+    }
+    let text = |i: usize| rec.get(i);
     let level = match rec.get(2)? {
         b"community" => Level::Community,
         b"street" => Level::Street,
@@ -155,7 +178,10 @@ fn fast_row(rec: &csv::ByteRecord) -> Option<Row<'_>> {
     };
     let row = Row {
         visit_id: text(0).filter(|s| !s.is_empty())?,
-        date: parse_date(text(1)?)?,
+        date: match prev {
+            Some((p, date)) if p.get(1) == rec.get(1) => date,
+            _ => parse_date(utf8(text(1)?))?,
+        },
         level,
         purpose,
         team: text(4)?,
@@ -167,8 +193,6 @@ fn fast_row(rec: &csv::ByteRecord) -> Option<Row<'_>> {
         count: digits(rec.get(8)?).filter(|&n| n <= MAX_PER_ROW)?,
         photos: digits(rec.get(9)?).filter(|&n| n <= MAX_PER_ROW)?,
     };
-    // The note is not needed, but a row must still be text.
-    text(10)?;
     if row.item.is_empty() != (row.count == 0) {
         return None;
     }
@@ -177,13 +201,13 @@ fn fast_row(rec: &csv::ByteRecord) -> Option<Row<'_>> {
 
 /// Stream one month file's visits, upheld appeals applied. Returns the file's SHA-256.
 pub fn scan_file(
-    ws: &Workspace,
+    src: &Sources<'_>,
     file: &MonthFile,
-    appeals: &UpheldAppeals,
     diags: &mut Diagnostics,
     mut on_visit: impl FnMut(&Visit),
 ) -> Result<String> {
-    let path = ws.path(&file.rel);
+    let (appeals, reg) = (src.appeals, src.registry);
+    let path = src.ws.path(&file.rel);
     let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let mut hashing = HashingReader::new(f);
     {
@@ -226,6 +250,8 @@ pub fn scan_file(
                 team: String::new(),
                 inspectors: 1,
                 compound_id: String::new(),
+                compound: None,
+                grade: None,
                 findings: Vec::new(),
                 photos: 0,
                 file: file.rel.clone(),
@@ -233,9 +259,10 @@ pub fn scan_file(
             },
             open: false,
             pool: Vec::new(),
-            prev: (NaiveDate::MIN, String::new(), String::new()),
-            first: true,
         };
+        // The previous good row and its date, for the order check and the date cache.
+        let mut prev = csv::ByteRecord::new();
+        let mut prev_date: Option<NaiveDate> = None;
         loop {
             match rdr.read_byte_record(&mut rec) {
                 Ok(false) => break,
@@ -250,7 +277,7 @@ pub fn scan_file(
                 }
                 Ok(true) => {
                     let line = rec.position().map_or(0, |p| p.line());
-                    let Some(row) = fast_row(&rec) else {
+                    let Some(row) = fast_row(&rec, prev_date.map(|d| (&prev, d))) else {
                         slow_problems(&rec, &file.rel, line, diags);
                         continue;
                     };
@@ -260,45 +287,51 @@ pub fn scan_file(
                             Some(line),
                             format!(
                                 "visit {} is dated {} but this file holds {} (run `oldestate check`)",
-                                row.visit_id, row.date, file.month
+                                utf8(row.visit_id),
+                                row.date,
+                                file.month
                             ),
                         );
                         continue;
                     }
-                    let key = (row.date, row.visit_id, row.item);
-                    if !b.first && (key.0, key.1, key.2) <= (b.prev.0, b.prev.1.as_str(), b.prev.2.as_str()) {
-                        diags.error(&file.rel, Some(line), "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`");
+                    if let Some(pd) = prev_date {
+                        let key = (row.date, row.visit_id, row.item);
+                        if key <= (pd, prev.get(0).unwrap_or(b""), prev.get(7).unwrap_or(b"")) {
+                            diags.error(&file.rel, Some(line), "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`");
+                        }
                     }
-                    b.first = false;
-                    b.prev.0 = row.date;
-                    set(&mut b.prev.1, row.visit_id);
-                    set(&mut b.prev.2, row.item);
-                    if b.open && b.visit.id == row.visit_id {
+                    let date = row.date;
+                    if b.open && b.visit.id.as_bytes() == row.visit_id {
                         if !row.item.is_empty() {
-                            b.push_finding(row.item, row.count);
+                            b.push_finding(utf8(row.item), row.count);
                         }
                         b.visit.photos += row.photos;
-                        continue;
+                    } else {
+                        if b.open {
+                            appeals.apply(&mut b.visit);
+                            on_visit(&b.visit);
+                        }
+                        b.reset_findings();
+                        b.open = true;
+                        let v = &mut b.visit;
+                        set(&mut v.id, utf8(row.visit_id));
+                        v.date = row.date;
+                        v.level = row.level;
+                        v.purpose = row.purpose;
+                        set(&mut v.team, utf8(row.team));
+                        v.inspectors = row.inspectors;
+                        set(&mut v.compound_id, utf8(row.compound_id));
+                        let found = reg.compound_and_grade(&v.compound_id, row.date);
+                        v.compound = found.map(|(i, _)| i);
+                        v.grade = found.and_then(|(_, g)| g);
+                        v.photos = row.photos;
+                        v.line = line;
+                        if !row.item.is_empty() {
+                            b.push_finding(utf8(row.item), row.count);
+                        }
                     }
-                    if b.open {
-                        appeals.apply(&mut b.visit);
-                        on_visit(&b.visit);
-                    }
-                    b.reset_findings();
-                    b.open = true;
-                    let v = &mut b.visit;
-                    set(&mut v.id, row.visit_id);
-                    v.date = row.date;
-                    v.level = row.level;
-                    v.purpose = row.purpose;
-                    set(&mut v.team, row.team);
-                    v.inspectors = row.inspectors;
-                    set(&mut v.compound_id, row.compound_id);
-                    v.photos = row.photos;
-                    v.line = line;
-                    if !row.item.is_empty() {
-                        b.push_finding(row.item, row.count);
-                    }
+                    std::mem::swap(&mut rec, &mut prev);
+                    prev_date = Some(date);
                 }
             }
         }

@@ -1,0 +1,255 @@
+//! The compound lookup the store scan makes for every visit: id → position in the registry,
+//! and the service grade in force on a date. At national scale (hundreds of thousands of
+//! compounds, millions of visits) a general hash map costs several cache misses per visit: its
+//! control bytes, its bucket, then the record holding the id to compare, then the contract
+//! lists. Here one slot of 32 bytes holds a short id inline, the position, and the compound's
+//! contract when it has exactly one, so a lookup touches one cache line.
+
+use std::hash::BuildHasher;
+
+use chrono::{Datelike, NaiveDate};
+
+/// Ids up to this many bytes live in the slot; longer ones are compared against the records.
+const INLINE: usize = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Empty,
+    /// A compound with no contract.
+    NoContract,
+    /// A compound with exactly one contract, `start..=end` at `grade`.
+    OneContract,
+    /// A compound with several contracts: ask the registry's list.
+    Many,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: [u8; INLINE],
+    /// The id's length, or `u8::MAX` when it is longer than [`INLINE`].
+    len: u8,
+    kind: Kind,
+    grade: u8,
+    index: u32,
+    /// Days from the common era, inclusive.
+    start: i32,
+    end: i32,
+}
+
+const EMPTY: Slot = Slot {
+    key: [0; INLINE],
+    len: 0,
+    kind: Kind::Empty,
+    grade: 0,
+    index: 0,
+    start: 0,
+    end: 0,
+};
+
+/// Whether a filled slot holds the id `b`; `id_of` gives the id at a position (for long ids).
+fn holds<'a>(slot: &Slot, b: &[u8], id_of: impl Fn(usize) -> Option<&'a str>) -> bool {
+    if b.len() <= INLINE {
+        usize::from(slot.len) == b.len() && slot.key[..b.len()] == *b
+    } else {
+        slot.len == u8::MAX && slot.key == b[..INLINE] && id_of(slot.index as usize).map(str::as_bytes) == Some(b)
+    }
+}
+
+/// What a lookup found about a compound's contract on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradeOn {
+    /// The service grade of the contract in force.
+    Grade(u8),
+    /// No contract in force that day.
+    None,
+    /// Several contracts: the caller must look through them.
+    Ask,
+}
+
+/// Open addressing with linear probing, at most half full.
+#[derive(Debug, Clone, Default)]
+pub struct CompoundTable {
+    slots: Vec<Slot>,
+    mask: usize,
+}
+
+fn hash(id: &[u8]) -> usize {
+    // Truncation is fine: the hash picks a slot.
+    foldhash::fast::FixedState::with_seed(0x636f_6d70_6f75_6e64).hash_one(id) as usize
+}
+
+impl CompoundTable {
+    /// Index `ids` by position; a duplicated id keeps its first position.
+    pub fn build<'a>(ids: impl ExactSizeIterator<Item = &'a str> + Clone) -> CompoundTable {
+        let cap = (ids.len() * 2).next_power_of_two().max(16);
+        let mut t = CompoundTable {
+            slots: vec![EMPTY; cap],
+            mask: cap - 1,
+        };
+        let all: Vec<&str> = ids.collect();
+        for (i, id) in all.iter().enumerate() {
+            let Ok(index) = u32::try_from(i) else { break };
+            let b = id.as_bytes();
+            let mut s = hash(b) & t.mask;
+            loop {
+                let slot = &mut t.slots[s];
+                if slot.kind == Kind::Empty {
+                    let n = b.len().min(INLINE);
+                    slot.key[..n].copy_from_slice(&b[..n]);
+                    slot.len = if b.len() <= INLINE { b.len() as u8 } else { u8::MAX };
+                    slot.kind = Kind::NoContract;
+                    slot.index = index;
+                    break;
+                }
+                if holds(slot, b, |i| all.get(i).copied()) {
+                    break; // a duplicate: the first keeps the id
+                }
+                s = (s + 1) & t.mask;
+            }
+        }
+        t
+    }
+
+    fn find<'a>(&self, id: &str, id_of: impl Fn(usize) -> Option<&'a str>) -> Option<&Slot> {
+        self.position(id, id_of).map(|p| &self.slots[p])
+    }
+
+    /// Where `id`'s slot is.
+    fn position<'a>(&self, id: &str, id_of: impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
+        let b = id.as_bytes();
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut s = hash(b) & self.mask;
+        loop {
+            let slot = &self.slots[s];
+            if slot.kind == Kind::Empty {
+                return None;
+            }
+            if holds(slot, b, &id_of) {
+                return Some(s);
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
+
+    /// The position of `id`; `id_of` gives the id at a position (for long ids).
+    pub fn get<'a>(&self, id: &str, id_of: impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
+        self.find(id, id_of).map(|s| s.index as usize)
+    }
+
+    /// The position of `id` and what its single contract says about `date`.
+    pub fn get_with_grade<'a>(
+        &self,
+        id: &str,
+        date: NaiveDate,
+        id_of: impl Fn(usize) -> Option<&'a str>,
+    ) -> Option<(usize, GradeOn)> {
+        let slot = self.find(id, id_of)?;
+        let grade = match slot.kind {
+            Kind::OneContract => {
+                let d = date.num_days_from_ce();
+                if slot.start <= d && d <= slot.end {
+                    GradeOn::Grade(slot.grade)
+                } else {
+                    GradeOn::None
+                }
+            }
+            Kind::Many => GradeOn::Ask,
+            Kind::NoContract | Kind::Empty => GradeOn::None,
+        };
+        Some((slot.index as usize, grade))
+    }
+
+    /// Record the contracts of the compound at position `index` (whose id is `id`): one is kept
+    /// in the slot, several send lookups to the registry's list.
+    pub fn set_contracts<'a>(
+        &mut self,
+        id: &str,
+        index: usize,
+        contracts: &[(NaiveDate, NaiveDate, u8)],
+        id_of: impl Fn(usize) -> Option<&'a str>,
+    ) {
+        let Some(pos) = self.position(id, id_of) else { return };
+        let slot = &mut self.slots[pos];
+        if slot.index as usize != index {
+            return; // a duplicated id: the first compound owns the slot
+        }
+        match contracts {
+            [] => slot.kind = Kind::NoContract,
+            [(start, end, grade)] => {
+                slot.kind = Kind::OneContract;
+                slot.start = start.num_days_from_ce();
+                slot.end = end.num_days_from_ce();
+                slot.grade = *grade;
+            }
+            _ => slot.kind = Kind::Many,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    fn day(s: &str) -> NaiveDate {
+        crate::model::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn finds_short_and_long_ids_and_keeps_the_first_of_a_duplicate() {
+        let long = "一个很长很长的小区编号-0001"; // more than 16 bytes
+        let ids = ["P1", long, "P1", "一个很长很长的小区编号-0002", ""];
+        let t = CompoundTable::build(ids.iter().copied());
+        let id_of = |i: usize| ids.get(i).copied();
+        assert_eq!(t.get("P1", id_of), Some(0));
+        assert_eq!(t.get(long, id_of), Some(1));
+        assert_eq!(t.get("一个很长很长的小区编号-0002", id_of), Some(3));
+        assert_eq!(t.get("一个很长很长的小区编号-0003", id_of), None);
+        assert_eq!(t.get("", id_of), Some(4));
+        assert_eq!(t.get("P2", id_of), None);
+    }
+
+    #[test]
+    fn one_contract_answers_in_the_slot_and_several_ask_the_registry() {
+        let ids = ["A", "B", "C"];
+        let id_of = |i: usize| ids.get(i).copied();
+        let mut t = CompoundTable::build(ids.iter().copied());
+        t.set_contracts("A", 0, &[(day("2026-01-01"), day("2026-06-30"), 2)], id_of);
+        t.set_contracts(
+            "B",
+            1,
+            &[
+                (day("2025-01-01"), day("2025-12-31"), 1),
+                (day("2026-01-01"), day("2026-12-31"), 3),
+            ],
+            id_of,
+        );
+        let on = |id: &str, d: &str| t.get_with_grade(id, day(d), id_of);
+        assert_eq!(on("A", "2026-01-01"), Some((0, GradeOn::Grade(2))));
+        assert_eq!(on("A", "2026-06-30"), Some((0, GradeOn::Grade(2))));
+        assert_eq!(on("A", "2026-07-01"), Some((0, GradeOn::None)));
+        assert_eq!(on("A", "2025-12-31"), Some((0, GradeOn::None)));
+        assert_eq!(on("B", "2026-03-01"), Some((1, GradeOn::Ask)));
+        assert_eq!(on("C", "2026-03-01"), Some((2, GradeOn::None)));
+        assert_eq!(on("D", "2026-03-01"), None);
+    }
+
+    proptest! {
+        /// Agrees with a hash map (first position of each id) for any ids, short or long.
+        #[test]
+        fn agrees_with_a_hash_map(ids in prop::collection::vec("[A-C]{0,3}|[A-C一]{15,20}", 0..200), probe in "[A-C]{0,3}|[A-C一]{15,20}") {
+            let t = CompoundTable::build(ids.iter().map(String::as_str));
+            let mut first: HashMap<&str, usize> = HashMap::new();
+            for (i, id) in ids.iter().enumerate() {
+                first.entry(id.as_str()).or_insert(i);
+            }
+            let id_of = |i: usize| ids.get(i).map(String::as_str);
+            for id in ids.iter().map(String::as_str).chain([probe.as_str()]) {
+                prop_assert_eq!(t.get(id, id_of), first.get(id).copied());
+            }
+        }
+    }
+}
