@@ -80,13 +80,20 @@ fn hash(id: &[u8]) -> usize {
 
 impl CompoundTable {
     /// Index `ids` by position; a duplicated id keeps its first position.
-    pub fn build<'a>(ids: impl ExactSizeIterator<Item = &'a str> + Clone) -> CompoundTable {
+    pub fn build<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> CompoundTable {
+        Self::build_with_slots(ids).0
+    }
+
+    /// Like [`CompoundTable::build`], also giving each position's slot (for
+    /// [`CompoundTable::set_contracts`]; a duplicate gets its first's slot).
+    pub fn build_with_slots<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> (CompoundTable, Vec<usize>) {
         let cap = (ids.len() * 2).next_power_of_two().max(16);
         let mut t = CompoundTable {
             slots: vec![EMPTY; cap],
             mask: cap - 1,
         };
         let all: Vec<&str> = ids.collect();
+        let mut slots = Vec::with_capacity(all.len());
         for (i, id) in all.iter().enumerate() {
             let Ok(index) = u32::try_from(i) else { break };
             let b = id.as_bytes();
@@ -106,8 +113,9 @@ impl CompoundTable {
                 }
                 s = (s + 1) & t.mask;
             }
+            slots.push(s);
         }
-        t
+        (t, slots)
     }
 
     fn find<'a>(&self, id: &str, id_of: impl Fn(usize) -> Option<&'a str>) -> Option<&Slot> {
@@ -161,17 +169,11 @@ impl CompoundTable {
         Some((slot.index as usize, grade))
     }
 
-    /// Record the contracts of the compound at position `index` (whose id is `id`): one is kept
-    /// in the slot, several send lookups to the registry's list.
-    pub fn set_contracts<'a>(
-        &mut self,
-        id: &str,
-        index: usize,
-        contracts: &[(NaiveDate, NaiveDate, u8)],
-        id_of: impl Fn(usize) -> Option<&'a str>,
-    ) {
-        let Some(pos) = self.position(id, id_of) else { return };
-        let slot = &mut self.slots[pos];
+    /// Record the contracts of the compound at position `index`, whose slot is `slot` (from
+    /// [`CompoundTable::build_with_slots`]): one is kept in the slot, several send lookups to
+    /// the registry's list.
+    pub fn set_contracts(&mut self, slot: usize, index: usize, contracts: &[(NaiveDate, NaiveDate, u8)]) {
+        let Some(slot) = self.slots.get_mut(slot) else { return };
         if slot.index as usize != index {
             return; // a duplicated id: the first compound owns the slot
         }
@@ -216,16 +218,15 @@ mod tests {
     fn one_contract_answers_in_the_slot_and_several_ask_the_registry() {
         let ids = ["A", "B", "C"];
         let id_of = |i: usize| ids.get(i).copied();
-        let mut t = CompoundTable::build(ids.iter().copied());
-        t.set_contracts("A", 0, &[(day("2026-01-01"), day("2026-06-30"), 2)], id_of);
+        let (mut t, slots) = CompoundTable::build_with_slots(ids.iter().copied());
+        t.set_contracts(slots[0], 0, &[(day("2026-01-01"), day("2026-06-30"), 2)]);
         t.set_contracts(
-            "B",
+            slots[1],
             1,
             &[
                 (day("2025-01-01"), day("2025-12-31"), 1),
                 (day("2026-01-01"), day("2026-12-31"), 3),
             ],
-            id_of,
         );
         let on = |id: &str, d: &str| t.get_with_grade(id, day(d), id_of);
         assert_eq!(on("A", "2026-01-01"), Some((0, GradeOn::Grade(2))));

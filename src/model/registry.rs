@@ -127,6 +127,8 @@ pub struct Registry {
     /// `contract_list[contract_start[i]..contract_start[i + 1]]` (positions in `contracts`).
     contract_start: Vec<u32>,
     contract_list: Vec<u32>,
+    /// The position of each contract's compound, `u32::MAX` when it is not registered.
+    contract_owner: Vec<u32>,
 }
 
 impl Registry {
@@ -139,16 +141,16 @@ impl Registry {
         contracts: Vec<Contract>,
         titles: Vec<Title>,
     ) -> Registry {
-        let mut compound_ix = CompoundTable::build(compounds.iter().map(|c| c.id.as_str()));
+        let (mut compound_ix, slots) = CompoundTable::build_with_slots(compounds.iter().map(|c| c.id.as_str()));
         let id_of = |i: usize| compounds.get(i).map(|c| c.id.as_str());
         // Each contract goes to its compound's list; contracts of unknown compounds are left
         // out here (`check` reports them).
-        let owner: Vec<Option<usize>> = contracts
+        let contract_owner: Vec<Option<usize>> = contracts
             .iter()
             .map(|k| compound_ix.get(&k.compound_id, id_of))
             .collect();
         let mut contract_start = vec![0u32; compounds.len() + 1];
-        for &i in owner.iter().flatten() {
+        for &i in contract_owner.iter().flatten() {
             contract_start[i + 1] += 1;
         }
         for i in 0..compounds.len() {
@@ -156,7 +158,7 @@ impl Registry {
         }
         let mut fill = contract_start.clone();
         let mut contract_list = vec![0u32; contract_start[compounds.len()] as usize];
-        for (k, o) in owner.iter().enumerate() {
+        for (k, o) in contract_owner.iter().enumerate() {
             if let (Some(i), Ok(k)) = (*o, u32::try_from(k)) {
                 contract_list[fill[i] as usize] = k;
                 fill[i] += 1;
@@ -172,7 +174,7 @@ impl Registry {
                     (c.start, c.end, c.service_grade)
                 })
                 .collect();
-            compound_ix.set_contracts(&compounds[i].id, i, &summary, id_of);
+            compound_ix.set_contracts(slots[i], i, &summary);
         }
         Registry {
             street_ix: IdIndex::build(&streets, |s| &s.id),
@@ -181,6 +183,10 @@ impl Registry {
             company_ix: IdIndex::build(&companies, |c| &c.id),
             contract_start,
             contract_list,
+            contract_owner: contract_owner
+                .iter()
+                .map(|o| o.and_then(|i| u32::try_from(i).ok()).unwrap_or(u32::MAX))
+                .collect(),
             streets,
             communities,
             compounds,
@@ -221,6 +227,21 @@ impl Registry {
             .compound_index(compound_id)
             .map_or(&[][..], |i| self.contract_positions(i));
         list.iter().map(|&k| &self.contracts[k as usize])
+    }
+
+    /// The position in `compounds` of the compound of `contracts[k]`, when it is registered.
+    pub fn contract_compound_index(&self, k: usize) -> Option<usize> {
+        self.contract_owner
+            .get(k)
+            .filter(|&&i| i != u32::MAX)
+            .map(|&i| i as usize)
+    }
+
+    /// The contracts of the compound at `index` in `compounds`, earliest first.
+    pub fn contracts_of_ix(&self, index: usize) -> impl Iterator<Item = &Contract> + '_ {
+        self.contract_positions(index)
+            .iter()
+            .map(|&k| &self.contracts[k as usize])
     }
 
     /// Positions in `contracts` of the contracts of the compound at `index`, earliest first.

@@ -11,25 +11,19 @@ pub const APPEAL_COLS: &[&str] = &["visit_id", "item", "points", "decision", "de
 
 pub fn load_appeals(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Appeal>> {
     let mut out = Vec::new();
-    let Some(t) = read_table(ws, APPEALS, APPEAL_COLS, true, diags)? else {
-        return Ok(out);
-    };
-    for row in &t.rows {
-        let raw = t.fields(row, diags).text(3);
+    read_table(ws, APPEALS, APPEAL_COLS, true, diags, |f| {
+        let raw = f.text(3);
         let decision = match raw.trim() {
             "upheld" => Some(Decision::Upheld),
             "rejected" => Some(Decision::Rejected),
             "pending" => Some(Decision::Pending),
             other => {
-                diags.error(
-                    APPEALS,
-                    Some(row.line),
-                    format!("column decision: expected upheld, rejected or pending, found \"{other}\""),
-                );
+                f.error(format!(
+                    "column decision: expected upheld, rejected or pending, found \"{other}\""
+                ));
                 None
             }
         };
-        let mut f = t.fields(row, diags);
         if let (Some(visit_id), Some(item), Some(points), Some(decided_on), Some(decision)) =
             (f.id(0), f.id(1), f.count(2), f.optional_date(4), decision)
         {
@@ -40,9 +34,9 @@ pub fn load_appeals(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Appea
                 decision,
                 decided_on,
                 note: f.text(5),
-                line: row.line,
+                line: f.line(),
             });
         }
-    }
+    })?;
     Ok(out)
 }

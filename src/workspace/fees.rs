@@ -30,19 +30,15 @@ pub fn fee_periods(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Period
 pub fn load_fees(ws: &Workspace, period: &Period, diags: &mut Diagnostics) -> Result<Vec<Fee>> {
     let rel = format!("data/fees/{period}.csv");
     let mut out = Vec::new();
-    let Some(t) = read_table(ws, &rel, FEE_COLS, true, diags)? else {
-        return Ok(out);
-    };
-    for row in &t.rows {
-        let mut f = t.fields(row, diags);
+    read_table(ws, &rel, FEE_COLS, true, diags, |f| {
         if let (Some(compound_id), Some(billed), Some(collected)) = (f.id(0), f.amount(1), f.amount(2)) {
             out.push(Fee {
                 compound_id,
                 billed,
                 collected,
-                line: row.line,
+                line: f.line(),
             });
         }
-    }
+    })?;
     Ok(out)
 }

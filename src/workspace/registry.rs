@@ -30,135 +30,137 @@ pub const COMPANY_COLS: &[&str] = &["company_id", "name"];
 pub const CONTRACT_COLS: &[&str] = &["compound_id", "company_id", "service_grade", "start", "end"];
 pub const TITLE_COLS: &[&str] = &["community_id", "title", "awarded_on", "valid_until"];
 
-/// Load and cross-check the registry. Problems go to `diags`; what parsed is returned.
-pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry> {
-    let mut streets = Vec::new();
-    if let Some(t) = read_table(ws, STREETS, STREET_COLS, false, diags)? {
-        for row in &t.rows {
-            let mut f = t.fields(row, diags);
-            if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
-                streets.push(Street {
-                    id,
-                    name,
-                    line: row.line,
-                });
-            }
-        }
-    }
-    let mut communities = Vec::new();
-    if let Some(t) = read_table(ws, COMMUNITIES, COMMUNITY_COLS, false, diags)? {
-        for row in &t.rows {
-            let mut f = t.fields(row, diags);
-            if let (Some(id), Some(street_id), Some(name)) = (f.id(0), f.id(1), f.id(2)) {
-                communities.push(Community {
-                    id,
-                    street_id,
-                    name,
-                    line: row.line,
-                });
-            }
-        }
-    }
+fn read_compounds(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Compound>> {
     let mut compounds = Vec::new();
-    if let Some(t) = read_table(ws, COMPOUNDS, COMPOUND_COLS, false, diags)? {
-        for row in &t.rows {
-            let mut f = t.fields(row, diags);
-            let parsed = (f.id(0), f.id(1), f.id(2), f.count(4), f.amount(5), f.count(6));
-            if let (Some(id), Some(community_id), Some(name), Some(households), Some(area_m2), Some(buildings)) = parsed
-            {
-                let aliases = f
-                    .text(3)
-                    .split('|')
-                    .map(str::trim)
-                    .filter(|a| !a.is_empty())
-                    .map(String::from)
-                    .collect();
-                compounds.push(Compound {
-                    id,
-                    community_id,
-                    name,
-                    aliases,
-                    households,
-                    area_m2,
-                    buildings,
-                    line: row.line,
-                });
-            }
+    read_table(ws, COMPOUNDS, COMPOUND_COLS, false, diags, |f| {
+        let parsed = (f.id(0), f.id(1), f.id(2), f.count(4), f.amount(5), f.count(6));
+        if let (Some(id), Some(community_id), Some(name), Some(households), Some(area_m2), Some(buildings)) = parsed {
+            let aliases = f
+                .text(3)
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(String::from)
+                .collect();
+            compounds.push(Compound {
+                id,
+                community_id,
+                name,
+                aliases,
+                households,
+                area_m2,
+                buildings,
+                line: f.line(),
+            });
         }
-    }
-    let mut companies = Vec::new();
-    if let Some(t) = read_table(ws, COMPANIES, COMPANY_COLS, false, diags)? {
-        for row in &t.rows {
-            let mut f = t.fields(row, diags);
-            if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
-                companies.push(Company {
-                    id,
-                    name,
-                    line: row.line,
-                });
-            }
-        }
-    }
-    let mut contracts = Vec::new();
-    if let Some(t) = read_table(ws, CONTRACTS, CONTRACT_COLS, false, diags)? {
-        for row in &t.rows {
-            let grade = t.fields(row, diags).text(2);
-            let service_grade = match grade.trim().parse::<u8>() {
-                Ok(g) if SERVICE_GRADES.contains(&g) => Some(g),
-                _ => {
-                    diags.error(
-                        CONTRACTS,
-                        Some(row.line),
-                        format!("column service_grade: expected 1, 2 or 3, found \"{grade}\""),
-                    );
-                    None
-                }
-            };
-            let mut f = t.fields(row, diags);
-            if let (Some(compound_id), Some(company_id), Some(service_grade), Some(start), Some(end)) =
-                (f.id(0), f.id(1), service_grade, f.date(3), f.date(4))
-            {
-                if end < start {
-                    diags.error(
-                        CONTRACTS,
-                        Some(row.line),
-                        format!("contract of {compound_id} ends ({end}) before it starts ({start})"),
-                    );
-                    continue;
-                }
-                contracts.push(Contract {
-                    compound_id,
-                    company_id,
-                    service_grade,
-                    start,
-                    end,
-                    line: row.line,
-                });
-            }
-        }
-    }
-    let mut titles = Vec::new();
-    if let Some(t) = read_table(ws, TITLES, TITLE_COLS, true, diags)? {
-        for row in &t.rows {
-            let mut f = t.fields(row, diags);
-            if let (Some(community_id), Some(title), Some(awarded_on), Some(valid_until)) =
-                (f.id(0), f.id(1), f.date(2), f.date(3))
-            {
-                if valid_until < awarded_on {
-                    diags.error(TITLES, Some(row.line), format!("title of {community_id} is valid until {valid_until}, before it was awarded on {awarded_on}"));
-                    continue;
-                }
-                titles.push(Title {
-                    community_id,
-                    title,
-                    awarded_on,
-                    valid_until,
-                    line: row.line,
-                });
-            }
-        }
-    }
+    })?;
+    Ok(compounds)
+}
 
+type Others = (Vec<Street>, Vec<Community>, Vec<Company>, Vec<Contract>, Vec<Title>);
+
+/// Every registry table but the compounds.
+fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
+    let mut streets = Vec::new();
+    read_table(ws, STREETS, STREET_COLS, false, diags, |f| {
+        if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
+            streets.push(Street {
+                id,
+                name,
+                line: f.line(),
+            });
+        }
+    })?;
+    let mut communities = Vec::new();
+    read_table(ws, COMMUNITIES, COMMUNITY_COLS, false, diags, |f| {
+        if let (Some(id), Some(street_id), Some(name)) = (f.id(0), f.id(1), f.id(2)) {
+            communities.push(Community {
+                id,
+                street_id,
+                name,
+                line: f.line(),
+            });
+        }
+    })?;
+    let mut companies = Vec::new();
+    read_table(ws, COMPANIES, COMPANY_COLS, false, diags, |f| {
+        if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
+            companies.push(Company {
+                id,
+                name,
+                line: f.line(),
+            });
+        }
+    })?;
+    let mut contracts = Vec::new();
+    read_table(ws, CONTRACTS, CONTRACT_COLS, false, diags, |f| {
+        let grade = f.text(2);
+        let service_grade = match grade.trim().parse::<u8>() {
+            Ok(g) if SERVICE_GRADES.contains(&g) => Some(g),
+            _ => {
+                f.error(format!("column service_grade: expected 1, 2 or 3, found \"{grade}\""));
+                None
+            }
+        };
+        if let (Some(compound_id), Some(company_id), Some(service_grade), Some(start), Some(end)) =
+            (f.id(0), f.id(1), service_grade, f.date(3), f.date(4))
+        {
+            if end < start {
+                f.error(format!(
+                    "contract of {compound_id} ends ({end}) before it starts ({start})"
+                ));
+                return;
+            }
+            contracts.push(Contract {
+                compound_id,
+                company_id,
+                service_grade,
+                start,
+                end,
+                line: f.line(),
+            });
+        }
+    })?;
+    let mut titles = Vec::new();
+    read_table(ws, TITLES, TITLE_COLS, true, diags, |f| {
+        if let (Some(community_id), Some(title), Some(awarded_on), Some(valid_until)) =
+            (f.id(0), f.id(1), f.date(2), f.date(3))
+        {
+            if valid_until < awarded_on {
+                f.error(format!(
+                    "title of {community_id} is valid until {valid_until}, before it was awarded on {awarded_on}"
+                ));
+                return;
+            }
+            titles.push(Title {
+                community_id,
+                title,
+                awarded_on,
+                valid_until,
+                line: f.line(),
+            });
+        }
+    })?;
+    Ok((streets, communities, companies, contracts, titles))
+}
+
+/// Load and cross-check the registry. Problems go to `diags`; what parsed is returned. The
+/// compounds (the largest table) are read on a second thread while the rest are read here.
+pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry> {
+    let (compounds, rest) = std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            let mut d = Diagnostics::new();
+            read_compounds(ws, &mut d).map(|c| (c, d))
+        });
+        let rest = read_others(ws, diags);
+        let compounds = other
+            .join()
+            .unwrap_or_else(|_| Err(crate::error::Error::msg("reading compounds.csv panicked")));
+        (compounds, rest)
+    });
+    let (compounds, d) = compounds?;
+    diags.absorb(d);
+    let (streets, communities, companies, contracts, titles) = rest?;
     duplicate_ids(
         STREETS,
         "street_id",
@@ -192,7 +194,7 @@ pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry
 }
 
 fn duplicate_ids<'a>(rel: &str, col: &str, ids: impl Iterator<Item = (&'a str, u64)>, diags: &mut Diagnostics) {
-    let mut first: hashbrown::HashMap<&str, u64> = hashbrown::HashMap::new();
+    let mut first: hashbrown::HashMap<&str, u64> = hashbrown::HashMap::with_capacity(ids.size_hint().0);
     for (id, line) in ids {
         if let Some(l) = first.get(id) {
             diags.error(rel, Some(line), format!("duplicate {col} \"{id}\" (first on line {l})"));
@@ -237,8 +239,8 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
             );
         }
     }
-    for k in &reg.contracts {
-        if reg.compound(&k.compound_id).is_none() {
+    for (i, k) in reg.contracts.iter().enumerate() {
+        if reg.contract_compound_index(i).is_none() {
             diags.error(
                 CONTRACTS,
                 Some(k.line),
@@ -298,8 +300,8 @@ fn check_names(reg: &Registry, diags: &mut Diagnostics) {
 }
 
 fn check_contract_overlaps(reg: &Registry, diags: &mut Diagnostics) {
-    for c in &reg.compounds {
-        let list: Vec<&Contract> = reg.contracts_of(&c.id).collect();
+    for (i, c) in reg.compounds.iter().enumerate() {
+        let list: Vec<&Contract> = reg.contracts_of_ix(i).collect();
         for w in list.windows(2) {
             if w[1].start <= w[0].end {
                 diags.error(

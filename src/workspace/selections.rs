@@ -18,11 +18,7 @@ pub const SELECTION_COLS: &[&str] = &[
 
 pub fn load_selections(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<SelectionVote>> {
     let mut out = Vec::new();
-    let Some(t) = read_table(ws, SELECTIONS, SELECTION_COLS, true, diags)? else {
-        return Ok(out);
-    };
-    for row in &t.rows {
-        let mut f = t.fields(row, diags);
+    read_table(ws, SELECTIONS, SELECTION_COLS, true, diags, |f| {
         if let (
             Some(selection_id),
             Some(compound_id),
@@ -39,9 +35,9 @@ pub fn load_selections(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Se
                 company_id,
                 households,
                 area_m2,
-                line: row.line,
+                line: f.line(),
             });
         }
-    }
+    })?;
     Ok(out)
 }

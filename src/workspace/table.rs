@@ -10,36 +10,18 @@ use crate::model::parse_date;
 
 use super::{read_optional, Workspace};
 
-/// A CSV file's rows, fields reordered to the columns asked for.
-pub struct Table {
-    pub rel: String,
-    pub columns: &'static [&'static str],
-    /// For each asked column, its position in the file's rows.
-    order: Vec<usize>,
-    pub rows: Vec<Row>,
-}
-
-/// One row as read (one allocation for all its fields).
-pub struct Row {
-    pub line: u64,
-    record: csv::StringRecord,
-}
-
-/// Read `rel`. A missing file is an error unless `optional`, when it is an empty table.
-/// Returns `None` when the file could not be read as a table at all.
+/// Read `rel` row by row, calling `each` with typed access to every row (one record buffer
+/// is reused: a national registry has hundreds of thousands of rows). A missing file is an
+/// error unless `optional`, when it has no rows. Returns `false` when the file could not be
+/// read as a table at all.
 pub fn read_table(
     ws: &Workspace,
     rel: &str,
     columns: &'static [&'static str],
     optional: bool,
     diags: &mut Diagnostics,
-) -> Result<Option<Table>> {
-    let empty = || Table {
-        rel: rel.to_string(),
-        columns,
-        order: Vec::new(),
-        rows: Vec::new(),
-    };
+    mut each: impl FnMut(&mut Fields<'_>),
+) -> Result<bool> {
     let Some(bytes) = read_optional(&ws.path(rel))? else {
         if !optional {
             diags.error(
@@ -47,30 +29,30 @@ pub fn read_table(
                 None,
                 format!("missing file: expected a CSV with columns {}", columns.join(",")),
             );
-            return Ok(None);
+            return Ok(false);
         }
-        return Ok(Some(empty()));
+        return Ok(true);
     };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(bytes.as_slice());
-    let mut records = rdr.records();
-    let header = match records.next() {
-        None => {
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(true) => {}
+        Ok(false) => {
             diags.error(
                 rel,
                 Some(1),
                 format!("empty file: expected the header {}", columns.join(",")),
             );
-            return Ok(None);
+            return Ok(false);
         }
-        Some(Err(e)) => {
+        Err(e) => {
             diags.error(rel, Some(1), csv_problem(&e));
-            return Ok(None);
+            return Ok(false);
         }
-        Some(Ok(h)) => h,
-    };
-    let names: Vec<&str> = header.iter().map(|h| h.trim_start_matches('\u{feff}').trim()).collect();
+    }
+    let names: Vec<&str> = rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim()).collect();
     let mut order = Vec::with_capacity(columns.len());
     let mut missing = Vec::new();
     for col in columns {
@@ -90,23 +72,29 @@ pub fn read_table(
                 names.join(",")
             ),
         );
-        return Ok(None);
+        return Ok(false);
     }
-    let mut table = empty();
-    table.order = order;
-    for rec in records {
-        match rec {
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
             Err(e) => diags.error(rel, e.position().map(|p| p.line()), csv_problem(&e)),
-            Ok(rec) => {
-                let line = rec.position().map_or(0, |p| p.line());
+            Ok(true) => {
                 if rec.len() == 1 && rec.get(0) == Some("") {
                     continue; // a blank line
                 }
-                table.rows.push(Row { line, record: rec });
+                let mut f = Fields {
+                    rel,
+                    columns,
+                    order: &order,
+                    line: rec.position().map_or(0, |p| p.line()),
+                    record: &rec,
+                    diags,
+                };
+                each(&mut f);
             }
         }
     }
-    Ok(Some(table))
+    Ok(true)
 }
 
 /// A csv crate error in words a person can act on.
@@ -125,37 +113,36 @@ pub fn csv_problem(e: &csv::Error) -> String {
 
 /// Typed access to one row's fields; a bad field adds a diagnostic naming the column.
 pub struct Fields<'a> {
-    table: &'a Table,
-    row: &'a Row,
+    rel: &'a str,
+    columns: &'static [&'static str],
+    order: &'a [usize],
+    line: u64,
+    record: &'a csv::StringRecord,
     diags: &'a mut Diagnostics,
 }
 
-impl Table {
-    pub fn fields<'a>(&'a self, row: &'a Row, diags: &'a mut Diagnostics) -> Fields<'a> {
-        Fields {
-            table: self,
-            row,
-            diags,
-        }
-    }
-}
-
 impl Fields<'_> {
+    /// The row's line in its file.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Report a problem with this row.
+    pub fn error(&mut self, message: impl Into<String>) {
+        self.diags.error(self.rel, Some(self.line), message);
+    }
+
     fn raw(&self, i: usize) -> &str {
-        self.table
-            .order
-            .get(i)
-            .and_then(|&k| self.row.record.get(k))
-            .unwrap_or("")
+        self.order.get(i).and_then(|&k| self.record.get(k)).unwrap_or("")
     }
 
     fn bad(&mut self, i: usize, expected: &str) {
         let msg = format!(
             "column {}: expected {expected}, found \"{}\"",
-            self.table.columns[i],
+            self.columns[i],
             self.raw(i)
         );
-        self.diags.error(&self.table.rel, Some(self.row.line), msg);
+        self.error(msg);
     }
 
     /// Free text, possibly empty.
