@@ -180,7 +180,11 @@ fn street_sheet(reg: &Registry, st: &Standards, rng: &mut Rng, path: &Path) -> R
         sheet.write_string(r, 1, &v.team)?;
         sheet.write_number(r, 2, f64::from(v.inspectors))?;
         // Streets refer to compounds by alias where they have one.
-        sheet.write_string(r, 3, v.compound.aliases.first().unwrap_or(&v.compound.name))?;
+        sheet.write_string(
+            r,
+            3,
+            v.compound.aliases.first().map_or(&*v.compound.name, String::as_str),
+        )?;
         for (k, item) in st.items.iter().enumerate() {
             if let Some((_, n)) = v.findings.iter().find(|(c, _)| *c == item.code) {
                 sheet.write_number(r, 4 + k as u16, *n as f64)?;

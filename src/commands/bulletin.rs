@@ -118,7 +118,7 @@ fn name_of_community(reg: &Registry, id: &str) -> String {
 }
 
 fn name_of_compound(reg: &Registry, id: &str) -> String {
-    reg.compound(id).map_or_else(|| id.to_string(), |c| c.name.clone())
+    reg.compound(id).map_or_else(|| id.to_string(), |c| c.name.to_string())
 }
 
 fn change(r: &Ranked, lang: Lang) -> String {

@@ -40,7 +40,7 @@ pub fn explain(
     // The visits as recorded, before appeals, so the explanation shows what appeals removed.
     let mut visits: Vec<Visit> = Vec::new();
     loaded.scan_raw(&period, |v| {
-        if v.compound_id == compound.id && v.purpose == Purpose::Routine && v.level == level {
+        if *v.compound_id == *compound.id && v.purpose == Purpose::Routine && v.level == level {
             visits.push(v.clone());
         }
     })?;

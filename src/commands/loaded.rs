@@ -57,9 +57,10 @@ impl Loaded {
         inputs.add_file(&ws, "data/appeals.csv")?;
         if ctx.verbose > 1 {
             eprintln!(
-                "oldestate: loaded settings, registry ({} compounds), standards and appeals in {:.2} s",
+                "oldestate: loaded settings, registry ({} compounds), standards and appeals in {:.2} s{}",
                 registry.compounds.len(),
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                peak_memory()
             );
         }
         Ok(Loaded {
@@ -130,9 +131,10 @@ impl Loaded {
         d.into_result()?;
         if self.verbose > 1 {
             eprintln!(
-                "oldestate: scanned {} month file(s) in {:.2} s",
+                "oldestate: scanned {} month file(s) in {:.2} s{}",
                 files.len(),
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                peak_memory()
             );
         }
         Ok(acc)
@@ -168,7 +170,11 @@ impl Loaded {
         let started = std::time::Instant::now();
         let report = scorer.finish().map_err(problems_error)?;
         if self.verbose > 1 {
-            eprintln!("oldestate: scored in {:.2} s", started.elapsed().as_secs_f64());
+            eprintln!(
+                "oldestate: scored in {:.2} s{}",
+                started.elapsed().as_secs_f64(),
+                peak_memory()
+            );
         }
         Ok(report)
     }
@@ -236,4 +242,15 @@ pub enum Range {
     Period(Period),
     /// From the month of a date to the end of the store.
     From(NaiveDate),
+}
+
+/// ", peak memory N MiB so far" where the system tells it (Linux), for `-vv` timings.
+pub fn peak_memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kb| format!(", peak memory {} MiB so far", kb / 1024))
+        .unwrap_or_default()
 }

@@ -298,7 +298,7 @@ fn zh_date(d: NaiveDate) -> String {
 fn notice_document(loaded: &Loaded, st: &StandardsFile, n: &Notice, as_of: NaiveDate, lang: Lang) -> String {
     let reg = &loaded.registry;
     let compound = reg.compound(&n.compound_id);
-    let cname = compound.map_or("", |c| c.name.as_str());
+    let cname = compound.map_or("", |c| &*c.name);
     let community = reg.community(&n.community_id).map_or("", |c| c.name.as_str());
     let street = reg.street(&n.street_id).map_or("", |s| s.name.as_str());
     let company = reg.company(&n.company_id).map_or("", |c| c.name.as_str());

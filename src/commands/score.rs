@@ -219,7 +219,7 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool, 
                 if machine {
                     row.extend(
                         cats.iter()
-                            .map(|k| Cell::num(c.categories.get(*k).copied().unwrap_or(0))),
+                            .map(|k| Cell::num(c.categories.get(k).copied().unwrap_or(0))),
                     );
                 }
                 t.row(row);
@@ -323,13 +323,13 @@ pub fn resolve_compound<'r>(
         .or_else(|| {
             reg.compounds
                 .iter()
-                .find(|c| c.name == who || c.aliases.iter().any(|a| a == who))
+                .find(|c| &*c.name == who || c.aliases.iter().any(|a| a == who))
         })
         .ok_or_else(|| {
             let names = reg
                 .compounds
                 .iter()
-                .flat_map(|c| std::iter::once(c.id.as_str()).chain(std::iter::once(c.name.as_str())));
+                .flat_map(|c| std::iter::once(&*c.id).chain(std::iter::once(&*c.name)));
             Error::msg(format!(
                 "unknown compound \"{who}\"{}",
                 crate::suggest::did_you_mean(who, names)

@@ -126,7 +126,7 @@ impl<'a> SummaryBuilder<'a> {
             .inspected
             .iter()
             .filter_map(|id| self.reg.compound(id))
-            .map(|c| c.community_id.as_str())
+            .map(|c| &*c.community_id)
             .collect();
         let streets: BTreeSet<&str> = self
             .inspected
@@ -320,14 +320,14 @@ pub fn build(
 
     let mut hotspots = Vec::new();
     for c in &compounds {
-        for (cat, &n) in &c.categories {
+        for (cat, n) in c.categories.iter() {
             if n >= standards.hotspots.min_points {
                 hotspots.push(Hotspot {
-                    compound_id: c.compound_id.clone(),
-                    name: c.name.clone(),
-                    community_id: c.community_id.clone(),
-                    street_id: c.street_id.clone(),
-                    category: cat.clone(),
+                    compound_id: c.compound_id.to_string(),
+                    name: c.name.to_string(),
+                    community_id: c.community_id.to_string(),
+                    street_id: c.street_id.to_string(),
+                    category: cat.to_string(),
                     points: n,
                 });
             }
@@ -343,7 +343,7 @@ pub fn build(
     // quadratic at national scale).
     let mut assessed_in: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
     for c in compounds.iter().filter(|c| c.looks.is_some()) {
-        assessed_in.entry(c.street_id.as_str()).or_default().push(c);
+        assessed_in.entry(&*c.street_id).or_default().push(c);
     }
     let street_of = |id: &str| {
         reg.compound(id)
@@ -364,7 +364,7 @@ pub fn build(
             let not = |f: fn(&super::scoring::Looks) -> bool| -> Vec<String> {
                 mine.iter()
                     .filter(|c| c.looks.is_some_and(|l| !f(&l)))
-                    .map(|c| c.compound_id.clone())
+                    .map(|c| c.compound_id.to_string())
                     .collect()
             };
             StreetLooks {

@@ -66,15 +66,10 @@ pub fn record(
         .compounds
         .iter()
         .filter(|c| serves(reg, &c.id, &period).as_deref() == Some(company_id))
-        .map(|c| c.id.as_str())
+        .map(|c| &*c.id)
         .collect();
     let results: Vec<_> = scores
-        .map(|s| {
-            s.compounds
-                .iter()
-                .filter(|c| mine.contains(c.compound_id.as_str()))
-                .collect()
-        })
+        .map(|s| s.compounds.iter().filter(|c| mine.contains(&*c.compound_id)).collect())
         .unwrap_or_default();
     let scored: Vec<Decimal> = results.iter().filter_map(|c| c.score).collect();
     let notices: Vec<_> = rechecks

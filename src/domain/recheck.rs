@@ -276,7 +276,7 @@ impl<'a> NoticeBook<'a> {
                 notice_id: format!("N-{}", v.id),
                 visit_id: v.id.clone(),
                 compound_id: v.compound_id.clone(),
-                community_id,
+                community_id: community_id.to_string(),
                 street_id,
                 date: v.date,
                 deadline,

@@ -4,7 +4,8 @@
 //! [`Scorer`] takes visits one at a time (the store is streamed through it) and keeps only
 //! per-compound accumulators, so memory grows with compounds, not with rows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -121,10 +122,10 @@ pub struct Looks {
 /// One compound's result for the period.
 #[derive(Debug, Clone)]
 pub struct CompoundResult {
-    pub compound_id: String,
-    pub name: String,
-    pub community_id: String,
-    pub street_id: String,
+    pub compound_id: Arc<str>,
+    pub name: Arc<str>,
+    pub community_id: Arc<str>,
+    pub street_id: Arc<str>,
     /// Routine visits of the scored level in the period.
     pub visits: u32,
     pub score: Option<Decimal>,
@@ -133,10 +134,48 @@ pub struct CompoundResult {
     pub red_line: bool,
     pub problem_points: u64,
     /// Points by category code, categories with points only, by code.
-    pub categories: BTreeMap<String, u64>,
+    pub categories: CategoryPoints,
     pub looks: Option<Looks>,
     /// The community level's mean routine score in the period, when it visited.
     pub community_score: Option<Decimal>,
+}
+
+/// Problem points by category code: categories with points only, sorted by code. A short
+/// list sharing the standards' codes (a national report holds hundreds of thousands).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CategoryPoints(Vec<(Arc<str>, u64)>);
+
+impl CategoryPoints {
+    /// Points of the category `code`, when it has any.
+    pub fn get(&self, code: &str) -> Option<&u64> {
+        self.0.iter().find(|(c, _)| &**c == code).map(|(_, n)| n)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.0.iter().map(|(c, n)| (&**c, *n))
+    }
+}
+
+impl FromIterator<(Arc<str>, u64)> for CategoryPoints {
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, u64)>>(iter: I) -> Self {
+        let mut v: Vec<(Arc<str>, u64)> = iter.into_iter().filter(|(_, n)| *n > 0).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|a, b| {
+            let same = a.0 == b.0;
+            if same {
+                b.1 += a.1;
+            }
+            same
+        });
+        CategoryPoints(v)
+    }
+}
+
+/// Serialized as a JSON object `{code: points}`, by code.
+impl serde::Serialize for CategoryPoints {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
 }
 
 /// A community's or street's aggregate.
@@ -403,6 +442,7 @@ impl<'a> Scorer<'a> {
             return Err(self.problems);
         }
         let st = self.standards;
+        let codes: Vec<Arc<str>> = st.categories.iter().map(|c| Arc::from(c.code.as_str())).collect();
         let mut compounds = Vec::with_capacity(self.reg.compounds.len());
         for (i, (c, acc)) in self.reg.compounds.iter().zip(&self.acc).enumerate() {
             let community_id = c.community_id.clone();
@@ -415,13 +455,7 @@ impl<'a> Scorer<'a> {
             let points = self.categories.get(i * n..(i + 1) * n).unwrap_or_default();
             let score = acc.mean(OFFICIAL);
             let community_score = acc.mean(COMMUNITY);
-            let categories: BTreeMap<String, u64> = st
-                .categories
-                .iter()
-                .zip(points)
-                .filter(|(_, &n)| n > 0)
-                .map(|(cat, &n)| (cat.code.clone(), n))
-                .collect();
+            let categories: CategoryPoints = codes.iter().cloned().zip(points.iter().copied()).collect();
             let (grade, verdict, looks) = match score {
                 None => (None, Verdict::NotAssessed, None),
                 Some(s) => {
@@ -455,7 +489,11 @@ impl<'a> Scorer<'a> {
                 verdict,
                 red_line: assessed && acc.red_line,
                 problem_points: if assessed { points.iter().sum() } else { 0 },
-                categories: if assessed { categories } else { BTreeMap::new() },
+                categories: if assessed {
+                    categories
+                } else {
+                    CategoryPoints::default()
+                },
                 looks,
                 community_score,
             });
@@ -464,8 +502,8 @@ impl<'a> Scorer<'a> {
         let mut by_community: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
         let mut by_street: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
         for c in &compounds {
-            by_community.entry(c.community_id.as_str()).or_default().push(c);
-            by_street.entry(c.street_id.as_str()).or_default().push(c);
+            by_community.entry(&*c.community_id).or_default().push(c);
+            by_street.entry(&*c.street_id).or_default().push(c);
         }
         let none: Vec<&CompoundResult> = Vec::new();
         let communities = self
@@ -510,7 +548,7 @@ impl<'a> Scorer<'a> {
                             .iter()
                             .zip(&self.acc)
                             .filter(|(_, a)| a.covered[level_ix(l)] & (1 << w) == 0)
-                            .map(|(c, _)| c.id.clone())
+                            .map(|(c, _)| c.id.to_string())
                             .collect(),
                     })
                     .collect(),

@@ -186,13 +186,13 @@ pub fn allocate(
                     .last()
             })
             .map(|k| k.company_id.clone());
-        let outcome = outcome_key(r, notices_of.get(c.id.as_str()).map_or(&[][..], |v| v.as_slice()));
+        let outcome = outcome_key(r, notices_of.get(&*c.id).map_or(&[][..], |v| v.as_slice()));
         let coefficient = *funds
             .coefficients
             .get(&outcome)
             .ok_or_else(|| format!("[coefficients] has no value for \"{outcome}\""))?;
         let fee_rate = fee_of
-            .get(c.id.as_str())
+            .get(&*c.id)
             .filter(|f| !f.billed.is_zero())
             .map(|f| f.collected / f.billed);
         let bonus = match (&funds.fee_bonus, fee_rate) {
@@ -206,7 +206,7 @@ pub fn allocate(
         };
         let entitlement = base * coefficient * factor;
         compounds.push(CompoundSubsidy {
-            compound_id: c.id.clone(),
+            compound_id: c.id.to_string(),
             street_id: reg.street_of_compound(c).map(|s| s.id.clone()).unwrap_or_default(),
             company_id,
             months,

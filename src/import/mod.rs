@@ -93,9 +93,12 @@ impl<'a> Resolver<'a> {
     pub fn new(reg: &'a Registry, standards: &'a StandardsSet) -> Resolver<'a> {
         let mut compounds: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for c in &reg.compounds {
-            for key in std::iter::once(&c.id).chain(std::iter::once(&c.name)).chain(&c.aliases) {
-                let ids = compounds.entry(key.as_str()).or_default();
-                if !ids.contains(&c.id.as_str()) {
+            let names = [&*c.id, &*c.name]
+                .into_iter()
+                .chain(c.aliases.iter().map(String::as_str));
+            for key in names {
+                let ids = compounds.entry(key).or_default();
+                if !ids.contains(&&*c.id) {
                     ids.push(&c.id);
                 }
             }

@@ -2,6 +2,8 @@
 //! with the lookups every command needs. Each record keeps the line it came from so that
 //! `check` can point at it.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use super::compound_table::{CompoundTable, GradeOn};
@@ -17,16 +19,16 @@ pub struct Street {
 #[derive(Debug, Clone)]
 pub struct Community {
     pub id: String,
-    pub street_id: String,
+    pub street_id: Arc<str>,
     pub name: String,
     pub line: u64,
 }
 
 #[derive(Debug, Clone)]
 pub struct Compound {
-    pub id: String,
-    pub community_id: String,
-    pub name: String,
+    pub id: Arc<str>,
+    pub community_id: Arc<str>,
+    pub name: Arc<str>,
     pub aliases: Vec<String>,
     pub households: u64,
     pub area_m2: Decimal,
@@ -141,8 +143,8 @@ impl Registry {
         contracts: Vec<Contract>,
         titles: Vec<Title>,
     ) -> Registry {
-        let (mut compound_ix, slots) = CompoundTable::build_with_slots(compounds.iter().map(|c| c.id.as_str()));
-        let id_of = |i: usize| compounds.get(i).map(|c| c.id.as_str());
+        let (mut compound_ix, slots) = CompoundTable::build_with_slots(compounds.iter().map(|c| &*c.id));
+        let id_of = |i: usize| compounds.get(i).map(|c| &*c.id);
         // Each contract goes to its compound's list; contracts of unknown compounds are left
         // out here (`check` reports them).
         let contract_owner: Vec<Option<usize>> = contracts
@@ -212,8 +214,7 @@ impl Registry {
 
     /// Position of a compound in `compounds` (its interned index).
     pub fn compound_index(&self, id: &str) -> Option<usize> {
-        self.compound_ix
-            .get(id, |i| self.compounds.get(i).map(|c| c.id.as_str()))
+        self.compound_ix.get(id, |i| self.compounds.get(i).map(|c| &*c.id))
     }
 
     pub fn company(&self, id: &str) -> Option<&Company> {
@@ -255,7 +256,7 @@ impl Registry {
     /// The position of a compound and the service grade of its contract in force on `date`:
     /// one lookup, for the store scan's every visit.
     pub fn compound_and_grade(&self, id: &str, date: NaiveDate) -> Option<(usize, Option<u8>)> {
-        let id_of = |i: usize| self.compounds.get(i).map(|c| c.id.as_str());
+        let id_of = |i: usize| self.compounds.get(i).map(|c| &*c.id);
         let (i, grade) = self.compound_ix.get_with_grade(id, date, id_of)?;
         let grade = match grade {
             GradeOn::Grade(g) => Some(g),

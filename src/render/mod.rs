@@ -14,8 +14,8 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
-        Cell::Text(s.into())
+    pub fn text(s: impl AsRef<str>) -> Cell {
+        Cell::Text(s.as_ref().to_string())
     }
 
     pub fn num(s: impl ToString) -> Cell {

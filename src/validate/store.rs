@@ -189,7 +189,7 @@ fn check_row_refs(
     d: &mut Diagnostics,
 ) {
     if reg.compound(&f.compound_id).is_none() {
-        let hint = did_you_mean(&f.compound_id, reg.compounds.iter().map(|c| c.id.as_str()));
+        let hint = did_you_mean(&f.compound_id, reg.compounds.iter().map(|c| &*c.id));
         d.error(
             rel,
             Some(line),

@@ -43,9 +43,9 @@ fn read_compounds(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Compoun
                 .map(String::from)
                 .collect();
             compounds.push(Compound {
-                id,
-                community_id,
-                name,
+                id: id.into(),
+                community_id: community_id.into(),
+                name: name.into(),
                 aliases,
                 households,
                 area_m2,
@@ -76,7 +76,7 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
         if let (Some(id), Some(street_id), Some(name)) = (f.id(0), f.id(1), f.id(2)) {
             communities.push(Community {
                 id,
-                street_id,
+                street_id: street_id.into(),
                 name,
                 line: f.line(),
             });
@@ -176,7 +176,7 @@ pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry
     duplicate_ids(
         COMPOUNDS,
         "compound_id",
-        compounds.iter().map(|c| (c.id.as_str(), c.line)),
+        compounds.iter().map(|c| (&*c.id, c.line)),
         diags,
     );
     duplicate_ids(
@@ -280,9 +280,9 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
 fn check_names(reg: &Registry, diags: &mut Diagnostics) {
     let mut owner: hashbrown::HashMap<&str, &str> = hashbrown::HashMap::with_capacity(reg.compounds.len());
     for c in &reg.compounds {
-        for name in std::iter::once(&c.name).chain(&c.aliases) {
-            match owner.get(name.as_str()) {
-                Some(&other) if other != c.id => diags.warning(
+        for name in std::iter::once(&*c.name).chain(c.aliases.iter().map(String::as_str)) {
+            match owner.get(name) {
+                Some(&other) if other != &*c.id => diags.warning(
                     COMPOUNDS,
                     Some(c.line),
                     format!(
