@@ -5,6 +5,8 @@
 //! per-compound accumulators, so memory grows with compounds, not with rows.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -248,8 +250,9 @@ pub struct ScoreProblem {
     pub message: String,
 }
 
-/// One compound's tally. Scores are summed in hundredths: visit scores have two decimals, so
-/// the sums are exact integers and the mean is one decimal division at the end.
+/// One compound's tally, as read once the scan is done. Scores are summed in hundredths: visit
+/// scores have two decimals, so the sums are exact integers and the mean is one decimal
+/// division at the end.
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
     /// Score sums and visit counts: [0] the scored level, [1] the community level.
@@ -263,8 +266,39 @@ struct Acc {
 const OFFICIAL: usize = 0;
 const COMMUNITY: usize = 1;
 
+/// One compound's tally while the scan runs. The scanning threads share one table of these
+/// (not a copy each: at national scale that is 30 MB per thread) and only add, or and count,
+/// which give the same result in any order, so the report does not depend on the threads.
+#[derive(Debug, Default)]
+struct Tally {
+    sums: [AtomicI64; 2],
+    counts: [AtomicU32; 2],
+    covered: [AtomicU32; 4],
+    red_line: AtomicBool,
+}
+
+impl Tally {
+    fn get(&self) -> Acc {
+        Acc {
+            sums: self.sums.each_ref().map(|a| a.load(Relaxed)),
+            counts: self.counts.each_ref().map(|a| a.load(Relaxed)),
+            covered: self.covered.each_ref().map(|a| a.load(Relaxed)),
+            red_line: self.red_line.load(Relaxed),
+        }
+    }
+}
+
+/// Every compound's tally and points by category of the scored level's visits: compound i's
+/// are `categories[i * n..(i + 1) * n]`, n the number of categories (one allocation, not one
+/// per compound).
+#[derive(Debug)]
+struct Tallies {
+    acc: Vec<Tally>,
+    categories: Vec<AtomicU64>,
+}
+
 /// Streams visits into per-compound accumulators. Feed every visit that may matter (those in
-/// the months of [`Scorer::months_needed`]); others are ignored.
+/// the months of [`Scorer::span`]); others are ignored.
 pub struct Scorer<'a> {
     reg: &'a Registry,
     standards: &'a Standards,
@@ -272,11 +306,8 @@ pub struct Scorer<'a> {
     level: Level,
     windows: [Vec<Period>; 4],
     items: ItemTable<'a>,
-    acc: Vec<Acc>,
-    /// Points by category of the scored level's visits: compound i's are
-    /// `categories[i * n..(i + 1) * n]`, n the number of categories (one allocation, not one
-    /// per compound).
-    categories: Vec<u64>,
+    /// Shared by the copies [`Accumulate::fork`] makes.
+    tallies: Arc<Tallies>,
     problems: Vec<ScoreProblem>,
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
@@ -288,17 +319,6 @@ fn level_ix(l: Level) -> usize {
 }
 
 impl Acc {
-    fn merge(&mut self, o: &Acc) {
-        for k in 0..2 {
-            self.sums[k] += o.sums[k];
-            self.counts[k] += o.counts[k];
-        }
-        for l in 0..4 {
-            self.covered[l] |= o.covered[l];
-        }
-        self.red_line |= o.red_line;
-    }
-
     /// The mean score of slot `k`, when it has visits.
     fn mean(&self, k: usize) -> Option<Decimal> {
         (self.counts[k] > 0).then(|| round2(Decimal::new(self.sums[k], 2) / Decimal::from(self.counts[k])))
@@ -311,18 +331,22 @@ impl Accumulate for Scorer<'_> {
     }
 
     fn fork(&self) -> Self {
-        let mut s = Scorer::new(self.reg, self.standards, self.period, self.level);
-        s.ignore_inapplicable = self.ignore_inapplicable;
-        s
+        Scorer {
+            reg: self.reg,
+            standards: self.standards,
+            period: self.period,
+            level: self.level,
+            windows: self.windows.clone(),
+            items: ItemTable::new(self.standards),
+            tallies: Arc::clone(&self.tallies),
+            problems: Vec::new(),
+            ignore_inapplicable: self.ignore_inapplicable,
+            ignored: 0,
+        }
     }
 
     fn merge(&mut self, other: Self) {
-        for (a, b) in self.acc.iter_mut().zip(&other.acc) {
-            a.merge(b);
-        }
-        for (a, b) in self.categories.iter_mut().zip(&other.categories) {
-            *a += b;
-        }
+        // The tallies are shared: only what each copy kept to itself is merged.
         self.problems.extend(other.problems);
         self.ignored += other.ignored;
     }
@@ -339,8 +363,12 @@ impl<'a> Scorer<'a> {
             level,
             windows,
             items: ItemTable::new(standards),
-            acc: vec![Acc::default(); reg.compounds.len()],
-            categories: vec![0; reg.compounds.len() * standards.categories.len()],
+            tallies: Arc::new(Tallies {
+                acc: (0..reg.compounds.len()).map(|_| Tally::default()).collect(),
+                categories: (0..reg.compounds.len() * standards.categories.len())
+                    .map(|_| AtomicU64::new(0))
+                    .collect(),
+            }),
             problems: Vec::new(),
             ignore_inapplicable: false,
             ignored: 0,
@@ -368,7 +396,7 @@ impl<'a> Scorer<'a> {
         let li = level_ix(v.level);
         for (w, window) in self.windows[li].iter().enumerate() {
             if window.contains(v.date) {
-                self.acc[ci].covered[li] |= 1 << w;
+                self.tallies.acc[ci].covered[li].fetch_or(1 << w, Relaxed);
             }
         }
         if !self.period.contains(v.date) {
@@ -398,12 +426,12 @@ impl<'a> Scorer<'a> {
         // visits only. (If such a visit cannot be scored, the whole report fails, so points
         // counted before the problem was found never reach a report.)
         let n = self.standards.categories.len();
-        let points = self.categories.get_mut(ci * n..(ci + 1) * n).unwrap_or_default();
+        let points = self.tallies.categories.get(ci * n..(ci + 1) * n).unwrap_or_default();
         let scored = self
             .items
             .score(grade, &v.findings, self.ignore_inapplicable, |cat, count| {
-                if let (true, Some(p)) = (official, points.get_mut(cat)) {
-                    *p += count;
+                if let (true, Some(p)) = (official, points.get(cat)) {
+                    p.fetch_add(count, Relaxed);
                 }
             });
         let s = match scored {
@@ -415,16 +443,18 @@ impl<'a> Scorer<'a> {
                 return;
             }
         };
-        let acc = &mut self.acc[ci];
+        let acc = &self.tallies.acc[ci];
         for (slot, yes) in [(OFFICIAL, official), (COMMUNITY, community)] {
             if yes {
-                acc.sums[slot] += s.hundredths;
-                acc.counts[slot] += 1;
+                acc.sums[slot].fetch_add(s.hundredths, Relaxed);
+                acc.counts[slot].fetch_add(1, Relaxed);
             }
         }
         if official {
             self.ignored += s.dropped;
-            acc.red_line |= s.red_line;
+            if s.red_line {
+                acc.red_line.store(true, Relaxed);
+            }
         }
     }
 
@@ -444,7 +474,10 @@ impl<'a> Scorer<'a> {
         let st = self.standards;
         let codes: Vec<Arc<str>> = st.categories.iter().map(|c| Arc::from(c.code.as_str())).collect();
         let mut compounds = Vec::with_capacity(self.reg.compounds.len());
-        for (i, (c, acc)) in self.reg.compounds.iter().zip(&self.acc).enumerate() {
+        let tallies = &*self.tallies;
+        let mut points: Vec<u64> = Vec::new();
+        for (i, (c, tally)) in self.reg.compounds.iter().zip(&tallies.acc).enumerate() {
+            let acc = tally.get();
             let community_id = c.community_id.clone();
             let street_id = self
                 .reg
@@ -452,7 +485,15 @@ impl<'a> Scorer<'a> {
                 .map(|k| k.street_id.clone())
                 .unwrap_or_default();
             let n = st.categories.len();
-            let points = self.categories.get(i * n..(i + 1) * n).unwrap_or_default();
+            points.clear();
+            points.extend(
+                tallies
+                    .categories
+                    .get(i * n..(i + 1) * n)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| p.load(Relaxed)),
+            );
             let score = acc.mean(OFFICIAL);
             let community_score = acc.mean(COMMUNITY);
             let categories: CategoryPoints = codes.iter().cloned().zip(points.iter().copied()).collect();
@@ -546,8 +587,8 @@ impl<'a> Scorer<'a> {
                             .reg
                             .compounds
                             .iter()
-                            .zip(&self.acc)
-                            .filter(|(_, a)| a.covered[level_ix(l)] & (1 << w) == 0)
+                            .zip(&tallies.acc)
+                            .filter(|(_, a)| a.covered[level_ix(l)].load(Relaxed) & (1 << w) == 0)
                             .map(|(c, _)| c.id.to_string())
                             .collect(),
                     })
