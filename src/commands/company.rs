@@ -41,19 +41,19 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     let companies: Vec<(String, String)> = match &args.company {
         Some(id) => {
             let c = loaded.registry.company(id).ok_or_else(|| {
-                let known: Vec<&str> = loaded.registry.companies.iter().map(|c| c.id.as_str()).collect();
+                let known: Vec<&str> = loaded.registry.companies.iter().map(|c| &*c.id).collect();
                 Error::msg(format!(
                     "unknown company \"{id}\"{}",
                     crate::suggest::did_you_mean(id, known)
                 ))
             })?;
-            vec![(c.id.clone(), c.name.clone())]
+            vec![(c.id.to_string(), c.name.clone())]
         }
         None => loaded
             .registry
             .companies
             .iter()
-            .map(|c| (c.id.clone(), c.name.clone()))
+            .map(|c| (c.id.to_string(), c.name.clone()))
             .collect(),
     };
     let standards = loaded.standards_for(&args.period)?;

@@ -64,7 +64,7 @@ pub fn cmd_contracts(ctx: &Context, args: &ContractsArgs) -> Result<()> {
             days_left,
             selection: results
                 .iter()
-                .filter(|s| s.compound_id == k.compound_id)
+                .filter(|s| *s.compound_id == *k.compound_id)
                 .max_by_key(|s| (s.held_on, s.selection_id.clone())),
         })
         .collect();

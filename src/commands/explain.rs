@@ -50,7 +50,7 @@ pub fn explain(
             .registry
             .contract_on(&v.compound_id, v.date)
             .ok_or_else(|| Error::msg(format!("visit {}: no contract in force on {}", v.id, v.date)))?;
-        let (grade, company) = (contract.service_grade, contract.company_id.clone());
+        let (grade, company) = (contract.service_grade, contract.company_id.to_string());
         let e = explain_visit(st, grade, &v.id, &v.findings, &loaded.appeals)
             .map_err(|m| Error::msg(format!("visit {}: {m}", v.id)))?;
         explained.push((v, grade, company, e));
@@ -243,7 +243,7 @@ fn text(
                 scores.len(),
                 fmt2(s),
                 l("等级", "grade"),
-                result.grade.clone().unwrap_or_default(),
+                result.grade.as_deref().unwrap_or_default(),
                 l("结论", "verdict"),
                 result.verdict.as_str()
             );

@@ -202,7 +202,7 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool, 
                     Cell::text(&c.street_id),
                     Cell::num(c.visits),
                     Cell::num(opt(c.score)),
-                    Cell::text(c.grade.clone().unwrap_or_default()),
+                    Cell::text(c.grade.as_deref().unwrap_or_default()),
                     Cell::text(verdict_label(c, lang, machine)),
                     Cell::text(if machine {
                         c.red_line.to_string()

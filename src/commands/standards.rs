@@ -129,7 +129,7 @@ fn located(file: &str, problems: Vec<(Option<u64>, String)>) -> Error {
 type Outcome = (Option<Decimal>, Option<String>, Verdict);
 
 fn outcome(c: &CompoundResult) -> Outcome {
-    (c.score, c.grade.clone(), c.verdict)
+    (c.score, c.grade.as_deref().map(String::from), c.verdict)
 }
 
 fn outcome_json(o: &Outcome) -> Value {

@@ -44,7 +44,7 @@ pub fn serves(reg: &Registry, compound_id: &str, period: &Period) -> Option<Stri
                 .filter(|k| k.start <= period.end() && k.end >= period.start())
                 .last()
         })
-        .map(|k| k.company_id.clone())
+        .map(|k| k.company_id.to_string())
 }
 
 /// The record of `company_id` for a period, from that period's scores, notices and fees.
@@ -60,7 +60,7 @@ pub fn record(
     let on_last_day = reg
         .contracts
         .iter()
-        .filter(|k| k.company_id == company_id && k.in_force(period.end()))
+        .filter(|k| &*k.company_id == company_id && k.in_force(period.end()))
         .count();
     let mine: BTreeSet<&str> = reg
         .compounds

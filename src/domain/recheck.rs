@@ -282,7 +282,7 @@ impl<'a> NoticeBook<'a> {
                 deadline,
                 score: s.score,
                 red_line: s.red_line,
-                company_id,
+                company_id: company_id.to_string(),
                 items,
                 recheck: recheck.map(|(r, rs)| Recheck {
                     late: r.date > deadline,

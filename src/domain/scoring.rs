@@ -131,7 +131,7 @@ pub struct CompoundResult {
     /// Routine visits of the scored level in the period.
     pub visits: u32,
     pub score: Option<Decimal>,
-    pub grade: Option<String>,
+    pub grade: Option<Arc<str>>,
     pub verdict: Verdict,
     pub red_line: bool,
     pub problem_points: u64,
@@ -476,6 +476,7 @@ impl<'a> Scorer<'a> {
         let mut compounds = Vec::with_capacity(self.reg.compounds.len());
         let tallies = &*self.tallies;
         let mut points: Vec<u64> = Vec::new();
+        let grades: Vec<Arc<str>> = st.grades.iter().map(|g| Arc::from(g.name.as_str())).collect();
         for (i, (c, tally)) in self.reg.compounds.iter().zip(&tallies.acc).enumerate() {
             let acc = tally.get();
             let community_id = c.community_id.clone();
@@ -515,7 +516,13 @@ impl<'a> Scorer<'a> {
                         community: all(Level::Community) && gap_ok,
                         property: verdict == Verdict::Pass,
                     };
-                    (Some(st.grade_for(s, acc.red_line).to_string()), verdict, Some(looks))
+                    let name = st.grade_for(s, acc.red_line);
+                    let grade = grades
+                        .iter()
+                        .find(|g| &***g == name)
+                        .cloned()
+                        .unwrap_or_else(|| name.into());
+                    (Some(grade), verdict, Some(looks))
                 }
             };
             let assessed = score.is_some();

@@ -125,7 +125,7 @@ pub struct StreetSubsidy {
 pub fn outcome_key(result: &CompoundResult, notices: &[&Notice]) -> String {
     match result.verdict {
         Verdict::NotAssessed => "not_assessed".into(),
-        Verdict::Pass => result.grade.clone().unwrap_or_default(),
+        Verdict::Pass => result.grade.as_deref().unwrap_or_default().to_string(),
         Verdict::Fail => {
             let worst = notices
                 .iter()
@@ -139,7 +139,7 @@ pub fn outcome_key(result: &CompoundResult, notices: &[&Notice]) -> String {
                 Some(0) => "recheck_failed".into(),
                 Some(1) => "unresolved".into(),
                 Some(_) => "rectified".into(),
-                None => result.grade.clone().unwrap_or_default(),
+                None => result.grade.as_deref().unwrap_or_default().to_string(),
             }
         }
     }
@@ -208,7 +208,7 @@ pub fn allocate(
         compounds.push(CompoundSubsidy {
             compound_id: c.id.to_string(),
             street_id: reg.street_of_compound(c).map(|s| s.id.clone()).unwrap_or_default(),
-            company_id,
+            company_id: company_id.map(|c| c.to_string()),
             months,
             base,
             outcome,

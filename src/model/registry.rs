@@ -38,7 +38,7 @@ pub struct Compound {
 
 #[derive(Debug, Clone)]
 pub struct Company {
-    pub id: String,
+    pub id: Arc<str>,
     pub name: String,
     pub line: u64,
 }
@@ -46,8 +46,10 @@ pub struct Company {
 /// A service agreement signed by the residents' committee (社区签). `end` is inclusive.
 #[derive(Debug, Clone)]
 pub struct Contract {
-    pub compound_id: String,
-    pub company_id: String,
+    /// Shared with the compound's record once the registry is built.
+    pub compound_id: Arc<str>,
+    /// Shared with the company's record once the registry is built.
+    pub company_id: Arc<str>,
     pub service_grade: u8,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -136,13 +138,19 @@ pub struct Registry {
 impl Registry {
     /// Build the indexes over loaded records.
     pub fn new(
-        streets: Vec<Street>,
-        communities: Vec<Community>,
-        compounds: Vec<Compound>,
-        companies: Vec<Company>,
-        contracts: Vec<Contract>,
-        titles: Vec<Title>,
+        mut streets: Vec<Street>,
+        mut communities: Vec<Community>,
+        mut compounds: Vec<Compound>,
+        mut companies: Vec<Company>,
+        mut contracts: Vec<Contract>,
+        mut titles: Vec<Title>,
     ) -> Registry {
+        streets.shrink_to_fit();
+        communities.shrink_to_fit();
+        compounds.shrink_to_fit();
+        companies.shrink_to_fit();
+        contracts.shrink_to_fit();
+        titles.shrink_to_fit();
         let (mut compound_ix, slots) = CompoundTable::build_with_slots(compounds.iter().map(|c| &*c.id));
         let id_of = |i: usize| compounds.get(i).map(|c| &*c.id);
         // Each contract goes to its compound's list; contracts of unknown compounds are left
@@ -151,6 +159,17 @@ impl Registry {
             .iter()
             .map(|k| compound_ix.get(&k.compound_id, id_of))
             .collect();
+        // Contracts share their compound's and company's id (one string each, not one per
+        // contract).
+        let company_ix = IdIndex::build(&companies, |c| &c.id);
+        for (k, o) in contracts.iter_mut().zip(&contract_owner) {
+            if let Some(i) = *o {
+                k.compound_id = Arc::clone(&compounds[i].id);
+            }
+            if let Some(j) = company_ix.get(&companies, |c| &c.id, &k.company_id) {
+                k.company_id = Arc::clone(&companies[j].id);
+            }
+        }
         let mut contract_start = vec![0u32; compounds.len() + 1];
         for &i in contract_owner.iter().flatten() {
             contract_start[i + 1] += 1;
@@ -182,7 +201,7 @@ impl Registry {
             street_ix: IdIndex::build(&streets, |s| &s.id),
             community_ix: IdIndex::build(&communities, |c| &c.id),
             compound_ix,
-            company_ix: IdIndex::build(&companies, |c| &c.id),
+            company_ix,
             contract_start,
             contract_list,
             contract_owner: contract_owner

@@ -190,7 +190,7 @@ pub fn check_selections(votes: &[SelectionVote], reg: &Registry, settings: &Sett
         // its start, unless another contract of the compound started after it.
         let Some(sel) = results
             .iter()
-            .rfind(|s| s.compound_id == k.compound_id && s.held_on <= k.start)
+            .rfind(|s| *s.compound_id == *k.compound_id && s.held_on <= k.start)
         else {
             continue;
         };
@@ -201,7 +201,7 @@ pub fn check_selections(votes: &[SelectionVote], reg: &Registry, settings: &Sett
             continue;
         }
         let why = match &sel.winner {
-            Some(w) if *w == k.company_id => continue,
+            Some(w) if **w == *k.company_id => continue,
             Some(w) => format!("its residents chose {w}"),
             None if sel.valid => {
                 "it produced no winner (no candidate had a majority of households and area)".to_string()

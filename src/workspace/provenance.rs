@@ -31,9 +31,12 @@ impl Inputs {
     /// Hash a workspace file if it exists (optional inputs that are absent are skipped).
     pub fn add_file(&mut self, ws: &Workspace, rel: &str) -> Result<()> {
         let path = ws.path(rel);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                self.files.insert(rel.to_string(), hex(&Sha256::digest(&bytes)));
+        // Streamed: registry files of a national workspace are tens of megabytes.
+        match std::fs::File::open(&path) {
+            Ok(file) => {
+                let mut reader = HashingReader::new(file);
+                std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
+                self.files.insert(rel.to_string(), reader.finish());
                 Ok(())
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

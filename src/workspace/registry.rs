@@ -86,7 +86,7 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
     read_table(ws, COMPANIES, COMPANY_COLS, false, diags, |f| {
         if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
             companies.push(Company {
-                id,
+                id: id.into(),
                 name,
                 line: f.line(),
             });
@@ -112,8 +112,8 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
                 return;
             }
             contracts.push(Contract {
-                compound_id,
-                company_id,
+                compound_id: compound_id.into(),
+                company_id: company_id.into(),
                 service_grade,
                 start,
                 end,
@@ -182,7 +182,7 @@ pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry
     duplicate_ids(
         COMPANIES,
         "company_id",
-        companies.iter().map(|c| (c.id.as_str(), c.line)),
+        companies.iter().map(|c| (&*c.id, c.line)),
         diags,
     );
 
@@ -251,7 +251,7 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
             );
         }
         if reg.company(&k.company_id).is_none() {
-            let hint = known(reg.companies.iter().map(|c| c.id.as_str()));
+            let hint = known(reg.companies.iter().map(|c| &*c.id));
             diags.error(
                 CONTRACTS,
                 Some(k.line),

@@ -8,7 +8,7 @@ use crate::error::{Diagnostics, Result};
 use crate::model::decimal::parse_decimal;
 use crate::model::parse_date;
 
-use super::{read_optional, Workspace};
+use super::Workspace;
 
 /// Read `rel` row by row, calling `each` with typed access to every row (one record buffer
 /// is reused: a national registry has hundreds of thousands of rows). A missing file is an
@@ -22,7 +22,13 @@ pub fn read_table(
     diags: &mut Diagnostics,
     mut each: impl FnMut(&mut Fields<'_>),
 ) -> Result<bool> {
-    let Some(bytes) = read_optional(&ws.path(rel))? else {
+    let path = ws.path(rel);
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => Some(f),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(crate::error::Error::io(&path, e)),
+    };
+    let Some(file) = file else {
         if !optional {
             diags.error(
                 rel,
@@ -33,9 +39,7 @@ pub fn read_table(
         }
         return Ok(true);
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(bytes.as_slice());
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(file);
     let mut rec = csv::StringRecord::new();
     match rdr.read_record(&mut rec) {
         Ok(true) => {}
