@@ -97,8 +97,10 @@ impl Period {
     }
 
     /// Whether `date` lies in the period (both ends inclusive).
+    /// (Periods are aligned, so this is: the period of this span containing `date` is this
+    /// one. It is on the scan's hot path, so it builds no dates.)
     pub fn contains(&self, date: NaiveDate) -> bool {
-        self.start() <= date && date <= self.end()
+        Period::containing(date, self.span) == *self
     }
 
     /// Whether `other` lies wholly inside this period.
@@ -239,6 +241,18 @@ impl FromStr for Period {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `contains` is "between the first and the last day, inclusive".
+        #[test]
+        fn contains_is_between_start_and_end(days in -2000i64..2000, year in 2000i32..2040, m in 1u32..=12, span in 0usize..4) {
+            let span = [Span::Month, Span::Quarter, Span::Half, Span::Year][span];
+            let p = Period::containing(NaiveDate::from_ymd_opt(year, m, 1).unwrap(), span);
+            let d = p.start() + chrono::Duration::days(days);
+            prop_assert_eq!(p.contains(d), p.start() <= d && d <= p.end());
+        }
+    }
     use super::*;
 
     fn p(s: &str) -> Period {

@@ -120,8 +120,9 @@ fn set(dst: &mut String, src: &str) {
     dst.push_str(src);
 }
 
-/// The fields the reports need from one row, borrowed from the record.
-/// Text fields stay bytes until needed: most rows only extend the visit they follow.
+/// The fields the reports need from one row, borrowed from the record. The visit's own
+/// fields stay bytes: they are only read (and checked as text) on a visit's first row, since
+/// most rows just add a finding to the visit they follow.
 struct Row<'r> {
     visit_id: &'r [u8],
     date: NaiveDate,
@@ -130,15 +131,9 @@ struct Row<'r> {
     team: &'r [u8],
     inspectors: u32,
     compound_id: &'r [u8],
-    item: &'r [u8],
+    item: &'r str,
     count: u64,
     photos: u64,
-}
-
-/// A field of a row [`fast_row`] accepted, as text. Its UTF-8 was checked with the row's, so
-/// the empty fallback is never taken.
-fn utf8(field: &[u8]) -> &str {
-    std::str::from_utf8(field).unwrap_or_default()
 }
 
 fn digits(b: &[u8]) -> Option<u64> {
@@ -149,54 +144,54 @@ fn digits(b: &[u8]) -> Option<u64> {
 }
 
 /// Parse a row without allocating; `None` sends it to the slow path that words the problem.
-/// `prev` is the previous row and its date: rows are sorted by date, so most rows repeat it.
-fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&csv::ByteRecord, NaiveDate)>) -> Option<Row<'r>> {
+/// `prev` is the previous row's date, as written and parsed: rows are sorted by date, so
+/// most rows repeat it. The note is not read (no report uses it; `check` checks it).
+fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>) -> Option<Row<'r>> {
     if rec.len() != STORE_HEADER.len() {
         return None;
     }
-    // One UTF-8 check for the whole row (fields are stored back to back), then each field
-    // must start on a character boundary: together, every field is valid UTF-8.
-    std::str::from_utf8(rec.as_slice()).ok()?;
-    if rec
-        .iter()
-        .any(|f| f.first().is_some_and(|&b| (0x80..0xC0).contains(&b)))
-    {
-        return None;
-    }
-    let text = |i: usize| rec.get(i);
-    let level = match rec.get(2)? {
+    let mut f = rec.iter();
+    let visit_id = f.next().filter(|s| !s.is_empty())?;
+    let date = f.next()?;
+    let date = match prev {
+        Some((p, d)) if p == date => d,
+        _ => parse_date(std::str::from_utf8(date).ok()?)?,
+    };
+    let level = match f.next()? {
         b"community" => Level::Community,
         b"street" => Level::Street,
         b"district" => Level::District,
         b"third_party" => Level::ThirdParty,
         _ => return None,
     };
-    let purpose = match rec.get(3)? {
+    let purpose = match f.next()? {
         b"routine" => Purpose::Routine,
         b"recheck" => Purpose::Recheck,
         _ => return None,
     };
-    let row = Row {
-        visit_id: text(0).filter(|s| !s.is_empty())?,
-        date: match prev {
-            Some((p, date)) if p.get(1) == rec.get(1) => date,
-            _ => parse_date(utf8(text(1)?))?,
-        },
-        level,
-        purpose,
-        team: text(4)?,
-        inspectors: digits(rec.get(5)?)
-            .filter(|&n| n >= 1)
-            .and_then(|n| u32::try_from(n).ok())?,
-        compound_id: text(6).filter(|s| !s.is_empty())?,
-        item: text(7)?,
-        count: digits(rec.get(8)?).filter(|&n| n <= MAX_PER_ROW)?,
-        photos: digits(rec.get(9)?).filter(|&n| n <= MAX_PER_ROW)?,
-    };
-    if row.item.is_empty() != (row.count == 0) {
+    let team = f.next()?;
+    let inspectors = digits(f.next()?)
+        .filter(|&n| n >= 1)
+        .and_then(|n| u32::try_from(n).ok())?;
+    let compound_id = f.next().filter(|s| !s.is_empty())?;
+    let item = std::str::from_utf8(f.next()?).ok()?;
+    let count = digits(f.next()?).filter(|&n| n <= MAX_PER_ROW)?;
+    let photos = digits(f.next()?).filter(|&n| n <= MAX_PER_ROW)?;
+    if item.is_empty() != (count == 0) {
         return None;
     }
-    Some(row)
+    Some(Row {
+        visit_id,
+        date,
+        level,
+        purpose,
+        team,
+        inspectors,
+        compound_id,
+        item,
+        count,
+        photos,
+    })
 }
 
 /// Stream one month file's visits, upheld appeals applied. Returns the file's SHA-256.
@@ -277,7 +272,8 @@ pub fn scan_file(
                 }
                 Ok(true) => {
                     let line = rec.position().map_or(0, |p| p.line());
-                    let Some(row) = fast_row(&rec, prev_date.map(|d| (&prev, d))) else {
+                    let prev_day = prev_date.and_then(|d| Some((prev.get(1)?, d)));
+                    let Some(row) = fast_row(&rec, prev_day) else {
                         slow_problems(&rec, &file.rel, line, diags);
                         continue;
                     };
@@ -287,7 +283,7 @@ pub fn scan_file(
                             Some(line),
                             format!(
                                 "visit {} is dated {} but this file holds {} (run `oldestate check`)",
-                                utf8(row.visit_id),
+                                String::from_utf8_lossy(row.visit_id),
                                 row.date,
                                 file.month
                             ),
@@ -295,7 +291,7 @@ pub fn scan_file(
                         continue;
                     }
                     if let Some(pd) = prev_date {
-                        let key = (row.date, row.visit_id, row.item);
+                        let key = (row.date, row.visit_id, row.item.as_bytes());
                         if key <= (pd, prev.get(0).unwrap_or(b""), prev.get(7).unwrap_or(b"")) {
                             diags.error(&file.rel, Some(line), "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`");
                         }
@@ -303,10 +299,17 @@ pub fn scan_file(
                     let date = row.date;
                     if b.open && b.visit.id.as_bytes() == row.visit_id {
                         if !row.item.is_empty() {
-                            b.push_finding(utf8(row.item), row.count);
+                            b.push_finding(row.item, row.count);
                         }
                         b.visit.photos += row.photos;
                     } else {
+                        let text = std::str::from_utf8;
+                        let (Ok(id), Ok(team), Ok(compound_id)) =
+                            (text(row.visit_id), text(row.team), text(row.compound_id))
+                        else {
+                            slow_problems(&rec, &file.rel, line, diags);
+                            continue;
+                        };
                         if b.open {
                             appeals.apply(&mut b.visit);
                             on_visit(&b.visit);
@@ -314,20 +317,20 @@ pub fn scan_file(
                         b.reset_findings();
                         b.open = true;
                         let v = &mut b.visit;
-                        set(&mut v.id, utf8(row.visit_id));
+                        set(&mut v.id, id);
                         v.date = row.date;
                         v.level = row.level;
                         v.purpose = row.purpose;
-                        set(&mut v.team, utf8(row.team));
+                        set(&mut v.team, team);
                         v.inspectors = row.inspectors;
-                        set(&mut v.compound_id, utf8(row.compound_id));
+                        set(&mut v.compound_id, compound_id);
                         let found = reg.compound_and_grade(&v.compound_id, row.date);
                         v.compound = found.map(|(i, _)| i);
                         v.grade = found.and_then(|(_, g)| g);
                         v.photos = row.photos;
                         v.line = line;
                         if !row.item.is_empty() {
-                            b.push_finding(utf8(row.item), row.count);
+                            b.push_finding(row.item, row.count);
                         }
                     }
                     std::mem::swap(&mut rec, &mut prev);

@@ -318,3 +318,29 @@ fn coverage_lists_the_compounds_missing_in_each_required_window() {
         r.stdout
     );
 }
+
+#[test]
+fn reports_read_the_fields_they_use_and_leave_the_note_to_check() {
+    // A damaged note (not UTF-8) is a problem for `check`, but no report reads notes: the
+    // score still comes out. A damaged field a report does use fails it, with its location.
+    let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,3,P1,X01,1,4,x"]);
+    let month = ws.path("data/inspections/2026/2026-02.csv");
+    let text = std::fs::read(&month).unwrap();
+    let mut bad_note = text.clone();
+    let at = bad_note.len() - 2; // the note "x", before the newline
+    bad_note[at] = 0xFF;
+    std::fs::write(&month, &bad_note).unwrap();
+    let check = ws.run(&["check"]);
+    check.status(1);
+    assert!(check.stdout.contains("2026-02.csv:2"), "{}", check.stdout);
+    // T1: D = 2, 100 × 28 / 30 = 93.33.
+    assert_eq!(compound(&score(&ws, "2026H1"), "P1")["score"], "93.33");
+
+    let mut bad_compound = text.clone();
+    let at = bad_compound.windows(3).position(|w| w == b",P1").unwrap() + 2;
+    bad_compound[at] = 0xFF;
+    std::fs::write(&month, &bad_compound).unwrap();
+    ws.run(&["score", "--period", "2026H1"]).status(1).stderr_line(
+        "oldestate: data/inspections/2026/2026-02.csv:2: not valid UTF-8: the store is UTF-8 (run `oldestate check`)",
+    );
+}
