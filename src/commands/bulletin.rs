@@ -65,12 +65,23 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     // period's standards too, leaving out findings on items they do not apply. A previous
     // period that cannot be scored (a visit without a contract) shows no change.
     loaded.ignore_inapplicable = true;
-    let previous = loaded.score(period.previous(), None, &standards).ok();
+    // Only its street and community scores are used: its compounds are dropped at once.
+    let previous = loaded.score(period.previous(), None, &standards).ok().map(|mut p| {
+        p.compounds = Vec::new();
+        p.coverage = Vec::new();
+        p
+    });
     loaded.ignore_inapplicable = false;
     let registry = std::sync::Arc::clone(&loaded.registry);
     let headline = SummaryBuilder::new(&registry, &standards.standards, period, args.street.as_deref());
     let (scores, rechecks, headline) = loaded.score_rechecks_and(period, as_of, &standards, headline)?;
     let summary = headline.finish();
+    if ctx.verbose > 1 {
+        eprintln!(
+            "oldestate: scores, notices and headline done{}",
+            super::loaded::peak_memory()
+        );
+    }
     let mut d = Diagnostics::new();
     let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
     d.into_result()?;
@@ -85,6 +96,9 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
         &fees,
         args.street.as_deref(),
     );
+    if ctx.verbose > 1 {
+        eprintln!("oldestate: bulletin built{}", super::loaded::peak_memory());
+    }
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws);

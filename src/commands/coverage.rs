@@ -49,7 +49,7 @@ pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
 }
 
 /// Missing compounds of one window, counted per street id.
-fn per_street(loaded: &Loaded, missing: &[String]) -> BTreeMap<String, usize> {
+fn per_street(loaded: &Loaded, missing: &[std::sync::Arc<str>]) -> BTreeMap<String, usize> {
     let mut m: BTreeMap<String, usize> = loaded.registry.streets.iter().map(|s| (s.id.clone(), 0)).collect();
     for id in missing {
         if let Some(s) = loaded

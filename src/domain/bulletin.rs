@@ -405,7 +405,7 @@ pub fn build(
                     .missing
                     .iter()
                     .filter(|id| in_street(&street_of(id)))
-                    .cloned()
+                    .map(|id| id.to_string())
                     .collect(),
             })
         })

@@ -216,8 +216,9 @@ impl GroupResult {
 #[derive(Debug, Clone)]
 pub struct WindowGap {
     pub window: Period,
-    /// Compound ids, in registry order.
-    pub missing: Vec<String>,
+    /// Compound ids, in registry order (shared with the registry: at national scale a level
+    /// nobody visited lists every compound in every window).
+    pub missing: Vec<Arc<str>>,
 }
 
 /// Coverage of one level over the period.
@@ -596,7 +597,7 @@ impl<'a> Scorer<'a> {
                             .iter()
                             .zip(&tallies.acc)
                             .filter(|(_, a)| a.covered[level_ix(l)].load(Relaxed) & (1 << w) == 0)
-                            .map(|(c, _)| c.id.to_string())
+                            .map(|(c, _)| Arc::clone(&c.id))
                             .collect(),
                     })
                     .collect(),
