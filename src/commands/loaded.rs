@@ -103,7 +103,7 @@ impl Loaded {
             registry: &self.registry,
         };
         for f in &files {
-            let sha = scan_file(&src, f, &mut d, &mut on_visit)?;
+            let sha = scan_file(&src, f, &mut d, |_| {}, &mut on_visit)?;
             self.inputs.add_digest(&f.rel, sha);
         }
         d.into_result()
@@ -118,7 +118,14 @@ impl Loaded {
             appeals: &self.appeals,
             registry: &self.registry,
         };
-        let (values, scans) = scan_files(&src, &files, self.threads, || acc.fork(), |t, v| t.add(v))?;
+        let (values, scans) = scan_files(
+            &src,
+            &files,
+            self.threads,
+            || acc.fork(),
+            |t, v| t.opened(v),
+            |t, v| t.add(v),
+        )?;
         let mut d = Diagnostics::new();
         for r in scans {
             d.absorb(r.diags);

@@ -313,6 +313,8 @@ pub struct Scorer<'a> {
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
     ignored: u64,
+    /// Sink of [`Accumulate::opened`]'s reads.
+    touched: u32,
 }
 
 fn level_ix(l: Level) -> usize {
@@ -331,6 +333,14 @@ impl Accumulate for Scorer<'_> {
         Scorer::add(self, v);
     }
 
+    /// Touch the compound's tally now, so that its cache miss overlaps with reading the rest
+    /// of the visit instead of stalling [`Scorer::add`] (a measured gain at national scale).
+    fn opened(&mut self, v: &Visit) {
+        if let Some(t) = v.compound.and_then(|ci| self.tallies.acc.get(ci)) {
+            self.touched = self.touched.wrapping_add(t.counts[0].load(Relaxed));
+        }
+    }
+
     fn fork(&self) -> Self {
         Scorer {
             reg: self.reg,
@@ -343,6 +353,7 @@ impl Accumulate for Scorer<'_> {
             problems: Vec::new(),
             ignore_inapplicable: self.ignore_inapplicable,
             ignored: 0,
+            touched: 0,
         }
     }
 
@@ -373,6 +384,7 @@ impl<'a> Scorer<'a> {
             problems: Vec::new(),
             ignore_inapplicable: false,
             ignored: 0,
+            touched: 0,
         }
     }
 

@@ -87,6 +87,9 @@ impl UpheldAppeals {
 pub trait Accumulate: Send {
     /// Take one visit.
     fn add(&mut self, v: &Visit);
+    /// A visit has begun (its first row was read; its findings are still to come): a chance to
+    /// fetch what [`Accumulate::add`] will need, while the scan reads the rest of the visit.
+    fn opened(&mut self, _v: &Visit) {}
     /// A copy with nothing taken yet.
     fn fork(&self) -> Self;
     /// Take in what another copy took (visits later in the store).
@@ -98,6 +101,11 @@ impl<A: Accumulate, B: Accumulate> Accumulate for (A, B) {
     fn add(&mut self, v: &Visit) {
         self.0.add(v);
         self.1.add(v);
+    }
+
+    fn opened(&mut self, v: &Visit) {
+        self.0.opened(v);
+        self.1.opened(v);
     }
 
     fn fork(&self) -> Self {

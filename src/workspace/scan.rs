@@ -43,6 +43,7 @@ pub fn scan_files<T: Send>(
     files: &[MonthFile],
     threads: usize,
     init: impl Fn() -> T + Sync,
+    opened: impl Fn(&mut T, &Visit) + Sync,
     visit: impl Fn(&mut T, &Visit) + Sync,
 ) -> Result<(Vec<T>, Vec<FileScan>)> {
     let next = AtomicUsize::new(0);
@@ -53,7 +54,15 @@ pub fn scan_files<T: Send>(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(file) = files.get(i) else { break };
             let mut diags = Diagnostics::new();
-            let r = scan_file(src, file, &mut diags, |v| visit(&mut value, v)).map(|sha256| FileScan {
+            let value = std::cell::RefCell::new(&mut value);
+            let r = scan_file(
+                src,
+                file,
+                &mut diags,
+                |v| opened(&mut value.borrow_mut(), v),
+                |v| visit(&mut value.borrow_mut(), v),
+            )
+            .map(|sha256| FileScan {
                 file: file.clone(),
                 sha256,
                 diags,
@@ -199,6 +208,7 @@ pub fn scan_file(
     src: &Sources<'_>,
     file: &MonthFile,
     diags: &mut Diagnostics,
+    mut on_open: impl FnMut(&Visit),
     mut on_visit: impl FnMut(&Visit),
 ) -> Result<String> {
     let (appeals, reg) = (src.appeals, src.registry);
@@ -327,6 +337,7 @@ pub fn scan_file(
                         let found = reg.compound_and_grade(&v.compound_id, row.date);
                         v.compound = found.map(|(i, _)| i);
                         v.grade = found.and_then(|(_, g)| g);
+                        on_open(v);
                         v.photos = row.photos;
                         v.line = line;
                         if !row.item.is_empty() {
