@@ -223,7 +223,8 @@ pub fn visits_from_sheet(
         diags.error(file, None, "empty sheet: expected a header row and visits");
         return Vec::new();
     };
-    let layout = match detect(&header.cells, &resolver.items) {
+    let header_cells: Vec<String> = header.cells.iter().map(String::from).collect();
+    let layout = match detect(&header_cells, &resolver.items) {
         Ok(l) => l,
         Err(errors) => {
             for (col, m) in errors {
@@ -361,7 +362,7 @@ pub fn visits_from_sheet(
 }
 
 fn column_label(header: &SheetRow, col: usize, with_letter: bool) -> String {
-    let name = header.cells.get(col).map(String::as_str).unwrap_or("");
+    let name = header.cells.get(col).unwrap_or("");
     if with_letter {
         format!("column {} \"{name}\": ", column_letter(col))
     } else {
@@ -397,14 +398,10 @@ fn read_row(
     diags: &mut Diagnostics,
 ) -> Option<RowResult> {
     let before = diags.errors();
-    let cell = |f: Field| {
-        layout
-            .col(f)
-            .map(|c| row.cells.get(c).map(String::as_str).unwrap_or(""))
-    };
+    let cell = |f: Field| layout.col(f).map(|c| row.cells.get(c).unwrap_or(""));
     let bad = |diags: &mut Diagnostics, f: Field, expected: &str| {
         let col = layout.col(f).unwrap_or(0);
-        let value = row.cells.get(col).map(String::as_str).unwrap_or("");
+        let value = row.cells.get(col).unwrap_or("");
         diags.error(
             file,
             Some(row.row),
@@ -543,7 +540,7 @@ fn read_row(
     if let Some(date) = date {
         if layout.is_wide() {
             for (code, col) in &layout.items {
-                let v = row.cells.get(*col).map(String::as_str).unwrap_or("").trim();
+                let v = row.cells.get(*col).unwrap_or("").trim();
                 match values::parse_whole(v).or(v.is_empty().then_some(0)) {
                     Some(0) => {}
                     Some(n) => match r.item(code, date) {

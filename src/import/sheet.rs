@@ -14,10 +14,12 @@ pub struct Sheet {
     pub rows: Vec<SheetRow>,
 }
 
+/// One row's cells, trimmed: one record (a buffer and its cell bounds), not a string per cell,
+/// since a month's sheet can have a million rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
     pub row: u64,
-    pub cells: Vec<String>,
+    pub cells: csv::StringRecord,
 }
 
 /// A text encoding a CSV sheet may be in.
@@ -142,9 +144,12 @@ pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<
     for rec in rdr.records() {
         let rec = rec.map_err(|e| err(e.position().map(|p| p.line()), format!("unreadable CSV: {e}")))?;
         let row = rec.position().map_or(0, |p| p.line());
-        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
-        if cells.iter().all(String::is_empty) {
+        if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
+        }
+        let mut cells = csv::StringRecord::with_capacity(rec.as_slice().len(), rec.len());
+        for c in &rec {
+            cells.push_field(c.trim());
         }
         rows.push(SheetRow { row, cells });
     }
@@ -181,9 +186,14 @@ pub fn read_xlsx_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Sheet
     let first_col = range.start().map_or(0, |(_, c)| c as usize);
     let mut rows = Vec::new();
     for (i, r) in range.rows().enumerate() {
-        let mut cells: Vec<String> = vec![String::new(); first_col];
-        cells.extend(r.iter().map(cell_text));
-        if cells.iter().all(String::is_empty) {
+        let mut cells = csv::StringRecord::new();
+        for _ in 0..first_col {
+            cells.push_field("");
+        }
+        for c in r {
+            cells.push_field(&cell_text(c));
+        }
+        if cells.iter().all(str::is_empty) {
             continue;
         }
         rows.push(SheetRow {
@@ -255,7 +265,7 @@ mod tests {
             s.rows[1],
             SheetRow {
                 row: 2,
-                cells: vec!["1".into(), "2".into()]
+                cells: csv::StringRecord::from(vec!["1", "2"])
             }
         );
     }
