@@ -46,3 +46,23 @@ fn score_visit_table(b: divan::Bencher) {
 fn parse_date(b: divan::Bencher) {
     b.bench(|| oldestate::model::parse_date(black_box("2026-05-17")));
 }
+
+/// Ids of a national registry: 220,000 compounds.
+fn national_ids() -> Vec<String> {
+    (0..220_000).map(|i| format!("P{i:06}")).collect()
+}
+
+/// The scan's per-visit lookup: a compound's position and the grade in force, at national
+/// scale, for ids in the order a day's visits meet them (every 31st compound).
+#[divan::bench]
+fn compound_and_grade_lookup(b: divan::Bencher) {
+    let ids = national_ids();
+    let table = oldestate::model::compound_table::CompoundTable::build(ids.iter().map(String::as_str));
+    let id_of = |i: usize| ids.get(i).map(String::as_str);
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date");
+    let mut k = 0usize;
+    b.bench_local(|| {
+        k = (k + 31) % ids.len();
+        table.get_with_grade(black_box(&ids[k]), date, id_of)
+    });
+}

@@ -74,7 +74,11 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
                 ("level", Field::Value(json!(r.level.as_str()))),
                 (
                     "compounds",
-                    Field::Array(Box::new(r.compounds.iter().map(compound_json))),
+                    Field::Pretty(Box::new(
+                        r.compounds
+                            .iter()
+                            .map(|c| serde_json::to_vec_pretty(&CompoundJson::from(c)).unwrap_or_default()),
+                    )),
                 ),
                 (
                     "communities",
@@ -276,21 +280,56 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool, 
     }
 }
 
+/// A compound as JSON (DESIGN §11), serialized straight from the result: national reports
+/// write hundreds of thousands of these.
+#[derive(serde::Serialize)]
+struct CompoundJson<'a> {
+    compound_id: &'a str,
+    name: &'a str,
+    community_id: &'a str,
+    street_id: &'a str,
+    visits: u32,
+    score: Option<String>,
+    grade: Option<&'a str>,
+    verdict: &'a str,
+    red_line: bool,
+    problem_points: u64,
+    categories: &'a crate::domain::scoring::CategoryPoints,
+    looks: Option<LooksJson>,
+}
+
+#[derive(serde::Serialize)]
+struct LooksJson {
+    street: bool,
+    community: bool,
+    property: bool,
+}
+
+impl<'a> From<&'a CompoundResult> for CompoundJson<'a> {
+    fn from(c: &'a CompoundResult) -> Self {
+        CompoundJson {
+            compound_id: &c.compound_id,
+            name: &c.name,
+            community_id: &c.community_id,
+            street_id: &c.street_id,
+            visits: c.visits,
+            score: c.score.map(fmt2),
+            grade: c.grade.as_deref(),
+            verdict: c.verdict.as_str(),
+            red_line: c.red_line,
+            problem_points: c.problem_points,
+            categories: &c.categories,
+            looks: c.looks.map(|l| LooksJson {
+                street: l.street,
+                community: l.community,
+                property: l.property,
+            }),
+        }
+    }
+}
+
 pub fn compound_json(c: &CompoundResult) -> Value {
-    json!({
-        "compound_id": c.compound_id,
-        "name": c.name,
-        "community_id": c.community_id,
-        "street_id": c.street_id,
-        "visits": c.visits,
-        "score": dec(c.score),
-        "grade": c.grade,
-        "verdict": c.verdict.as_str(),
-        "red_line": c.red_line,
-        "problem_points": c.problem_points,
-        "categories": c.categories,
-        "looks": c.looks.map(|l| json!({"street": l.street, "community": l.community, "property": l.property})),
-    })
+    serde_json::to_value(CompoundJson::from(c)).unwrap_or(Value::Null)
 }
 
 fn group_json(g: &GroupResult, id_key: &str) -> Value {

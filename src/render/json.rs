@@ -53,43 +53,65 @@ pub fn finish(mut doc: Map<String, Value>, p: &Provenance) -> String {
 pub enum Field<'a> {
     Value(Value),
     Array(Box<dyn Iterator<Item = Value> + 'a>),
+    /// An array whose items are already pretty-printed (`serde_json::to_vec_pretty` of a
+    /// struct): for the largest arrays, so no `Value` tree is built per item.
+    Pretty(Box<dyn Iterator<Item = Vec<u8>> + 'a>),
 }
 
 /// Write a JSON object field by field, arrays element by element, byte-identical to
 /// `serde_json::to_string_pretty` of the whole object plus a newline, but without ever holding
 /// the whole tree: a national score report has 220,000 compounds.
 pub fn write_streamed<W: std::io::Write>(out: &mut W, fields: Vec<(&str, Field<'_>)>) -> std::io::Result<()> {
-    let pretty = |v: &Value, indent: &str| -> String {
-        let text = serde_json::to_string_pretty(v).unwrap_or_default();
-        text.replace('\n', &format!("\n{indent}"))
-    };
+    // Pretty-printed JSON has line breaks only between tokens (strings escape theirs), so
+    // indenting an item is writing the indent after each of them.
+    fn indented<W: std::io::Write>(out: &mut W, text: &[u8], indent: &[u8]) -> std::io::Result<()> {
+        let mut lines = text.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            out.write_all(first)?;
+        }
+        for line in lines {
+            out.write_all(b"\n")?;
+            out.write_all(indent)?;
+            out.write_all(line)?;
+        }
+        Ok(())
+    }
+    let pretty = |v: &Value| serde_json::to_vec_pretty(v).unwrap_or_default();
     out.write_all(b"{")?;
     let n = fields.len();
     for (i, (key, field)) in fields.into_iter().enumerate() {
         write!(out, "\n  {}: ", Value::String(key.to_string()))?;
         match field {
-            Field::Value(v) => out.write_all(pretty(&v, "  ").as_bytes())?,
-            Field::Array(items) => {
-                let mut items = items.peekable();
-                if items.peek().is_none() {
-                    out.write_all(b"[]")?;
-                } else {
-                    out.write_all(b"[")?;
-                    while let Some(v) = items.next() {
-                        write!(out, "\n    {}", pretty(&v, "    "))?;
-                        if items.peek().is_some() {
-                            out.write_all(b",")?;
-                        }
-                    }
-                    out.write_all(b"\n  ]")?;
-                }
-            }
+            Field::Value(v) => indented(out, &pretty(&v), b"  ")?,
+            Field::Array(items) => write_array(out, items.map(|v| pretty(&v)), indented)?,
+            Field::Pretty(items) => write_array(out, items, indented)?,
         }
         if i + 1 < n {
             out.write_all(b",")?;
         }
     }
     out.write_all(b"\n}\n")
+}
+
+/// `[` items `]` as pretty-printing an array inside an object writes them.
+fn write_array<W: std::io::Write>(
+    out: &mut W,
+    items: impl Iterator<Item = Vec<u8>>,
+    indented: fn(&mut W, &[u8], &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut items = items.peekable();
+    if items.peek().is_none() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    while let Some(v) = items.next() {
+        out.write_all(b"\n    ")?;
+        indented(out, &v, b"    ")?;
+        if items.peek().is_some() {
+            out.write_all(b",")?;
+        }
+    }
+    out.write_all(b"\n  ]")
 }
 
 #[cfg(test)]
