@@ -18,10 +18,11 @@ use super::scoring::{CompoundResult, Verdict};
 /// One compound's subsidy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompoundSubsidy {
-    pub compound_id: String,
-    pub street_id: String,
+    /// Ids shared with the registry (a national allocation has 220,000 compounds).
+    pub compound_id: std::sync::Arc<str>,
+    pub street_id: std::sync::Arc<str>,
     /// Company under contract on the period's last day, else the latest in the period.
-    pub company_id: Option<String>,
+    pub company_id: Option<std::sync::Arc<str>>,
     pub months: u32,
     pub base: Decimal,
     pub outcome: String,
@@ -77,7 +78,7 @@ impl SubsidyReport {
             .map(|(i, s)| (s.id.as_str(), i))
             .collect();
         for c in &self.compounds {
-            if let Some(&i) = at.get(c.street_id.as_str()) {
+            if let Some(&i) = at.get(&*c.street_id) {
                 let s = &mut out[i];
                 s.amount += c.amount;
                 s.base += c.base;
@@ -206,9 +207,9 @@ pub fn allocate(
         };
         let entitlement = base * coefficient * factor;
         compounds.push(CompoundSubsidy {
-            compound_id: c.id.to_string(),
-            street_id: reg.street_of_compound(c).map(|s| s.id.clone()).unwrap_or_default(),
-            company_id: company_id.map(|c| c.to_string()),
+            compound_id: c.id.clone(),
+            street_id: r.street_id.clone(),
+            company_id,
             months,
             base,
             outcome,
@@ -220,10 +221,7 @@ pub fn allocate(
         });
     }
     let budget = budget.or(funds.budget);
-    let entitlements: Vec<(&str, Decimal)> = compounds
-        .iter()
-        .map(|c| (c.compound_id.as_str(), c.entitlement))
-        .collect();
+    let entitlements: Vec<(&str, Decimal)> = compounds.iter().map(|c| (&*c.compound_id, c.entitlement)).collect();
     let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
     let (amounts, total, scaled) = apportion(&entitlements, budget);
     for (c, a) in compounds.iter_mut().zip(amounts) {
