@@ -311,3 +311,70 @@ impl Registry {
             .find(|t| t.community_id == community_id && t.valid_on(date))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compound(id: &str, line: u64) -> Compound {
+        Compound {
+            id: id.into(),
+            community_id: "K1".into(),
+            name: format!("{id}小区").into(),
+            aliases: Vec::new(),
+            households: 1,
+            area_m2: Decimal::ONE,
+            buildings: 1,
+            line,
+        }
+    }
+
+    fn contract(compound_id: &str, start: &str, end: &str, grade: u8, line: u64) -> Contract {
+        Contract {
+            compound_id: compound_id.into(),
+            company_id: "CO1".into(),
+            service_grade: grade,
+            start: crate::model::parse_date(start).unwrap(),
+            end: crate::model::parse_date(end).unwrap(),
+            line,
+        }
+    }
+
+    #[test]
+    fn contracts_go_to_the_first_compound_of_an_id_and_unknown_ones_to_none() {
+        let reg = Registry::new(
+            Vec::new(),
+            Vec::new(),
+            vec![compound("P1", 2), compound("P2", 3), compound("P1", 4)],
+            vec![Company {
+                id: "CO1".into(),
+                name: "物业".into(),
+                line: 2,
+            }],
+            vec![
+                contract("P1", "2026-07-01", "2026-12-31", 2, 2),
+                contract("P9", "2026-01-01", "2026-12-31", 1, 3),
+                contract("P1", "2026-01-01", "2026-06-30", 1, 4),
+            ],
+            Vec::new(),
+        );
+        assert_eq!(reg.compound_index("P1"), Some(0));
+        assert_eq!(reg.compound_index("P9"), None);
+        assert_eq!(reg.contract_compound_index(0), Some(0));
+        assert_eq!(reg.contract_compound_index(1), None);
+        assert_eq!(reg.contract_compound_index(2), Some(0));
+        // Earliest first, whatever the file order; the duplicate's own list is empty.
+        let lines: Vec<u64> = reg.contracts_of_ix(0).map(|k| k.line).collect();
+        assert_eq!(lines, [4, 2]);
+        assert_eq!(reg.contracts_of_ix(2).count(), 0);
+        assert_eq!(reg.contracts_of("P9").count(), 0);
+        // Two contracts: the lookup asks the list, and gets the one in force.
+        let day = |s: &str| crate::model::parse_date(s).unwrap();
+        assert_eq!(reg.compound_and_grade("P1", day("2026-03-01")), Some((0, Some(1))));
+        assert_eq!(reg.compound_and_grade("P1", day("2026-08-01")), Some((0, Some(2))));
+        assert_eq!(reg.compound_and_grade("P2", day("2026-08-01")), Some((1, None)));
+        // Contracts share their compound's and company's id.
+        assert!(Arc::ptr_eq(&reg.contracts[0].compound_id, &reg.compounds[0].id));
+        assert!(Arc::ptr_eq(&reg.contracts[0].company_id, &reg.companies[0].id));
+    }
+}

@@ -89,6 +89,10 @@ pub struct Item {
     pub applies_to: Option<Vec<u8>>,
 }
 
+/// The largest `max` or `deduct` an item may have, and its decimals.
+pub const MAX_POINTS: u32 = 1_000_000;
+pub const MAX_POINT_DECIMALS: u32 = 4;
+
 impl Item {
     /// Whether the item applies to a compound served at `grade`.
     pub fn applies(&self, grade: u8) -> bool {
@@ -224,6 +228,16 @@ impl Standards {
                     "item {} has deduct {} but deduct must be positive",
                     item.code, item.deduct
                 ));
+            }
+            // Bounded so that a visit's arithmetic is exact on every path (counts are at most
+            // 1,000,000 a row): real standards use a few points with one or two decimals.
+            for (what, v) in [("max", item.max), ("deduct", item.deduct)] {
+                if v > Decimal::from(MAX_POINTS) || v.normalize().scale() > MAX_POINT_DECIMALS {
+                    out.push(format!(
+                        "item {} has {what} {v}: at most {MAX_POINTS} with at most {MAX_POINT_DECIMALS} decimals",
+                        item.code
+                    ));
+                }
             }
             if let Some(grades) = &item.applies_to {
                 if grades.is_empty() {

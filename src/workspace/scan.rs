@@ -11,6 +11,9 @@ use chrono::NaiveDate;
 use crate::domain::visit::{UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{MAX_PER_ROW, STORE_HEADER};
+
+/// Fields of a store row; the note is the last.
+const FIELDS: usize = STORE_HEADER.len();
 use crate::model::registry::Registry;
 use crate::model::{parse_date, Level, Period, Purpose, Span};
 
@@ -129,9 +132,9 @@ fn set(dst: &mut String, src: &str) {
     dst.push_str(src);
 }
 
-/// The fields the reports need from one row, borrowed from the record. The visit's own
-/// fields stay bytes: they are only read (and checked as text) on a visit's first row, since
-/// most rows just add a finding to the visit they follow.
+/// The fields the reports need from one row, borrowed from the record (all checked as text
+/// by [`fast_row`]). The visit's own fields stay bytes: they are only read on a visit's first
+/// row, since most rows just add a finding to the visit they follow.
 struct Row<'r> {
     visit_id: &'r [u8],
     date: NaiveDate,
@@ -157,6 +160,17 @@ fn digits(b: &[u8]) -> Option<u64> {
 /// most rows repeat it. The note is not read (no report uses it; `check` checks it).
 fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>) -> Option<Row<'r>> {
     if rec.len() != STORE_HEADER.len() {
+        return None;
+    }
+    // Every field but the note must be text: one UTF-8 check over them (a record stores its
+    // fields back to back), and each must start on a character boundary, so each is text.
+    let all = rec.as_slice();
+    std::str::from_utf8(all.get(..all.len() - rec.get(FIELDS - 1)?.len())?).ok()?;
+    if rec
+        .iter()
+        .take(FIELDS - 1)
+        .any(|f| f.first().is_some_and(|&b| (0x80..0xC0).contains(&b)))
+    {
         return None;
     }
     let mut f = rec.iter();
@@ -313,6 +327,7 @@ pub fn scan_file(
                         }
                         b.visit.photos += row.photos;
                     } else {
+                        // Checked as text by `fast_row` already: this cannot fail.
                         let text = std::str::from_utf8;
                         let (Ok(id), Ok(team), Ok(compound_id)) =
                             (text(row.visit_id), text(row.team), text(row.compound_id))

@@ -205,6 +205,23 @@ fn max_and_deduct_must_be_positive() {
 }
 
 #[test]
+fn max_and_deduct_are_bounded_so_scores_are_exact() {
+    let ws = Ws::fixture("mini");
+    ws.replace(STANDARDS, "max = 10\ndeduct = 2", "max = 1000001\ndeduct = 0.00005");
+    ws.run(&["check"])
+        .status(1)
+        .stdout_line("standards/2026-01-01.toml: item X01 has max 1000001: at most 1000000 with at most 4 decimals")
+        .stdout_line("standards/2026-01-01.toml: item X01 has deduct 0.00005: at most 1000000 with at most 4 decimals");
+    // At the bounds it is fine.
+    ws.replace(
+        STANDARDS,
+        "max = 1000001\ndeduct = 0.00005",
+        "max = 1000000\ndeduct = 0.0001",
+    );
+    ws.run(&["check"]).status(0);
+}
+
+#[test]
 fn pass_mark_must_lie_in_0_to_100() {
     let ws = Ws::fixture("mini");
     ws.replace(STANDARDS, "pass_mark = 80", "pass_mark = 180");

@@ -322,7 +322,8 @@ fn coverage_lists_the_compounds_missing_in_each_required_window() {
 #[test]
 fn reports_read_the_fields_they_use_and_leave_the_note_to_check() {
     // A damaged note (not UTF-8) is a problem for `check`, but no report reads notes: the
-    // score still comes out. A damaged field a report does use fails it, with its location.
+    // score still comes out. Any other damaged field fails it, with its location, even on a
+    // row that only continues a visit.
     let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,3,P1,X01,1,4,x"]);
     let month = ws.path("data/inspections/2026/2026-02.csv");
     let text = std::fs::read(&month).unwrap();
@@ -342,5 +343,18 @@ fn reports_read_the_fields_they_use_and_leave_the_note_to_check() {
     std::fs::write(&month, &bad_compound).unwrap();
     ws.run(&["score", "--period", "2026H1"]).status(1).stderr_line(
         "oldestate: data/inspections/2026/2026-02.csv:2: not valid UTF-8: the store is UTF-8 (run `oldestate check`)",
+    );
+
+    let ws = with_store(&[
+        "T1,2026-02-03,third_party,routine,甲组,3,P1,X01,1,4,",
+        "T1,2026-02-03,third_party,routine,甲组,3,P1,X02,1,0,",
+    ]);
+    let month = ws.path("data/inspections/2026/2026-02.csv");
+    let mut bytes = std::fs::read(&month).unwrap();
+    let second_team = bytes.windows(3).rposition(|w| w == "甲".as_bytes()).unwrap();
+    bytes[second_team] = 0xFF;
+    std::fs::write(&month, &bytes).unwrap();
+    ws.run(&["score", "--period", "2026H1"]).status(1).stderr_line(
+        "oldestate: data/inspections/2026/2026-02.csv:3: not valid UTF-8: the store is UTF-8 (run `oldestate check`)",
     );
 }
