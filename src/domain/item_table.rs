@@ -176,12 +176,15 @@ impl<'a> ItemTable<'a> {
         ignore_inapplicable: bool,
         mut on_point: impl FnMut(usize, u64),
     ) -> Result<Scored, String> {
+        let out_of_range = || format!("score out of range for grade {grade}");
         let (bit, g) = match grade {
             1..=3 => (1u8 << (grade - 1), usize::from(grade - 1)),
             _ => (0, 0),
         };
-        let mut d = Decimal::ZERO;
-        let mut d_int: Option<i128> = self.integers.then_some(0);
+        // D in scaled integers, or in decimals for unusual scales. A product too large for
+        // its type is larger than the item's max, so the cap gives the term: no overflow, and
+        // D ≤ M, which fits (it was summed when the table was built).
+        let (mut d_int, mut d) = (0i128, Decimal::ZERO);
         let mut red_line = false;
         let mut dropped = 0;
         for (code, count) in findings {
@@ -200,19 +203,13 @@ impl<'a> ItemTable<'a> {
             if *count == 0 {
                 continue;
             }
-            match d_int {
-                Some(acc) => {
-                    d_int = e
-                        .deduct_int
-                        .checked_mul(i128::from(*count))
-                        .map(|t| t.min(e.max_int))
-                        .and_then(|t| acc.checked_add(t));
-                    if d_int.is_none() {
-                        // Out of integer range: redo this visit in decimals.
-                        return self.score_decimal(grade, findings, ignore_inapplicable, on_point);
-                    }
-                }
-                None => d += (e.deduct * Decimal::from(*count)).min(e.max),
+            if self.integers {
+                d_int += e.deduct_int.saturating_mul(i128::from(*count)).min(e.max_int);
+            } else {
+                d += e
+                    .deduct
+                    .checked_mul(Decimal::from(*count))
+                    .map_or(e.max, |t| t.min(e.max));
             }
             red_line |= e.red_line;
             on_point(e.category, *count);
@@ -222,54 +219,17 @@ impl<'a> ItemTable<'a> {
                 "no item applies to service grade {grade}: nothing to score against"
             ));
         }
-        let hundredths = match d_int {
-            Some(d_int) => {
-                let m = self.m_int[g];
-                (m - d_int)
-                    .checked_mul(10_000)
-                    .map(|num| div_round_half_away(num, m))
-                    .and_then(|h| i64::try_from(h).ok())
-            }
-            None => to_hundredths(Decimal::ONE_HUNDRED * (self.m[g] - d) / self.m[g]),
+        let hundredths = if self.integers {
+            let m = self.m_int[g];
+            (m - d_int)
+                .checked_mul(10_000)
+                .map(|num| div_round_half_away(num, m))
+                .and_then(|h| i64::try_from(h).ok())
+        } else {
+            to_hundredths(Decimal::ONE_HUNDRED * (self.m[g] - d) / self.m[g])
         };
-        let hundredths = hundredths.ok_or_else(|| format!("score out of range for grade {grade}"))?;
         Ok(Scored {
-            hundredths,
-            red_line,
-            dropped,
-        })
-    }
-
-    /// The decimal path for one visit, when integers would overflow.
-    fn score_decimal(
-        &self,
-        grade: u8,
-        findings: &[(String, u64)],
-        ignore_inapplicable: bool,
-        mut on_point: impl FnMut(usize, u64),
-    ) -> Result<Scored, String> {
-        let bit = 1u8 << (grade.clamp(1, 3) - 1);
-        let mut d = Decimal::ZERO;
-        let mut red_line = false;
-        let mut dropped = 0;
-        for (code, count) in findings {
-            match self.index.get(code.as_str()).map(|&k| &self.entries[k]) {
-                Some(e) if e.grades & bit != 0 => {
-                    if *count > 0 {
-                        d += (e.deduct * Decimal::from(*count)).min(e.max);
-                        red_line |= e.red_line;
-                        on_point(e.category, *count);
-                    }
-                }
-                _ if ignore_inapplicable => dropped += count,
-                _ => return Err(score_visit(self.standards, grade, findings).err().unwrap_or_default()),
-            }
-        }
-        let m = self.m[usize::from(grade.clamp(1, 3) - 1)];
-        let hundredths = to_hundredths(Decimal::ONE_HUNDRED * (m - d) / m)
-            .ok_or_else(|| format!("score out of range for grade {grade}"))?;
-        Ok(Scored {
-            hundredths,
+            hundredths: hundredths.ok_or_else(out_of_range)?,
             red_line,
             dropped,
         })
