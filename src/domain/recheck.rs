@@ -160,9 +160,10 @@ impl<'a> NoticeBook<'a> {
         self.period.start()
     }
 
+    /// The visit's service grade, resolved by the scan (the contract in force that day).
     fn grade_on(&mut self, v: &Visit) -> Option<u8> {
-        match self.reg.contract_on(&v.compound_id, v.date) {
-            Some(c) => Some(c.service_grade),
+        match v.grade {
+            Some(g) => Some(g),
             None => {
                 self.problems.push(ScoreProblem {
                     file: v.file.clone(),

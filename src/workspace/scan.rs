@@ -11,9 +11,6 @@ use chrono::NaiveDate;
 use crate::domain::visit::{UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{MAX_PER_ROW, STORE_HEADER};
-
-/// Fields of a store row; the note is the last.
-const FIELDS: usize = STORE_HEADER.len();
 use crate::model::registry::Registry;
 use crate::model::{parse_date, Level, Period, Purpose, Span};
 
@@ -21,6 +18,9 @@ use super::provenance::HashingReader;
 use super::store::{parse_finding, MonthFile};
 use super::table::csv_problem;
 use super::Workspace;
+
+/// Fields of a store row; the note is the last.
+const FIELDS: usize = STORE_HEADER.len();
 
 /// What a scan reads besides the month files: where they are, the upheld appeals to apply,
 /// and the registry to resolve each visit's compound and service grade against.
@@ -159,7 +159,7 @@ fn digits(b: &[u8]) -> Option<u64> {
 /// `prev` is the previous row's date, as written and parsed: rows are sorted by date, so
 /// most rows repeat it. The note is not read (no report uses it; `check` checks it).
 fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>) -> Option<Row<'r>> {
-    if rec.len() != STORE_HEADER.len() {
+    if rec.len() != FIELDS {
         return None;
     }
     // Every field but the note must be text: one UTF-8 check over them (a record stores its
