@@ -12,6 +12,7 @@ pub mod commands;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod hint;
 pub mod import;
 pub mod model;
 pub mod render;

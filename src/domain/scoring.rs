@@ -313,8 +313,6 @@ pub struct Scorer<'a> {
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
     ignored: u64,
-    /// Sink of [`Accumulate::opened`]'s reads.
-    touched: u32,
 }
 
 fn level_ix(l: Level) -> usize {
@@ -333,11 +331,18 @@ impl Accumulate for Scorer<'_> {
         Scorer::add(self, v);
     }
 
-    /// Touch the compound's tally now, so that its cache miss overlaps with reading the rest
-    /// of the visit instead of stalling [`Scorer::add`] (a measured gain at national scale).
+    /// Start fetching the compound's tally and category points, so that their cache misses
+    /// overlap with reading the next visit instead of stalling [`Scorer::add`].
     fn opened(&mut self, v: &Visit) {
-        if let Some(t) = v.compound.and_then(|ci| self.tallies.acc.get(ci)) {
-            self.touched = self.touched.wrapping_add(t.counts[0].load(Relaxed));
+        let Some(ci) = v.compound else { return };
+        if let Some(t) = self.tallies.acc.get(ci) {
+            // A tally may straddle two cache lines.
+            crate::hint::prefetch(&t.sums);
+            crate::hint::prefetch(&t.red_line);
+        }
+        let n = self.standards.categories.len();
+        if let Some(p) = self.tallies.categories.get(ci * n) {
+            crate::hint::prefetch(p);
         }
     }
 
@@ -353,7 +358,6 @@ impl Accumulate for Scorer<'_> {
             problems: Vec::new(),
             ignore_inapplicable: self.ignore_inapplicable,
             ignored: 0,
-            touched: 0,
         }
     }
 
@@ -384,7 +388,6 @@ impl<'a> Scorer<'a> {
             problems: Vec::new(),
             ignore_inapplicable: false,
             ignored: 0,
-            touched: 0,
         }
     }
 

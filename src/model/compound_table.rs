@@ -141,6 +141,13 @@ impl CompoundTable {
         }
     }
 
+    /// Start fetching the slot where a lookup of `id` begins (see [`crate::hint`]).
+    pub fn prefetch(&self, id: &[u8]) {
+        if let Some(slot) = self.slots.get(hash(id) & self.mask) {
+            crate::hint::prefetch(slot);
+        }
+    }
+
     /// The position of `id`; `id_of` gives the id at a position (for long ids).
     pub fn get<'a>(&self, id: &str, id_of: impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
         self.find(id, id_of).map(|s| s.index as usize)

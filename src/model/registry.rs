@@ -285,6 +285,11 @@ impl Registry {
         Some((i, grade))
     }
 
+    /// Start fetching what [`Registry::compound_and_grade`] will read for `id`.
+    pub fn prefetch_compound(&self, id: &[u8]) {
+        self.compound_ix.prefetch(id);
+    }
+
     /// The contract in force on a date for the compound at `index` in `compounds`.
     pub fn contract_on_ix(&self, index: usize, date: NaiveDate) -> Option<&Contract> {
         self.contract_positions(index)

@@ -14,6 +14,7 @@ mod standards;
 pub mod store;
 mod table;
 pub mod transaction;
+mod utf8_watch;
 
 use std::path::{Path, PathBuf};
 

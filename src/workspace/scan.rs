@@ -3,6 +3,7 @@
 //! the machine's cores, and each worker's results are merged in month order, so the output does
 //! not depend on the number of threads.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -17,6 +18,7 @@ use crate::model::{parse_date, Level, Period, Purpose, Span};
 use super::provenance::HashingReader;
 use super::store::{parse_finding, MonthFile};
 use super::table::csv_problem;
+use super::utf8_watch::Utf8Watch;
 use super::Workspace;
 
 /// Fields of a store row; the note is the last.
@@ -105,10 +107,20 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
-/// The visit being assembled, with spare strings for reuse.
+/// The visits in flight, with spare strings for reuse. The compound lookup and the
+/// accumulators' data are random accesses into tables much larger than the cache, so each
+/// visit moves through three stages, one visit apart: while it is read, its compound's slot
+/// is fetched ([`Registry::prefetch_compound`]); once the next visit begins, it is resolved
+/// and [`Accumulate::opened`](crate::domain::visit::Accumulate::opened) fetches what the
+/// accumulators need; once the one after begins, it is handed over. Visits are still handed
+/// over one at a time in store order.
 struct Buffer {
+    /// The visit being read.
     visit: Visit,
     open: bool,
+    /// The visit before it: complete and resolved, waiting to be handed over.
+    ready: Visit,
+    has_ready: bool,
     pool: Vec<String>,
 }
 
@@ -116,6 +128,37 @@ impl Buffer {
     fn reset_findings(&mut self) {
         for (s, _) in self.visit.findings.drain(..) {
             self.pool.push(s);
+        }
+    }
+
+    /// The visit being read is complete: resolve it and let it wait, handing over the one
+    /// that waited.
+    fn complete(
+        &mut self,
+        reg: &Registry,
+        appeals: &UpheldAppeals,
+        on_open: &mut impl FnMut(&Visit),
+        on_visit: &mut impl FnMut(&Visit),
+    ) {
+        self.flush(appeals, on_visit);
+        if self.open {
+            let v = &mut self.visit;
+            let found = reg.compound_and_grade(&v.compound_id, v.date);
+            v.compound = found.map(|(i, _)| i);
+            v.grade = found.and_then(|(_, g)| g);
+            on_open(v);
+            std::mem::swap(&mut self.visit, &mut self.ready);
+            self.has_ready = true;
+            self.open = false;
+        }
+    }
+
+    /// Hand over the visit waiting, if any.
+    fn flush(&mut self, appeals: &UpheldAppeals, on_visit: &mut impl FnMut(&Visit)) {
+        if self.has_ready {
+            appeals.apply(&mut self.ready);
+            on_visit(&self.ready);
+            self.has_ready = false;
         }
     }
 
@@ -157,21 +200,24 @@ fn digits(b: &[u8]) -> Option<u64> {
 
 /// Parse a row without allocating; `None` sends it to the slow path that words the problem.
 /// `prev` is the previous row's date, as written and parsed: rows are sorted by date, so
-/// most rows repeat it. The note is not read (no report uses it; `check` checks it).
-fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>) -> Option<Row<'r>> {
+/// most rows repeat it. `text` says the file so far is UTF-8 (see [`Utf8Watch`]), so every
+/// field is text. The note is not read (no report uses it; `check` checks it).
+fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>, text: bool) -> Option<Row<'r>> {
     if rec.len() != FIELDS {
         return None;
     }
-    // Every field but the note must be text: one UTF-8 check over them (a record stores its
-    // fields back to back), and each must start on a character boundary, so each is text.
-    let all = rec.as_slice();
-    std::str::from_utf8(all.get(..all.len() - rec.get(FIELDS - 1)?.len())?).ok()?;
-    if rec
-        .iter()
-        .take(FIELDS - 1)
-        .any(|f| f.first().is_some_and(|&b| (0x80..0xC0).contains(&b)))
-    {
-        return None;
+    // Otherwise every field but the note must be text: one UTF-8 check over them (a record
+    // stores its fields back to back), and each must start on a character boundary.
+    if !text {
+        let all = rec.as_slice();
+        std::str::from_utf8(all.get(..all.len() - rec.get(FIELDS - 1)?.len())?).ok()?;
+        if rec
+            .iter()
+            .take(FIELDS - 1)
+            .any(|f| f.first().is_some_and(|&b| (0x80..0xC0).contains(&b)))
+        {
+            return None;
+        }
     }
     let mut f = rec.iter();
     let visit_id = f.next().filter(|s| !s.is_empty())?;
@@ -229,11 +275,12 @@ pub fn scan_file(
     let path = src.ws.path(&file.rel);
     let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let mut hashing = HashingReader::new(f);
+    let text = Cell::new(true);
     {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .buffer_capacity(1 << 16)
-            .from_reader(&mut hashing);
+            .from_reader(Utf8Watch::new(&mut hashing, &text));
         let mut rec = csv::ByteRecord::new();
         let header_ok = match rdr.read_byte_record(&mut rec) {
             Ok(true) => {
@@ -260,23 +307,26 @@ pub fn scan_file(
             );
             return Ok(String::new());
         }
+        let empty = Visit {
+            id: String::new(),
+            date: NaiveDate::MIN,
+            level: Level::Community,
+            purpose: Purpose::Routine,
+            team: String::new(),
+            inspectors: 1,
+            compound_id: String::new(),
+            compound: None,
+            grade: None,
+            findings: Vec::new(),
+            photos: 0,
+            file: file.rel.clone(),
+            line: 0,
+        };
         let mut b = Buffer {
-            visit: Visit {
-                id: String::new(),
-                date: NaiveDate::MIN,
-                level: Level::Community,
-                purpose: Purpose::Routine,
-                team: String::new(),
-                inspectors: 1,
-                compound_id: String::new(),
-                compound: None,
-                grade: None,
-                findings: Vec::new(),
-                photos: 0,
-                file: file.rel.clone(),
-                line: 0,
-            },
+            visit: empty.clone(),
             open: false,
+            ready: empty,
+            has_ready: false,
             pool: Vec::new(),
         };
         // The previous good row and its date, for the order check and the date cache.
@@ -297,7 +347,7 @@ pub fn scan_file(
                 Ok(true) => {
                     let line = rec.position().map_or(0, |p| p.line());
                     let prev_day = prev_date.and_then(|d| Some((prev.get(1)?, d)));
-                    let Some(row) = fast_row(&rec, prev_day) else {
+                    let Some(row) = fast_row(&rec, prev_day, text.get()) else {
                         slow_problems(&rec, &file.rel, line, diags);
                         continue;
                     };
@@ -335,10 +385,7 @@ pub fn scan_file(
                             slow_problems(&rec, &file.rel, line, diags);
                             continue;
                         };
-                        if b.open {
-                            appeals.apply(&mut b.visit);
-                            on_visit(&b.visit);
-                        }
+                        b.complete(reg, appeals, &mut on_open, &mut on_visit);
                         b.reset_findings();
                         b.open = true;
                         let v = &mut b.visit;
@@ -349,10 +396,7 @@ pub fn scan_file(
                         set(&mut v.team, team);
                         v.inspectors = row.inspectors;
                         set(&mut v.compound_id, compound_id);
-                        let found = reg.compound_and_grade(&v.compound_id, row.date);
-                        v.compound = found.map(|(i, _)| i);
-                        v.grade = found.and_then(|(_, g)| g);
-                        on_open(v);
+                        reg.prefetch_compound(row.compound_id);
                         v.photos = row.photos;
                         v.line = line;
                         if !row.item.is_empty() {
@@ -364,10 +408,8 @@ pub fn scan_file(
                 }
             }
         }
-        if b.open {
-            appeals.apply(&mut b.visit);
-            on_visit(&b.visit);
-        }
+        b.complete(reg, appeals, &mut on_open, &mut on_visit);
+        b.flush(appeals, &mut on_visit);
     }
     std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
     Ok(hashing.finish())
