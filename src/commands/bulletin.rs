@@ -101,7 +101,7 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     }
     let out = match format {
         Format::Json => {
-            let provenance = loaded.inputs.provenance(&loaded.ws);
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
             finish(to_json(&b, &standards, as_of), &provenance)
         }
         Format::Html => to_document(&loaded, &b, &standards, as_of, lang).to_html(lang.pick("zh-CN", "en")),

@@ -112,7 +112,7 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
                         .collect(),
                 ),
             );
-            let provenance = loaded.inputs.provenance(&loaded.ws);
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
             finish(doc, &provenance)
         }
         _ => {

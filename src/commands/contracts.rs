@@ -100,7 +100,7 @@ pub fn cmd_contracts(ctx: &Context, args: &ContractsArgs) -> Result<()> {
                         .collect(),
                 ),
             );
-            let provenance = loaded.inputs.provenance(&loaded.ws);
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
             doc.insert("provenance".into(), crate::render::json::provenance(&provenance));
             let mut s = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
             s.push('\n');

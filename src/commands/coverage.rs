@@ -39,7 +39,7 @@ pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
         Format::Json => {
             let mut doc = document(&args.period, &standards);
             doc.insert("levels".into(), levels_json(&loaded, &report));
-            let provenance = loaded.inputs.provenance(&loaded.ws);
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
             finish(doc, &provenance)
         }
         Format::Csv => gaps(&loaded, &report).to_csv(),

@@ -80,7 +80,7 @@ pub fn explain(
             ),
         );
         doc.insert("community_score".into(), dec(result.community_score));
-        let provenance = loaded.inputs.provenance(&loaded.ws);
+        let provenance = loaded.inputs.provenance(&loaded.ws)?;
         return Ok(finish(doc, &provenance));
     }
     Ok(text(

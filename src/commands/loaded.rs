@@ -50,6 +50,7 @@ impl Loaded {
         let appeals = workspace::load_appeals(&ws, &mut d)?;
         d.into_result()?;
         let mut inputs = Inputs::default();
+        inputs.hash_while_scanning = ctx.format == Some(crate::cli::Format::Json);
         for (rel, _) in workspace::registry_headers() {
             inputs.add_file(&ws, rel)?;
         }
@@ -101,6 +102,7 @@ impl Loaded {
             ws: &self.ws,
             appeals: &none,
             registry: &self.registry,
+            hash: self.inputs.hash_while_scanning,
         };
         for f in &files {
             let sha = scan_file(&src, f, &mut d, |_| {}, &mut on_visit)?;
@@ -117,6 +119,7 @@ impl Loaded {
             ws: &self.ws,
             appeals: &self.appeals,
             registry: &self.registry,
+            hash: self.inputs.hash_while_scanning,
         };
         let (values, scans) = scan_files(
             &src,

@@ -92,7 +92,7 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
             if let Some(d) = args.due_within {
                 doc.insert("due_within".into(), json!(d));
             }
-            let provenance = loaded.inputs.provenance(&loaded.ws);
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
             finish(doc, &provenance)
         }
         Format::Csv => notice_rows(&loaded.registry, &report, lang, true).to_csv(),

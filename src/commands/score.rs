@@ -66,7 +66,7 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let out = match format {
         Format::Json => {
             // Streamed: the compounds are written one by one, never held as one JSON tree.
-            let provenance = loaded.inputs.provenance(&loaded.ws);
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
             let r = &report;
             let fields = vec![
                 ("period", Field::Value(json!(r.period.to_string()))),

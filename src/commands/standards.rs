@@ -214,7 +214,7 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
                     }),
                 },
             );
-            let provenance = loaded.inputs.provenance(&loaded.ws);
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
             finish(doc, &provenance)
         }
         _ => {

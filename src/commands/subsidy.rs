@@ -104,7 +104,7 @@ pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
         Format::Json => {
             let mut doc = to_json(&loaded.registry, &report, &standards);
             doc.insert("as_of".into(), json!(as_of.to_string()));
-            let provenance = loaded.inputs.provenance(&loaded.ws);
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
             finish(doc, &provenance)
         }
         Format::Csv => rows(&loaded.registry, &report, args.by, lang, true).to_csv(),

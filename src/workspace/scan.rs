@@ -25,17 +25,19 @@ use super::Workspace;
 const FIELDS: usize = STORE_HEADER.len();
 
 /// What a scan reads besides the month files: where they are, the upheld appeals to apply,
-/// and the registry to resolve each visit's compound and service grade against.
+/// and the registry to resolve each visit's compound and service grade against; and whether
+/// to hash the files as they stream.
 pub struct Sources<'a> {
     pub ws: &'a Workspace,
     pub appeals: &'a UpheldAppeals,
     pub registry: &'a Registry,
+    pub hash: bool,
 }
 
-/// What one month file gave: its problems and its SHA-256.
+/// What one month file gave: its problems and, if hashed, its SHA-256.
 pub struct FileScan {
     pub file: MonthFile,
-    pub sha256: String,
+    pub sha256: Option<String>,
     pub diags: Diagnostics,
 }
 
@@ -263,18 +265,23 @@ fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>, text
     })
 }
 
-/// Stream one month file's visits, upheld appeals applied. Returns the file's SHA-256.
+/// Stream one month file's visits, upheld appeals applied. Returns the file's SHA-256 if
+/// [`Sources::hash`] asked for it.
 pub fn scan_file(
     src: &Sources<'_>,
     file: &MonthFile,
     diags: &mut Diagnostics,
     mut on_open: impl FnMut(&Visit),
     mut on_visit: impl FnMut(&Visit),
-) -> Result<String> {
+) -> Result<Option<String>> {
     let (appeals, reg) = (src.appeals, src.registry);
     let path = src.ws.path(&file.rel);
     let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    let mut hashing = HashingReader::new(f);
+    let mut hashing = if src.hash {
+        HashingReader::new(f)
+    } else {
+        HashingReader::unhashed(f)
+    };
     let text = Cell::new(true);
     {
         let mut rdr = csv::ReaderBuilder::new()
@@ -293,7 +300,7 @@ pub fn scan_file(
             Ok(false) => false,
             Err(e) => {
                 diags.error(&file.rel, Some(1), csv_problem(&e));
-                return Ok(String::new());
+                return Ok(None);
             }
         };
         if !header_ok {
@@ -305,7 +312,7 @@ pub fn scan_file(
                     STORE_HEADER.join(",")
                 ),
             );
-            return Ok(String::new());
+            return Ok(None);
         }
         let empty = Visit {
             id: String::new(),
@@ -411,8 +418,11 @@ pub fn scan_file(
         b.complete(reg, appeals, &mut on_open, &mut on_visit);
         b.flush(appeals, &mut on_visit);
     }
-    std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
-    Ok(hashing.finish())
+    if src.hash {
+        // The rest of a file whose reading stopped early (a damaged CSV structure).
+        std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(hashing.digest())
 }
 
 /// Word the problems of a row the fast path refused, as `check` would.

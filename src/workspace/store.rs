@@ -94,7 +94,7 @@ pub fn read_month(
     )?;
     // Drain what the CSV reader did not need (a file that ended early on a bad header).
     std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
-    Ok(hashing.finish())
+    Ok(hashing.digest().unwrap_or_default())
 }
 
 /// Stream findings from any reader holding a store file; see [`read_month`].
