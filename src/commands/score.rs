@@ -1,6 +1,8 @@
 //! `oldestate score`: every compound's score, grade, verdict and three looks for a period,
 //! with community and street aggregates; `--explain` shows how one compound's score came about.
 
+use std::io::Write;
+
 use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
@@ -11,7 +13,8 @@ use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period};
 use crate::render::json::{dec, provenance as provenance_json, standards as standards_json, write_streamed, Field};
-use crate::render::{Cell, CsvStream, RowSink, Rows};
+use crate::render::table::write_table;
+use crate::render::{Cell, CsvStream, RowSink};
 use crate::workspace::StandardsFile;
 
 use super::loaded::Loaded;
@@ -63,9 +66,12 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
         return emit(out.as_bytes());
     }
     let report = loaded.score(args.period, args.level, &standards)?;
-    let out = match format {
+    // Every format is streamed: a national report lists hundreds of thousands of compounds.
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = match format {
         Format::Json => {
-            // Streamed: the compounds are written one by one, never held as one JSON tree.
+            // The compounds are written one by one, never held as one JSON tree.
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
             let r = &report;
             let fields = vec![
@@ -90,29 +96,23 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
                 ),
                 ("provenance", Field::Value(provenance_json(&provenance))),
             ];
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            write_streamed(&mut out, fields)
-                .and_then(|_| std::io::Write::flush(&mut out))
-                .map_err(|e| Error::io("<stdout>", e))?;
-            return Ok(());
+            let mut out = out;
+            write_streamed(&mut out, fields).and_then(|_| out.flush())
         }
         Format::Csv => {
-            let stdout = std::io::stdout();
-            let mut out = CsvStream::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()));
+            let mut out = CsvStream::new(out);
             rows(&report, &standards, args.by, lang, true, &mut out);
-            return out.finish().map_err(|e| Error::io("<stdout>", e));
+            out.finish()
         }
         _ => {
             let title = title(&loaded, &report, &standards, lang);
-            format!("{title}\n{}", {
-                let mut t = Rows::default();
-                rows(&report, &standards, args.by, lang, false, &mut t);
-                t.to_table()
-            })
+            let mut out = out;
+            writeln!(out, "{title}")
+                .and_then(|_| write_table(out, |t| rows(&report, &standards, args.by, lang, false, t)))
+                .map(drop)
         }
     };
-    emit(out.as_bytes())
+    written.map_err(|e| Error::io("<stdout>", e))
 }
 
 fn title(loaded: &Loaded, r: &ScoreReport, st: &StandardsFile, lang: Lang) -> String {

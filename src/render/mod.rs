@@ -1,10 +1,10 @@
 //! Writers shared by the reports: a report is a list of rows of cells, rendered as a
-//! comfy-table for people or as formula-safe CSV for scripts; JSON documents share a header.
+//! table for people (comfy-table's layout, streamed: [`table`]) or as formula-safe CSV for
+//! scripts; JSON documents share a header.
 
 pub mod document;
 pub mod json;
-
-use comfy_table::{presets, Cell as TCell, CellAlignment, ContentArrangement, Table};
+pub mod table;
 
 /// A cell: text (names, ids: neutralised in CSV) or a number (left as written).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,21 +113,18 @@ impl Rows {
         self.rows.push(row);
     }
 
-    /// A table for a terminal: numbers right-aligned, CJK widths measured properly.
+    /// A table for a terminal: numbers right-aligned, CJK widths measured properly (see
+    /// [`table`]).
     pub fn to_table(&self) -> String {
-        let mut t = Table::new();
-        t.load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled);
-        t.set_header(self.header.iter().map(TCell::new));
-        for r in &self.rows {
-            t.add_row(r.iter().map(|c| match c {
-                Cell::Num(s) => TCell::new(s).set_alignment(CellAlignment::Right),
-                Cell::Text(s) => TCell::new(s),
-            }));
-        }
-        let mut s = t.to_string();
-        s.push('\n');
-        s
+        let out = table::write_table(Vec::new(), |sink| {
+            sink.header(self.header.clone());
+            for r in &self.rows {
+                sink.row(r.clone());
+            }
+        });
+        // Writing to memory cannot fail, and every cell is text.
+        out.map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
     }
 
     /// A Markdown table (for a CI job's comment, say), numbers right-aligned.
