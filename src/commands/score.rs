@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
 use crate::cli::Format;
-use crate::domain::scoring::{CompoundResult, GroupResult, Looks, ScoreReport};
+use crate::domain::scoring::{CompoundResult, GroupResult, Looks, ScoreReport, Verdict};
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
@@ -143,24 +143,25 @@ fn title(loaded: &Loaded, r: &ScoreReport, st: &StandardsFile, lang: Lang) -> St
     }
 }
 
-fn yes_no(b: bool, lang: Lang, machine: bool) -> String {
-    match (machine, lang) {
-        (true, _) => b.to_string(),
-        (false, Lang::Zh) => (if b { "到位" } else { "不到位" }).into(),
-        (false, Lang::En) => (if b { "yes" } else { "NO" }).into(),
+fn yes_no(b: bool, lang: Lang, machine: bool) -> &'static str {
+    match (machine, lang, b) {
+        (true, _, true) => "true",
+        (true, _, false) => "false",
+        (false, Lang::Zh, true) => "到位",
+        (false, Lang::Zh, false) => "不到位",
+        (false, Lang::En, true) => "yes",
+        (false, Lang::En, false) => "NO",
     }
 }
 
-fn verdict_label(c: &CompoundResult, lang: Lang, machine: bool) -> String {
-    let v = c.verdict.as_str();
-    if machine {
-        return v.into();
-    }
-    match (lang, v) {
-        (Lang::Zh, "pass") => "合格".into(),
-        (Lang::Zh, "fail") => "不合格".into(),
-        (Lang::Zh, _) => "未检查".into(),
-        (Lang::En, v) => v.replace('_', " "),
+fn verdict_label(c: &CompoundResult, lang: Lang, machine: bool) -> &'static str {
+    match (machine, lang, c.verdict) {
+        (true, _, v) => v.as_str(),
+        (false, Lang::Zh, Verdict::Pass) => "合格",
+        (false, Lang::Zh, Verdict::Fail) => "不合格",
+        (false, Lang::Zh, Verdict::NotAssessed) => "未检查",
+        (false, Lang::En, Verdict::NotAssessed) => "not assessed",
+        (false, Lang::En, v) => v.as_str(),
     }
 }
 
@@ -193,32 +194,26 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool, 
             }
             t.header(header);
             for c in &r.compounds {
-                let look = |f: fn(&Looks) -> bool| {
-                    c.looks
-                        .as_ref()
-                        .map(|lk| yes_no(f(lk), lang, machine))
-                        .unwrap_or_default()
-                };
+                let look = |f: fn(&Looks) -> bool| c.looks.as_ref().map_or("", |lk| yes_no(f(lk), lang, machine));
                 let mut row = vec![
-                    Cell::text(&c.compound_id),
-                    Cell::text(&c.name),
-                    Cell::text(&c.community_id),
-                    Cell::text(&c.street_id),
+                    Cell::borrowed(&c.compound_id),
+                    Cell::borrowed(&c.name),
+                    Cell::borrowed(&c.community_id),
+                    Cell::borrowed(&c.street_id),
                     Cell::num(c.visits),
                     Cell::num(opt(c.score)),
-                    Cell::text(c.grade.as_deref().unwrap_or_default()),
-                    Cell::text(verdict_label(c, lang, machine)),
-                    Cell::text(if machine {
-                        c.red_line.to_string()
-                    } else if c.red_line {
-                        "●".into()
-                    } else {
-                        String::new()
+                    Cell::borrowed(c.grade.as_deref().unwrap_or_default()),
+                    Cell::borrowed(verdict_label(c, lang, machine)),
+                    Cell::borrowed(match (machine, c.red_line) {
+                        (true, true) => "true",
+                        (true, false) => "false",
+                        (false, true) => "●",
+                        (false, false) => "",
                     }),
                     Cell::num(c.problem_points),
-                    Cell::text(look(|l| l.street)),
-                    Cell::text(look(|l| l.community)),
-                    Cell::text(look(|l| l.property)),
+                    Cell::borrowed(look(|l| l.street)),
+                    Cell::borrowed(look(|l| l.community)),
+                    Cell::borrowed(look(|l| l.property)),
                 ];
                 if machine {
                     row.extend(

@@ -6,20 +6,36 @@ pub mod document;
 pub mod json;
 pub mod table;
 
-/// A cell: text (names, ids: neutralised in CSV) or a number (left as written).
+use std::borrow::Cow;
+
+/// A cell: text (names, ids: neutralised in CSV) or a number (left as written). Streamed
+/// reports borrow their text ([`Cell::borrowed`]): a national report has millions of cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
-    Text(String),
-    Num(String),
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
+    Num(Cow<'a, str>),
 }
 
-impl Cell {
-    pub fn text(s: impl AsRef<str>) -> Cell {
-        Cell::Text(s.as_ref().to_string())
+impl<'a> Cell<'a> {
+    pub fn text(s: impl AsRef<str>) -> Cell<'static> {
+        Cell::Text(Cow::Owned(s.as_ref().to_string()))
     }
 
-    pub fn num(s: impl ToString) -> Cell {
-        Cell::Num(s.to_string())
+    /// Text borrowed from the report.
+    pub fn borrowed(s: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(s))
+    }
+
+    pub fn num(s: impl ToString) -> Cell<'static> {
+        Cell::Num(Cow::Owned(s.to_string()))
+    }
+
+    /// The cell, owning its text.
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Text(s) => Cell::Text(Cow::Owned(s.into_owned())),
+            Cell::Num(s) => Cell::Num(Cow::Owned(s.into_owned())),
+        }
     }
 
     fn as_str(&self) -> &str {
@@ -32,7 +48,7 @@ impl Cell {
 /// Where report rows go: collected (for a table) or streamed (CSV of a national report).
 pub trait RowSink {
     fn header(&mut self, header: Vec<String>);
-    fn row(&mut self, row: Vec<Cell>);
+    fn row(&mut self, row: Vec<Cell<'_>>);
 }
 
 impl RowSink for Rows {
@@ -40,8 +56,8 @@ impl RowSink for Rows {
         self.header = header;
     }
 
-    fn row(&mut self, row: Vec<Cell>) {
-        self.rows.push(row);
+    fn row(&mut self, row: Vec<Cell<'_>>) {
+        self.rows.push(row.into_iter().map(Cell::into_owned).collect());
     }
 }
 
@@ -81,12 +97,12 @@ impl<W: std::io::Write> RowSink for CsvStream<W> {
         self.keep(r);
     }
 
-    fn row(&mut self, row: Vec<Cell>) {
+    fn row(&mut self, row: Vec<Cell<'_>>) {
         let cells: Vec<std::borrow::Cow<'_, str>> = row
             .iter()
             .map(|c| match c {
                 Cell::Text(s) => csv_safe(s),
-                Cell::Num(s) => s.as_str().into(),
+                Cell::Num(s) => s.as_ref().into(),
             })
             .collect();
         let r = self.w.write_record(cells.iter().map(|c| c.as_bytes()));
@@ -98,7 +114,7 @@ impl<W: std::io::Write> RowSink for CsvStream<W> {
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
     pub header: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'static>>>,
 }
 
 impl Rows {
@@ -109,8 +125,8 @@ impl Rows {
         }
     }
 
-    pub fn push(&mut self, row: Vec<Cell>) {
-        self.rows.push(row);
+    pub fn push(&mut self, row: Vec<Cell<'_>>) {
+        self.rows.push(row.into_iter().map(Cell::into_owned).collect());
     }
 
     /// A table for a terminal: numbers right-aligned, CJK widths measured properly (see

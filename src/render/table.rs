@@ -184,7 +184,7 @@ mod tests {
     fn table() -> impl Strategy<Value = Rows> {
         (1usize..5).prop_flat_map(|n| {
             let header = prop::collection::vec(text(), n);
-            let cell = prop_oneof![text().prop_map(Cell::Text), "[0-9.]{0,6}".prop_map(Cell::Num)];
+            let cell = prop_oneof![text().prop_map(Cell::text), "[0-9.]{0,6}".prop_map(Cell::num)];
             let rows = prop::collection::vec(prop::collection::vec(cell, n), 0..6);
             (header, rows).prop_map(|(header, rows)| Rows { header, rows })
         })
