@@ -4,7 +4,6 @@
 //! [`Scorer`] takes visits one at a time (the store is streamed through it) and keeps only
 //! per-compound accumulators, so memory grows with compounds, not with rows.
 
-use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64};
 use std::sync::Arc;
@@ -12,7 +11,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::model::decimal::round2;
-use crate::model::registry::Registry;
+use crate::model::registry::{Compound, Registry};
 use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
@@ -474,6 +473,72 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// One compound's result from its tally, its category points (in the standards' order)
+    /// and its community's position.
+    fn result(
+        &self,
+        c: &Compound,
+        acc: Acc,
+        community: Option<usize>,
+        points: &[u64],
+        codes: &[Arc<str>],
+        grades: &[Arc<str>],
+    ) -> CompoundResult {
+        let st = self.standards;
+        let street_id = community
+            .map(|k| self.reg.communities[k].street_id.clone())
+            .unwrap_or_default();
+        let score = acc.mean(OFFICIAL);
+        let community_score = acc.mean(COMMUNITY);
+        let (grade, verdict, looks) = match score {
+            None => (None, Verdict::NotAssessed, None),
+            Some(s) => {
+                let verdict = if s >= st.pass_mark && !acc.red_line {
+                    Verdict::Pass
+                } else {
+                    Verdict::Fail
+                };
+                let all = |l: Level| {
+                    let n = self.windows[level_ix(l)].len();
+                    acc.covered[level_ix(l)] == (1u32 << n) - 1
+                };
+                let gap_ok = community_score.is_none_or(|cs| cs - s <= st.looks.community_max_gap);
+                let looks = Looks {
+                    street: all(Level::Street),
+                    community: all(Level::Community) && gap_ok,
+                    property: verdict == Verdict::Pass,
+                };
+                let name = st.grade_for(s, acc.red_line);
+                let grade = grades
+                    .iter()
+                    .find(|g| &***g == name)
+                    .cloned()
+                    .unwrap_or_else(|| name.into());
+                (Some(grade), verdict, Some(looks))
+            }
+        };
+        let assessed = score.is_some();
+        CompoundResult {
+            compound_id: c.id.clone(),
+            name: c.name.clone(),
+            community_id: c.community_id.clone(),
+            street_id,
+            visits: acc.counts[OFFICIAL],
+            score,
+            grade,
+            verdict,
+            red_line: assessed && acc.red_line,
+            problem_points: if assessed { points.iter().sum() } else { 0 },
+            categories: if assessed {
+                codes.iter().cloned().zip(points.iter().copied()).collect()
+            } else {
+                CategoryPoints::default()
+            },
+            looks,
+            community_score,
+        }
+    }
+
     fn problem(&mut self, v: &Visit, message: String) {
         self.problems.push(ScoreProblem {
             file: v.file.clone(),
@@ -488,114 +553,52 @@ impl<'a> Scorer<'a> {
             return Err(self.problems);
         }
         let st = self.standards;
+        let reg = self.reg;
         let codes: Vec<Arc<str>> = st.categories.iter().map(|c| Arc::from(c.code.as_str())).collect();
-        let mut compounds = Vec::with_capacity(self.reg.compounds.len());
-        let tallies = &*self.tallies;
-        let mut points: Vec<u64> = Vec::new();
         let grades: Vec<Arc<str>> = st.grades.iter().map(|g| Arc::from(g.name.as_str())).collect();
-        for (i, (c, tally)) in self.reg.compounds.iter().zip(&tallies.acc).enumerate() {
-            let acc = tally.get();
-            let community_id = c.community_id.clone();
-            let street_id = self
-                .reg
-                .community(&c.community_id)
-                .map(|k| k.street_id.clone())
-                .unwrap_or_default();
-            let n = st.categories.len();
+        // Each compound's result, and its community's position for the groups.
+        let n = reg.compounds.len().min(self.tallies.acc.len());
+        let mut compounds = Vec::with_capacity(n);
+        let mut community_of = Vec::with_capacity(n);
+        let mut points: Vec<u64> = Vec::new();
+        for i in 0..n {
+            let (c, tally) = (&reg.compounds[i], &self.tallies.acc[i]);
+            let k = reg.community_index(&c.community_id);
+            community_of.push(k);
             points.clear();
+            let m = st.categories.len();
             points.extend(
-                tallies
+                self.tallies
                     .categories
-                    .get(i * n..(i + 1) * n)
+                    .get(i * m..(i + 1) * m)
                     .unwrap_or_default()
                     .iter()
                     .map(|p| p.load(Relaxed)),
             );
-            let score = acc.mean(OFFICIAL);
-            let community_score = acc.mean(COMMUNITY);
-            let categories: CategoryPoints = codes.iter().cloned().zip(points.iter().copied()).collect();
-            let (grade, verdict, looks) = match score {
-                None => (None, Verdict::NotAssessed, None),
-                Some(s) => {
-                    let verdict = if s >= st.pass_mark && !acc.red_line {
-                        Verdict::Pass
-                    } else {
-                        Verdict::Fail
-                    };
-                    let all = |l: Level| {
-                        let n = self.windows[level_ix(l)].len();
-                        acc.covered[level_ix(l)] == (1u32 << n) - 1
-                    };
-                    let gap_ok = community_score.is_none_or(|cs| cs - s <= st.looks.community_max_gap);
-                    let looks = Looks {
-                        street: all(Level::Street),
-                        community: all(Level::Community) && gap_ok,
-                        property: verdict == Verdict::Pass,
-                    };
-                    let name = st.grade_for(s, acc.red_line);
-                    let grade = grades
-                        .iter()
-                        .find(|g| &***g == name)
-                        .cloned()
-                        .unwrap_or_else(|| name.into());
-                    (Some(grade), verdict, Some(looks))
-                }
-            };
-            let assessed = score.is_some();
-            compounds.push(CompoundResult {
-                compound_id: c.id.clone(),
-                name: c.name.clone(),
-                community_id,
-                street_id,
-                visits: acc.counts[OFFICIAL],
-                score,
-                grade,
-                verdict,
-                red_line: assessed && acc.red_line,
-                problem_points: if assessed { points.iter().sum() } else { 0 },
-                categories: if assessed {
-                    categories
-                } else {
-                    CategoryPoints::default()
-                },
-                looks,
-                community_score,
-            });
+            compounds.push(self.result(c, tally.get(), k, &points, &codes, &grades));
         }
-        // Members of each community and street, found in one pass (not one pass per group).
-        let mut by_community: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
-        let mut by_street: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
-        for c in &compounds {
-            by_community.entry(&*c.community_id).or_default().push(c);
-            by_street.entry(&*c.street_id).or_default().push(c);
-        }
-        let none: Vec<&CompoundResult> = Vec::new();
-        let communities = self
-            .reg
+        // Each community and street, tallied in one pass over the compounds.
+        let street_of: Vec<Option<usize>> = reg.communities.iter().map(|k| reg.street_index(&k.street_id)).collect();
+        let mut communities: Vec<GroupTally> = reg
             .communities
             .iter()
-            .map(|k| {
-                group(
-                    &k.id,
-                    &k.name,
-                    Some(&k.street_id),
-                    by_community.get(k.id.as_str()).unwrap_or(&none).iter().copied(),
-                )
-            })
+            .map(|k| GroupTally::new(&k.id, &k.name, Some(&k.street_id)))
             .collect();
-        let streets = self
-            .reg
+        let mut streets: Vec<GroupTally> = reg
             .streets
             .iter()
-            .map(|s| {
-                group(
-                    &s.id,
-                    &s.name,
-                    None,
-                    by_street.get(s.id.as_str()).unwrap_or(&none).iter().copied(),
-                )
-            })
+            .map(|s| GroupTally::new(&s.id, &s.name, None))
             .collect();
+        for (c, k) in compounds.iter().zip(&community_of) {
+            let Some(k) = *k else { continue };
+            communities[k].add(c);
+            if let Some(s) = street_of[k] {
+                streets[s].add(c);
+            }
+        }
+        let communities = communities.into_iter().map(GroupTally::finish).collect();
+        let streets = streets.into_iter().map(GroupTally::finish).collect();
+        let tallies = &*self.tallies;
         let coverage = Level::ALL
             .iter()
             .map(|&l| LevelCoverage {
@@ -630,26 +633,33 @@ impl<'a> Scorer<'a> {
     }
 }
 
-fn group<'c>(
-    id: &str,
-    name: &str,
-    street_id: Option<&str>,
-    members: impl Iterator<Item = &'c CompoundResult>,
-) -> GroupResult {
-    let mut g = GroupResult {
-        id: id.to_string(),
-        name: name.to_string(),
-        street_id: street_id.map(String::from),
-        compounds: 0,
-        assessed: 0,
-        passed: 0,
-        failed: 0,
-        not_assessed: 0,
-        score: None,
-        looks: LooksCount::default(),
-    };
-    let mut sum = Decimal::ZERO;
-    for c in members {
+/// A community's or street's aggregate, added to compound by compound.
+struct GroupTally {
+    g: GroupResult,
+    sum: Decimal,
+}
+
+impl GroupTally {
+    fn new(id: &str, name: &str, street_id: Option<&str>) -> GroupTally {
+        GroupTally {
+            g: GroupResult {
+                id: id.to_string(),
+                name: name.to_string(),
+                street_id: street_id.map(String::from),
+                compounds: 0,
+                assessed: 0,
+                passed: 0,
+                failed: 0,
+                not_assessed: 0,
+                score: None,
+                looks: LooksCount::default(),
+            },
+            sum: Decimal::ZERO,
+        }
+    }
+
+    fn add(&mut self, c: &CompoundResult) {
+        let g = &mut self.g;
         g.compounds += 1;
         match c.verdict {
             Verdict::Pass => g.passed += 1,
@@ -658,14 +668,18 @@ fn group<'c>(
         }
         if let (Some(s), Some(l)) = (c.score, c.looks) {
             g.assessed += 1;
-            sum += s;
+            self.sum += s;
             g.looks.street += u32::from(l.street);
             g.looks.community += u32::from(l.community);
             g.looks.property += u32::from(l.property);
         }
     }
-    g.score = (g.assessed > 0).then(|| round2(sum / Decimal::from(g.assessed)));
-    g
+
+    fn finish(self) -> GroupResult {
+        let mut g = self.g;
+        g.score = (g.assessed > 0).then(|| round2(self.sum / Decimal::from(g.assessed)));
+        g
+    }
 }
 
 #[cfg(test)]

@@ -223,8 +223,17 @@ impl Registry {
     }
 
     pub fn community(&self, id: &str) -> Option<&Community> {
-        let i = self.community_ix.get(&self.communities, |c| &c.id, id)?;
-        Some(&self.communities[i])
+        Some(&self.communities[self.community_index(id)?])
+    }
+
+    /// Position of a community in `communities`.
+    pub fn community_index(&self, id: &str) -> Option<usize> {
+        self.community_ix.get(&self.communities, |c| &c.id, id)
+    }
+
+    /// Position of a street in `streets`.
+    pub fn street_index(&self, id: &str) -> Option<usize> {
+        self.street_ix.get(&self.streets, |s| &s.id, id)
     }
 
     pub fn compound(&self, id: &str) -> Option<&Compound> {
