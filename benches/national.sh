@@ -24,6 +24,7 @@ bytes=$(cat "$dir"/data/inspections/2026/*.csv | wc -c)
 echo "store: $(du -sh "$dir/data/inspections" | cut -f1), $(cat "$dir"/data/inspections/2026/*.csv | wc -l) lines"
 names=(
   "floor (csv ByteRecord loop, 1 thread)"
+  "score (table, every compound)"
   "score --by street"
   "score --format csv"
   "score --format json"
@@ -33,6 +34,7 @@ names=(
 )
 cmds=(
   "target/release/examples/floor $dir 2026"
+  "$bin --workspace $dir score --period 2026H1"
   "$bin --workspace $dir score --period 2026H1 --by street"
   "$bin --workspace $dir score --period 2026H1 --format csv"
   "$bin --workspace $dir score --period 2026H1 --format json"

@@ -45,6 +45,8 @@ pub struct TableWriter<W: Write> {
     widths: Widths,
     started: bool,
     error: Option<std::io::Error>,
+    /// The line being drawn (reused).
+    buf: String,
 }
 
 impl<W: Write> TableWriter<W> {
@@ -54,6 +56,7 @@ impl<W: Write> TableWriter<W> {
             widths,
             started: false,
             error: None,
+            buf: String::new(),
         }
     }
 
@@ -71,19 +74,25 @@ impl<W: Write> TableWriter<W> {
         self.write(s.as_bytes());
     }
 
-    fn line<'a>(&mut self, cells: &[(&'a str, bool)]) {
-        let lines: Vec<Vec<&'a str>> = cells.iter().map(|(t, _)| t.split('\n').collect()).collect();
-        let height = lines.iter().map(Vec::len).max().unwrap_or(1);
-        let mut s = String::new();
+    /// One row: `(text, right-aligned)` per cell; a cell with line breaks makes the row as
+    /// many lines high.
+    fn line(&mut self, cells: &[(&str, bool)]) {
+        let height = cells.iter().map(|(t, _)| t.split('\n').count()).max().unwrap_or(1);
+        let mut s = std::mem::take(&mut self.buf);
+        s.clear();
         for k in 0..height {
             s.push('│');
             for (i, &w) in self.widths.0.iter().enumerate() {
                 if i > 0 {
                     s.push('┆');
                 }
-                let text = lines.get(i).and_then(|l| l.get(k)).copied().unwrap_or("");
+                let (cell, right) = cells.get(i).copied().unwrap_or(("", false));
+                let text = if height == 1 {
+                    cell
+                } else {
+                    cell.split('\n').nth(k).unwrap_or("")
+                };
                 let pad = w.saturating_sub(text.width());
-                let right = cells.get(i).is_some_and(|&(_, r)| r);
                 s.push(' ');
                 if right {
                     s.extend(std::iter::repeat_n(' ', pad));
@@ -97,6 +106,7 @@ impl<W: Write> TableWriter<W> {
             s.push_str("│\n");
         }
         self.write(s.as_bytes());
+        self.buf = s;
     }
 
     fn write(&mut self, bytes: &[u8]) {
