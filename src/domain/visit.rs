@@ -87,8 +87,8 @@ impl UpheldAppeals {
 pub trait Accumulate: Send {
     /// Take one visit.
     fn add(&mut self, v: &Visit);
-    /// A visit has begun (its first row was read; its findings are still to come): a chance to
-    /// fetch what [`Accumulate::add`] will need, while the scan reads the rest of the visit.
+    /// A visit is resolved and will be added after the scan reads the next one: a chance to
+    /// start fetching what [`Accumulate::add`] will need (see [`crate::hint`]).
     fn opened(&mut self, _v: &Visit) {}
     /// A copy with nothing taken yet.
     fn fork(&self) -> Self;
