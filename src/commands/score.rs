@@ -13,7 +13,7 @@ use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period};
 use crate::render::json::{dec, provenance as provenance_json, standards as standards_json, write_streamed, Field};
-use crate::render::table::write_table;
+use crate::render::table::{write_table, write_table_parallel};
 use crate::render::{Cell, CsvStream, RowSink};
 use crate::workspace::StandardsFile;
 
@@ -108,7 +108,13 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
             let title = title(&loaded, &report, &standards, lang);
             let mut out = out;
             writeln!(out, "{title}")
-                .and_then(|_| write_table(out, |t| rows(&report, &standards, args.by, lang, false, t)))
+                .and_then(|_| match args.by {
+                    By::Compound => {
+                        let list = CompoundRows::new(&standards, lang, false);
+                        write_table_parallel(out, list.header(), &report.compounds, loaded.threads, |c| list.row(c))
+                    }
+                    _ => write_table(out, |t| rows(&report, &standards, args.by, lang, false, t)),
+                })
                 .map(drop)
         }
     };
@@ -166,62 +172,89 @@ fn verdict_label(c: &CompoundResult, lang: Lang, machine: bool) -> &'static str 
 }
 
 /// The rows of the table or CSV. `machine` keeps ids and values as scripts want them.
+/// The compound listing's header and rows (a row is made from its compound alone, so the
+/// table can be drawn on several threads).
+struct CompoundRows<'s> {
+    cats: Vec<&'s str>,
+    lang: Lang,
+    machine: bool,
+}
+
+impl<'s> CompoundRows<'s> {
+    fn new(st: &'s StandardsFile, lang: Lang, machine: bool) -> CompoundRows<'s> {
+        let cats = st.standards.categories.iter().map(|c| c.code.as_str()).collect();
+        CompoundRows { cats, lang, machine }
+    }
+
+    fn header(&self) -> Vec<String> {
+        let (lang, machine) = (self.lang, self.machine);
+        let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
+        let mut header: Vec<String> = [
+            l("编号", "compound_id"),
+            l("小区", "name"),
+            l("社区", "community_id"),
+            l("街道", "street_id"),
+            l("检查次数", "visits"),
+            l("得分", "score"),
+            l("等级", "grade"),
+            l("结论", "verdict"),
+            l("红线", "red_line"),
+            l("问题点位", "problem_points"),
+            l("街道管理", "look_street"),
+            l("社区监督", "look_community"),
+            l("物业服务", "look_property"),
+        ]
+        .map(String::from)
+        .to_vec();
+        if machine {
+            header.extend(self.cats.iter().map(|c| format!("points_{c}")));
+        }
+        header
+    }
+
+    fn row<'a>(&self, c: &'a CompoundResult) -> Vec<Cell<'a>> {
+        let (lang, machine) = (self.lang, self.machine);
+        let look = |f: fn(&Looks) -> bool| c.looks.as_ref().map_or("", |lk| yes_no(f(lk), lang, machine));
+        let mut row = vec![
+            Cell::borrowed(&c.compound_id),
+            Cell::borrowed(&c.name),
+            Cell::borrowed(&c.community_id),
+            Cell::borrowed(&c.street_id),
+            Cell::num(c.visits),
+            Cell::num(c.score.map(fmt2).unwrap_or_default()),
+            Cell::borrowed(c.grade.as_deref().unwrap_or_default()),
+            Cell::borrowed(verdict_label(c, lang, machine)),
+            Cell::borrowed(match (machine, c.red_line) {
+                (true, true) => "true",
+                (true, false) => "false",
+                (false, true) => "●",
+                (false, false) => "",
+            }),
+            Cell::num(c.problem_points),
+            Cell::borrowed(look(|l| l.street)),
+            Cell::borrowed(look(|l| l.community)),
+            Cell::borrowed(look(|l| l.property)),
+        ];
+        if machine {
+            row.extend(
+                self.cats
+                    .iter()
+                    .map(|k| Cell::num(c.categories.get(k).copied().unwrap_or(0))),
+            );
+        }
+        row
+    }
+}
+
 fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool, t: &mut dyn RowSink) {
     let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
     let opt = |d: Option<rust_decimal::Decimal>| d.map(fmt2).unwrap_or_default();
     match by {
         By::Compound => {
-            let cats: Vec<&str> = st.standards.categories.iter().map(|c| c.code.as_str()).collect();
-            let mut header: Vec<String> = [
-                l("编号", "compound_id"),
-                l("小区", "name"),
-                l("社区", "community_id"),
-                l("街道", "street_id"),
-                l("检查次数", "visits"),
-                l("得分", "score"),
-                l("等级", "grade"),
-                l("结论", "verdict"),
-                l("红线", "red_line"),
-                l("问题点位", "problem_points"),
-                l("街道管理", "look_street"),
-                l("社区监督", "look_community"),
-                l("物业服务", "look_property"),
-            ]
-            .map(String::from)
-            .to_vec();
-            if machine {
-                header.extend(cats.iter().map(|c| format!("points_{c}")));
-            }
-            t.header(header);
+            let list = CompoundRows::new(st, lang, machine);
+            t.header(list.header());
             for c in &r.compounds {
-                let look = |f: fn(&Looks) -> bool| c.looks.as_ref().map_or("", |lk| yes_no(f(lk), lang, machine));
-                let mut row = vec![
-                    Cell::borrowed(&c.compound_id),
-                    Cell::borrowed(&c.name),
-                    Cell::borrowed(&c.community_id),
-                    Cell::borrowed(&c.street_id),
-                    Cell::num(c.visits),
-                    Cell::num(opt(c.score)),
-                    Cell::borrowed(c.grade.as_deref().unwrap_or_default()),
-                    Cell::borrowed(verdict_label(c, lang, machine)),
-                    Cell::borrowed(match (machine, c.red_line) {
-                        (true, true) => "true",
-                        (true, false) => "false",
-                        (false, true) => "●",
-                        (false, false) => "",
-                    }),
-                    Cell::num(c.problem_points),
-                    Cell::borrowed(look(|l| l.street)),
-                    Cell::borrowed(look(|l| l.community)),
-                    Cell::borrowed(look(|l| l.property)),
-                ];
-                if machine {
-                    row.extend(
-                        cats.iter()
-                            .map(|k| Cell::num(c.categories.get(k).copied().unwrap_or(0))),
-                    );
-                }
-                t.row(row);
+                t.row(list.row(c));
             }
         }
         By::Community | By::Street => {

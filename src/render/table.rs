@@ -16,6 +16,16 @@ use super::{Cell, RowSink};
 pub struct Widths(Vec<usize>);
 
 impl Widths {
+    /// Widen to fit `other` too.
+    fn merge(&mut self, other: &Widths) {
+        for (i, &w) in other.0.iter().enumerate() {
+            match self.0.get_mut(i) {
+                Some(have) => *have = (*have).max(w),
+                None => self.0.push(w),
+            }
+        }
+    }
+
     fn fit<'a>(&mut self, cells: impl Iterator<Item = &'a str>) {
         for (i, text) in cells.enumerate() {
             // As comfy-table: a column is at least one character wide.
@@ -154,6 +164,71 @@ pub fn write_table<W: Write>(out: W, mut emit: impl FnMut(&mut dyn RowSink)) -> 
     t.finish()
 }
 
+/// A thread's result; its panic (a bug, never input) goes on.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// Like [`write_table`], for many rows made independently, one per item: the rows are
+/// measured and drawn on `threads` threads, in chunks written in order (the output is the
+/// same as [`write_table`]'s, whatever the number of threads).
+pub fn write_table_parallel<'a, T: Sync, W: Write>(
+    out: W,
+    header: Vec<String>,
+    items: &'a [T],
+    threads: usize,
+    row: impl Fn(&'a T) -> Vec<Cell<'a>> + Sync,
+) -> std::io::Result<W> {
+    /// Rows drawn by one thread at a time: a few MB of text.
+    const CHUNK: usize = 8192;
+    let threads = threads.max(1);
+    let mut widths = Widths::default();
+    widths.header(header.clone());
+    let part = items.len().div_ceil(threads).max(1);
+    let parts: Vec<Widths> = std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(part)
+            .map(|c| {
+                let row = &row;
+                s.spawn(move || {
+                    let mut w = Widths::default();
+                    for t in c {
+                        w.row(row(t));
+                    }
+                    w
+                })
+            })
+            .collect();
+        handles.into_iter().map(join).collect()
+    });
+    for p in &parts {
+        widths.merge(p);
+    }
+    let draw = |c: &'a [T]| -> std::io::Result<Vec<u8>> {
+        let mut t = TableWriter::new(Vec::new(), widths.clone());
+        for item in c {
+            t.row(row(item));
+        }
+        t.finish()
+    };
+    let mut t = TableWriter::new(out, widths.clone());
+    t.header(header);
+    for round in items.chunks(CHUNK * threads) {
+        let drawn: Vec<std::io::Result<Vec<u8>>> = std::thread::scope(|s| {
+            let mut chunks = round.chunks(CHUNK);
+            let first = chunks.next();
+            let handles: Vec<_> = chunks.map(|c| s.spawn(move || draw(c))).collect();
+            let mut drawn = vec![first.map_or_else(|| Ok(Vec::new()), draw)];
+            drawn.extend(handles.into_iter().map(join));
+            drawn
+        });
+        for d in drawn {
+            t.write(&d?);
+        }
+    }
+    t.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +279,29 @@ mod tests {
         #[test]
         fn draws_what_comfy_table_draws(rows in table()) {
             prop_assert_eq!(ours(&rows), comfy(&rows));
+        }
+
+        /// Drawn in parallel chunks, the table is the same, whatever the number of threads.
+        #[test]
+        fn parallel_drawing_changes_nothing(rows in table(), threads in 1usize..4) {
+            let out = write_table_parallel(Vec::new(), rows.header.clone(), &rows.rows, threads, |r| r.clone()).unwrap();
+            prop_assert_eq!(String::from_utf8(out).unwrap(), ours(&rows));
+        }
+    }
+
+    /// Many rows: several rounds of chunks on several threads, written in order.
+    #[test]
+    fn parallel_drawing_keeps_the_order_of_many_rows() {
+        let rows = Rows {
+            header: vec!["n".into(), "名称".into()],
+            rows: (0..40_000)
+                .map(|i| vec![Cell::num(i), Cell::text(format!("小区{}", i % 97))])
+                .collect(),
+        };
+        for threads in [1, 2, 3] {
+            let out =
+                write_table_parallel(Vec::new(), rows.header.clone(), &rows.rows, threads, |r| r.clone()).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), ours(&rows), "{threads} threads");
         }
     }
 
