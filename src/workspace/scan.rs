@@ -204,6 +204,7 @@ fn digits(b: &[u8]) -> Option<u64> {
 /// `prev` is the previous row's date, as written and parsed: rows are sorted by date, so
 /// most rows repeat it. `text` says the file so far is UTF-8 (see [`Utf8Watch`]), so every
 /// field is text. The note is not read (no report uses it; `check` checks it).
+#[inline]
 fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>, text: bool) -> Option<Row<'r>> {
     if rec.len() != FIELDS {
         return None;
@@ -358,7 +359,8 @@ pub fn scan_file(
                         slow_problems(&rec, &file.rel, line, diags);
                         continue;
                     };
-                    if Period::containing(row.date, Span::Month) != file.month {
+                    // (The previous good row's day is in the month already.)
+                    if prev_date != Some(row.date) && Period::containing(row.date, Span::Month) != file.month {
                         diags.error(
                             &file.rel,
                             Some(line),
@@ -371,14 +373,22 @@ pub fn scan_file(
                         );
                         continue;
                     }
+                    // The previous good row belongs to the open visit, so one comparison of
+                    // visit ids serves both the order check and the grouping.
+                    let same_visit = b.open && b.visit.id.as_bytes() == row.visit_id;
                     if let Some(pd) = prev_date {
-                        let key = (row.date, row.visit_id, row.item.as_bytes());
-                        if key <= (pd, prev.get(0).unwrap_or(b""), prev.get(7).unwrap_or(b"")) {
+                        let in_order = match row.date.cmp(&pd) {
+                            std::cmp::Ordering::Greater => true,
+                            std::cmp::Ordering::Less => false,
+                            std::cmp::Ordering::Equal if same_visit => row.item.as_bytes() > prev.get(7).unwrap_or(b""),
+                            std::cmp::Ordering::Equal => row.visit_id > prev.get(0).unwrap_or(b""),
+                        };
+                        if !in_order {
                             diags.error(&file.rel, Some(line), "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`");
                         }
                     }
                     let date = row.date;
-                    if b.open && b.visit.id.as_bytes() == row.visit_id {
+                    if same_visit {
                         if !row.item.is_empty() {
                             b.push_finding(row.item, row.count);
                         }

@@ -358,3 +358,39 @@ fn reports_read_the_fields_they_use_and_leave_the_note_to_check() {
         "oldestate: data/inspections/2026/2026-02.csv:3: not valid UTF-8: the store is UTF-8 (run `oldestate check`)",
     );
 }
+
+#[test]
+fn reports_refuse_rows_out_of_order_repeated_or_in_the_wrong_month() {
+    // The scan's own checks (the same rules as `check`), each located: an item before the
+    // previous one in its visit, a visit id before the previous on the same day, a repeated
+    // row, a row of another month, an earlier day.
+    let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,3,P1,X01,1,4,"]);
+    let rows = [
+        "T2,2026-02-03,third_party,routine,甲组,3,P1,X02,1,0,",
+        "T2,2026-02-03,third_party,routine,甲组,3,P1,X01,1,0,",
+        "T1,2026-02-03,third_party,routine,甲组,3,P1,X05,1,0,",
+        "T3,2026-02-04,third_party,routine,甲组,3,P1,X01,1,0,",
+        "T3,2026-02-04,third_party,routine,甲组,3,P1,X01,1,0,",
+        "T4,2026-03-01,third_party,routine,甲组,3,P1,X01,1,0,",
+        "T0,2026-02-01,third_party,routine,甲组,3,P1,X01,1,0,",
+    ];
+    ws.write(
+        "data/inspections/2026/2026-02.csv",
+        &format!("{HEADER}{}\n", rows.join("\n")),
+    );
+    let r = ws.run(&["score", "--period", "2026H1"]);
+    r.status(1);
+    let at = |line: u32, message: &str| format!("oldestate: data/inspections/2026/2026-02.csv:{line}: {message}");
+    let order =
+        "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`";
+    for line in [3, 4, 6, 8] {
+        r.stderr_line(&at(line, order));
+    }
+    r.stderr_line(&at(
+        7,
+        "visit T4 is dated 2026-03-01 but this file holds 2026-02 (run `oldestate check`)",
+    ));
+    for line in [2, 5] {
+        assert!(!r.stderr.contains(&format!("2026-02.csv:{line}:")), "{}", r.stderr);
+    }
+}
