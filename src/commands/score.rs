@@ -13,7 +13,7 @@ use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period};
 use crate::render::json::{dec, provenance as provenance_json, standards as standards_json, write_streamed, Field};
-use crate::render::table::{write_table, write_table_parallel};
+use crate::render::table::{in_chunks, write_table, write_table_parallel};
 use crate::render::{Cell, CsvStream, RowSink};
 use crate::workspace::StandardsFile;
 
@@ -98,6 +98,24 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
             ];
             let mut out = out;
             write_streamed(&mut out, fields).and_then(|_| out.flush())
+        }
+        Format::Csv if args.by == By::Compound => {
+            // Drawn on every core, in chunks written in order.
+            let list = CompoundRows::new(&standards, lang, true);
+            let mut out = out;
+            let mut head = CsvStream::new(Vec::new());
+            head.header(list.header());
+            let draw = |chunk: &[CompoundResult]| {
+                let mut w = CsvStream::new(Vec::new());
+                for c in chunk {
+                    w.row(list.row(c));
+                }
+                w.into_inner()
+            };
+            head.into_inner()
+                .and_then(|h| out.write_all(&h))
+                .and_then(|_| in_chunks(&report.compounds, loaded.threads, draw, |b| out.write_all(b)))
+                .and_then(|_| out.flush())
         }
         Format::Csv => {
             let mut out = CsvStream::new(out);

@@ -81,6 +81,15 @@ impl<W: std::io::Write> CsvStream<W> {
         }
     }
 
+    /// Flush, report the first error met, and give back the writer.
+    pub fn into_inner(mut self) -> std::io::Result<W> {
+        self.w.flush()?;
+        if let Some(e) = self.error.take() {
+            return Err(std::io::Error::other(e.to_string()));
+        }
+        self.w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+    }
+
     /// Flush, and report the first error met.
     pub fn finish(mut self) -> std::io::Result<()> {
         let flushed = self.w.flush();

@@ -179,8 +179,6 @@ pub fn write_table_parallel<'a, T: Sync, W: Write>(
     threads: usize,
     row: impl Fn(&'a T) -> Vec<Cell<'a>> + Sync,
 ) -> std::io::Result<W> {
-    /// Rows drawn by one thread at a time: a few MB of text.
-    const CHUNK: usize = 8192;
     let threads = threads.max(1);
     let mut widths = Widths::default();
     widths.header(header.clone());
@@ -213,7 +211,25 @@ pub fn write_table_parallel<'a, T: Sync, W: Write>(
     };
     let mut t = TableWriter::new(out, widths.clone());
     t.header(header);
-    for round in items.chunks(CHUNK * threads) {
+    in_chunks(items, threads, draw, |b| {
+        t.write(b);
+        Ok(())
+    })?;
+    t.finish()
+}
+
+/// Draw `items` in chunks of a few thousand, `threads` chunks at a time on as many threads,
+/// and `write` the drawings in order: output the same as drawing them all on one thread.
+pub fn in_chunks<'a, T: Sync>(
+    items: &'a [T],
+    threads: usize,
+    draw: impl Fn(&'a [T]) -> std::io::Result<Vec<u8>> + Sync,
+    mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    /// Rows drawn by one thread at a time: a few MB of text.
+    const CHUNK: usize = 8192;
+    let draw = &draw;
+    for round in items.chunks(CHUNK * threads.max(1)) {
         let drawn: Vec<std::io::Result<Vec<u8>>> = std::thread::scope(|s| {
             let mut chunks = round.chunks(CHUNK);
             let first = chunks.next();
@@ -223,10 +239,10 @@ pub fn write_table_parallel<'a, T: Sync, W: Write>(
             drawn
         });
         for d in drawn {
-            t.write(&d?);
+            write(&d?)?;
         }
     }
-    t.finish()
+    Ok(())
 }
 
 #[cfg(test)]
