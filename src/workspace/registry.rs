@@ -33,7 +33,14 @@ pub const TITLE_COLS: &[&str] = &["community_id", "title", "awarded_on", "valid_
 fn read_compounds(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Compound>> {
     let mut compounds = Vec::new();
     read_table(ws, COMPOUNDS, COMPOUND_COLS, false, diags, |f| {
-        let parsed = (f.id(0), f.id(1), f.id(2), f.count(4), f.amount(5), f.count(6));
+        let parsed = (
+            f.id_arc(0),
+            f.id_arc(1),
+            f.id_arc(2),
+            f.count(4),
+            f.amount(5),
+            f.count(6),
+        );
         if let (Some(id), Some(community_id), Some(name), Some(households), Some(area_m2), Some(buildings)) = parsed {
             let aliases = f
                 .text(3)
@@ -43,9 +50,9 @@ fn read_compounds(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Compoun
                 .map(String::from)
                 .collect();
             compounds.push(Compound {
-                id: id.into(),
-                community_id: community_id.into(),
-                name: name.into(),
+                id,
+                community_id,
+                name,
                 aliases,
                 households,
                 area_m2,
@@ -73,10 +80,10 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
     })?;
     let mut communities = Vec::new();
     read_table(ws, COMMUNITIES, COMMUNITY_COLS, false, diags, |f| {
-        if let (Some(id), Some(street_id), Some(name)) = (f.id(0), f.id(1), f.id(2)) {
+        if let (Some(id), Some(street_id), Some(name)) = (f.id(0), f.id_arc(1), f.id(2)) {
             communities.push(Community {
                 id,
-                street_id: street_id.into(),
+                street_id,
                 name,
                 line: f.line(),
             });
@@ -103,7 +110,7 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
             }
         };
         if let (Some(compound_id), Some(company_id), Some(service_grade), Some(start), Some(end)) =
-            (f.id(0), f.id(1), service_grade, f.date(3), f.date(4))
+            (f.id_arc(0), f.id_arc(1), service_grade, f.date(3), f.date(4))
         {
             if end < start {
                 f.error(format!(
@@ -112,8 +119,8 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
                 return;
             }
             contracts.push(Contract {
-                compound_id: compound_id.into(),
-                company_id: company_id.into(),
+                compound_id,
+                company_id,
                 service_grade,
                 start,
                 end,

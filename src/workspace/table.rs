@@ -156,12 +156,21 @@ impl Fields<'_> {
 
     /// A non-empty identifier or name.
     pub fn id(&mut self, i: usize) -> Option<String> {
-        let s = self.raw(i).trim();
-        if s.is_empty() {
+        self.id_str(i).map(String::from)
+    }
+
+    /// A non-empty identifier or name, shared (one allocation: registry ids are kept as
+    /// `Arc<str>`).
+    pub fn id_arc(&mut self, i: usize) -> Option<std::sync::Arc<str>> {
+        self.id_str(i).map(std::sync::Arc::from)
+    }
+
+    fn id_str(&mut self, i: usize) -> Option<&str> {
+        if self.raw(i).trim().is_empty() {
             self.bad(i, "a value");
             return None;
         }
-        Some(s.to_string())
+        Some(self.raw(i).trim())
     }
 
     pub fn date(&mut self, i: usize) -> Option<NaiveDate> {
