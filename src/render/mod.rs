@@ -61,6 +61,16 @@ impl RowSink for Rows {
     }
 }
 
+/// A CSV writing error as the I/O error it is, kind kept (a closed pipe is no failure: see
+/// [`crate::error::Error::is_broken_pipe`]).
+fn io_error(e: csv::Error) -> std::io::Error {
+    let message = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        _ => std::io::Error::other(message),
+    }
+}
+
 /// Formula-safe CSV written row by row; the first write error is kept for [`CsvStream::finish`].
 pub struct CsvStream<W: std::io::Write> {
     w: csv::Writer<W>,
@@ -85,7 +95,7 @@ impl<W: std::io::Write> CsvStream<W> {
     pub fn into_inner(mut self) -> std::io::Result<W> {
         self.w.flush()?;
         if let Some(e) = self.error.take() {
-            return Err(std::io::Error::other(e.to_string()));
+            return Err(io_error(e));
         }
         self.w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
     }
@@ -94,7 +104,7 @@ impl<W: std::io::Write> CsvStream<W> {
     pub fn finish(mut self) -> std::io::Result<()> {
         let flushed = self.w.flush();
         match self.error.take() {
-            Some(e) => Err(std::io::Error::other(e.to_string())),
+            Some(e) => Err(io_error(e)),
             None => flushed,
         }
     }
@@ -253,5 +263,35 @@ mod tests {
             "\\[链接\\](http://x) \\| \\*粗\\*"
         );
         assert_eq!(md_escape("南营门里"), "南营门里");
+    }
+
+    /// A writer whose reader has gone (`oldestate score --format csv | head`).
+    struct ClosedPipe;
+
+    impl std::io::Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    /// A closed pipe stays a closed pipe through the CSV writer, so every CSV report ends
+    /// quietly on `| head` as tables and JSON do; other CSV errors keep their message.
+    #[test]
+    fn csv_errors_keep_their_io_kind() {
+        let mut out = CsvStream::new(ClosedPipe);
+        out.header(vec!["a".into()]);
+        out.row(vec![Cell::text("x".repeat(100_000))]);
+        assert_eq!(out.finish().unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+
+        let mut out = CsvStream::new(Vec::new());
+        out.header(vec!["a".into()]);
+        out.row(vec![Cell::text("x"), Cell::text("y")]);
+        let e = out.into_inner().unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::Other);
+        assert!(e.to_string().contains("found record with 2 fields"), "{e}");
     }
 }

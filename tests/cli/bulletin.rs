@@ -139,3 +139,19 @@ fn out_writes_the_file_and_nothing_to_stdout() {
     assert_eq!(r.stdout, "");
     assert!(std::fs::read_to_string(&out).unwrap().starts_with("<!DOCTYPE html>"));
 }
+
+#[test]
+fn provenance_covers_a_previous_period_file_it_could_not_read() {
+    // The previous period's store only gives the change since then; a month file there with a
+    // broken header leaves the change out but is still an input, digested by its bytes.
+    let digest = |header: &str| {
+        let ws = district();
+        ws.write("data/inspections/2025/2025-10.csv", &format!("{header}\n"));
+        let r = bulletin(&ws, &["--format", "json"]);
+        let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+        doc["provenance"]["inputs_sha256"].as_str().unwrap().to_string()
+    };
+    let (a, b) = (digest("visit_id,date,BROKEN"), digest("visit_id,date,ALSO_BROKEN"));
+    assert_eq!(a.len(), 64);
+    assert_ne!(a, b, "the unreadable file's bytes are part of the digest");
+}

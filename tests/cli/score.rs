@@ -394,3 +394,42 @@ fn reports_refuse_rows_out_of_order_repeated_or_in_the_wrong_month() {
         assert!(!r.stderr.contains(&format!("2026-02.csv:{line}:")), "{}", r.stderr);
     }
 }
+
+#[test]
+fn a_damaged_byte_past_the_first_read_is_found_as_in_a_small_file() {
+    // The store is read 64 KiB at a time and checked as UTF-8 in bulk while it streams; a
+    // damaged byte in a later read must fail the report at its row when it is in a field
+    // reports read, and be left to `check` when it is in a note.
+    let rows: Vec<String> = (0..2000)
+        .map(|i| format!("T{i:05},2026-02-03,third_party,routine,甲组,3,P1,X01,1,0,住户称已整改"))
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let ws = with_store(&refs);
+    let month = ws.path("data/inspections/2026/2026-02.csv");
+    let text = std::fs::read(&month).unwrap();
+    assert!(text.len() > 2 * 65536);
+    // The row holding byte 65,536, and its line (the header is line 1).
+    let row_start = text[..65536].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+    let line = text[..row_start].iter().filter(|&&b| b == b'\n').count() + 1;
+    let in_row = |needle: &[u8]| {
+        row_start
+            + text[row_start..]
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .unwrap()
+    };
+
+    let mut bad_team = text.clone();
+    bad_team[in_row("甲".as_bytes()) + 1] = 0xFF;
+    std::fs::write(&month, &bad_team).unwrap();
+    ws.run(&["score", "--period", "2026H1"]).status(1).stderr_line(&format!(
+        "oldestate: data/inspections/2026/2026-02.csv:{line}: not valid UTF-8: the store is UTF-8 (run `oldestate check`)"
+    ));
+
+    let mut bad_note = text.clone();
+    bad_note[in_row("整".as_bytes())] = 0xFF;
+    std::fs::write(&month, &bad_note).unwrap();
+    ws.run(&["check"]).status(1);
+    // 2000 visits, each D = 2 (as in the small file above): 100 × 28 / 30 = 93.33.
+    assert_eq!(compound(&score(&ws, "2026H1"), "P1")["score"], "93.33");
+}
