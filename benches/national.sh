@@ -31,6 +31,7 @@ names=(
   "recheck --format csv"
   "bulletin (md)"
   "subsidy --format csv"
+  "company --format json (the period and three before)"
 )
 cmds=(
   "target/release/examples/floor $dir 2026"
@@ -41,6 +42,7 @@ cmds=(
   "$bin --workspace $dir recheck --period 2026H1 --as-of 2026-07-15 --format csv"
   "$bin --workspace $dir bulletin --period 2026H1 --as-of 2026-07-15"
   "$bin --workspace $dir subsidy --period 2026H1 --as-of 2026-07-15 --format csv"
+  "$bin --workspace $dir company --period 2026H1 --format json"
 )
 out=$(mktemp)
 for ((r = 0; r < runs; r++)); do

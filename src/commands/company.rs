@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use crate::cli::Format;
-use crate::domain::company::{record, CompanyRecord};
+use crate::domain::company::{records, CompanyRecord};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
@@ -64,27 +64,30 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
         let p = periods[periods.len() - 1].previous();
         periods.push(p);
     }
-    let mut per_period = Vec::new();
+    // Per period, every company's record in one pass (the period's reports are dropped as
+    // soon as they are summed); then per company, its periods.
+    let ids: Vec<&str> = companies.iter().map(|(id, _)| id.as_str()).collect();
+    let mut by_period: Vec<std::vec::IntoIter<CompanyRecord>> = Vec::new();
     for p in &periods {
         let st = loaded.standards.for_period(p).ok().cloned();
         let (scores, rechecks) = match &st {
-            Some(st) => (Some(loaded.score(*p, None, st)?), Some(loaded.rechecks(*p, as_of, st)?)),
+            Some(st) => {
+                let (scores, rechecks) = loaded.score_and_rechecks(*p, as_of, st)?;
+                (Some(scores), Some(rechecks))
+            }
             None => (None, None),
         };
         let mut d = Diagnostics::new();
         let fees = workspace::load_fees(&loaded.ws, p, &mut d)?;
         d.into_result()?;
         loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{p}.csv"))?;
-        per_period.push((scores, rechecks, fees));
+        let list = records(&loaded.registry, &ids, *p, scores.as_ref(), rechecks.as_ref(), &fees);
+        by_period.push(list.into_iter());
     }
     let records: Vec<(String, String, Vec<CompanyRecord>)> = companies
         .iter()
         .map(|(id, name)| {
-            let list = periods
-                .iter()
-                .zip(&per_period)
-                .map(|(p, (s, r, f))| record(&loaded.registry, id, *p, s.as_ref(), r.as_ref(), f))
-                .collect();
+            let list = by_period.iter_mut().filter_map(Iterator::next).collect();
             (id.clone(), name.clone(), list)
         })
         .collect();

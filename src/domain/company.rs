@@ -2,7 +2,7 @@
 //! their official scores, its notices and their outcomes, the vetoes it caused, and its fee
 //! collection, for a period.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
@@ -47,56 +47,116 @@ pub fn serves(reg: &Registry, compound_id: &str, period: &Period) -> Option<Stri
         .map(|k| k.company_id.to_string())
 }
 
-/// The record of `company_id` for a period, from that period's scores, notices and fees.
-/// `scores` is `None` when the period could not be scored (no standards in force then).
-pub fn record(
+/// A company's running sums for one period.
+#[derive(Debug, Clone, Default)]
+struct Sums {
+    on_last_day: usize,
+    score_sum: Decimal,
+    scored: u64,
+    passed: usize,
+    failed: usize,
+    notices: usize,
+    rectified: usize,
+    recheck_failed: usize,
+    vetoes: usize,
+    billed: Decimal,
+    collected: Decimal,
+}
+
+/// The records of `companies` for a period, in that order, from that period's scores,
+/// notices and fees. `scores` is `None` when the period could not be scored (no standards in
+/// force then). Each compound is attributed once (see [`serves`]) and every figure is summed
+/// in one pass, so a national registry (hundreds of companies, hundreds of thousands of
+/// compounds) costs one pass, not one per company.
+pub fn records(
     reg: &Registry,
-    company_id: &str,
+    companies: &[&str],
     period: Period,
     scores: Option<&ScoreReport>,
     rechecks: Option<&RecheckReport>,
     fees: &[Fee],
-) -> CompanyRecord {
-    let on_last_day = reg
-        .contracts
-        .iter()
-        .filter(|k| &*k.company_id == company_id && k.in_force(period.end()))
-        .count();
-    let mine: BTreeSet<&str> = reg
+) -> Vec<CompanyRecord> {
+    let mut slot: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in companies.iter().enumerate() {
+        slot.entry(c).or_insert(i);
+    }
+    let mut sums = vec![Sums::default(); companies.len()];
+    for k in reg.contracts.iter().filter(|k| k.in_force(period.end())) {
+        if let Some(&i) = slot.get(&*k.company_id) {
+            sums[i].on_last_day += 1;
+        }
+    }
+    // The company each compound is attributed to, among those asked about.
+    let owner: HashMap<&str, usize> = reg
         .compounds
         .iter()
-        .filter(|c| serves(reg, &c.id, &period).as_deref() == Some(company_id))
-        .map(|c| &*c.id)
+        .filter_map(|c| {
+            let company = serves(reg, &c.id, &period)?;
+            Some((&*c.id, *slot.get(company.as_str())?))
+        })
         .collect();
-    let results: Vec<_> = scores
-        .map(|s| s.compounds.iter().filter(|c| mine.contains(&*c.compound_id)).collect())
-        .unwrap_or_default();
-    let scored: Vec<Decimal> = results.iter().filter_map(|c| c.score).collect();
-    let notices: Vec<_> = rechecks
-        .map(|r| r.notices.iter().filter(|n| n.company_id == company_id).collect())
-        .unwrap_or_default();
-    let notice_ids: BTreeSet<&str> = notices.iter().map(|n| n.notice_id.as_str()).collect();
-    let vetoes = rechecks.map_or(0, |r| {
-        r.vetoes
-            .iter()
-            .filter(|v| v.notices.iter().any(|n| notice_ids.contains(n.as_str())))
-            .count()
-    });
-    let my_fees: Vec<&Fee> = fees.iter().filter(|f| mine.contains(f.compound_id.as_str())).collect();
-    let billed: Decimal = my_fees.iter().map(|f| f.billed).sum();
-    let collected: Decimal = my_fees.iter().map(|f| f.collected).sum();
-    CompanyRecord {
-        company_id: company_id.to_string(),
-        period,
-        compounds: on_last_day,
-        score: (!scored.is_empty())
-            .then(|| round2(scored.iter().sum::<Decimal>() / Decimal::from(scored.len() as u64))),
-        passed: results.iter().filter(|c| c.verdict == Verdict::Pass).count(),
-        failed: results.iter().filter(|c| c.verdict == Verdict::Fail).count(),
-        notices: notices.len(),
-        rectified: notices.iter().filter(|n| n.outcome == Outcome::Rectified).count(),
-        recheck_failed: notices.iter().filter(|n| n.outcome == Outcome::Failed).count(),
-        vetoes,
-        fee_rate: (!billed.is_zero()).then(|| round2(collected * Decimal::ONE_HUNDRED / billed)),
+    for c in scores.map_or(&[][..], |s| &s.compounds) {
+        let Some(&i) = owner.get(&*c.compound_id) else { continue };
+        let s = &mut sums[i];
+        if let Some(score) = c.score {
+            s.score_sum += score;
+            s.scored += 1;
+        }
+        match c.verdict {
+            Verdict::Pass => s.passed += 1,
+            Verdict::Fail => s.failed += 1,
+            Verdict::NotAssessed => {}
+        }
     }
+    if let Some(r) = rechecks {
+        // Which companies each notice id belongs to (one, as ids are per visit).
+        let mut notice_owners: HashMap<&str, Vec<usize>> = HashMap::new();
+        for n in &r.notices {
+            let Some(&i) = slot.get(n.company_id.as_str()) else {
+                continue;
+            };
+            let s = &mut sums[i];
+            s.notices += 1;
+            s.rectified += usize::from(n.outcome == Outcome::Rectified);
+            s.recheck_failed += usize::from(n.outcome == Outcome::Failed);
+            notice_owners.entry(&n.notice_id).or_default().push(i);
+        }
+        for v in &r.vetoes {
+            let mut caused: Vec<usize> = v
+                .notices
+                .iter()
+                .filter_map(|n| notice_owners.get(n.as_str()))
+                .flatten()
+                .copied()
+                .collect();
+            caused.sort_unstable();
+            caused.dedup();
+            for i in caused {
+                sums[i].vetoes += 1;
+            }
+        }
+    }
+    for f in fees {
+        if let Some(&i) = owner.get(f.compound_id.as_str()) {
+            sums[i].billed += f.billed;
+            sums[i].collected += f.collected;
+        }
+    }
+    companies
+        .iter()
+        .zip(sums)
+        .map(|(company_id, s)| CompanyRecord {
+            company_id: company_id.to_string(),
+            period,
+            compounds: s.on_last_day,
+            score: (s.scored > 0).then(|| round2(s.score_sum / Decimal::from(s.scored))),
+            passed: s.passed,
+            failed: s.failed,
+            notices: s.notices,
+            rectified: s.rectified,
+            recheck_failed: s.recheck_failed,
+            vetoes: s.vetoes,
+            fee_rate: (!s.billed.is_zero()).then(|| round2(s.collected * Decimal::ONE_HUNDRED / s.billed)),
+        })
+        .collect()
 }
