@@ -2,7 +2,7 @@
 //! ids unique, rows sorted and in their month's file, compounds and items known, items
 //! applicable to the compound's service grade, a contract in force on the visit's day.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -14,20 +14,25 @@ use crate::suggest::did_you_mean;
 use crate::workspace::store::{month_files, read_month};
 use crate::workspace::{StandardsSet, Workspace};
 
+/// Fast hashing for the store's ids (the bureau's own files, not an adversary's).
+type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// What the appeal and contract checks need to know about the store.
 pub struct StoreFacts {
     /// The latest visit date in the store.
     pub newest: Option<NaiveDate>,
-    /// Every visit id, with where it was first seen.
-    pub visits: HashMap<String, VisitHead>,
+    /// Every visit id, with the file (its index among the month files) and line where it was
+    /// first seen. A national store has millions of visits: this is all that is kept of them
+    /// once their file is checked.
+    pub visits: Map<Box<str>, (usize, u64)>,
     /// Counts of the (visit, item) pairs that some appeal names.
     pub appealed_counts: HashMap<(String, String), u64>,
 }
 
-/// The fields a visit's rows must agree on, and where the visit was first seen.
+/// The fields a visit's rows must agree on, and where in its file the visit was first seen
+/// (kept while its file is checked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitHead {
-    pub file: usize,
     pub line: u64,
     pub date: NaiveDate,
     pub level: Level,
@@ -48,18 +53,26 @@ pub fn check_store(
     d: &mut Diagnostics,
 ) -> Result<StoreFacts> {
     let files = month_files(ws, d)?;
-    let appealed: BTreeSet<(String, String)> = appeals.iter().map(|a| (a.visit_id.clone(), a.item.clone())).collect();
+    // The items some appeal names, by visit.
+    let mut appealed: HashMap<&str, Vec<&str>> = HashMap::new();
+    for a in appeals {
+        appealed.entry(&a.visit_id).or_default().push(&a.item);
+    }
     let mut facts = StoreFacts {
         newest: None,
-        visits: HashMap::new(),
+        visits: Map::default(),
         appealed_counts: HashMap::new(),
     };
+    // The visits of the file being checked, with the fields their rows must agree on.
+    let mut heads: Map<String, VisitHead> = Map::default();
     for (fi, file) in files.iter().enumerate() {
         let rel = file.rel.as_str();
         let in_force = standards.in_force_on(file.month.start());
         if in_force.is_none() && !standards.files.is_empty() {
             d.error(rel, None, format!("no standards in force on {}: its findings cannot be checked or scored (add a standards file effective on or before it)", file.month.start()));
         }
+        heads.clear();
+        // The previous row's (date, visit_id, item), its strings reused.
         let mut prev: Option<(NaiveDate, String, String)> = None;
         read_month(ws, file, d, |line, row, d| {
             let f = match row {
@@ -71,13 +84,14 @@ pub fn check_store(
                     return;
                 }
             };
-            let key = (f.date, f.visit_id.clone(), f.item.clone());
-            if let Some(p) = &prev {
-                if key < *p {
+            let key = (f.date, f.visit_id.as_str(), f.item.as_str());
+            if let Some(p) = &mut prev {
+                let before = (p.0, p.1.as_str(), p.2.as_str());
+                if key < before {
                     d.error(rel, Some(line), format!(
                         "rows out of order: ({}, {}, {}) comes after ({}, {}, {}); the store is sorted by (date, visit_id, item) (`oldestate inspect import` rewrites it sorted)",
                         key.0, key.1, key.2, p.0, p.1, p.2));
-                } else if key == *p {
+                } else if key == before {
                     d.error(
                         rel,
                         Some(line),
@@ -88,7 +102,16 @@ pub fn check_store(
                     );
                 }
             }
-            prev = Some(key);
+            match &mut prev {
+                Some(p) => {
+                    p.0 = f.date;
+                    p.1.clear();
+                    p.1.push_str(&f.visit_id);
+                    p.2.clear();
+                    p.2.push_str(&f.item);
+                }
+                None => prev = Some((f.date, f.visit_id.clone(), f.item.clone())),
+            }
             if Period::containing(f.date, Span::Month) != file.month {
                 d.error(
                     rel,
@@ -103,21 +126,25 @@ pub fn check_store(
                 );
             }
             facts.newest = facts.newest.max(Some(f.date));
-            check_visit_head(&mut facts, &files, fi, rel, line, &f, d);
+            check_visit_head(&mut facts, &mut heads, &files, fi, rel, line, &f, d);
             check_row_refs(reg, in_force.map(|s| &s.standards), rel, line, &f, d);
-            if !f.item.is_empty() {
-                let pair = (f.visit_id.clone(), f.item.clone());
-                if appealed.contains(&pair) {
-                    facts.appealed_counts.insert(pair, f.count);
-                }
+            let named = appealed
+                .get(f.visit_id.as_str())
+                .is_some_and(|items| items.contains(&f.item.as_str()));
+            if !f.item.is_empty() && named {
+                facts
+                    .appealed_counts
+                    .insert((f.visit_id.clone(), f.item.clone()), f.count);
             }
         })?;
     }
     Ok(facts)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_visit_head(
     facts: &mut StoreFacts,
+    heads: &mut Map<String, VisitHead>,
     files: &[crate::workspace::store::MonthFile],
     fi: usize,
     rel: &str,
@@ -125,45 +152,56 @@ fn check_visit_head(
     f: &Finding,
     d: &mut Diagnostics,
 ) {
-    let head = VisitHead {
-        file: fi,
-        line,
-        date: f.date,
-        level: f.level,
-        purpose: f.purpose,
-        team: f.team.clone(),
-        inspectors: f.inspectors,
-        compound_id: f.compound_id.clone(),
-        empty_row: f.item.is_empty(),
-        findings: !f.item.is_empty(),
-    };
-    let Some(first) = facts.visits.get_mut(&f.visit_id) else {
-        facts.visits.insert(f.visit_id.clone(), head);
-        return;
-    };
-    if first.file != fi {
-        d.error(
-            rel,
-            Some(line),
-            format!(
-                "duplicate visit_id \"{}\": already used in {}:{} (visit ids are unique across the store)",
-                f.visit_id, files[first.file].rel, first.line
-            ),
-        );
-        return;
-    }
-    let fields: [(&str, String, String); 6] = [
-        ("date", first.date.to_string(), f.date.to_string()),
-        ("level", first.level.to_string(), f.level.to_string()),
-        ("purpose", first.purpose.to_string(), f.purpose.to_string()),
-        ("team", first.team.clone(), f.team.clone()),
-        ("inspectors", first.inspectors.to_string(), f.inspectors.to_string()),
-        ("compound_id", first.compound_id.clone(), f.compound_id.clone()),
-    ];
-    for (name, a, b) in fields {
-        if a != b {
-            d.error(rel, Some(line), format!("visit {}: {name} is \"{b}\" here but \"{a}\" on line {}: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id", f.visit_id, first.line));
+    let Some(first) = heads.get_mut(f.visit_id.as_str()) else {
+        // Not in this file yet: in an earlier one, or new.
+        if let Some(&(file, first_line)) = facts.visits.get(f.visit_id.as_str()) {
+            d.error(
+                rel,
+                Some(line),
+                format!(
+                    "duplicate visit_id \"{}\": already used in {}:{} (visit ids are unique across the store)",
+                    f.visit_id, files[file].rel, first_line
+                ),
+            );
+            return;
         }
+        facts.visits.insert(f.visit_id.as_str().into(), (fi, line));
+        let head = VisitHead {
+            line,
+            date: f.date,
+            level: f.level,
+            purpose: f.purpose,
+            team: f.team.clone(),
+            inspectors: f.inspectors,
+            compound_id: f.compound_id.clone(),
+            empty_row: f.item.is_empty(),
+            findings: !f.item.is_empty(),
+        };
+        heads.insert(f.visit_id.clone(), head);
+        return;
+    };
+    // Compared as values; worded only when they differ.
+    let first_line = first.line;
+    let mut differ = |name: &str, a: String, b: String| {
+        d.error(rel, Some(line), format!("visit {}: {name} is \"{b}\" here but \"{a}\" on line {first_line}: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id", f.visit_id));
+    };
+    if first.date != f.date {
+        differ("date", first.date.to_string(), f.date.to_string());
+    }
+    if first.level != f.level {
+        differ("level", first.level.to_string(), f.level.to_string());
+    }
+    if first.purpose != f.purpose {
+        differ("purpose", first.purpose.to_string(), f.purpose.to_string());
+    }
+    if first.team != f.team {
+        differ("team", first.team.clone(), f.team.clone());
+    }
+    if first.inspectors != f.inspectors {
+        differ("inspectors", first.inspectors.to_string(), f.inspectors.to_string());
+    }
+    if first.compound_id != f.compound_id {
+        differ("compound_id", first.compound_id.clone(), f.compound_id.clone());
     }
     let empty_now = f.item.is_empty();
     if (empty_now && first.findings) || (!empty_now && first.empty_row) {
