@@ -153,9 +153,10 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     // Either side may be a proposal the data were not recorded under: a finding on an item it
     // does not apply is left out (and counted) rather than failing the comparison.
     loaded.ignore_inapplicable = true;
-    // One pass over the store for each side: its scores, and its subsidies if funded.
-    let (before, money_before) = subsidy::scores_and_subsidy(&mut loaded, period, &before_st, None, as_of)?;
-    let (after, money_after) = subsidy::scores_and_subsidy(&mut loaded, period, &after_st, None, as_of)?;
+    let before = loaded.score(period, None, &before_st)?;
+    let after = loaded.score(period, None, &after_st)?;
+    let money_before = subsidy::compute(&mut loaded, period, &before_st, None, as_of)?;
+    let money_after = subsidy::compute(&mut loaded, period, &after_st, None, as_of)?;
 
     let changes: Vec<(&CompoundResult, Outcome, Outcome)> = before
         .compounds

@@ -7,7 +7,6 @@ use serde_json::{json, Value};
 
 use crate::cli::Format;
 use crate::domain::capital::capital;
-use crate::domain::scoring::ScoreReport;
 use crate::domain::subsidy::{allocate, SubsidyReport};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::decimal::{fmt2, parse_decimal};
@@ -66,31 +65,17 @@ pub fn compute(
     budget: Option<Decimal>,
     as_of: NaiveDate,
 ) -> Result<Option<SubsidyReport>> {
-    Ok(scores_and_subsidy(loaded, period, standards, budget, as_of)?.1)
-}
-
-/// A period's scores and, when it has a funds file, its subsidies, from one pass over the
-/// store (`standards diff` needs both, under two sets of standards).
-pub fn scores_and_subsidy(
-    loaded: &mut Loaded,
-    period: Period,
-    standards: &StandardsFile,
-    budget: Option<Decimal>,
-    as_of: NaiveDate,
-) -> Result<(ScoreReport, Option<SubsidyReport>)> {
     let rel = format!("data/funds/{period}.toml");
     let grades: Vec<&str> = standards.standards.grades.iter().map(|g| g.name.as_str()).collect();
     let mut d = Diagnostics::new();
     let funds = workspace::load_funds(&loaded.ws, &period, &grades, &mut d)?;
     let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
     d.into_result()?;
-    let Some(funds) = funds else {
-        return Ok((loaded.score(period, None, standards)?, None));
-    };
+    let Some(funds) = funds else { return Ok(None) };
     loaded.inputs.add_file(&loaded.ws, &rel)?;
     loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
     let (scores, notices) = loaded.score_and_rechecks(period, as_of, standards)?;
-    let subsidy = allocate(
+    allocate(
         &loaded.registry,
         period,
         &funds,
@@ -99,8 +84,8 @@ pub fn scores_and_subsidy(
         &notices.notices,
         &fees,
     )
-    .map_err(|m| Error::msg(format!("{rel}: {m}")))?;
-    Ok((scores, Some(subsidy)))
+    .map(Some)
+    .map_err(|m| Error::msg(format!("{rel}: {m}")))
 }
 
 pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
