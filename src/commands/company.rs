@@ -71,10 +71,9 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     for p in &periods {
         let st = loaded.standards.for_period(p).ok().cloned();
         let (scores, rechecks) = match &st {
-            Some(st) => {
-                let (scores, rechecks) = loaded.score_and_rechecks(*p, as_of, st)?;
-                (Some(scores), Some(rechecks))
-            }
+            // Two passes, as before: scores read only the scored months, so a problem in a
+            // later month does not fail a past period's record.
+            Some(st) => (Some(loaded.score(*p, None, st)?), Some(loaded.rechecks(*p, as_of, st)?)),
             None => (None, None),
         };
         let mut d = Diagnostics::new();
