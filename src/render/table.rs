@@ -19,18 +19,17 @@ pub struct Widths(Vec<usize>);
 impl Widths {
     /// Widen to fit `other` too.
     fn merge(&mut self, other: &Widths) {
-        for (i, &w) in other.0.iter().enumerate() {
-            match self.0.get_mut(i) {
-                Some(have) => *have = (*have).max(w),
-                None => self.0.push(w),
-            }
-        }
+        self.widen(other.0.iter().copied());
     }
 
     fn fit<'a>(&mut self, cells: impl Iterator<Item = &'a str>) {
-        for (i, text) in cells.enumerate() {
-            // As comfy-table: a column is at least one character wide.
-            let w = text.split('\n').map(UnicodeWidthStr::width).max().unwrap_or(0).max(1);
+        // As comfy-table: a column is at least one character wide.
+        self.widen(cells.map(|text| text.split('\n').map(UnicodeWidthStr::width).max().unwrap_or(0).max(1)));
+    }
+
+    /// Widen column by column to the given widths.
+    fn widen(&mut self, widths: impl Iterator<Item = usize>) {
+        for (i, w) in widths.enumerate() {
             match self.0.get_mut(i) {
                 Some(have) => *have = (*have).max(w),
                 None => self.0.push(w),
