@@ -12,6 +12,30 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Cell, RowSink};
 
+/// The width of one line of text in terminal columns. Most cells are ids and numbers:
+/// printable ASCII is a column a byte, without the Unicode tables.
+fn line_width(text: &str) -> usize {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        text.len()
+    } else {
+        text.width()
+    }
+}
+
+/// A cell's width: its widest line.
+fn cell_width(text: &str) -> usize {
+    if text.as_bytes().contains(&b'\n') {
+        text.split('\n').map(line_width).max().unwrap_or(0)
+    } else {
+        line_width(text)
+    }
+}
+
+/// How many lines a cell takes.
+fn height(text: &str) -> usize {
+    1 + text.bytes().filter(|&b| b == b'\n').count()
+}
+
 /// A table's column widths (content only, without the one space of padding each side).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Widths(Vec<usize>);
@@ -24,7 +48,7 @@ impl Widths {
 
     fn fit<'a>(&mut self, cells: impl Iterator<Item = &'a str>) {
         // As comfy-table: a column is at least one character wide.
-        self.widen(cells.map(|text| text.split('\n').map(UnicodeWidthStr::width).max().unwrap_or(0).max(1)));
+        self.widen(cells.map(|text| cell_width(text).max(1)));
     }
 
     /// Widen column by column to the given widths.
@@ -87,7 +111,7 @@ impl<W: Write> TableWriter<W> {
     /// One row: `(text, right-aligned)` per cell; a cell with line breaks makes the row as
     /// many lines high.
     fn line(&mut self, cells: &[(&str, bool)]) {
-        let height = cells.iter().map(|(t, _)| t.split('\n').count()).max().unwrap_or(1);
+        let height = cells.iter().map(|(t, _)| height(t)).max().unwrap_or(1);
         let mut s = std::mem::take(&mut self.buf);
         s.clear();
         for k in 0..height {
@@ -102,7 +126,7 @@ impl<W: Write> TableWriter<W> {
                 } else {
                     cell.split('\n').nth(k).unwrap_or("")
                 };
-                let pad = w.saturating_sub(text.width());
+                let pad = w.saturating_sub(line_width(text));
                 s.push(' ');
                 if right {
                     s.extend(std::iter::repeat_n(' ', pad));
