@@ -67,8 +67,7 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     loaded.ignore_inapplicable = true;
     // Only its street and community scores are used: its compounds are dropped at once.
     let previous = loaded.score(period.previous(), None, &standards).ok().map(|mut p| {
-        p.compounds = Vec::new();
-        p.coverage = Vec::new();
+        p.keep_groups_only();
         p
     });
     loaded.ignore_inapplicable = false;

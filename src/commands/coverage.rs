@@ -6,7 +6,7 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use crate::cli::Format;
-use crate::domain::scoring::ScoreReport;
+use crate::domain::scoring::LevelCoverage;
 use crate::error::Result;
 use crate::model::records::Lang;
 use crate::model::Period;
@@ -34,16 +34,16 @@ pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
     let mut loaded = Loaded::load(ctx)?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
-    let report = loaded.score(args.period, None, &standards)?;
+    let coverage = loaded.score(args.period, None, &standards)?.coverage();
     let out = match format {
         Format::Json => {
             let mut doc = document(&args.period, &standards);
-            doc.insert("levels".into(), levels_json(&loaded, &report));
+            doc.insert("levels".into(), levels_json(&loaded, &coverage));
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
             finish(doc, &provenance)
         }
-        Format::Csv => gaps(&loaded, &report).to_csv(),
-        _ => summary(&loaded, &report, lang).to_table() + &listing(&loaded, &report, lang),
+        Format::Csv => gaps(&loaded, &coverage).to_csv(),
+        _ => summary(&loaded, &coverage, lang).to_table() + &listing(&loaded, &coverage, lang),
     };
     emit(out.as_bytes())
 }
@@ -63,10 +63,9 @@ fn per_street(loaded: &Loaded, missing: &[std::sync::Arc<str>]) -> BTreeMap<Stri
     m
 }
 
-pub fn levels_json(loaded: &Loaded, report: &ScoreReport) -> Value {
+pub fn levels_json(loaded: &Loaded, coverage: &[LevelCoverage]) -> Value {
     Value::Array(
-        report
-            .coverage
+        coverage
             .iter()
             .map(|lc| {
                 json!({
@@ -84,7 +83,7 @@ pub fn levels_json(loaded: &Loaded, report: &ScoreReport) -> Value {
     )
 }
 
-fn summary(loaded: &Loaded, report: &ScoreReport, lang: Lang) -> Rows {
+fn summary(loaded: &Loaded, coverage: &[LevelCoverage], lang: Lang) -> Rows {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     let mut header = vec![
         l("检查层级", "level"),
@@ -95,7 +94,7 @@ fn summary(loaded: &Loaded, report: &ScoreReport, lang: Lang) -> Rows {
     ];
     header.extend(loaded.registry.streets.iter().map(|s| s.name.clone()));
     let mut t = Rows::new(header);
-    for lc in &report.coverage {
+    for lc in coverage {
         for w in &lc.windows {
             let mut row = vec![
                 Cell::text(lang.pick(lc.level.zh(), lc.level.as_str())),
@@ -111,9 +110,9 @@ fn summary(loaded: &Loaded, report: &ScoreReport, lang: Lang) -> Rows {
     t
 }
 
-fn listing(loaded: &Loaded, report: &ScoreReport, lang: Lang) -> String {
+fn listing(loaded: &Loaded, coverage: &[LevelCoverage], lang: Lang) -> String {
     let mut out = String::new();
-    for lc in &report.coverage {
+    for lc in coverage {
         for w in lc.windows.iter().filter(|w| !w.missing.is_empty()) {
             out += &format!(
                 "\n{} {} {}:\n",
@@ -137,9 +136,9 @@ fn listing(loaded: &Loaded, report: &ScoreReport, lang: Lang) -> String {
 }
 
 /// One CSV row per (level, window, missing compound).
-fn gaps(loaded: &Loaded, report: &ScoreReport) -> Rows {
+fn gaps(loaded: &Loaded, coverage: &[LevelCoverage]) -> Rows {
     let mut t = Rows::new(["level", "window", "compound_id", "name", "community_id", "street_id"]);
-    for lc in &report.coverage {
+    for lc in coverage {
         for w in &lc.windows {
             for id in &w.missing {
                 let c = loaded.registry.compound(id);

@@ -395,7 +395,7 @@ pub fn build(
         .cloned()
         .collect();
     let gaps = scores
-        .coverage
+        .coverage()
         .iter()
         .flat_map(|lc| {
             lc.windows.iter().map(|w| GapLine {

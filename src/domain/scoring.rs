@@ -236,10 +236,58 @@ pub struct ScoreReport {
     pub compounds: Vec<CompoundResult>,
     pub communities: Vec<GroupResult>,
     pub streets: Vec<GroupResult>,
-    pub coverage: Vec<LevelCoverage>,
+    /// What each compound's routine visits covered, level by level (see
+    /// [`ScoreReport::coverage`]): few reports need the lists of gaps, so they are drawn up
+    /// only when asked for.
+    covered: Covered,
     /// Points left out because their item does not apply under these standards (only when
     /// scoring with [`Scorer::ignore_inapplicable`]).
     pub ignored_points: u64,
+}
+
+/// The required windows of each level, and which of them each compound's routine visits
+/// covered: bit w of `bits[i][level]` is window w, for the i-th compound of the report.
+#[derive(Debug, Clone, Default)]
+struct Covered {
+    levels: Vec<(Level, crate::model::Span, Vec<Period>)>,
+    bits: Vec<[u32; 4]>,
+}
+
+impl ScoreReport {
+    /// Coverage of every level: for each required window, the compounds with no routine visit
+    /// in it, in registry order.
+    pub fn coverage(&self) -> Vec<LevelCoverage> {
+        let ids_missing = |li: usize, w: usize| -> Vec<Arc<str>> {
+            self.compounds
+                .iter()
+                .zip(&self.covered.bits)
+                .filter(|(_, bits)| bits[li] & (1 << w) == 0)
+                .map(|(c, _)| Arc::clone(&c.compound_id))
+                .collect()
+        };
+        self.covered
+            .levels
+            .iter()
+            .map(|(level, cadence, windows)| LevelCoverage {
+                level: *level,
+                cadence: *cadence,
+                windows: windows
+                    .iter()
+                    .enumerate()
+                    .map(|(w, window)| WindowGap {
+                        window: *window,
+                        missing: ids_missing(level_ix(*level), w),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Keep only the groups' results (a report kept for comparison).
+    pub fn keep_groups_only(&mut self) {
+        self.compounds = Vec::new();
+        self.covered = Covered::default();
+    }
 }
 
 /// A problem met while scoring: where, and what.
@@ -560,11 +608,13 @@ impl<'a> Scorer<'a> {
         let n = reg.compounds.len().min(self.tallies.acc.len());
         let mut compounds = Vec::with_capacity(n);
         let mut community_of = Vec::with_capacity(n);
+        let mut covered = Vec::with_capacity(n);
         let mut points: Vec<u64> = Vec::new();
         for i in 0..n {
-            let (c, tally) = (&reg.compounds[i], &self.tallies.acc[i]);
+            let (c, tally) = (&reg.compounds[i], self.tallies.acc[i].get());
             let k = reg.community_index(&c.community_id);
             community_of.push(k);
+            covered.push(tally.covered);
             points.clear();
             let m = st.categories.len();
             points.extend(
@@ -575,7 +625,7 @@ impl<'a> Scorer<'a> {
                     .iter()
                     .map(|p| p.load(Relaxed)),
             );
-            compounds.push(self.result(c, tally.get(), k, &points, &codes, &grades));
+            compounds.push(self.result(c, tally, k, &points, &codes, &grades));
         }
         // Each community and street, tallied in one pass over the compounds.
         let street_of: Vec<Option<usize>> = reg.communities.iter().map(|k| reg.street_index(&k.street_id)).collect();
@@ -598,36 +648,20 @@ impl<'a> Scorer<'a> {
         }
         let communities = communities.into_iter().map(GroupTally::finish).collect();
         let streets = streets.into_iter().map(GroupTally::finish).collect();
-        let tallies = &*self.tallies;
-        let coverage = Level::ALL
-            .iter()
-            .map(|&l| LevelCoverage {
-                level: l,
-                cadence: st.cadence.of(l),
-                windows: self.windows[level_ix(l)]
-                    .iter()
-                    .enumerate()
-                    .map(|(w, window)| WindowGap {
-                        window: *window,
-                        missing: self
-                            .reg
-                            .compounds
-                            .iter()
-                            .zip(&tallies.acc)
-                            .filter(|(_, a)| a.covered[level_ix(l)].load(Relaxed) & (1 << w) == 0)
-                            .map(|(c, _)| Arc::clone(&c.id))
-                            .collect(),
-                    })
-                    .collect(),
-            })
-            .collect();
+        let covered = Covered {
+            levels: Level::ALL
+                .iter()
+                .map(|&l| (l, st.cadence.of(l), self.windows[level_ix(l)].clone()))
+                .collect(),
+            bits: covered,
+        };
         Ok(ScoreReport {
             period: self.period,
             level: self.level,
             compounds,
             communities,
             streets,
-            coverage,
+            covered,
             ignored_points: self.ignored,
         })
     }
