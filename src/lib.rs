@@ -23,9 +23,10 @@ pub mod workspace;
 pub use cli::Cli;
 pub use error::{Error, Result};
 
-/// Run a parsed command line.
+/// Run a parsed command line: the binary's entry point, after which the process ends.
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = commands::Context::new(&cli);
+    let mut ctx = commands::Context::new(&cli);
+    ctx.ends_process = true;
     match &cli.command {
         cli::Command::Init(args) => commands::init::cmd_init(&ctx, args),
         cli::Command::Check(args) => commands::check::cmd_check(&ctx, args),

@@ -31,6 +31,8 @@ pub struct Context {
     pub lang: Option<Lang>,
     pub quiet: bool,
     pub verbose: u8,
+    /// The process ends when the command returns (set by [`crate::run`]).
+    pub ends_process: bool,
 }
 
 impl Context {
@@ -41,6 +43,16 @@ impl Context {
             lang: cli.lang,
             quiet: cli.quiet,
             verbose: cli.verbose,
+            ends_process: false,
+        }
+    }
+
+    /// Done with `value` at the end of a command. When the process ends with the command, its
+    /// memory goes back to the system at once, so it is not freed piece by piece: a national
+    /// report and registry are millions of allocations, 60 ms of freeing for nothing.
+    pub fn discard<T>(&self, value: T) {
+        if self.ends_process {
+            std::mem::forget(value);
         }
     }
 

@@ -136,6 +136,7 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
                 .map(drop)
         }
     };
+    ctx.discard((report, loaded));
     written.map_err(|e| Error::io("<stdout>", e))
 }
 
