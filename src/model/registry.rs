@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::compound_table::{CompoundTable, GradeOn};
+use super::compound_table::{CompoundTable, ContractsOf, GradeOn, AHEAD};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone)]
@@ -151,13 +151,19 @@ impl Registry {
         companies.shrink_to_fit();
         contracts.shrink_to_fit();
         titles.shrink_to_fit();
-        let (mut compound_ix, slots) = CompoundTable::build_with_slots(compounds.iter().map(|c| &*c.id));
+        let mut compound_ix = CompoundTable::build(compounds.iter().map(|c| &*c.id));
         let id_of = |i: usize| compounds.get(i).map(|c| &*c.id);
         // Each contract goes to its compound's list; contracts of unknown compounds are left
         // out here (`check` reports them).
         let contract_owner: Vec<Option<usize>> = contracts
             .iter()
-            .map(|k| compound_ix.get(&k.compound_id, id_of))
+            .enumerate()
+            .map(|(k, c)| {
+                if let Some(ahead) = contracts.get(k + AHEAD) {
+                    compound_ix.prefetch(ahead.compound_id.as_bytes());
+                }
+                compound_ix.get(&c.compound_id, id_of)
+            })
             .collect();
         // Contracts share their compound's and company's id (one string each, not one per
         // contract).
@@ -185,18 +191,27 @@ impl Registry {
                 fill[i] += 1;
             }
         }
-        for i in 0..compounds.len() {
-            let list = &mut contract_list[contract_start[i] as usize..contract_start[i + 1] as usize];
-            list.sort_by_key(|&k| (contracts[k as usize].start, contracts[k as usize].end));
-            let summary: Vec<_> = list
-                .iter()
-                .map(|&k| {
-                    let c = &contracts[k as usize];
-                    (c.start, c.end, c.service_grade)
-                })
-                .collect();
-            compound_ix.set_contracts(slots[i], i, &summary);
-        }
+        // Each compound's contracts by start, and what its slot says of them (gathered in
+        // compound order, then handed to the table in its own order).
+        let summary: Vec<ContractsOf> = (0..compounds.len())
+            .map(|i| {
+                let list = &mut contract_list[contract_start[i] as usize..contract_start[i + 1] as usize];
+                list.sort_by_key(|&k| (contracts[k as usize].start, contracts[k as usize].end));
+                match list {
+                    [] => ContractsOf::None,
+                    [k] => {
+                        let c = &contracts[*k as usize];
+                        ContractsOf::One {
+                            start: c.start,
+                            end: c.end,
+                            grade: c.service_grade,
+                        }
+                    }
+                    _ => ContractsOf::Many,
+                }
+            })
+            .collect();
+        compound_ix.set_contracts(|i| summary.get(i).copied().unwrap_or(ContractsOf::None));
         Registry {
             street_ix: IdIndex::build(&streets, |s| &s.id),
             community_ix: IdIndex::build(&communities, |c| &c.id),
