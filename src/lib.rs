@@ -15,6 +15,7 @@ pub mod error;
 pub mod hint;
 pub mod import;
 pub mod model;
+pub mod par;
 pub mod render;
 pub mod suggest;
 pub mod validate;

@@ -175,6 +175,7 @@ impl Loaded {
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, level.unwrap_or(st.scoring_level));
         scorer.ignore_inapplicable = self.ignore_inapplicable;
+        scorer.threads = self.threads;
         let span = scorer.span();
         let scorer = self.scan_into(Range::Period(span), scorer)?;
         let started = std::time::Instant::now();
@@ -214,6 +215,7 @@ impl Loaded {
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, st.scoring_level);
         scorer.ignore_inapplicable = self.ignore_inapplicable;
+        scorer.threads = self.threads;
         let mut book = NoticeBook::new(&registry, st, period);
         book.ignore_inapplicable = self.ignore_inapplicable;
         let first = scorer.span().start().min(book.first_day());

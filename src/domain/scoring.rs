@@ -142,9 +142,10 @@ pub struct CompoundResult {
 }
 
 /// Problem points by category code: categories with points only, sorted by code. A short
-/// list sharing the standards' codes (a national report holds hundreds of thousands).
+/// list sharing the standards' codes, allocated to its exact length (a national report holds
+/// hundreds of thousands).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CategoryPoints(Vec<(Arc<str>, u64)>);
+pub struct CategoryPoints(Box<[(Arc<str>, u64)]>);
 
 impl CategoryPoints {
     /// Points of the category `code`, when it has any.
@@ -168,7 +169,7 @@ impl FromIterator<(Arc<str>, u64)> for CategoryPoints {
             }
             same
         });
-        CategoryPoints(v)
+        CategoryPoints(v.into_boxed_slice())
     }
 }
 
@@ -359,6 +360,8 @@ pub struct Scorer<'a> {
     problems: Vec<ScoreProblem>,
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
+    /// Threads for [`Scorer::finish`] (the results do not depend on them).
+    pub threads: usize,
     ignored: u64,
 }
 
@@ -404,6 +407,7 @@ impl Accumulate for Scorer<'_> {
             tallies: Arc::clone(&self.tallies),
             problems: Vec::new(),
             ignore_inapplicable: self.ignore_inapplicable,
+            threads: self.threads,
             ignored: 0,
         }
     }
@@ -434,6 +438,7 @@ impl<'a> Scorer<'a> {
             }),
             problems: Vec::new(),
             ignore_inapplicable: false,
+            threads: 1,
             ignored: 0,
         }
     }
@@ -602,31 +607,41 @@ impl<'a> Scorer<'a> {
         }
         let st = self.standards;
         let reg = self.reg;
-        let codes: Vec<Arc<str>> = st.categories.iter().map(|c| Arc::from(c.code.as_str())).collect();
-        let grades: Vec<Arc<str>> = st.grades.iter().map(|g| Arc::from(g.name.as_str())).collect();
-        // Each compound's result, and its community's position for the groups.
+        // Each compound's result, its community's position for the groups, and the windows
+        // it had covered; computed in chunks on every core and kept in registry order.
         let n = reg.compounds.len().min(self.tallies.acc.len());
         let mut compounds = Vec::with_capacity(n);
         let mut community_of = Vec::with_capacity(n);
         let mut covered = Vec::with_capacity(n);
-        let mut points: Vec<u64> = Vec::new();
-        for i in 0..n {
-            let (c, tally) = (&reg.compounds[i], self.tallies.acc[i].get());
-            let k = reg.community_index(&c.community_id);
-            community_of.push(k);
-            covered.push(tally.covered);
-            points.clear();
+        let chunk = |range: std::ops::Range<usize>| {
+            // Each chunk shares its own copies of the codes and grade names: results built on
+            // two threads do not bump the same reference counts.
+            let codes: Vec<Arc<str>> = st.categories.iter().map(|c| Arc::from(c.code.as_str())).collect();
+            let grades: Vec<Arc<str>> = st.grades.iter().map(|g| Arc::from(g.name.as_str())).collect();
             let m = st.categories.len();
-            points.extend(
-                self.tallies
-                    .categories
-                    .get(i * m..(i + 1) * m)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|p| p.load(Relaxed)),
-            );
-            compounds.push(self.result(c, tally, k, &points, &codes, &grades));
-        }
+            let mut points: Vec<u64> = Vec::with_capacity(m);
+            range
+                .map(|i| {
+                    let (c, tally) = (&reg.compounds[i], self.tallies.acc[i].get());
+                    let k = reg.community_index(&c.community_id);
+                    points.clear();
+                    points.extend(
+                        self.tallies
+                            .categories
+                            .get(i * m..(i + 1) * m)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|p| p.load(Relaxed)),
+                    );
+                    (self.result(c, tally, k, &points, &codes, &grades), k, tally.covered)
+                })
+                .collect()
+        };
+        crate::par::in_order(n, self.threads, chunk, |(c, k, bits)| {
+            compounds.push(c);
+            community_of.push(k);
+            covered.push(bits);
+        });
         // Each community and street, tallied in one pass over the compounds.
         let street_of: Vec<Option<usize>> = reg.communities.iter().map(|k| reg.street_index(&k.street_id)).collect();
         let mut communities: Vec<GroupTally> = reg
