@@ -77,12 +77,24 @@ const MAX_INT_SCALE: u32 = 9;
 pub struct ItemTable<'a> {
     standards: &'a Standards,
     index: FnvMap<&'a str, usize>,
+    /// The codes of up to 7 bytes (most are like "A06"), [`pack`]ed and sorted: found by a
+    /// binary search over integers, without hashing or comparing strings.
+    packed: Vec<(u64, usize)>,
     entries: Vec<Entry>,
     /// M per service grade 1..=3 (index g-1).
     m: [Decimal; 3],
     /// M × 10^k per service grade, when the table uses integers.
     m_int: [i128; 3],
     integers: bool,
+}
+
+/// A code of up to 7 bytes as one integer: its bytes, then its length in the last byte.
+fn pack(code: &str) -> Option<u64> {
+    let b = code.as_bytes();
+    let mut k = [0u8; 8];
+    k.get_mut(..b.len())?.copy_from_slice(b);
+    k[7] = u8::try_from(b.len()).ok().filter(|&n| n < 8)?;
+    Some(u64::from_le_bytes(k))
 }
 
 /// `d` × 10^scale as an integer, when that is exact and fits.
@@ -149,15 +161,18 @@ impl<'a> ItemTable<'a> {
                     0
                 })
         });
-        let index = standards
+        let index: FnvMap<&str, usize> = standards
             .items
             .iter()
             .enumerate()
             .map(|(k, i)| (i.code.as_str(), k))
             .collect();
+        let mut packed: Vec<(u64, usize)> = index.iter().filter_map(|(c, &k)| Some((pack(c)?, k))).collect();
+        packed.sort_unstable();
         ItemTable {
             standards,
             index,
+            packed,
             entries,
             m,
             m_int,
@@ -169,6 +184,18 @@ impl<'a> ItemTable<'a> {
     /// finding that counts. With `ignore_inapplicable`, findings on unknown or inapplicable
     /// items are left out and their points returned; otherwise they are an error (worded by
     /// `score_visit`).
+    /// The position of the item `code` in the standards.
+    fn position(&self, code: &str) -> Option<usize> {
+        match pack(code) {
+            Some(key) => self
+                .packed
+                .binary_search_by_key(&key, |&(k, _)| k)
+                .ok()
+                .map(|i| self.packed[i].1),
+            None => self.index.get(code).copied(),
+        }
+    }
+
     pub fn score(
         &self,
         grade: u8,
@@ -189,9 +216,8 @@ impl<'a> ItemTable<'a> {
         let mut dropped = 0;
         for (code, count) in findings {
             let e = self
-                .index
-                .get(code.as_str())
-                .map(|&k| &self.entries[k])
+                .position(code)
+                .map(|k| &self.entries[k])
                 .filter(|e| e.grades & bit != 0);
             let Some(e) = e else {
                 if ignore_inapplicable {
@@ -252,6 +278,19 @@ mod tests {
     }
 
     proptest! {
+        /// Codes are found where they are, short (packed) or long, and no others.
+        #[test]
+        fn finds_codes_where_they_are(codes in prop::collection::btree_set("[AB\u{0}é]{0,9}", 1..20), probe in "[AB\u{0}é]{0,9}") {
+            let mut st = standards();
+            for (item, code) in st.items.iter_mut().zip(&codes) {
+                item.code = code.clone();
+            }
+            let table = ItemTable::new(&st);
+            for code in codes.iter().chain([&probe]) {
+                prop_assert_eq!(table.position(code), st.items.iter().position(|i| i.code == *code));
+            }
+        }
+
         /// The table scores exactly as the plain rule does, errors included.
         #[test]
         fn agrees_with_score_visit(grade in 1u8..=3, raw in prop::collection::vec((0usize..22, 0u64..12), 0..8)) {
