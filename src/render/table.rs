@@ -108,10 +108,10 @@ impl<W: Write> TableWriter<W> {
         self.write(s.as_bytes());
     }
 
-    /// One row: `(text, right-aligned)` per cell; a cell with line breaks makes the row as
-    /// many lines high.
-    fn line(&mut self, cells: &[(&str, bool)]) {
-        let height = cells.iter().map(|(t, _)| height(t)).max().unwrap_or(1);
+    /// One row (numbers right-aligned); a cell with line breaks makes the row as many lines
+    /// high.
+    fn line(&mut self, cells: &[Cell]) {
+        let height = cells.iter().map(|c| height(c.as_str())).max().unwrap_or(1);
         let mut s = std::mem::take(&mut self.buf);
         s.clear();
         for k in 0..height {
@@ -120,7 +120,9 @@ impl<W: Write> TableWriter<W> {
                 if i > 0 {
                     s.push('┆');
                 }
-                let (cell, right) = cells.get(i).copied().unwrap_or(("", false));
+                let (cell, right) = cells
+                    .get(i)
+                    .map_or(("", false), |c| (c.as_str(), matches!(c, Cell::Num(_))));
                 let text = if height == 1 {
                     cell
                 } else {
@@ -168,14 +170,13 @@ impl<W: Write> RowSink for TableWriter<W> {
     fn header(&mut self, header: Vec<String>) {
         self.started = true;
         self.rule('┌', '─', '┬', '┐');
-        let cells: Vec<(&str, bool)> = header.iter().map(|h| (h.as_str(), false)).collect();
+        let cells: Vec<Cell> = header.iter().map(|h| Cell::borrowed(h)).collect();
         self.line(&cells);
         self.rule('╞', '═', '╪', '╡');
     }
 
     fn row(&mut self, row: Vec<Cell>) {
-        let cells: Vec<(&str, bool)> = row.iter().map(|c| (c.as_str(), matches!(c, Cell::Num(_)))).collect();
-        self.line(&cells);
+        self.line(&row);
     }
 }
 
