@@ -168,35 +168,42 @@ pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry
     let (compounds, d) = compounds?;
     diags.absorb(d);
     let (streets, communities, companies, contracts, titles) = rest?;
-    duplicate_ids(
-        STREETS,
-        "street_id",
-        streets.iter().map(|s| (s.id.as_str(), s.line)),
-        diags,
-    );
-    duplicate_ids(
-        COMMUNITIES,
-        "community_id",
-        communities.iter().map(|c| (c.id.as_str(), c.line)),
-        diags,
-    );
-    duplicate_ids(
-        COMPOUNDS,
-        "compound_id",
-        compounds.iter().map(|c| (&*c.id, c.line)),
-        diags,
-    );
-    duplicate_ids(
-        COMPANIES,
-        "company_id",
-        companies.iter().map(|c| (&*c.id, c.line)),
-        diags,
-    );
-
     let reg = Registry::new(streets, communities, compounds, companies, contracts, titles);
-    check_references(&reg, diags);
-    check_names(&reg, diags);
-    check_contract_overlaps(&reg, diags);
+    // The cross-checks read the registry only: half on a second thread, their problems
+    // listed in the same order as one after the other.
+    let mut names = Diagnostics::new();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            check_names(&reg, &mut names);
+            check_contract_overlaps(&reg, &mut names);
+        });
+        duplicate_ids(
+            STREETS,
+            "street_id",
+            reg.streets.iter().map(|s| (s.id.as_str(), s.line)),
+            diags,
+        );
+        duplicate_ids(
+            COMMUNITIES,
+            "community_id",
+            reg.communities.iter().map(|c| (c.id.as_str(), c.line)),
+            diags,
+        );
+        duplicate_ids(
+            COMPOUNDS,
+            "compound_id",
+            reg.compounds.iter().map(|c| (&*c.id, c.line)),
+            diags,
+        );
+        duplicate_ids(
+            COMPANIES,
+            "company_id",
+            reg.companies.iter().map(|c| (&*c.id, c.line)),
+            diags,
+        );
+        check_references(&reg, diags);
+    });
+    diags.absorb(names);
     Ok(reg)
 }
 
