@@ -177,6 +177,14 @@ fn set(dst: &mut String, src: &str) {
     dst.push_str(src);
 }
 
+fn set_bytes(dst: &mut Vec<u8>, src: &[u8]) {
+    dst.clear();
+    dst.extend_from_slice(src);
+}
+
+/// The fields of a store row the reports read: all but the note, as written.
+type Fields<'r> = [&'r [u8]; FIELDS - 1];
+
 /// The fields the reports need from one row, borrowed from the record (all checked as text
 /// by [`fast_row`]). The visit's own fields stay bytes: they are only read on a visit's first
 /// row, since most rows just add a finding to the visit they follow.
@@ -205,50 +213,36 @@ fn digits(b: &[u8]) -> Option<u64> {
 /// most rows repeat it. `text` says the file so far is UTF-8 (see [`Utf8Watch`]), so every
 /// field is text. The note is not read (no report uses it; `check` checks it).
 #[inline]
-fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>, text: bool) -> Option<Row<'r>> {
-    if rec.len() != FIELDS {
+fn fast_row<'r>(f: &Fields<'r>, prev: Option<(&[u8], NaiveDate)>, text: bool) -> Option<Row<'r>> {
+    if !text && f.iter().any(|f| std::str::from_utf8(f).is_err()) {
         return None;
     }
-    // Otherwise every field but the note must be text: one UTF-8 check over them (a record
-    // stores its fields back to back), and each must start on a character boundary.
-    if !text {
-        let all = rec.as_slice();
-        std::str::from_utf8(all.get(..all.len() - rec.get(FIELDS - 1)?.len())?).ok()?;
-        if rec
-            .iter()
-            .take(FIELDS - 1)
-            .any(|f| f.first().is_some_and(|&b| (0x80..0xC0).contains(&b)))
-        {
-            return None;
-        }
+    let [visit_id, date, level, purpose, team, inspectors, compound_id, item, count, photos] = *f;
+    if visit_id.is_empty() || compound_id.is_empty() {
+        return None;
     }
-    let mut f = rec.iter();
-    let visit_id = f.next().filter(|s| !s.is_empty())?;
-    let date = f.next()?;
     let date = match prev {
         Some((p, d)) if p == date => d,
         _ => parse_date(std::str::from_utf8(date).ok()?)?,
     };
-    let level = match f.next()? {
+    let level = match level {
         b"community" => Level::Community,
         b"street" => Level::Street,
         b"district" => Level::District,
         b"third_party" => Level::ThirdParty,
         _ => return None,
     };
-    let purpose = match f.next()? {
+    let purpose = match purpose {
         b"routine" => Purpose::Routine,
         b"recheck" => Purpose::Recheck,
         _ => return None,
     };
-    let team = f.next()?;
-    let inspectors = digits(f.next()?)
+    let inspectors = digits(inspectors)
         .filter(|&n| n >= 1)
         .and_then(|n| u32::try_from(n).ok())?;
-    let compound_id = f.next().filter(|s| !s.is_empty())?;
-    let item = std::str::from_utf8(f.next()?).ok()?;
-    let count = digits(f.next()?).filter(|&n| n <= MAX_PER_ROW)?;
-    let photos = digits(f.next()?).filter(|&n| n <= MAX_PER_ROW)?;
+    let item = std::str::from_utf8(item).ok()?;
+    let count = digits(count).filter(|&n| n <= MAX_PER_ROW)?;
+    let photos = digits(photos).filter(|&n| n <= MAX_PER_ROW)?;
     if item.is_empty() != (count == 0) {
         return None;
     }
@@ -266,16 +260,306 @@ fn fast_row<'r>(rec: &'r csv::ByteRecord, prev: Option<(&[u8], NaiveDate)>, text
     })
 }
 
+/// The previous good row: for the order check, the grouping into visits and the date cache.
+#[derive(Default)]
+struct Prev {
+    visit_id: Vec<u8>,
+    date_text: Vec<u8>,
+    date: Option<NaiveDate>,
+    item: Vec<u8>,
+}
+
+/// One month file's scan in progress, whichever reader its rows come from.
+struct FileScanner<'s, O, V> {
+    file: &'s MonthFile,
+    reg: &'s Registry,
+    appeals: &'s UpheldAppeals,
+    b: Buffer,
+    prev: Prev,
+    on_open: O,
+    on_visit: V,
+}
+
+impl<O: FnMut(&Visit), V: FnMut(&Visit)> FileScanner<'_, O, V> {
+    fn fast_row<'r>(&self, f: &Fields<'r>, text: bool) -> Option<Row<'r>> {
+        let prev_day = self.prev.date.map(|d| (self.prev.date_text.as_slice(), d));
+        fast_row(f, prev_day, text)
+    }
+
+    /// Take a row [`fast_row`] read, on line `line`.
+    fn take(&mut self, f: &Fields<'_>, row: Row<'_>, line: u64, diags: &mut Diagnostics) {
+        let rel = &self.file.rel;
+        let prev = &mut self.prev;
+        // (The previous good row's day is in the month already.)
+        if prev.date != Some(row.date) && Period::containing(row.date, Span::Month) != self.file.month {
+            diags.error(
+                rel,
+                Some(line),
+                format!(
+                    "visit {} is dated {} but this file holds {} (run `oldestate check`)",
+                    String::from_utf8_lossy(row.visit_id),
+                    row.date,
+                    self.file.month
+                ),
+            );
+            return;
+        }
+        let b = &mut self.b;
+        // The previous good row belongs to the open visit, so one comparison of visit ids
+        // serves both the order check and the grouping.
+        let same_visit = b.open && b.visit.id.as_bytes() == row.visit_id;
+        if let Some(pd) = prev.date {
+            let in_order = match row.date.cmp(&pd) {
+                std::cmp::Ordering::Greater => true,
+                std::cmp::Ordering::Less => false,
+                std::cmp::Ordering::Equal if same_visit => row.item.as_bytes() > prev.item.as_slice(),
+                std::cmp::Ordering::Equal => row.visit_id > prev.visit_id.as_slice(),
+            };
+            if !in_order {
+                diags.error(rel, Some(line), "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`");
+            }
+        }
+        if same_visit {
+            if !row.item.is_empty() {
+                b.push_finding(row.item, row.count);
+            }
+            b.visit.photos += row.photos;
+        } else {
+            // Checked as text by `fast_row` already: this cannot fail.
+            let text = std::str::from_utf8;
+            let (Ok(id), Ok(team), Ok(compound_id)) = (text(row.visit_id), text(row.team), text(row.compound_id))
+            else {
+                return;
+            };
+            b.complete(self.reg, self.appeals, &mut self.on_open, &mut self.on_visit);
+            b.reset_findings();
+            b.open = true;
+            let v = &mut b.visit;
+            set(&mut v.id, id);
+            v.date = row.date;
+            v.level = row.level;
+            v.purpose = row.purpose;
+            set(&mut v.team, team);
+            v.inspectors = row.inspectors;
+            set(&mut v.compound_id, compound_id);
+            self.reg.prefetch_compound(row.compound_id);
+            v.photos = row.photos;
+            v.line = line;
+            if !row.item.is_empty() {
+                b.push_finding(row.item, row.count);
+            }
+            set_bytes(&mut prev.visit_id, row.visit_id);
+        }
+        if prev.date != Some(row.date) {
+            set_bytes(&mut prev.date_text, f[1]);
+            prev.date = Some(row.date);
+        }
+        set_bytes(&mut prev.item, row.item.as_bytes());
+    }
+
+    /// Hand over the last visits.
+    fn finish(&mut self) {
+        self.b
+            .complete(self.reg, self.appeals, &mut self.on_open, &mut self.on_visit);
+        self.b.flush(self.appeals, &mut self.on_visit);
+    }
+}
+
+fn header_ok<'a>(fields: impl Iterator<Item = &'a [u8]>) -> bool {
+    let h: Vec<&[u8]> = fields.collect();
+    let first = h.first().map(|c| c.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(c));
+    h.len() == STORE_HEADER.len()
+        && first == Some(b"visit_id".as_slice())
+        && h[1..].iter().zip(&STORE_HEADER[1..]).all(|(a, b)| *a == b.as_bytes())
+}
+
+/// A reader that clears `plain` once the bytes read through it hold a `\r` or a blank line
+/// (two `\n` in a row, across reads too): where the csv crate and simd-csv could split lines
+/// differently, or count them differently.
+struct LineWatch<'a, R> {
+    inner: R,
+    plain: &'a Cell<bool>,
+    last: u8,
+}
+
+impl<R: std::io::Read> std::io::Read for LineWatch<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let b = &buf[..n];
+        if self.plain.get() && n > 0 {
+            let blank = (self.last == b'\n' && b[0] == b'\n') || memchr::memmem::find(b, b"\n\n").is_some();
+            if blank || memchr::memchr(b'\r', b).is_some() {
+                self.plain.set(false);
+            }
+            self.last = b[n - 1];
+        }
+        Ok(n)
+    }
+}
+
+/// The ten fields before the note of a record simd-csv read, when the csv crate reads that
+/// record the same way: eleven fields, no quote before the note, and the note either
+/// unquoted without quotes or quoted with its inner quotes doubled. (With no `\r` and no
+/// blank line in the stream, see [`LineWatch`], both then end it at the same `\n`.)
+/// Anything else is read by the csv crate, which this tool's messages and line numbers are
+/// defined by. Also gives the line breaks in the record (in a quoted note only).
+fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Option<(Fields<'r>, u64)> {
+    if rec.len() != FIELDS {
+        return None;
+    }
+    let mut f: Fields<'r> = [&[]; FIELDS - 1];
+    for (i, slot) in f.iter_mut().enumerate() {
+        *slot = rec.get(i)?;
+    }
+    let raw = rec.as_slice();
+    let mut breaks = 0;
+    if memchr::memchr(b'"', raw).is_some() {
+        let note = rec.get(FIELDS - 1)?;
+        if memchr::memchr(b'"', raw.get(..raw.len() - note.len())?).is_some() {
+            return None;
+        }
+        // Quoted, with the quotes inside in pairs.
+        let inner = note.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+        let mut odd = false;
+        for &c in inner {
+            match c {
+                b'"' => odd = !odd,
+                _ if odd => return None,
+                b'\n' => breaks += 1,
+                _ => {}
+            }
+        }
+        if odd {
+            return None;
+        }
+    }
+    Some((f, breaks))
+}
+
+/// Read as many rows as simd-csv can read for sure (see [`plain_record`]), on their lines.
+/// `plain` is the [`LineWatch`] of the stream. Returns how many data rows it took, or `None`
+/// when it took them all.
+fn scan_plain<R: std::io::Read, O: FnMut(&Visit), V: FnMut(&Visit)>(
+    rdr: &mut simd_csv::ZeroCopyReader<R>,
+    s: &mut FileScanner<'_, O, V>,
+    (text, plain): (&Cell<bool>, &Cell<bool>),
+    diags: &mut Diagnostics,
+) -> Option<u64> {
+    // The header (simd-csv drops a byte-order mark), on line 1.
+    match rdr.read_byte_record() {
+        Ok(Some(h)) if plain.get() && !h.as_slice().contains(&b'"') && header_ok(h.iter()) => {}
+        _ => return Some(0),
+    }
+    let (mut line, mut taken) = (2u64, 0u64);
+    loop {
+        let rec = match rdr.read_byte_record() {
+            Ok(Some(rec)) => rec,
+            Ok(None) => return None,
+            Err(_) => return Some(taken),
+        };
+        // Every byte of this record has been read, and checked by the watch.
+        if !plain.get() {
+            return Some(taken);
+        }
+        let Some((f, breaks)) = plain_record(&rec) else {
+            return Some(taken);
+        };
+        let Some(row) = s.fast_row(&f, text.get()) else {
+            return Some(taken);
+        };
+        s.take(&f, row, line, diags);
+        line += 1 + breaks;
+        taken += 1;
+    }
+}
+
+/// Read the rows of `path` after its header and the first `skip` data rows with the csv
+/// crate, wording the problems of any row the fast path refuses.
+fn scan_careful<O: FnMut(&Visit), V: FnMut(&Visit)>(
+    path: &std::path::Path,
+    skip: u64,
+    s: &mut FileScanner<'_, O, V>,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    let rel = &s.file.rel;
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let text = Cell::new(true);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .buffer_capacity(1 << 16)
+        .from_reader(Utf8Watch::new(f, &text));
+    let mut rec = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) if header_ok(rec.iter()) => {}
+        Ok(_) => {
+            diags.error(
+                rel,
+                Some(1),
+                format!(
+                    "wrong header: expected exactly {} (run `oldestate check`)",
+                    STORE_HEADER.join(",")
+                ),
+            );
+            return Ok(());
+        }
+        Err(e) => {
+            diags.error(rel, Some(1), csv_problem(&e));
+            return Ok(());
+        }
+    }
+    for _ in 0..skip {
+        // Read already, by `scan_plain`.
+        if !rdr.read_byte_record(&mut rec).unwrap_or(false) {
+            return Err(Error::msg(format!("{rel} changed while it was read")));
+        }
+    }
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Err(e) => {
+                diags.error(rel, e.position().map(|p| p.line()), csv_problem(&e));
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                ) {
+                    break;
+                }
+            }
+            Ok(true) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                let mut f: Fields<'_> = [&[]; FIELDS - 1];
+                for (slot, v) in f.iter_mut().zip(rec.iter()) {
+                    *slot = v;
+                }
+                let row = if rec.len() == FIELDS {
+                    s.fast_row(&f, text.get())
+                } else {
+                    None
+                };
+                match row {
+                    Some(row) => s.take(&f, row, line, diags),
+                    None => slow_problems(&rec, rel, line, diags),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Stream one month file's visits, upheld appeals applied. Returns the file's SHA-256 if
 /// [`Sources::hash`] asked for it.
+///
+/// Rows are split by simd-csv, twice as fast as the csv crate, for as long as each record is
+/// one both read alike ([`plain_record`]) and its row is well formed; from the first other
+/// record on (a damaged row, a blank line, a `\r`), the file is read on by the csv crate,
+/// whose reading, line numbers and messages are the contract.
 pub fn scan_file(
     src: &Sources<'_>,
     file: &MonthFile,
     diags: &mut Diagnostics,
-    mut on_open: impl FnMut(&Visit),
-    mut on_visit: impl FnMut(&Visit),
+    on_open: impl FnMut(&Visit),
+    on_visit: impl FnMut(&Visit),
 ) -> Result<Option<String>> {
-    let (appeals, reg) = (src.appeals, src.registry);
     let path = src.ws.path(&file.rel);
     let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let mut hashing = if src.hash {
@@ -283,153 +567,56 @@ pub fn scan_file(
     } else {
         HashingReader::unhashed(f)
     };
-    let text = Cell::new(true);
-    {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .buffer_capacity(1 << 16)
-            .from_reader(Utf8Watch::new(&mut hashing, &text));
-        let mut rec = csv::ByteRecord::new();
-        let header_ok = match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {
-                let h: Vec<&[u8]> = rec.iter().collect();
-                let first = h.first().map(|c| c.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(c));
-                h.len() == STORE_HEADER.len()
-                    && first == Some(b"visit_id".as_slice())
-                    && h[1..].iter().zip(&STORE_HEADER[1..]).all(|(a, b)| *a == b.as_bytes())
-            }
-            Ok(false) => false,
-            Err(e) => {
-                diags.error(&file.rel, Some(1), csv_problem(&e));
-                return Ok(None);
-            }
-        };
-        if !header_ok {
-            diags.error(
-                &file.rel,
-                Some(1),
-                format!(
-                    "wrong header: expected exactly {} (run `oldestate check`)",
-                    STORE_HEADER.join(",")
-                ),
-            );
-            return Ok(None);
-        }
-        let empty = Visit {
-            id: String::new(),
-            date: NaiveDate::MIN,
-            level: Level::Community,
-            purpose: Purpose::Routine,
-            team: String::new(),
-            inspectors: 1,
-            compound_id: String::new(),
-            compound: None,
-            grade: None,
-            findings: Vec::new(),
-            photos: 0,
-            file: file.rel.clone(),
-            line: 0,
-        };
-        let mut b = Buffer {
+    let empty = Visit {
+        id: String::new(),
+        date: NaiveDate::MIN,
+        level: Level::Community,
+        purpose: Purpose::Routine,
+        team: String::new(),
+        inspectors: 1,
+        compound_id: String::new(),
+        compound: None,
+        grade: None,
+        findings: Vec::new(),
+        photos: 0,
+        file: file.rel.clone(),
+        line: 0,
+    };
+    let mut s = FileScanner {
+        file,
+        reg: src.registry,
+        appeals: src.appeals,
+        b: Buffer {
             visit: empty.clone(),
             open: false,
             ready: empty,
             has_ready: false,
             pool: Vec::new(),
+        },
+        prev: Prev::default(),
+        on_open,
+        on_visit,
+    };
+    let (text, plain) = (Cell::new(true), Cell::new(true));
+    let stopped = {
+        let watched = LineWatch {
+            inner: Utf8Watch::new(&mut hashing, &text),
+            plain: &plain,
+            last: 0,
         };
-        // The previous good row and its date, for the order check and the date cache.
-        let mut prev = csv::ByteRecord::new();
-        let mut prev_date: Option<NaiveDate> = None;
-        loop {
-            match rdr.read_byte_record(&mut rec) {
-                Ok(false) => break,
-                Err(e) => {
-                    diags.error(&file.rel, e.position().map(|p| p.line()), csv_problem(&e));
-                    if !matches!(
-                        e.kind(),
-                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                    ) {
-                        break;
-                    }
-                }
-                Ok(true) => {
-                    let line = rec.position().map_or(0, |p| p.line());
-                    let prev_day = prev_date.and_then(|d| Some((prev.get(1)?, d)));
-                    let Some(row) = fast_row(&rec, prev_day, text.get()) else {
-                        slow_problems(&rec, &file.rel, line, diags);
-                        continue;
-                    };
-                    // (The previous good row's day is in the month already.)
-                    if prev_date != Some(row.date) && Period::containing(row.date, Span::Month) != file.month {
-                        diags.error(
-                            &file.rel,
-                            Some(line),
-                            format!(
-                                "visit {} is dated {} but this file holds {} (run `oldestate check`)",
-                                String::from_utf8_lossy(row.visit_id),
-                                row.date,
-                                file.month
-                            ),
-                        );
-                        continue;
-                    }
-                    // The previous good row belongs to the open visit, so one comparison of
-                    // visit ids serves both the order check and the grouping.
-                    let same_visit = b.open && b.visit.id.as_bytes() == row.visit_id;
-                    if let Some(pd) = prev_date {
-                        let in_order = match row.date.cmp(&pd) {
-                            std::cmp::Ordering::Greater => true,
-                            std::cmp::Ordering::Less => false,
-                            std::cmp::Ordering::Equal if same_visit => row.item.as_bytes() > prev.get(7).unwrap_or(b""),
-                            std::cmp::Ordering::Equal => row.visit_id > prev.get(0).unwrap_or(b""),
-                        };
-                        if !in_order {
-                            diags.error(&file.rel, Some(line), "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`");
-                        }
-                    }
-                    let date = row.date;
-                    if same_visit {
-                        if !row.item.is_empty() {
-                            b.push_finding(row.item, row.count);
-                        }
-                        b.visit.photos += row.photos;
-                    } else {
-                        // Checked as text by `fast_row` already: this cannot fail.
-                        let text = std::str::from_utf8;
-                        let (Ok(id), Ok(team), Ok(compound_id)) =
-                            (text(row.visit_id), text(row.team), text(row.compound_id))
-                        else {
-                            slow_problems(&rec, &file.rel, line, diags);
-                            continue;
-                        };
-                        b.complete(reg, appeals, &mut on_open, &mut on_visit);
-                        b.reset_findings();
-                        b.open = true;
-                        let v = &mut b.visit;
-                        set(&mut v.id, id);
-                        v.date = row.date;
-                        v.level = row.level;
-                        v.purpose = row.purpose;
-                        set(&mut v.team, team);
-                        v.inspectors = row.inspectors;
-                        set(&mut v.compound_id, compound_id);
-                        reg.prefetch_compound(row.compound_id);
-                        v.photos = row.photos;
-                        v.line = line;
-                        if !row.item.is_empty() {
-                            b.push_finding(row.item, row.count);
-                        }
-                    }
-                    std::mem::swap(&mut rec, &mut prev);
-                    prev_date = Some(date);
-                }
-            }
-        }
-        b.complete(reg, appeals, &mut on_open, &mut on_visit);
-        b.flush(appeals, &mut on_visit);
+        let mut rdr = simd_csv::ZeroCopyReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(watched);
+        scan_plain(&mut rdr, &mut s, (&text, &plain), diags)
+    };
+    if let Some(skip) = stopped {
+        scan_careful(&path, skip, &mut s, diags)?;
     }
+    s.finish();
     if src.hash {
-        // The rest of a file whose reading stopped early (a damaged CSV structure).
+        // The rest of a file the fast reader left early.
         std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
     }
     Ok(hashing.digest())
