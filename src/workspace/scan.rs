@@ -21,6 +21,9 @@ use super::table::csv_problem;
 use super::utf8_watch::Utf8Watch;
 use super::Workspace;
 
+/// The UTF-8 byte-order mark a file may begin with.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Fields of a store row; the note is the last.
 const FIELDS: usize = STORE_HEADER.len();
 
@@ -367,7 +370,7 @@ impl<O: FnMut(&Visit), V: FnMut(&Visit)> FileScanner<'_, O, V> {
 
 fn header_ok<'a>(fields: impl Iterator<Item = &'a [u8]>) -> bool {
     let h: Vec<&[u8]> = fields.collect();
-    let first = h.first().map(|c| c.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(c));
+    let first = h.first().map(|c| c.strip_prefix(BOM).unwrap_or(c));
     h.len() == STORE_HEADER.len()
         && first == Some(b"visit_id".as_slice())
         && h[1..].iter().zip(&STORE_HEADER[1..]).all(|(a, b)| *a == b.as_bytes())
@@ -445,10 +448,15 @@ fn scan_plain<R: std::io::Read, O: FnMut(&Visit), V: FnMut(&Visit)>(
     (text, plain): (&Cell<bool>, &Cell<bool>),
     diags: &mut Diagnostics,
 ) -> Option<u64> {
-    // The header (simd-csv drops a byte-order mark), on line 1.
-    match rdr.read_byte_record() {
-        Ok(Some(h)) if plain.get() && !h.as_slice().contains(&b'"') && header_ok(h.iter()) => {}
+    // The header (simd-csv drops a byte-order mark), on line 1: it must begin the file, as
+    // a blank line before it would be counted by the csv crate and skipped by simd-csv.
+    let len = match rdr.read_byte_record() {
+        Ok(Some(h)) if plain.get() && !h.as_slice().contains(&b'"') && header_ok(h.iter()) => h.as_slice().len(),
         _ => return Some(0),
+    };
+    let consumed = rdr.position();
+    if consumed != len as u64 + 1 && consumed != len as u64 + 1 + BOM.len() as u64 {
+        return Some(0);
     }
     let (mut line, mut taken) = (2u64, 0u64);
     loop {
@@ -602,7 +610,8 @@ pub fn scan_file(
         let watched = LineWatch {
             inner: Utf8Watch::new(&mut hashing, &text),
             plain: &plain,
-            last: 0,
+            // As if after a line: a blank first line counts.
+            last: b'\n',
         };
         let mut rdr = simd_csv::ZeroCopyReaderBuilder::new()
             .has_headers(false)

@@ -475,6 +475,27 @@ fn line_numbers_count_the_breaks_in_quoted_notes_whichever_reader_reads_the_row(
 }
 
 #[test]
+fn a_blank_first_line_counts_with_or_without_a_byte_order_mark() {
+    // The csv crate counts a blank line before the header; simd-csv would skip it. Such a
+    // file is read by the csv crate, so a problem is on its real line.
+    let mut rows = long_month(|_| String::new());
+    rows.swap(1200, 1201);
+    let ws = with_store(&["T00000,2026-02-03,third_party,routine,甲组,3,P1,X01,1,0,"]);
+    let order =
+        "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`";
+    for start in ["\n", "\u{feff}\n"] {
+        ws.write(
+            "data/inspections/2026/2026-02.csv",
+            &format!("{start}{HEADER}{}\n", rows.join("\n")),
+        );
+        ws.run(&["score", "--period", "2026H1"]).status(1).stderr_line(&format!(
+            "oldestate: data/inspections/2026/2026-02.csv:{}: {order}",
+            1201 + 3
+        ));
+    }
+}
+
+#[test]
 fn a_store_with_crlf_line_ends_reads_as_one_with_lf() {
     // Excel writes CRLF; such a file is read by the csv crate throughout, to the same scores
     // and problems. (Its lines are counted as the csv crate counts them, one short after the
