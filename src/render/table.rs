@@ -31,6 +31,16 @@ fn cell_width(text: &str) -> usize {
     }
 }
 
+/// Append `n` spaces (a slice at a time: cells are padded millions of times).
+fn spaces(s: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        s.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// How many lines a cell takes.
 fn height(text: &str) -> usize {
     1 + text.bytes().filter(|&b| b == b'\n').count()
@@ -131,11 +141,11 @@ impl<W: Write> TableWriter<W> {
                 let pad = w.saturating_sub(line_width(text));
                 s.push(' ');
                 if right {
-                    s.extend(std::iter::repeat_n(' ', pad));
+                    spaces(&mut s, pad);
                 }
                 s.push_str(text);
                 if !right {
-                    s.extend(std::iter::repeat_n(' ', pad));
+                    spaces(&mut s, pad);
                 }
                 s.push(' ');
             }
