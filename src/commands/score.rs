@@ -136,7 +136,8 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
                 .map(drop)
         }
     };
-    ctx.discard((report, loaded));
+    // The report and the registry (the rest of `loaded`, its lock among them, is dropped).
+    ctx.discard((report, std::sync::Arc::clone(&loaded.registry)));
     written.map_err(|e| Error::io("<stdout>", e))
 }
 

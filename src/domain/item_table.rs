@@ -194,10 +194,6 @@ impl<'a> ItemTable<'a> {
         }
     }
 
-    /// Score a visit of a compound at `grade`, calling `on_point(category, count)` for each
-    /// finding that counts. With `ignore_inapplicable`, findings on unknown or inapplicable
-    /// items are left out and their points returned; otherwise they are an error (worded by
-    /// `score_visit`).
     /// The position of the item `code` in the standards.
     fn position(&self, code: &str) -> Option<usize> {
         match pack(code) {
@@ -215,6 +211,10 @@ impl<'a> ItemTable<'a> {
         }
     }
 
+    /// Score a visit of a compound at `grade`, calling `on_point(category, count)` for each
+    /// finding that counts. With `ignore_inapplicable`, findings on unknown or inapplicable
+    /// items are left out and their points returned; otherwise they are an error (worded by
+    /// `score_visit`).
     pub fn score(
         &self,
         grade: u8,
