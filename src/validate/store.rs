@@ -182,27 +182,27 @@ fn check_visit_head(
     };
     // Compared as values; worded only when they differ.
     let first_line = first.line;
-    let mut differ = |name: &str, a: String, b: String| {
-        d.error(rel, Some(line), format!("visit {}: {name} is \"{b}\" here but \"{a}\" on line {first_line}: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id", f.visit_id));
+    let mut differ = |name: &str, same: bool, a: &dyn std::fmt::Display, b: &dyn std::fmt::Display| {
+        if !same {
+            d.error(rel, Some(line), format!("visit {}: {name} is \"{b}\" here but \"{a}\" on line {first_line}: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id", f.visit_id));
+        }
     };
-    if first.date != f.date {
-        differ("date", first.date.to_string(), f.date.to_string());
-    }
-    if first.level != f.level {
-        differ("level", first.level.to_string(), f.level.to_string());
-    }
-    if first.purpose != f.purpose {
-        differ("purpose", first.purpose.to_string(), f.purpose.to_string());
-    }
-    if first.team != f.team {
-        differ("team", first.team.clone(), f.team.clone());
-    }
-    if first.inspectors != f.inspectors {
-        differ("inspectors", first.inspectors.to_string(), f.inspectors.to_string());
-    }
-    if first.compound_id != f.compound_id {
-        differ("compound_id", first.compound_id.clone(), f.compound_id.clone());
-    }
+    differ("date", first.date == f.date, &first.date, &f.date);
+    differ("level", first.level == f.level, &first.level, &f.level);
+    differ("purpose", first.purpose == f.purpose, &first.purpose, &f.purpose);
+    differ("team", first.team == f.team, &first.team, &f.team);
+    differ(
+        "inspectors",
+        first.inspectors == f.inspectors,
+        &first.inspectors,
+        &f.inspectors,
+    );
+    differ(
+        "compound_id",
+        first.compound_id == f.compound_id,
+        &first.compound_id,
+        &f.compound_id,
+    );
     let empty_now = f.item.is_empty();
     if (empty_now && first.findings) || (!empty_now && first.empty_row) {
         d.error(

@@ -193,6 +193,7 @@ type Fields<'r> = [&'r [u8]; FIELDS - 1];
 /// row, since most rows just add a finding to the visit they follow.
 struct Row<'r> {
     visit_id: &'r [u8],
+    date_text: &'r [u8],
     date: NaiveDate,
     level: Level,
     purpose: Purpose,
@@ -224,10 +225,13 @@ fn fast_row<'r>(f: &Fields<'r>, prev: Option<(&[u8], NaiveDate)>, text: bool) ->
     if visit_id.is_empty() || compound_id.is_empty() {
         return None;
     }
-    let date = match prev {
-        Some((p, d)) if p == date => d,
-        _ => parse_date(std::str::from_utf8(date).ok()?)?,
-    };
+    let (date_text, date) = (
+        date,
+        match prev {
+            Some((p, d)) if p == date => d,
+            _ => parse_date(std::str::from_utf8(date).ok()?)?,
+        },
+    );
     let level = match level {
         b"community" => Level::Community,
         b"street" => Level::Street,
@@ -251,6 +255,7 @@ fn fast_row<'r>(f: &Fields<'r>, prev: Option<(&[u8], NaiveDate)>, text: bool) ->
     }
     Some(Row {
         visit_id,
+        date_text,
         date,
         level,
         purpose,
@@ -290,7 +295,7 @@ impl<O: FnMut(&Visit), V: FnMut(&Visit)> FileScanner<'_, O, V> {
     }
 
     /// Take a row [`fast_row`] read, on line `line`.
-    fn take(&mut self, f: &Fields<'_>, row: Row<'_>, line: u64, diags: &mut Diagnostics) {
+    fn take(&mut self, row: Row<'_>, line: u64, diags: &mut Diagnostics) {
         let rel = &self.file.rel;
         let prev = &mut self.prev;
         // (The previous good row's day is in the month already.)
@@ -354,7 +359,7 @@ impl<O: FnMut(&Visit), V: FnMut(&Visit)> FileScanner<'_, O, V> {
             set_bytes(&mut prev.visit_id, row.visit_id);
         }
         if prev.date != Some(row.date) {
-            set_bytes(&mut prev.date_text, f[1]);
+            set_bytes(&mut prev.date_text, row.date_text);
             prev.date = Some(row.date);
         }
         set_bytes(&mut prev.item, row.item.as_bytes());
@@ -451,7 +456,8 @@ fn scan_plain<R: std::io::Read, O: FnMut(&Visit), V: FnMut(&Visit)>(
     // The header (simd-csv drops a byte-order mark), on line 1: it must begin the file, as
     // a blank line before it would be counted by the csv crate and skipped by simd-csv.
     let len = match rdr.read_byte_record() {
-        Ok(Some(h)) if plain.get() && !h.as_slice().contains(&b'"') && header_ok(h.iter()) => h.as_slice().len(),
+        // (A quoted header is read by the csv crate: its raw fields do not match.)
+        Ok(Some(h)) if plain.get() && header_ok(h.iter()) => h.as_slice().len(),
         _ => return Some(0),
     };
     let consumed = rdr.position();
@@ -475,7 +481,7 @@ fn scan_plain<R: std::io::Read, O: FnMut(&Visit), V: FnMut(&Visit)>(
         let Some(row) = s.fast_row(&f, text.get()) else {
             return Some(taken);
         };
-        s.take(&f, row, line, diags);
+        s.take(row, line, diags);
         line += 1 + breaks;
         taken += 1;
     }
@@ -545,7 +551,7 @@ fn scan_careful<O: FnMut(&Visit), V: FnMut(&Visit)>(
                     None
                 };
                 match row {
-                    Some(row) => s.take(&f, row, line, diags),
+                    Some(row) => s.take(row, line, diags),
                     None => slow_problems(&rec, rel, line, diags),
                 }
             }
