@@ -2,8 +2,8 @@
 //! The whole-process figures are in BENCHMARKS.md (`bash benches/national.sh`).
 
 use divan::black_box;
-use oldestate::domain::item_table::ItemTable;
-use oldestate::domain::scoring::score_visit;
+use oldestate::domain::rule::oracle::score_visit;
+use oldestate::domain::rule::Rule;
 use oldestate::workspace::parse_standards;
 
 fn main() {
@@ -24,7 +24,7 @@ fn standards() -> oldestate::model::standards::Standards {
         .expect("the default standards parse")
 }
 
-/// A visit scored by the plain statement of the rule.
+/// A visit scored by the plain statement of the rule (the tests' oracle).
 #[divan::bench]
 fn score_visit_plain(b: divan::Bencher) {
     let st = standards();
@@ -32,13 +32,13 @@ fn score_visit_plain(b: divan::Bencher) {
     b.bench(|| score_visit(black_box(&st), 2, black_box(&f)));
 }
 
-/// The same visit through the precomputed item table the scan uses.
+/// The same visit through the compiled rule every report uses.
 #[divan::bench]
 fn score_visit_table(b: divan::Bencher) {
     let st = standards();
-    let table = ItemTable::new(&st);
+    let rule = Rule::new(&st);
     let f = findings();
-    b.bench(|| table.score(2, black_box(&f), false, |_, _| {}));
+    b.bench(|| rule.score(2, black_box(&f), false, |_, _| {}));
 }
 
 /// The date of every store row.

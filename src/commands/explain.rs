@@ -1,10 +1,10 @@
 //! `score --explain COMPOUND`: everything needed to defend one compound's score.
 
-use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use crate::cli::Format;
-use crate::domain::explain::{explain_visit, VisitExplanation};
+use crate::domain::explain::{explain_visits, ExplainedVisit};
+use crate::domain::rule::Rule;
 use crate::domain::visit::Visit;
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
@@ -44,17 +44,8 @@ pub fn explain(
             visits.push(v.clone());
         }
     })?;
-    let mut explained: Vec<(Visit, u8, String, VisitExplanation)> = Vec::new();
-    for v in visits {
-        let contract = loaded
-            .registry
-            .contract_on(&v.compound_id, v.date)
-            .ok_or_else(|| Error::msg(format!("visit {}: no contract in force on {}", v.id, v.date)))?;
-        let (grade, company) = (contract.service_grade, contract.company_id.to_string());
-        let e = explain_visit(st, grade, &v.id, &v.findings, &loaded.appeals)
-            .map_err(|m| Error::msg(format!("visit {}: {m}", v.id)))?;
-        explained.push((v, grade, company, e));
-    }
+    let rule = Rule::new(st);
+    let explained = explain_visits(&rule, &loaded.registry, &loaded.appeals, visits).map_err(Error::msg)?;
     if format == Format::Json {
         let mut doc = document(&period, standards);
         doc.insert("level".into(), json!(level.as_str()));
@@ -64,18 +55,25 @@ pub fn explain(
             Value::Array(
                 explained
                     .iter()
-                    .map(|(v, grade, company, e)| {
-                        json!({
-                            "visit_id": v.id, "date": v.date.to_string(), "team": v.team,
-                            "service_grade": grade, "company_id": company,
-                            "m": fmt2(e.m), "d": fmt2(e.d), "score": fmt2(e.score), "red_line": e.red_line,
-                            "items": e.lines.iter().map(|l| json!({
-                                "item": l.code, "name": l.name, "max": fmt2(l.max), "deduct": fmt2(l.deduct),
-                                "red_line": l.red_line, "recorded": l.recorded, "appealed": l.appealed,
-                                "count": l.count, "deduction": fmt2(l.deduction),
-                            })).collect::<Vec<_>>(),
-                        })
-                    })
+                    .map(
+                        |ExplainedVisit {
+                             visit: v,
+                             grade,
+                             company_id: company,
+                             breakdown: e,
+                         }| {
+                            json!({
+                                "visit_id": v.id, "date": v.date.to_string(), "team": v.team,
+                                "service_grade": grade, "company_id": company,
+                                "m": fmt2(e.m), "d": fmt2(e.d), "score": fmt2(e.score), "red_line": e.red_line,
+                                "items": e.lines.iter().map(|l| json!({
+                                    "item": l.code, "name": l.name, "max": fmt2(l.max), "deduct": fmt2(l.deduct),
+                                    "red_line": l.red_line, "recorded": l.recorded, "appealed": l.appealed,
+                                    "count": l.count, "deduction": fmt2(l.deduction),
+                                })).collect::<Vec<_>>(),
+                            })
+                        },
+                    )
                     .collect(),
             ),
         );
@@ -96,7 +94,7 @@ fn text(
     level: Level,
     compound: &crate::model::registry::Compound,
     result: &crate::domain::scoring::CompoundResult,
-    explained: &[(Visit, u8, String, VisitExplanation)],
+    explained: &[ExplainedVisit],
     lang: Lang,
 ) -> String {
     let st = &standards.standards;
@@ -145,7 +143,8 @@ fn text(
             k.end
         );
     }
-    let mut grades: Vec<u8> = explained.iter().map(|(_, g, _, _)| *g).collect();
+    let rule = Rule::new(st);
+    let mut grades: Vec<u8> = explained.iter().map(|x| x.grade).collect();
     grades.sort_unstable();
     grades.dedup();
     for g in grades {
@@ -161,7 +160,7 @@ fn text(
             .filter(|i| !i.applies(g))
             .map(|i| i.code.clone())
             .collect();
-        let m: Decimal = st.items.iter().filter(|i| i.applies(g)).map(|i| i.max).sum();
+        let m = rule.m(g);
         out += &format!(
             "{} {g}: {} {} (M = {}){}\n",
             l("服务等级", "service grade"),
@@ -175,7 +174,13 @@ fn text(
             }
         );
     }
-    for (v, grade, company, e) in explained {
+    for ExplainedVisit {
+        visit: v,
+        grade,
+        company_id: company,
+        breakdown: e,
+    } in explained
+    {
         out += &format!(
             "\n{} {} {} {} ({} {grade}, {company})\n",
             l("检查", "visit"),
@@ -235,7 +240,7 @@ fn text(
             )
         }
         Some(s) => {
-            let scores: Vec<String> = explained.iter().map(|(_, _, _, e)| fmt2(e.score)).collect();
+            let scores: Vec<String> = explained.iter().map(|x| fmt2(x.breakdown.score)).collect();
             out += &format!(
                 "{} = ({}) / {} = {} → {} {}, {} {}\n",
                 l("得分", "score"),
@@ -267,12 +272,16 @@ fn text(
     }
     let appealed: Vec<String> = explained
         .iter()
-        .flat_map(|(v, _, _, e)| {
-            e.lines
-                .iter()
-                .filter(|l| l.appealed > 0)
-                .map(move |l| format!("{} {} −{}", v.id, l.code, l.appealed))
-        })
+        .flat_map(
+            |ExplainedVisit {
+                 visit: v, breakdown: e, ..
+             }| {
+                e.lines
+                    .iter()
+                    .filter(|l| l.appealed > 0)
+                    .map(move |l| format!("{} {} −{}", v.id, l.code, l.appealed))
+            },
+        )
         .collect();
     if !appealed.is_empty() {
         out += &format!(

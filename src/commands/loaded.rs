@@ -233,9 +233,8 @@ impl Loaded {
         let mut book = NoticeBook::new(&registry, &standards.standards, period);
         book.ignore_inapplicable = self.ignore_inapplicable;
         let first = book.first_day();
-        self.scan_into(Range::From(first), book)?
-            .finish(as_of)
-            .map_err(problems_error)
+        let report = self.scan_into(Range::From(first), book)?.finish(as_of);
+        report.map_err(problems_error)
     }
 }
 

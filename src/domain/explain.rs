@@ -1,83 +1,49 @@
-//! The arithmetic behind one visit's score, line by line, for `score --explain`.
+//! `score --explain`: how one compound's score came about, visit by visit, through the same
+//! [`Rule`] the scorer uses (a test holds the two equal for every compound of the demo).
 
-use rust_decimal::Decimal;
+use std::sync::Arc;
 
-use crate::model::decimal::round2;
-use crate::model::standards::Standards;
+use crate::model::registry::Registry;
 
-use super::visit::UpheldAppeals;
+use super::rule::{Breakdown, Rule};
+use super::visit::{UpheldAppeals, Visit};
 
-/// One item's part in a visit's deduction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ItemLine {
-    pub code: String,
-    pub name: String,
-    pub max: Decimal,
-    pub deduct: Decimal,
-    pub red_line: bool,
-    /// As recorded in the store.
-    pub recorded: u64,
-    /// Removed by upheld appeals.
-    pub appealed: u64,
-    /// Counted: recorded − appealed, never below zero.
-    pub count: u64,
-    /// min(max, deduct × count).
-    pub deduction: Decimal,
+/// One visit of the explained compound, with the contract it was scored under.
+#[derive(Debug, Clone)]
+pub struct ExplainedVisit {
+    /// The visit as recorded, before appeals (the breakdown shows what appeals removed).
+    pub visit: Visit,
+    /// The service grade of the contract in force on the visit's date, and its company.
+    pub grade: u8,
+    pub company_id: Arc<str>,
+    /// The rule's breakdown of the visit's score.
+    pub breakdown: Breakdown,
 }
 
-/// How one visit's score came about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VisitExplanation {
-    /// Σ max over the items applicable to the grade.
-    pub m: Decimal,
-    /// Σ deductions.
-    pub d: Decimal,
-    pub score: Decimal,
-    pub red_line: bool,
-    pub lines: Vec<ItemLine>,
-}
-
-/// Explain a visit from its recorded (pre-appeal) findings.
-pub fn explain_visit(
-    standards: &Standards,
-    grade: u8,
-    visit_id: &str,
-    recorded: &[(String, u64)],
+/// Explain each of `visits` (recorded findings, before appeals): the grade and company of the
+/// contract in force that day and the rule's breakdown, appeals applied.
+pub fn explain_visits(
+    rule: &Rule,
+    reg: &Registry,
     appeals: &UpheldAppeals,
-) -> Result<VisitExplanation, String> {
-    let m: Decimal = standards.items.iter().filter(|i| i.applies(grade)).map(|i| i.max).sum();
-    let mut lines = Vec::new();
-    for (code, rec) in recorded {
-        let item = standards
-            .item(code)
-            .ok_or_else(|| format!("unknown item code \"{code}\""))?;
-        if !item.applies(grade) {
-            return Err(format!("item {code} does not apply to service grade {grade}"));
-        }
-        let appealed = appeals.removed(visit_id, code);
-        let count = rec.saturating_sub(appealed);
-        lines.push(ItemLine {
-            code: code.clone(),
-            name: item.name.clone(),
-            max: item.max,
-            deduct: item.deduct,
-            red_line: item.red_line,
-            recorded: *rec,
-            appealed: appealed.min(*rec),
-            count,
-            deduction: (item.deduct * Decimal::from(count)).min(item.max),
-        });
-    }
-    if m.is_zero() {
-        return Err(format!("no item applies to service grade {grade}"));
-    }
-    let d: Decimal = lines.iter().map(|l| l.deduction).sum();
-    let red_line = lines.iter().any(|l| l.red_line && l.count > 0);
-    Ok(VisitExplanation {
-        m,
-        d,
-        score: round2(Decimal::ONE_HUNDRED * (m - d) / m),
-        red_line,
-        lines,
-    })
+    visits: Vec<Visit>,
+) -> Result<Vec<ExplainedVisit>, String> {
+    visits
+        .into_iter()
+        .map(|v| {
+            let contract = reg
+                .contract_on(&v.compound_id, v.date)
+                .ok_or_else(|| format!("visit {}: no contract in force on {}", v.id, v.date))?;
+            let grade = contract.service_grade;
+            let breakdown = rule
+                .explain(grade, &v.findings, |code| appeals.removed(&v.id, code))
+                .map_err(|m| format!("visit {}: {m}", v.id))?;
+            Ok(ExplainedVisit {
+                company_id: Arc::clone(&contract.company_id),
+                grade,
+                breakdown,
+                visit: v,
+            })
+        })
+        .collect()
 }

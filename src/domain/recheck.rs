@@ -13,7 +13,8 @@ use crate::model::registry::Registry;
 use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
-use super::scoring::{score_visit, score_visit_ignoring, ScoreProblem, VisitScore};
+use super::rule::Rule;
+use super::scoring::{ScoreProblem, VisitScore};
 use super::visit::{Accumulate, Visit};
 
 /// What became of a notice.
@@ -114,6 +115,7 @@ pub struct RecheckReport {
 pub struct NoticeBook<'a> {
     reg: &'a Registry,
     standards: &'a Standards,
+    rule: Rule<'a>,
     period: Period,
     notices: Vec<(Visit, VisitScore)>,
     rechecks: BTreeMap<String, Vec<Visit>>,
@@ -147,6 +149,7 @@ impl<'a> NoticeBook<'a> {
         NoticeBook {
             reg,
             standards,
+            rule: Rule::new(standards),
             period,
             notices: Vec::new(),
             rechecks: BTreeMap::new(),
@@ -180,12 +183,7 @@ impl<'a> NoticeBook<'a> {
 
     fn score(&mut self, v: &Visit) -> Option<VisitScore> {
         let grade = self.grade_on(v)?;
-        let scored = if self.ignore_inapplicable {
-            score_visit_ignoring(self.standards, grade, &v.findings).map(|(vs, _, _)| vs)
-        } else {
-            score_visit(self.standards, grade, &v.findings)
-        };
-        match scored {
+        match self.rule.visit_score(grade, &v.findings, self.ignore_inapplicable) {
             Ok(s) => Some(s),
             Err(m) => {
                 self.problems.push(ScoreProblem {

@@ -15,7 +15,7 @@ use crate::model::registry::{Compound, Registry};
 use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
-use super::item_table::ItemTable;
+use super::rule::Rule;
 use super::visit::{Accumulate, Visit};
 
 /// A compound's verdict for the period.
@@ -48,68 +48,6 @@ impl VisitScore {
     pub fn fails(&self, standards: &Standards) -> bool {
         self.red_line || self.score < standards.pass_mark
     }
-}
-
-/// Score one visit of a compound served at `grade`: M = Σ max over applicable items,
-/// D = Σ min(max, deduct × count); score = 100 × (M − D) / M rounded half away from zero.
-/// A finding on an unknown or inapplicable item is an error message.
-pub fn score_visit(standards: &Standards, grade: u8, findings: &[(String, u64)]) -> Result<VisitScore, String> {
-    let mut m = Decimal::ZERO;
-    for item in standards.items.iter().filter(|i| i.applies(grade)) {
-        m += item.max;
-    }
-    let mut d = Decimal::ZERO;
-    let mut red_line = false;
-    for (code, count) in findings {
-        let item = standards.item(code).ok_or_else(|| {
-            format!(
-                "unknown item code \"{code}\" (known: {}){}",
-                standards.item_codes_hint(),
-                crate::suggest::did_you_mean(code, standards.items.iter().map(|i| i.code.as_str()))
-            )
-        })?;
-        if !item.applies(grade) {
-            return Err(format!(
-                "item {code} ({}) does not apply to service grade {grade}",
-                item.name
-            ));
-        }
-        if *count == 0 {
-            continue;
-        }
-        d += (item.deduct * Decimal::from(*count)).min(item.max);
-        red_line |= item.red_line;
-    }
-    if m.is_zero() {
-        return Err(format!(
-            "no item applies to service grade {grade}: nothing to score against"
-        ));
-    }
-    // Several findings rows of one item on one visit would each be capped; the store forbids
-    // them (one row per (visit, item)), so the cap is per item as the contract says.
-    Ok(VisitScore {
-        score: round2(Decimal::ONE_HUNDRED * (m - d) / m),
-        red_line,
-    })
-}
-
-/// (item code, count) pairs of a visit.
-pub type Findings = Vec<(String, u64)>;
-
-/// Like [`score_visit`], but findings on items unknown to `standards` or not applicable to
-/// `grade` are left out instead of being errors: for scoring under hypothetical standards
-/// (`standards diff`). Returns the score, the findings kept, and the points left out.
-pub fn score_visit_ignoring(
-    standards: &Standards,
-    grade: u8,
-    findings: &[(String, u64)],
-) -> Result<(VisitScore, Findings, u64), String> {
-    let (kept, dropped): (Findings, Findings) = findings
-        .iter()
-        .cloned()
-        .partition(|(code, _)| standards.item(code).is_some_and(|i| i.applies(grade)));
-    let vs = score_visit(standards, grade, &kept)?;
-    Ok((vs, kept, dropped.iter().map(|(_, n)| n).sum()))
 }
 
 /// The three looks of an assessed compound: is each party's work in place.
@@ -354,7 +292,7 @@ pub struct Scorer<'a> {
     period: Period,
     level: Level,
     windows: [Vec<Period>; 4],
-    items: ItemTable<'a>,
+    items: Rule<'a>,
     /// Shared by the copies [`Accumulate::fork`] makes.
     tallies: Arc<Tallies>,
     problems: Vec<ScoreProblem>,
@@ -403,7 +341,7 @@ impl Accumulate for Scorer<'_> {
             period: self.period,
             level: self.level,
             windows: self.windows.clone(),
-            items: ItemTable::new(self.standards),
+            items: Rule::new(self.standards),
             tallies: Arc::clone(&self.tallies),
             problems: Vec::new(),
             ignore_inapplicable: self.ignore_inapplicable,
@@ -429,7 +367,7 @@ impl<'a> Scorer<'a> {
             period,
             level,
             windows,
-            items: ItemTable::new(standards),
+            items: Rule::new(standards),
             tallies: Arc::new(Tallies {
                 acc: (0..reg.compounds.len()).map(|_| Tally::default()).collect(),
                 categories: (0..reg.compounds.len() * standards.categories.len())
@@ -734,8 +672,16 @@ impl GroupTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rule::oracle;
     use crate::workspace::parse_standards;
     use rust_decimal_macros::dec;
+
+    /// The compiled rule's score of a visit, checked against the plain statement of the rule.
+    fn score_visit(st: &Standards, grade: u8, findings: &[(String, u64)]) -> Result<VisitScore, String> {
+        let compiled = Rule::new(st).visit_score(grade, findings, false);
+        assert_eq!(compiled, oracle::score_visit(st, grade, findings));
+        compiled
+    }
 
     /// Standards with the given `[[items]]` blocks, pass mark 80, grades 90/85/80/0.
     fn standards(items: &str) -> Standards {

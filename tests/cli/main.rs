@@ -4,6 +4,7 @@ mod bulletin;
 mod check;
 mod contracts;
 mod demo;
+mod explain;
 mod harness;
 mod hostile;
 mod import;

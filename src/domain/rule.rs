@@ -1,13 +1,17 @@
-//! The standards' items laid out for the hot loop: looked up by code through a small FNV hash
-//! (codes are a few bytes; SipHash and linear string search both showed in profiles), with
-//! M precomputed per service grade, and the arithmetic done in integers: every `max` and
-//! `deduct` is scaled by 10^k (k their largest number of decimals), so M and D are exact
-//! integers and the score in hundredths is one integer division rounded half away from zero.
-//! Standards with unusual scales fall back to `Decimal`. [`ItemTable::score`] must agree with
-//! [`super::scoring::score_visit`], the plain statement of the rule; tests hold them equal.
+//! The visit-score rule of DESIGN §6, compiled once per report from the standards: the one
+//! place a visit's score is computed. The scorer, re-inspections, `--explain`, `standards
+//! diff` and the bulletin all call [`Rule`]; [`oracle::score_visit`] states the same rule
+//! plainly in `Decimal` and is what the tests hold [`Rule`] equal to.
+//!
+//! How it is laid out for the hot loop: items are looked up by code (codes of up to 7 bytes
+//! are packed into an integer and found in one probe of a small open-addressing table; others
+//! through a hash map), M is precomputed per service grade, and the arithmetic is done in
+//! integers: every `max` and `deduct` is scaled by 10^k (k their largest number of decimals),
+//! so M and D are exact integers and the score in hundredths is one integer division rounded
+//! half away from zero. Standards with unusual scales fall back to `Decimal`, through the same
+//! [`Entry::deduction`] the breakdown uses.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+pub mod oracle;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -15,34 +19,16 @@ use rust_decimal::Decimal;
 use crate::model::decimal::round2;
 use crate::model::standards::Standards;
 
-use super::scoring::{score_visit, VisitScore};
+use super::scoring::VisitScore;
 
-/// FNV-1a, for short keys.
-#[derive(Default)]
-pub struct Fnv(u64);
+/// The maps of this module: keys are a few bytes, looked up once per finding.
+type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::FixedState>;
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A hash map keyed by short strings.
-pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-
+/// One item of the standards, as the rule uses it.
 struct Entry {
     max: Decimal,
     deduct: Decimal,
-    /// `max` and `deduct` × 10^k, when the table uses integers.
+    /// `max` and `deduct` × 10^k, when the rule uses integers.
     max_int: i128,
     deduct_int: i128,
     red_line: bool,
@@ -51,17 +37,34 @@ struct Entry {
     grades: u8,
 }
 
+impl Entry {
+    /// What `count` problem points of this item cost: min(max, deduct × count). A product
+    /// too large for `Decimal` is larger than `max`, so the cap gives the term.
+    fn deduction(&self, count: u64) -> Decimal {
+        self.deduct
+            .checked_mul(Decimal::from(count))
+            .map_or(self.max, |t| t.min(self.max))
+    }
+
+    /// [`Entry::deduction`] × 10^k, in the rule's integers.
+    fn deduction_int(&self, count: u64) -> i128 {
+        self.deduct_int.saturating_mul(i128::from(count)).min(self.max_int)
+    }
+}
+
 /// A visit's score as the scan keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scored {
     /// The score × 100, exactly (scores have two decimals).
     pub hundredths: i64,
+    /// Some item with points is a red-line item.
     pub red_line: bool,
     /// Points left out as inapplicable (only when asked to ignore them).
     pub dropped: u64,
 }
 
 impl Scored {
+    /// The score as a decimal, with the red line.
     pub fn visit_score(&self) -> VisitScore {
         VisitScore {
             score: Decimal::new(self.hundredths, 2),
@@ -70,13 +73,49 @@ impl Scored {
     }
 }
 
+/// One item's part in a visit's deduction (`score --explain`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemLine {
+    /// The item's code and name in the standards.
+    pub code: String,
+    pub name: String,
+    /// The item's `max`, `deduct` and `red_line`.
+    pub max: Decimal,
+    pub deduct: Decimal,
+    pub red_line: bool,
+    /// As recorded in the store.
+    pub recorded: u64,
+    /// Removed by upheld appeals (at most `recorded`).
+    pub appealed: u64,
+    /// Counted: recorded − appealed.
+    pub count: u64,
+    /// min(max, deduct × count).
+    pub deduction: Decimal,
+}
+
+/// How one visit's score came about: the rule's own figures, item by item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breakdown {
+    /// Σ max over the items applicable to the grade.
+    pub m: Decimal,
+    /// Σ deductions.
+    pub d: Decimal,
+    /// 100 × (M − D) / M, rounded to 2 decimals half away from zero.
+    pub score: Decimal,
+    /// Some counted point is on a red-line item.
+    pub red_line: bool,
+    /// One line per recorded finding, in the visit's order.
+    pub lines: Vec<ItemLine>,
+}
+
 /// Decimals the integer path accepts in `max` and `deduct`; more falls back to `Decimal`.
 const MAX_INT_SCALE: u32 = 9;
 
-/// The items of one standards file, ready for scoring many visits.
-pub struct ItemTable<'a> {
+/// The visit-score rule of one standards file, compiled for scoring many visits.
+pub struct Rule<'a> {
     standards: &'a Standards,
-    index: FnvMap<&'a str, usize>,
+    /// Codes too long to pack, by position in the standards.
+    index: Map<&'a str, usize>,
     /// The codes of up to 7 bytes (most are like "A06"), [`pack`]ed, in an open-addressing
     /// table at most a quarter full: found in one probe, without hashing bytes or comparing
     /// strings. A slot holds (packed code, position + 1); 0 marks an empty slot.
@@ -84,7 +123,7 @@ pub struct ItemTable<'a> {
     entries: Vec<Entry>,
     /// M per service grade 1..=3 (index g-1).
     m: [Decimal; 3],
-    /// M × 10^k per service grade, when the table uses integers.
+    /// M × 10^k per service grade, when the rule uses integers.
     m_int: [i128; 3],
     integers: bool,
 }
@@ -120,9 +159,19 @@ fn div_round_half_away(num: i128, den: i128) -> i128 {
     }
 }
 
-impl<'a> ItemTable<'a> {
-    pub fn new(standards: &'a Standards) -> ItemTable<'a> {
-        let cats: FnvMap<&str, usize> = standards
+/// The bit of service grade `grade` in [`Entry::grades`] and its index in per-grade arrays
+/// (bit 0 for a grade outside 1..=3: nothing applies to it).
+fn grade_bit(grade: u8) -> (u8, usize) {
+    match grade {
+        1..=3 => (1u8 << (grade - 1), usize::from(grade - 1)),
+        _ => (0, 0),
+    }
+}
+
+impl<'a> Rule<'a> {
+    /// Compile the rule of `standards`.
+    pub fn new(standards: &'a Standards) -> Rule<'a> {
+        let cats: Map<&str, usize> = standards
             .categories
             .iter()
             .enumerate()
@@ -157,18 +206,17 @@ impl<'a> ItemTable<'a> {
                 }
             })
             .collect();
-        let m = [1u8, 2, 3].map(|g| standards.items.iter().filter(|i| i.applies(g)).map(|i| i.max).sum());
+        let applicable = |g: u8| entries.iter().filter(move |e| e.grades & (1 << (g - 1)) != 0);
+        let m = [1u8, 2, 3].map(|g| applicable(g).map(|e| e.max).sum());
         let m_int = [1u8, 2, 3].map(|g| {
-            entries
-                .iter()
-                .filter(|e| e.grades & (1 << (g - 1)) != 0)
+            applicable(g)
                 .try_fold(0i128, |a, e| a.checked_add(e.max_int))
                 .unwrap_or_else(|| {
                     integers = false;
                     0
                 })
         });
-        let index: FnvMap<&str, usize> = standards
+        let index: Map<&str, usize> = standards
             .items
             .iter()
             .enumerate()
@@ -183,7 +231,7 @@ impl<'a> ItemTable<'a> {
             }
             packed[i] = (key, k + 1);
         }
-        ItemTable {
+        Rule {
             standards,
             index,
             packed,
@@ -191,6 +239,19 @@ impl<'a> ItemTable<'a> {
             m,
             m_int,
             integers,
+        }
+    }
+
+    /// The standards this rule was compiled from.
+    pub fn standards(&self) -> &'a Standards {
+        self.standards
+    }
+
+    /// M of service grade `grade`: Σ max over the items that apply to it.
+    pub fn m(&self, grade: u8) -> Decimal {
+        match grade_bit(grade) {
+            (0, _) => Decimal::ZERO,
+            (_, g) => self.m[g],
         }
     }
 
@@ -211,10 +272,24 @@ impl<'a> ItemTable<'a> {
         }
     }
 
+    /// Why a finding on `code` cannot be scored at `grade`.
+    fn refusal(&self, grade: u8, code: &str) -> String {
+        match self.position(code) {
+            None => format!(
+                "unknown item code \"{code}\" (known: {}){}",
+                self.standards.item_codes_hint(),
+                crate::suggest::did_you_mean(code, self.standards.items.iter().map(|i| i.code.as_str()))
+            ),
+            Some(k) => format!(
+                "item {code} ({}) does not apply to service grade {grade}",
+                self.standards.items[k].name
+            ),
+        }
+    }
+
     /// Score a visit of a compound at `grade`, calling `on_point(category, count)` for each
     /// finding that counts. With `ignore_inapplicable`, findings on unknown or inapplicable
-    /// items are left out and their points returned; otherwise they are an error (worded by
-    /// `score_visit`).
+    /// items are left out and their points returned; otherwise they are an error.
     pub fn score(
         &self,
         grade: u8,
@@ -222,14 +297,9 @@ impl<'a> ItemTable<'a> {
         ignore_inapplicable: bool,
         mut on_point: impl FnMut(usize, u64),
     ) -> Result<Scored, String> {
-        let out_of_range = || format!("score out of range for grade {grade}");
-        let (bit, g) = match grade {
-            1..=3 => (1u8 << (grade - 1), usize::from(grade - 1)),
-            _ => (0, 0),
-        };
-        // D in scaled integers, or in decimals for unusual scales. A product too large for
-        // its type is larger than the item's max, so the cap gives the term: no overflow, and
-        // D ≤ M, which fits (it was summed when the table was built).
+        let (bit, g) = grade_bit(grade);
+        // D in scaled integers, or in decimals for unusual scales. D ≤ M, which fits (it was
+        // summed when the rule was compiled).
         let (mut d_int, mut d) = (0i128, Decimal::ZERO);
         let mut red_line = false;
         let mut dropped = 0;
@@ -243,18 +313,15 @@ impl<'a> ItemTable<'a> {
                     dropped += count;
                     continue;
                 }
-                return Err(score_visit(self.standards, grade, findings).err().unwrap_or_default());
+                return Err(self.refusal(grade, code));
             };
             if *count == 0 {
                 continue;
             }
             if self.integers {
-                d_int += e.deduct_int.saturating_mul(i128::from(*count)).min(e.max_int);
+                d_int += e.deduction_int(*count);
             } else {
-                d += e
-                    .deduct
-                    .checked_mul(Decimal::from(*count))
-                    .map_or(e.max, |t| t.min(e.max));
+                d += e.deduction(*count);
             }
             red_line |= e.red_line;
             on_point(e.category, *count);
@@ -274,9 +341,59 @@ impl<'a> ItemTable<'a> {
             to_hundredths(Decimal::ONE_HUNDRED * (self.m[g] - d) / self.m[g])
         };
         Ok(Scored {
-            hundredths: hundredths.ok_or_else(out_of_range)?,
+            hundredths: hundredths.ok_or_else(|| format!("score out of range for grade {grade}"))?,
             red_line,
             dropped,
+        })
+    }
+
+    /// A visit's score and red line; with `ignore_inapplicable`, as [`Rule::score`].
+    pub fn visit_score(
+        &self,
+        grade: u8,
+        findings: &[(String, u64)],
+        ignore_inapplicable: bool,
+    ) -> Result<VisitScore, String> {
+        self.score(grade, findings, ignore_inapplicable, |_, _| {})
+            .map(|s| s.visit_score())
+    }
+
+    /// Score a visit from its recorded findings, `removed(code)` points of each taken away by
+    /// upheld appeals, and say item by item how the score came about. The score and red line
+    /// are [`Rule::score`]'s own.
+    pub fn explain(
+        &self,
+        grade: u8,
+        recorded: &[(String, u64)],
+        removed: impl Fn(&str) -> u64,
+    ) -> Result<Breakdown, String> {
+        let counted: Vec<(String, u64)> = recorded
+            .iter()
+            .map(|(code, n)| (code.clone(), n.saturating_sub(removed(code))))
+            .collect();
+        let scored = self.visit_score(grade, &counted, false)?;
+        let mut lines = Vec::with_capacity(recorded.len());
+        for ((code, rec), (_, count)) in recorded.iter().zip(&counted) {
+            let k = self.position(code).ok_or_else(|| self.refusal(grade, code))?;
+            let (e, item) = (&self.entries[k], &self.standards.items[k]);
+            lines.push(ItemLine {
+                code: code.clone(),
+                name: item.name.clone(),
+                max: e.max,
+                deduct: e.deduct,
+                red_line: e.red_line,
+                recorded: *rec,
+                appealed: rec - count,
+                count: *count,
+                deduction: e.deduction(*count),
+            });
+        }
+        Ok(Breakdown {
+            m: self.m(grade),
+            d: lines.iter().map(|l| l.deduction).sum(),
+            score: scored.score,
+            red_line: scored.red_line,
+            lines,
         })
     }
 }
@@ -288,6 +405,7 @@ fn to_hundredths(score: Decimal) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use super::oracle::score_visit;
     use super::*;
     use crate::workspace::parse_standards;
     use proptest::prelude::*;
@@ -304,13 +422,13 @@ mod tests {
             for (item, code) in st.items.iter_mut().zip(&codes) {
                 item.code = code.clone();
             }
-            let table = ItemTable::new(&st);
+            let table = Rule::new(&st);
             for code in codes.iter().chain([&probe]) {
                 prop_assert_eq!(table.position(code), st.items.iter().position(|i| i.code == *code));
             }
         }
 
-        /// The table scores exactly as the plain rule does, errors included.
+        /// The compiled rule scores exactly as the plain one does, errors included.
         #[test]
         fn agrees_with_score_visit(grade in 1u8..=3, raw in prop::collection::vec((0usize..22, 0u64..12), 0..8)) {
             let st = standards();
@@ -321,9 +439,36 @@ mod tests {
                     findings.push((code, n));
                 }
             }
-            let table = ItemTable::new(&st);
+            let table = Rule::new(&st);
             let fast = table.score(grade, &findings, false, |_, _| {}).map(|s| s.visit_score());
             prop_assert_eq!(fast, score_visit(&st, grade, &findings));
+        }
+
+        /// The breakdown's score and red line are the rule's, its M and D give that score by
+        /// the plain formula, and appeals only ever take points away.
+        #[test]
+        fn the_breakdown_agrees_with_the_score(grade in 1u8..=3, raw in prop::collection::vec((0usize..20, 0u64..12, 0u64..4), 0..8)) {
+            let st = standards();
+            let mut recorded: Vec<(String, u64)> = Vec::new();
+            let mut removed: Vec<(String, u64)> = Vec::new();
+            for (k, n, a) in raw {
+                let code = format!("A{:02}", k + 1);
+                if st.item(&code).is_some_and(|i| i.applies(grade)) && !recorded.iter().any(|(c, _)| *c == code) {
+                    recorded.push((code.clone(), n));
+                    removed.push((code, a));
+                }
+            }
+            let rule = Rule::new(&st);
+            let gone = |code: &str| removed.iter().find(|(c, _)| c == code).map_or(0, |(_, a)| *a);
+            let b = rule.explain(grade, &recorded, gone).unwrap();
+            let counted: Vec<(String, u64)> = recorded.iter().map(|(c, n)| (c.clone(), n.saturating_sub(gone(c)))).collect();
+            let plain = score_visit(&st, grade, &counted).unwrap();
+            prop_assert_eq!(b.score, plain.score);
+            prop_assert_eq!(b.red_line, plain.red_line);
+            prop_assert_eq!(b.score, round2(Decimal::ONE_HUNDRED * (b.m - b.d) / b.m));
+            for l in &b.lines {
+                prop_assert_eq!(l.count + l.appealed, l.recorded);
+            }
         }
 
         /// Integers agree with decimals for any item values up to four decimals, including
@@ -334,7 +479,7 @@ mod tests {
             raw in prop::collection::vec((0usize..6, 0u64..1_000_000), 0..6),
         ) {
             let st = custom(&items);
-            let table = ItemTable::new(&st);
+            let table = Rule::new(&st);
             prop_assert!(table.integers);
             let mut findings: Vec<(String, u64)> = Vec::new();
             for (k, n) in raw {
@@ -373,7 +518,7 @@ mod tests {
         // 96.875 → 96.88 (half away from zero, not to even).
         for (max, want) in [(8, 8750), (16, 9375), (32, 9688)] {
             let st = custom(&[(max, 0, 1, 0)]);
-            let s = ItemTable::new(&st)
+            let s = Rule::new(&st)
                 .score(2, &[("I0".to_string(), 1)], false, |_, _| {})
                 .unwrap();
             assert_eq!(s.hundredths, want, "max {max}");
@@ -383,7 +528,7 @@ mod tests {
     #[test]
     fn unusual_scales_fall_back_to_decimals_and_still_agree() {
         let st = custom(&[(1, 12, 3, 0), (7, 0, 1, 13)]);
-        let table = ItemTable::new(&st);
+        let table = Rule::new(&st);
         assert!(!table.integers);
         let f = vec![("I0".to_string(), 2), ("I1".to_string(), 5)];
         let fast = table.score(3, &f, false, |_, _| {}).map(|s| s.visit_score());

@@ -1,0 +1,119 @@
+//! `score --explain` tells the scorer's own numbers: the explained visits of a compound give
+//! exactly its score, visit count, red line and problem points, for every compound of the demo.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use oldestate::commands::loaded::Loaded;
+use oldestate::commands::Context;
+use oldestate::domain::explain::explain_visits;
+use oldestate::domain::rule::Rule;
+use oldestate::domain::visit::Visit;
+use oldestate::model::decimal::round2;
+use oldestate::model::{Period, Purpose};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::harness::run_in;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// In process, so that all 323 compounds are checked in one pass over the store: the same
+/// `explain_visits` and `Rule` the command calls, against the scorer's report.
+#[test]
+fn explain_agrees_with_score_for_every_compound_of_the_demo() {
+    let ctx = Context {
+        workspace: Some(repo().to_path_buf()),
+        format: None,
+        lang: None,
+        quiet: true,
+        verbose: 0,
+        ends_process: false,
+    };
+    let mut loaded = Loaded::load(&ctx).unwrap();
+    let period: Period = "2026H1".parse().unwrap();
+    let standards = loaded.standards_for(&period).unwrap();
+    let st = &standards.standards;
+    let report = loaded.score(period, None, &standards).unwrap();
+    let mut visits: BTreeMap<String, Vec<Visit>> = BTreeMap::new();
+    loaded
+        .scan_raw(&period, |v| {
+            if v.purpose == Purpose::Routine && v.level == st.scoring_level {
+                visits.entry(v.compound_id.to_string()).or_default().push(v.clone());
+            }
+        })
+        .unwrap();
+    let rule = Rule::new(st);
+    let (mut assessed, mut red_lines) = (0, 0);
+    for c in &report.compounds {
+        let id = &*c.compound_id;
+        let vs = visits.remove(id).unwrap_or_default();
+        let explained = explain_visits(&rule, &loaded.registry, &loaded.appeals, vs).unwrap();
+        assert_eq!(explained.len(), c.visits as usize, "{id}: visits");
+        let scores: Vec<Decimal> = explained.iter().map(|x| x.breakdown.score).collect();
+        let mean = (!scores.is_empty()).then(|| round2(scores.iter().sum::<Decimal>() / Decimal::from(scores.len())));
+        assert_eq!(mean, c.score, "{id}: score");
+        let red_line = explained.iter().any(|x| x.breakdown.red_line);
+        assert_eq!(red_line, c.red_line, "{id}: red line");
+        let points: u64 = explained.iter().flat_map(|x| &x.breakdown.lines).map(|l| l.count).sum();
+        assert_eq!(points, c.problem_points, "{id}: problem points");
+        for x in &explained {
+            let b = &x.breakdown;
+            assert_eq!(
+                b.score,
+                round2(Decimal::ONE_HUNDRED * (b.m - b.d) / b.m),
+                "{id}: M and D"
+            );
+        }
+        assessed += usize::from(c.score.is_some());
+        red_lines += usize::from(c.red_line);
+    }
+    assert!(
+        visits.is_empty(),
+        "visits of compounds outside the report: {:?}",
+        visits.keys()
+    );
+    // The demo's staging (examples/ generator): every compound assessed, three red lines.
+    assert_eq!((report.compounds.len(), assessed, red_lines), (323, 323, 3));
+}
+
+/// The command's JSON: the compound it explains is the score report's entry, field for field.
+#[test]
+fn explain_json_carries_the_score_reports_own_entry() {
+    let ws = repo().to_str().unwrap();
+    let score = run_in(
+        repo(),
+        &["--workspace", ws, "--format", "json", "score", "--period", "2026H1"],
+    );
+    score.status(0);
+    let score: Value = serde_json::from_str(&score.stdout).unwrap();
+    for id in ["HP014", "HP106", "HP300"] {
+        let r = run_in(
+            repo(),
+            &[
+                "--workspace",
+                ws,
+                "--format",
+                "json",
+                "score",
+                "--period",
+                "2026H1",
+                "--explain",
+                id,
+            ],
+        );
+        r.status(0);
+        let e: Value = serde_json::from_str(&r.stdout).unwrap();
+        let entry = score["compounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["compound_id"] == id)
+            .unwrap();
+        assert_eq!(&e["compound"], entry, "{id}");
+        let n = e["visits"].as_array().unwrap().len();
+        assert_eq!(Some(n as u64), entry["visits"].as_u64(), "{id}");
+    }
+}
