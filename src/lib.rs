@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod domain;
+pub mod engine;
 pub mod error;
 pub mod hint;
 pub mod import;

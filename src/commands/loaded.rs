@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use crate::domain::recheck::{NoticeBook, RecheckReport};
 use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
 use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
+use crate::engine::score::ScoreRun;
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{Lang, Settings};
 use crate::model::registry::Registry;
@@ -105,7 +106,7 @@ impl Loaded {
             hash: self.inputs.hash_while_scanning,
         };
         for f in &files {
-            let sha = scan_file(&src, f, &mut d, |_| {}, &mut on_visit)?;
+            let sha = scan_file(&src, f, &mut d, &mut on_visit)?;
             self.inputs.add_digest(&f.rel, sha);
         }
         d.into_result()
@@ -121,14 +122,7 @@ impl Loaded {
             registry: &self.registry,
             hash: self.inputs.hash_while_scanning,
         };
-        let (values, scans) = scan_files(
-            &src,
-            &files,
-            self.threads,
-            || acc.fork(),
-            |t, v| t.opened(v),
-            |t, v| t.add(v),
-        )?;
+        let (values, scans) = scan_files(&src, &files, self.threads, || acc.fork(), |t, v| t.add(v))?;
         let mut d = Diagnostics::new();
         for r in scans {
             d.absorb(r.diags);
@@ -175,11 +169,10 @@ impl Loaded {
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, level.unwrap_or(st.scoring_level));
         scorer.ignore_inapplicable = self.ignore_inapplicable;
-        scorer.threads = self.threads;
         let span = scorer.span();
-        let scorer = self.scan_into(Range::Period(span), scorer)?;
+        let run = self.scan_into(Range::Period(span), ScoreRun::new(&scorer, self.threads))?;
         let started = std::time::Instant::now();
-        let report = scorer.finish().map_err(problems_error)?;
+        let report = run.finish().map_err(problems_error)?;
         if self.verbose > 1 {
             eprintln!(
                 "oldestate: scored in {:.2} s{}",
@@ -215,13 +208,13 @@ impl Loaded {
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, st.scoring_level);
         scorer.ignore_inapplicable = self.ignore_inapplicable;
-        scorer.threads = self.threads;
         let mut book = NoticeBook::new(&registry, st, period);
         book.ignore_inapplicable = self.ignore_inapplicable;
         let first = scorer.span().start().min(book.first_day());
-        let ((scorer, book), extra) = self.scan_into(Range::From(first), ((scorer, book), extra))?;
+        let run = ScoreRun::new(&scorer, self.threads);
+        let ((run, book), extra) = self.scan_into(Range::From(first), ((run, book), extra))?;
         Ok((
-            scorer.finish().map_err(problems_error)?,
+            run.finish().map_err(problems_error)?,
             book.finish(as_of).map_err(problems_error)?,
             extra,
         ))

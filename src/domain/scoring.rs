@@ -1,11 +1,18 @@
 //! Scoring (DESIGN §6): visit scores, compound scores, grades, verdicts, red lines, problem
 //! points, the three looks (三看三到位), coverage (全覆盖), and community and street aggregates.
 //!
-//! [`Scorer`] takes visits one at a time (the store is streamed through it) and keeps only
-//! per-compound accumulators, so memory grows with compounds, not with rows.
+//! The rules, written plainly and single-threaded, in three steps a maintainer can change
+//! one at a time:
+//! 1. [`Scorer::contribution`]: what one visit adds to its compound (its score through the
+//!    compiled [`Rule`], the windows it covers, its problem points by category);
+//! 2. [`Tally::add`]: a compound's running tally, one contribution at a time (order-free: the
+//!    engine may add a compound's visits in any order);
+//! 3. [`Scorer::result`] and [`Scorer::report`]: a compound's result from its tally (the mean,
+//!    the grade, the verdict, the three looks), then the communities and streets.
+//!
+//! How the store is streamed through these, on which threads, and where the tallies live is
+//! the engine's business (`crate::engine::score`); memory grows with compounds, not rows.
 
-use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -16,7 +23,7 @@ use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
 use super::rule::Rule;
-use super::visit::{Accumulate, Visit};
+use super::visit::Visit;
 
 /// A compound's verdict for the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -237,124 +244,114 @@ pub struct ScoreProblem {
     pub message: String,
 }
 
-/// One compound's tally, as read once the scan is done. Scores are summed in hundredths: visit
-/// scores have two decimals, so the sums are exact integers and the mean is one decimal
-/// division at the end.
-#[derive(Debug, Clone, Copy, Default)]
-struct Acc {
-    /// Score sums and visit counts: [0] the scored level, [1] the community level.
+/// One compound's tally of the period: what its visits added up to. Scores are summed in
+/// hundredths: visit scores have two decimals, so the sums are exact integers and the mean is
+/// one decimal division at the end. Its points by category are kept beside it, in the
+/// standards' order (see [`Tally::add`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Score sums and visit counts: [`OFFICIAL`] the scored level, [`COMMUNITY`] the
+    /// community level (for its gap in the three looks).
     sums: [i64; 2],
     counts: [u32; 2],
-    /// Bit w set: a routine visit of the level lies in its required window w.
+    /// Bit w of `covered[level]` set: a routine visit of the level lies in its required
+    /// window w.
     covered: [u32; 4],
     red_line: bool,
 }
 
+/// The slot of the scored level's visits in a [`Tally`].
 const OFFICIAL: usize = 0;
+/// The slot of the community level's visits.
 const COMMUNITY: usize = 1;
 
-/// One compound's tally while the scan runs. The scanning threads share one table of these
-/// (not a copy each: at national scale that is 30 MB per thread) and only add, or and count,
-/// which give the same result in any order, so the report does not depend on the threads.
-#[derive(Debug, Default)]
-struct Tally {
-    sums: [AtomicI64; 2],
-    counts: [AtomicU32; 2],
-    covered: [AtomicU32; 4],
-    red_line: AtomicBool,
-}
-
 impl Tally {
-    fn get(&self) -> Acc {
-        Acc {
-            sums: self.sums.each_ref().map(|a| a.load(Relaxed)),
-            counts: self.counts.each_ref().map(|a| a.load(Relaxed)),
-            covered: self.covered.each_ref().map(|a| a.load(Relaxed)),
-            red_line: self.red_line.load(Relaxed),
+    /// The mean score of slot `k`, when it has visits.
+    fn mean(&self, k: usize) -> Option<Decimal> {
+        (self.counts[k] > 0).then(|| round2(Decimal::new(self.sums[k], 2) / Decimal::from(self.counts[k])))
+    }
+
+    /// Add one visit's contribution, and its problem points `(category, count)` to
+    /// `categories` (the compound's points by category, in the standards' order). The result
+    /// does not depend on the order contributions are added in.
+    pub fn add(&mut self, categories: &mut [u64], c: &Contribution, points: &[(usize, u64)]) {
+        self.covered[c.level] |= c.covered;
+        for (slot, score) in [(OFFICIAL, c.official), (COMMUNITY, c.community)] {
+            if let Some(h) = score {
+                self.sums[slot] += h;
+                self.counts[slot] += 1;
+            }
+        }
+        self.red_line |= c.red_line;
+        for &(cat, count) in points {
+            if let Some(p) = categories.get_mut(cat) {
+                *p += count;
+            }
         }
     }
 }
 
-/// Every compound's tally and points by category of the scored level's visits: compound i's
-/// are `categories[i * n..(i + 1) * n]`, n the number of categories (one allocation, not one
-/// per compound).
-#[derive(Debug)]
-struct Tallies {
-    acc: Vec<Tally>,
-    categories: Vec<AtomicU64>,
+/// What one routine visit adds to its compound's [`Tally`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contribution {
+    /// The compound's position in the registry.
+    pub compound: usize,
+    /// The visit's level (its index in [`Level::ALL`]) and the bits of that level's required
+    /// windows it lies in.
+    level: usize,
+    covered: u32,
+    /// The visit's score in hundredths, when it counts for the scored level's mean, and
+    /// when it counts for the community level's.
+    official: Option<i64>,
+    community: Option<i64>,
+    /// A scored-level visit with a point on a red-line item.
+    red_line: bool,
 }
 
-/// Streams visits into per-compound accumulators. Feed every visit that may matter (those in
-/// the months of [`Scorer::span`]); others are ignored.
+/// What scoring met besides the tallies: the problems (any fails the report) and the points
+/// left out as inapplicable. One per worker; merged in store order.
+#[derive(Debug, Default)]
+pub struct ScoreLog {
+    problems: Vec<ScoreProblem>,
+    ignored: u64,
+}
+
+impl ScoreLog {
+    /// Take in another worker's log (visits later in the store).
+    pub fn merge(&mut self, other: ScoreLog) {
+        self.problems.extend(other.problems);
+        self.ignored += other.ignored;
+    }
+
+    /// Some problem was met: the report fails.
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    fn problem(&mut self, v: &Visit, message: String) {
+        self.problems.push(ScoreProblem {
+            file: v.file.clone(),
+            line: v.line,
+            message,
+        });
+    }
+}
+
+/// The scoring rules of one period at one level, set up once: the compiled visit rule, the
+/// required windows of every level. Immutable, so any number of workers share one.
 pub struct Scorer<'a> {
     reg: &'a Registry,
     standards: &'a Standards,
     period: Period,
     level: Level,
     windows: [Vec<Period>; 4],
-    items: Rule<'a>,
-    /// Shared by the copies [`Accumulate::fork`] makes.
-    tallies: Arc<Tallies>,
-    problems: Vec<ScoreProblem>,
+    rule: Rule<'a>,
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
-    /// Threads for [`Scorer::finish`] (the results do not depend on them).
-    pub threads: usize,
-    ignored: u64,
 }
 
 fn level_ix(l: Level) -> usize {
     l as usize
-}
-
-impl Acc {
-    /// The mean score of slot `k`, when it has visits.
-    fn mean(&self, k: usize) -> Option<Decimal> {
-        (self.counts[k] > 0).then(|| round2(Decimal::new(self.sums[k], 2) / Decimal::from(self.counts[k])))
-    }
-}
-
-impl Accumulate for Scorer<'_> {
-    fn add(&mut self, v: &Visit) {
-        Scorer::add(self, v);
-    }
-
-    /// Start fetching the compound's tally and category points, so that their cache misses
-    /// overlap with reading the next visit instead of stalling [`Scorer::add`].
-    fn opened(&mut self, v: &Visit) {
-        let Some(ci) = v.compound else { return };
-        if let Some(t) = self.tallies.acc.get(ci) {
-            // A tally may straddle two cache lines.
-            crate::hint::prefetch(&t.sums);
-            crate::hint::prefetch(&t.red_line);
-        }
-        let n = self.standards.categories.len();
-        if let Some(p) = self.tallies.categories.get(ci * n) {
-            crate::hint::prefetch(p);
-        }
-    }
-
-    fn fork(&self) -> Self {
-        Scorer {
-            reg: self.reg,
-            standards: self.standards,
-            period: self.period,
-            level: self.level,
-            windows: self.windows.clone(),
-            items: Rule::new(self.standards),
-            tallies: Arc::clone(&self.tallies),
-            problems: Vec::new(),
-            ignore_inapplicable: self.ignore_inapplicable,
-            threads: self.threads,
-            ignored: 0,
-        }
-    }
-
-    fn merge(&mut self, other: Self) {
-        // The tallies are shared: only what each copy kept to itself is merged.
-        self.problems.extend(other.problems);
-        self.ignored += other.ignored;
-    }
 }
 
 impl<'a> Scorer<'a> {
@@ -367,18 +364,19 @@ impl<'a> Scorer<'a> {
             period,
             level,
             windows,
-            items: Rule::new(standards),
-            tallies: Arc::new(Tallies {
-                acc: (0..reg.compounds.len()).map(|_| Tally::default()).collect(),
-                categories: (0..reg.compounds.len() * standards.categories.len())
-                    .map(|_| AtomicU64::new(0))
-                    .collect(),
-            }),
-            problems: Vec::new(),
+            rule: Rule::new(standards),
             ignore_inapplicable: false,
-            threads: 1,
-            ignored: 0,
         }
+    }
+
+    /// The registry whose compounds are scored.
+    pub fn registry(&self) -> &'a Registry {
+        self.reg
+    }
+
+    /// The number of problem categories: the length of each compound's points by category.
+    pub fn categories(&self) -> usize {
+        self.standards.categories.len()
     }
 
     /// The period plus every required window: the months whose visits count. Windows either
@@ -390,35 +388,41 @@ impl<'a> Scorer<'a> {
             .unwrap_or(self.period)
     }
 
-    /// Take one visit (upheld appeals already applied).
-    pub fn add(&mut self, v: &Visit) {
+    /// What visit `v` (upheld appeals applied) adds to its compound, its problem points by
+    /// category appended to `points`; `None` when it adds nothing. Problems go to `log`.
+    pub fn contribution(&self, v: &Visit, points: &mut Vec<(usize, u64)>, log: &mut ScoreLog) -> Option<Contribution> {
         let Some(ci) = v.compound else {
-            self.problem(v, format!("unknown compound_id \"{}\"", v.compound_id));
-            return;
+            log.problem(v, format!("unknown compound_id \"{}\"", v.compound_id));
+            return None;
         };
         if v.purpose != Purpose::Routine {
-            return;
+            return None;
         }
         let li = level_ix(v.level);
-        for (w, window) in self.windows[li].iter().enumerate() {
-            if window.contains(v.date) {
-                self.tallies.acc[ci].covered[li].fetch_or(1 << w, Relaxed);
-            }
-        }
-        if !self.period.contains(v.date) {
-            return;
-        }
+        let covered = self.windows[li]
+            .iter()
+            .enumerate()
+            .filter(|(_, window)| window.contains(v.date))
+            .fold(0u32, |bits, (w, _)| bits | (1 << w));
+        let mut c = Contribution {
+            compound: ci,
+            level: li,
+            covered,
+            official: None,
+            community: None,
+            red_line: false,
+        };
         // Only the scored level's visits and the community's own (for its gap) need a score;
         // other levels only cover windows. A problem with a community visit just leaves it out
         // of the community's mean; with a scored visit it fails the report.
         let official = v.level == self.level;
         let community = v.level == Level::Community;
-        if !official && !community {
-            return;
+        if !self.period.contains(v.date) || (!official && !community) {
+            return (covered != 0).then_some(c);
         }
         let Some(grade) = v.grade else {
             if official {
-                self.problem(
+                log.problem(
                     v,
                     format!(
                         "visit {} to {} on {}: no contract in force that day, so no service grade to score against",
@@ -426,50 +430,44 @@ impl<'a> Scorer<'a> {
                     ),
                 );
             }
-            return;
+            return Some(c);
         };
-        // Points by category go straight into the compound's tally, for the scored level's
-        // visits only. (If such a visit cannot be scored, the whole report fails, so points
-        // counted before the problem was found never reach a report.)
-        let n = self.standards.categories.len();
-        let points = self.tallies.categories.get(ci * n..(ci + 1) * n).unwrap_or_default();
+        let start = points.len();
         let scored = self
-            .items
+            .rule
             .score(grade, &v.findings, self.ignore_inapplicable, |cat, count| {
-                if let (true, Some(p)) = (official, points.get(cat)) {
-                    p.fetch_add(count, Relaxed);
+                if official {
+                    points.push((cat, count));
                 }
             });
         let s = match scored {
             Ok(s) => s,
             Err(m) => {
+                points.truncate(start);
                 if official {
-                    self.problem(v, format!("visit {}: {m}", v.id));
+                    log.problem(v, format!("visit {}: {m}", v.id));
                 }
-                return;
+                return Some(c);
             }
         };
-        let acc = &self.tallies.acc[ci];
-        for (slot, yes) in [(OFFICIAL, official), (COMMUNITY, community)] {
-            if yes {
-                acc.sums[slot].fetch_add(s.hundredths, Relaxed);
-                acc.counts[slot].fetch_add(1, Relaxed);
-            }
-        }
         if official {
-            self.ignored += s.dropped;
-            if s.red_line {
-                acc.red_line.store(true, Relaxed);
-            }
+            c.official = Some(s.hundredths);
+            c.red_line = s.red_line;
+            log.ignored += s.dropped;
         }
+        if community {
+            c.community = Some(s.hundredths);
+        }
+        Some(c)
     }
 
-    /// One compound's result from its tally, its category points (in the standards' order)
-    /// and its community's position.
-    fn result(
+    /// One compound's result from its tally, its points by category (in the standards'
+    /// order) and its community's position. `codes` and `grades` are the standards'
+    /// category codes and grade names, shared by the results.
+    pub fn result(
         &self,
         c: &Compound,
-        acc: Acc,
+        tally: &Tally,
         community: Option<usize>,
         points: &[u64],
         codes: &[Arc<str>],
@@ -479,19 +477,19 @@ impl<'a> Scorer<'a> {
         let street_id = community
             .map(|k| self.reg.communities[k].street_id.clone())
             .unwrap_or_default();
-        let score = acc.mean(OFFICIAL);
-        let community_score = acc.mean(COMMUNITY);
+        let score = tally.mean(OFFICIAL);
+        let community_score = tally.mean(COMMUNITY);
         let (grade, verdict, looks) = match score {
             None => (None, Verdict::NotAssessed, None),
             Some(s) => {
-                let verdict = if s >= st.pass_mark && !acc.red_line {
+                let verdict = if s >= st.pass_mark && !tally.red_line {
                     Verdict::Pass
                 } else {
                     Verdict::Fail
                 };
                 let all = |l: Level| {
                     let n = self.windows[level_ix(l)].len();
-                    acc.covered[level_ix(l)] == (1u32 << n) - 1
+                    tally.covered[level_ix(l)] == (1u32 << n) - 1
                 };
                 let gap_ok = community_score.is_none_or(|cs| cs - s <= st.looks.community_max_gap);
                 let looks = Looks {
@@ -499,7 +497,7 @@ impl<'a> Scorer<'a> {
                     community: all(Level::Community) && gap_ok,
                     property: verdict == Verdict::Pass,
                 };
-                let name = st.grade_for(s, acc.red_line);
+                let name = st.grade_for(s, tally.red_line);
                 let grade = grades
                     .iter()
                     .find(|g| &***g == name)
@@ -514,11 +512,11 @@ impl<'a> Scorer<'a> {
             name: c.name.clone(),
             community_id: c.community_id.clone(),
             street_id,
-            visits: acc.counts[OFFICIAL],
+            visits: tally.counts[OFFICIAL],
             score,
             grade,
             verdict,
-            red_line: assessed && acc.red_line,
+            red_line: assessed && tally.red_line,
             problem_points: if assessed { points.iter().sum() } else { 0 },
             categories: if assessed {
                 codes.iter().cloned().zip(points.iter().copied()).collect()
@@ -530,56 +528,29 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    fn problem(&mut self, v: &Visit, message: String) {
-        self.problems.push(ScoreProblem {
-            file: v.file.clone(),
-            line: v.line,
-            message,
-        });
+    /// The standards' category codes and grade names, as [`Scorer::result`] shares them.
+    pub fn shared_names(&self) -> (Vec<Arc<str>>, Vec<Arc<str>>) {
+        let st = self.standards;
+        (
+            st.categories.iter().map(|c| Arc::from(c.code.as_str())).collect(),
+            st.grades.iter().map(|g| Arc::from(g.name.as_str())).collect(),
+        )
     }
 
-    /// Finish: the report, or the problems met (any problem fails the whole report).
-    pub fn finish(self) -> Result<ScoreReport, Vec<ScoreProblem>> {
-        if !self.problems.is_empty() {
-            return Err(self.problems);
+    /// The whole report from the compounds' results in registry order, their communities'
+    /// positions and their tallies' covered windows; or the problems `log` met (any problem
+    /// fails the whole report).
+    pub fn report(
+        &self,
+        compounds: Vec<CompoundResult>,
+        community_of: Vec<Option<usize>>,
+        covered: Vec<[u32; 4]>,
+        log: ScoreLog,
+    ) -> Result<ScoreReport, Vec<ScoreProblem>> {
+        if log.has_problems() {
+            return Err(log.problems);
         }
-        let st = self.standards;
         let reg = self.reg;
-        // Each compound's result, its community's position for the groups, and the windows
-        // it had covered; computed in chunks on every core and kept in registry order.
-        let n = reg.compounds.len().min(self.tallies.acc.len());
-        let mut compounds = Vec::with_capacity(n);
-        let mut community_of = Vec::with_capacity(n);
-        let mut covered = Vec::with_capacity(n);
-        let chunk = |range: std::ops::Range<usize>| {
-            // Each chunk shares its own copies of the codes and grade names: results built on
-            // two threads do not bump the same reference counts.
-            let codes: Vec<Arc<str>> = st.categories.iter().map(|c| Arc::from(c.code.as_str())).collect();
-            let grades: Vec<Arc<str>> = st.grades.iter().map(|g| Arc::from(g.name.as_str())).collect();
-            let m = st.categories.len();
-            let mut points: Vec<u64> = Vec::with_capacity(m);
-            range
-                .map(|i| {
-                    let (c, tally) = (&reg.compounds[i], self.tallies.acc[i].get());
-                    let k = reg.community_index(&c.community_id);
-                    points.clear();
-                    points.extend(
-                        self.tallies
-                            .categories
-                            .get(i * m..(i + 1) * m)
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|p| p.load(Relaxed)),
-                    );
-                    (self.result(c, tally, k, &points, &codes, &grades), k, tally.covered)
-                })
-                .collect()
-        };
-        crate::par::in_order(n, self.threads, chunk, |(c, k, bits)| {
-            compounds.push(c);
-            community_of.push(k);
-            covered.push(bits);
-        });
         // Each community and street, tallied in one pass over the compounds.
         let street_of: Vec<Option<usize>> = reg.communities.iter().map(|k| reg.street_index(&k.street_id)).collect();
         let mut communities: Vec<GroupTally> = reg
@@ -599,8 +570,7 @@ impl<'a> Scorer<'a> {
                 streets[s].add(c);
             }
         }
-        let communities = communities.into_iter().map(GroupTally::finish).collect();
-        let streets = streets.into_iter().map(GroupTally::finish).collect();
+        let st = self.standards;
         let covered = Covered {
             levels: Level::ALL
                 .iter()
@@ -612,11 +582,16 @@ impl<'a> Scorer<'a> {
             period: self.period,
             level: self.level,
             compounds,
-            communities,
-            streets,
+            communities: communities.into_iter().map(GroupTally::finish).collect(),
+            streets: streets.into_iter().map(GroupTally::finish).collect(),
             covered,
-            ignored_points: self.ignored,
+            ignored_points: log.ignored,
         })
+    }
+
+    /// The covered-window bits of a tally, as [`Scorer::report`] takes them.
+    pub fn covered(tally: &Tally) -> [u32; 4] {
+        tally.covered
     }
 }
 

@@ -87,9 +87,6 @@ impl UpheldAppeals {
 pub trait Accumulate: Send {
     /// Take one visit.
     fn add(&mut self, v: &Visit);
-    /// A visit is resolved and will be added after the scan reads the next one: a chance to
-    /// start fetching what [`Accumulate::add`] will need (see [`crate::hint`]).
-    fn opened(&mut self, _v: &Visit) {}
     /// A copy with nothing taken yet.
     fn fork(&self) -> Self;
     /// Take in what another copy took (visits later in the store).
@@ -101,11 +98,6 @@ impl<A: Accumulate, B: Accumulate> Accumulate for (A, B) {
     fn add(&mut self, v: &Visit) {
         self.0.add(v);
         self.1.add(v);
-    }
-
-    fn opened(&mut self, v: &Visit) {
-        self.0.opened(v);
-        self.1.opened(v);
     }
 
     fn fork(&self) -> Self {

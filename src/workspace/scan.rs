@@ -53,7 +53,6 @@ pub fn scan_files<T: Send>(
     files: &[MonthFile],
     threads: usize,
     init: impl Fn() -> T + Sync,
-    opened: impl Fn(&mut T, &Visit) + Sync,
     visit: impl Fn(&mut T, &Visit) + Sync,
 ) -> Result<(Vec<T>, Vec<FileScan>)> {
     let next = AtomicUsize::new(0);
@@ -64,15 +63,7 @@ pub fn scan_files<T: Send>(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(file) = files.get(i) else { break };
             let mut diags = Diagnostics::new();
-            let value = std::cell::RefCell::new(&mut value);
-            let r = scan_file(
-                src,
-                file,
-                &mut diags,
-                |v| opened(&mut value.borrow_mut(), v),
-                |v| visit(&mut value.borrow_mut(), v),
-            )
-            .map(|sha256| FileScan {
+            let r = scan_file(src, file, &mut diags, |v| visit(&mut value, v)).map(|sha256| FileScan {
                 file: file.clone(),
                 sha256,
                 diags,
@@ -112,20 +103,14 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
-/// The visits in flight, with spare strings for reuse. The compound lookup and the
-/// accumulators' data are random accesses into tables much larger than the cache, so each
-/// visit moves through three stages, one visit apart: while it is read, its compound's slot
-/// is fetched ([`Registry::prefetch_compound`]); once the next visit begins, it is resolved
-/// and [`Accumulate::opened`](crate::domain::visit::Accumulate::opened) fetches what the
-/// accumulators need; once the one after begins, it is handed over. Visits are still handed
-/// over one at a time in store order.
+/// The visit being read, with spare strings for reuse. The compound lookup is a random access
+/// into a table much larger than the cache, so its slot is fetched when the visit's first row
+/// is read ([`Registry::prefetch_compound`]) and read when the visit is complete, after its
+/// other rows. Visits are handed over one at a time in store order.
 struct Buffer {
     /// The visit being read.
     visit: Visit,
     open: bool,
-    /// The visit before it: complete and resolved, waiting to be handed over.
-    ready: Visit,
-    has_ready: bool,
     pool: Vec<String>,
 }
 
@@ -136,34 +121,17 @@ impl Buffer {
         }
     }
 
-    /// The visit being read is complete: resolve it and let it wait, handing over the one
-    /// that waited.
-    fn complete(
-        &mut self,
-        reg: &Registry,
-        appeals: &UpheldAppeals,
-        on_open: &mut impl FnMut(&Visit),
-        on_visit: &mut impl FnMut(&Visit),
-    ) {
-        self.flush(appeals, on_visit);
+    /// The visit being read is complete: resolve it, apply the upheld appeals and hand it
+    /// over.
+    fn complete(&mut self, reg: &Registry, appeals: &UpheldAppeals, on_visit: &mut impl FnMut(&Visit)) {
         if self.open {
             let v = &mut self.visit;
             let found = reg.compound_and_grade(&v.compound_id, v.date);
             v.compound = found.map(|(i, _)| i);
             v.grade = found.and_then(|(_, g)| g);
-            on_open(v);
-            std::mem::swap(&mut self.visit, &mut self.ready);
-            self.has_ready = true;
+            appeals.apply(v);
+            on_visit(v);
             self.open = false;
-        }
-    }
-
-    /// Hand over the visit waiting, if any.
-    fn flush(&mut self, appeals: &UpheldAppeals, on_visit: &mut impl FnMut(&Visit)) {
-        if self.has_ready {
-            appeals.apply(&mut self.ready);
-            on_visit(&self.ready);
-            self.has_ready = false;
         }
     }
 
@@ -278,17 +246,16 @@ struct Prev {
 }
 
 /// One month file's scan in progress, whichever reader its rows come from.
-struct FileScanner<'s, O, V> {
+struct FileScanner<'s, V> {
     file: &'s MonthFile,
     reg: &'s Registry,
     appeals: &'s UpheldAppeals,
     b: Buffer,
     prev: Prev,
-    on_open: O,
     on_visit: V,
 }
 
-impl<O: FnMut(&Visit), V: FnMut(&Visit)> FileScanner<'_, O, V> {
+impl<V: FnMut(&Visit)> FileScanner<'_, V> {
     fn fast_row<'r>(&self, f: &Fields<'r>, text: bool) -> Option<Row<'r>> {
         let prev_day = self.prev.date.map(|d| (self.prev.date_text.as_slice(), d));
         fast_row(f, prev_day, text)
@@ -339,7 +306,7 @@ impl<O: FnMut(&Visit), V: FnMut(&Visit)> FileScanner<'_, O, V> {
             else {
                 return;
             };
-            b.complete(self.reg, self.appeals, &mut self.on_open, &mut self.on_visit);
+            b.complete(self.reg, self.appeals, &mut self.on_visit);
             b.reset_findings();
             b.open = true;
             let v = &mut b.visit;
@@ -365,11 +332,9 @@ impl<O: FnMut(&Visit), V: FnMut(&Visit)> FileScanner<'_, O, V> {
         set_bytes(&mut prev.item, row.item.as_bytes());
     }
 
-    /// Hand over the last visits.
+    /// Hand over the last visit.
     fn finish(&mut self) {
-        self.b
-            .complete(self.reg, self.appeals, &mut self.on_open, &mut self.on_visit);
-        self.b.flush(self.appeals, &mut self.on_visit);
+        self.b.complete(self.reg, self.appeals, &mut self.on_visit);
     }
 }
 
@@ -447,9 +412,9 @@ fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Option<(Fields
 /// Read as many rows as simd-csv can read for sure (see [`plain_record`]), on their lines.
 /// `plain` is the [`LineWatch`] of the stream. Returns how many data rows it took, or `None`
 /// when it took them all.
-fn scan_plain<R: std::io::Read, O: FnMut(&Visit), V: FnMut(&Visit)>(
+fn scan_plain<R: std::io::Read, V: FnMut(&Visit)>(
     rdr: &mut simd_csv::ZeroCopyReader<R>,
-    s: &mut FileScanner<'_, O, V>,
+    s: &mut FileScanner<'_, V>,
     (text, plain): (&Cell<bool>, &Cell<bool>),
     diags: &mut Diagnostics,
 ) -> Option<u64> {
@@ -489,10 +454,10 @@ fn scan_plain<R: std::io::Read, O: FnMut(&Visit), V: FnMut(&Visit)>(
 
 /// Read the rows of `path` after its header and the first `skip` data rows with the csv
 /// crate, wording the problems of any row the fast path refuses.
-fn scan_careful<O: FnMut(&Visit), V: FnMut(&Visit)>(
+fn scan_careful<V: FnMut(&Visit)>(
     path: &std::path::Path,
     skip: u64,
-    s: &mut FileScanner<'_, O, V>,
+    s: &mut FileScanner<'_, V>,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     let rel = &s.file.rel;
@@ -571,7 +536,6 @@ pub fn scan_file(
     src: &Sources<'_>,
     file: &MonthFile,
     diags: &mut Diagnostics,
-    on_open: impl FnMut(&Visit),
     on_visit: impl FnMut(&Visit),
 ) -> Result<Option<String>> {
     let path = src.ws.path(&file.rel);
@@ -601,14 +565,11 @@ pub fn scan_file(
         reg: src.registry,
         appeals: src.appeals,
         b: Buffer {
-            visit: empty.clone(),
+            visit: empty,
             open: false,
-            ready: empty,
-            has_ready: false,
             pool: Vec::new(),
         },
         prev: Prev::default(),
-        on_open,
         on_visit,
     };
     let (text, plain) = (Cell::new(true), Cell::new(true));
