@@ -57,7 +57,7 @@ fn national_ids() -> Vec<String> {
 #[divan::bench]
 fn compound_and_grade_lookup(b: divan::Bencher) {
     let ids = national_ids();
-    let table = oldestate::model::compound_table::CompoundTable::build(ids.iter().map(String::as_str));
+    let table = oldestate::engine::compound_table::CompoundTable::build(ids.iter().map(String::as_str));
     let id_of = |i: usize| ids.get(i).map(String::as_str);
     let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date");
     let mut k = 0usize;

@@ -13,7 +13,6 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
-pub mod hint;
 pub mod import;
 pub mod model;
 pub mod par;

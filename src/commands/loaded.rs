@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 use crate::domain::recheck::{NoticeBook, RecheckReport};
 use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
 use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
+use crate::engine::scan::{default_threads, scan_file, scan_files, Sources};
 use crate::engine::score::ScoreRun;
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{Lang, Settings};
 use crate::model::registry::Registry;
 use crate::model::{Level, Period};
 use crate::workspace::provenance::Inputs;
-use crate::workspace::scan::{default_threads, scan_file, scan_files, Sources};
 use crate::workspace::store::{files_for, files_from, MonthFile};
 use crate::workspace::{self, StandardsFile, StandardsSet, Workspace};
 

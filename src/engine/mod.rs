@@ -1,5 +1,15 @@
 //! How the store is read fast: the machinery that drives the domain's plain rules over
 //! millions of rows on every core. Nothing here decides a figure; the domain
 //! ([`crate::domain`]) does, and imports nothing from here.
+//!
+//! - [`scan`]: the month files shared between threads, each read by simd-csv while its records
+//!   are plain and by the csv crate from the first that is not, rows grouped into visits;
+//! - [`compound_table`]: a compound's registry position and grade on a date, in one probe;
+//! - [`score`]: the scorer's per-compound tallies in one shared table, batched and prefetched;
+//! - [`hint`]: the cache prefetch the scan and the tallies use.
 
+pub mod compound_table;
+pub mod hint;
+pub mod scan;
 pub mod score;
+mod utf8_watch;

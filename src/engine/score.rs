@@ -86,10 +86,10 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
         for (k, (c, range)) in self.batch.iter().enumerate() {
             if let Some((ahead, _)) = self.batch.get(k + AHEAD) {
                 if let Some(t) = tallies.get(ahead.compound) {
-                    crate::hint::prefetch(t);
+                    super::hint::prefetch(t);
                 }
                 if let Some(p) = categories.get(ahead.compound * w) {
-                    crate::hint::prefetch(p);
+                    super::hint::prefetch(p);
                 }
             }
             let i = c.compound;

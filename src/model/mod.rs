@@ -1,7 +1,6 @@
 //! Plain types of the domain: periods, levels, standards, the registry, visits and money.
 //! Nothing in here touches the file system or the clock.
 
-pub mod compound_table;
 pub mod decimal;
 pub mod funds;
 pub mod level;

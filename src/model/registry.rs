@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::compound_table::{CompoundTable, ContractsOf, GradeOn, AHEAD};
+use crate::engine::compound_table::{CompoundTable, ContractsOf, GradeOn, AHEAD};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone)]

@@ -7,14 +7,12 @@ mod fees;
 mod funds;
 pub mod provenance;
 mod registry;
-pub mod scan;
 mod selections;
 mod settings;
 mod standards;
 pub mod store;
 mod table;
 pub mod transaction;
-mod utf8_watch;
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +23,7 @@ pub use registry::load_registry;
 pub use selections::load_selections;
 pub use settings::load_settings;
 pub use standards::{load_standards, parse_standards, sha256_hex, StandardsFile, StandardsSet};
+pub use table::csv_problem;
 
 use crate::error::{Diagnostics, Error, Result};
 

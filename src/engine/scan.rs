@@ -15,11 +15,11 @@ use crate::model::records::{MAX_PER_ROW, STORE_HEADER};
 use crate::model::registry::Registry;
 use crate::model::{parse_date, Level, Period, Purpose, Span};
 
-use super::provenance::HashingReader;
-use super::store::{parse_finding, MonthFile};
-use super::table::csv_problem;
+use crate::workspace::provenance::HashingReader;
+use crate::workspace::store::{parse_finding, MonthFile};
+use crate::workspace::{csv_problem, Workspace};
+
 use super::utf8_watch::Utf8Watch;
-use super::Workspace;
 
 /// The UTF-8 byte-order mark a file may begin with.
 const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -109,7 +109,7 @@ impl CompoundTable {
         for (i, id) in all.iter().enumerate() {
             let Ok(index) = u32::try_from(i) else { break };
             if let Some(&ahead) = homes.get(i + AHEAD) {
-                crate::hint::prefetch(&t.slots[ahead]);
+                super::hint::prefetch(&t.slots[ahead]);
             }
             let b = id.as_bytes();
             let mut s = homes[i];
@@ -155,10 +155,10 @@ impl CompoundTable {
         }
     }
 
-    /// Start fetching the slot where a lookup of `id` begins (see [`crate::hint`]).
+    /// Start fetching the slot where a lookup of `id` begins (see [`super::hint`]).
     pub fn prefetch(&self, id: &[u8]) {
         if let Some(slot) = self.slots.get(hash(id) & self.mask) {
-            crate::hint::prefetch(slot);
+            super::hint::prefetch(slot);
         }
     }
 
