@@ -11,12 +11,12 @@ use chrono::NaiveDate;
 
 use crate::domain::visit::{UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
-use crate::model::records::{MAX_PER_ROW, STORE_HEADER};
+use crate::model::records::STORE_HEADER;
 use crate::model::registry::Registry;
-use crate::model::{parse_date, Level, Period, Purpose, Span};
+use crate::model::{Level, Period, Purpose, Span};
 
 use crate::workspace::provenance::HashingReader;
-use crate::workspace::store::{parse_finding, MonthFile};
+use crate::workspace::store::{header_ok, parse_finding, read_row, MonthFile, RowFields, StoreRow};
 use crate::workspace::{csv_problem, Workspace};
 
 use super::utf8_watch::Utf8Watch;
@@ -154,87 +154,7 @@ fn set_bytes(dst: &mut Vec<u8>, src: &[u8]) {
 }
 
 /// The fields of a store row the reports read: all but the note, as written.
-type Fields<'r> = [&'r [u8]; FIELDS - 1];
-
-/// The fields the reports need from one row, borrowed from the record (all checked as text
-/// by [`fast_row`]). The visit's own fields stay bytes: they are only read on a visit's first
-/// row, since most rows just add a finding to the visit they follow.
-struct Row<'r> {
-    visit_id: &'r [u8],
-    date_text: &'r [u8],
-    date: NaiveDate,
-    level: Level,
-    purpose: Purpose,
-    team: &'r [u8],
-    inspectors: u32,
-    compound_id: &'r [u8],
-    item: &'r str,
-    count: u64,
-    photos: u64,
-}
-
-fn digits(b: &[u8]) -> Option<u64> {
-    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
-}
-
-/// Parse a row without allocating; `None` sends it to the slow path that words the problem.
-/// `prev` is the previous row's date, as written and parsed: rows are sorted by date, so
-/// most rows repeat it. `text` says the file so far is UTF-8 (see [`Utf8Watch`]), so every
-/// field is text. The note is not read (no report uses it; `check` checks it).
-#[inline]
-fn fast_row<'r>(f: &Fields<'r>, prev: Option<(&[u8], NaiveDate)>, text: bool) -> Option<Row<'r>> {
-    if !text && f.iter().any(|f| std::str::from_utf8(f).is_err()) {
-        return None;
-    }
-    let [visit_id, date, level, purpose, team, inspectors, compound_id, item, count, photos] = *f;
-    if visit_id.is_empty() || compound_id.is_empty() {
-        return None;
-    }
-    let (date_text, date) = (
-        date,
-        match prev {
-            Some((p, d)) if p == date => d,
-            _ => parse_date(std::str::from_utf8(date).ok()?)?,
-        },
-    );
-    let level = match level {
-        b"community" => Level::Community,
-        b"street" => Level::Street,
-        b"district" => Level::District,
-        b"third_party" => Level::ThirdParty,
-        _ => return None,
-    };
-    let purpose = match purpose {
-        b"routine" => Purpose::Routine,
-        b"recheck" => Purpose::Recheck,
-        _ => return None,
-    };
-    let inspectors = digits(inspectors)
-        .filter(|&n| n >= 1)
-        .and_then(|n| u32::try_from(n).ok())?;
-    let item = std::str::from_utf8(item).ok()?;
-    let count = digits(count).filter(|&n| n <= MAX_PER_ROW)?;
-    let photos = digits(photos).filter(|&n| n <= MAX_PER_ROW)?;
-    if item.is_empty() != (count == 0) {
-        return None;
-    }
-    Some(Row {
-        visit_id,
-        date_text,
-        date,
-        level,
-        purpose,
-        team,
-        inspectors,
-        compound_id,
-        item,
-        count,
-        photos,
-    })
-}
+type Fields<'r> = RowFields<'r>;
 
 /// The previous good row: for the order check, the grouping into visits and the date cache.
 #[derive(Default)]
@@ -256,13 +176,20 @@ struct FileScanner<'s, V> {
 }
 
 impl<V: FnMut(&Visit)> FileScanner<'_, V> {
-    fn fast_row<'r>(&self, f: &Fields<'r>, text: bool) -> Option<Row<'r>> {
+    /// Read a row by the store's rule, or `None` for the careful reader to word its problems.
+    /// `text` says the file so far is UTF-8 (see [`Utf8Watch`]), so every field is text. The
+    /// note is not read (no report uses it; `check` checks it).
+    #[inline]
+    fn fast_row<'r>(&self, f: &Fields<'r>, text: bool) -> Option<StoreRow<'r>> {
+        if !text && f.iter().any(|f| std::str::from_utf8(f).is_err()) {
+            return None;
+        }
         let prev_day = self.prev.date.map(|d| (self.prev.date_text.as_slice(), d));
-        fast_row(f, prev_day, text)
+        read_row(f, prev_day, None)
     }
 
-    /// Take a row [`fast_row`] read, on line `line`.
-    fn take(&mut self, row: Row<'_>, line: u64, diags: &mut Diagnostics) {
+    /// Take a row [`FileScanner::fast_row`] read, on line `line`.
+    fn take(&mut self, row: StoreRow<'_>, line: u64, diags: &mut Diagnostics) {
         let rel = &self.file.rel;
         let prev = &mut self.prev;
         // (The previous good row's day is in the month already.)
@@ -336,14 +263,6 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
     fn finish(&mut self) {
         self.b.complete(self.reg, self.appeals, &mut self.on_visit);
     }
-}
-
-fn header_ok<'a>(fields: impl Iterator<Item = &'a [u8]>) -> bool {
-    let h: Vec<&[u8]> = fields.collect();
-    let first = h.first().map(|c| c.strip_prefix(BOM).unwrap_or(c));
-    h.len() == STORE_HEADER.len()
-        && first == Some(b"visit_id".as_slice())
-        && h[1..].iter().zip(&STORE_HEADER[1..]).all(|(a, b)| *a == b.as_bytes())
 }
 
 /// A reader that clears `plain` once the bytes read through it hold a `\r` or a blank line

@@ -4,7 +4,9 @@
 use std::io::Read;
 
 use crate::error::{Diagnostics, Error, Result};
-use crate::model::records::{Finding, STORE_HEADER};
+use chrono::NaiveDate;
+
+use crate::model::records::{Finding, MAX_PER_ROW, STORE_HEADER};
 use crate::model::{parse_date, Level, Period, Purpose};
 
 use super::provenance::HashingReader;
@@ -108,9 +110,8 @@ pub fn read_findings<R: Read>(
     let mut rec = csv::StringRecord::new();
     match rdr.read_record(&mut rec) {
         Ok(true) => {
-            let found: Vec<&str> = rec.iter().collect();
-            let found0 = found.first().map(|h| h.trim_start_matches('\u{feff}'));
-            if found.len() != STORE_HEADER.len() || found0 != Some(STORE_HEADER[0]) || found[1..] != STORE_HEADER[1..] {
+            if !header_ok(rec.as_byte_record().iter()) {
+                let found: Vec<&str> = rec.iter().collect();
                 diags.error(
                     rel,
                     Some(1),
@@ -157,88 +158,180 @@ pub fn read_findings<R: Read>(
     }
 }
 
-/// Parse one store record (already known to have the header's 11 fields).
-pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Vec<String>> {
-    let mut problems = Vec::new();
-    let get = |i: usize| rec.get(i).unwrap_or("");
-    let mut bad = |i: usize, expected: &str| {
-        problems.push(format!(
-            "column {}: expected {expected}, found \"{}\"",
-            STORE_HEADER[i],
-            get(i)
-        ));
-    };
-    let visit_id = get(0);
-    if visit_id.is_empty() {
-        bad(0, "a visit id");
-    }
-    let date = parse_date(get(1));
-    if date.is_none() {
-        bad(1, "a date YYYY-MM-DD that exists");
-    }
-    let level = get(2).parse::<Level>().ok();
-    if level.is_none() {
-        bad(2, "community, street, district or third_party");
-    }
-    let purpose = get(3).parse::<Purpose>().ok();
-    if purpose.is_none() {
-        bad(3, "routine or recheck");
-    }
-    let inspectors = whole(get(5)).filter(|&n| n >= 1).and_then(|n| u32::try_from(n).ok());
-    if inspectors.is_none() {
-        bad(5, "a whole number 1 or more (people on the team that day)");
-    }
-    if get(6).is_empty() {
-        bad(6, "a compound id");
-    }
-    let count = whole(get(8));
-    if count.is_none() {
-        bad(8, "a whole number from 0 to 1000000");
-    }
-    let photos = whole(get(9));
-    if photos.is_none() {
-        bad(9, "a whole number from 0 to 1000000");
-    }
-    let item = get(7);
-    if let Some(c) = count {
-        if item.is_empty() && c != 0 {
-            problems.push(format!(
-                "column item: empty, but count is {c}: a finding needs its item code"
-            ));
-        }
-        if !item.is_empty() && c == 0 {
-            problems.push(format!("column count: 0 for item {item}: rows are kept only for findings (count > 0); a visit that found nothing is one row with an empty item"));
-        }
-    }
-    match (date, level, purpose, inspectors, count, photos) {
-        (Some(date), Some(level), Some(purpose), Some(inspectors), Some(count), Some(photos))
-            if problems.is_empty() =>
-        {
-            Ok(Finding {
-                visit_id: visit_id.to_string(),
-                date,
-                level,
-                purpose,
-                team: get(4).to_string(),
-                inspectors,
-                compound_id: get(6).to_string(),
-                item: item.to_string(),
-                count,
-                photos,
-                note: get(10).to_string(),
-            })
-        }
-        _ => Err(problems),
-    }
+/// The UTF-8 byte-order mark a store file may begin with.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The store's header rule: exactly [`STORE_HEADER`], the first name after at most one
+/// byte-order mark. Both readers of the store and `check` ask it.
+pub fn header_ok<'a>(fields: impl Iterator<Item = &'a [u8]>) -> bool {
+    let h: Vec<&[u8]> = fields.collect();
+    let first = h.first().map(|c| c.strip_prefix(BOM).unwrap_or(c));
+    h.len() == STORE_HEADER.len()
+        && first == Some(STORE_HEADER[0].as_bytes())
+        && h[1..].iter().zip(&STORE_HEADER[1..]).all(|(a, b)| *a == b.as_bytes())
 }
 
-/// A whole number written plainly (`12`); `-1`, `1.5`, `12.0` and `x` are not.
-fn whole(s: &str) -> Option<u64> {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse().ok().filter(|&n| n <= crate::model::records::MAX_PER_ROW)
-    } else {
-        None
+/// The fields of a store row before the note, as written.
+pub type RowFields<'r> = [&'r [u8]; 10];
+
+/// One store row as [`read_row`] reads it, borrowing its text: the visit's own fields stay
+/// bytes (the scan reads them only on a visit's first row).
+#[derive(Debug, Clone, Copy)]
+pub struct StoreRow<'r> {
+    /// The visit id, never empty.
+    pub visit_id: &'r [u8],
+    /// The date as written, and as a date.
+    pub date_text: &'r [u8],
+    pub date: NaiveDate,
+    /// The visit's level, purpose, team and headcount (at least 1).
+    pub level: Level,
+    pub purpose: Purpose,
+    pub team: &'r [u8],
+    pub inspectors: u32,
+    /// The compound id, never empty.
+    pub compound_id: &'r [u8],
+    /// The item code (empty exactly when `count` is 0), the problem points and the photos,
+    /// each at most [`MAX_PER_ROW`].
+    pub item: &'r str,
+    pub count: u64,
+    pub photos: u64,
+}
+
+/// The store's row rule (DESIGN §4), the one every reader of the store applies. With `why`,
+/// every problem of the row is worded into it, column by column; without, the first problem
+/// ends the reading (the scan's fast path, which words a row's problems only when it meets
+/// one). `prev_day` is the previous row's date as written and parsed: rows are sorted by date,
+/// so most rows repeat it.
+#[inline]
+pub fn read_row<'r>(
+    f: &RowFields<'r>,
+    prev_day: Option<(&[u8], NaiveDate)>,
+    mut why: Option<&mut Vec<String>>,
+) -> Option<StoreRow<'r>> {
+    let start = why.as_deref().map_or(0, Vec::len);
+    macro_rules! bad {
+        ($i:expr, $expected:expr) => {
+            match why.as_deref_mut() {
+                Some(w) => w.push(format!(
+                    "column {}: expected {}, found \"{}\"",
+                    STORE_HEADER[$i],
+                    $expected,
+                    String::from_utf8_lossy(f[$i])
+                )),
+                None => return None,
+            }
+        };
     }
+    let [visit_id, date_text, level, purpose, team, inspectors, compound_id, item, count, photos] = *f;
+    if visit_id.is_empty() {
+        bad!(0, "a visit id");
+    }
+    let date = match prev_day {
+        Some((p, d)) if p == date_text => Some(d),
+        _ => std::str::from_utf8(date_text).ok().and_then(parse_date),
+    };
+    if date.is_none() {
+        bad!(1, "a date YYYY-MM-DD that exists");
+    }
+    let level = match level {
+        b"community" => Some(Level::Community),
+        b"street" => Some(Level::Street),
+        b"district" => Some(Level::District),
+        b"third_party" => Some(Level::ThirdParty),
+        _ => None,
+    };
+    if level.is_none() {
+        bad!(2, "community, street, district or third_party");
+    }
+    let purpose = match purpose {
+        b"routine" => Some(Purpose::Routine),
+        b"recheck" => Some(Purpose::Recheck),
+        _ => None,
+    };
+    if purpose.is_none() {
+        bad!(3, "routine or recheck");
+    }
+    let inspectors = whole(inspectors)
+        .filter(|&n| n >= 1)
+        .and_then(|n| u32::try_from(n).ok());
+    if inspectors.is_none() {
+        bad!(5, "a whole number 1 or more (people on the team that day)");
+    }
+    if compound_id.is_empty() {
+        bad!(6, "a compound id");
+    }
+    let count = whole(count);
+    if count.is_none() {
+        bad!(8, "a whole number from 0 to 1000000");
+    }
+    let photos = whole(photos);
+    if photos.is_none() {
+        bad!(9, "a whole number from 0 to 1000000");
+    }
+    let item = std::str::from_utf8(item).ok()?;
+    if let Some(c) = count {
+        if item.is_empty() != (c == 0) {
+            match why.as_deref_mut() {
+                Some(w) if item.is_empty() => w.push(format!(
+                    "column item: empty, but count is {c}: a finding needs its item code"
+                )),
+                Some(w) => w.push(format!("column count: 0 for item {item}: rows are kept only for findings (count > 0); a visit that found nothing is one row with an empty item")),
+                None => return None,
+            }
+        }
+    }
+    if why.is_some_and(|w| w.len() > start) {
+        return None;
+    }
+    Some(StoreRow {
+        visit_id,
+        date_text,
+        date: date?,
+        level: level?,
+        purpose: purpose?,
+        team,
+        inspectors: inspectors?,
+        compound_id,
+        item,
+        count: count?,
+        photos: photos?,
+    })
+}
+
+/// Parse one store record (already known to have the header's 11 fields) by [`read_row`].
+pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Vec<String>> {
+    let rec = rec.as_byte_record();
+    let mut f: RowFields<'_> = [&[]; 10];
+    for (slot, v) in f.iter_mut().zip(rec.iter()) {
+        *slot = v;
+    }
+    let mut problems = Vec::new();
+    let row = read_row(&f, None, Some(&mut problems)).ok_or(problems)?;
+    // A StringRecord's fields are UTF-8.
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Ok(Finding {
+        visit_id: text(row.visit_id),
+        date: row.date,
+        level: row.level,
+        purpose: row.purpose,
+        team: text(row.team),
+        inspectors: row.inspectors,
+        compound_id: text(row.compound_id),
+        item: row.item.to_string(),
+        count: row.count,
+        photos: row.photos,
+        note: text(rec.get(10).unwrap_or_default()),
+    })
+}
+
+/// A whole number written plainly (`12`), at most [`MAX_PER_ROW`]; `-1`, `1.5`, `12.0` and
+/// `x` are not.
+#[inline]
+fn whole(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'))).filter(|&n| n <= MAX_PER_ROW)
 }
 
 /// Render findings as store CSV (header and rows), sorted as the store requires.
