@@ -1,4 +1,4 @@
-//! The demo district (`oldestate demo DIR`): a complete workspace modelled on Tianjin's 和平区.
+//! The demo district (`cargo run --example demo -- DIR`): a complete workspace modelled on Tianjin's 和平区.
 //!
 //! The repository ships this output as its own `data/` and `standards/`, so every command can be
 //! tried at once and the tests have a realistic, stable district to run against. Everything is
@@ -19,7 +19,7 @@
 //!   binds;
 //! - a 2025H2 official round under the 2025 standards, for the change from the previous half.
 //!
-//! Output is byte-for-byte deterministic: one fixed-seed splitmix64 generator (std only), no
+//! Output is byte-for-byte deterministic: one fixed-seed [`Rng`] (splitmix64), no
 //! clock, only ordered collections, files written in a fixed order. Changing the seed or the
 //! order of the generator's calls changes every figure: the exact ones (2,344 points, 12
 //! re-inspected compounds) are reached by construction, but re-check the staged outcomes above
@@ -31,15 +31,17 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
+use super::rng::Rng;
+
 /// The standards files the demo uses, copied verbatim (the item table below mirrors them).
 const STANDARDS: [(&str, &str); 2] = [
     (
         "standards/2025-07-01.toml",
-        include_str!("../standards/2025-07-01.toml"),
+        include_str!("../../standards/2025-07-01.toml"),
     ),
     (
         "standards/2026-01-01.toml",
-        include_str!("../standards/2026-01-01.toml"),
+        include_str!("../../standards/2026-01-01.toml"),
     ),
 ];
 
@@ -61,7 +63,7 @@ const HOT_MIN: u32 = 10;
 /// Same bytes on every run. Fails on I/O errors, or with `InvalidData` when the generator could
 /// not meet its own targets (a bug in this file, not a user error).
 pub fn generate(dir: &Path) -> io::Result<()> {
-    let mut rng = Rng(SEED);
+    let mut rng = Rng::new(SEED);
     let district = District::build(&mut rng)?;
     let mut store = Store::new(&district);
     store.official_2025(&mut rng)?;
@@ -109,51 +111,7 @@ fn missed(what: &str) -> io::Error {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small tools: random numbers, dates, CSV, output.
-
-/// splitmix64: tiny, fast, and the same sequence on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`); the modulo bias is negligible for the small `n` used here.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn between(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next_u64() % u64::from(hi - lo + 1)) as u32
-    }
-
-    /// True with probability `p` percent.
-    fn percent(&mut self, p: u32) -> bool {
-        self.between(0, 99) < p
-    }
-
-    /// Fisher–Yates.
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
-            v.swap(i, j);
-        }
-    }
-
-    /// `k` distinct indices of `0..n`, in random order.
-    fn sample(&mut self, n: usize, k: usize) -> Vec<usize> {
-        let mut all: Vec<usize> = (0..n).collect();
-        self.shuffle(&mut all);
-        all.truncate(k);
-        all
-    }
-}
+// Small tools: dates, CSV, output.
 
 /// A civil date, as days since 1970-01-01 (H. Hinnant's algorithms).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
