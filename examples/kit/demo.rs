@@ -31,6 +31,8 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
+use oldestate::model::Level;
+
 use super::rng::Rng;
 
 /// The standards files the demo uses, copied verbatim (the item table below mirrors them).
@@ -867,43 +869,24 @@ fn switched(rng: &mut Rng, first: Contract, switch: Date) -> Vec<Contract> {
 // ---------------------------------------------------------------------------------------------
 // The findings store.
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Level {
-    Community,
-    Street,
-    District,
-    ThirdParty,
+/// The first letter of visit ids: `{L}{YYYYMMDD}-{compound_id}`, `-R` added for rechecks.
+/// One visit per compound, level, purpose and day makes the ids unique.
+fn id_letter(level: Level) -> char {
+    match level {
+        Level::Community => 'C',
+        Level::Street => 'S',
+        Level::District => 'D',
+        Level::ThirdParty => 'T',
+    }
 }
 
-impl Level {
-    fn id(self) -> &'static str {
-        match self {
-            Level::Community => "community",
-            Level::Street => "street",
-            Level::District => "district",
-            Level::ThirdParty => "third_party",
-        }
-    }
-
-    /// The first letter of visit ids: `{L}{YYYYMMDD}-{compound_id}`, `-R` added for rechecks.
-    /// One visit per compound, level, purpose and day makes the ids unique.
-    fn letter(self) -> char {
-        match self {
-            Level::Community => 'C',
-            Level::Street => 'S',
-            Level::District => 'D',
-            Level::ThirdParty => 'T',
-        }
-    }
-
-    /// People on a team that day.
-    fn crew_range(self) -> (u32, u32) {
-        match self {
-            Level::Community => (2, 3),
-            Level::Street => (2, 4),
-            Level::District => (3, 4),
-            Level::ThirdParty => (3, 5),
-        }
+/// People on a team of this level that day.
+fn crew_range(level: Level) -> (u32, u32) {
+    match level {
+        Level::Community => (2, 3),
+        Level::Street => (2, 4),
+        Level::District => (3, 4),
+        Level::ThirdParty => (3, 5),
     }
 }
 
@@ -1005,7 +988,7 @@ impl<'a> Store<'a> {
     }
 
     fn push(&mut self, rng: &mut Rng, spec: VisitSpec) -> usize {
-        let (lo, hi) = spec.level.crew_range();
+        let (lo, hi) = crew_range(spec.level);
         let inspectors = *self
             .crews
             .entry((spec.date, spec.team.clone()))
@@ -1016,7 +999,7 @@ impl<'a> Store<'a> {
         let suffix = if spec.recheck { "-R" } else { "" };
         let id = format!(
             "{}{}-{}{suffix}",
-            spec.level.letter(),
+            id_letter(spec.level),
             spec.date.compact(),
             self.district.compounds[spec.compound].id
         );
@@ -1328,7 +1311,7 @@ impl<'a> Store<'a> {
         let head = [
             v.id.as_str(),
             &date,
-            v.level.id(),
+            v.level.as_str(),
             purpose,
             &v.team,
             &inspectors,
