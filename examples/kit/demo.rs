@@ -27,12 +27,13 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::io;
 use std::path::Path;
 
+use chrono::{Datelike, NaiveDate};
 use oldestate::model::Level;
 
+use super::calendar::{date, workdays, Workday};
 use super::rng::Rng;
 
 /// The standards files the demo uses, copied verbatim (the item table below mirrors them).
@@ -115,81 +116,8 @@ fn missed(what: &str) -> io::Error {
 // ---------------------------------------------------------------------------------------------
 // Small tools: dates, CSV, output.
 
-/// A civil date, as days since 1970-01-01 (H. Hinnant's algorithms).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
-struct Date(i64);
-
-impl Date {
-    const fn new(y: i64, m: i64, d: i64) -> Date {
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Date(era * 146_097 + doe - 719_468)
-    }
-
-    fn ymd(self) -> (i64, i64, i64) {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        (yoe + era * 400 + i64::from(m <= 2), m, d)
-    }
-
-    fn plus(self, days: i64) -> Date {
-        Date(self.0 + days)
-    }
-
-    /// A working day: Monday to Friday (1970-01-01 was a Thursday) outside [`HOLIDAYS`].
-    fn is_workday(self) -> bool {
-        (self.0 + 3).rem_euclid(7) < 5 && !HOLIDAYS.iter().any(|&(from, to)| from <= self && self <= to)
-    }
-
-    /// This date, or the next working day after it.
-    fn workday_on_or_after(self) -> Date {
-        let mut d = self;
-        while !d.is_workday() {
-            d = d.plus(1);
-        }
-        d
-    }
-
-    /// `YYYYMMDD`, for visit ids.
-    fn compact(self) -> String {
-        let (y, m, d) = self.ymd();
-        format!("{y:04}{m:02}{d:02}")
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
-    }
-}
-
-/// Public holidays falling on weekdays in the demo's months (inclusive ranges); no visits then.
-const HOLIDAYS: [(Date, Date); 6] = [
-    (Date::new(2025, 10, 1), Date::new(2025, 10, 8)), // 国庆节、中秋节
-    (Date::new(2026, 1, 1), Date::new(2026, 1, 2)),   // 元旦
-    (Date::new(2026, 2, 16), Date::new(2026, 2, 20)), // 春节
-    (Date::new(2026, 4, 6), Date::new(2026, 4, 6)),   // 清明节
-    (Date::new(2026, 5, 1), Date::new(2026, 5, 5)),   // 劳动节
-    (Date::new(2026, 6, 19), Date::new(2026, 6, 19)), // 端午节
-];
-
-/// The working days of `from..=to`.
-fn workdays(from: Date, to: Date) -> Vec<Date> {
-    (from.0..=to.0).map(Date).filter(|d| d.is_workday()).collect()
-}
-
 /// A random working day of `from..=to` (the ranges used always hold one).
-fn some_workday(rng: &mut Rng, from: Date, to: Date) -> Date {
+fn some_workday(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let days = workdays(from, to);
     days.get(rng.below(days.len().max(1))).copied().unwrap_or(from)
 }
@@ -340,14 +268,13 @@ const A17: usize = 16;
 const FALLBACK: [usize; 8] = [A03, A04, A14, 4, A07, A08, 14, 18];
 
 /// The standards edition in force on a date: 0 for 2025-07-01, 1 for 2026-01-01.
-fn edition(date: Date) -> usize {
-    usize::from(date >= Date::new(2026, 1, 1))
+fn edition(on: NaiveDate) -> usize {
+    usize::from(on >= date(2026, 1, 1))
 }
 
 /// The half-year holding a date, as (year, 1 or 2).
-fn half(date: Date) -> (i64, i64) {
-    let (y, m, _) = date.ymd();
-    (y, if m <= 6 { 1 } else { 2 })
+fn half(date: NaiveDate) -> (i32, u32) {
+    (date.year(), if date.month() <= 6 { 1 } else { 2 })
 }
 
 /// Problem points of one visit, by item (indices into [`ITEMS`]).
@@ -523,9 +450,9 @@ struct Compound {
 struct Contract {
     company: usize,
     grade: Grade,
-    start: Date,
+    start: NaiveDate,
     /// Inclusive.
-    end: Date,
+    end: NaiveDate,
 }
 
 struct District {
@@ -566,7 +493,7 @@ impl District {
     /// before it. The demo's contracts run without gaps from before 2025-07-01 until after
     /// 2026-06-30, so for every visit date this is the contract in force (the fallback is never
     /// used).
-    fn grade_on(&self, compound: usize, date: Date) -> Grade {
+    fn grade_on(&self, compound: usize, date: NaiveDate) -> Grade {
         self.contracts[compound]
             .iter()
             .rev()
@@ -770,31 +697,26 @@ fn compound_names(rng: &mut Rng) -> io::Result<Vec<(String, Vec<String>)>> {
 }
 
 /// Start dates of the contracts in force on 2025-07-01.
-const STARTS: [Date; 6] = [
-    Date::new(2023, 1, 1),
-    Date::new(2023, 7, 1),
-    Date::new(2024, 1, 1),
-    Date::new(2024, 7, 1),
-    Date::new(2025, 1, 1),
-    Date::new(2025, 7, 1),
+const STARTS: [NaiveDate; 6] = [
+    date(2023, 1, 1),
+    date(2023, 7, 1),
+    date(2024, 1, 1),
+    date(2024, 7, 1),
+    date(2025, 1, 1),
+    date(2025, 7, 1),
 ];
 
 /// First days of the new contracts of the compounds that change company mid-half.
-const SWITCHES: [Date; 4] = [
-    Date::new(2026, 2, 1),
-    Date::new(2026, 3, 1),
-    Date::new(2026, 4, 1),
-    Date::new(2026, 4, 1),
-];
+const SWITCHES: [NaiveDate; 4] = [date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1), date(2026, 4, 1)];
 
 /// Ends of the contracts expiring in 2026H2 with no successor yet.
-const ENDINGS: [Date; 6] = [
-    Date::new(2026, 7, 31),
-    Date::new(2026, 8, 31),
-    Date::new(2026, 9, 30),
-    Date::new(2026, 10, 31),
-    Date::new(2026, 11, 30),
-    Date::new(2026, 12, 31),
+const ENDINGS: [NaiveDate; 6] = [
+    date(2026, 7, 31),
+    date(2026, 8, 31),
+    date(2026, 9, 30),
+    date(2026, 10, 31),
+    date(2026, 11, 30),
+    date(2026, 12, 31),
 ];
 
 /// Contracts of every compound: grades about 20% / 50% / 30%, most with the street's usual
@@ -822,7 +744,7 @@ fn contracts(rng: &mut Rng, communities: &[Community], compounds: &[Compound]) -
             company,
             grade: grades[c],
             start,
-            end: Date::new(2027, 12, 31),
+            end: date(2027, 12, 31),
         };
         out.push(if let Some(s) = switching.iter().position(|&x| x == c) {
             switched(rng, first, SWITCHES[s])
@@ -834,8 +756,8 @@ fn contracts(rng: &mut Rng, communities: &[Community], compounds: &[Compound]) -
         } else {
             let end = match rng.between(0, 9) {
                 0..=6 => first.end,
-                7 | 8 => Date::new(2028, 6, 30),
-                _ => Date::new(2028, 12, 31),
+                7 | 8 => date(2028, 6, 30),
+                _ => date(2028, 12, 31),
             };
             vec![Contract { end, ..first }]
         });
@@ -844,7 +766,7 @@ fn contracts(rng: &mut Rng, communities: &[Community], compounds: &[Compound]) -
 }
 
 /// A contract replaced on `switch` by another company's, every other one at another grade.
-fn switched(rng: &mut Rng, first: Contract, switch: Date) -> Vec<Contract> {
+fn switched(rng: &mut Rng, first: Contract, switch: NaiveDate) -> Vec<Contract> {
     let company = (first.company + 1 + rng.below(COMPANIES.len() - 1)) % COMPANIES.len();
     let grade = if rng.percent(50) {
         first.grade
@@ -855,7 +777,7 @@ fn switched(rng: &mut Rng, first: Contract, switch: Date) -> Vec<Contract> {
         company,
         grade,
         start: switch,
-        end: Date::new(2028, 12, 31),
+        end: date(2028, 12, 31),
     };
     vec![
         Contract {
@@ -898,14 +820,14 @@ struct VisitSpec {
     level: Level,
     recheck: bool,
     compound: usize,
-    date: Date,
+    date: NaiveDate,
     team: String,
     tally: Tally,
 }
 
 struct Visit {
     id: String,
-    date: Date,
+    date: NaiveDate,
     level: Level,
     recheck: bool,
     team: String,
@@ -921,7 +843,7 @@ struct Visit {
 /// One official routine visit to schedule.
 struct Slot {
     compound: usize,
-    date: Date,
+    date: NaiveDate,
     team: usize,
 }
 
@@ -966,7 +888,7 @@ struct Store<'a> {
     district: &'a District,
     visits: Vec<Visit>,
     /// People on each team on each day: the same on all of that team's visits that day.
-    crews: BTreeMap<(Date, String), u32>,
+    crews: BTreeMap<(NaiveDate, String), u32>,
 }
 
 impl<'a> Store<'a> {
@@ -978,7 +900,7 @@ impl<'a> Store<'a> {
         }
     }
 
-    fn limits(&self, compound: usize, date: Date, min_score: u32, frozen: Option<usize>) -> Limits {
+    fn limits(&self, compound: usize, date: NaiveDate, min_score: u32, frozen: Option<usize>) -> Limits {
         Limits {
             grade: self.district.grade_on(compound, date),
             ed: edition(date),
@@ -1000,7 +922,7 @@ impl<'a> Store<'a> {
         let id = format!(
             "{}{}-{}{suffix}",
             id_letter(spec.level),
-            spec.date.compact(),
+            spec.date.format("%Y%m%d"),
             self.district.compounds[spec.compound].id
         );
         self.visits.push(Visit {
@@ -1111,14 +1033,10 @@ impl<'a> Store<'a> {
     /// 2025H2: one third-party routine visit per compound in October–November 2025 (a little
     /// worse than 2026H1), six failing ones, all rectified on re-inspection within the deadline.
     fn official_2025(&mut self, rng: &mut Rng) -> io::Result<()> {
-        let slots = schedule(
-            self.district.compounds.len(),
-            Date::new(2025, 10, 9),
-            Date::new(2025, 11, 27),
-        );
+        let slots = schedule(self.district.compounds.len(), date(2025, 10, 9), date(2025, 11, 27));
         let mut roles: Vec<Role> = slots.iter().map(|_| Role::Normal(rng.between(3, 13))).collect();
         let mut early: Vec<usize> = (0..slots.len())
-            .filter(|&s| slots[s].date <= Date::new(2025, 11, 14))
+            .filter(|&s| slots[s].date <= date(2025, 11, 14))
             .collect();
         rng.shuffle(&mut early);
         early.truncate(6);
@@ -1146,11 +1064,7 @@ impl<'a> Store<'a> {
     /// hot spots, clean and only-just-passing visits (see [`plan_2026`]), the ordinary ones spread to reach [`TARGET_POINTS`] plus the
     /// upheld appeals exactly; then the twelve re-inspections.
     fn official_2026(&mut self, rng: &mut Rng) -> io::Result<Half> {
-        let slots = schedule(
-            self.district.compounds.len(),
-            Date::new(2026, 5, 6),
-            Date::new(2026, 6, 26),
-        );
+        let slots = schedule(self.district.compounds.len(), date(2026, 5, 6), date(2026, 6, 26));
         let plan = plan_2026(rng, self.district, &slots)?;
         let mut roles = plan.roles;
         // Staged findings first: the ordinary visits share out what is left of the target.
@@ -1221,17 +1135,13 @@ impl<'a> Store<'a> {
             seen[v.compound] += v.tally.iter().sum::<u32>();
         }
         let gaps = Gaps {
-            community: rng
-                .sample(n, 4)
-                .into_iter()
-                .map(|c| (c, rng.between(1, 6).into()))
-                .collect(),
+            community: rng.sample(n, 4).into_iter().map(|c| (c, rng.between(1, 6))).collect(),
             street: rng.sample(n, 3).into_iter().map(|c| (c, rng.below(2))).collect(),
             district: rng.sample(n, 2),
         };
         for (c, &seen) in seen.iter().enumerate() {
             for month in (1..=6).filter(|&m| !gaps.community.contains(&(c, m))) {
-                let date = some_workday(rng, Date::new(2026, month, 1), Date::new(2026, month + 1, 1).plus(-1));
+                let date = some_workday(rng, date(2026, month, 1), date(2026, month + 1, 1).plus(-1));
                 let points = rng.between(0, 2) + seen / 4;
                 self.push_lower(rng, Level::Community, c, date, points);
             }
@@ -1243,7 +1153,7 @@ impl<'a> Store<'a> {
                 }
             }
             if !gaps.district.contains(&c) {
-                let date = some_workday(rng, Date::new(2026, 3, 2), Date::new(2026, 4, 30));
+                let date = some_workday(rng, date(2026, 3, 2), date(2026, 4, 30));
                 let points = rng.between(1, 4) + seen / 2;
                 self.push_lower(rng, Level::District, c, date, points);
             }
@@ -1251,7 +1161,7 @@ impl<'a> Store<'a> {
     }
 
     /// A routine visit of a lower level with up to `points` points.
-    fn push_lower(&mut self, rng: &mut Rng, level: Level, compound: usize, date: Date, points: u32) {
+    fn push_lower(&mut self, rng: &mut Rng, level: Level, compound: usize, date: NaiveDate, points: u32) {
         let (team, min) = match level {
             Level::Community => (
                 format!(
@@ -1281,10 +1191,9 @@ impl<'a> Store<'a> {
     /// The monthly files `data/inspections/YYYY/YYYY-MM.csv`, rows sorted by (date, visit_id,
     /// item); `YYYY-MM-DD` dates and these ids sort the same as strings and as values.
     fn files(&self) -> Vec<(String, String)> {
-        let mut months: BTreeMap<(i64, i64), Vec<&Visit>> = BTreeMap::new();
+        let mut months: BTreeMap<(i32, u32), Vec<&Visit>> = BTreeMap::new();
         for v in &self.visits {
-            let (y, m, _) = v.date.ymd();
-            months.entry((y, m)).or_default().push(v);
+            months.entry((v.date.year(), v.date.month())).or_default().push(v);
         }
         months
             .into_iter()
@@ -1334,15 +1243,15 @@ impl<'a> Store<'a> {
 /// The staged coverage gaps of the lower levels: (compound, month), (compound, quarter index)
 /// and compound.
 struct Gaps {
-    community: Vec<(usize, i64)>,
+    community: Vec<(usize, u32)>,
     street: Vec<(usize, usize)>,
     district: Vec<usize>,
 }
 
 /// When the street offices visit in each quarter of 2026H1.
-const STREET_WINDOWS: [(Date, Date); 2] = [
-    (Date::new(2026, 1, 12), Date::new(2026, 3, 27)),
-    (Date::new(2026, 4, 7), Date::new(2026, 6, 19)),
+const STREET_WINDOWS: [(NaiveDate, NaiveDate); 2] = [
+    (date(2026, 1, 12), date(2026, 3, 27)),
+    (date(2026, 4, 7), date(2026, 6, 19)),
 ];
 
 /// An official (third-party) routine visit of 2026H1: what the targets count.
@@ -1353,7 +1262,7 @@ fn official_2026(v: &Visit) -> bool {
 /// Official visits: every working day of `from..=to`, two of the four third-party teams a day
 /// (rotating), the compounds in id order (so a team-day stays in one neighbourhood) spread
 /// evenly over the team-days.
-fn schedule(compounds: usize, from: Date, to: Date) -> Vec<Slot> {
+fn schedule(compounds: usize, from: NaiveDate, to: NaiveDate) -> Vec<Slot> {
     let days = workdays(from, to);
     let pairs = days.len() * 2;
     (0..compounds)
@@ -1403,10 +1312,10 @@ struct Plan {
 fn plan_2026(rng: &mut Rng, district: &District, slots: &[Slot]) -> io::Result<Plan> {
     let mut roles = vec![Role::Normal(0); slots.len()];
     let mut early: Vec<usize> = (0..slots.len())
-        .filter(|&s| slots[s].date <= Date::new(2026, 6, 5))
+        .filter(|&s| slots[s].date <= date(2026, 6, 5))
         .collect();
     let mut late: Vec<usize> = (0..slots.len())
-        .filter(|&s| slots[s].date >= Date::new(2026, 6, 22))
+        .filter(|&s| slots[s].date >= date(2026, 6, 22))
         .collect();
     rng.shuffle(&mut early);
     rng.shuffle(&mut late);
@@ -1488,8 +1397,8 @@ fn pick_note(rng: &mut Rng, t: &Tally, level: Level) -> Option<usize> {
 
 struct Title {
     community: usize,
-    awarded: Date,
-    until: Date,
+    awarded: NaiveDate,
+    until: NaiveDate,
 }
 
 /// 美丽社区 titles: ten valid ones (including the community whose title the failed
@@ -1504,9 +1413,9 @@ fn titles(rng: &mut Rng, district: &District, h1: &Half) -> Vec<Title> {
     let mut out = Vec::new();
     for (k, &community) in std::iter::once(&h1.revoked).chain(&others[..9]).enumerate() {
         let (awarded, until) = if k < 7 {
-            (Date::new(2025, 1, 15), Date::new(2027, 1, 14))
+            (date(2025, 1, 15), date(2027, 1, 14))
         } else {
-            (Date::new(2026, 1, 20), Date::new(2028, 1, 19))
+            (date(2026, 1, 20), date(2028, 1, 19))
         };
         out.push(Title {
             community,
@@ -1517,8 +1426,8 @@ fn titles(rng: &mut Rng, district: &District, h1: &Half) -> Vec<Title> {
     for &community in [h1.ineligible, others[9]].iter() {
         out.push(Title {
             community,
-            awarded: Date::new(2023, 1, 16),
-            until: Date::new(2025, 1, 15),
+            awarded: date(2023, 1, 16),
+            until: date(2025, 1, 15),
         });
     }
     out.sort_by_key(|t| (t.community, t.awarded));
@@ -1539,7 +1448,7 @@ struct Appeal {
     item: usize,
     points: u32,
     decision: &'static str,
-    decided: Option<Date>,
+    decided: Option<NaiveDate>,
     note: &'static str,
 }
 
@@ -1667,14 +1576,14 @@ fn selections_csv(district: &District) -> String {
         (
             "SEL-2026-01",
             5,
-            Date::new(2026, 10, 20),
+            date(2026, 10, 20),
             (80, 78),
             &[(3, 60, 58), (0, 25, 27), (6, 15, 15)][..],
         ),
         (
             "SEL-2026-02",
             4,
-            Date::new(2026, 11, 6),
+            date(2026, 11, 6),
             (55, 52),
             &[(0, 56, 56), (2, 44, 44)][..],
         ),
@@ -1713,7 +1622,7 @@ fn selections_csv(district: &District) -> String {
 fn fees_csv(rng: &mut Rng, district: &District) -> String {
     let mut csv = Csv::new("compound_id,billed,collected");
     for (c, k) in district.compounds.iter().enumerate() {
-        let rate = [55, 45, 35][usize::from(district.grade_on(c, Date::new(2026, 6, 30)) - 1)];
+        let rate = [55, 45, 35][usize::from(district.grade_on(c, date(2026, 6, 30)) - 1)];
         let billed = k.area * rate * 6 / 100;
         let basis_points = match rng.between(0, 99) {
             0..=7 => rng.between(6500, 7999),
@@ -1734,7 +1643,7 @@ fn funds_toml(district: &District) -> String {
     let mut base = 0; // in 0.01 m2 × fen
     for (c, k) in district.compounds.iter().enumerate() {
         for month in 1..=6 {
-            base += k.area * rates[usize::from(district.grade_on(c, Date::new(2026, month, 1)) - 1)];
+            base += k.area * rates[usize::from(district.grade_on(c, date(2026, month, 1)) - 1)];
         }
     }
     let yuan = base / 100 / 100;
