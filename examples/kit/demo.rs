@@ -25,13 +25,14 @@
 //! re-inspected compounds) are reached by construction, but re-check the staged outcomes above
 //! against the output whenever this file changes.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
-use oldestate::model::Level;
+use oldestate::model::records::Finding;
+use oldestate::model::{Level, Purpose};
+use oldestate::workspace::store::write_findings;
 
 use super::calendar::{date, workdays, Workday};
 use super::rng::Rng;
@@ -74,24 +75,24 @@ pub fn generate(dir: &Path) -> io::Result<()> {
     store.lower_levels_2026(&mut rng);
     let titles = titles(&mut rng, &district, &h1);
     let appeals = appeals(&mut rng, &store, &h1)?;
-    let fees = fees_csv(&mut rng, &district);
+    let fees = fees_csv(&mut rng, &district)?;
 
     let out = Out(dir);
     out.write("data/workspace.toml", WORKSPACE_TOML)?;
     for (rel, text) in STANDARDS {
         out.write(rel, text)?;
     }
-    out.write("data/registry/streets.csv", &district.streets_csv())?;
-    out.write("data/registry/communities.csv", &district.communities_csv())?;
-    out.write("data/registry/compounds.csv", &district.compounds_csv())?;
-    out.write("data/registry/companies.csv", &district.companies_csv())?;
-    out.write("data/registry/contracts.csv", &district.contracts_csv())?;
-    out.write("data/registry/titles.csv", &titles_csv(&district, &titles))?;
-    for (rel, text) in store.files() {
-        out.write(&rel, &text)?;
+    out.write("data/registry/streets.csv", district.streets_csv()?)?;
+    out.write("data/registry/communities.csv", district.communities_csv()?)?;
+    out.write("data/registry/compounds.csv", district.compounds_csv()?)?;
+    out.write("data/registry/companies.csv", district.companies_csv()?)?;
+    out.write("data/registry/contracts.csv", district.contracts_csv()?)?;
+    out.write("data/registry/titles.csv", titles_csv(&district, &titles)?)?;
+    for (rel, bytes) in store.files()? {
+        out.write(&rel, bytes)?;
     }
-    out.write("data/appeals.csv", &appeals_csv(&store, &appeals))?;
-    out.write("data/selections.csv", &selections_csv(&district))?;
+    out.write("data/appeals.csv", appeals_csv(&store, &appeals)?)?;
+    out.write("data/selections.csv", selections_csv(&district)?)?;
     out.write("data/fees/2026H1.csv", &fees)?;
     out.write("data/funds/2026H1.toml", &funds_toml(&district))
 }
@@ -127,31 +128,36 @@ fn hundredths(v: u64) -> String {
     format!("{}.{:02}", v / 100, v % 100)
 }
 
-/// A CSV document built in memory: `\n` line ends, RFC 4180 quoting only where needed.
-struct Csv(String);
+/// A CSV file built in memory by the csv crate, as the crate writes its own files: `\n` line
+/// ends, RFC 4180 quoting only where a field needs it.
+struct Csv {
+    w: csv::Writer<Vec<u8>>,
+    /// The first error, kept until [`Csv::finish`] (as `BufWriter` keeps its own): rows are
+    /// added in many places, and writing into memory does not fail in practice.
+    error: Option<csv::Error>,
+}
 
 impl Csv {
     fn new(header: &str) -> Csv {
-        Csv(format!("{header}\n"))
+        let mut csv = Csv {
+            w: csv::Writer::from_writer(Vec::new()),
+            error: None,
+        };
+        csv.row(&header.split(',').collect::<Vec<_>>());
+        csv
     }
 
     fn row(&mut self, fields: &[&str]) {
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                self.0.push(',');
-            }
-            self.0.push_str(&quote(f));
+        if self.error.is_none() {
+            self.error = self.w.write_record(fields).err();
         }
-        self.0.push('\n');
     }
-}
 
-/// A field quoted when it holds a comma, a quote or a line break (quotes doubled).
-fn quote(field: &str) -> Cow<'_, str> {
-    if field.contains([',', '"', '\n', '\r']) {
-        Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
-    } else {
-        Cow::Borrowed(field)
+    fn finish(self) -> io::Result<Vec<u8>> {
+        if let Some(e) = self.error {
+            return Err(e.into());
+        }
+        self.w.into_inner().map_err(|e| e.into_error())
     }
 }
 
@@ -159,12 +165,12 @@ fn quote(field: &str) -> Cow<'_, str> {
 struct Out<'a>(&'a Path);
 
 impl Out<'_> {
-    fn write(&self, rel: &str, text: &str) -> io::Result<()> {
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> io::Result<()> {
         let path = self.0.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(path, text)
+        std::fs::write(path, bytes)
     }
 }
 
@@ -501,23 +507,23 @@ impl District {
             .map_or(2, |k| k.grade)
     }
 
-    fn streets_csv(&self) -> String {
+    fn streets_csv(&self) -> io::Result<Vec<u8>> {
         let mut csv = Csv::new("street_id,name");
         for (s, (name, _)) in STREETS.iter().enumerate() {
             csv.row(&[&format!("S{:02}", s + 1), name]);
         }
-        csv.0
+        csv.finish()
     }
 
-    fn communities_csv(&self) -> String {
+    fn communities_csv(&self) -> io::Result<Vec<u8>> {
         let mut csv = Csv::new("community_id,street_id,name");
         for c in &self.communities {
             csv.row(&[&c.id, &format!("S{:02}", c.street + 1), &c.name]);
         }
-        csv.0
+        csv.finish()
     }
 
-    fn compounds_csv(&self) -> String {
+    fn compounds_csv(&self) -> io::Result<Vec<u8>> {
         let mut csv = Csv::new("compound_id,community_id,name,aliases,households,area_m2,buildings");
         for k in &self.compounds {
             csv.row(&[
@@ -530,18 +536,18 @@ impl District {
                 &k.buildings.to_string(),
             ]);
         }
-        csv.0
+        csv.finish()
     }
 
-    fn companies_csv(&self) -> String {
+    fn companies_csv(&self) -> io::Result<Vec<u8>> {
         let mut csv = Csv::new("company_id,name");
         for (i, name) in COMPANIES.iter().enumerate() {
             csv.row(&[&company_id(i), name]);
         }
-        csv.0
+        csv.finish()
     }
 
-    fn contracts_csv(&self) -> String {
+    fn contracts_csv(&self) -> io::Result<Vec<u8>> {
         let mut csv = Csv::new("compound_id,company_id,service_grade,start,end");
         for (k, list) in self.compounds.iter().zip(&self.contracts) {
             for c in list {
@@ -555,7 +561,7 @@ impl District {
                 ]);
             }
         }
-        csv.0
+        csv.finish()
     }
 }
 
@@ -1188,54 +1194,51 @@ impl<'a> Store<'a> {
         );
     }
 
-    /// The monthly files `data/inspections/YYYY/YYYY-MM.csv`, rows sorted by (date, visit_id,
-    /// item); `YYYY-MM-DD` dates and these ids sort the same as strings and as values.
-    fn files(&self) -> Vec<(String, String)> {
-        let mut months: BTreeMap<(i32, u32), Vec<&Visit>> = BTreeMap::new();
+    /// The monthly files `data/inspections/YYYY/YYYY-MM.csv`, written by the crate's own store
+    /// writer (which sorts the rows by date, visit id and item).
+    fn files(&self) -> io::Result<Vec<(String, Vec<u8>)>> {
+        let mut months: BTreeMap<(i32, u32), Vec<Finding>> = BTreeMap::new();
         for v in &self.visits {
-            months.entry((v.date.year(), v.date.month())).or_default().push(v);
+            let rows = months.entry((v.date.year(), v.date.month())).or_default();
+            self.visit_rows(v, rows);
         }
         months
             .into_iter()
-            .map(|((y, m), mut visits)| {
-                visits.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-                let mut csv =
-                    Csv::new("visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note");
-                for v in visits {
-                    self.visit_rows(v, &mut csv);
-                }
-                (format!("data/inspections/{y:04}/{y:04}-{m:02}.csv"), csv.0)
+            .map(|((y, m), mut rows)| {
+                let mut bytes = Vec::new();
+                write_findings(&mut bytes, &mut rows)?;
+                Ok((format!("data/inspections/{y:04}/{y:04}-{m:02}.csv"), bytes))
             })
             .collect()
     }
 
-    /// A visit's rows in item order (codes sort as bytes): photos shared in proportion to the
-    /// points, the remainder on the first row; a visit that found nothing is one empty row.
-    fn visit_rows(&self, v: &Visit, csv: &mut Csv) {
+    /// A visit's rows: photos shared in proportion to the points, the remainder on the first
+    /// row (in item order); a visit that found nothing is one row with an empty item.
+    fn visit_rows(&self, v: &Visit, rows: &mut Vec<Finding>) {
+        let row = |item: &str, count: u32, photos: u32, note: &str| Finding {
+            visit_id: v.id.clone(),
+            date: v.date,
+            level: v.level,
+            purpose: if v.recheck { Purpose::Recheck } else { Purpose::Routine },
+            team: v.team.clone(),
+            inspectors: v.inspectors,
+            compound_id: self.district.compounds[v.compound].id.clone(),
+            item: item.to_string(),
+            count: count.into(),
+            photos: photos.into(),
+            note: note.to_string(),
+        };
         let n: u32 = v.tally.iter().sum();
-        let date = v.date.to_string();
-        let purpose = if v.recheck { "recheck" } else { "routine" };
-        let inspectors = v.inspectors.to_string();
-        let compound = &self.district.compounds[v.compound].id;
-        let head = [
-            v.id.as_str(),
-            &date,
-            v.level.as_str(),
-            purpose,
-            &v.team,
-            &inspectors,
-            compound,
-        ];
         if n == 0 {
-            csv.row(&[&head[..], &["", "0", &v.photos.to_string(), ""]].concat());
+            rows.push(row("", 0, v.photos, ""));
             return;
         }
         let shares: Vec<u32> = v.tally.iter().map(|&c| v.photos * c / n).collect();
         let mut extra = v.photos - shares.iter().sum::<u32>();
         for (i, &c) in v.tally.iter().enumerate().filter(|(_, &c)| c > 0) {
-            let photos = (shares[i] + std::mem::take(&mut extra)).to_string();
+            let photos = shares[i] + std::mem::take(&mut extra);
             let note = if v.noted == Some(i) { ITEMS[i].note } else { "" };
-            csv.row(&[&head[..], &[ITEMS[i].code, &c.to_string(), &photos, note]].concat());
+            rows.push(row(ITEMS[i].code, c, photos, note));
         }
     }
 }
@@ -1434,13 +1437,13 @@ fn titles(rng: &mut Rng, district: &District, h1: &Half) -> Vec<Title> {
     out
 }
 
-fn titles_csv(district: &District, titles: &[Title]) -> String {
+fn titles_csv(district: &District, titles: &[Title]) -> io::Result<Vec<u8>> {
     let mut csv = Csv::new("community_id,title,awarded_on,valid_until");
     for t in titles {
         let community = &district.communities[t.community].id;
         csv.row(&[community, "美丽社区", &t.awarded.to_string(), &t.until.to_string()]);
     }
-    csv.0
+    csv.finish()
 }
 
 struct Appeal {
@@ -1550,7 +1553,7 @@ fn appealable(
         .ok_or_else(|| missed("no visit to appeal"))
 }
 
-fn appeals_csv(store: &Store, appeals: &[Appeal]) -> String {
+fn appeals_csv(store: &Store, appeals: &[Appeal]) -> io::Result<Vec<u8>> {
     let mut csv = Csv::new("visit_id,item,points,decision,decided_on,note");
     for a in appeals {
         let decided = a.decided.map(|d| d.to_string()).unwrap_or_default();
@@ -1564,13 +1567,13 @@ fn appeals_csv(store: &Store, appeals: &[Appeal]) -> String {
             a.note,
         ]);
     }
-    csv.0
+    csv.finish()
 }
 
 /// Two residents' selections for contracts ending in 2026H2: SEL-2026-01 valid (80% of the
 /// households, 78% of the area voting) with a new company winning 60% / 58%; SEL-2026-02 short
 /// of quorum (55% / 52%).
-fn selections_csv(district: &District) -> String {
+fn selections_csv(district: &District) -> io::Result<Vec<u8>> {
     let mut csv = Csv::new("selection_id,compound_id,held_on,company_id,households,area_m2");
     let staged = [
         (
@@ -1614,12 +1617,12 @@ fn selections_csv(district: &District) -> String {
             ]);
         }
     }
-    csv.0
+    csv.finish()
 }
 
 /// Fees billed for 2026H1 (6 months at 0.55 / 0.45 / 0.35 yuan per m2 by grade) and collected:
 /// mostly 80–98%, a few below 80% or above 98%.
-fn fees_csv(rng: &mut Rng, district: &District) -> String {
+fn fees_csv(rng: &mut Rng, district: &District) -> io::Result<Vec<u8>> {
     let mut csv = Csv::new("compound_id,billed,collected");
     for (c, k) in district.compounds.iter().enumerate() {
         let rate = [55, 45, 35][usize::from(district.grade_on(c, date(2026, 6, 30)) - 1)];
@@ -1632,7 +1635,7 @@ fn fees_csv(rng: &mut Rng, district: &District) -> String {
         let collected = billed * u64::from(basis_points) / 10_000;
         csv.row(&[&k.id, &hundredths(billed), &hundredths(collected)]);
     }
-    csv.0
+    csv.finish()
 }
 
 /// The 2026H1 subsidy round. The budget is 90% of the uncapped base (area × rate per month of
