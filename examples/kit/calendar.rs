@@ -29,7 +29,7 @@ pub trait Workday: Sized {
     fn plus(self, days: i64) -> Self;
 
     /// A working day: Monday to Friday outside [`HOLIDAYS`].
-    fn is_workday(self) -> bool;
+    fn is_workday(&self) -> bool;
 
     /// This date, or the next working day after it.
     fn workday_on_or_after(self) -> Self;
@@ -40,8 +40,8 @@ impl Workday for NaiveDate {
         self + TimeDelta::days(days)
     }
 
-    fn is_workday(self) -> bool {
-        self.weekday().num_days_from_monday() < 5 && !HOLIDAYS.iter().any(|&(from, to)| from <= self && self <= to)
+    fn is_workday(&self) -> bool {
+        self.weekday().num_days_from_monday() < 5 && !HOLIDAYS.iter().any(|&(from, to)| from <= *self && *self <= to)
     }
 
     fn workday_on_or_after(self) -> NaiveDate {
