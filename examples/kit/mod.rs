@@ -5,9 +5,13 @@
 //! the kit in with `#[path = "kit/mod.rs"] mod kit;`.
 //!
 //! - [`calendar`]: dates (the crate's `NaiveDate`) and the working days inspectors visit on;
-//! - [`rng`]: the one random generator (splitmix64) the demo and synth draw from;
-//! - [`demo`]: the demo district the repository ships as its own `data/` and `standards/`;
-//!   `examples/synth.rs` builds on [`rng`] and the crate's own standards parser.
+//! - [`rng`]: the random numbers: splitmix64 for the demo and synth, and the two frozen
+//!   sequences the July sheets and the import benchmark's sheet were made with;
+//! - [`demo`]: the demo district the repository ships as its own `data/` and `standards/`.
+//!
+//! The generators use the crate's own types and writers where it has them: `Level`, the
+//! standards parser, the store writer and the csv crate, so a fixture cannot drift from the
+//! files the product reads.
 
 // Each example uses only part of the kit; what one leaves unused another needs.
 #![allow(dead_code)]
