@@ -41,7 +41,7 @@ use rust_decimal::Decimal;
 use super::calendar::{date, workdays, Workday};
 use super::rng::Rng;
 
-/// The standards files the demo uses, copied verbatim (the item table below mirrors them).
+/// The standards files the demo ships, copied verbatim; [`items`] reads its items from them.
 const STANDARDS: [(&str, &str); 2] = [
     (
         "standards/2025-07-01.toml",
