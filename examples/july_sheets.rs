@@ -11,30 +11,19 @@
 //! Run from the repository root: `cargo run --example july_sheets`. Deterministic: the same
 //! demo workspace gives the same bytes.
 
+#[path = "kit/mod.rs"]
+mod kit;
+
 use std::error::Error;
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
+use kit::calendar::{date, workdays};
+use kit::rng::XorShift64Star as Rng;
 use oldestate::model::registry::{Compound, Registry};
 use oldestate::model::standards::Standards;
 use oldestate::workspace::Workspace;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
-
-/// A small deterministic generator (xorshift64*), so the sheets never change by accident.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// One visit for a sheet: date, team, inspectors, compound, (item code, count) findings, photos.
 struct Visit<'a> {
@@ -46,13 +35,6 @@ struct Visit<'a> {
     photos: u64,
 }
 
-fn workdays_of_july() -> Vec<NaiveDate> {
-    (1..=31)
-        .filter_map(|d| NaiveDate::from_ymd_opt(2026, 7, d))
-        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
-        .collect()
-}
-
 /// Visits to the compounds of one street, a few findings each on items of their grade.
 fn visits<'a>(
     reg: &'a Registry,
@@ -61,7 +43,7 @@ fn visits<'a>(
     team: impl Fn(&Compound) -> String,
     rng: &mut Rng,
 ) -> Vec<Visit<'a>> {
-    let days = workdays_of_july();
+    let days = workdays(date(2026, 7, 1), date(2026, 7, 31));
     let mut out = Vec::new();
     for c in reg
         .compounds
@@ -99,14 +81,6 @@ fn visits<'a>(
     out
 }
 
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 fn community_sheet(reg: &Registry, st: &Standards, rng: &mut Rng, path: &Path) -> Result<(), Box<dyn Error>> {
     let vs = visits(
         reg,
@@ -120,40 +94,39 @@ fn community_sheet(reg: &Registry, st: &Standards, rng: &mut Rng, path: &Path) -
         },
         rng,
     );
-    let names: Vec<&str> = st.items.iter().map(|i| i.name.as_str()).collect();
-    let mut text = format!(
-        "序号,检查日期,检查组,检查人数,小区名称,{},照片数,备注\r\n",
-        names.join(",")
-    );
+    // Excel in China ends "CSV" lines with CRLF; the csv crate quotes what needs quoting.
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut header = vec!["序号", "检查日期", "检查组", "检查人数", "小区名称"];
+    header.extend(st.items.iter().map(|i| i.name.as_str()));
+    header.extend(["照片数", "备注"]);
+    w.write_record(&header)?;
     for (n, v) in vs.iter().enumerate() {
-        let counts: Vec<String> = st
-            .items
-            .iter()
-            .map(|i| {
-                v.findings
-                    .iter()
-                    .find(|(c, _)| *c == i.code)
-                    .map_or(String::new(), |(_, k)| k.to_string())
-            })
-            .collect();
         let note = if v.findings.len() >= 3 {
             "多处问题，已拍照留存，\"限期整改\""
         } else {
             ""
         };
         // Residents' committees write dates the way they type them.
-        let date = format!("{}/{}/{}", v.date.year(), v.date.month(), v.date.day());
-        text += &format!(
-            "{},{date},{},{},{},{},{},{}\r\n",
-            n + 1,
-            quote(&v.team),
-            v.inspectors,
-            v.compound.name,
-            counts.join(","),
-            v.photos,
-            quote(note)
-        );
+        let typed = format!("{}/{}/{}", v.date.year(), v.date.month(), v.date.day());
+        let mut row = vec![
+            (n + 1).to_string(),
+            typed,
+            v.team.clone(),
+            v.inspectors.to_string(),
+            v.compound.name.to_string(),
+        ];
+        row.extend(st.items.iter().map(|i| {
+            v.findings
+                .iter()
+                .find(|(c, _)| *c == i.code)
+                .map_or(String::new(), |(_, k)| k.to_string())
+        }));
+        row.extend([v.photos.to_string(), note.to_string()]);
+        w.write_record(&row)?;
     }
+    let text = String::from_utf8(w.into_inner().map_err(|e| e.into_error())?)?;
     let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
     assert!(!unmappable, "every character is in GB18030");
     std::fs::write(path, bytes)?;
@@ -233,7 +206,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .standards;
     let dir = Path::new("examples/sheets");
     std::fs::create_dir_all(dir)?;
-    let mut rng = Rng(0x0323_2026_0701);
+    let mut rng = Rng::new(0x0323_2026_0701);
     community_sheet(&reg, st, &mut rng, &dir.join("2026-07-community-S01.csv"))?;
     street_sheet(&reg, st, &mut rng, &dir.join("2026-07-street-S02.xlsx"))?;
     third_party_sheet(&reg, st, &mut rng, &dir.join("2026-07-third-party-S03.csv"))?;

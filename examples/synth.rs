@@ -7,52 +7,17 @@
 //! and then with a re-inspection, Chinese notes with commas and quotes, fees and a funds file.
 //! Deterministic by seed. Large outputs belong outside the repository.
 
+#[path = "kit/mod.rs"]
+mod kit;
+
 use std::error::Error;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use kit::rng::Rng;
+use oldestate::workspace::parse_standards;
+
 const STANDARDS: &str = include_str!("../standards/2026-01-01.toml");
-
-/// (code, the service grades it applies to as bits: 1 = grade 1, 2 = grade 2, 4 = grade 3) of
-/// the standards' items, in file order.
-const ITEMS: [(&str, u8); 20] = [
-    ("A01", 7),
-    ("A02", 7),
-    ("A03", 7),
-    ("A04", 7),
-    ("A05", 7),
-    ("A06", 3),
-    ("A07", 7),
-    ("A08", 7),
-    ("A09", 3),
-    ("A10", 7),
-    ("A11", 7),
-    ("A12", 3),
-    ("A13", 7),
-    ("A14", 7),
-    ("A15", 7),
-    ("A16", 3),
-    ("A17", 7),
-    ("A18", 7),
-    ("A19", 7),
-    ("A20", 1),
-];
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 struct Args {
     compounds: usize,
@@ -96,7 +61,11 @@ fn days_in(month: u32) -> u32 {
 fn main() -> Result<(), Box<dyn Error>> {
     let a = args()?;
     let dir = &a.dir;
-    let mut rng = Rng(a.seed);
+    let mut rng = Rng::new(a.seed);
+    // The items visits find: the standards file this workspace ships, read by the crate.
+    let items = parse_standards(STANDARDS, None)
+        .map_err(|e| format!("the bundled standards do not parse: {e:?}"))?
+        .items;
     let n = a.compounds;
     let per_community = 7;
     let communities = n.div_ceil(per_community);
@@ -132,9 +101,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     writeln!(wc, "compound_id,company_id,service_grade,start,end")?;
     writeln!(wf, "compound_id,billed,collected")?;
     for i in 0..n {
-        let households = 80 + rng.below(1000);
-        let area = households * (60 + rng.below(25)) * 100 + rng.below(100);
-        let grade = [1, 2, 2, 3, 3][rng.below(5) as usize];
+        let households = 80 + rng.below_u64(1000);
+        let area = households * (60 + rng.below_u64(25)) * 100 + rng.below_u64(100);
+        let grade = [1, 2, 2, 3, 3][rng.below(5)];
         grades.push(grade);
         writeln!(
             w,
@@ -142,15 +111,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             i / per_community,
             area / 100,
             area % 100,
-            1 + rng.below(12)
+            1 + rng.below_u64(12)
         )?;
-        writeln!(
-            wc,
-            "P{i:06},K{:04},{grade},2025-01-01,2028-12-31",
-            rng.below(companies as u64)
-        )?;
+        writeln!(wc, "P{i:06},K{:04},{grade},2025-01-01,2028-12-31", rng.below(companies))?;
         let billed = households * 600;
-        writeln!(wf, "P{i:06},{billed}.00,{}.00", billed * (75 + rng.below(25)) / 100)?;
+        writeln!(wf, "P{i:06},{billed}.00,{}.00", billed * (75 + rng.below_u64(25)) / 100)?;
     }
     drop((w, wc, wf));
     let mut w = file(dir, "data/funds/2026H1.toml")?;
@@ -181,43 +146,44 @@ fn main() -> Result<(), Box<dyn Error>> {
                      purpose: &str,
                      i: usize,
                      fail: bool| {
-            let day = 1 + rng.below(u64::from(days_in(m))) as u32;
+            let day = 1 + rng.below_u64(u64::from(days_in(m))) as u32;
             let id = format!(
                 "{letter}{m:02}{day:02}-P{i:06}{}",
                 if purpose == "recheck" { "-R" } else { "" }
             );
             let team = format!("{level}组{}", i % 97);
             let inspectors = 2 + (i % 3);
-            let k = if fail { 12 } else { rng.below(8) as usize };
-            let mut items: Vec<usize> = Vec::new();
-            while items.len() < k {
-                let it = rng.below(20) as usize;
-                // A17 is a red line: leave it to the failing visits' other items.
-                if it == 16 || ITEMS[it].1 & (1 << (grades[i] - 1)) == 0 || items.contains(&it) {
+            let k = if fail { 12 } else { rng.below(8) };
+            let mut found: Vec<usize> = Vec::new();
+            while found.len() < k {
+                let it = rng.below(items.len());
+                // A red line (A17) fails a visit by itself: leave it out, the failing visits
+                // fail on their other items.
+                if items[it].red_line || !items[it].applies(grades[i]) || found.contains(&it) {
                     continue;
                 }
-                items.push(it);
+                found.push(it);
             }
-            items.sort_unstable();
-            let photos = 2 + rng.below(8);
+            found.sort_unstable();
+            let photos = 2 + rng.below_u64(8);
             let head = format!("{id},2026-{m:02}-{day:02},{level},{purpose},{team},{inspectors},P{i:06}");
-            if items.is_empty() {
+            if found.is_empty() {
                 rows.push((day, id.clone(), format!("{head},,0,{photos},")));
             }
-            for (j, it) in items.iter().enumerate() {
-                let note = notes[rng.below(notes.len() as u64) as usize];
+            for (j, &it) in found.iter().enumerate() {
+                let note = notes[rng.below(notes.len())];
                 let note = if note.contains([',', '"']) {
                     format!("\"{}\"", note.replace('"', "\"\""))
                 } else {
                     note.to_string()
                 };
-                let count = if fail { 4 } else { 1 + rng.below(3) };
+                let count = if fail { 4 } else { 1 + rng.below_u64(3) };
                 rows.push((
                     day,
                     id.clone(),
                     format!(
                         "{head},{},{count},{},{note}",
-                        ITEMS[*it].0,
+                        items[it].code,
                         if j == 0 { photos } else { 0 }
                     ),
                 ));
@@ -230,9 +196,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
             if (m - 1) % 6 == (i % 6) as u32 {
                 visit(&mut rng, &mut rows, 'D', "district", "routine", i, false);
-                let fail = rng.below(40) == 0;
+                let fail = rng.below_u64(40) == 0;
                 visit(&mut rng, &mut rows, 'T', "third_party", "routine", i, fail);
-                if fail && rng.below(4) != 0 {
+                if fail && rng.below_u64(4) != 0 {
                     visit(&mut rng, &mut rows, 'T', "third_party", "recheck", i, false);
                 }
             }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::records::Lang;
 
@@ -74,9 +74,6 @@ pub enum Command {
     /// Standards files: see what a change would do before it is merged
     #[command(subcommand)]
     Standards(crate::commands::standards::StandardsCommand),
-    /// Generate the demo district's files (how the shipped data/ and standards/ are made)
-    #[command(hide = true)]
-    Demo(DemoArgs),
 }
 
 /// `oldestate inspect ...`
@@ -84,10 +81,4 @@ pub enum Command {
 pub enum InspectCommand {
     Import(crate::commands::import::ImportArgs),
     Coverage(crate::commands::coverage::CoverageArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// Directory to write the demo workspace into (created; must be empty or absent)
-    pub dir: PathBuf,
 }

@@ -9,7 +9,6 @@
 
 pub mod cli;
 pub mod commands;
-pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
@@ -40,6 +39,5 @@ pub fn run(cli: Cli) -> Result<()> {
         cli::Command::Contracts(args) => commands::contracts::cmd_contracts(&ctx, args),
         cli::Command::Company(args) => commands::company::cmd_company(&ctx, args),
         cli::Command::Standards(cmd) => commands::standards::cmd_standards(&ctx, cmd),
-        cli::Command::Demo(args) => commands::init::cmd_demo(&ctx, args),
     }
 }

@@ -1,11 +1,9 @@
-//! `oldestate init DIR`: a new, empty workspace with the default standards; and the hidden
-//! `oldestate demo DIR` that writes the demo district the repository ships.
+//! `oldestate init DIR`: a new, empty workspace with the default standards.
 
 use std::path::Path;
 
 use clap::Args;
 
-use crate::cli::DemoArgs;
 use crate::error::{Error, Result};
 use crate::workspace::registry_headers;
 
@@ -43,14 +41,6 @@ pub fn cmd_init(ctx: &Context, args: &InitArgs) -> Result<()> {
         args.dir.display(),
         args.dir.display()
     ));
-    Ok(())
-}
-
-pub fn cmd_demo(ctx: &Context, args: &DemoArgs) -> Result<()> {
-    create_fresh(&args.dir, |tmp| {
-        crate::demo::generate(tmp).map_err(|e| Error::io(tmp, e))
-    })?;
-    ctx.note(format!("wrote the demo district to {}", args.dir.display()));
     Ok(())
 }
 
