@@ -4,16 +4,14 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::{json, Value};
 
 use crate::cli::Format;
-use crate::domain::bulletin::{build, Bulletin, Ranked, SummaryBuilder};
+use crate::domain::bulletin::{build, SummaryBuilder};
 use crate::error::{Diagnostics, Error, Result};
-use crate::model::decimal::fmt2;
 use crate::model::Period;
-use crate::render::bulletin::{to_document, Frame};
-use crate::render::json::{dec, document, finish};
-use crate::workspace::{self, StandardsFile};
+use crate::render::bulletin::{to_document, to_json, Frame};
+use crate::render::json::finish;
+use crate::workspace;
 
 use super::loaded::Loaded;
 use super::recheck::{notice_json, parse_as_of, today};
@@ -105,7 +103,10 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            finish(to_json(&b, &standards, as_of), &provenance)
+            finish(
+                to_json(&b, &standards, as_of, super::score::compound_json, notice_json),
+                &provenance,
+            )
         }
         Format::Html => to_document(&frame, &b).to_html(lang.pick("zh-CN", "en")),
         _ => to_document(&frame, &b).to_markdown(),
@@ -124,101 +125,4 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
             Ok(())
         }
     }
-}
-
-fn ranked_json(r: &Ranked, key: &str) -> Value {
-    let g = &r.group;
-    let mut m = serde_json::Map::new();
-    m.insert(key.into(), json!(g.id));
-    m.insert("name".into(), json!(g.name));
-    if let Some(s) = &g.street_id {
-        m.insert("street_id".into(), json!(s));
-    }
-    m.insert("rank".into(), json!(r.rank));
-    m.insert("score".into(), dec(g.score));
-    m.insert("change".into(), dec(r.change));
-    m.insert("previous_rank".into(), json!(r.previous_rank));
-    m.insert("assessed".into(), json!(g.assessed));
-    m.insert("passed".into(), json!(g.passed));
-    m.insert("failed".into(), json!(g.failed));
-    m.insert("not_assessed".into(), json!(g.not_assessed));
-    m.insert("pass_rate".into(), dec(g.pass_rate()));
-    Value::Object(m)
-}
-
-fn to_json(b: &Bulletin, st: &StandardsFile, as_of: chrono::NaiveDate) -> serde_json::Map<String, Value> {
-    let s = &b.summary;
-    let mut doc = document(&b.period, st);
-    doc.insert("street".into(), json!(b.street));
-    doc.insert("as_of".into(), json!(as_of.to_string()));
-    doc.insert("previous_period".into(), json!(b.previous.to_string()));
-    doc.insert(
-        "summary".into(),
-        json!({
-            "compounds_inspected": s.compounds_inspected, "streets": s.streets, "communities": s.communities,
-            "rechecked_compounds": s.rechecked_compounds, "photos": s.photos, "person_times": s.person_times,
-            "categories_found": s.categories_found, "problem_points": s.problem_points,
-        }),
-    );
-    doc.insert(
-        "streets".into(),
-        Value::Array(b.streets.iter().map(|r| ranked_json(r, "street_id")).collect()),
-    );
-    doc.insert(
-        "communities".into(),
-        Value::Array(b.communities.iter().map(|r| ranked_json(r, "community_id")).collect()),
-    );
-    doc.insert(
-        "categories".into(),
-        Value::Array(b.categories.iter().map(|c| json!({"code": c.code, "name": c.name, "points": c.points, "share": fmt2(c.share), "compounds": c.compounds})).collect()),
-    );
-    doc.insert(
-        "hotspots".into(),
-        Value::Array(
-            b.hotspots
-                .iter()
-                .map(|h| json!({"compound_id": h.compound_id, "name": h.name, "community_id": h.community_id, "street_id": h.street_id, "category": h.category, "points": h.points}))
-                .collect(),
-        ),
-    );
-    doc.insert(
-        "looks".into(),
-        Value::Array(
-            b.looks
-                .iter()
-                .map(|x| json!({"street_id": x.street_id, "assessed": x.assessed, "street_not_in_place": x.street_not, "community_not_in_place": x.community_not, "property_not_in_place": x.property_not}))
-                .collect(),
-        ),
-    );
-    doc.insert(
-        "failing".into(),
-        Value::Array(b.failing.iter().map(super::score::compound_json).collect()),
-    );
-    doc.insert(
-        "notices".into(),
-        Value::Array(b.notices.iter().map(notice_json).collect()),
-    );
-    doc.insert(
-        "vetoes".into(),
-        Value::Array(b.vetoes.iter().map(|v| json!({"community_id": v.community_id, "year": v.year, "effect": v.effect.as_str(), "notices": v.notices})).collect()),
-    );
-    doc.insert(
-        "coverage".into(),
-        Value::Array(
-            b.gaps
-                .iter()
-                .map(|g| json!({"level": g.level.as_str(), "window": g.window.to_string(), "missing": g.missing}))
-                .collect(),
-        ),
-    );
-    doc.insert(
-        "fees".into(),
-        Value::Array(
-            b.fees
-                .iter()
-                .map(|f| json!({"street_id": f.street_id, "billed": fmt2(f.billed), "collected": fmt2(f.collected), "rate": dec(f.rate), "compounds": f.compounds, "at_90": f.at_90}))
-                .collect(),
-        ),
-    );
-    doc
 }

@@ -6,15 +6,18 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
 
 use crate::domain::bulletin::{Bulletin, Ranked};
 use crate::domain::recheck::Notice;
+use crate::domain::scoring::CompoundResult;
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
 use crate::workspace::StandardsFile;
 
 use super::document::{Chart, Document, Section, Table};
+use super::json::{dec, document};
 
 /// What the document needs besides the bulletin: the registry that names streets, communities
 /// and compounds, the standards it was scored under, the date notices are decided at, the
@@ -583,4 +586,111 @@ fn thousands(n: u64) -> String {
 /// A score as a bar's length: charts are drawn in floating point, the figures shown are not.
 fn decimal_f64(d: Decimal) -> f64 {
     d.to_string().parse().unwrap_or(0.0)
+}
+
+/// The bulletin as JSON (DESIGN §11), to be [`finish`](super::json::finish)ed with the
+/// provenance. Failing compounds and notices are written as `score` and `recheck` write
+/// theirs: the caller passes those writers in.
+pub fn to_json(
+    b: &Bulletin,
+    st: &StandardsFile,
+    as_of: NaiveDate,
+    compound_json: fn(&CompoundResult) -> Value,
+    notice_json: fn(&Notice) -> Value,
+) -> Map<String, Value> {
+    let s = &b.summary;
+    let mut doc = document(&b.period, st);
+    doc.insert("street".into(), json!(b.street));
+    doc.insert("as_of".into(), json!(as_of.to_string()));
+    doc.insert("previous_period".into(), json!(b.previous.to_string()));
+    doc.insert(
+        "summary".into(),
+        json!({
+            "compounds_inspected": s.compounds_inspected, "streets": s.streets, "communities": s.communities,
+            "rechecked_compounds": s.rechecked_compounds, "photos": s.photos, "person_times": s.person_times,
+            "categories_found": s.categories_found, "problem_points": s.problem_points,
+        }),
+    );
+    doc.insert(
+        "streets".into(),
+        Value::Array(b.streets.iter().map(|r| ranked_json(r, "street_id")).collect()),
+    );
+    doc.insert(
+        "communities".into(),
+        Value::Array(b.communities.iter().map(|r| ranked_json(r, "community_id")).collect()),
+    );
+    doc.insert(
+        "categories".into(),
+        Value::Array(b.categories.iter().map(|c| json!({"code": c.code, "name": c.name, "points": c.points, "share": fmt2(c.share), "compounds": c.compounds})).collect()),
+    );
+    doc.insert(
+        "hotspots".into(),
+        Value::Array(
+            b.hotspots
+                .iter()
+                .map(|h| json!({"compound_id": h.compound_id, "name": h.name, "community_id": h.community_id, "street_id": h.street_id, "category": h.category, "points": h.points}))
+                .collect(),
+        ),
+    );
+    doc.insert(
+        "looks".into(),
+        Value::Array(
+            b.looks
+                .iter()
+                .map(|x| json!({"street_id": x.street_id, "assessed": x.assessed, "street_not_in_place": x.street_not, "community_not_in_place": x.community_not, "property_not_in_place": x.property_not}))
+                .collect(),
+        ),
+    );
+    doc.insert(
+        "failing".into(),
+        Value::Array(b.failing.iter().map(compound_json).collect()),
+    );
+    doc.insert(
+        "notices".into(),
+        Value::Array(b.notices.iter().map(notice_json).collect()),
+    );
+    doc.insert(
+        "vetoes".into(),
+        Value::Array(b.vetoes.iter().map(|v| json!({"community_id": v.community_id, "year": v.year, "effect": v.effect.as_str(), "notices": v.notices})).collect()),
+    );
+    doc.insert(
+        "coverage".into(),
+        Value::Array(
+            b.gaps
+                .iter()
+                .map(|g| json!({"level": g.level.as_str(), "window": g.window.to_string(), "missing": g.missing}))
+                .collect(),
+        ),
+    );
+    doc.insert(
+        "fees".into(),
+        Value::Array(
+            b.fees
+                .iter()
+                .map(|f| json!({"street_id": f.street_id, "billed": fmt2(f.billed), "collected": fmt2(f.collected), "rate": dec(f.rate), "compounds": f.compounds, "at_90": f.at_90}))
+                .collect(),
+        ),
+    );
+    doc
+}
+
+/// A street or community of a ranking; `key` names its id (`street_id`, `community_id`).
+fn ranked_json(r: &Ranked, key: &str) -> Value {
+    let g = &r.group;
+    let mut m = Map::new();
+    m.insert(key.into(), json!(g.id));
+    m.insert("name".into(), json!(g.name));
+    if let Some(s) = &g.street_id {
+        m.insert("street_id".into(), json!(s));
+    }
+    m.insert("rank".into(), json!(r.rank));
+    m.insert("score".into(), dec(g.score));
+    m.insert("change".into(), dec(r.change));
+    m.insert("previous_rank".into(), json!(r.previous_rank));
+    m.insert("assessed".into(), json!(g.assessed));
+    m.insert("passed".into(), json!(g.passed));
+    m.insert("failed".into(), json!(g.failed));
+    m.insert("not_assessed".into(), json!(g.not_assessed));
+    m.insert("pass_rate".into(), dec(g.pass_rate()));
+    Value::Object(m)
 }
