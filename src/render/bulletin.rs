@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use crate::domain::bulletin::{Bulletin, Ranked};
+use crate::domain::bulletin::{Bulletin, Ranked, Summary};
 use crate::domain::recheck::Notice;
 use crate::domain::scoring::CompoundResult;
 use crate::model::decimal::fmt2;
@@ -37,7 +37,7 @@ impl Frame<'_> {
         self.lang.pick(zh, en).to_string()
     }
 
-    /// The scoring level's name (三方, third_party, ...).
+    /// The scoring level's name (第三方, third_party, ...).
     fn level(&self) -> &'static str {
         let level = self.standards.standards.scoring_level;
         self.lang.pick(level.zh(), level.as_str())
@@ -598,80 +598,60 @@ pub fn to_json(
     compound_json: fn(&CompoundResult) -> Value,
     notice_json: fn(&Notice) -> Value,
 ) -> Map<String, Value> {
-    let s = &b.summary;
     let mut doc = document(&b.period, st);
     doc.insert("street".into(), json!(b.street));
     doc.insert("as_of".into(), json!(as_of.to_string()));
     doc.insert("previous_period".into(), json!(b.previous.to_string()));
-    doc.insert(
-        "summary".into(),
-        json!({
-            "compounds_inspected": s.compounds_inspected, "streets": s.streets, "communities": s.communities,
-            "rechecked_compounds": s.rechecked_compounds, "photos": s.photos, "person_times": s.person_times,
-            "categories_found": s.categories_found, "problem_points": s.problem_points,
-        }),
-    );
-    doc.insert(
-        "streets".into(),
-        Value::Array(b.streets.iter().map(|r| ranked_json(r, "street_id")).collect()),
-    );
+    doc.insert("summary".into(), summary_json(&b.summary));
+    doc.insert("streets".into(), array(&b.streets, |r| ranked_json(r, "street_id")));
     doc.insert(
         "communities".into(),
-        Value::Array(b.communities.iter().map(|r| ranked_json(r, "community_id")).collect()),
+        array(&b.communities, |r| ranked_json(r, "community_id")),
     );
     doc.insert(
         "categories".into(),
-        Value::Array(b.categories.iter().map(|c| json!({"code": c.code, "name": c.name, "points": c.points, "share": fmt2(c.share), "compounds": c.compounds})).collect()),
+        array(&b.categories, |c| json!({"code": c.code, "name": c.name, "points": c.points, "share": fmt2(c.share), "compounds": c.compounds})),
     );
     doc.insert(
         "hotspots".into(),
-        Value::Array(
-            b.hotspots
-                .iter()
-                .map(|h| json!({"compound_id": h.compound_id, "name": h.name, "community_id": h.community_id, "street_id": h.street_id, "category": h.category, "points": h.points}))
-                .collect(),
-        ),
+        array(&b.hotspots, |h| json!({"compound_id": h.compound_id, "name": h.name, "community_id": h.community_id, "street_id": h.street_id, "category": h.category, "points": h.points})),
     );
     doc.insert(
         "looks".into(),
-        Value::Array(
-            b.looks
-                .iter()
-                .map(|x| json!({"street_id": x.street_id, "assessed": x.assessed, "street_not_in_place": x.street_not, "community_not_in_place": x.community_not, "property_not_in_place": x.property_not}))
-                .collect(),
-        ),
+        array(&b.looks, |x| json!({"street_id": x.street_id, "assessed": x.assessed, "street_not_in_place": x.street_not, "community_not_in_place": x.community_not, "property_not_in_place": x.property_not})),
     );
-    doc.insert(
-        "failing".into(),
-        Value::Array(b.failing.iter().map(compound_json).collect()),
-    );
-    doc.insert(
-        "notices".into(),
-        Value::Array(b.notices.iter().map(notice_json).collect()),
-    );
+    doc.insert("failing".into(), array(&b.failing, compound_json));
+    doc.insert("notices".into(), array(&b.notices, notice_json));
     doc.insert(
         "vetoes".into(),
-        Value::Array(b.vetoes.iter().map(|v| json!({"community_id": v.community_id, "year": v.year, "effect": v.effect.as_str(), "notices": v.notices})).collect()),
+        array(&b.vetoes, |v| json!({"community_id": v.community_id, "year": v.year, "effect": v.effect.as_str(), "notices": v.notices})),
     );
     doc.insert(
         "coverage".into(),
-        Value::Array(
-            b.gaps
-                .iter()
-                .map(|g| json!({"level": g.level.as_str(), "window": g.window.to_string(), "missing": g.missing}))
-                .collect(),
+        array(
+            &b.gaps,
+            |g| json!({"level": g.level.as_str(), "window": g.window.to_string(), "missing": g.missing}),
         ),
     );
     doc.insert(
         "fees".into(),
-        Value::Array(
-            b.fees
-                .iter()
-                .map(|f| json!({"street_id": f.street_id, "billed": fmt2(f.billed), "collected": fmt2(f.collected), "rate": dec(f.rate), "compounds": f.compounds, "at_90": f.at_90}))
-                .collect(),
-        ),
+        array(&b.fees, |f| json!({"street_id": f.street_id, "billed": fmt2(f.billed), "collected": fmt2(f.collected), "rate": dec(f.rate), "compounds": f.compounds, "at_90": f.at_90})),
     );
     doc
+}
+
+/// A JSON array of one value per item.
+fn array<T>(items: &[T], item: impl Fn(&T) -> Value) -> Value {
+    Value::Array(items.iter().map(item).collect())
+}
+
+/// The headline figures, all counts.
+fn summary_json(s: &Summary) -> Value {
+    json!({
+        "compounds_inspected": s.compounds_inspected, "streets": s.streets, "communities": s.communities,
+        "rechecked_compounds": s.rechecked_compounds, "photos": s.photos, "person_times": s.person_times,
+        "categories_found": s.categories_found, "problem_points": s.problem_points,
+    })
 }
 
 /// A street or community of a ranking; `key` names its id (`street_id`, `community_id`).
