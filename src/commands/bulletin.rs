@@ -1,17 +1,20 @@
 //! `oldestate bulletin`: the periodic notification (情况通报) that names streets and
 //! communities, as Markdown, a printable HTML document, or JSON.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use clap::Args;
 
 use crate::cli::Format;
-use crate::domain::bulletin::{build, SummaryBuilder};
+use crate::domain::bulletin::{build, Bulletin, SummaryBuilder};
+use crate::domain::scoring::ScoreReport;
 use crate::error::{Diagnostics, Error, Result};
+use crate::model::registry::Registry;
 use crate::model::Period;
 use crate::render::bulletin::{to_document, to_json, Frame};
 use crate::render::json::finish;
-use crate::workspace;
+use crate::workspace::{self, StandardsFile};
 
 use super::loaded::Loaded;
 use super::recheck::{notice_json, parse_as_of, today};
@@ -37,62 +40,18 @@ pub struct BulletinArgs {
     pub out: Option<PathBuf>,
     /// Decide pending against overdue notices as of this date (default: today)
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
-    pub as_of: Option<chrono::NaiveDate>,
+    pub as_of: Option<NaiveDate>,
 }
 
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let format = ctx.format("bulletin", &[Format::Md, Format::Html, Format::Json])?;
     let mut loaded = Loaded::load(ctx)?;
     let lang = loaded.lang(ctx);
-    if let Some(s) = &args.street {
-        if loaded.registry.street(s).is_none() {
-            let known: Vec<&str> = loaded.registry.streets.iter().map(|s| s.id.as_str()).collect();
-            return Err(Error::msg(format!(
-                "unknown street \"{s}\" (known: {})",
-                known.join(", ")
-            )));
-        }
-    }
-    let period = args.period;
-    let standards = loaded.standards_for(&period)?;
+    let street = args.street.as_deref();
+    known_street(&loaded.registry, street)?;
+    let standards = loaded.standards_for(&args.period)?;
     let as_of = args.as_of.unwrap_or_else(today);
-    // One report, one standards file (DESIGN §7): the previous period is scored under this
-    // period's standards too, leaving out findings on items they do not apply. A previous
-    // period that cannot be scored (a visit without a contract) shows no change.
-    loaded.ignore_inapplicable = true;
-    // Only its street and community scores are used: its compounds are dropped at once.
-    let previous = loaded.score(period.previous(), None, &standards).ok().map(|mut p| {
-        p.keep_groups_only();
-        p
-    });
-    loaded.ignore_inapplicable = false;
-    let registry = std::sync::Arc::clone(&loaded.registry);
-    let headline = SummaryBuilder::new(&registry, &standards.standards, period, args.street.as_deref());
-    let (scores, rechecks, headline) = loaded.score_rechecks_and(period, as_of, &standards, headline)?;
-    let summary = headline.finish();
-    if ctx.verbose > 1 {
-        eprintln!(
-            "oldestate: scores, notices and headline done{}",
-            super::loaded::peak_memory()
-        );
-    }
-    let mut d = Diagnostics::new();
-    let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
-    d.into_result()?;
-    loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
-    let b = build(
-        &loaded.registry,
-        &standards.standards,
-        summary,
-        &scores,
-        previous.as_ref(),
-        &rechecks,
-        &fees,
-        args.street.as_deref(),
-    );
-    if ctx.verbose > 1 {
-        eprintln!("oldestate: bulletin built{}", super::loaded::peak_memory());
-    }
+    let b = bulletin(ctx, &mut loaded, &standards, args.period, as_of, street)?;
     let frame = Frame {
         registry: &loaded.registry,
         standards: &standards,
@@ -111,18 +70,93 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
         Format::Html => to_document(&frame, &b).to_html(lang.pick("zh-CN", "en")),
         _ => to_document(&frame, &b).to_markdown(),
     };
-    match &args.out {
-        None => emit(out.as_bytes()),
-        Some(path) => {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
-            std::io::Write::write_all(&mut tmp, out.as_bytes()).map_err(|e| Error::io(path, e))?;
-            tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-            ctx.note(format!("wrote {}", path.display()));
-            Ok(())
+    write(ctx, args.out.as_deref(), out.as_bytes())
+}
+
+/// `--street` names a street of the registry, or the command says which ones there are.
+fn known_street(registry: &Registry, street: Option<&str>) -> Result<()> {
+    match street {
+        Some(s) if registry.street(s).is_none() => {
+            let known: Vec<&str> = registry.streets.iter().map(|s| s.id.as_str()).collect();
+            Err(Error::msg(format!(
+                "unknown street \"{s}\" (known: {})",
+                known.join(", ")
+            )))
         }
+        _ => Ok(()),
     }
+}
+
+/// Score the period and the one before it, decide its notices, count the headline figures,
+/// read the fees, and let the domain build the bulletin from all of it.
+fn bulletin(
+    ctx: &Context,
+    loaded: &mut Loaded,
+    standards: &StandardsFile,
+    period: Period,
+    as_of: NaiveDate,
+    street: Option<&str>,
+) -> Result<Bulletin> {
+    let previous = previous_scores(loaded, period, standards);
+    let registry = std::sync::Arc::clone(&loaded.registry);
+    let headline = SummaryBuilder::new(&registry, &standards.standards, period, street);
+    let (scores, rechecks, headline) = loaded.score_rechecks_and(period, as_of, standards, headline)?;
+    let summary = headline.finish();
+    if ctx.verbose > 1 {
+        eprintln!(
+            "oldestate: scores, notices and headline done{}",
+            super::loaded::peak_memory()
+        );
+    }
+    let mut d = Diagnostics::new();
+    let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
+    d.into_result()?;
+    loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
+    let b = build(
+        &registry,
+        &standards.standards,
+        summary,
+        &scores,
+        previous.as_ref(),
+        &rechecks,
+        &fees,
+        street,
+    );
+    if ctx.verbose > 1 {
+        eprintln!("oldestate: bulletin built{}", super::loaded::peak_memory());
+    }
+    Ok(b)
+}
+
+/// The previous period's street and community scores, for the change; its compounds are
+/// dropped at once.
+///
+/// One report, one standards file (DESIGN §7): the previous period is scored under this
+/// period's standards too, leaving out findings on items they do not apply. A previous
+/// period that cannot be scored (a visit without a contract) shows no change.
+fn previous_scores(loaded: &mut Loaded, period: Period, standards: &StandardsFile) -> Option<ScoreReport> {
+    loaded.ignore_inapplicable = true;
+    let previous = loaded.score(period.previous(), None, standards).ok().map(|mut p| {
+        p.keep_groups_only();
+        p
+    });
+    loaded.ignore_inapplicable = false;
+    previous
+}
+
+/// Standard output, or `--out FILE` written whole or not at all (a temporary file beside it,
+/// renamed over it).
+fn write(ctx: &Context, out: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    let Some(path) = out else {
+        return emit(bytes);
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    ctx.note(format!("wrote {}", path.display()));
+    Ok(())
 }
