@@ -674,3 +674,25 @@ fn ranked_json(r: &Ranked, key: &str) -> Value {
     m.insert("pass_rate".into(), dec(g.pass_rate()));
     Value::Object(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_from_the_right() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(12_345), "12,345");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn outcomes_are_words_in_chinese_and_json_names_in_english() {
+        assert_eq!(outcome(Lang::Zh, "overdue"), "逾期未复检");
+        assert_eq!(outcome(Lang::En, "overdue"), "overdue");
+        // An outcome the catalogue does not know is shown as it is, not dropped.
+        assert_eq!(outcome(Lang::Zh, "withdrawn"), "withdrawn");
+    }
+}
