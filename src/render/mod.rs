@@ -2,6 +2,7 @@
 //! table for people (comfy-table's layout, streamed: [`table`]) or as formula-safe CSV for
 //! scripts; JSON documents share a header.
 
+pub mod bulletin;
 pub mod document;
 pub mod json;
 pub mod table;
