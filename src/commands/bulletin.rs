@@ -7,7 +7,6 @@ use clap::Args;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::bulletin::{build, Bulletin, Ranked, SummaryBuilder};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::decimal::fmt2;
@@ -16,6 +15,7 @@ use crate::model::registry::Registry;
 use crate::model::Period;
 use crate::render::document::{Chart, Document, Section, Table};
 use crate::render::json::{dec, document, finish};
+use crate::render::Format;
 use crate::workspace::{self, StandardsFile};
 
 use super::loaded::Loaded;

@@ -3,7 +3,6 @@
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::company::{records, CompanyRecord};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::decimal::fmt2;
@@ -11,6 +10,7 @@ use crate::model::records::Lang;
 use crate::model::Period;
 use crate::render::document::{Document, Section, Table};
 use crate::render::json::{dec, document, finish};
+use crate::render::Format;
 use crate::workspace;
 
 use super::loaded::Loaded;

@@ -5,13 +5,12 @@ use clap::Args;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::selection::{decide_all, SelectionResult};
 use crate::error::{Diagnostics, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::registry::Contract;
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace;
 
 use super::loaded::Loaded;

@@ -5,13 +5,12 @@ use std::collections::BTreeMap;
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::scoring::LevelCoverage;
 use crate::error::Result;
 use crate::model::records::Lang;
 use crate::model::Period;
 use crate::render::json::{document, finish};
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 
 use super::loaded::Loaded;
 use super::{emit, Context};

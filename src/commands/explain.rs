@@ -3,7 +3,6 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::explain::{explain_visit, VisitExplanation};
 use crate::domain::visit::Visit;
 use crate::error::{Error, Result};
@@ -11,7 +10,7 @@ use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period, Purpose};
 use crate::render::json::{dec, document, finish};
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace::StandardsFile;
 
 use super::loaded::Loaded;

@@ -50,7 +50,7 @@ impl Loaded {
         let appeals = workspace::load_appeals(&ws, &mut d)?;
         d.into_result()?;
         let mut inputs = Inputs::default();
-        inputs.hash_while_scanning = ctx.format == Some(crate::cli::Format::Json);
+        inputs.hash_while_scanning = ctx.format == Some(crate::render::Format::Json);
         for (rel, _) in workspace::registry_headers() {
             inputs.add_file(&ws, rel)?;
         }

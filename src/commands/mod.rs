@@ -18,9 +18,10 @@ pub mod subsidy;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Format};
+use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::model::records::Lang;
+use crate::render::Format;
 use crate::workspace::{Workspace, WORKSPACE_ENV};
 
 /// What every command gets from the global options.

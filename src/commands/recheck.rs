@@ -6,7 +6,6 @@ use chrono::{Days, NaiveDate};
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::recheck::{Notice, Outcome, RecheckReport};
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
@@ -14,7 +13,7 @@ use crate::model::records::Lang;
 use crate::model::registry::Registry;
 use crate::model::{parse_date, Period};
 use crate::render::json::{document, finish};
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace::StandardsFile;
 
 use super::loaded::Loaded;

@@ -6,7 +6,6 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
-use crate::cli::Format;
 use crate::domain::scoring::{CompoundResult, GroupResult, Looks, ScoreReport, Verdict};
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
@@ -14,7 +13,7 @@ use crate::model::records::Lang;
 use crate::model::{Level, Period};
 use crate::render::json::{dec, provenance as provenance_json, standards as standards_json, write_streamed, Field};
 use crate::render::table::{in_chunks, write_table, write_table_parallel};
-use crate::render::{Cell, CsvStream, RowSink};
+use crate::render::{Cell, CsvStream, Format, RowSink};
 use crate::workspace::StandardsFile;
 
 use super::loaded::Loaded;

@@ -9,13 +9,12 @@ use clap::{Args, Subcommand};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::scoring::{CompoundResult, ScoreReport, Verdict};
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::Period;
 use crate::render::json::{dec, document, finish, standards as standards_json};
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
 use super::loaded::Loaded;

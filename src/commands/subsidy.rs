@@ -5,7 +5,6 @@ use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::capital::capital;
 use crate::domain::subsidy::{allocate, SubsidyReport};
 use crate::error::{Diagnostics, Error, Result};
@@ -14,7 +13,7 @@ use crate::model::records::Lang;
 use crate::model::registry::Registry;
 use crate::model::Period;
 use crate::render::json::{dec, document, finish};
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace::{self, StandardsFile};
 
 use super::loaded::Loaded;
