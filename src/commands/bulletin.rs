@@ -12,14 +12,13 @@ use crate::error::{Diagnostics, Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
-use crate::model::Period;
+use crate::model::{parse_as_of, Period};
 use crate::render::document::{Chart, Document, Section, Table};
-use crate::render::json::{dec, document, finish};
+use crate::render::json::{compound_json, dec, document, finish, notice_json};
 use crate::render::Format;
 use crate::workspace::{self, StandardsFile};
 
 use super::loaded::Loaded;
-use super::recheck::{notice_json, parse_as_of, today};
 use super::{emit, Context};
 
 /// The bulletin (情况通报) of a period, in Markdown, HTML or JSON.
@@ -60,7 +59,7 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     }
     let period = args.period;
     let standards = loaded.standards_for(&period)?;
-    let as_of = args.as_of.unwrap_or_else(today);
+    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
     // One report, one standards file (DESIGN §7): the previous period is scored under this
     // period's standards too, leaving out findings on items they do not apply. A previous
     // period that cannot be scored (a visit without a contract) shows no change.
@@ -701,7 +700,7 @@ fn to_json(b: &Bulletin, st: &StandardsFile, as_of: chrono::NaiveDate) -> serde_
     );
     doc.insert(
         "failing".into(),
-        Value::Array(b.failing.iter().map(super::score::compound_json).collect()),
+        Value::Array(b.failing.iter().map(compound_json).collect()),
     );
     doc.insert(
         "notices".into(),

@@ -14,7 +14,6 @@ use crate::render::Format;
 use crate::workspace;
 
 use super::loaded::Loaded;
-use super::recheck::today;
 use super::{emit, Context};
 
 /// Each property company's record, for residents choosing a company.
@@ -57,7 +56,7 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
             .collect(),
     };
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = today();
+    let as_of = ctx.today();
     // The period and the three before it, each under its own standards (none: no scores).
     let mut periods = vec![args.period];
     for _ in 0..3 {

@@ -1,10 +1,13 @@
 //! What most reports load: settings, registry, standards and appeals, and the pass that
-//! streams a period's visits through the scorer.
+//! streams a period's visits through the scorer. Shared by the commands, which import no
+//! other command.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use crate::domain::recheck::{NoticeBook, RecheckReport};
 use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
+use crate::domain::subsidy::{allocate, SubsidyReport};
 use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{Lang, Settings};
@@ -225,6 +228,38 @@ impl Loaded {
             book.finish(as_of).map_err(problems_error)?,
             extra,
         ))
+    }
+
+    /// A period's subsidy allocation under `standards` (DESIGN §9), or `None` when the period
+    /// has no funds file: its funds and fees loaded, its scores and notices in one pass.
+    pub fn subsidy(
+        &mut self,
+        period: Period,
+        standards: &StandardsFile,
+        budget: Option<Decimal>,
+        as_of: NaiveDate,
+    ) -> Result<Option<SubsidyReport>> {
+        let rel = format!("data/funds/{period}.toml");
+        let grades: Vec<&str> = standards.standards.grades.iter().map(|g| g.name.as_str()).collect();
+        let mut d = Diagnostics::new();
+        let funds = workspace::load_funds(&self.ws, &period, &grades, &mut d)?;
+        let fees = workspace::load_fees(&self.ws, &period, &mut d)?;
+        d.into_result()?;
+        let Some(funds) = funds else { return Ok(None) };
+        self.inputs.add_file(&self.ws, &rel)?;
+        self.inputs.add_file(&self.ws, &format!("data/fees/{period}.csv"))?;
+        let (scores, notices) = self.score_and_rechecks(period, as_of, standards)?;
+        allocate(
+            &self.registry,
+            period,
+            &funds,
+            budget,
+            &scores.compounds,
+            &notices.notices,
+            &fees,
+        )
+        .map(Some)
+        .map_err(|m| Error::msg(format!("{rel}: {m}")))
     }
 
     /// The notices of a period and their re-inspections as of a date, under `standards`.
