@@ -18,7 +18,7 @@ use crate::render::json::{compound_json, dec, document, finish, notice_json};
 use crate::render::Format;
 use crate::workspace::{self, StandardsFile};
 
-use super::loaded::Loaded;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// The bulletin (情况通报) of a period, in Markdown, HTML or JSON.
@@ -46,7 +46,7 @@ pub struct BulletinArgs {
 
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let format = ctx.format("bulletin", &[Format::Md, Format::Html, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     if let Some(s) = &args.street {
         if loaded.registry.street(s).is_none() {
@@ -63,16 +63,18 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     // One report, one standards file (DESIGN §7): the previous period is scored under this
     // period's standards too, leaving out findings on items they do not apply. A previous
     // period that cannot be scored (a visit without a contract) shows no change.
-    loaded.ignore_inapplicable = true;
     // Only its street and community scores are used: its compounds are dropped at once.
-    let previous = loaded.score(period.previous(), None, &standards).ok().map(|mut p| {
-        p.keep_groups_only();
-        p
-    });
-    loaded.ignore_inapplicable = false;
+    let previous = loaded
+        .score(period.previous(), None, &standards, Inapplicable::LeftOut)
+        .ok()
+        .map(|mut p| {
+            p.keep_groups_only();
+            p
+        });
     let registry = std::sync::Arc::clone(&loaded.registry);
     let headline = SummaryBuilder::new(&registry, &standards.standards, period, args.street.as_deref());
-    let (scores, rechecks, headline) = loaded.score_rechecks_and(period, as_of, &standards, headline)?;
+    let (scores, rechecks, headline) =
+        loaded.score_rechecks_and(period, as_of, &standards, Inapplicable::Refused, headline)?;
     let summary = headline.finish();
     if ctx.verbose > 1 {
         eprintln!(

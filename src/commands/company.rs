@@ -13,7 +13,7 @@ use crate::render::json::{dec, document, finish};
 use crate::render::Format;
 use crate::workspace;
 
-use super::loaded::Loaded;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Each property company's record, for residents choosing a company.
@@ -35,7 +35,7 @@ pub struct CompanyArgs {
 
 pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     let format = ctx.format("company", &[Format::Md, Format::Html, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let companies: Vec<(String, String)> = match &args.company {
         Some(id) => {
@@ -72,7 +72,10 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
         let (scores, rechecks) = match &st {
             // Two passes, as before: scores read only the scored months, so a problem in a
             // later month does not fail a past period's record.
-            Some(st) => (Some(loaded.score(*p, None, st)?), Some(loaded.rechecks(*p, as_of, st)?)),
+            Some(st) => (
+                Some(loaded.score(*p, None, st, Inapplicable::Refused)?),
+                Some(loaded.rechecks(*p, as_of, st, Inapplicable::Refused)?),
+            ),
             None => (None, None),
         };
         let mut d = Diagnostics::new();

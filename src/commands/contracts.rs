@@ -42,7 +42,7 @@ struct Expiring<'a> {
 
 pub fn cmd_contracts(ctx: &Context, args: &ContractsArgs) -> Result<()> {
     let format = ctx.format("contracts", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let as_of = args.as_of.unwrap_or_else(|| ctx.today());
     let mut d = Diagnostics::new();

@@ -16,7 +16,7 @@ use crate::render::json::{document, finish, notice_json};
 use crate::render::{Cell, Format, Rows};
 use crate::workspace::StandardsFile;
 
-use super::loaded::Loaded;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Rectification notices, re-inspections and vetoes for a period.
@@ -43,11 +43,11 @@ pub struct RecheckArgs {
 
 pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
     let format = ctx.format("recheck", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let as_of = args.as_of.unwrap_or_else(|| ctx.today());
-    let mut report = loaded.rechecks(args.period, as_of, &standards)?;
+    let mut report = loaded.rechecks(args.period, as_of, &standards, Inapplicable::Refused)?;
     if let Some(dir) = &args.notices {
         let docs: Vec<(String, String)> = report
             .notices

@@ -20,7 +20,7 @@ use crate::render::table::{in_chunks, write_table, write_table_parallel};
 use crate::render::{Cell, CsvStream, Format, RowSink};
 use crate::workspace::StandardsFile;
 
-use super::loaded::Loaded;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Score every compound, community and street for a period.
@@ -61,14 +61,14 @@ pub fn parse_level(s: &str) -> std::result::Result<Level, String> {
 
 pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let format = ctx.format("score", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     if let Some(who) = &args.explain {
         let out = explain::explain(&mut loaded, &standards, args.period, args.level, who, format, lang)?;
         return emit(out.as_bytes());
     }
-    let report = loaded.score(args.period, args.level, &standards)?;
+    let report = loaded.score(args.period, args.level, &standards, Inapplicable::Refused)?;
     // Every format is streamed: a national report lists hundreds of thousands of compounds.
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());

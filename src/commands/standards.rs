@@ -17,7 +17,7 @@ use crate::render::json::{dec, document, finish, standards as standards_json};
 use crate::render::{Cell, Format, Rows};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
-use super::loaded::Loaded;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Standards files: review a change before it is merged.
@@ -142,7 +142,7 @@ fn totals(r: &ScoreReport) -> Value {
 pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let StandardsCommand::Diff(args) = cmd;
     let format = ctx.format("standards diff", &[Format::Table, Format::Json, Format::Md])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let period = args.period;
     let after_st = loaded.standards_for(&period)?;
@@ -150,11 +150,10 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let as_of = args.as_of.unwrap_or_else(|| ctx.today());
     // Either side may be a proposal the data were not recorded under: a finding on an item it
     // does not apply is left out (and counted) rather than failing the comparison.
-    loaded.ignore_inapplicable = true;
-    let before = loaded.score(period, None, &before_st)?;
-    let after = loaded.score(period, None, &after_st)?;
-    let money_before = loaded.subsidy(period, &before_st, None, as_of)?;
-    let money_after = loaded.subsidy(period, &after_st, None, as_of)?;
+    let before = loaded.score(period, None, &before_st, Inapplicable::LeftOut)?;
+    let after = loaded.score(period, None, &after_st, Inapplicable::LeftOut)?;
+    let money_before = loaded.subsidy(period, &before_st, None, as_of, Inapplicable::LeftOut)?;
+    let money_after = loaded.subsidy(period, &after_st, None, as_of, Inapplicable::LeftOut)?;
 
     let changes: Vec<(&CompoundResult, Outcome, Outcome)> = before
         .compounds

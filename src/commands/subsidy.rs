@@ -16,7 +16,7 @@ use crate::render::json::{dec, document, finish};
 use crate::render::{Cell, Format, Rows};
 use crate::workspace::StandardsFile;
 
-use super::loaded::Loaded;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Fiscal subsidies per compound, street and company, exact to the fen.
@@ -57,11 +57,11 @@ fn parse_amount(s: &str) -> std::result::Result<Decimal, String> {
 
 pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
     let format = ctx.format("subsidy", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let as_of = args.as_of.unwrap_or_else(|| ctx.today());
-    let report = loaded.subsidy(args.period, &standards, args.budget, as_of)?.ok_or_else(|| {
+    let report = loaded.subsidy(args.period, &standards, args.budget, as_of, Inapplicable::Refused)?.ok_or_else(|| {
         Error::msg(format!(
             "data/funds/{}.toml: missing: a subsidy round needs its funds file (rates, coefficients, optional budget; see DESIGN §9)",
             args.period

@@ -25,4 +25,10 @@ impl Format {
             Format::Html => "html",
         }
     }
+
+    /// Whether a report in this format carries its provenance (DESIGN §11): the JSON documents
+    /// do, for scripts to trace a figure to its data; what people read does not.
+    pub fn carries_provenance(self) -> bool {
+        self == Format::Json
+    }
 }

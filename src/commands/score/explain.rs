@@ -13,7 +13,7 @@ use crate::render::json::{compound_json, dec, document, finish};
 use crate::render::{Cell, Format, Rows};
 use crate::workspace::StandardsFile;
 
-use crate::commands::loaded::Loaded;
+use crate::commands::loaded::{Inapplicable, Loaded};
 
 /// Build the explanation of one compound's score as text (table format) or JSON.
 pub fn explain(
@@ -28,7 +28,7 @@ pub fn explain(
     let st = &standards.standards;
     let level = level.unwrap_or(st.scoring_level);
     let compound = loaded.registry.resolve_compound(who)?.clone();
-    let report = loaded.score(period, Some(level), standards)?;
+    let report = loaded.score(period, Some(level), standards, Inapplicable::Refused)?;
     let result = report
         .compounds
         .iter()
