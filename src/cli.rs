@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::model::records::Lang;
+use crate::render::Format;
 
 /// Supervision of old residential compounds under the bundled property model
 /// (居民选、社区签、街道管): scores, three looks, notices, bulletins and subsidies.
@@ -34,28 +35,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Output formats. Each command accepts the subset that makes sense for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-    Md,
-    Html,
-}
-
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Md => "md",
-            Format::Html => "html",
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,18 +6,17 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::Args;
 
-use crate::cli::Format;
 use crate::domain::bulletin::{build, Bulletin, SummaryBuilder};
 use crate::domain::scoring::ScoreReport;
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::registry::Registry;
-use crate::model::Period;
+use crate::model::{parse_as_of, Period};
 use crate::render::bulletin::{to_document, to_json, Frame};
-use crate::render::json::finish;
+use crate::render::json::{compound_json, finish, notice_json};
+use crate::render::Format;
 use crate::workspace::{self, StandardsFile};
 
-use super::loaded::Loaded;
-use super::recheck::{notice_json, parse_as_of, today};
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// The bulletin (情况通报) of a period, in Markdown, HTML or JSON.
@@ -45,12 +44,12 @@ pub struct BulletinArgs {
 
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let format = ctx.format("bulletin", &[Format::Md, Format::Html, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let street = args.street.as_deref();
     known_street(&loaded.registry, street)?;
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = args.as_of.unwrap_or_else(today);
+    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
     let b = bulletin(ctx, &mut loaded, &standards, args.period, as_of, street)?;
     let frame = Frame {
         registry: &loaded.registry,
@@ -62,10 +61,7 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            finish(
-                to_json(&b, &standards, as_of, super::score::compound_json, notice_json),
-                &provenance,
-            )
+            finish(to_json(&b, &standards, as_of, compound_json, notice_json), &provenance)
         }
         Format::Html => to_document(&frame, &b).to_html(lang.pick("zh-CN", "en")),
         _ => to_document(&frame, &b).to_markdown(),
@@ -100,7 +96,8 @@ fn bulletin(
     let previous = previous_scores(loaded, period, standards);
     let registry = std::sync::Arc::clone(&loaded.registry);
     let headline = SummaryBuilder::new(&registry, &standards.standards, period, street);
-    let (scores, rechecks, headline) = loaded.score_rechecks_and(period, as_of, standards, headline)?;
+    let (scores, rechecks, headline) =
+        loaded.score_rechecks_and(period, as_of, standards, Inapplicable::Refused, headline)?;
     let summary = headline.finish();
     if ctx.verbose > 1 {
         eprintln!(
@@ -135,13 +132,11 @@ fn bulletin(
 /// period's standards too, leaving out findings on items they do not apply. A previous
 /// period that cannot be scored (a visit without a contract) shows no change.
 fn previous_scores(loaded: &mut Loaded, period: Period, standards: &StandardsFile) -> Option<ScoreReport> {
-    loaded.ignore_inapplicable = true;
-    let previous = loaded.score(period.previous(), None, standards).ok().map(|mut p| {
+    let previous = loaded.score(period.previous(), None, standards, Inapplicable::LeftOut);
+    previous.ok().map(|mut p| {
         p.keep_groups_only();
         p
-    });
-    loaded.ignore_inapplicable = false;
-    previous
+    })
 }
 
 /// Standard output, or `--out FILE` written whole or not at all (a temporary file beside it,

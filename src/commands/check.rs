@@ -3,8 +3,8 @@
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::Format;
 use crate::error::{Error, Result, Severity};
+use crate::render::Format;
 use crate::validate::validate;
 
 use super::{emit, Context};

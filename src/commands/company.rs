@@ -3,7 +3,6 @@
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::company::{records, CompanyRecord};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::decimal::fmt2;
@@ -11,10 +10,10 @@ use crate::model::records::Lang;
 use crate::model::Period;
 use crate::render::document::{Document, Section, Table};
 use crate::render::json::{dec, document, finish};
+use crate::render::Format;
 use crate::workspace;
 
-use super::loaded::Loaded;
-use super::recheck::today;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Each property company's record, for residents choosing a company.
@@ -36,7 +35,7 @@ pub struct CompanyArgs {
 
 pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     let format = ctx.format("company", &[Format::Md, Format::Html, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let companies: Vec<(String, String)> = match &args.company {
         Some(id) => {
@@ -57,7 +56,7 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
             .collect(),
     };
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = today();
+    let as_of = ctx.today();
     // The period and the three before it, each under its own standards (none: no scores).
     let mut periods = vec![args.period];
     for _ in 0..3 {
@@ -73,7 +72,10 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
         let (scores, rechecks) = match &st {
             // Two passes, as before: scores read only the scored months, so a problem in a
             // later month does not fail a past period's record.
-            Some(st) => (Some(loaded.score(*p, None, st)?), Some(loaded.rechecks(*p, as_of, st)?)),
+            Some(st) => (
+                Some(loaded.score(*p, None, st, Inapplicable::Refused)?),
+                Some(loaded.rechecks(*p, as_of, st, Inapplicable::Refused)?),
+            ),
             None => (None, None),
         };
         let mut d = Diagnostics::new();

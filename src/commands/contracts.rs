@@ -5,17 +5,16 @@ use clap::Args;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::selection::{decide_all, SelectionResult};
 use crate::error::{Diagnostics, Result};
 use crate::model::decimal::fmt2;
+use crate::model::parse_as_of;
 use crate::model::records::Lang;
 use crate::model::registry::Contract;
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace;
 
 use super::loaded::Loaded;
-use super::recheck::{parse_as_of, today};
 use super::{emit, Context};
 
 /// Contracts ending soon, with the residents' latest selection.
@@ -43,9 +42,9 @@ struct Expiring<'a> {
 
 pub fn cmd_contracts(ctx: &Context, args: &ContractsArgs) -> Result<()> {
     let format = ctx.format("contracts", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
-    let as_of = args.as_of.unwrap_or_else(today);
+    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
     let mut d = Diagnostics::new();
     let votes = workspace::load_selections(&loaded.ws, &mut d)?;
     d.into_result()?;

@@ -5,15 +5,14 @@ use std::collections::BTreeMap;
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::scoring::LevelCoverage;
 use crate::error::Result;
 use crate::model::records::Lang;
 use crate::model::Period;
 use crate::render::json::{document, finish};
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 
-use super::loaded::Loaded;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Which compounds each level failed to visit in its required windows.
@@ -31,10 +30,12 @@ pub struct CoverageArgs {
 
 pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
     let format = ctx.format("inspect coverage", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
-    let coverage = loaded.score(args.period, None, &standards)?.coverage();
+    let coverage = loaded
+        .score(args.period, None, &standards, Inapplicable::Refused)?
+        .coverage();
     let out = match format {
         Format::Json => {
             let mut doc = document(&args.period, &standards);

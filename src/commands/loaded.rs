@@ -1,10 +1,13 @@
 //! What most reports load: settings, registry, standards and appeals, and the pass that
-//! streams a period's visits through the scorer.
+//! streams a period's visits through the scorer. Shared by the commands, which import no
+//! other command.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use crate::domain::recheck::{NoticeBook, RecheckReport};
 use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
+use crate::domain::subsidy::{allocate, SubsidyReport};
 use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
 use crate::engine::scan::{default_threads, scan_file, scan_files, Sources};
 use crate::engine::score::ScoreRun;
@@ -28,8 +31,6 @@ pub struct Loaded {
     pub appeals: UpheldAppeals,
     /// Every file read so far, for provenance.
     pub inputs: Inputs,
-    /// Score under hypothetical standards: leave out findings on items they do not apply.
-    pub ignore_inapplicable: bool,
     /// Threads for scanning the store.
     pub threads: usize,
     /// `-v`: say which files are read.
@@ -40,7 +41,9 @@ pub struct Loaded {
 
 impl Loaded {
     /// Load the workspace's settings, registry, standards and appeals; any error fails.
-    pub fn load(ctx: &Context) -> Result<Loaded> {
+    /// `provenance`: the report will carry its provenance, so the month files are hashed as
+    /// they are scanned rather than read again for it (see [`Inputs`]).
+    pub fn load(ctx: &Context, provenance: bool) -> Result<Loaded> {
         let started = std::time::Instant::now();
         let ws = ctx.workspace()?;
         let lock = crate::workspace::transaction::read_lock(&ws, std::time::Duration::from_secs(120))?;
@@ -51,7 +54,7 @@ impl Loaded {
         let appeals = workspace::load_appeals(&ws, &mut d)?;
         d.into_result()?;
         let mut inputs = Inputs::default();
-        inputs.hash_while_scanning = ctx.format == Some(crate::cli::Format::Json);
+        inputs.hash_while_scanning = provenance;
         for (rel, _) in workspace::registry_headers() {
             inputs.add_file(&ws, rel)?;
         }
@@ -72,7 +75,6 @@ impl Loaded {
             standards,
             appeals: UpheldAppeals::new(&appeals),
             inputs,
-            ignore_inapplicable: false,
             threads: default_threads(),
             verbose: ctx.verbose,
             _lock: lock,
@@ -164,11 +166,17 @@ impl Loaded {
     }
 
     /// Score a period at a level (default: the standards' scoring level) under `standards`.
-    pub fn score(&mut self, period: Period, level: Option<Level>, standards: &StandardsFile) -> Result<ScoreReport> {
+    pub fn score(
+        &mut self,
+        period: Period,
+        level: Option<Level>,
+        standards: &StandardsFile,
+        inapplicable: Inapplicable,
+    ) -> Result<ScoreReport> {
         let st = &standards.standards;
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, level.unwrap_or(st.scoring_level));
-        scorer.ignore_inapplicable = self.ignore_inapplicable;
+        scorer.ignore_inapplicable = inapplicable.left_out();
         let span = scorer.span();
         let run = self.scan_into(Range::Period(span), ScoreRun::new(&scorer, self.threads))?;
         let started = std::time::Instant::now();
@@ -189,8 +197,9 @@ impl Loaded {
         period: Period,
         as_of: NaiveDate,
         standards: &StandardsFile,
+        inapplicable: Inapplicable,
     ) -> Result<(ScoreReport, RecheckReport)> {
-        let (scores, rechecks, ()) = self.score_rechecks_and(period, as_of, standards, ())?;
+        let (scores, rechecks, ()) = self.score_rechecks_and(period, as_of, standards, inapplicable, ())?;
         Ok((scores, rechecks))
     }
 
@@ -202,14 +211,15 @@ impl Loaded {
         period: Period,
         as_of: NaiveDate,
         standards: &StandardsFile,
+        inapplicable: Inapplicable,
         extra: T,
     ) -> Result<(ScoreReport, RecheckReport, T)> {
         let st = &standards.standards;
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, st.scoring_level);
-        scorer.ignore_inapplicable = self.ignore_inapplicable;
+        scorer.ignore_inapplicable = inapplicable.left_out();
         let mut book = NoticeBook::new(&registry, st, period);
-        book.ignore_inapplicable = self.ignore_inapplicable;
+        book.ignore_inapplicable = inapplicable.left_out();
         let first = scorer.span().start().min(book.first_day());
         let run = ScoreRun::new(&scorer, self.threads);
         let ((run, book), extra) = self.scan_into(Range::From(first), ((run, book), extra))?;
@@ -220,14 +230,70 @@ impl Loaded {
         ))
     }
 
+    /// A period's subsidy allocation under `standards` (DESIGN §9), or `None` when the period
+    /// has no funds file: its funds and fees loaded, its scores and notices in one pass.
+    pub fn subsidy(
+        &mut self,
+        period: Period,
+        standards: &StandardsFile,
+        budget: Option<Decimal>,
+        as_of: NaiveDate,
+        inapplicable: Inapplicable,
+    ) -> Result<Option<SubsidyReport>> {
+        let rel = format!("data/funds/{period}.toml");
+        let grades: Vec<&str> = standards.standards.grades.iter().map(|g| g.name.as_str()).collect();
+        let mut d = Diagnostics::new();
+        let funds = workspace::load_funds(&self.ws, &period, &grades, &mut d)?;
+        let fees = workspace::load_fees(&self.ws, &period, &mut d)?;
+        d.into_result()?;
+        let Some(funds) = funds else { return Ok(None) };
+        self.inputs.add_file(&self.ws, &rel)?;
+        self.inputs.add_file(&self.ws, &format!("data/fees/{period}.csv"))?;
+        let (scores, notices) = self.score_and_rechecks(period, as_of, standards, inapplicable)?;
+        allocate(
+            &self.registry,
+            period,
+            &funds,
+            budget,
+            &scores.compounds,
+            &notices.notices,
+            &fees,
+        )
+        .map(Some)
+        .map_err(|m| Error::msg(format!("{rel}: {m}")))
+    }
+
     /// The notices of a period and their re-inspections as of a date, under `standards`.
-    pub fn rechecks(&mut self, period: Period, as_of: NaiveDate, standards: &StandardsFile) -> Result<RecheckReport> {
+    pub fn rechecks(
+        &mut self,
+        period: Period,
+        as_of: NaiveDate,
+        standards: &StandardsFile,
+        inapplicable: Inapplicable,
+    ) -> Result<RecheckReport> {
         let registry = std::sync::Arc::clone(&self.registry);
         let mut book = NoticeBook::new(&registry, &standards.standards, period);
-        book.ignore_inapplicable = self.ignore_inapplicable;
+        book.ignore_inapplicable = inapplicable.left_out();
         let first = book.first_day();
         let report = self.scan_into(Range::From(first), book)?.finish(as_of);
         report.map_err(problems_error)
+    }
+}
+
+/// What scoring does with a finding on an item the standards do not apply (to the compound's
+/// service grade): said by the command at each call, as it depends on whose standards they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inapplicable {
+    /// An error, as `check` reports it: the standards are those the data were recorded under.
+    Refused,
+    /// Left out and counted (`ignored_points`): the standards are hypothetical, a proposal
+    /// under review or another period's, which the data were never recorded under.
+    LeftOut,
+}
+
+impl Inapplicable {
+    fn left_out(self) -> bool {
+        self == Inapplicable::LeftOut
     }
 }
 

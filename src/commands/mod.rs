@@ -6,7 +6,6 @@ pub mod check;
 pub mod company;
 pub mod contracts;
 pub mod coverage;
-pub mod explain;
 pub mod import;
 pub mod init;
 pub mod loaded;
@@ -18,9 +17,12 @@ pub mod subsidy;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Format};
+use chrono::NaiveDate;
+
+use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::model::records::Lang;
+use crate::render::Format;
 use crate::workspace::{Workspace, WORKSPACE_ENV};
 
 /// What every command gets from the global options.
@@ -33,6 +35,9 @@ pub struct Context {
     pub verbose: u8,
     /// The process ends when the command returns (set by [`crate::run`]).
     pub ends_process: bool,
+    /// The date taken as today; `None` (the command line's) reads the clock. A test sets it to
+    /// pin what the commands that default to today report.
+    pub today: Option<NaiveDate>,
 }
 
 impl Context {
@@ -44,7 +49,14 @@ impl Context {
             quiet: cli.quiet,
             verbose: cli.verbose,
             ends_process: false,
+            today: None,
         }
+    }
+
+    /// Today: the as-of date of a command not given one. The one place the tool reads the
+    /// clock (unless the `today` field is set), so the domain and the reports never do.
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     /// Done with `value` at the end of a command. When the process ends with the command, its

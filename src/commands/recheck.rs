@@ -6,18 +6,17 @@ use chrono::{Days, NaiveDate};
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::recheck::{Notice, Outcome, RecheckReport};
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
-use crate::model::{parse_date, Period};
-use crate::render::json::{document, finish};
-use crate::render::{Cell, Rows};
+use crate::model::{parse_as_of, Period};
+use crate::render::json::{document, finish, notice_json};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace::StandardsFile;
 
-use super::loaded::Loaded;
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Rectification notices, re-inspections and vetoes for a period.
@@ -42,23 +41,13 @@ pub struct RecheckArgs {
     pub due_within: Option<u64>,
 }
 
-/// clap parser for a `YYYY-MM-DD` date.
-pub fn parse_as_of(s: &str) -> std::result::Result<NaiveDate, String> {
-    parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD that exists, found \"{s}\""))
-}
-
-/// Today, from the clock: the only place the tool reads it.
-pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
     let format = ctx.format("recheck", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = args.as_of.unwrap_or_else(today);
-    let mut report = loaded.rechecks(args.period, as_of, &standards)?;
+    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
+    let mut report = loaded.rechecks(args.period, as_of, &standards, Inapplicable::Refused)?;
     if let Some(dir) = &args.notices {
         let docs: Vec<(String, String)> = report
             .notices
@@ -232,27 +221,6 @@ pub fn to_json(r: &RecheckReport, st: &StandardsFile) -> serde_json::Map<String,
         ),
     );
     doc
-}
-
-pub fn notice_json(n: &Notice) -> Value {
-    json!({
-        "notice_id": n.notice_id,
-        "compound_id": n.compound_id,
-        "community_id": n.community_id,
-        "street_id": n.street_id,
-        "visit_id": n.visit_id,
-        "date": n.date.to_string(),
-        "deadline": n.deadline.to_string(),
-        "score": fmt2(n.score),
-        "red_line": n.red_line,
-        "company_id": n.company_id,
-        "items": n.items.iter().map(|i| json!({"item": i.code, "name": i.name, "count": i.count, "deduction": fmt2(i.deduction), "red_line": i.red_line})).collect::<Vec<_>>(),
-        "recheck": n.recheck.as_ref().map(|r| json!({
-            "visit_id": r.visit_id, "date": r.date.to_string(), "level": r.level.as_str(),
-            "score": fmt2(r.score), "red_line": r.red_line, "late": r.late,
-        })),
-        "outcome": n.outcome.as_str(),
-    })
 }
 
 /// A notice id as a file name: ids come from the store, so anything that could leave the

@@ -1,24 +1,27 @@
 //! `oldestate score`: every compound's score, grade, verdict and three looks for a period,
 //! with community and street aggregates; `--explain` shows how one compound's score came about.
 
+mod explain;
+
 use std::io::Write;
 
 use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
-use crate::cli::Format;
 use crate::domain::scoring::{CompoundResult, GroupResult, Looks, ScoreReport, Verdict};
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period};
-use crate::render::json::{dec, provenance as provenance_json, standards as standards_json, write_streamed, Field};
+use crate::render::json::{
+    compound_pretty, dec, provenance as provenance_json, standards as standards_json, write_streamed, Field,
+};
 use crate::render::table::{in_chunks, write_table, write_table_parallel};
-use crate::render::{Cell, CsvStream, RowSink};
+use crate::render::{Cell, CsvStream, Format, RowSink};
 use crate::workspace::StandardsFile;
 
-use super::loaded::Loaded;
-use super::{emit, explain, Context};
+use super::loaded::{Inapplicable, Loaded};
+use super::{emit, Context};
 
 /// Score every compound, community and street for a period.
 ///
@@ -58,14 +61,14 @@ pub fn parse_level(s: &str) -> std::result::Result<Level, String> {
 
 pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let format = ctx.format("score", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     if let Some(who) = &args.explain {
         let out = explain::explain(&mut loaded, &standards, args.period, args.level, who, format, lang)?;
         return emit(out.as_bytes());
     }
-    let report = loaded.score(args.period, args.level, &standards)?;
+    let report = loaded.score(args.period, args.level, &standards, Inapplicable::Refused)?;
     // Every format is streamed: a national report lists hundreds of thousands of compounds.
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -80,11 +83,7 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
                 ("level", Field::Value(json!(r.level.as_str()))),
                 (
                     "compounds",
-                    Field::Pretty(Box::new(
-                        r.compounds
-                            .iter()
-                            .map(|c| serde_json::to_vec_pretty(&CompoundJson::from(c)).unwrap_or_default()),
-                    )),
+                    Field::Pretty(Box::new(r.compounds.iter().map(compound_pretty))),
                 ),
                 (
                     "communities",
@@ -328,58 +327,6 @@ fn rows(r: &ScoreReport, st: &StandardsFile, by: By, lang: Lang, machine: bool, 
     }
 }
 
-/// A compound as JSON (DESIGN §11), serialized straight from the result: national reports
-/// write hundreds of thousands of these.
-#[derive(serde::Serialize)]
-struct CompoundJson<'a> {
-    compound_id: &'a str,
-    name: &'a str,
-    community_id: &'a str,
-    street_id: &'a str,
-    visits: u32,
-    score: Option<String>,
-    grade: Option<&'a str>,
-    verdict: &'a str,
-    red_line: bool,
-    problem_points: u64,
-    categories: &'a crate::domain::scoring::CategoryPoints,
-    looks: Option<LooksJson>,
-}
-
-#[derive(serde::Serialize)]
-struct LooksJson {
-    street: bool,
-    community: bool,
-    property: bool,
-}
-
-impl<'a> From<&'a CompoundResult> for CompoundJson<'a> {
-    fn from(c: &'a CompoundResult) -> Self {
-        CompoundJson {
-            compound_id: &c.compound_id,
-            name: &c.name,
-            community_id: &c.community_id,
-            street_id: &c.street_id,
-            visits: c.visits,
-            score: c.score.map(fmt2),
-            grade: c.grade.as_deref(),
-            verdict: c.verdict.as_str(),
-            red_line: c.red_line,
-            problem_points: c.problem_points,
-            categories: &c.categories,
-            looks: c.looks.map(|l| LooksJson {
-                street: l.street,
-                community: l.community,
-                property: l.property,
-            }),
-        }
-    }
-}
-
-pub fn compound_json(c: &CompoundResult) -> Value {
-    serde_json::to_value(CompoundJson::from(c)).unwrap_or(Value::Null)
-}
-
 fn group_json(g: &GroupResult, id_key: &str) -> Value {
     let mut m = Map::new();
     m.insert(id_key.into(), json!(g.id));
@@ -399,27 +346,4 @@ fn group_json(g: &GroupResult, id_key: &str) -> Value {
         json!({"street": g.looks.street, "community": g.looks.community, "property": g.looks.property}),
     );
     Value::Object(m)
-}
-
-/// Resolve a compound by id, name or alias.
-pub fn resolve_compound<'r>(
-    reg: &'r crate::model::registry::Registry,
-    who: &str,
-) -> Result<&'r crate::model::registry::Compound> {
-    reg.compound(who)
-        .or_else(|| {
-            reg.compounds
-                .iter()
-                .find(|c| &*c.name == who || c.aliases.iter().any(|a| a == who))
-        })
-        .ok_or_else(|| {
-            let names = reg
-                .compounds
-                .iter()
-                .flat_map(|c| std::iter::once(&*c.id).chain(std::iter::once(&*c.name)));
-            Error::msg(format!(
-                "unknown compound \"{who}\"{}",
-                crate::suggest::did_you_mean(who, names)
-            ))
-        })
 }

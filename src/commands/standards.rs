@@ -9,18 +9,16 @@ use clap::{Args, Subcommand};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::scoring::{CompoundResult, ScoreReport, Verdict};
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
-use crate::model::Period;
+use crate::model::{parse_as_of, Period};
 use crate::render::json::{dec, document, finish, standards as standards_json};
-use crate::render::{Cell, Rows};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
-use super::loaded::Loaded;
-use super::recheck::{parse_as_of, today};
-use super::{emit, subsidy, Context};
+use super::loaded::{Inapplicable, Loaded};
+use super::{emit, Context};
 
 /// Standards files: review a change before it is merged.
 #[derive(Debug, Subcommand)]
@@ -144,19 +142,18 @@ fn totals(r: &ScoreReport) -> Value {
 pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let StandardsCommand::Diff(args) = cmd;
     let format = ctx.format("standards diff", &[Format::Table, Format::Json, Format::Md])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let period = args.period;
     let after_st = loaded.standards_for(&period)?;
     let before_st = alternative(&loaded, &args.against, &period)?;
-    let as_of = args.as_of.unwrap_or_else(today);
+    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
     // Either side may be a proposal the data were not recorded under: a finding on an item it
     // does not apply is left out (and counted) rather than failing the comparison.
-    loaded.ignore_inapplicable = true;
-    let before = loaded.score(period, None, &before_st)?;
-    let after = loaded.score(period, None, &after_st)?;
-    let money_before = subsidy::compute(&mut loaded, period, &before_st, None, as_of)?;
-    let money_after = subsidy::compute(&mut loaded, period, &after_st, None, as_of)?;
+    let before = loaded.score(period, None, &before_st, Inapplicable::LeftOut)?;
+    let after = loaded.score(period, None, &after_st, Inapplicable::LeftOut)?;
+    let money_before = loaded.subsidy(period, &before_st, None, as_of, Inapplicable::LeftOut)?;
+    let money_after = loaded.subsidy(period, &after_st, None, as_of, Inapplicable::LeftOut)?;
 
     let changes: Vec<(&CompoundResult, Outcome, Outcome)> = before
         .compounds

@@ -5,20 +5,18 @@ use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::capital::capital;
-use crate::domain::subsidy::{allocate, SubsidyReport};
-use crate::error::{Diagnostics, Error, Result};
+use crate::domain::subsidy::SubsidyReport;
+use crate::error::{Error, Result};
 use crate::model::decimal::{fmt2, parse_decimal};
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
-use crate::model::Period;
+use crate::model::{parse_as_of, Period};
 use crate::render::json::{dec, document, finish};
-use crate::render::{Cell, Rows};
-use crate::workspace::{self, StandardsFile};
+use crate::render::{Cell, Format, Rows};
+use crate::workspace::StandardsFile;
 
-use super::loaded::Loaded;
-use super::recheck::{parse_as_of, today};
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, Context};
 
 /// Fiscal subsidies per compound, street and company, exact to the fen.
@@ -57,44 +55,13 @@ fn parse_amount(s: &str) -> std::result::Result<Decimal, String> {
         .ok_or_else(|| format!("expected an amount like 1200000.00, found \"{s}\""))
 }
 
-/// Compute the period's allocation (shared with `standards diff`).
-pub fn compute(
-    loaded: &mut Loaded,
-    period: Period,
-    standards: &StandardsFile,
-    budget: Option<Decimal>,
-    as_of: NaiveDate,
-) -> Result<Option<SubsidyReport>> {
-    let rel = format!("data/funds/{period}.toml");
-    let grades: Vec<&str> = standards.standards.grades.iter().map(|g| g.name.as_str()).collect();
-    let mut d = Diagnostics::new();
-    let funds = workspace::load_funds(&loaded.ws, &period, &grades, &mut d)?;
-    let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
-    d.into_result()?;
-    let Some(funds) = funds else { return Ok(None) };
-    loaded.inputs.add_file(&loaded.ws, &rel)?;
-    loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
-    let (scores, notices) = loaded.score_and_rechecks(period, as_of, standards)?;
-    allocate(
-        &loaded.registry,
-        period,
-        &funds,
-        budget,
-        &scores.compounds,
-        &notices.notices,
-        &fees,
-    )
-    .map(Some)
-    .map_err(|m| Error::msg(format!("{rel}: {m}")))
-}
-
 pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
     let format = ctx.format("subsidy", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx)?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = args.as_of.unwrap_or_else(today);
-    let report = compute(&mut loaded, args.period, &standards, args.budget, as_of)?.ok_or_else(|| {
+    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
+    let report = loaded.subsidy(args.period, &standards, args.budget, as_of, Inapplicable::Refused)?.ok_or_else(|| {
         Error::msg(format!(
             "data/funds/{}.toml: missing: a subsidy round needs its funds file (rates, coefficients, optional budget; see DESIGN §9)",
             args.period

@@ -31,6 +31,12 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
 }
 
+/// clap's parser for an as-of date (`--as-of DATE`): [`parse_date`], with the message clap
+/// prints.
+pub fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD that exists, found \"{s}\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_date;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::engine::compound_table::{CompoundTable, ContractsOf, GradeOn, AHEAD};
+use crate::error::{Error, Result};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone)]
@@ -253,6 +254,27 @@ impl Registry {
 
     pub fn compound(&self, id: &str) -> Option<&Compound> {
         Some(&self.compounds[self.compound_index(id)?])
+    }
+
+    /// A compound by what people type: its id, else its name or one of its aliases. Unknown,
+    /// the error names the nearest ids and names.
+    pub fn resolve_compound(&self, who: &str) -> Result<&Compound> {
+        self.compound(who)
+            .or_else(|| {
+                self.compounds
+                    .iter()
+                    .find(|c| &*c.name == who || c.aliases.iter().any(|a| a == who))
+            })
+            .ok_or_else(|| {
+                let names = self
+                    .compounds
+                    .iter()
+                    .flat_map(|c| std::iter::once(&*c.id).chain(std::iter::once(&*c.name)));
+                Error::msg(format!(
+                    "unknown compound \"{who}\"{}",
+                    crate::suggest::did_you_mean(who, names)
+                ))
+            })
     }
 
     /// Position of a compound in `compounds` (its interned index).

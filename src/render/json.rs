@@ -1,9 +1,12 @@
-//! The parts every JSON document shares (DESIGN §11): `period`, `standards`, `provenance`,
-//! and numbers as strings with exactly two decimals.
+//! The parts JSON documents share (DESIGN §11): `period`, `standards`, `provenance`, numbers
+//! as strings with exactly two decimals, and the records several documents list (a compound's
+//! result, a notice); and the streamed writer of the largest documents.
 
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use crate::domain::recheck::Notice;
+use crate::domain::scoring::{CategoryPoints, CompoundResult};
 use crate::model::decimal::fmt2;
 use crate::model::Period;
 use crate::workspace::provenance::Provenance;
@@ -112,6 +115,88 @@ fn write_array<W: std::io::Write>(
         }
     }
     out.write_all(b"\n  ]")
+}
+
+/// A compound as JSON (DESIGN §11), serialized straight from the result: national reports
+/// write hundreds of thousands of these.
+#[derive(serde::Serialize)]
+struct CompoundJson<'a> {
+    compound_id: &'a str,
+    name: &'a str,
+    community_id: &'a str,
+    street_id: &'a str,
+    visits: u32,
+    score: Option<String>,
+    grade: Option<&'a str>,
+    verdict: &'a str,
+    red_line: bool,
+    problem_points: u64,
+    categories: &'a CategoryPoints,
+    looks: Option<LooksJson>,
+}
+
+#[derive(serde::Serialize)]
+struct LooksJson {
+    street: bool,
+    community: bool,
+    property: bool,
+}
+
+impl<'a> From<&'a CompoundResult> for CompoundJson<'a> {
+    fn from(c: &'a CompoundResult) -> Self {
+        CompoundJson {
+            compound_id: &c.compound_id,
+            name: &c.name,
+            community_id: &c.community_id,
+            street_id: &c.street_id,
+            visits: c.visits,
+            score: c.score.map(fmt2),
+            grade: c.grade.as_deref(),
+            verdict: c.verdict.as_str(),
+            red_line: c.red_line,
+            problem_points: c.problem_points,
+            categories: &c.categories,
+            looks: c.looks.map(|l| LooksJson {
+                street: l.street,
+                community: l.community,
+                property: l.property,
+            }),
+        }
+    }
+}
+
+/// A compound's result as a JSON value (in a document that lists a few: a bulletin's failing
+/// compounds, an explanation).
+pub fn compound_json(c: &CompoundResult) -> Value {
+    serde_json::to_value(CompoundJson::from(c)).unwrap_or(Value::Null)
+}
+
+/// A compound's result pretty-printed, as an item of [`Field::Pretty`]: the score report's
+/// compounds are written this way, with no `Value` tree per compound.
+pub fn compound_pretty(c: &CompoundResult) -> Vec<u8> {
+    serde_json::to_vec_pretty(&CompoundJson::from(c)).unwrap_or_default()
+}
+
+/// A rectification notice with its re-inspection (in `recheck`'s document and the bulletin's).
+pub fn notice_json(n: &Notice) -> Value {
+    json!({
+        "notice_id": n.notice_id,
+        "compound_id": n.compound_id,
+        "community_id": n.community_id,
+        "street_id": n.street_id,
+        "visit_id": n.visit_id,
+        "date": n.date.to_string(),
+        "deadline": n.deadline.to_string(),
+        "score": fmt2(n.score),
+        "red_line": n.red_line,
+        "company_id": n.company_id,
+        "items": n.items.iter().map(|i| json!({"item": i.code, "name": i.name, "count": i.count, "deduction": fmt2(i.deduction), "red_line": i.red_line})).collect::<Vec<_>>(),
+        "recheck": n.recheck.as_ref().map(|r| json!({
+            "visit_id": r.visit_id, "date": r.date.to_string(), "level": r.level.as_str(),
+            "score": fmt2(r.score), "red_line": r.red_line, "late": r.late,
+        })),
+        "outcome": n.outcome.as_str(),
+    })
 }
 
 #[cfg(test)]

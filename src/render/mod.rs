@@ -1,11 +1,14 @@
 //! Writers shared by the reports: a report is a list of rows of cells, rendered as a
 //! table for people (comfy-table's layout, streamed: [`table`]) or as formula-safe CSV for
-//! scripts; JSON documents share a header.
+//! scripts; JSON documents share a header. [`Format`] names them all.
 
 pub mod bulletin;
 pub mod document;
+mod format;
 pub mod json;
 pub mod table;
+
+pub use format::Format;
 
 use std::borrow::Cow;
 

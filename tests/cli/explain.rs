@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use oldestate::commands::loaded::Loaded;
+use oldestate::commands::loaded::{Inapplicable, Loaded};
 use oldestate::commands::Context;
 use oldestate::domain::explain::explain_visits;
 use oldestate::domain::rule::Rule;
@@ -31,12 +31,13 @@ fn explain_agrees_with_score_for_every_compound_of_the_demo() {
         quiet: true,
         verbose: 0,
         ends_process: false,
+        today: None,
     };
-    let mut loaded = Loaded::load(&ctx).unwrap();
+    let mut loaded = Loaded::load(&ctx, false).unwrap();
     let period: Period = "2026H1".parse().unwrap();
     let standards = loaded.standards_for(&period).unwrap();
     let st = &standards.standards;
-    let report = loaded.score(period, None, &standards).unwrap();
+    let report = loaded.score(period, None, &standards, Inapplicable::Refused).unwrap();
     let mut visits: BTreeMap<String, Vec<Visit>> = BTreeMap::new();
     loaded
         .scan_raw(&period, |v| {

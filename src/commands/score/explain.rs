@@ -2,7 +2,6 @@
 
 use serde_json::{json, Value};
 
-use crate::cli::Format;
 use crate::domain::explain::{explain_visits, ExplainedVisit};
 use crate::domain::rule::Rule;
 use crate::domain::visit::Visit;
@@ -10,12 +9,11 @@ use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period, Purpose};
-use crate::render::json::{dec, document, finish};
-use crate::render::{Cell, Rows};
+use crate::render::json::{compound_json, dec, document, finish};
+use crate::render::{Cell, Format, Rows};
 use crate::workspace::StandardsFile;
 
-use super::loaded::Loaded;
-use super::score::{compound_json, resolve_compound};
+use crate::commands::loaded::{Inapplicable, Loaded};
 
 /// Build the explanation of one compound's score as text (table format) or JSON.
 pub fn explain(
@@ -29,8 +27,8 @@ pub fn explain(
 ) -> Result<String> {
     let st = &standards.standards;
     let level = level.unwrap_or(st.scoring_level);
-    let compound = resolve_compound(&loaded.registry, who)?.clone();
-    let report = loaded.score(period, Some(level), standards)?;
+    let compound = loaded.registry.resolve_compound(who)?.clone();
+    let report = loaded.score(period, Some(level), standards, Inapplicable::Refused)?;
     let result = report
         .compounds
         .iter()

@@ -1,0 +1,34 @@
+//! The output formats the writers of this module produce. They are chosen on the command
+//! line (clap parses `--format` straight into [`Format`]), but they belong with the writers:
+//! a format is a way of rendering a report, and rendering needs nothing from the command line.
+
+use clap::ValueEnum;
+
+/// Output formats. Each command accepts the subset that makes sense for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Md,
+    Html,
+}
+
+impl Format {
+    /// The name given to `--format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+            Format::Html => "html",
+        }
+    }
+
+    /// Whether a report in this format carries its provenance (DESIGN §11): the JSON documents
+    /// do, for scripts to trace a figure to its data; what people read does not.
+    pub fn carries_provenance(self) -> bool {
+        self == Format::Json
+    }
+}
