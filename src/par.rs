@@ -1,30 +1,36 @@
 //! Work on many independent items shared between threads, the results kept in item order, in
 //! memory a few chunks at a time: a national report's hundreds of thousands of compounds are
-//! computed on every core without holding a second copy of them.
+//! computed on every core without holding a second copy of them. The one chunked-threads
+//! loop of the crate: the scorer's compounds and the drawn rows of tables and CSV share it.
 
+use std::convert::Infallible;
 use std::ops::Range;
 
-/// Items one thread takes at a time.
-const CHUNK: usize = 8192;
+/// Items one thread takes at a time. For a report's rows, a few MB of drawn text: enough that
+/// starting a thread costs nothing beside it, few enough that memory stays a few chunks.
+pub const CHUNK: usize = 8192;
 
-/// Compute `make(range)` for consecutive ranges covering `0..n`, `threads` ranges at a time on
-/// as many threads, and hand every result to `take` in order: the same calls of `take` as
-/// `take`-ing `make(0..n)` on one thread, whatever the number of threads.
-pub fn in_order<R: Send>(
+/// Compute `make(range)` for consecutive ranges of [`CHUNK`] items covering `0..n`, `threads`
+/// ranges at a time on as many threads, and hand every range's result to `take` in order,
+/// stopping at the first error `take` returns (a closed pipe: nothing more is computed). The
+/// same calls of `take` as one thread making the ranges one after another, whatever the
+/// number of threads.
+pub fn chunks_in_order<R: Send, E>(
     n: usize,
     threads: usize,
-    make: impl Fn(Range<usize>) -> Vec<R> + Sync,
-    mut take: impl FnMut(R),
-) {
+    make: impl Fn(Range<usize>) -> R + Sync,
+    mut take: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
     let make = &make;
     let round = CHUNK * threads.max(1);
     for start in (0..n).step_by(round) {
         let end = (start + round).min(n);
-        let made: Vec<Vec<R>> = std::thread::scope(|s| {
+        let made: Vec<R> = std::thread::scope(|s| {
             let mut ranges = (start..end).step_by(CHUNK).map(|a| a..(a + CHUNK).min(end));
+            // The first range is made on this thread, which would otherwise only wait.
             let first = ranges.next();
             let handles: Vec<_> = ranges.map(|r| s.spawn(move || make(r))).collect();
-            let mut made = vec![first.map_or_else(Vec::new, make)];
+            let mut made: Vec<R> = first.map(make).into_iter().collect();
             made.extend(
                 handles
                     .into_iter()
@@ -32,8 +38,25 @@ pub fn in_order<R: Send>(
             );
             made
         });
-        made.into_iter().flatten().for_each(&mut take);
+        for r in made {
+            take(r)?;
+        }
     }
+    Ok(())
+}
+
+/// [`chunks_in_order`] for results made item by item: every item's result handed to `take`
+/// in item order.
+pub fn in_order<R: Send>(
+    n: usize,
+    threads: usize,
+    make: impl Fn(Range<usize>) -> Vec<R> + Sync,
+    mut take: impl FnMut(R),
+) {
+    let Ok(()) = chunks_in_order(n, threads, make, |made: Vec<R>| {
+        made.into_iter().for_each(&mut take);
+        Ok::<(), Infallible>(())
+    });
 }
 
 #[cfg(test)]
@@ -53,5 +76,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The first error `take` returns ends the work: no later range is made or taken.
+    #[test]
+    fn the_first_error_stops_the_rounds() {
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let mut taken = Vec::new();
+        let r = chunks_in_order(
+            10 * CHUNK,
+            2,
+            |r| {
+                made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                r.start / CHUNK
+            },
+            |k| {
+                taken.push(k);
+                if k == 2 {
+                    Err(k)
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!(r, Err(2));
+        assert_eq!(taken, [0, 1, 2]);
+        // Two rounds of two ranges were made, and none of the six after the error.
+        assert_eq!(made.into_inner(), 4);
     }
 }

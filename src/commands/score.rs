@@ -13,10 +13,11 @@ use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period};
+use crate::par::chunks_in_order;
 use crate::render::json::{
     compound_pretty, dec, provenance as provenance_json, standards as standards_json, write_streamed, Field,
 };
-use crate::render::table::{in_chunks, write_table, write_table_parallel};
+use crate::render::table::{write_table, write_table_parallel};
 use crate::render::{Cell, CsvStream, Format, RowSink};
 use crate::workspace::StandardsFile;
 
@@ -104,16 +105,17 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
             let mut out = out;
             let mut head = CsvStream::new(Vec::new());
             head.header(list.header());
-            let draw = |chunk: &[CompoundResult]| {
+            let compounds = &report.compounds;
+            let draw = |r: std::ops::Range<usize>| {
                 let mut w = CsvStream::new(Vec::new());
-                for c in chunk {
+                for c in &compounds[r] {
                     w.row(list.row(c));
                 }
                 w.into_inner()
             };
             head.into_inner()
                 .and_then(|h| out.write_all(&h))
-                .and_then(|_| in_chunks(&report.compounds, loaded.threads, draw, |b| out.write_all(b)))
+                .and_then(|_| chunks_in_order(compounds.len(), loaded.threads, draw, |b| out.write_all(&b?)))
                 .and_then(|_| out.flush())
         }
         Format::Csv => {

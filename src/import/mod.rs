@@ -253,8 +253,13 @@ pub fn visits_from_sheet(
         if n % 10_000 == 0 {
             progress(n);
         }
-        let Some((given_id, head, findings, photos, note)) =
-            read_row(resolver, file, header, &layout, row, defaults, diags)
+        let Some(RowRead {
+            given_id,
+            head,
+            findings,
+            photos,
+            note,
+        }) = read_row(resolver, file, header, &layout, row, defaults, diags)
         else {
             continue;
         };
@@ -384,10 +389,24 @@ pub fn column_letter(mut col: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-type RowResult = (Option<String>, Head, Vec<(String, u64, u64)>, u64, Option<String>);
+/// What one data row of a sheet says. The rows of one visit are merged into a [`Builder`].
+struct RowRead {
+    /// The visit id the sheet gives, if it has a visit id column; else it is derived from
+    /// the head ([`derive_visit_id`]).
+    given_id: Option<String>,
+    /// The visit's own fields, which every row of the visit must repeat.
+    head: Head,
+    /// Its findings as (item code, count of problem points, sheet row): in a wide sheet, one
+    /// per item column with points; in a long sheet, at most one.
+    findings: Vec<(String, u64, u64)>,
+    /// Photos taken, as the row counts them (a visit's rows add up).
+    photos: u64,
+    /// The row's note, if any.
+    note: Option<String>,
+}
 
-/// One data row: its given visit id, the visit's fields, its findings (code, count, row),
-/// photos and note. `None` when any cell was wrong (each reported).
+/// One data row: its given visit id, the visit's fields, its findings, photos and note.
+/// `None` when any cell was wrong (each reported).
 fn read_row(
     r: &Resolver<'_>,
     file: &str,
@@ -396,7 +415,7 @@ fn read_row(
     row: &SheetRow,
     defaults: Defaults,
     diags: &mut Diagnostics,
-) -> Option<RowResult> {
+) -> Option<RowRead> {
     let before = diags.errors();
     let cell = |f: Field| layout.col(f).map(|c| row.cells.get(c).unwrap_or(""));
     let bad = |diags: &mut Diagnostics, f: Field, expected: &str| {
@@ -617,9 +636,9 @@ fn read_row(
     if diags.errors() > before {
         return None;
     }
-    Some((
+    Some(RowRead {
         given_id,
-        Head {
+        head: Head {
             date,
             level,
             purpose,
@@ -630,5 +649,5 @@ fn read_row(
         findings,
         photos,
         note,
-    ))
+    })
 }

@@ -6,11 +6,14 @@
 //! comfy-table's. One difference, on purpose: comfy-table caps a column at 65,535 characters
 //! and wraps what is wider; here a column is as wide as its widest cell.
 
+use std::convert::Infallible;
 use std::io::Write;
+use std::ops::Range;
 
 use unicode_width::UnicodeWidthStr;
 
 use super::{Cell, RowSink};
+use crate::par::chunks_in_order;
 
 /// The width of one line of text in terminal columns. Most cells are ids and numbers:
 /// printable ASCII is a column a byte, without the Unicode tables.
@@ -199,14 +202,10 @@ pub fn write_table<W: Write>(out: W, mut emit: impl FnMut(&mut dyn RowSink)) -> 
     t.finish()
 }
 
-/// A thread's result; its panic (a bug, never input) goes on.
-fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
 /// Like [`write_table`], for many rows made independently, one per item: the rows are
-/// measured and drawn on `threads` threads, in chunks written in order (the output is the
-/// same as [`write_table`]'s, whatever the number of threads).
+/// measured and drawn on `threads` threads, in chunks written in order by
+/// [`crate::par::chunks_in_order`] (the output is the same as [`write_table`]'s, whatever the
+/// number of threads).
 pub fn write_table_parallel<'a, T: Sync, W: Write>(
     out: W,
     header: Vec<String>,
@@ -214,70 +213,33 @@ pub fn write_table_parallel<'a, T: Sync, W: Write>(
     threads: usize,
     row: impl Fn(&'a T) -> Vec<Cell<'a>> + Sync,
 ) -> std::io::Result<W> {
-    let threads = threads.max(1);
     let mut widths = Widths::default();
     widths.header(header.clone());
-    let part = items.len().div_ceil(threads).max(1);
-    let parts: Vec<Widths> = std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(part)
-            .map(|c| {
-                let row = &row;
-                s.spawn(move || {
-                    let mut w = Widths::default();
-                    for t in c {
-                        w.row(row(t));
-                    }
-                    w
-                })
-            })
-            .collect();
-        handles.into_iter().map(join).collect()
+    let measure = |r: Range<usize>| {
+        let mut w = Widths::default();
+        for item in &items[r] {
+            w.row(row(item));
+        }
+        w
+    };
+    let Ok(()) = chunks_in_order(items.len(), threads, measure, |w| {
+        widths.merge(&w);
+        Ok::<(), Infallible>(())
     });
-    for p in &parts {
-        widths.merge(p);
-    }
-    let draw = |c: &'a [T]| -> std::io::Result<Vec<u8>> {
+    let draw = |r: Range<usize>| -> std::io::Result<Vec<u8>> {
         let mut t = TableWriter::new(Vec::new(), widths.clone());
-        for item in c {
+        for item in &items[r] {
             t.row(row(item));
         }
         t.finish()
     };
     let mut t = TableWriter::new(out, widths.clone());
     t.header(header);
-    in_chunks(items, threads, draw, |b| {
-        t.write(b);
-        Ok(())
+    chunks_in_order(items.len(), threads, draw, |drawn| {
+        t.write(&drawn?);
+        Ok::<(), std::io::Error>(())
     })?;
     t.finish()
-}
-
-/// Draw `items` in chunks of a few thousand, `threads` chunks at a time on as many threads,
-/// and `write` the drawings in order: output the same as drawing them all on one thread.
-pub fn in_chunks<'a, T: Sync>(
-    items: &'a [T],
-    threads: usize,
-    draw: impl Fn(&'a [T]) -> std::io::Result<Vec<u8>> + Sync,
-    mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    /// Rows drawn by one thread at a time: a few MB of text.
-    const CHUNK: usize = 8192;
-    let draw = &draw;
-    for round in items.chunks(CHUNK * threads.max(1)) {
-        let drawn: Vec<std::io::Result<Vec<u8>>> = std::thread::scope(|s| {
-            let mut chunks = round.chunks(CHUNK);
-            let first = chunks.next();
-            let handles: Vec<_> = chunks.map(|c| s.spawn(move || draw(c))).collect();
-            let mut drawn = vec![first.map_or_else(|| Ok(Vec::new()), draw)];
-            drawn.extend(handles.into_iter().map(join));
-            drawn
-        });
-        for d in drawn {
-            write(&d?)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
