@@ -1,9 +1,10 @@
 //! `oldestate`: supervision of old residential compounds under the bundled property model.
 //!
 //! The library holds everything; `main.rs` only parses arguments and maps errors to exit
-//! statuses. Layout: [`model`] (plain types), [`workspace`] (finding and loading files),
-//! [`validate`] (`check`'s rules), [`domain`] (pure computations), [`commands`] (one per
-//! subcommand), [`render`] (writers).
+//! statuses. Layout (ARCHITECTURE.md has the map and the rules): [`model`] (plain types),
+//! [`workspace`] (finding and loading files), [`validate`] (`check`'s rules), [`domain`] (the
+//! rules, pure), [`engine`] (reading the store fast; drives the domain), [`import`] (sheets into
+//! the store), [`commands`] (one per subcommand), [`render`] (writers).
 
 #![forbid(unsafe_code)]
 
@@ -14,7 +15,6 @@ pub mod engine;
 pub mod error;
 pub mod import;
 pub mod model;
-pub mod par;
 pub mod render;
 pub mod suggest;
 pub mod validate;

@@ -9,11 +9,11 @@ use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
 use crate::domain::scoring::{CompoundResult, GroupResult, Looks, ScoreReport, Verdict};
+use crate::engine::par::chunks_in_order;
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::{Level, Period};
-use crate::par::chunks_in_order;
 use crate::render::json::{
     compound_pretty, dec, provenance as provenance_json, standards as standards_json, write_streamed, Field,
 };

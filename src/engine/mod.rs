@@ -6,10 +6,12 @@
 //!   are plain and by the csv crate from the first that is not, rows grouped into visits;
 //! - [`compound_table`]: a compound's registry position and grade on a date, in one probe;
 //! - [`score`]: the scorer's per-compound tallies in one shared table, batched and prefetched;
-//! - [`hint`]: the cache prefetch the scan and the tallies use.
+//! - [`hint`]: the cache prefetch the scan and the tallies use;
+//! - [`par`]: the one helper for work in ordered chunks on every core (results, tables, CSV).
 
 pub mod compound_table;
 pub mod hint;
+pub mod par;
 pub mod scan;
 pub mod score;
 mod utf8_watch;

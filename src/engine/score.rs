@@ -132,7 +132,7 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
                 })
                 .collect()
         };
-        crate::par::in_order(n, self.threads, chunk, |(c, k, bits)| {
+        crate::engine::par::in_order(n, self.threads, chunk, |(c, k, bits)| {
             compounds.push(c);
             community_of.push(k);
             covered.push(bits);

@@ -13,7 +13,7 @@ use std::ops::Range;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Cell, RowSink};
-use crate::par::chunks_in_order;
+use crate::engine::par::chunks_in_order;
 
 /// The width of one line of text in terminal columns. Most cells are ids and numbers:
 /// printable ASCII is a column a byte, without the Unicode tables.
@@ -204,7 +204,7 @@ pub fn write_table<W: Write>(out: W, mut emit: impl FnMut(&mut dyn RowSink)) -> 
 
 /// Like [`write_table`], for many rows made independently, one per item: the rows are
 /// measured and drawn on `threads` threads, in chunks written in order by
-/// [`crate::par::chunks_in_order`] (the output is the same as [`write_table`]'s, whatever the
+/// [`crate::engine::par::chunks_in_order`] (the output is the same as [`write_table`]'s, whatever the
 /// number of threads).
 pub fn write_table_parallel<'a, T: Sync, W: Write>(
     out: W,
