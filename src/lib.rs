@@ -7,6 +7,7 @@
 //! the store), [`commands`] (one per subcommand), [`render`] (writers).
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod cli;
 pub mod commands;

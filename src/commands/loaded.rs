@@ -1,6 +1,7 @@
 //! What most reports load: settings, registry, standards and appeals, and the pass that
 //! streams a period's visits through the scorer. Shared by the commands, which import no
 //! other command.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -1,5 +1,6 @@
 //! One module per subcommand. Each reads like a paragraph: load what it needs, call the
 //! domain, render.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 pub mod bulletin;
 pub mod check;

@@ -1,5 +1,6 @@
 //! `oldestate score`: every compound's score, grade, verdict and three looks for a period,
 //! with community and street aggregates; `--explain` shows how one compound's score came about.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 mod explain;
 

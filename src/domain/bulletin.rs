@@ -1,6 +1,7 @@
 //! The bulletin (情况通报, DESIGN §8): headline figures, rankings with their change since the
 //! previous period, problems by category, hot spots, the three looks per street, notices and
 //! vetoes, coverage gaps, and fee collection — all narrowed to one street when asked.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -1,6 +1,7 @@
 //! A property company's record for residents choosing (DESIGN §13): the compounds it serves,
 //! their official scores, its notices and their outcomes, the vetoes it caused, and its fee
 //! collection, for a period.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::HashMap;
 

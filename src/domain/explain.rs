@@ -1,5 +1,6 @@
 //! `score --explain`: how one compound's score came about, visit by visit, through the same
 //! [`Rule`] the scorer uses (a test holds the two equal for every compound of the demo).
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::sync::Arc;
 

@@ -3,6 +3,7 @@
 //! [`NoticeBook`] is fed every visit from the period's first day to the end of the store: it
 //! keeps the failing official routine visits of the period (the notices) and the re-inspection
 //! visits, and then matches each notice with its re-inspection.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 

@@ -10,6 +10,7 @@
 //! so M and D are exact integers and the score in hundredths is one integer division rounded
 //! half away from zero. Standards with unusual scales fall back to `Decimal`, through the same
 //! [`Entry::deduction`] the breakdown uses.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 pub mod oracle;
 

@@ -1,6 +1,7 @@
 //! Fiscal subsidies (DESIGN §9): each compound's entitlement from its contract months, the
 //! rate of its service grade and the coefficient of its outcome; the budget cap; and amounts
 //! in fen that add up to the target exactly (largest remainders).
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 

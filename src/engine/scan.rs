@@ -2,6 +2,7 @@
 //! one reused visit buffer (no allocation per row once warm), month files are shared between
 //! the machine's cores, and each worker's results are merged in month order, so the output does
 //! not depend on the number of threads.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};

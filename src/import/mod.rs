@@ -1,6 +1,7 @@
 //! `inspect import`'s core: turning sheets into canonical visits (DESIGN §10). Reading files
 //! is in [`sheet`]; recognising headers in [`layout`]; values in [`values`]; merging into the
 //! store in [`merge`]. Every problem of every sheet is collected before anything is written.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 pub mod layout;
 pub mod merge;

@@ -1,6 +1,7 @@
 //! Reading a sheet an inspector handed in: CSV/TSV/TXT in UTF-8 (with or without BOM) or
 //! GB18030, with comma, tab or semicolon; or the first (or a named) sheet of an `.xlsx`.
 //! Decoding is strict: bytes valid in neither encoding are an error with their row.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::path::Path;
 

@@ -1,4 +1,5 @@
 //! A subsidy round, `data/funds/PERIOD.toml` (DESIGN §9).
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 

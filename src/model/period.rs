@@ -3,6 +3,7 @@
 //! A period is a run of whole calendar months. Every question the domain asks of time
 //! ("which month files", "which windows must a level cover", "what came before") is answered
 //! here, so that no other module does calendar arithmetic of its own.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::fmt;
 use std::str::FromStr;

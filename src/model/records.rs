@@ -1,5 +1,6 @@
 //! Records of the data files beside the registry: canonical findings rows (DESIGN §4),
 //! appeals, fees, selections, and the workspace settings.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -1,6 +1,7 @@
 //! The registry: streets, communities, compounds, companies, contracts and titles (DESIGN §2),
 //! with the lookups every command needs. Each record keeps the line it came from so that
 //! `check` can point at it.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::sync::Arc;
 

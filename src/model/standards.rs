@@ -3,6 +3,7 @@
 //! These types mirror `standards/YYYY-MM-DD.toml` exactly; unknown keys are rejected so a typo
 //! in a reviewed standards change cannot silently drop a rule. [`Standards::problems`] holds the
 //! semantic rules that TOML alone cannot express.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,6 +3,7 @@
 //! One function per section, in the order the office reads them; [`to_document`] only calls
 //! them. The domain's [`Bulletin`] carries ids and numbers; names, words and the letterhead
 //! come from the [`Frame`] it is rendered in.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -2,6 +2,7 @@
 //! Markdown (for the repository and the web) or as one self-contained HTML file (inline CSS
 //! and SVG, printable on A4). Every piece of text is escaped by the renderer, so names typed
 //! into a registry cannot inject markup.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::fmt::Write;
 

@@ -1,6 +1,7 @@
 //! Writers shared by the reports: a report is a list of rows of cells, rendered as a
 //! table for people (comfy-table's layout, streamed: [`table`]) or as formula-safe CSV for
 //! scripts; JSON documents share a header. [`Format`] names them all.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 pub mod bulletin;
 pub mod document;

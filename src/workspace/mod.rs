@@ -1,6 +1,7 @@
 //! Finding a workspace and loading its files (DESIGN §2). Loaders push every problem they meet
 //! into a [`Diagnostics`] and return what they could read, so `check` can report everything at
 //! once; commands turn collected errors into a failure with [`Diagnostics::into_result`].
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 mod appeals;
 mod fees;

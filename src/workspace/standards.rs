@@ -1,4 +1,5 @@
 //! Loading `standards/*.toml` and choosing the file in force for a period (DESIGN §3).
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};

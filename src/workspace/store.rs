@@ -1,5 +1,6 @@
 //! The canonical findings store, `data/inspections/YYYY/YYYY-MM.csv` (DESIGN §4): listing its
 //! month files and streaming their rows one at a time, so memory does not grow with rows.
+#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::io::Read;
 
