@@ -16,7 +16,12 @@ use chrono::NaiveDate;
 
 /// Parse a contract date: exactly `YYYY-MM-DD`, and a day that exists.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
+    parse_date_bytes(s.as_bytes())
+}
+
+/// [`parse_date`] of a date as bytes, as the store's rows hold it (no UTF-8 check needed: the
+/// shape is ASCII).
+pub fn parse_date_bytes(b: &[u8]) -> Option<NaiveDate> {
     let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'

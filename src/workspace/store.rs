@@ -8,7 +8,7 @@ use crate::error::{Diagnostics, Error, Result};
 use chrono::NaiveDate;
 
 use crate::model::records::{Finding, MAX_PER_ROW, STORE_HEADER};
-use crate::model::{parse_date, Level, Period, Purpose};
+use crate::model::{parse_date_bytes, Level, Period, Purpose};
 
 use super::provenance::HashingReader;
 use super::table::csv_problem;
@@ -229,7 +229,7 @@ pub fn read_row<'r>(
     }
     let date = match prev_day {
         Some((p, d)) if p == date_text => Some(d),
-        _ => std::str::from_utf8(date_text).ok().and_then(parse_date),
+        _ => parse_date_bytes(date_text),
     };
     if date.is_none() {
         bad!(1, "a date YYYY-MM-DD that exists");
@@ -301,27 +301,27 @@ pub fn read_row<'r>(
 
 /// Parse one store record (already known to have the header's 11 fields) by [`read_row`].
 pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Vec<String>> {
-    let rec = rec.as_byte_record();
+    let bytes = rec.as_byte_record();
     let mut f: RowFields<'_> = [&[]; 10];
-    for (slot, v) in f.iter_mut().zip(rec.iter()) {
+    for (slot, v) in f.iter_mut().zip(bytes.iter()) {
         *slot = v;
     }
     let mut problems = Vec::new();
     let row = read_row(&f, None, Some(&mut problems)).ok_or(problems)?;
-    // A StringRecord's fields are UTF-8.
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    // The record's fields as text (a StringRecord's are UTF-8).
+    let text = |i: usize| rec.get(i).unwrap_or_default().to_string();
     Ok(Finding {
-        visit_id: text(row.visit_id),
+        visit_id: text(0),
         date: row.date,
         level: row.level,
         purpose: row.purpose,
-        team: text(row.team),
+        team: text(4),
         inspectors: row.inspectors,
-        compound_id: text(row.compound_id),
+        compound_id: text(6),
         item: row.item.to_string(),
         count: row.count,
         photos: row.photos,
-        note: text(rec.get(10).unwrap_or_default()),
+        note: text(10),
     })
 }
 
