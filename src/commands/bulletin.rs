@@ -1,6 +1,5 @@
 //! `oldestate bulletin`: the periodic notification (情况通报) that names streets and
 //! communities, as Markdown, a printable HTML document, or JSON.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +42,8 @@ pub struct BulletinArgs {
     pub as_of: Option<NaiveDate>,
 }
 
+/// Run `oldestate bulletin`: score the period and the one before, decide the notices, build
+/// the bulletin and write it in the format asked for.
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let format = ctx.format("bulletin", &[Format::Md, Format::Html, Format::Json])?;
     let mut loaded = Loaded::load(ctx, format.carries_provenance())?;

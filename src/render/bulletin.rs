@@ -3,7 +3,6 @@
 //! One function per section, in the order the office reads them; [`to_document`] only calls
 //! them. The domain's [`Bulletin`] carries ids and numbers; names, words and the letterhead
 //! come from the [`Frame`] it is rendered in.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -25,10 +24,15 @@ use super::json::{dec, document};
 /// language, and the district on the letterhead.
 #[derive(Debug, Clone, Copy)]
 pub struct Frame<'a> {
+    /// Names of streets, communities and compounds (the bulletin names them, not ids).
     pub registry: &'a Registry,
+    /// The standards file the period was scored under (named in the subtitle).
     pub standards: &'a StandardsFile,
+    /// The district on the letterhead.
     pub district: &'a str,
+    /// The date notices are decided at (pending or overdue).
     pub as_of: NaiveDate,
+    /// The language of every word of the document.
     pub lang: Lang,
 }
 

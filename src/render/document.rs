@@ -2,7 +2,6 @@
 //! Markdown (for the repository and the web) or as one self-contained HTML file (inline CSS
 //! and SVG, printable on A4). Every piece of text is escaped by the renderer, so names typed
 //! into a registry cannot inject markup.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::fmt::Write;
 
@@ -11,17 +10,26 @@ use super::md_escape;
 /// A document: a title, a subtitle line, and sections.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
+    /// The heading of the whole document.
     pub title: String,
+    /// Lines under the title (period, standards, as-of date), each its own line.
     pub subtitle: Vec<String>,
+    /// The body, in order.
     pub sections: Vec<Section>,
+    /// Lines after the last section (sources, notes).
     pub footer: Vec<String>,
 }
 
+/// A titled part of a document: paragraphs, then an optional chart and table, then more text.
 #[derive(Debug, Clone, Default)]
 pub struct Section {
+    /// The section's heading.
     pub title: String,
+    /// Text before the chart and table.
     pub paragraphs: Vec<String>,
+    /// A bar chart (drawn in HTML only; Markdown shows the table).
     pub chart: Option<Chart>,
+    /// A table of the section's figures.
     pub table: Option<Table>,
     /// Text after the table (lists of names, notes).
     pub after: Vec<String>,
@@ -32,23 +40,29 @@ pub struct Section {
 /// A table; columns listed in `numeric` are right-aligned.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// Column names.
     pub header: Vec<String>,
+    /// Rows of cells as shown, each as long as the header.
     pub rows: Vec<Vec<String>>,
+    /// Positions of the numeric columns.
     pub numeric: Vec<usize>,
 }
 
 /// A horizontal bar chart.
 #[derive(Debug, Clone, Default)]
 pub struct Chart {
+    /// The line under the chart.
     pub caption: String,
     /// (label, value, value as shown).
     pub bars: Vec<(String, f64, String)>,
     /// Where the axis starts (scores read better from 50 than from 0).
     pub from: f64,
+    /// Where the axis ends.
     pub to: f64,
 }
 
 impl Document {
+    /// The document as Markdown, every piece of text escaped.
     pub fn to_markdown(&self) -> String {
         let mut s = format!("# {}\n\n", md_escape(&self.title));
         for line in &self.subtitle {
@@ -76,6 +90,8 @@ impl Document {
         s
     }
 
+    /// The document as one self-contained HTML file (inline CSS and SVG, printable on A4),
+    /// `lang` its `<html lang>`; every piece of text escaped.
     pub fn to_html(&self, lang: &str) -> String {
         let mut s = String::new();
         let _ = write!(
