@@ -12,7 +12,7 @@ use crate::error::{Diagnostics, Error, Result};
 use crate::model::registry::Registry;
 use crate::model::{parse_as_of, Period};
 use crate::render::bulletin::{to_document, to_json, Frame};
-use crate::render::json::{compound_json, finish, notice_json};
+use crate::render::json::finish;
 use crate::render::Format;
 use crate::workspace::{self, StandardsFile};
 
@@ -63,7 +63,7 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            finish(to_json(&b, &standards, as_of, compound_json, notice_json), &provenance)
+            finish(to_json(&b, &standards, as_of), &provenance)
         }
         Format::Html => to_document(&frame, &b).to_html(lang.pick("zh-CN", "en")),
         _ => to_document(&frame, &b).to_markdown(),

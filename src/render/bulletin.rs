@@ -10,14 +10,13 @@ use serde_json::{json, Map, Value};
 
 use crate::domain::bulletin::{Bulletin, Ranked, Summary};
 use crate::domain::recheck::Notice;
-use crate::domain::scoring::CompoundResult;
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
 use crate::workspace::StandardsFile;
 
 use super::document::{Chart, Document, Section, Table};
-use super::json::{dec, document};
+use super::json::{compound_json, dec, document, notice_json};
 
 /// What the document needs besides the bulletin: the registry that names streets, communities
 /// and compounds, the standards it was scored under, the date notices are decided at, the
@@ -595,14 +594,8 @@ fn decimal_f64(d: Decimal) -> f64 {
 
 /// The bulletin as JSON (DESIGN §11), to be [`finish`](super::json::finish)ed with the
 /// provenance. Failing compounds and notices are written as `score` and `recheck` write
-/// theirs: the caller passes those writers in.
-pub fn to_json(
-    b: &Bulletin,
-    st: &StandardsFile,
-    as_of: NaiveDate,
-    compound_json: fn(&CompoundResult) -> Value,
-    notice_json: fn(&Notice) -> Value,
-) -> Map<String, Value> {
+/// theirs, by the same writers.
+pub fn to_json(b: &Bulletin, st: &StandardsFile, as_of: NaiveDate) -> Map<String, Value> {
     let mut doc = document(&b.period, st);
     doc.insert("street".into(), json!(b.street));
     doc.insert("as_of".into(), json!(as_of.to_string()));
