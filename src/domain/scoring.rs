@@ -768,4 +768,42 @@ min_points = 10
         assert_eq!(st.grade_for(dec!(80.00), false), "合格");
         assert_eq!(st.grade_for(dec!(79.99), false), "不合格");
     }
+
+    proptest::proptest! {
+        /// A compound's tally does not depend on the order its visits are added in (the
+        /// engine adds them in whatever order its threads deliver them).
+        #[test]
+        fn a_tally_adds_in_any_order(
+            visits in proptest::collection::vec(
+                (0usize..4, 0u32..16, proptest::option::of(0i64..10_001), proptest::option::of(0i64..10_001), proptest::bool::ANY,
+                 proptest::collection::vec((0usize..3, 1u64..20), 0..4)),
+                0..12,
+            ),
+            rotate in 0usize..12,
+        ) {
+            let contributions: Vec<(Contribution, Vec<(usize, u64)>)> = visits
+                .into_iter()
+                .map(|(level, covered, official, community, red_line, points)| {
+                    (Contribution { compound: 0, level, covered, official, community, red_line }, points)
+                })
+                .collect();
+            let tally_of = |order: &[(Contribution, Vec<(usize, u64)>)]| {
+                let (mut t, mut cats) = (Tally::default(), [0u64; 3]);
+                for (c, points) in order {
+                    t.add(&mut cats, c, points);
+                }
+                (t, cats)
+            };
+            let forward = tally_of(&contributions);
+            let mut reversed = contributions.clone();
+            reversed.reverse();
+            let mut rotated = contributions.clone();
+            if !rotated.is_empty() {
+                let k = rotate % rotated.len();
+                rotated.rotate_left(k);
+            }
+            proptest::prop_assert_eq!(&forward, &tally_of(&reversed));
+            proptest::prop_assert_eq!(&forward, &tally_of(&rotated));
+        }
+    }
 }
