@@ -1,6 +1,5 @@
 //! Errors and diagnostics. A diagnostic says where (file and line, relative to the workspace),
 //! what was found and what was expected; the binary prints them and exits 1.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -8,17 +7,22 @@ use std::path::PathBuf;
 /// How bad a problem is: errors fail every command, warnings fail only `check --strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// An input problem: the command fails, and `check` counts it.
     Error,
+    /// Worth a person's look, but the command goes on (`check --strict` fails on it).
     Warning,
 }
 
 /// One located problem in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether the problem fails the command.
     pub severity: Severity,
     /// Path relative to the workspace root (or as given, for files outside it).
     pub file: Option<String>,
+    /// 1-based line in `file`, when the problem is about one row.
     pub line: Option<u64>,
+    /// What was found and what was expected, in words a person can act on.
     pub message: String,
 }
 
@@ -46,14 +50,17 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// An empty collector.
     pub fn new() -> Diagnostics {
         Diagnostics::default()
     }
 
+    /// Record an error in `file` (workspace-relative; empty for none) at `line`.
     pub fn error(&mut self, file: &str, line: Option<u64>, message: impl Into<String>) {
         self.push(Severity::Error, file, line, message.into());
     }
 
+    /// Record a warning in `file` (workspace-relative; empty for none) at `line`.
     pub fn warning(&mut self, file: &str, line: Option<u64>, message: impl Into<String>) {
         self.push(Severity::Warning, file, line, message.into());
     }
@@ -75,14 +82,17 @@ impl Diagnostics {
         self.list.extend(other.list);
     }
 
+    /// Whether any error was collected: then nothing may be written.
     pub fn has_errors(&self) -> bool {
         self.errors > 0
     }
 
+    /// How many errors were collected.
     pub fn errors(&self) -> usize {
         self.errors
     }
 
+    /// How many warnings were collected.
     pub fn warnings(&self) -> usize {
         self.list.len() - self.errors()
     }
@@ -120,7 +130,9 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("{}: {source}", .path.display())]
     Io {
+        /// The file that could not be read or written.
         path: PathBuf,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
@@ -133,6 +145,7 @@ pub enum Error {
 }
 
 impl Error {
+    /// A failed read or write of `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
@@ -140,6 +153,7 @@ impl Error {
         }
     }
 
+    /// A plain message error.
     pub fn msg(m: impl Into<String>) -> Error {
         Error::Message(m.into())
     }
@@ -150,4 +164,5 @@ impl Error {
     }
 }
 
+/// The library's result: [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,7 +1,6 @@
 //! The bulletin (情况通报, DESIGN §8): headline figures, rankings with their change since the
 //! previous period, problems by category, hot spots, the three looks per street, notices and
 //! vetoes, coverage gaps, and fee collection — all narrowed to one street when asked.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -20,13 +19,21 @@ use super::visit::{Accumulate, Visit};
 /// Headline figures of DESIGN §8, over the scoring level's visits in the period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Compounds with a routine visit.
     pub compounds_inspected: usize,
+    /// Streets of the compounds inspected.
     pub streets: usize,
+    /// Communities of the compounds inspected.
     pub communities: usize,
+    /// Compounds with a re-inspection visit.
     pub rechecked_compounds: usize,
+    /// Photos taken on all the visits.
     pub photos: u64,
+    /// Person-times (人次): per team and day, its largest headcount, summed.
     pub person_times: u64,
+    /// Problem categories with at least one point found on routine visits.
     pub categories_found: usize,
+    /// Problem points found on routine visits (appeals applied).
     pub problem_points: u64,
 }
 
@@ -67,6 +74,7 @@ impl Accumulate for SummaryBuilder<'_> {
 }
 
 impl<'a> SummaryBuilder<'a> {
+    /// A builder for a period's figures, over one street's compounds when `street` is given.
     pub fn new(
         reg: &'a Registry,
         standards: &'a Standards,
@@ -87,6 +95,7 @@ impl<'a> SummaryBuilder<'a> {
         }
     }
 
+    /// Take one visit: only the scoring level's visits in the period (and the street) count.
     pub fn add(&mut self, v: &Visit) {
         if v.level != self.standards.scoring_level || !self.period.contains(v.date) {
             return;
@@ -122,6 +131,7 @@ impl<'a> SummaryBuilder<'a> {
         }
     }
 
+    /// The headline figures of the visits taken.
     pub fn finish(self) -> Summary {
         let communities: BTreeSet<&str> = self
             .inspected
@@ -152,53 +162,75 @@ impl<'a> SummaryBuilder<'a> {
 /// A place in a ranking: the group, its rank, and its change since the previous period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ranked {
+    /// The street or community and its result.
     pub group: GroupResult,
+    /// Its place, 1 for the highest score.
     pub rank: usize,
     /// Score change since the previous period; `None` when it had no score then ("new").
     pub change: Option<Decimal>,
+    /// Its place in the previous period; `None` when it had no score then.
     pub previous_rank: Option<usize>,
 }
 
 /// Problems of one category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryLine {
+    /// The category's code in the standards.
     pub code: String,
+    /// The category's name in the standards.
     pub name: String,
+    /// Problem points of the category.
     pub points: u64,
     /// Share of all points, in percent.
     pub share: Decimal,
+    /// Compounds with at least one point of the category.
     pub compounds: usize,
 }
 
 /// A compound with many points of one category (成片问题).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hotspot {
+    /// The compound.
     pub compound_id: String,
+    /// The compound's name.
     pub name: String,
+    /// The compound's community.
     pub community_id: String,
+    /// The compound's street.
     pub street_id: String,
+    /// The category's code.
     pub category: String,
+    /// Points of the category in the compound in the period.
     pub points: u64,
 }
 
 /// The three looks of one street: compounds assessed and, per look, those not in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreetLooks {
+    /// The street.
     pub street_id: String,
+    /// Its compounds that were assessed (have a verdict).
     pub assessed: u32,
+    /// Assessed compounds where the street look is not in place.
     pub street_not: Vec<String>,
+    /// Assessed compounds where the community look is not in place.
     pub community_not: Vec<String>,
+    /// Assessed compounds where the property look is not in place (they failed).
     pub property_not: Vec<String>,
 }
 
 /// Fee collection of one street.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeeLine {
+    /// The street.
     pub street_id: String,
+    /// Fees billed at its compounds, in yuan.
     pub billed: Decimal,
+    /// Fees collected at its compounds, in yuan.
     pub collected: Decimal,
     /// collected / billed × 100.
     pub rate: Option<Decimal>,
+    /// Its compounds with fee data.
     pub compounds: usize,
     /// Compounds collecting 90% or more.
     pub at_90: usize,
@@ -207,27 +239,44 @@ pub struct FeeLine {
 /// Coverage gaps of one level: (window, missing compound ids).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GapLine {
+    /// The level that owed the visits.
     pub level: Level,
+    /// The required window the visits were owed in.
     pub window: Period,
+    /// Compounds with no routine visit of the level in the window.
     pub missing: Vec<String>,
 }
 
 /// Everything a bulletin says.
 #[derive(Debug, Clone)]
 pub struct Bulletin {
+    /// The period reported on.
     pub period: Period,
+    /// The period the rankings are compared with.
     pub previous: Period,
+    /// The street the bulletin is narrowed to, if any.
     pub street: Option<String>,
+    /// The headline figures.
     pub summary: Summary,
+    /// Streets ranked by score.
     pub streets: Vec<Ranked>,
+    /// Communities with compounds, ranked by score.
     pub communities: Vec<Ranked>,
+    /// Problems by category, most points first.
     pub categories: Vec<CategoryLine>,
+    /// Hot spots, most points first.
     pub hotspots: Vec<Hotspot>,
+    /// The three looks per street.
     pub looks: Vec<StreetLooks>,
+    /// Compounds that failed.
     pub failing: Vec<CompoundResult>,
+    /// The period's rectification notices.
     pub notices: Vec<Notice>,
+    /// The vetoes the notices caused.
     pub vetoes: Vec<Veto>,
+    /// Coverage gaps per level and window.
     pub gaps: Vec<GapLine>,
+    /// Fee collection per street.
     pub fees: Vec<FeeLine>,
 }
 
@@ -278,20 +327,65 @@ pub fn build(
     fees: &[Fee],
     street: Option<&str>,
 ) -> Bulletin {
-    let in_street = |sid: &str| street.is_none_or(|s| s == sid);
-    let compounds: Vec<&CompoundResult> = scores.compounds.iter().filter(|c| in_street(&c.street_id)).collect();
-    // Rank district-wide, then narrow: a street's brief shows its place in the district, and
-    // its previous rank is on the same scale.
-    let with_compounds: Vec<GroupResult> = scores.communities.iter().filter(|g| g.compounds > 0).cloned().collect();
-    let streets: Vec<Ranked> = rank(&scores.streets, previous.map(|p| p.streets.as_slice()))
-        .into_iter()
-        .filter(|r| in_street(&r.group.id))
+    let compounds: Vec<&CompoundResult> = scores
+        .compounds
+        .iter()
+        .filter(|c| in_street(street, &c.street_id))
         .collect();
-    let communities: Vec<Ranked> = rank(&with_compounds, previous.map(|p| p.communities.as_slice()))
-        .into_iter()
-        .filter(|r| r.group.street_id.as_deref().is_some_and(in_street))
-        .collect();
+    Bulletin {
+        period: scores.period,
+        previous: scores.period.previous(),
+        street: street.map(String::from),
+        summary,
+        streets: ranked_streets(scores, previous, street),
+        communities: ranked_communities(scores, previous, street),
+        categories: categories(standards, &compounds),
+        hotspots: hotspots(standards, &compounds),
+        looks: looks(reg, &compounds, street),
+        failing: failing(&compounds),
+        notices: notices(rechecks, street),
+        vetoes: vetoes(reg, rechecks, street),
+        gaps: gaps(reg, scores, street),
+        fees: fee_lines(reg, fees, street),
+    }
+}
 
+/// Whether a street is in the bulletin: every street when it is not narrowed to one.
+fn in_street(street: Option<&str>, sid: &str) -> bool {
+    street.is_none_or(|s| s == sid)
+}
+
+/// The street a compound is in, or empty for a compound the registry does not know.
+fn street_of(reg: &Registry, id: &str) -> String {
+    reg.compound(id)
+        .and_then(|c| reg.street_of_compound(c))
+        .map(|s| s.id.clone())
+        .unwrap_or_default()
+}
+
+// Ranks are taken district-wide, then narrowed: a street's brief shows its place in the
+// district, and its previous rank is on the same scale.
+
+/// The streets ranked district-wide, narrowed to the bulletin's street.
+fn ranked_streets(scores: &ScoreReport, previous: Option<&ScoreReport>, street: Option<&str>) -> Vec<Ranked> {
+    rank(&scores.streets, previous.map(|p| p.streets.as_slice()))
+        .into_iter()
+        .filter(|r| in_street(street, &r.group.id))
+        .collect()
+}
+
+/// The communities that have compounds, ranked district-wide, narrowed to the bulletin's street.
+fn ranked_communities(scores: &ScoreReport, previous: Option<&ScoreReport>, street: Option<&str>) -> Vec<Ranked> {
+    let with_compounds: Vec<GroupResult> = scores.communities.iter().filter(|g| g.compounds > 0).cloned().collect();
+    rank(&with_compounds, previous.map(|p| p.communities.as_slice()))
+        .into_iter()
+        .filter(|r| r.group.street_id.as_deref().is_some_and(|sid| in_street(street, sid)))
+        .collect()
+}
+
+/// Problem points per category of the standards, most points first (ties by code), with each
+/// category's share of all points and the compounds it was found in.
+fn categories(standards: &Standards, compounds: &[&CompoundResult]) -> Vec<CategoryLine> {
     let total_points: u64 = compounds.iter().map(|c| c.problem_points).sum();
     let mut categories: Vec<CategoryLine> = standards
         .categories
@@ -318,9 +412,14 @@ pub fn build(
         })
         .collect();
     categories.sort_by(|a, b| b.points.cmp(&a.points).then_with(|| a.code.cmp(&b.code)));
+    categories
+}
 
+/// Every (compound, category) with at least the standards' hotspot points, most points first
+/// (ties by compound, then category).
+fn hotspots(standards: &Standards, compounds: &[&CompoundResult]) -> Vec<Hotspot> {
     let mut hotspots = Vec::new();
-    for c in &compounds {
+    for c in compounds {
         for (cat, n) in c.categories.iter() {
             if n >= standards.hotspots.min_points {
                 hotspots.push(Hotspot {
@@ -339,27 +438,21 @@ pub fn build(
             .cmp(&a.points)
             .then_with(|| (&a.compound_id, &a.category).cmp(&(&b.compound_id, &b.category)))
     });
+    hotspots
+}
 
-    // Compounds and fee rows of each street, grouped in one pass (a pass per street is
-    // quadratic at national scale).
+/// The three looks of each street, in registry order: compounds assessed and, per look, those
+/// not in place.
+fn looks(reg: &Registry, compounds: &[&CompoundResult], street: Option<&str>) -> Vec<StreetLooks> {
+    // Compounds of each street, grouped in one pass (a pass per street is quadratic at
+    // national scale).
     let mut assessed_in: HashMap<&str, Vec<&CompoundResult>> = HashMap::new();
     for c in compounds.iter().filter(|c| c.looks.is_some()) {
         assessed_in.entry(&*c.street_id).or_default().push(c);
     }
-    let street_of = |id: &str| {
-        reg.compound(id)
-            .and_then(|c| reg.street_of_compound(c))
-            .map(|s| s.id.clone())
-            .unwrap_or_default()
-    };
-    let mut fees_in: HashMap<String, Vec<&Fee>> = HashMap::new();
-    for f in fees {
-        fees_in.entry(street_of(&f.compound_id)).or_default().push(f);
-    }
-    let looks = reg
-        .streets
+    reg.streets
         .iter()
-        .filter(|s| in_street(&s.id))
+        .filter(|s| in_street(street, &s.id))
         .map(|s| {
             let mine: Vec<&CompoundResult> = assessed_in.get(s.id.as_str()).cloned().unwrap_or_default();
             let not = |f: fn(&super::scoring::Looks) -> bool| -> Vec<String> {
@@ -376,26 +469,44 @@ pub fn build(
                 property_not: not(|l| l.property),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let failing = compounds
+/// The compounds that failed, in the report's order.
+fn failing(compounds: &[&CompoundResult]) -> Vec<CompoundResult> {
+    compounds
         .iter()
         .filter(|c| c.verdict == Verdict::Fail)
         .map(|c| (*c).clone())
-        .collect();
-    let notices: Vec<Notice> = rechecks
+        .collect()
+}
+
+/// The notices of the bulletin's streets.
+fn notices(rechecks: &RecheckReport, street: Option<&str>) -> Vec<Notice> {
+    rechecks
         .notices
         .iter()
-        .filter(|n| in_street(&n.street_id))
+        .filter(|n| in_street(street, &n.street_id))
         .cloned()
-        .collect();
-    let vetoes = rechecks
+        .collect()
+}
+
+/// The vetoes of communities in the bulletin's streets.
+fn vetoes(reg: &Registry, rechecks: &RecheckReport, street: Option<&str>) -> Vec<Veto> {
+    rechecks
         .vetoes
         .iter()
-        .filter(|v| reg.community(&v.community_id).is_some_and(|c| in_street(&c.street_id)))
+        .filter(|v| {
+            reg.community(&v.community_id)
+                .is_some_and(|c| in_street(street, &c.street_id))
+        })
         .cloned()
-        .collect();
-    let gaps = scores
+        .collect()
+}
+
+/// Coverage gaps per level and window, narrowed to the compounds of the bulletin's streets.
+fn gaps(reg: &Registry, scores: &ScoreReport, street: Option<&str>) -> Vec<GapLine> {
+    scores
         .coverage()
         .iter()
         .flat_map(|lc| {
@@ -405,51 +516,46 @@ pub fn build(
                 missing: w
                     .missing
                     .iter()
-                    .filter(|id| in_street(&street_of(id)))
+                    .filter(|id| in_street(street, &street_of(reg, id)))
                     .map(|id| id.to_string())
                     .collect(),
             })
         })
-        .collect();
-    let fees = reg
-        .streets
-        .iter()
-        .filter(|s| in_street(&s.id))
-        .filter_map(|s| {
-            let mine: Vec<&Fee> = fees_in.get(&s.id).cloned().unwrap_or_default();
-            if mine.is_empty() {
-                return None;
-            }
-            let billed: Decimal = mine.iter().map(|f| f.billed).sum();
-            let collected: Decimal = mine.iter().map(|f| f.collected).sum();
-            let ninety = Decimal::new(9, 1);
-            Some(FeeLine {
-                street_id: s.id.clone(),
-                billed,
-                collected,
-                rate: (!billed.is_zero()).then(|| round2(collected * Decimal::ONE_HUNDRED / billed)),
-                compounds: mine.len(),
-                at_90: mine
-                    .iter()
-                    .filter(|f| !f.billed.is_zero() && f.collected / f.billed >= ninety)
-                    .count(),
-            })
-        })
-        .collect();
-    Bulletin {
-        period: scores.period,
-        previous: scores.period.previous(),
-        street: street.map(String::from),
-        summary,
-        streets,
-        communities,
-        categories,
-        hotspots,
-        looks,
-        failing,
-        notices,
-        vetoes,
-        gaps,
-        fees,
+        .collect()
+}
+
+/// Fee collection per street, in registry order, for the streets that have fee rows.
+fn fee_lines(reg: &Registry, fees: &[Fee], street: Option<&str>) -> Vec<FeeLine> {
+    // Fee rows of each street, grouped in one pass (a pass per street is quadratic at
+    // national scale).
+    let mut fees_in: HashMap<String, Vec<&Fee>> = HashMap::new();
+    for f in fees {
+        fees_in.entry(street_of(reg, &f.compound_id)).or_default().push(f);
     }
+    reg.streets
+        .iter()
+        .filter(|s| in_street(street, &s.id))
+        .filter_map(|s| fee_line(&s.id, fees_in.get(&s.id).map(Vec::as_slice).unwrap_or_default()))
+        .collect()
+}
+
+/// One street's fee collection, or none when it has no fee rows.
+fn fee_line(street_id: &str, mine: &[&Fee]) -> Option<FeeLine> {
+    if mine.is_empty() {
+        return None;
+    }
+    let billed: Decimal = mine.iter().map(|f| f.billed).sum();
+    let collected: Decimal = mine.iter().map(|f| f.collected).sum();
+    let ninety = Decimal::new(9, 1);
+    Some(FeeLine {
+        street_id: street_id.to_string(),
+        billed,
+        collected,
+        rate: (!billed.is_zero()).then(|| round2(collected * Decimal::ONE_HUNDRED / billed)),
+        compounds: mine.len(),
+        at_90: mine
+            .iter()
+            .filter(|f| !f.billed.is_zero() && f.collected / f.billed >= ninety)
+            .count(),
+    })
 }

@@ -1,7 +1,6 @@
 //! A property company's record for residents choosing (DESIGN §13): the compounds it serves,
 //! their official scores, its notices and their outcomes, the vetoes it caused, and its fee
 //! collection, for a period.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::HashMap;
 
@@ -18,17 +17,23 @@ use super::scoring::{ScoreReport, Verdict};
 /// One company's figures for one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompanyRecord {
+    /// The company, as the registry names it.
     pub company_id: String,
+    /// The period the figures cover.
     pub period: Period,
     /// Compounds under contract with it on the period's last day.
     pub compounds: usize,
     /// Mean official score of the compounds attributed to it (see [`serves`]).
     pub score: Option<Decimal>,
+    /// Its attributed compounds that passed the period.
     pub passed: usize,
+    /// Its attributed compounds that failed the period.
     pub failed: usize,
     /// Notices on visits made while it was under contract.
     pub notices: usize,
+    /// Of those notices, the ones rectified at re-inspection.
     pub rectified: usize,
+    /// Of those notices, the ones whose re-inspection failed.
     pub recheck_failed: usize,
     /// Vetoes (community-years) caused by its failed re-inspections.
     pub vetoes: usize,
@@ -77,25 +82,53 @@ pub fn records(
     rechecks: Option<&RecheckReport>,
     fees: &[Fee],
 ) -> Vec<CompanyRecord> {
+    let slot = slots(companies);
+    let mut sums = vec![Sums::default(); companies.len()];
+    count_contracts(&mut sums, &slot, reg, &period);
+    let owner = owners(&slot, reg, &period);
+    add_scores(&mut sums, &owner, scores);
+    if let Some(r) = rechecks {
+        add_notices_and_vetoes(&mut sums, &slot, r);
+    }
+    add_fees(&mut sums, &owner, fees);
+    companies
+        .iter()
+        .zip(sums)
+        .map(|(company_id, s)| s.record(company_id, period))
+        .collect()
+}
+
+/// Each company asked about, by id, to its place in the list (the first, if listed twice).
+fn slots<'c>(companies: &[&'c str]) -> HashMap<&'c str, usize> {
     let mut slot: HashMap<&str, usize> = HashMap::new();
     for (i, c) in companies.iter().enumerate() {
         slot.entry(c).or_insert(i);
     }
-    let mut sums = vec![Sums::default(); companies.len()];
+    slot
+}
+
+/// Count the contracts in force on the period's last day.
+fn count_contracts(sums: &mut [Sums], slot: &HashMap<&str, usize>, reg: &Registry, period: &Period) {
     for k in reg.contracts.iter().filter(|k| k.in_force(period.end())) {
         if let Some(&i) = slot.get(&*k.company_id) {
             sums[i].on_last_day += 1;
         }
     }
-    // The company each compound is attributed to, among those asked about.
-    let owner: HashMap<&str, usize> = reg
-        .compounds
+}
+
+/// The company each compound is attributed to, among those asked about.
+fn owners<'r>(slot: &HashMap<&str, usize>, reg: &'r Registry, period: &Period) -> HashMap<&'r str, usize> {
+    reg.compounds
         .iter()
         .filter_map(|c| {
-            let company = serves(reg, &c.id, &period)?;
+            let company = serves(reg, &c.id, period)?;
             Some((&*c.id, *slot.get(company.as_str())?))
         })
-        .collect();
+        .collect()
+}
+
+/// Add the official scores and verdicts of each company's compounds.
+fn add_scores(sums: &mut [Sums], owner: &HashMap<&str, usize>, scores: Option<&ScoreReport>) {
     for c in scores.map_or(&[][..], |s| &s.compounds) {
         let Some(&i) = owner.get(&*c.compound_id) else { continue };
         let s = &mut sums[i];
@@ -109,44 +142,54 @@ pub fn records(
             Verdict::NotAssessed => {}
         }
     }
-    if let Some(r) = rechecks {
-        // Which companies each notice id belongs to (one, as ids are per visit).
-        let mut notice_owners: HashMap<&str, Vec<usize>> = HashMap::new();
-        for n in &r.notices {
-            let Some(&i) = slot.get(n.company_id.as_str()) else {
-                continue;
-            };
-            let s = &mut sums[i];
-            s.notices += 1;
-            s.rectified += usize::from(n.outcome == Outcome::Rectified);
-            s.recheck_failed += usize::from(n.outcome == Outcome::Failed);
-            notice_owners.entry(&n.notice_id).or_default().push(i);
-        }
-        for v in &r.vetoes {
-            let mut caused: Vec<usize> = v
-                .notices
-                .iter()
-                .filter_map(|n| notice_owners.get(n.as_str()))
-                .flatten()
-                .copied()
-                .collect();
-            caused.sort_unstable();
-            caused.dedup();
-            for i in caused {
-                sums[i].vetoes += 1;
-            }
+}
+
+/// Add each company's notices and their outcomes, and the vetoes its notices caused (a veto
+/// counts once per company however many of its notices led to it).
+fn add_notices_and_vetoes(sums: &mut [Sums], slot: &HashMap<&str, usize>, r: &RecheckReport) {
+    // Which companies each notice id belongs to (one, as ids are per visit).
+    let mut notice_owners: HashMap<&str, Vec<usize>> = HashMap::new();
+    for n in &r.notices {
+        let Some(&i) = slot.get(n.company_id.as_str()) else {
+            continue;
+        };
+        let s = &mut sums[i];
+        s.notices += 1;
+        s.rectified += usize::from(n.outcome == Outcome::Rectified);
+        s.recheck_failed += usize::from(n.outcome == Outcome::Failed);
+        notice_owners.entry(&n.notice_id).or_default().push(i);
+    }
+    for v in &r.vetoes {
+        let mut caused: Vec<usize> = v
+            .notices
+            .iter()
+            .filter_map(|n| notice_owners.get(n.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        caused.sort_unstable();
+        caused.dedup();
+        for i in caused {
+            sums[i].vetoes += 1;
         }
     }
+}
+
+/// Add the fees billed and collected at each company's compounds.
+fn add_fees(sums: &mut [Sums], owner: &HashMap<&str, usize>, fees: &[Fee]) {
     for f in fees {
         if let Some(&i) = owner.get(f.compound_id.as_str()) {
             sums[i].billed += f.billed;
             sums[i].collected += f.collected;
         }
     }
-    companies
-        .iter()
-        .zip(sums)
-        .map(|(company_id, s)| CompanyRecord {
+}
+
+impl Sums {
+    /// The company's record: its sums, with the mean score and the fee rate worked out.
+    fn record(self, company_id: &str, period: Period) -> CompanyRecord {
+        let s = self;
+        CompanyRecord {
             company_id: company_id.to_string(),
             period,
             compounds: s.on_last_day,
@@ -158,6 +201,6 @@ pub fn records(
             recheck_failed: s.recheck_failed,
             vetoes: s.vetoes,
             fee_rate: (!s.billed.is_zero()).then(|| round2(s.collected * Decimal::ONE_HUNDRED / s.billed)),
-        })
-        .collect()
+        }
+    }
 }

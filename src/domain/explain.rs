@@ -1,6 +1,5 @@
 //! `score --explain`: how one compound's score came about, visit by visit, through the same
 //! [`Rule`] the scorer uses (a test holds the two equal for every compound of the demo).
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::sync::Arc;
 
@@ -14,8 +13,9 @@ use super::visit::{UpheldAppeals, Visit};
 pub struct ExplainedVisit {
     /// The visit as recorded, before appeals (the breakdown shows what appeals removed).
     pub visit: Visit,
-    /// The service grade of the contract in force on the visit's date, and its company.
+    /// The service grade of the contract in force on the visit's date.
     pub grade: u8,
+    /// The company of that contract.
     pub company_id: Arc<str>,
     /// The rule's breakdown of the visit's score.
     pub breakdown: Breakdown,

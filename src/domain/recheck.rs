@@ -3,7 +3,6 @@
 //! [`NoticeBook`] is fed every visit from the period's first day to the end of the store: it
 //! keeps the failing official routine visits of the period (the notices) and the re-inspection
 //! visits, and then matches each notice with its re-inspection.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 
@@ -21,13 +20,18 @@ use super::visit::{Accumulate, Visit};
 /// What became of a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
+    /// Re-inspected and passed.
     Rectified,
+    /// Re-inspected and failed again: the community is vetoed for the year.
     Failed,
+    /// Not re-inspected yet, and the deadline has not passed.
     Pending,
+    /// Not re-inspected, and the deadline has passed.
     Overdue,
 }
 
 impl Outcome {
+    /// The word used in CSV and JSON reports.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Rectified => "rectified",
@@ -41,20 +45,30 @@ impl Outcome {
 /// An item that cost points on the failing visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeItem {
+    /// The item's code in the standards.
     pub code: String,
+    /// The item's name in the standards.
     pub name: String,
+    /// Problem points found (appeals applied).
     pub count: u64,
+    /// Points it cost: count × deduct, at most the item's max.
     pub deduction: Decimal,
+    /// Whether it is a red-line item.
     pub red_line: bool,
 }
 
 /// The re-inspection of a notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recheck {
+    /// The re-inspection visit.
     pub visit_id: String,
+    /// Its day.
     pub date: NaiveDate,
+    /// Who re-inspected.
     pub level: Level,
+    /// Its visit score.
     pub score: Decimal,
+    /// Whether it crossed a red line.
     pub red_line: bool,
     /// Dated after the deadline.
     pub late: bool,
@@ -63,29 +77,45 @@ pub struct Recheck {
 /// A rectification notice (限期整改通知).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
+    /// `N-` and the failing visit's id.
     pub notice_id: String,
+    /// The failing visit.
     pub visit_id: String,
+    /// The compound to rectify.
     pub compound_id: String,
+    /// Its community (empty if unregistered).
     pub community_id: String,
+    /// Its street (empty if unregistered).
     pub street_id: String,
+    /// The day of the failing visit.
     pub date: NaiveDate,
+    /// The day the re-inspection is due by.
     pub deadline: NaiveDate,
+    /// The failing visit's score.
     pub score: Decimal,
+    /// Whether the failing visit crossed a red line.
     pub red_line: bool,
+    /// The company under contract on the failing visit's day (empty if none).
     pub company_id: String,
+    /// The items that cost points.
     pub items: Vec<NoticeItem>,
+    /// The re-inspection, once there is one.
     pub recheck: Option<Recheck>,
+    /// What became of the notice as of the report's date.
     pub outcome: Outcome,
 }
 
 /// Whether a vetoed community loses a title it holds or is barred from one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum VetoEffect {
+    /// The community held a title on the failed re-inspection's day, and loses it.
     Revoked,
+    /// The community held no title, and may not be awarded one that year.
     Ineligible,
 }
 
 impl VetoEffect {
+    /// The word used in CSV and JSON reports.
     pub fn as_str(self) -> &'static str {
         match self {
             VetoEffect::Revoked => "revoked",
@@ -97,18 +127,26 @@ impl VetoEffect {
 /// A one-vote veto (一票否决) of a community's 美丽社区 for a year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Veto {
+    /// The vetoed community.
     pub community_id: String,
+    /// The year of the failed re-inspection.
     pub year: i32,
+    /// Whether a title is revoked or barred.
     pub effect: VetoEffect,
+    /// The failed notices that caused it, by id.
     pub notices: Vec<String>,
 }
 
 /// Notices and vetoes of a period as of a date.
 #[derive(Debug, Clone)]
 pub struct RecheckReport {
+    /// The period whose notices these are.
     pub period: Period,
+    /// The day outcomes were decided on (pending or overdue).
     pub as_of: NaiveDate,
+    /// The notices, by date then id.
     pub notices: Vec<Notice>,
+    /// The vetoes, by community then year.
     pub vetoes: Vec<Veto>,
 }
 
@@ -146,6 +184,7 @@ impl Accumulate for NoticeBook<'_> {
 }
 
 impl<'a> NoticeBook<'a> {
+    /// An empty book for a period's notices under these standards.
     pub fn new(reg: &'a Registry, standards: &'a Standards, period: Period) -> NoticeBook<'a> {
         NoticeBook {
             reg,
@@ -220,80 +259,9 @@ impl<'a> NoticeBook<'a> {
         let notices = std::mem::take(&mut self.notices);
         let mut out = Vec::with_capacity(notices.len());
         for (v, s) in notices {
-            let deadline = v
-                .date
-                .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
-                .unwrap_or(NaiveDate::MAX);
-            let found = self
-                .rechecks
-                .get(&v.compound_id)
-                .and_then(|list| {
-                    list.iter()
-                        .filter(|r| r.date > v.date)
-                        .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
-                })
-                .cloned();
-            let recheck = match found {
-                None => None,
-                Some(r) => match self.score(&r) {
-                    None => continue,
-                    Some(rs) => Some((r, rs)),
-                },
-            };
-            let outcome = match &recheck {
-                Some((_, rs)) if rs.fails(self.standards) => Outcome::Failed,
-                Some(_) => Outcome::Rectified,
-                None if as_of <= deadline => Outcome::Pending,
-                None => Outcome::Overdue,
-            };
-            let compound = self.reg.compound(&v.compound_id);
-            let community_id = compound.map(|c| c.community_id.clone()).unwrap_or_default();
-            let street_id = compound
-                .and_then(|c| self.reg.street_of_compound(c))
-                .map(|s| s.id.clone())
-                .unwrap_or_default();
-            let company_id = self
-                .reg
-                .contract_on(&v.compound_id, v.date)
-                .map(|c| c.company_id.clone())
-                .unwrap_or_default();
-            let items = v
-                .findings
-                .iter()
-                .filter(|(_, n)| *n > 0)
-                .filter_map(|(code, n)| {
-                    let item = self.standards.item(code)?;
-                    Some(NoticeItem {
-                        code: code.clone(),
-                        name: item.name.clone(),
-                        count: *n,
-                        deduction: (item.deduct * Decimal::from(*n)).min(item.max),
-                        red_line: item.red_line,
-                    })
-                })
-                .collect();
-            out.push(Notice {
-                notice_id: format!("N-{}", v.id),
-                visit_id: v.id.clone(),
-                compound_id: v.compound_id.clone(),
-                community_id: community_id.to_string(),
-                street_id,
-                date: v.date,
-                deadline,
-                score: s.score,
-                red_line: s.red_line,
-                company_id: company_id.to_string(),
-                items,
-                recheck: recheck.map(|(r, rs)| Recheck {
-                    late: r.date > deadline,
-                    visit_id: r.id,
-                    date: r.date,
-                    level: r.level,
-                    score: rs.score,
-                    red_line: rs.red_line,
-                }),
-                outcome,
-            });
+            if let Some(n) = self.notice(v, s, as_of) {
+                out.push(n);
+            }
         }
         if !self.problems.is_empty() {
             return Err(self.problems);
@@ -306,6 +274,104 @@ impl<'a> NoticeBook<'a> {
             notices: out,
             vetoes,
         })
+    }
+
+    /// The notice of a failing visit `v` scored `s`, with its re-inspection and outcome as of
+    /// `as_of`; none when the re-inspection could not be scored (the problem is recorded and
+    /// `finish` reports it).
+    fn notice(&mut self, v: Visit, s: VisitScore, as_of: NaiveDate) -> Option<Notice> {
+        let deadline = v
+            .date
+            .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
+            .unwrap_or(NaiveDate::MAX);
+        let recheck = match self.first_recheck(&v) {
+            None => None,
+            Some(r) => {
+                let rs = self.score(&r)?;
+                Some((r, rs))
+            }
+        };
+        let outcome = match &recheck {
+            Some((_, rs)) if rs.fails(self.standards) => Outcome::Failed,
+            Some(_) => Outcome::Rectified,
+            None if as_of <= deadline => Outcome::Pending,
+            None => Outcome::Overdue,
+        };
+        let (community_id, street_id) = self.place_of(&v.compound_id);
+        Some(Notice {
+            notice_id: format!("N-{}", v.id),
+            company_id: self.company_on(&v),
+            items: self.notice_items(&v),
+            visit_id: v.id.clone(),
+            compound_id: v.compound_id.clone(),
+            community_id,
+            street_id,
+            date: v.date,
+            deadline,
+            score: s.score,
+            red_line: s.red_line,
+            recheck: recheck.map(|(r, rs)| Recheck {
+                late: r.date > deadline,
+                visit_id: r.id,
+                date: r.date,
+                level: r.level,
+                score: rs.score,
+                red_line: rs.red_line,
+            }),
+            outcome,
+        })
+    }
+
+    /// The re-inspection of a notice: the compound's first re-inspection visit after the
+    /// failing one (ties by visit id).
+    fn first_recheck(&self, v: &Visit) -> Option<Visit> {
+        self.rechecks
+            .get(&v.compound_id)
+            .and_then(|list| {
+                list.iter()
+                    .filter(|r| r.date > v.date)
+                    .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
+            })
+            .cloned()
+    }
+
+    /// A compound's community and street, empty when the registry does not know it.
+    fn place_of(&self, compound_id: &str) -> (String, String) {
+        let compound = self.reg.compound(compound_id);
+        let community_id = compound.map(|c| c.community_id.clone()).unwrap_or_default();
+        let street_id = compound
+            .and_then(|c| self.reg.street_of_compound(c))
+            .map(|s| s.id.clone())
+            .unwrap_or_default();
+        (community_id.to_string(), street_id)
+    }
+
+    /// The company under contract at the compound on the visit's day, empty when none was.
+    fn company_on(&self, v: &Visit) -> String {
+        let company_id = self
+            .reg
+            .contract_on(&v.compound_id, v.date)
+            .map(|c| c.company_id.clone())
+            .unwrap_or_default();
+        company_id.to_string()
+    }
+
+    /// The items that cost the visit points, with what each cost.
+    fn notice_items(&self, v: &Visit) -> Vec<NoticeItem> {
+        v.findings
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .filter_map(|(code, n)| {
+                let item = self.standards.item(code)?;
+                Some(NoticeItem {
+                    code: code.clone(),
+                    name: item.name.clone(),
+                    count: *n,
+                    deduction: (item.deduct * Decimal::from(*n)).min(item.max),
+                    red_line: item.red_line,
+                })
+            })
+            .collect()
     }
 }
 

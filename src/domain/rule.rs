@@ -10,7 +10,6 @@
 //! so M and D are exact integers and the score in hundredths is one integer division rounded
 //! half away from zero. Standards with unusual scales fall back to `Decimal`, through the same
 //! [`Entry::deduction`] the breakdown uses.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 pub mod oracle;
 
@@ -77,12 +76,15 @@ impl Scored {
 /// One item's part in a visit's deduction (`score --explain`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemLine {
-    /// The item's code and name in the standards.
+    /// The item's code in the standards.
     pub code: String,
+    /// The item's name in the standards.
     pub name: String,
-    /// The item's `max`, `deduct` and `red_line`.
+    /// The most the item may deduct from one visit.
     pub max: Decimal,
+    /// What each problem point deducts.
     pub deduct: Decimal,
+    /// Whether a finding on the item crosses a red line.
     pub red_line: bool,
     /// As recorded in the store.
     pub recorded: u64,

@@ -12,7 +12,6 @@
 //!
 //! How the store is streamed through these, on which threads, and where the tallies live is
 //! the engine's business (`crate::engine::score`); memory grows with compounds, not rows.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::sync::Arc;
 
@@ -29,12 +28,16 @@ use super::visit::Visit;
 /// A compound's verdict for the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
+    /// Scored at or above the pass mark, with no red line crossed.
     Pass,
+    /// Scored below the pass mark, or a red line crossed.
     Fail,
+    /// No routine visit of the scoring level in the period.
     NotAssessed,
 }
 
 impl Verdict {
+    /// The word used in CSV and JSON reports.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
@@ -47,7 +50,9 @@ impl Verdict {
 /// A visit's score and whether it crossed a red line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VisitScore {
+    /// The visit score, 0 to 100 with two decimals.
     pub score: Decimal,
+    /// Whether a red-line item had a problem point.
     pub red_line: bool,
 }
 
@@ -61,27 +66,40 @@ impl VisitScore {
 /// The three looks of an assessed compound: is each party's work in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Looks {
+    /// The street office's look: its level covered every required window.
     pub street: bool,
+    /// The residents' committee's look: it covered every window, and its own score was not too kind.
     pub community: bool,
+    /// The property company's look: the compound passed.
     pub property: bool,
 }
 
 /// One compound's result for the period.
 #[derive(Debug, Clone)]
 pub struct CompoundResult {
+    /// The compound (ids and names shared with the registry).
     pub compound_id: Arc<str>,
+    /// Its name.
     pub name: Arc<str>,
+    /// Its community.
     pub community_id: Arc<str>,
+    /// Its street.
     pub street_id: Arc<str>,
     /// Routine visits of the scored level in the period.
     pub visits: u32,
+    /// Mean of its official visit scores, when assessed.
     pub score: Option<Decimal>,
+    /// The grade its score earns (the last when a red line was crossed), when assessed.
     pub grade: Option<Arc<str>>,
+    /// Pass, fail or not assessed.
     pub verdict: Verdict,
+    /// Whether any official visit crossed a red line.
     pub red_line: bool,
+    /// Problem points found on its official visits (appeals applied).
     pub problem_points: u64,
     /// Points by category code, categories with points only, by code.
     pub categories: CategoryPoints,
+    /// The three looks, when assessed.
     pub looks: Option<Looks>,
     /// The community level's mean routine score in the period, when it visited.
     pub community_score: Option<Decimal>,
@@ -99,6 +117,7 @@ impl CategoryPoints {
         self.0.iter().find(|(c, _)| &**c == code).map(|(_, n)| n)
     }
 
+    /// The categories with points and their points, by code.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
         self.0.iter().map(|(c, n)| (&**c, *n))
     }
@@ -129,24 +148,36 @@ impl serde::Serialize for CategoryPoints {
 /// A community's or street's aggregate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupResult {
+    /// The community's or street's id.
     pub id: String,
+    /// Its name.
     pub name: String,
     /// For a community, its street.
     pub street_id: Option<String>,
+    /// Its registered compounds.
     pub compounds: u32,
+    /// Of those, the ones assessed.
     pub assessed: u32,
+    /// Of those, the ones that passed.
     pub passed: u32,
+    /// Of those, the ones that failed.
     pub failed: u32,
+    /// Of its compounds, the ones not assessed.
     pub not_assessed: u32,
+    /// Mean of its assessed compounds' scores, when any was assessed.
     pub score: Option<Decimal>,
     /// Assessed compounds with each look in place.
     pub looks: LooksCount,
 }
 
+/// How many compounds have each look in place.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LooksCount {
+    /// With the street look in place.
     pub street: u32,
+    /// With the community look in place.
     pub community: u32,
+    /// With the property look in place.
     pub property: u32,
 }
 
@@ -161,6 +192,7 @@ impl GroupResult {
 /// The compounds lacking a routine visit in one required window of one level.
 #[derive(Debug, Clone)]
 pub struct WindowGap {
+    /// The required window.
     pub window: Period,
     /// Compound ids, in registry order (shared with the registry: at national scale a level
     /// nobody visited lists every compound in every window).
@@ -170,18 +202,26 @@ pub struct WindowGap {
 /// Coverage of one level over the period.
 #[derive(Debug, Clone)]
 pub struct LevelCoverage {
+    /// The level that owes the visits.
     pub level: Level,
+    /// How often it must visit, from the standards.
     pub cadence: crate::model::Span,
+    /// Its required windows in the period, each with the compounds it missed.
     pub windows: Vec<WindowGap>,
 }
 
 /// Everything `score` and `inspect coverage` report.
 #[derive(Debug, Clone)]
 pub struct ScoreReport {
+    /// The period scored.
     pub period: Period,
+    /// The level whose visits are official (the standards' scoring level).
     pub level: Level,
+    /// Every registered compound's result, in registry order.
     pub compounds: Vec<CompoundResult>,
+    /// Every community's aggregate, in registry order.
     pub communities: Vec<GroupResult>,
+    /// Every street's aggregate, in registry order.
     pub streets: Vec<GroupResult>,
     /// What each compound's routine visits covered, level by level (see
     /// [`ScoreReport::coverage`]): few reports need the lists of gaps, so they are drawn up
@@ -240,8 +280,11 @@ impl ScoreReport {
 /// A problem met while scoring: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScoreProblem {
+    /// The workspace-relative file of the visit's first row.
     pub file: String,
+    /// The line of the visit's first row.
     pub line: u64,
+    /// What went wrong, in words a person can act on.
     pub message: String,
 }
 

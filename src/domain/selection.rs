@@ -1,5 +1,4 @@
 //! The residents' choice (居民选, DESIGN §13): whether a selection was valid and who won.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 
@@ -12,10 +11,15 @@ use crate::model::registry::{Compound, Registry};
 /// A selection's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelectionResult {
+    /// The selection, as `data/selections.csv` names it.
     pub selection_id: String,
+    /// The compound whose residents chose.
     pub compound_id: String,
+    /// The day the vote was held.
     pub held_on: NaiveDate,
+    /// Households that voted, over all candidates.
     pub households: u64,
+    /// Floor area that voted, over all candidates, in m².
     pub area_m2: Decimal,
     /// Participation reached the quorum by households and by area.
     pub valid: bool,

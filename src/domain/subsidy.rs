@@ -1,7 +1,6 @@
 //! Fiscal subsidies (DESIGN §9): each compound's entitlement from its contract months, the
 //! rate of its service grade and the coefficient of its outcome; the budget cap; and amounts
 //! in fen that add up to the target exactly (largest remainders).
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::funds::Funds;
 use crate::model::records::Fee;
-use crate::model::registry::Registry;
+use crate::model::registry::{Compound, Registry};
 use crate::model::Period;
 
 use super::recheck::{Notice, Outcome};
@@ -21,15 +20,21 @@ use super::scoring::{CompoundResult, Verdict};
 pub struct CompoundSubsidy {
     /// Ids shared with the registry (a national allocation has 220,000 compounds).
     pub compound_id: std::sync::Arc<str>,
+    /// The compound's street, shared with the score report.
     pub street_id: std::sync::Arc<str>,
     /// Company under contract on the period's last day, else the latest in the period.
     pub company_id: Option<std::sync::Arc<str>>,
+    /// Months of the period with a contract in force on their first day.
     pub months: u32,
+    /// area × the month's rate, summed over those months, in yuan.
     pub base: Decimal,
+    /// Its outcome key (see [`outcome_key`]), which picks the coefficient.
     pub outcome: String,
+    /// The funds' coefficient for the outcome.
     pub coefficient: Decimal,
     /// collected / billed, when fee data exist and something was billed.
     pub fee_rate: Option<Decimal>,
+    /// Whether its fee collection earned the fee bonus.
     pub bonus: bool,
     /// base × coefficient × (1 + bonus), scaled by budget / sum when the cap binds (exact).
     pub entitlement: Decimal,
@@ -48,15 +53,20 @@ impl CompoundSubsidy {
 /// The whole allocation.
 #[derive(Debug, Clone)]
 pub struct SubsidyReport {
+    /// The period allocated.
     pub period: Period,
+    /// The budget cap: the command line's, else the funds file's.
     pub budget: Option<Decimal>,
     /// Whether the budget cap was binding.
     pub scaled: bool,
+    /// What is paid out, in yuan to the fen: the budget when it binds, else the entitlements' sum.
     pub total: Decimal,
+    /// Every registered compound of the score report, in registry order.
     pub compounds: Vec<CompoundSubsidy>,
 }
 
 impl SubsidyReport {
+    /// What outcomes and the cap withheld over all compounds (see [`CompoundSubsidy::withheld`]).
     pub fn withheld(&self) -> Decimal {
         self.compounds.iter().map(CompoundSubsidy::withheld).sum()
     }
@@ -113,11 +123,17 @@ impl SubsidyReport {
 /// A street's share.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StreetSubsidy {
+    /// The street.
     pub street_id: String,
+    /// The street's name.
     pub name: String,
+    /// Paid to its compounds, in yuan.
     pub amount: Decimal,
+    /// Its compounds' bases summed.
     pub base: Decimal,
+    /// What was withheld from its compounds.
     pub withheld: Decimal,
+    /// Its compounds by outcome key.
     pub outcomes: BTreeMap<String, u32>,
 }
 
@@ -168,60 +184,109 @@ pub fn allocate(
         let Some(c) = reg.compound(&r.compound_id) else {
             continue;
         };
-        let mut months = 0;
-        let mut base = Decimal::ZERO;
-        for m in period.months() {
-            if let Some(k) = reg.contract_on(&c.id, m.start()) {
-                let rate = funds
-                    .rates
-                    .get(&k.service_grade.to_string())
-                    .ok_or_else(|| format!("no rate for service grade {}", k.service_grade))?;
-                months += 1;
-                base += c.area_m2 * rate;
-            }
-        }
-        let company_id = reg
-            .contract_on(&c.id, period.end())
-            .or_else(|| {
-                reg.contracts_of(&c.id)
-                    .filter(|k| k.start <= period.end() && k.end >= period.start())
-                    .last()
-            })
-            .map(|k| k.company_id.clone());
-        let outcome = outcome_key(r, notices_of.get(&*c.id).map_or(&[][..], |v| v.as_slice()));
-        let coefficient = *funds
-            .coefficients
-            .get(&outcome)
-            .ok_or_else(|| format!("[coefficients] has no value for \"{outcome}\""))?;
-        let fee_rate = fee_of
-            .get(&*c.id)
-            .filter(|f| !f.billed.is_zero())
-            .map(|f| f.collected / f.billed);
-        let bonus = match (&funds.fee_bonus, fee_rate) {
-            (Some(fb), Some(rate)) => rate >= fb.min_rate,
-            _ => false,
-        };
-        let factor = if bonus {
-            Decimal::ONE + funds.fee_bonus.as_ref().map_or(Decimal::ZERO, |fb| fb.bonus)
-        } else {
-            Decimal::ONE
-        };
-        let entitlement = base * coefficient * factor;
-        compounds.push(CompoundSubsidy {
-            compound_id: c.id.clone(),
-            street_id: r.street_id.clone(),
-            company_id,
-            months,
-            base,
-            outcome,
-            coefficient,
-            fee_rate,
-            bonus,
-            entitlement,
-            amount: Decimal::ZERO,
-        });
+        let notices = notices_of.get(&*c.id).map_or(&[][..], |v| v.as_slice());
+        compounds.push(entitlement(
+            reg,
+            period,
+            funds,
+            r,
+            c,
+            notices,
+            fee_of.get(&*c.id).copied(),
+        )?);
     }
     let budget = budget.or(funds.budget);
+    let (total, scaled) = apportion_all(&mut compounds, budget);
+    Ok(SubsidyReport {
+        period,
+        budget,
+        scaled,
+        total,
+        compounds,
+    })
+}
+
+/// One compound's exact entitlement (its amount is apportioned later): the base from its
+/// contract months, times its outcome's coefficient, times the fee bonus it earned.
+fn entitlement(
+    reg: &Registry,
+    period: Period,
+    funds: &Funds,
+    r: &CompoundResult,
+    c: &Compound,
+    notices: &[&Notice],
+    fee: Option<&Fee>,
+) -> Result<CompoundSubsidy, String> {
+    let (months, base) = contract_base(reg, period, funds, c)?;
+    let outcome = outcome_key(r, notices);
+    let coefficient = *funds
+        .coefficients
+        .get(&outcome)
+        .ok_or_else(|| format!("[coefficients] has no value for \"{outcome}\""))?;
+    let fee_rate = fee.filter(|f| !f.billed.is_zero()).map(|f| f.collected / f.billed);
+    let (bonus, factor) = fee_bonus(funds, fee_rate);
+    let entitlement = base * coefficient * factor;
+    Ok(CompoundSubsidy {
+        compound_id: c.id.clone(),
+        street_id: r.street_id.clone(),
+        company_id: attributed_company(reg, period, c),
+        months,
+        base,
+        outcome,
+        coefficient,
+        fee_rate,
+        bonus,
+        entitlement,
+        amount: Decimal::ZERO,
+    })
+}
+
+/// The months of the period with a contract in force on their first day, and the base they
+/// earn: area × the rate of each month's service grade.
+fn contract_base(reg: &Registry, period: Period, funds: &Funds, c: &Compound) -> Result<(u32, Decimal), String> {
+    let mut months = 0;
+    let mut base = Decimal::ZERO;
+    for m in period.months() {
+        if let Some(k) = reg.contract_on(&c.id, m.start()) {
+            let rate = funds
+                .rates
+                .get(&k.service_grade.to_string())
+                .ok_or_else(|| format!("no rate for service grade {}", k.service_grade))?;
+            months += 1;
+            base += c.area_m2 * rate;
+        }
+    }
+    Ok((months, base))
+}
+
+/// The company under contract on the period's last day, else the latest in the period.
+fn attributed_company(reg: &Registry, period: Period, c: &Compound) -> Option<std::sync::Arc<str>> {
+    reg.contract_on(&c.id, period.end())
+        .or_else(|| {
+            reg.contracts_of(&c.id)
+                .filter(|k| k.start <= period.end() && k.end >= period.start())
+                .last()
+        })
+        .map(|k| k.company_id.clone())
+}
+
+/// Whether a fee rate earns the funds' bonus, and the factor the entitlement is multiplied by.
+fn fee_bonus(funds: &Funds, fee_rate: Option<Decimal>) -> (bool, Decimal) {
+    let bonus = match (&funds.fee_bonus, fee_rate) {
+        (Some(fb), Some(rate)) => rate >= fb.min_rate,
+        _ => false,
+    };
+    let factor = if bonus {
+        Decimal::ONE + funds.fee_bonus.as_ref().map_or(Decimal::ZERO, |fb| fb.bonus)
+    } else {
+        Decimal::ONE
+    };
+    (bonus, factor)
+}
+
+/// Give each compound its amount in fen under the budget, scaling the entitlements when the
+/// budget binds. Returns (the total, whether the budget was binding).
+fn apportion_all(compounds: &mut [CompoundSubsidy], budget: Option<Decimal>) -> (Decimal, bool) {
     let entitlements: Vec<(&str, Decimal)> = compounds.iter().map(|c| (&*c.compound_id, c.entitlement)).collect();
     let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
     let (amounts, total, scaled) = apportion(&entitlements, budget);
@@ -231,13 +296,7 @@ pub fn allocate(
             c.entitlement = c.entitlement * total / sum;
         }
     }
-    Ok(SubsidyReport {
-        period,
-        budget,
-        scaled,
-        total,
-        compounds,
-    })
+    (total, scaled)
 }
 
 /// Split exact entitlements into fen amounts that sum to the target exactly: the budget when

@@ -1,5 +1,4 @@
 //! A visit: the rows of one `visit_id` gathered together, with upheld appeals applied.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::HashMap;
 
@@ -11,12 +10,19 @@ use crate::model::{Level, Purpose};
 /// One inspection visit to one compound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visit {
+    /// The visit id, shared by the visit's rows in the store.
     pub id: String,
+    /// The day of the visit.
     pub date: NaiveDate,
+    /// Who inspected.
     pub level: Level,
+    /// Routine round or re-inspection.
     pub purpose: Purpose,
+    /// The inspecting team, as recorded.
     pub team: String,
+    /// People on the team that day.
     pub inspectors: u32,
+    /// The compound visited, as recorded (it may be unknown to the registry).
     pub compound_id: String,
     /// The compound's position in the registry, when it is registered (resolved once by the
     /// scan, so that each report's accumulators need not look it up again).
@@ -27,8 +33,9 @@ pub struct Visit {
     pub findings: Vec<(String, u64)>,
     /// Photos summed over the visit's rows.
     pub photos: u64,
-    /// Where the visit's first row is: workspace-relative file and line.
+    /// The workspace-relative file of the visit's first row.
     pub file: String,
+    /// The line of the visit's first row in `file`.
     pub line: u64,
 }
 
@@ -47,6 +54,7 @@ pub struct UpheldAppeals {
 }
 
 impl UpheldAppeals {
+    /// Index the upheld appeals by visit; the others change nothing.
     pub fn new(appeals: &[Appeal]) -> UpheldAppeals {
         let mut removed: HashMap<String, Vec<(String, u64)>> = HashMap::new();
         for a in appeals.iter().filter(|a| a.decision == Decision::Upheld) {

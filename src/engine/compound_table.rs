@@ -4,7 +4,6 @@
 //! control bytes, its bucket, then the record holding the id to compare, then the contract
 //! lists. Here one slot of 32 bytes holds a short id inline, the position, and the compound's
 //! contract when it has exactly one, so a lookup touches one cache line.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::hash::BuildHasher;
 
@@ -64,13 +63,18 @@ fn holds<'a>(slot: &Slot, b: &[u8], id_of: impl Fn(usize) -> Option<&'a str>) ->
 /// A compound's contracts, as [`CompoundTable::set_contracts`] needs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContractsOf {
+    /// No contract: no day has a service grade.
     None,
     /// Exactly one, in force from `start` to `end` inclusive at service grade `grade`.
     One {
+        /// Its first day.
         start: NaiveDate,
+        /// Its last day.
         end: NaiveDate,
+        /// Its service grade.
         grade: u8,
     },
+    /// More than one: a day's grade is looked up in the registry's list.
     Many,
 }
 

@@ -2,7 +2,6 @@
 //! one reused visit buffer (no allocation per row once warm), month files are shared between
 //! the machine's cores, and each worker's results are merged in month order, so the output does
 //! not depend on the number of threads.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,16 +31,23 @@ const FIELDS: usize = STORE_HEADER.len();
 /// and the registry to resolve each visit's compound and service grade against; and whether
 /// to hash the files as they stream.
 pub struct Sources<'a> {
+    /// The workspace holding the store.
     pub ws: &'a Workspace,
+    /// Appeals upheld, applied to each visit's counts.
     pub appeals: &'a UpheldAppeals,
+    /// The registry each visit's compound and service grade are resolved against.
     pub registry: &'a Registry,
+    /// Whether to hash each file as it streams (for a JSON report's provenance).
     pub hash: bool,
 }
 
 /// What one month file gave: its problems and, if hashed, its SHA-256.
 pub struct FileScan {
+    /// The file scanned.
     pub file: MonthFile,
+    /// Its SHA-256, when the scan hashed.
     pub sha256: Option<String>,
+    /// Its problems.
     pub diags: Diagnostics,
 }
 

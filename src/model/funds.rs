@@ -1,5 +1,4 @@
 //! A subsidy round, `data/funds/PERIOD.toml` (DESIGN §9).
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +11,9 @@ use super::decimal::{de_decimal, de_opt_decimal};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Funds {
+    /// The period the file prices, as written (e.g. `2026H1`); it must match the file's name.
     pub period: String,
+    /// The most the period may pay out in yuan; entitlements are scaled down to it.
     #[serde(default, deserialize_with = "de_opt_decimal")]
     pub budget: Option<Decimal>,
     /// Yuan per m2 per month, by service grade ("1", "2", "3").
@@ -21,15 +22,19 @@ pub struct Funds {
     /// By grade name or outcome key (rectified, recheck_failed, unresolved, not_assessed).
     #[serde(deserialize_with = "de_decimal_map")]
     pub coefficients: BTreeMap<String, Decimal>,
+    /// A reward for compounds that collect their fees well.
     #[serde(default)]
     pub fee_bonus: Option<FeeBonus>,
 }
 
+/// The fee bonus: compounds collecting at least `min_rate` of their fees get `bonus` more.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeeBonus {
+    /// collected / billed at or above which the bonus is earned (0.9 is 90%).
     #[serde(deserialize_with = "de_decimal")]
     pub min_rate: Decimal,
+    /// The share added to the entitlement (0.05 adds 5%).
     #[serde(deserialize_with = "de_decimal")]
     pub bonus: Decimal,
 }

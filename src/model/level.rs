@@ -1,5 +1,4 @@
 //! The four inspection levels and the two visit purposes (DESIGN §1, §4).
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,9 +10,13 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// The residents' committee (社区).
     Community,
+    /// The street office (街道).
     Street,
+    /// The district bureau (区).
     District,
+    /// The hired assessor (第三方).
     ThirdParty,
 }
 
@@ -62,11 +65,14 @@ impl FromStr for Level {
 /// Why a visit was made: the routine round, or the re-inspection after a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Purpose {
+    /// A visit of the routine round; the official ones are scored.
     Routine,
+    /// A re-inspection after a rectification notice (DESIGN §7).
     Recheck,
 }
 
 impl Purpose {
+    /// The word used in the store and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Routine => "routine",

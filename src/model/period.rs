@@ -3,7 +3,6 @@
 //! A period is a run of whole calendar months. Every question the domain asks of time
 //! ("which month files", "which windows must a level cover", "what came before") is answered
 //! here, so that no other module does calendar arithmetic of its own.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,9 +14,13 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Span {
+    /// A calendar month (`2026-03`).
     Month,
+    /// A calendar quarter (`2026Q1`).
     Quarter,
+    /// A half year (`2026H1`).
     Half,
+    /// A calendar year (`2026`).
     Year,
 }
 
@@ -79,10 +82,12 @@ impl Period {
         }
     }
 
+    /// How long the period is.
     pub fn span(&self) -> Span {
         self.span
     }
 
+    /// The calendar year the period lies in.
     pub fn year(&self) -> i32 {
         self.year
     }

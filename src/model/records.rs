@@ -1,6 +1,5 @@
 //! Records of the data files beside the registry: canonical findings rows (DESIGN §4),
 //! appeals, fees, selections, and the workspace settings.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -11,16 +10,27 @@ use super::level::{Level, Purpose};
 /// found nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// The visit the row belongs to; a visit's rows share it.
     pub visit_id: String,
+    /// The day of the visit.
     pub date: NaiveDate,
+    /// Who inspected.
     pub level: Level,
+    /// Routine round or re-inspection.
     pub purpose: Purpose,
+    /// The inspecting team, as recorded.
     pub team: String,
+    /// People on the team that day, at least 1.
     pub inspectors: u32,
+    /// The compound visited.
     pub compound_id: String,
+    /// The item code of the standards, empty for a visit that found nothing.
     pub item: String,
+    /// Problem points found for the item, at most [`MAX_PER_ROW`].
     pub count: u64,
+    /// Photos taken, at most [`MAX_PER_ROW`].
     pub photos: u64,
+    /// Free text from the inspectors; no rule reads it.
     pub note: String,
 }
 
@@ -46,51 +56,77 @@ pub const STORE_HEADER: [&str; 11] = [
 /// What became of an appeal against a count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
+    /// The count is reduced by the appeal's points.
     Upheld,
+    /// The count stands.
     Rejected,
+    /// Not decided yet: the count stands until it is.
     Pending,
 }
 
 /// A company's appeal against the count of one item on one visit. Only upheld ones count.
 #[derive(Debug, Clone)]
 pub struct Appeal {
+    /// The visit appealed against.
     pub visit_id: String,
+    /// The item whose count is appealed.
     pub item: String,
+    /// The points the appeal asks to remove.
     pub points: u64,
+    /// What was decided.
     pub decision: Decision,
+    /// The day of the decision, once there is one.
     pub decided_on: Option<NaiveDate>,
+    /// Free text; no rule reads it.
     pub note: String,
+    /// Line in `data/appeals.csv`, for diagnostics.
     pub line: u64,
 }
 
 /// Fee billing and collection of a compound for a period.
 #[derive(Debug, Clone)]
 pub struct Fee {
+    /// The compound billed.
     pub compound_id: String,
+    /// Fees billed for the period, in yuan.
     pub billed: Decimal,
+    /// Fees collected of those, in yuan.
     pub collected: Decimal,
+    /// Line in the fees file, for diagnostics.
     pub line: u64,
 }
 
 /// One candidate's votes in a residents' selection of a company (居民选).
 #[derive(Debug, Clone)]
 pub struct SelectionVote {
+    /// The selection the vote belongs to; its rows share it.
     pub selection_id: String,
+    /// The compound whose residents chose.
     pub compound_id: String,
+    /// The day the vote was held.
     pub held_on: NaiveDate,
+    /// The candidate company.
     pub company_id: String,
+    /// Households that voted for the candidate.
     pub households: u64,
+    /// Floor area that voted for the candidate, in m².
     pub area_m2: Decimal,
+    /// Line in `data/selections.csv`, for diagnostics.
     pub line: u64,
 }
 
 /// `data/workspace.toml`.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The district's name, printed on reports.
     pub district: String,
+    /// The language reports are written in.
     pub language: Lang,
+    /// The currency's name, printed beside amounts.
     pub currency: String,
+    /// The share of households and of area that must vote for a selection to be valid.
     pub quorum: Decimal,
+    /// The share of the voting households and of the voting area a candidate must exceed to win.
     pub majority: Decimal,
 }
 
@@ -98,8 +134,10 @@ pub struct Settings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// Chinese, the bureau's language.
     #[default]
     Zh,
+    /// English.
     En,
 }
 

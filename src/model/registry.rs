@@ -1,7 +1,6 @@
 //! The registry: streets, communities, compounds, companies, contracts and titles (DESIGN §2),
 //! with the lookups every command needs. Each record keeps the line it came from so that
 //! `check` can point at it.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::sync::Arc;
 
@@ -11,37 +10,59 @@ use crate::engine::compound_table::{CompoundTable, ContractsOf, GradeOn, AHEAD};
 use crate::error::{Error, Result};
 use rust_decimal::Decimal;
 
+/// A street office's area (街道), the registry's top level.
 #[derive(Debug, Clone)]
 pub struct Street {
+    /// The street's id, as other tables name it.
     pub id: String,
+    /// The street's name, printed on reports.
     pub name: String,
+    /// Line in the streets file, for diagnostics.
     pub line: u64,
 }
 
+/// A residents' committee's area (社区), within one street.
 #[derive(Debug, Clone)]
 pub struct Community {
+    /// The community's id, as other tables name it.
     pub id: String,
+    /// The street it lies in.
     pub street_id: Arc<str>,
+    /// The community's name, printed on reports.
     pub name: String,
+    /// Line in the communities file, for diagnostics.
     pub line: u64,
 }
 
+/// An old residential compound (小区), the unit that is inspected and scored.
 #[derive(Debug, Clone)]
 pub struct Compound {
+    /// The compound's id, as the store and other tables name it.
     pub id: Arc<str>,
+    /// The community it lies in.
     pub community_id: Arc<str>,
+    /// The compound's name, printed on reports.
     pub name: Arc<str>,
+    /// Other names it goes by on sheets, for import to recognise.
     pub aliases: Vec<String>,
+    /// Households living there (a selection's quorum and majority count them).
     pub households: u64,
+    /// Its floor area in m² (subsidies are paid per m², selections count it).
     pub area_m2: Decimal,
+    /// Its number of buildings.
     pub buildings: u64,
+    /// Line in the compounds file, for diagnostics.
     pub line: u64,
 }
 
+/// A property company that may serve compounds.
 #[derive(Debug, Clone)]
 pub struct Company {
+    /// The company's id, as contracts and selections name it.
     pub id: Arc<str>,
+    /// The company's name, printed on reports.
     pub name: String,
+    /// Line in the companies file, for diagnostics.
     pub line: u64,
 }
 
@@ -52,13 +73,18 @@ pub struct Contract {
     pub compound_id: Arc<str>,
     /// Shared with the company's record once the registry is built.
     pub company_id: Arc<str>,
+    /// The service grade agreed (1, 2 or 3): which items apply and the subsidy rate.
     pub service_grade: u8,
+    /// The first day in force.
     pub start: NaiveDate,
+    /// The last day in force (inclusive).
     pub end: NaiveDate,
+    /// Line in the contracts file, for diagnostics.
     pub line: u64,
 }
 
 impl Contract {
+    /// Whether the contract is in force on `date` (both ends included).
     pub fn in_force(&self, date: NaiveDate) -> bool {
         self.start <= date && date <= self.end
     }
@@ -67,14 +93,20 @@ impl Contract {
 /// A 美丽社区 title held by a community, valid `awarded_on..=valid_until`.
 #[derive(Debug, Clone)]
 pub struct Title {
+    /// The community holding the title.
     pub community_id: String,
+    /// The title's name.
     pub title: String,
+    /// The day it was awarded.
     pub awarded_on: NaiveDate,
+    /// The last day it is valid (inclusive).
     pub valid_until: NaiveDate,
+    /// Line in the titles file, for diagnostics.
     pub line: u64,
 }
 
 impl Title {
+    /// Whether the title is valid on `date` (both ends included).
     pub fn valid_on(&self, date: NaiveDate) -> bool {
         self.awarded_on <= date && date <= self.valid_until
     }
@@ -119,11 +151,17 @@ impl IdIndex {
 /// keep the first record of a duplicated id (duplicates are reported by `check`).
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
+    /// Every street, in file order.
     pub streets: Vec<Street>,
+    /// Every community, in file order.
     pub communities: Vec<Community>,
+    /// Every compound, in file order (the order reports list them in).
     pub compounds: Vec<Compound>,
+    /// Every company, in file order.
     pub companies: Vec<Company>,
+    /// Every contract, in file order, their ids shared with their compound and company.
     pub contracts: Vec<Contract>,
+    /// Every title, in file order.
     pub titles: Vec<Title>,
     street_ix: IdIndex,
     community_ix: IdIndex,
@@ -154,65 +192,11 @@ impl Registry {
         contracts.shrink_to_fit();
         titles.shrink_to_fit();
         let mut compound_ix = CompoundTable::build(compounds.iter().map(|c| &*c.id));
-        let id_of = |i: usize| compounds.get(i).map(|c| &*c.id);
-        // Each contract goes to its compound's list; contracts of unknown compounds are left
-        // out here (`check` reports them).
-        let contract_owner: Vec<Option<usize>> = contracts
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                if let Some(ahead) = contracts.get(k + AHEAD) {
-                    compound_ix.prefetch(ahead.compound_id.as_bytes());
-                }
-                compound_ix.get(&c.compound_id, id_of)
-            })
-            .collect();
-        // Contracts share their compound's and company's id (one string each, not one per
-        // contract).
+        let contract_owner = contract_owners(&compound_ix, &compounds, &contracts);
         let company_ix = IdIndex::build(&companies, |c| &c.id);
-        for (k, o) in contracts.iter_mut().zip(&contract_owner) {
-            if let Some(i) = *o {
-                k.compound_id = Arc::clone(&compounds[i].id);
-            }
-            if let Some(j) = company_ix.get(&companies, |c| &c.id, &k.company_id) {
-                k.company_id = Arc::clone(&companies[j].id);
-            }
-        }
-        let mut contract_start = vec![0u32; compounds.len() + 1];
-        for &i in contract_owner.iter().flatten() {
-            contract_start[i + 1] += 1;
-        }
-        for i in 0..compounds.len() {
-            contract_start[i + 1] += contract_start[i];
-        }
-        let mut fill = contract_start.clone();
-        let mut contract_list = vec![0u32; contract_start[compounds.len()] as usize];
-        for (k, o) in contract_owner.iter().enumerate() {
-            if let (Some(i), Ok(k)) = (*o, u32::try_from(k)) {
-                contract_list[fill[i] as usize] = k;
-                fill[i] += 1;
-            }
-        }
-        // Each compound's contracts by start, and what its slot says of them (gathered in
-        // compound order, then handed to the table in its own order).
-        let summary: Vec<ContractsOf> = (0..compounds.len())
-            .map(|i| {
-                let list = &mut contract_list[contract_start[i] as usize..contract_start[i + 1] as usize];
-                list.sort_by_key(|&k| (contracts[k as usize].start, contracts[k as usize].end));
-                match list {
-                    [] => ContractsOf::None,
-                    [k] => {
-                        let c = &contracts[*k as usize];
-                        ContractsOf::One {
-                            start: c.start,
-                            end: c.end,
-                            grade: c.service_grade,
-                        }
-                    }
-                    _ => ContractsOf::Many,
-                }
-            })
-            .collect();
+        share_ids(&mut contracts, &contract_owner, &compounds, &companies, &company_ix);
+        let (contract_start, mut contract_list) = group_by_compound(&contract_owner, compounds.len());
+        let summary = summarize_contracts(&contract_start, &mut contract_list, &contracts);
         compound_ix.set_contracts(|i| summary.get(i).copied().unwrap_or(ContractsOf::None));
         Registry {
             street_ix: IdIndex::build(&streets, |s| &s.id),
@@ -234,11 +218,13 @@ impl Registry {
         }
     }
 
+    /// The street with this id.
     pub fn street(&self, id: &str) -> Option<&Street> {
         let i = self.street_ix.get(&self.streets, |s| &s.id, id)?;
         Some(&self.streets[i])
     }
 
+    /// The community with this id.
     pub fn community(&self, id: &str) -> Option<&Community> {
         Some(&self.communities[self.community_index(id)?])
     }
@@ -253,6 +239,7 @@ impl Registry {
         self.street_ix.get(&self.streets, |s| &s.id, id)
     }
 
+    /// The compound with this id (one probe of the compound table).
     pub fn compound(&self, id: &str) -> Option<&Compound> {
         Some(&self.compounds[self.compound_index(id)?])
     }
@@ -283,6 +270,7 @@ impl Registry {
         self.compound_ix.get(id, |i| self.compounds.get(i).map(|c| &*c.id))
     }
 
+    /// The company with this id.
     pub fn company(&self, id: &str) -> Option<&Company> {
         let i = self.company_ix.get(&self.companies, |c| &c.id, id)?;
         Some(&self.companies[i])
@@ -362,6 +350,85 @@ impl Registry {
             .iter()
             .find(|t| t.community_id == community_id && t.valid_on(date))
     }
+}
+
+/// Each contract's compound (its position), or none for a contract of an unknown compound:
+/// those are left out of the compound's list (`check` reports them).
+fn contract_owners(compound_ix: &CompoundTable, compounds: &[Compound], contracts: &[Contract]) -> Vec<Option<usize>> {
+    let id_of = |i: usize| compounds.get(i).map(|c| &*c.id);
+    contracts
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            if let Some(ahead) = contracts.get(k + AHEAD) {
+                compound_ix.prefetch(ahead.compound_id.as_bytes());
+            }
+            compound_ix.get(&c.compound_id, id_of)
+        })
+        .collect()
+}
+
+/// Contracts share their compound's and company's id (one string each, not one per
+/// contract).
+fn share_ids(
+    contracts: &mut [Contract],
+    contract_owner: &[Option<usize>],
+    compounds: &[Compound],
+    companies: &[Company],
+    company_ix: &IdIndex,
+) {
+    for (k, o) in contracts.iter_mut().zip(contract_owner) {
+        if let Some(i) = *o {
+            k.compound_id = Arc::clone(&compounds[i].id);
+        }
+        if let Some(j) = company_ix.get(companies, |c| &c.id, &k.company_id) {
+            k.company_id = Arc::clone(&companies[j].id);
+        }
+    }
+}
+
+/// The contracts of each compound in one flat list: compound `i`'s are
+/// `list[start[i]..start[i + 1]]`, in file order. Returns `(start, list)`.
+fn group_by_compound(contract_owner: &[Option<usize>], compounds: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut contract_start = vec![0u32; compounds + 1];
+    for &i in contract_owner.iter().flatten() {
+        contract_start[i + 1] += 1;
+    }
+    for i in 0..compounds {
+        contract_start[i + 1] += contract_start[i];
+    }
+    let mut fill = contract_start.clone();
+    let mut contract_list = vec![0u32; contract_start[compounds] as usize];
+    for (k, o) in contract_owner.iter().enumerate() {
+        if let (Some(i), Ok(k)) = (*o, u32::try_from(k)) {
+            contract_list[fill[i] as usize] = k;
+            fill[i] += 1;
+        }
+    }
+    (contract_start, contract_list)
+}
+
+/// Sort each compound's contracts by start, and say what its slot in the compound table holds
+/// of them (gathered in compound order, then handed to the table in its own order).
+fn summarize_contracts(contract_start: &[u32], contract_list: &mut [u32], contracts: &[Contract]) -> Vec<ContractsOf> {
+    (0..contract_start.len() - 1)
+        .map(|i| {
+            let list = &mut contract_list[contract_start[i] as usize..contract_start[i + 1] as usize];
+            list.sort_by_key(|&k| (contracts[k as usize].start, contracts[k as usize].end));
+            match list {
+                [] => ContractsOf::None,
+                [k] => {
+                    let c = &contracts[*k as usize];
+                    ContractsOf::One {
+                        start: c.start,
+                        end: c.end,
+                        grade: c.service_grade,
+                    }
+                }
+                _ => ContractsOf::Many,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! These types mirror `standards/YYYY-MM-DD.toml` exactly; unknown keys are rejected so a typo
 //! in a reviewed standards change cannot silently drop a rule. [`Standards::problems`] holds the
 //! semantic rules that TOML alone cannot express.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,18 +18,29 @@ use super::period::Span;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Standards {
+    /// The first day the file is in force; the file is named after it.
     #[serde(deserialize_with = "de_date")]
     pub effective_from: NaiveDate,
+    /// The standards' title, printed on reports.
     pub title: String,
+    /// The level whose routine visits give the official score (by default the third party).
     pub scoring_level: Level,
+    /// The compound score below which a compound fails (0 to 100).
     #[serde(deserialize_with = "de_decimal")]
     pub pass_mark: Decimal,
+    /// The named score bands, highest `min` first; the last starts at 0.
     pub grades: Vec<Grade>,
+    /// How often each level must visit every compound.
     pub cadence: Cadence,
+    /// The problem categories items belong to.
     pub categories: Vec<Category>,
+    /// The items problem points are counted against.
     pub items: Vec<Item>,
+    /// The rules of re-inspection.
     pub recheck: RecheckRules,
+    /// The rules of the three looks.
     pub looks: LooksRules,
+    /// When a category's points in one compound name it a hot spot.
     pub hotspots: HotspotRules,
 }
 
@@ -38,7 +48,9 @@ pub struct Standards {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Grade {
+    /// The grade's name, e.g. 优秀.
     pub name: String,
+    /// The lowest score that earns it.
     #[serde(deserialize_with = "de_decimal")]
     pub min: Decimal,
 }
@@ -47,13 +59,18 @@ pub struct Grade {
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cadence {
+    /// The residents' committee's cadence.
     pub community: Span,
+    /// The street office's cadence.
     pub street: Span,
+    /// The district bureau's cadence.
     pub district: Span,
+    /// The hired assessor's cadence.
     pub third_party: Span,
 }
 
 impl Cadence {
+    /// The cadence of one level.
     pub fn of(&self, level: Level) -> Span {
         match level {
             Level::Community => self.community,
@@ -68,7 +85,9 @@ impl Cadence {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
+    /// The category's code, as items name it.
     pub code: String,
+    /// The category's name, printed on reports.
     pub name: String,
 }
 
@@ -76,13 +95,19 @@ pub struct Category {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// The item's code, as the store names it (e.g. `A01`).
     pub code: String,
+    /// The item's name, printed on reports.
     pub name: String,
+    /// The code of the category it belongs to.
     pub category: String,
+    /// The most the item can cost one visit.
     #[serde(deserialize_with = "de_decimal")]
     pub max: Decimal,
+    /// Points deducted per problem point.
     #[serde(deserialize_with = "de_decimal")]
     pub deduct: Decimal,
+    /// Whether any problem point on it fails the compound, whatever its score.
     #[serde(default)]
     pub red_line: bool,
     /// Service grades the item applies to; `None` means all.
@@ -90,8 +115,9 @@ pub struct Item {
     pub applies_to: Option<Vec<u8>>,
 }
 
-/// The largest `max` or `deduct` an item may have, and its decimals.
+/// The largest `max` or `deduct` an item may have.
 pub const MAX_POINTS: u32 = 1_000_000;
+/// The most decimals an item's `max` or `deduct` may have.
 pub const MAX_POINT_DECIMALS: u32 = 4;
 
 impl Item {
@@ -101,22 +127,28 @@ impl Item {
     }
 }
 
+/// The rules of re-inspection (DESIGN §7).
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecheckRules {
+    /// Days after the failing visit by which the re-inspection is due.
     pub deadline_days: u32,
 }
 
+/// The rules of the three looks (三看三到位).
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LooksRules {
+    /// How far the community's own mean score may exceed the official one.
     #[serde(deserialize_with = "de_decimal")]
     pub community_max_gap: Decimal,
 }
 
+/// When a compound's problems in one category are a hot spot (成片问题).
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HotspotRules {
+    /// Points of one category in one compound in a period that name it a hot spot.
     pub min_points: u64,
 }
 
@@ -168,6 +200,22 @@ impl Standards {
     /// `file_stem` is the file's name without `.toml`, which must equal `effective_from`.
     pub fn problems(&self, file_stem: &str) -> Vec<String> {
         let mut out = Vec::new();
+        self.date_problems(file_stem, &mut out);
+        self.grade_problems(&mut out);
+        self.duplicate_problems(&mut out);
+        let categories: BTreeSet<&str> = self.categories.iter().map(|c| c.code.as_str()).collect();
+        for item in &self.items {
+            item_problems(item, &categories, &mut out);
+        }
+        if self.items.is_empty() {
+            out.push("no [[items]]: a standards file needs at least one item".into());
+        }
+
+        out
+    }
+
+    /// The file is named after its `effective_from`, and the pass mark is a score.
+    fn date_problems(&self, file_stem: &str, out: &mut Vec<String>) {
         let eff = self.effective_from.format("%Y-%m-%d").to_string();
         if eff != file_stem {
             out.push(format!(
@@ -180,6 +228,11 @@ impl Standards {
                 self.pass_mark
             ));
         }
+    }
+
+    /// Grades exist, their minimums strictly decrease, and the last starts at 0, so every
+    /// score earns exactly one grade.
+    fn grade_problems(&self, out: &mut Vec<String>) {
         if self.grades.is_empty() {
             out.push("no [[grades]]: at least one grade with min = 0 is required".into());
         }
@@ -199,69 +252,71 @@ impl Standards {
                 ));
             }
         }
-        duplicates(self.grades.iter().map(|g| g.name.as_str()), "grade name", &mut out);
-        duplicates(
-            self.categories.iter().map(|c| c.code.as_str()),
-            "category code",
-            &mut out,
-        );
-        duplicates(self.items.iter().map(|i| i.code.as_str()), "item code", &mut out);
-        duplicates(self.items.iter().map(|i| i.name.as_str()), "item name", &mut out);
-        let categories: BTreeSet<&str> = self.categories.iter().map(|c| c.code.as_str()).collect();
-        for item in &self.items {
-            if !categories.contains(item.category.as_str()) {
-                let known: Vec<&str> = categories.iter().copied().collect();
-                out.push(format!(
-                    "item {} has unknown category \"{}\" (known: {})",
-                    item.code,
-                    item.category,
-                    known.join(", ")
-                ));
-            }
-            if item.max <= Decimal::ZERO {
-                out.push(format!(
-                    "item {} has max {} but max must be positive",
-                    item.code, item.max
-                ));
-            }
-            if item.deduct <= Decimal::ZERO {
-                out.push(format!(
-                    "item {} has deduct {} but deduct must be positive",
-                    item.code, item.deduct
-                ));
-            }
-            // Bounded so that a visit's arithmetic is exact on every path (counts are at most
-            // 1,000,000 a row): real standards use a few points with one or two decimals.
-            for (what, v) in [("max", item.max), ("deduct", item.deduct)] {
-                if v > Decimal::from(MAX_POINTS) || v.normalize().scale() > MAX_POINT_DECIMALS {
-                    out.push(format!(
-                        "item {} has {what} {v}: at most {MAX_POINTS} with at most {MAX_POINT_DECIMALS} decimals",
-                        item.code
-                    ));
-                }
-            }
-            if let Some(grades) = &item.applies_to {
-                if grades.is_empty() {
-                    out.push(format!(
-                        "item {} has an empty applies_to: it would apply to no compound",
-                        item.code
-                    ));
-                }
-                for g in grades {
-                    if !SERVICE_GRADES.contains(g) {
-                        out.push(format!(
-                            "item {} applies_to service grade {g}, but grades are 1, 2 or 3",
-                            item.code
-                        ));
-                    }
-                }
-            }
-        }
-        if self.items.is_empty() {
-            out.push("no [[items]]: a standards file needs at least one item".into());
-        }
+    }
 
-        out
+    /// Grade names, category codes, item codes and item names are each unique.
+    fn duplicate_problems(&self, out: &mut Vec<String>) {
+        duplicates(self.grades.iter().map(|g| g.name.as_str()), "grade name", out);
+        duplicates(self.categories.iter().map(|c| c.code.as_str()), "category code", out);
+        duplicates(self.items.iter().map(|i| i.code.as_str()), "item code", out);
+        duplicates(self.items.iter().map(|i| i.name.as_str()), "item name", out);
+    }
+}
+
+/// One item's rules: a known category, positive and bounded points, and service grades that
+/// exist.
+fn item_problems(item: &Item, categories: &BTreeSet<&str>, out: &mut Vec<String>) {
+    if !categories.contains(item.category.as_str()) {
+        let known: Vec<&str> = categories.iter().copied().collect();
+        out.push(format!(
+            "item {} has unknown category \"{}\" (known: {})",
+            item.code,
+            item.category,
+            known.join(", ")
+        ));
+    }
+    item_point_problems(item, out);
+    if let Some(grades) = &item.applies_to {
+        if grades.is_empty() {
+            out.push(format!(
+                "item {} has an empty applies_to: it would apply to no compound",
+                item.code
+            ));
+        }
+        for g in grades {
+            if !SERVICE_GRADES.contains(g) {
+                out.push(format!(
+                    "item {} applies_to service grade {g}, but grades are 1, 2 or 3",
+                    item.code
+                ));
+            }
+        }
+    }
+}
+
+/// An item's max and deduct are positive and within what a visit's arithmetic holds exactly.
+fn item_point_problems(item: &Item, out: &mut Vec<String>) {
+    if item.max <= Decimal::ZERO {
+        out.push(format!(
+            "item {} has max {} but max must be positive",
+            item.code, item.max
+        ));
+    }
+    if item.deduct <= Decimal::ZERO {
+        out.push(format!(
+            "item {} has deduct {} but deduct must be positive",
+            item.code, item.deduct
+        ));
+    }
+    // Bounded so that a visit's arithmetic is exact on every path (counts are at most
+    // 1,000,000 a row): real standards use a few points with one or two decimals.
+    for (what, v) in [("max", item.max), ("deduct", item.deduct)] {
+        if v > Decimal::from(MAX_POINTS) || v.normalize().scale() > MAX_POINT_DECIMALS {
+            out.push(format!(
+                "item {} has {what} {v}: at most {MAX_POINTS} with at most {MAX_POINT_DECIMALS} decimals",
+                item.code
+            ));
+        }
     }
 }
 

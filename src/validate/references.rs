@@ -116,6 +116,21 @@ pub fn check_funds(ws: &Workspace, standards: &StandardsSet, d: &mut Diagnostics
 /// Selections: references, plausible votes, one compound and date per selection, and the
 /// warning of §13 when a contract does not follow its residents' choice.
 pub fn check_selections(votes: &[SelectionVote], reg: &Registry, settings: &Settings, d: &mut Diagnostics) {
+    let by_id = check_vote_references(votes, reg, d);
+    for (id, rows) in &by_id {
+        check_selection_rows(id, rows, d);
+        check_selection_size(id, rows, reg, d);
+    }
+    check_contracts_follow_selections(votes, reg, settings, d);
+}
+
+/// Every vote must name a known compound and a known company. Returns the votes grouped by
+/// selection, for the rules over a selection's rows.
+fn check_vote_references<'v>(
+    votes: &'v [SelectionVote],
+    reg: &Registry,
+    d: &mut Diagnostics,
+) -> BTreeMap<&'v str, Vec<&'v SelectionVote>> {
     let mut by_id: BTreeMap<&str, Vec<&SelectionVote>> = BTreeMap::new();
     for v in votes {
         if reg.compound(&v.compound_id).is_none() {
@@ -140,50 +155,67 @@ pub fn check_selections(votes: &[SelectionVote], reg: &Registry, settings: &Sett
         }
         by_id.entry(&v.selection_id).or_default().push(v);
     }
-    for (id, rows) in &by_id {
-        let first = rows[0];
-        for r in &rows[1..] {
-            if r.compound_id != first.compound_id || r.held_on != first.held_on {
-                d.error(
-                    SELECTIONS,
-                    Some(r.line),
-                    format!(
-                        "selection {id}: compound_id and held_on must agree on all its rows (line {} has {} on {})",
-                        first.line, first.compound_id, first.held_on
-                    ),
-                );
-            }
-            if r.company_id == first.company_id {
-                d.error(
-                    SELECTIONS,
-                    Some(r.line),
-                    format!("selection {id}: company {} is listed twice", r.company_id),
-                );
-            }
-        }
-        let Some(c) = reg.compound(&first.compound_id) else {
-            continue;
-        };
-        let households: u64 = rows.iter().map(|r| r.households).sum();
-        let area: rust_decimal::Decimal = rows.iter().map(|r| r.area_m2).sum();
-        if households > c.households {
+    by_id
+}
+
+/// A selection's rows agree on compound and date, and list each company once.
+fn check_selection_rows(id: &str, rows: &[&SelectionVote], d: &mut Diagnostics) {
+    let first = rows[0];
+    for r in &rows[1..] {
+        if r.compound_id != first.compound_id || r.held_on != first.held_on {
             d.error(
                 SELECTIONS,
-                Some(first.line),
+                Some(r.line),
                 format!(
-                    "selection {id}: {households} households voted but {} has {}",
-                    c.id, c.households
+                    "selection {id}: compound_id and held_on must agree on all its rows (line {} has {} on {})",
+                    first.line, first.compound_id, first.held_on
                 ),
             );
         }
-        if area > c.area_m2 {
+        if r.company_id == first.company_id {
             d.error(
                 SELECTIONS,
-                Some(first.line),
-                format!("selection {id}: {area} m2 voted but {} has {} m2", c.id, c.area_m2),
+                Some(r.line),
+                format!("selection {id}: company {} is listed twice", r.company_id),
             );
         }
     }
+}
+
+/// A selection's votes cannot count more households or more area than its compound has.
+fn check_selection_size(id: &str, rows: &[&SelectionVote], reg: &Registry, d: &mut Diagnostics) {
+    let first = rows[0];
+    let Some(c) = reg.compound(&first.compound_id) else {
+        return;
+    };
+    let households: u64 = rows.iter().map(|r| r.households).sum();
+    let area: rust_decimal::Decimal = rows.iter().map(|r| r.area_m2).sum();
+    if households > c.households {
+        d.error(
+            SELECTIONS,
+            Some(first.line),
+            format!(
+                "selection {id}: {households} households voted but {} has {}",
+                c.id, c.households
+            ),
+        );
+    }
+    if area > c.area_m2 {
+        d.error(
+            SELECTIONS,
+            Some(first.line),
+            format!("selection {id}: {area} m2 voted but {} has {} m2", c.id, c.area_m2),
+        );
+    }
+}
+
+/// Warnings: a contract whose company is not the one its selection chose (居民选、社区签).
+fn check_contracts_follow_selections(
+    votes: &[SelectionVote],
+    reg: &Registry,
+    settings: &Settings,
+    d: &mut Diagnostics,
+) {
     let results = decide_all(votes, reg, settings.quorum, settings.majority);
     for k in &reg.contracts {
         // The selection that led to this contract: the compound's latest one held on or before

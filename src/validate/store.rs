@@ -11,7 +11,7 @@ use crate::model::records::{Appeal, Finding};
 use crate::model::registry::Registry;
 use crate::model::{Level, Period, Purpose, Span};
 use crate::suggest::did_you_mean;
-use crate::workspace::store::{month_files, read_month};
+use crate::workspace::store::{month_files, read_month, MonthFile};
 use crate::workspace::{StandardsSet, Workspace};
 
 /// Fast hashing for the store's ids (the bureau's own files, not an adversary's).
@@ -33,18 +33,28 @@ pub struct StoreFacts {
 /// (kept while its file is checked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitHead {
+    /// Where in its file the visit was first seen.
     pub line: u64,
+    /// The visit's day.
     pub date: NaiveDate,
+    /// Who inspected.
     pub level: Level,
+    /// Routine round or re-inspection.
     pub purpose: Purpose,
+    /// The inspecting team.
     pub team: String,
+    /// People on the team that day.
     pub inspectors: u32,
+    /// The compound visited.
     pub compound_id: String,
     /// Whether the visit has the empty "found nothing" row.
     pub empty_row: bool,
+    /// Whether the visit has a row with a finding.
     pub findings: bool,
 }
 
+/// Check every month file of the store, row by row (see the module's rules), and gather what
+/// the appeal and contract checks need to know about it.
 pub fn check_store(
     ws: &Workspace,
     reg: &Registry,
@@ -53,11 +63,7 @@ pub fn check_store(
     d: &mut Diagnostics,
 ) -> Result<StoreFacts> {
     let files = month_files(ws, d)?;
-    // The items some appeal names, by visit.
-    let mut appealed: HashMap<&str, Vec<&str>> = HashMap::new();
-    for a in appeals {
-        appealed.entry(&a.visit_id).or_default().push(&a.item);
-    }
+    let appealed = appealed_items(appeals);
     let mut facts = StoreFacts {
         newest: None,
         visits: Map::default(),
@@ -84,61 +90,92 @@ pub fn check_store(
                     return;
                 }
             };
-            let key = (f.date, f.visit_id.as_str(), f.item.as_str());
-            if let Some(p) = &mut prev {
-                let before = (p.0, p.1.as_str(), p.2.as_str());
-                if key < before {
-                    d.error(rel, Some(line), format!(
-                        "rows out of order: ({}, {}, {}) comes after ({}, {}, {}); the store is sorted by (date, visit_id, item) (`oldestate inspect import` rewrites it sorted)",
-                        key.0, key.1, key.2, p.0, p.1, p.2));
-                } else if key == before {
-                    d.error(
-                        rel,
-                        Some(line),
-                        format!(
-                            "duplicate row: visit {} already has a row for item \"{}\"",
-                            f.visit_id, f.item
-                        ),
-                    );
-                }
-            }
-            match &mut prev {
-                Some(p) => {
-                    p.0 = f.date;
-                    p.1.clear();
-                    p.1.push_str(&f.visit_id);
-                    p.2.clear();
-                    p.2.push_str(&f.item);
-                }
-                None => prev = Some((f.date, f.visit_id.clone(), f.item.clone())),
-            }
-            if Period::containing(f.date, Span::Month) != file.month {
-                d.error(
-                    rel,
-                    Some(line),
-                    format!(
-                        "visit {} is dated {} but this file holds {}: move the row to {}",
-                        f.visit_id,
-                        f.date,
-                        file.month,
-                        crate::workspace::store::month_path(&Period::containing(f.date, Span::Month))
-                    ),
-                );
-            }
+            check_row_order(&mut prev, &f, rel, line, d);
+            check_row_month(&f, file, rel, line, d);
             facts.newest = facts.newest.max(Some(f.date));
             check_visit_head(&mut facts, &mut heads, &files, fi, rel, line, &f, d);
             check_row_refs(reg, in_force.map(|s| &s.standards), rel, line, &f, d);
-            let named = appealed
-                .get(f.visit_id.as_str())
-                .is_some_and(|items| items.contains(&f.item.as_str()));
-            if !f.item.is_empty() && named {
-                facts
-                    .appealed_counts
-                    .insert((f.visit_id.clone(), f.item.clone()), f.count);
-            }
+            record_appealed_count(&mut facts, &appealed, &f);
         })?;
     }
     Ok(facts)
+}
+
+/// The items some appeal names, by visit.
+fn appealed_items(appeals: &[Appeal]) -> HashMap<&str, Vec<&str>> {
+    let mut appealed: HashMap<&str, Vec<&str>> = HashMap::new();
+    for a in appeals {
+        appealed.entry(&a.visit_id).or_default().push(&a.item);
+    }
+    appealed
+}
+
+/// Rows are sorted by (date, visit_id, item) and none repeats its predecessor's key. `prev` is
+/// the previous row's key, updated to this row's with its strings reused.
+fn check_row_order(
+    prev: &mut Option<(NaiveDate, String, String)>,
+    f: &Finding,
+    rel: &str,
+    line: u64,
+    d: &mut Diagnostics,
+) {
+    let key = (f.date, f.visit_id.as_str(), f.item.as_str());
+    if let Some(p) = prev {
+        let before = (p.0, p.1.as_str(), p.2.as_str());
+        if key < before {
+            d.error(rel, Some(line), format!(
+                "rows out of order: ({}, {}, {}) comes after ({}, {}, {}); the store is sorted by (date, visit_id, item) (`oldestate inspect import` rewrites it sorted)",
+                key.0, key.1, key.2, p.0, p.1, p.2));
+        } else if key == before {
+            d.error(
+                rel,
+                Some(line),
+                format!(
+                    "duplicate row: visit {} already has a row for item \"{}\"",
+                    f.visit_id, f.item
+                ),
+            );
+        }
+    }
+    match prev {
+        Some(p) => {
+            p.0 = f.date;
+            p.1.clear();
+            p.1.push_str(&f.visit_id);
+            p.2.clear();
+            p.2.push_str(&f.item);
+        }
+        None => *prev = Some((f.date, f.visit_id.clone(), f.item.clone())),
+    }
+}
+
+/// A row lives in the file of its date's month.
+fn check_row_month(f: &Finding, file: &MonthFile, rel: &str, line: u64, d: &mut Diagnostics) {
+    if Period::containing(f.date, Span::Month) != file.month {
+        d.error(
+            rel,
+            Some(line),
+            format!(
+                "visit {} is dated {} but this file holds {}: move the row to {}",
+                f.visit_id,
+                f.date,
+                file.month,
+                crate::workspace::store::month_path(&Period::containing(f.date, Span::Month))
+            ),
+        );
+    }
+}
+
+/// Keep the recorded count of a finding some appeal names, for the appeal checks.
+fn record_appealed_count(facts: &mut StoreFacts, appealed: &HashMap<&str, Vec<&str>>, f: &Finding) {
+    let named = appealed
+        .get(f.visit_id.as_str())
+        .is_some_and(|items| items.contains(&f.item.as_str()));
+    if !f.item.is_empty() && named {
+        facts
+            .appealed_counts
+            .insert((f.visit_id.clone(), f.item.clone()), f.count);
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

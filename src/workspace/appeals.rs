@@ -1,5 +1,4 @@
 //! `data/appeals.csv`: companies' appeals against counts. Optional; absence means none.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use crate::error::{Diagnostics, Result};
 use crate::model::records::{Appeal, Decision};
@@ -7,9 +6,12 @@ use crate::model::records::{Appeal, Decision};
 use super::table::read_table;
 use super::Workspace;
 
+/// The appeals file, workspace-relative.
 pub const APPEALS: &str = "data/appeals.csv";
+/// The columns the appeals file must have (in any order; others are ignored).
 pub const APPEAL_COLS: &[&str] = &["visit_id", "item", "points", "decision", "decided_on", "note"];
 
+/// Load `data/appeals.csv` (optional: none when absent); problems go to `diags`.
 pub fn load_appeals(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Appeal>> {
     let mut out = Vec::new();
     read_table(ws, APPEALS, APPEAL_COLS, true, diags, |f| {

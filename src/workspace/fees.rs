@@ -7,6 +7,7 @@ use crate::model::Period;
 use super::table::read_table;
 use super::{list_dir, Workspace};
 
+/// The columns a fee file must have (in any order; others are ignored).
 pub const FEE_COLS: &[&str] = &["compound_id", "billed", "collected"];
 
 /// The periods that have a fee file, with their file names (names that are not a period are

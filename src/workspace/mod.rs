@@ -1,7 +1,6 @@
 //! Finding a workspace and loading its files (DESIGN §2). Loaders push every problem they meet
 //! into a [`Diagnostics`] and return what they could read, so `check` can report everything at
 //! once; commands turn collected errors into a failure with [`Diagnostics::into_result`].
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 mod appeals;
 mod fees;
@@ -34,6 +33,7 @@ pub const WORKSPACE_ENV: &str = "OLDESTATE_WORKSPACE";
 /// A workspace on disk: a directory holding `standards/` and `data/`.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    /// The directory holding `standards/` and `data/`.
     pub root: PathBuf,
 }
 

@@ -1,7 +1,6 @@
 //! Provenance of a report (DESIGN §11): the tool's version, the workspace's git commit and
 //! whether it had uncommitted changes, and one SHA-256 over every input file read, so a
 //! published figure can be traced to its exact data.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -16,9 +15,13 @@ use super::Workspace;
 /// The provenance object of a JSON document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
+    /// The version of oldestate that wrote the report.
     pub tool_version: String,
+    /// The workspace's git commit, when it is a git repository.
     pub git_commit: Option<String>,
+    /// Whether the workspace had uncommitted changes, when it is a git repository.
     pub dirty: Option<bool>,
+    /// One SHA-256 over the inputs the report read, so a reader can tell whether they changed.
     pub inputs_sha256: String,
 }
 
@@ -120,6 +123,7 @@ pub struct HashingReader<R> {
 }
 
 impl<R: Read> HashingReader<R> {
+    /// Hash what is read from `inner`.
     pub fn new(inner: R) -> Self {
         HashingReader {
             inner,

@@ -8,15 +8,24 @@ use crate::model::standards::SERVICE_GRADES;
 use super::table::read_table;
 use super::Workspace;
 
+/// The registry's streets file, workspace-relative.
 pub const STREETS: &str = "data/registry/streets.csv";
+/// The registry's communities file.
 pub const COMMUNITIES: &str = "data/registry/communities.csv";
+/// The registry's compounds file.
 pub const COMPOUNDS: &str = "data/registry/compounds.csv";
+/// The registry's property companies file.
 pub const COMPANIES: &str = "data/registry/companies.csv";
+/// The registry's contracts file.
 pub const CONTRACTS: &str = "data/registry/contracts.csv";
+/// The registry's titles file (optional).
 pub const TITLES: &str = "data/registry/titles.csv";
 
+/// The columns the streets file must have (in any order; others are ignored).
 pub const STREET_COLS: &[&str] = &["street_id", "name"];
+/// The columns the communities file must have.
 pub const COMMUNITY_COLS: &[&str] = &["community_id", "street_id", "name"];
+/// The columns the compounds file must have.
 pub const COMPOUND_COLS: &[&str] = &[
     "compound_id",
     "community_id",
@@ -26,8 +35,11 @@ pub const COMPOUND_COLS: &[&str] = &[
     "area_m2",
     "buildings",
 ];
+/// The columns the companies file must have.
 pub const COMPANY_COLS: &[&str] = &["company_id", "name"];
+/// The columns the contracts file must have.
 pub const CONTRACT_COLS: &[&str] = &["compound_id", "company_id", "service_grade", "start", "end"];
+/// The columns the titles file must have.
 pub const TITLE_COLS: &[&str] = &["community_id", "title", "awarded_on", "valid_until"];
 
 fn read_compounds(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Compound>> {
@@ -68,6 +80,16 @@ type Others = (Vec<Street>, Vec<Community>, Vec<Company>, Vec<Contract>, Vec<Tit
 
 /// Every registry table but the compounds.
 fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
+    let streets = read_streets(ws, diags)?;
+    let communities = read_communities(ws, diags)?;
+    let companies = read_companies(ws, diags)?;
+    let contracts = read_contracts(ws, diags)?;
+    let titles = read_titles(ws, diags)?;
+    Ok((streets, communities, companies, contracts, titles))
+}
+
+/// The streets table.
+fn read_streets(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Street>> {
     let mut streets = Vec::new();
     read_table(ws, STREETS, STREET_COLS, false, diags, |f| {
         if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
@@ -78,6 +100,11 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
             });
         }
     })?;
+    Ok(streets)
+}
+
+/// The communities table, each naming its street.
+fn read_communities(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Community>> {
     let mut communities = Vec::new();
     read_table(ws, COMMUNITIES, COMMUNITY_COLS, false, diags, |f| {
         if let (Some(id), Some(street_id), Some(name)) = (f.id(0), f.id_arc(1), f.id(2)) {
@@ -89,6 +116,11 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
             });
         }
     })?;
+    Ok(communities)
+}
+
+/// The property companies table.
+fn read_companies(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Company>> {
     let mut companies = Vec::new();
     read_table(ws, COMPANIES, COMPANY_COLS, false, diags, |f| {
         if let (Some(id), Some(name)) = (f.id(0), f.id(1)) {
@@ -99,6 +131,11 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
             });
         }
     })?;
+    Ok(companies)
+}
+
+/// The contracts table: a service grade of 1, 2 or 3, and an end no earlier than the start.
+fn read_contracts(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Contract>> {
     let mut contracts = Vec::new();
     read_table(ws, CONTRACTS, CONTRACT_COLS, false, diags, |f| {
         let grade = f.text(2);
@@ -128,6 +165,11 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
             });
         }
     })?;
+    Ok(contracts)
+}
+
+/// The titles table (optional): a title is valid no earlier than it was awarded.
+fn read_titles(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Title>> {
     let mut titles = Vec::new();
     read_table(ws, TITLES, TITLE_COLS, true, diags, |f| {
         if let (Some(community_id), Some(title), Some(awarded_on), Some(valid_until)) =
@@ -148,7 +190,7 @@ fn read_others(ws: &Workspace, diags: &mut Diagnostics) -> Result<Others> {
             });
         }
     })?;
-    Ok((streets, communities, companies, contracts, titles))
+    Ok(titles)
 }
 
 /// Load and cross-check the registry. Problems go to `diags`; what parsed is returned. The

@@ -1,5 +1,4 @@
 //! `data/selections.csv`: residents' votes in company selections (DESIGN §13). Optional.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use crate::error::{Diagnostics, Result};
 use crate::model::records::SelectionVote;
@@ -7,7 +6,9 @@ use crate::model::records::SelectionVote;
 use super::table::read_table;
 use super::Workspace;
 
+/// The selections file, workspace-relative.
 pub const SELECTIONS: &str = "data/selections.csv";
+/// The columns the selections file must have (in any order; others are ignored).
 pub const SELECTION_COLS: &[&str] = &[
     "selection_id",
     "compound_id",
@@ -17,6 +18,7 @@ pub const SELECTION_COLS: &[&str] = &[
     "area_m2",
 ];
 
+/// Load `data/selections.csv` (optional: none when absent); problems go to `diags`.
 pub fn load_selections(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<SelectionVote>> {
     let mut out = Vec::new();
     read_table(ws, SELECTIONS, SELECTION_COLS, true, diags, |f| {

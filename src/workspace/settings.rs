@@ -9,6 +9,7 @@ use crate::model::records::{Lang, Settings};
 
 use super::{read_optional, Workspace};
 
+/// The workspace settings file, workspace-relative (optional).
 pub const SETTINGS: &str = "data/workspace.toml";
 
 #[derive(Deserialize)]
@@ -45,6 +46,7 @@ pub fn default_quorum() -> Decimal {
     Decimal::new(6667, 4)
 }
 
+/// See [`default_quorum`].
 pub fn default_majority() -> Decimal {
     Decimal::new(5, 1)
 }

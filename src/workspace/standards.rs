@@ -1,5 +1,4 @@
 //! Loading `standards/*.toml` and choosing the file in force for a period (DESIGN §3).
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
@@ -16,13 +15,16 @@ use super::{list_dir, Workspace};
 pub struct StandardsFile {
     /// Workspace-relative path, e.g. `standards/2026-01-01.toml`.
     pub file: String,
+    /// The file's SHA-256, for provenance.
     pub sha256: String,
+    /// What the file says.
     pub standards: Standards,
 }
 
 /// All standards files of a workspace, ordered by `effective_from`.
 #[derive(Debug, Clone, Default)]
 pub struct StandardsSet {
+    /// The files, oldest `effective_from` first.
     pub files: Vec<StandardsFile>,
 }
 
@@ -67,6 +69,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     super::provenance::hex(&Sha256::digest(bytes))
 }
 
+/// Load every standards file and check it against DESIGN §3; problems go to `diags`, and what
+/// parsed is returned.
 pub fn load_standards(ws: &Workspace, diags: &mut Diagnostics) -> Result<StandardsSet> {
     let mut set = StandardsSet::default();
     for name in list_dir(&ws.path("standards"))? {

@@ -1,6 +1,5 @@
 //! The canonical findings store, `data/inspections/YYYY/YYYY-MM.csv` (DESIGN §4): listing its
 //! month files and streaming their rows one at a time, so memory does not grow with rows.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::io::Read;
 
@@ -17,6 +16,7 @@ use super::{list_dir, Workspace};
 /// A month file of the store.
 #[derive(Debug, Clone)]
 pub struct MonthFile {
+    /// The month the file holds.
     pub month: Period,
     /// Workspace-relative path.
     pub rel: String,
@@ -181,20 +181,25 @@ pub type RowFields<'r> = [&'r [u8]; 10];
 pub struct StoreRow<'r> {
     /// The visit id, never empty.
     pub visit_id: &'r [u8],
-    /// The date as written, and as a date.
+    /// The date as written (the next row compares its own with it).
     pub date_text: &'r [u8],
+    /// The date, one that exists.
     pub date: NaiveDate,
-    /// The visit's level, purpose, team and headcount (at least 1).
+    /// The visit's level.
     pub level: Level,
+    /// The visit's purpose.
     pub purpose: Purpose,
+    /// The inspecting team, as written (possibly empty).
     pub team: &'r [u8],
+    /// People on the team that day, at least 1.
     pub inspectors: u32,
     /// The compound id, never empty.
     pub compound_id: &'r [u8],
-    /// The item code (empty exactly when `count` is 0), the problem points and the photos,
-    /// each at most [`MAX_PER_ROW`].
+    /// The item code, empty exactly when `count` is 0.
     pub item: &'r str,
+    /// The problem points found for the item, at most [`MAX_PER_ROW`].
     pub count: u64,
+    /// The photos taken, at most [`MAX_PER_ROW`].
     pub photos: u64,
 }
 
@@ -203,100 +208,146 @@ pub struct StoreRow<'r> {
 /// ends the reading (the scan's fast path, which words a row's problems only when it meets
 /// one). `prev_day` is the previous row's date as written and parsed: rows are sorted by date,
 /// so most rows repeat it.
+///
+/// Both paths ask the same rule of each column (`row_date`, `row_level`, ..., `is_finding`);
+/// the fast one only asks whether the row reads, the other words what does not.
 #[inline]
 pub fn read_row<'r>(
     f: &RowFields<'r>,
     prev_day: Option<(&[u8], NaiveDate)>,
-    mut why: Option<&mut Vec<String>>,
+    why: Option<&mut Vec<String>>,
 ) -> Option<StoreRow<'r>> {
-    let start = why.as_deref().map_or(0, Vec::len);
-    macro_rules! bad {
-        ($i:expr, $expected:expr) => {
-            match why.as_deref_mut() {
-                Some(w) => w.push(format!(
-                    "column {}: expected {}, found \"{}\"",
-                    STORE_HEADER[$i],
-                    $expected,
-                    String::from_utf8_lossy(f[$i])
-                )),
-                None => return None,
+    match why {
+        None => row_if_good(f, prev_day),
+        Some(why) => {
+            let start = why.len();
+            word_row_problems(f, prev_day, why);
+            if why.len() > start {
+                return None;
             }
-        };
+            row_if_good(f, prev_day)
+        }
     }
+}
+
+/// The row when every column reads and its item agrees with its count, else `None`.
+#[inline(always)]
+fn row_if_good<'r>(f: &RowFields<'r>, prev_day: Option<(&[u8], NaiveDate)>) -> Option<StoreRow<'r>> {
     let [visit_id, date_text, level, purpose, team, inspectors, compound_id, item, count, photos] = *f;
-    if visit_id.is_empty() {
-        bad!(0, "a visit id");
-    }
-    let date = match prev_day {
-        Some((p, d)) if p == date_text => Some(d),
-        _ => parse_date_bytes(date_text),
+    let row = StoreRow {
+        visit_id: non_empty(visit_id)?,
+        date_text,
+        date: row_date(date_text, prev_day)?,
+        level: row_level(level)?,
+        purpose: row_purpose(purpose)?,
+        team,
+        inspectors: headcount(inspectors)?,
+        compound_id: non_empty(compound_id)?,
+        count: whole(count)?,
+        photos: whole(photos)?,
+        item: std::str::from_utf8(item).ok()?,
     };
-    if date.is_none() {
-        bad!(1, "a date YYYY-MM-DD that exists");
+    is_finding(row.item, row.count).then_some(row)
+}
+
+/// Word every problem of a row into `why`, column by column. An item that is not UTF-8 ends
+/// the wording (a `StringRecord`'s never is; the scan words such rows through one).
+#[cold]
+#[inline(never)]
+fn word_row_problems(f: &RowFields<'_>, prev_day: Option<(&[u8], NaiveDate)>, why: &mut Vec<String>) {
+    let [visit_id, date_text, level, purpose, _, inspectors, compound_id, item, count, photos] = *f;
+    let mut expect = |good: bool, i: usize, expected: &str| {
+        if !good {
+            why.push(format!(
+                "column {}: expected {}, found \"{}\"",
+                STORE_HEADER[i],
+                expected,
+                String::from_utf8_lossy(f[i])
+            ));
+        }
+    };
+    expect(non_empty(visit_id).is_some(), 0, "a visit id");
+    expect(
+        row_date(date_text, prev_day).is_some(),
+        1,
+        "a date YYYY-MM-DD that exists",
+    );
+    expect(
+        row_level(level).is_some(),
+        2,
+        "community, street, district or third_party",
+    );
+    expect(row_purpose(purpose).is_some(), 3, "routine or recheck");
+    expect(
+        headcount(inspectors).is_some(),
+        5,
+        "a whole number 1 or more (people on the team that day)",
+    );
+    expect(non_empty(compound_id).is_some(), 6, "a compound id");
+    let count = whole(count);
+    expect(count.is_some(), 8, "a whole number from 0 to 1000000");
+    expect(whole(photos).is_some(), 9, "a whole number from 0 to 1000000");
+    let Ok(item) = std::str::from_utf8(item) else {
+        return;
+    };
+    match count {
+        Some(c) if !is_finding(item, c) && item.is_empty() => why.push(format!(
+            "column item: empty, but count is {c}: a finding needs its item code"
+        )),
+        Some(c) if !is_finding(item, c) => why.push(format!("column count: 0 for item {item}: rows are kept only for findings (count > 0); a visit that found nothing is one row with an empty item")),
+        _ => {}
     }
-    let level = match level {
+}
+
+/// The id columns (visit, compound): anything but empty.
+#[inline(always)]
+fn non_empty(b: &[u8]) -> Option<&[u8]> {
+    (!b.is_empty()).then_some(b)
+}
+
+/// The date column: the previous row's date when the text repeats it (rows are sorted by
+/// date), else parsed.
+#[inline(always)]
+fn row_date(text: &[u8], prev_day: Option<(&[u8], NaiveDate)>) -> Option<NaiveDate> {
+    match prev_day {
+        Some((p, d)) if p == text => Some(d),
+        _ => parse_date_bytes(text),
+    }
+}
+
+/// The level column, as the store spells it.
+#[inline(always)]
+fn row_level(b: &[u8]) -> Option<Level> {
+    match b {
         b"community" => Some(Level::Community),
         b"street" => Some(Level::Street),
         b"district" => Some(Level::District),
         b"third_party" => Some(Level::ThirdParty),
         _ => None,
-    };
-    if level.is_none() {
-        bad!(2, "community, street, district or third_party");
     }
-    let purpose = match purpose {
+}
+
+/// The purpose column, as the store spells it.
+#[inline(always)]
+fn row_purpose(b: &[u8]) -> Option<Purpose> {
+    match b {
         b"routine" => Some(Purpose::Routine),
         b"recheck" => Some(Purpose::Recheck),
         _ => None,
-    };
-    if purpose.is_none() {
-        bad!(3, "routine or recheck");
     }
-    let inspectors = whole(inspectors)
-        .filter(|&n| n >= 1)
-        .and_then(|n| u32::try_from(n).ok());
-    if inspectors.is_none() {
-        bad!(5, "a whole number 1 or more (people on the team that day)");
-    }
-    if compound_id.is_empty() {
-        bad!(6, "a compound id");
-    }
-    let count = whole(count);
-    if count.is_none() {
-        bad!(8, "a whole number from 0 to 1000000");
-    }
-    let photos = whole(photos);
-    if photos.is_none() {
-        bad!(9, "a whole number from 0 to 1000000");
-    }
-    let item = std::str::from_utf8(item).ok()?;
-    if let Some(c) = count {
-        if item.is_empty() != (c == 0) {
-            match why.as_deref_mut() {
-                Some(w) if item.is_empty() => w.push(format!(
-                    "column item: empty, but count is {c}: a finding needs its item code"
-                )),
-                Some(w) => w.push(format!("column count: 0 for item {item}: rows are kept only for findings (count > 0); a visit that found nothing is one row with an empty item")),
-                None => return None,
-            }
-        }
-    }
-    if why.is_some_and(|w| w.len() > start) {
-        return None;
-    }
-    Some(StoreRow {
-        visit_id,
-        date_text,
-        date: date?,
-        level: level?,
-        purpose: purpose?,
-        team,
-        inspectors: inspectors?,
-        compound_id,
-        item,
-        count: count?,
-        photos: photos?,
-    })
+}
+
+/// The inspectors column: a whole number of people, at least one.
+#[inline(always)]
+fn headcount(b: &[u8]) -> Option<u32> {
+    whole(b).filter(|&n| n >= 1).and_then(|n| u32::try_from(n).ok())
+}
+
+/// The item and count columns together: a row is a finding, so its item is empty exactly when
+/// its count is 0.
+#[inline(always)]
+fn is_finding(item: &str, count: u64) -> bool {
+    item.is_empty() == (count == 0)
 }
 
 /// Parse one store record (already known to have the header's 11 fields) by [`read_row`].
@@ -327,7 +378,7 @@ pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Ve
 
 /// A whole number written plainly (`12`), at most [`MAX_PER_ROW`]; `-1`, `1.5`, `12.0` and
 /// `x` are not.
-#[inline]
+#[inline(always)]
 fn whole(b: &[u8]) -> Option<u64> {
     if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
         return None;

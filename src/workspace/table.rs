@@ -41,7 +41,43 @@ pub fn read_table(
     };
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(file);
     let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
+    let Some(order) = read_header(&mut rdr, &mut rec, rel, columns, diags) else {
+        return Ok(false);
+    };
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Err(e) => diags.error(rel, e.position().map(|p| p.line()), csv_problem(&e)),
+            Ok(true) => {
+                if rec.len() == 1 && rec.get(0) == Some("") {
+                    continue; // a blank line
+                }
+                let mut f = Fields {
+                    rel,
+                    columns,
+                    order: &order,
+                    line: rec.position().map_or(0, |p| p.line()),
+                    record: &rec,
+                    diags,
+                };
+                each(&mut f);
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Read the header row and find each of `columns` in it (names trimmed, a byte-order mark
+/// ignored; other columns may come in any order). Returns each column's position, or `None`
+/// when the header is missing, unreadable or lacks a column (reported).
+fn read_header<R: std::io::Read>(
+    rdr: &mut csv::Reader<R>,
+    rec: &mut csv::StringRecord,
+    rel: &str,
+    columns: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<Vec<usize>> {
+    match rdr.read_record(rec) {
         Ok(true) => {}
         Ok(false) => {
             diags.error(
@@ -49,11 +85,11 @@ pub fn read_table(
                 Some(1),
                 format!("empty file: expected the header {}", columns.join(",")),
             );
-            return Ok(false);
+            return None;
         }
         Err(e) => {
             diags.error(rel, Some(1), csv_problem(&e));
-            return Ok(false);
+            return None;
         }
     }
     let names: Vec<&str> = rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim()).collect();
@@ -76,29 +112,9 @@ pub fn read_table(
                 names.join(",")
             ),
         );
-        return Ok(false);
+        return None;
     }
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Err(e) => diags.error(rel, e.position().map(|p| p.line()), csv_problem(&e)),
-            Ok(true) => {
-                if rec.len() == 1 && rec.get(0) == Some("") {
-                    continue; // a blank line
-                }
-                let mut f = Fields {
-                    rel,
-                    columns,
-                    order: &order,
-                    line: rec.position().map_or(0, |p| p.line()),
-                    record: &rec,
-                    diags,
-                };
-                each(&mut f);
-            }
-        }
-    }
-    Ok(true)
+    Some(order)
 }
 
 /// A csv crate error in words a person can act on.
@@ -173,6 +189,7 @@ impl Fields<'_> {
         Some(self.raw(i).trim())
     }
 
+    /// Column `i` as a date that exists.
     pub fn date(&mut self, i: usize) -> Option<NaiveDate> {
         let d = parse_date(self.raw(i).trim());
         if d.is_none() {
@@ -181,6 +198,7 @@ impl Fields<'_> {
         d
     }
 
+    /// Column `i` as a date, or `Some(None)` when empty.
     pub fn optional_date(&mut self, i: usize) -> Option<Option<NaiveDate>> {
         if self.raw(i).trim().is_empty() {
             return Some(None);
