@@ -1,5 +1,4 @@
 //! `oldestate inspect import`: the sheets inspectors hand in, into the canonical store.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -1,7 +1,6 @@
 //! `inspect import`'s core: turning sheets into canonical visits (DESIGN §10). Reading files
 //! is in [`sheet`]; recognising headers in [`layout`]; values in [`values`]; merging into the
 //! store in [`merge`]. Every problem of every sheet is collected before anything is written.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 pub mod layout;
 pub mod merge;
@@ -25,14 +24,21 @@ use sheet::{Sheet, SheetRow};
 /// Values the command line supplies for columns a sheet lacks.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Defaults {
+    /// `--level`: the level of visits whose sheet has no level column; a sheet that states
+    /// another level is an error.
     pub level: Option<Level>,
+    /// `--purpose`: the purpose of visits whose sheet has no purpose column (none: routine);
+    /// a sheet that states another purpose is an error.
     pub purpose: Option<Purpose>,
 }
 
 /// A visit ready for the store: its rows in store order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitRows {
+    /// The visit id, given by the sheet or derived ([`derive_visit_id`]).
     pub id: String,
+    /// Its rows as the store holds them: one per item with problem points, sorted by item
+    /// (one with no item when there are none); photos and note on the first.
     pub rows: Vec<Finding>,
 }
 
@@ -67,6 +73,7 @@ impl VisitRows {
         )
     }
 
+    /// The visit's date, which decides the month file it is stored in.
     pub fn date(&self) -> NaiveDate {
         self.rows[0].date
     }
@@ -75,8 +82,11 @@ impl VisitRows {
 /// A visit read from a sheet, with where it came from.
 #[derive(Debug, Clone)]
 pub struct SheetVisit {
+    /// The visit.
     pub visit: VisitRows,
+    /// The sheet file it was read from, as named on the command line (for messages).
     pub file: String,
+    /// The sheet row of its first row (for messages).
     pub row: u64,
 }
 
@@ -91,6 +101,8 @@ pub struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
+    /// Index the compounds of `reg` by id, name and alias, and the items of every standards
+    /// file by code and name, once for all the sheets of an import.
     pub fn new(reg: &'a Registry, standards: &'a StandardsSet) -> Resolver<'a> {
         let mut compounds: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for c in &reg.compounds {
