@@ -1,5 +1,4 @@
 //! The command line (DESIGN §11), as clap derive types: one Args struct per command.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::path::PathBuf;
 
@@ -34,10 +33,16 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The commands, one variant per command file in `commands/`; a variant holds its command's
+/// arguments.
+// A variant wrapping an Args struct is documented by that struct, whose `///` is the command's
+// `--help` text: clap would let a `///` on the variant replace it.
+#[allow(missing_docs)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Init(crate::commands::init::InitArgs),
@@ -56,7 +61,9 @@ pub enum Command {
     Standards(crate::commands::standards::StandardsCommand),
 }
 
-/// `oldestate inspect ...`
+/// `oldestate inspect ...`: the inspection data's commands, nested as jj nests `git import`.
+// Documented by their Args structs, as in `Command`.
+#[allow(missing_docs)]
 #[derive(Debug, Subcommand)]
 pub enum InspectCommand {
     Import(crate::commands::import::ImportArgs),

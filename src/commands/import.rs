@@ -1,18 +1,20 @@
 //! `oldestate inspect import`: the sheets inspectors hand in, into the canonical store.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
 use crate::error::{Diagnostics, Error, Result};
+use crate::import::merge::{self, Plan};
 use crate::import::sheet::{read_sheet, Encoding};
-use crate::import::{merge, visits_from_sheet, Defaults, Resolver};
+use crate::import::{visits_from_sheet, Defaults, Resolver, SheetVisit};
 use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
 use crate::workspace::store::{month_path, write_findings};
-use crate::workspace::transaction::{lock, recover, Transaction};
+use crate::workspace::transaction::{lock, recover, Transaction, WorkspaceLock};
+use crate::workspace::Workspace;
 
 use super::Context;
 
@@ -79,11 +81,40 @@ fn parse_purpose(s: &str) -> std::result::Result<Purpose, String> {
     crate::import::values::parse_purpose(s).ok_or_else(|| format!("expected routine or recheck, found \"{s}\""))
 }
 
+/// Import the sheets: read them all, plan the merge under the workspace lock, write the
+/// months, archive and ledger all at once (unless a dry run), and report what was done.
 pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let ws = ctx.workspace()?;
     let registry = ws.registry()?;
     let standards = ws.standards()?;
     let resolver = Resolver::new(&registry, &standards);
+    let (visits, sources) = read_sheets(ctx, args, &resolver)?;
+    let sheet_visits = visits.len();
+    let _lock = take_lock(ctx, &ws, args.dry_run)?;
+    let mut d = Diagnostics::new();
+    let plan = merge::plan(&ws, visits, args.replace, &mut d)?;
+    d.into_result()?;
+    let summary = summary(args.files.len(), sheet_visits, &plan);
+    if args.dry_run {
+        ctx.note(format!("dry run, nothing written: {summary}"));
+        return Ok(());
+    }
+    write(&ws, plan, &sources)?;
+    ctx.note(format!("imported {summary}"));
+    Ok(())
+}
+
+/// A sheet file read: its path, its bytes (archived as they came), and the (id, row count) of
+/// each visit read from it.
+struct Source {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    visits: Vec<(String, usize)>,
+}
+
+/// Read every sheet of `args` into visits, each with the source it came from. Every problem
+/// of every sheet is collected before giving up.
+fn read_sheets(ctx: &Context, args: &ImportArgs, resolver: &Resolver<'_>) -> Result<(Vec<SheetVisit>, Vec<Source>)> {
     let defaults = Defaults {
         level: args.level,
         purpose: args.purpose,
@@ -97,111 +128,140 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
             Err(e) => d.error(&label, e.row, e.message),
             Ok(sheet) => {
                 let bar = progress_bar(ctx, sheet.rows.len().saturating_sub(1), &label);
-                let found = visits_from_sheet(&resolver, &label, &sheet, defaults, &mut d, &mut |n| {
+                let found = visits_from_sheet(resolver, &label, &sheet, defaults, &mut d, &mut |n| {
                     bar.set_position(n as u64)
                 });
                 bar.finish_and_clear();
                 let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-                sources.push((
-                    path.clone(),
+                sources.push(Source {
+                    path: path.clone(),
                     bytes,
-                    found
+                    visits: found
                         .iter()
                         .map(|v| (v.visit.id.clone(), v.visit.rows.len()))
                         .collect::<Vec<_>>(),
-                ));
+                });
                 visits.extend(found);
             }
         }
     }
     d.into_result()?;
-    let sheet_visits = visits.len();
-    let _lock = if args.dry_run {
-        // A dry run reads the store as a report does.
-        crate::workspace::transaction::read_lock(&ws, LOCK_WAIT)?
-    } else {
-        let l = lock(&ws, LOCK_WAIT, || {
-            ctx.note("waiting for the workspace lock (another import is writing)…")
-        })?;
-        recover(&ws)?;
-        Some(l)
-    };
-    let mut d = Diagnostics::new();
-    let plan = merge::plan(&ws, visits, args.replace, &mut d)?;
-    d.into_result()?;
+    Ok((visits, sources))
+}
+
+/// Hold the workspace while the store is read and written: a dry run reads the store as a
+/// report does (shared); an import holds it alone, first finishing any write a crash left.
+fn take_lock(ctx: &Context, ws: &Workspace, dry_run: bool) -> Result<Option<WorkspaceLock>> {
+    if dry_run {
+        return crate::workspace::transaction::read_lock(ws, LOCK_WAIT);
+    }
+    let l = lock(ws, LOCK_WAIT, || {
+        ctx.note("waiting for the workspace lock (another import is writing)…")
+    })?;
+    recover(ws)?;
+    Ok(Some(l))
+}
+
+/// The one-line account of an import (or of what it would do).
+fn summary(files: usize, sheet_visits: usize, plan: &Plan) -> String {
     let months: Vec<String> = if plan.imported.is_empty() {
         Vec::new()
     } else {
         plan.months.keys().map(ToString::to_string).collect()
     };
-    let summary = format!(
+    format!(
         "{} file(s), {sheet_visits} visit(s): {} new, {} replaced, {} already stored (skipped); {} row(s); months written: {}",
-        args.files.len(),
+        files,
         plan.added,
         plan.replaced,
         plan.skipped,
         plan.rows,
         if months.is_empty() { "none".to_string() } else { months.join(", ") }
-    );
-    if args.dry_run {
-        ctx.note(format!("dry run, nothing written: {summary}"));
-        return Ok(());
-    }
+    )
+}
+
+/// Write the plan all or nothing: each touched month whole, each sheet's archive copy, and
+/// the ledger with a line per sheet. An import that adds nothing writes nothing.
+fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
     let mut tx = Transaction::default();
     if !plan.imported.is_empty() {
-        for (month, rows) in plan.months {
-            let mut rows = rows;
+        for (month, mut rows) in plan.months {
             let mut out = Vec::new();
             write_findings(&mut out, &mut rows)
                 .map_err(|e| Error::msg(format!("writing {}: {e}", month_path(&month))))?;
-            tx.stage(&ws, &month_path(&month), &out)?;
+            tx.stage(ws, &month_path(&month), &out)?;
         }
-        // Only a missing ledger starts afresh; one that cannot be read (saved as GB18030 by
-        // Excel, say) stops the import rather than losing its history.
-        let mut ledger = match std::fs::read(ws.path(LEDGER)) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-                Error::msg(format!(
-                    "{LEDGER}: not valid UTF-8 (was it saved from Excel?): restore it from git before importing"
-                ))
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => LEDGER_HEADER.to_string(),
-            Err(e) => return Err(Error::io(ws.path(LEDGER), e)),
-        };
-        if !ledger.ends_with('\n') {
-            ledger.push('\n');
-        }
+        let mut ledger = read_ledger(ws)?;
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
-        let mut archived = std::collections::BTreeSet::new();
-        for (path, bytes, found) in &sources {
-            let sha = sha256_hex(bytes);
-            let mine: Vec<&(String, usize)> = found.iter().filter(|(id, _)| plan.imported.contains(id)).collect();
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("bin")
-                .to_ascii_lowercase();
-            let archive = format!("data/archive/{sha}.{ext}");
-            if !ws.path(&archive).exists() && archived.insert(archive.clone()) {
-                tx.stage(&ws, &archive, bytes)?;
-            }
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let mut line = csv::Writer::from_writer(Vec::new());
-            let rows: usize = mine.iter().map(|(_, n)| n).sum();
-            let _ = line.write_record([
-                when.as_str(),
-                crate::render::csv_safe(&name).as_ref(),
-                &sha,
-                &mine.len().to_string(),
-                &rows.to_string(),
-            ]);
-            ledger.push_str(&String::from_utf8_lossy(&line.into_inner().unwrap_or_default()));
+        let mut archived = BTreeSet::new();
+        for source in sources {
+            let sha = sha256_hex(&source.bytes);
+            stage_archive(&mut tx, ws, source, &sha, &mut archived)?;
+            ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
         }
-        tx.stage(&ws, LEDGER, ledger.as_bytes())?;
+        tx.stage(ws, LEDGER, ledger.as_bytes())?;
     }
-    tx.commit(&ws)?;
-    ctx.note(format!("imported {summary}"));
+    tx.commit(ws)
+}
+
+/// The ledger as it stands, ending in a newline. Only a missing ledger starts afresh; one that
+/// cannot be read (saved as GB18030 by Excel, say) stops the import rather than losing its
+/// history.
+fn read_ledger(ws: &Workspace) -> Result<String> {
+    let mut ledger = match std::fs::read(ws.path(LEDGER)) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            Error::msg(format!(
+                "{LEDGER}: not valid UTF-8 (was it saved from Excel?): restore it from git before importing"
+            ))
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => LEDGER_HEADER.to_string(),
+        Err(e) => return Err(Error::io(ws.path(LEDGER), e)),
+    };
+    if !ledger.ends_with('\n') {
+        ledger.push('\n');
+    }
+    Ok(ledger)
+}
+
+/// Keep a sheet as it came, under data/archive/ by its SHA-256 (`sha`), unless it is there
+/// already or another sheet of this import with the same bytes is.
+fn stage_archive(
+    tx: &mut Transaction,
+    ws: &Workspace,
+    source: &Source,
+    sha: &str,
+    archived: &mut BTreeSet<String>,
+) -> Result<()> {
+    let ext = source
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("bin")
+        .to_ascii_lowercase();
+    let archive = format!("data/archive/{sha}.{ext}");
+    if !ws.path(&archive).exists() && archived.insert(archive.clone()) {
+        tx.stage(ws, &archive, &source.bytes)?;
+    }
     Ok(())
+}
+
+/// The ledger's line for one sheet: when, its file name, its SHA-256, and how many of its
+/// visits and rows were `imported` (added or replaced).
+fn ledger_line(when: &str, source: &Source, sha: &str, imported: &BTreeSet<String>) -> String {
+    let mine: Vec<&(String, usize)> = source.visits.iter().filter(|(id, _)| imported.contains(id)).collect();
+    let name = source
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut line = csv::Writer::from_writer(Vec::new());
+    let rows: usize = mine.iter().map(|(_, n)| n).sum();
+    let _ = line.write_record([
+        when,
+        crate::render::csv_safe(&name).as_ref(),
+        sha,
+        &mine.len().to_string(),
+        &rows.to_string(),
+    ]);
+    String::from_utf8_lossy(&line.into_inner().unwrap_or_default()).into_owned()
 }

@@ -1,7 +1,6 @@
 //! What most reports load: settings, registry, standards and appeals, and the pass that
 //! streams a period's visits through the scorer. Shared by the commands, which import no
 //! other command.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -24,11 +23,16 @@ use super::Context;
 
 /// A loaded workspace.
 pub struct Loaded {
+    /// The workspace found.
     pub ws: Workspace,
+    /// data/workspace.toml: the district, the report language, the currency, and the quorum and
+    /// majority a residents' selection needs.
     pub settings: Settings,
     /// Shared so that scans on several threads can read it while the report is built.
     pub registry: std::sync::Arc<Registry>,
+    /// Every standards file; a report takes the one in force for its period.
     pub standards: StandardsSet,
+    /// The upheld appeals, applied to the visits as they are scanned.
     pub appeals: UpheldAppeals,
     /// Every file read so far, for provenance.
     pub inputs: Inputs,

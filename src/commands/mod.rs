@@ -1,6 +1,5 @@
 //! One module per subcommand. Each reads like a paragraph: load what it needs, call the
 //! domain, render.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 pub mod bulletin;
 pub mod check;
@@ -29,10 +28,15 @@ use crate::workspace::{Workspace, WORKSPACE_ENV};
 /// What every command gets from the global options.
 #[derive(Debug, Clone)]
 pub struct Context {
+    /// `--workspace`: the workspace directory, if given (else found as DESIGN §2 says).
     pub workspace: Option<PathBuf>,
+    /// `--format`: the output format asked for; each command checks it ([`Context::format`]).
     pub format: Option<Format>,
+    /// `--lang`: the report language, if given (else the workspace's).
     pub lang: Option<Lang>,
+    /// `-q`: print nothing but the result and errors.
     pub quiet: bool,
+    /// `-v` given this many times: say more about what is being done, on stderr.
     pub verbose: u8,
     /// The process ends when the command returns (set by [`crate::run`]).
     pub ends_process: bool,
@@ -42,6 +46,7 @@ pub struct Context {
 }
 
 impl Context {
+    /// The global options of a parsed command line; the clock is read (`today: None`).
     pub fn new(cli: &Cli) -> Context {
         Context {
             workspace: cli.workspace.clone(),

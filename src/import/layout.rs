@@ -1,7 +1,6 @@
 //! Recognising a sheet's header: which column holds which field, in English or Chinese, and
 //! whether the sheet is long (one row per finding) or wide (one row per visit, one column per
 //! item).
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::collections::BTreeMap;
 
@@ -10,16 +9,27 @@ use crate::suggest::did_you_mean;
 /// A field of a visit or finding that a sheet column can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {
+    /// The visit id; without this column ids are derived from the visit's own fields.
     VisitId,
+    /// The date of the visit.
     Date,
+    /// The level that inspected (community, street, district, third party).
     Level,
+    /// Routine inspection or re-inspection.
     Purpose,
+    /// The inspection team's name.
     Team,
+    /// How many inspectors made the visit.
     Inspectors,
+    /// The compound visited, by id, name or alias.
     Compound,
+    /// A long sheet's item found, by code or name.
     Item,
+    /// A long sheet's count of problem points for the item.
     Count,
+    /// Photos taken.
     Photos,
+    /// A note.
     Note,
 }
 
@@ -106,10 +116,13 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Whether the sheet is wide: one row per visit and a column per item (else long: one row
+    /// per finding, with item and count columns).
     pub fn is_wide(&self) -> bool {
         !self.items.is_empty()
     }
 
+    /// The column holding field `f`, if the sheet has one.
     pub fn col(&self, f: Field) -> Option<usize> {
         self.fields.get(&f).copied()
     }

@@ -28,10 +28,62 @@ pub struct Plan {
     pub imported: BTreeSet<String>,
 }
 
+/// Where each stored visit being imported again is: its month, its stored rows, and the line of
+/// its first row.
+type Stored = HashMap<String, (Period, VisitRows, u64)>;
+
+/// The month a visit is stored in.
+fn month_of(v: &VisitRows) -> Period {
+    Period::containing(v.date(), Span::Month)
+}
+
 /// Plan the import of `visits` into the store of `ws`. Conflicts go to `diags`.
 pub fn plan(ws: &Workspace, visits: Vec<SheetVisit>, replace: bool, diags: &mut Diagnostics) -> Result<Plan> {
     let mut plan = Plan::default();
-    // One visit per id within the import.
+    let incoming = one_per_id(visits, &mut plan, diags);
+    let mut touched: BTreeSet<Period> = incoming.values().map(|v| month_of(&v.visit)).collect();
+    let files = month_files(ws, diags)?;
+    let mut stored: Stored = HashMap::new();
+    let mut kept: BTreeMap<Period, Vec<Finding>> = BTreeMap::new();
+    for f in &files {
+        read_into(
+            ws,
+            f,
+            touched.contains(&f.month),
+            &incoming,
+            &mut stored,
+            &mut kept,
+            diags,
+        )?;
+    }
+    if diags.has_errors() {
+        return Ok(plan);
+    }
+    let (added, removed) = sort_incoming(incoming, &stored, replace, &mut plan, &mut touched, diags);
+    // A replaced visit stored in a month not otherwise touched: read that month whole too.
+    let missing: Vec<&MonthFile> = files
+        .iter()
+        .filter(|f| touched.contains(&f.month) && !kept.contains_key(&f.month))
+        .collect();
+    for f in missing {
+        read_into(ws, f, true, &BTreeMap::new(), &mut HashMap::new(), &mut kept, diags)?;
+    }
+    for month in &touched {
+        let rows = month_rows(
+            *month,
+            kept.remove(month).unwrap_or_default(),
+            &removed,
+            &added,
+            &mut plan,
+        );
+        plan.months.insert(*month, rows);
+    }
+    Ok(plan)
+}
+
+/// One visit per id within the import: a repeat with the same content is skipped (and
+/// counted), one with different content is an error.
+fn one_per_id(visits: Vec<SheetVisit>, plan: &mut Plan, diags: &mut Diagnostics) -> BTreeMap<String, SheetVisit> {
     let mut incoming: BTreeMap<String, SheetVisit> = BTreeMap::new();
     for v in visits {
         match incoming.get(&v.visit.id) {
@@ -49,25 +101,20 @@ pub fn plan(ws: &Workspace, visits: Vec<SheetVisit>, replace: bool, diags: &mut 
             ),
         }
     }
-    let month_of = |v: &VisitRows| Period::containing(v.date(), Span::Month);
-    let mut touched: BTreeSet<Period> = incoming.values().map(|v| month_of(&v.visit)).collect();
-    let files = month_files(ws, diags)?;
-    let mut stored: HashMap<String, (Period, VisitRows, u64)> = HashMap::new();
-    let mut kept: BTreeMap<Period, Vec<Finding>> = BTreeMap::new();
-    for f in &files {
-        read_into(
-            ws,
-            f,
-            touched.contains(&f.month),
-            &incoming,
-            &mut stored,
-            &mut kept,
-            diags,
-        )?;
-    }
-    if diags.has_errors() {
-        return Ok(plan);
-    }
+    incoming
+}
+
+/// Sort the incoming visits against the stored ones: new (added), stored identically (skipped),
+/// stored differently (replaced with `replace`, its month touched; else an error). Returns the
+/// visits to write and the ids whose stored rows go.
+fn sort_incoming(
+    incoming: BTreeMap<String, SheetVisit>,
+    stored: &Stored,
+    replace: bool,
+    plan: &mut Plan,
+    touched: &mut BTreeSet<Period>,
+    diags: &mut Diagnostics,
+) -> (Vec<VisitRows>, BTreeSet<String>) {
     let mut removed: BTreeSet<String> = BTreeSet::new();
     let mut added: Vec<VisitRows> = Vec::new();
     for (id, v) in incoming {
@@ -95,31 +142,26 @@ pub fn plan(ws: &Workspace, visits: Vec<SheetVisit>, replace: bool, diags: &mut 
             ),
         }
     }
-    // A replaced visit stored in a month not otherwise touched: read that month whole too.
-    let missing: Vec<&MonthFile> = files
-        .iter()
-        .filter(|f| touched.contains(&f.month) && !kept.contains_key(&f.month))
-        .collect();
-    for f in missing {
-        read_into(ws, f, true, &BTreeMap::new(), &mut HashMap::new(), &mut kept, diags)?;
-    }
-    for month in &touched {
-        let mut rows: Vec<Finding> = kept
-            .remove(month)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| !removed.contains(&r.visit_id))
-            .collect();
-        for v in added.iter().filter(|v| month_of(v) == *month) {
-            plan.rows += v.rows.len();
-            rows.extend(v.rows.iter().cloned());
-        }
-        rows.sort_by(|a, b| (a.date, &a.visit_id, &a.item).cmp(&(b.date, &b.visit_id, &b.item)));
-        plan.months.insert(*month, rows);
-    }
-    Ok(plan)
+    (added, removed)
 }
 
+/// A touched month's new content: the rows it `kept` but those of `removed` visits, and the
+/// rows of the `added` visits that fall in it (counted in `plan.rows`), in store order.
+fn month_rows(
+    month: Period,
+    kept: Vec<Finding>,
+    removed: &BTreeSet<String>,
+    added: &[VisitRows],
+    plan: &mut Plan,
+) -> Vec<Finding> {
+    let mut rows: Vec<Finding> = kept.into_iter().filter(|r| !removed.contains(&r.visit_id)).collect();
+    for v in added.iter().filter(|v| month_of(v) == month) {
+        plan.rows += v.rows.len();
+        rows.extend(v.rows.iter().cloned());
+    }
+    rows.sort_by(|a, b| (a.date, &a.visit_id, &a.item).cmp(&(b.date, &b.visit_id, &b.item)));
+    rows
+}
 /// Read one month file: keep all its rows when `whole`, and the stored form of any visit
 /// whose id is being imported.
 fn read_into(
@@ -127,7 +169,7 @@ fn read_into(
     f: &MonthFile,
     whole: bool,
     incoming: &BTreeMap<String, SheetVisit>,
-    stored: &mut HashMap<String, (Period, VisitRows, u64)>,
+    stored: &mut Stored,
     kept: &mut BTreeMap<Period, Vec<Finding>>,
     diags: &mut Diagnostics,
 ) -> Result<()> {

@@ -1,7 +1,6 @@
 //! Reading a sheet an inspector handed in: CSV/TSV/TXT in UTF-8 (with or without BOM) or
 //! GB18030, with comma, tab or semicolon; or the first (or a named) sheet of an `.xlsx`.
 //! Decoding is strict: bytes valid in neither encoding are an error with their row.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::path::Path;
 
@@ -12,6 +11,7 @@ use chrono::{Days, NaiveDate};
 /// of the file or the first row of the worksheet).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sheet {
+    /// Its rows, the header first; blank rows are not kept.
     pub rows: Vec<SheetRow>,
 }
 
@@ -19,11 +19,17 @@ pub struct Sheet {
 /// since a month's sheet can have a million rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
+    /// Where the row is, as a person counts (1 = the first line or worksheet row).
     pub row: u64,
+    /// Its cells, trimmed.
     pub cells: csv::StringRecord,
 }
 
-/// A text encoding a CSV sheet may be in.
+/// A text encoding a CSV sheet may be in: UTF-8 (`utf-8`, `utf8`) or GB18030, as Excel in
+/// China saves "CSV" (`gb18030`, `gbk`, `gb2312`).
+// The variants are described here, not each by a `///`: clap would make such a comment the
+// value's help and change `--help`.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Encoding {
     #[value(name = "utf-8", alias = "utf8")]
@@ -35,7 +41,9 @@ pub enum Encoding {
 /// A problem reading a sheet: the row (when known) and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetError {
+    /// The row the problem is on, when it is known.
     pub row: Option<u64>,
+    /// What is wrong, and what to do about it.
     pub message: String,
 }
 
