@@ -1,9 +1,13 @@
 //! The parts JSON documents share (DESIGN §11): `period`, `standards`, `provenance`, numbers
 //! as strings with exactly two decimals, and the records several documents list (a compound's
 //! result, a notice); and the streamed writer of the largest documents.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
+//!
+//! A report's own fields are a typed value in [`crate::report`]; [`Document`] wraps one in the
+//! shared header and provenance, and [`to_pretty`] writes it. `serde_json` keeps key order
+//! (`preserve_order`), so a struct's field order is its document's key order.
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::domain::recheck::Notice;
@@ -12,6 +16,76 @@ use crate::model::decimal::fmt2;
 use crate::model::Period;
 use crate::workspace::provenance::Provenance;
 use crate::workspace::StandardsFile;
+
+/// A whole JSON document of DESIGN §11: `period`, `standards`, the report's own fields (a
+/// value of [`crate::report`], flattened in its field order), then `provenance`. One type for
+/// every report, so the header cannot differ between them.
+#[derive(Serialize)]
+pub struct Document<'a, B> {
+    period: String,
+    standards: StandardsJson<'a>,
+    #[serde(flatten)]
+    body: B,
+    provenance: ProvenanceJson<'a>,
+}
+
+impl<'a, B: Serialize> Document<'a, B> {
+    /// The document of a report over `period`, scored under `standards_file`.
+    pub fn new(period: &Period, standards_file: &'a StandardsFile, body: B, provenance: &'a Provenance) -> Self {
+        Document {
+            period: period.to_string(),
+            standards: StandardsJson::from(standards_file),
+            body,
+            provenance: ProvenanceJson {
+                tool_version: &provenance.tool_version,
+                git_commit: provenance.git_commit.as_deref(),
+                dirty: provenance.dirty,
+                inputs_sha256: &provenance.inputs_sha256,
+            },
+        }
+    }
+}
+
+/// The `standards` field: which standards file a report used, and its digest.
+#[derive(Serialize)]
+struct StandardsJson<'a> {
+    file: &'a str,
+    effective_from: String,
+    sha256: &'a str,
+}
+
+impl<'a> From<&'a StandardsFile> for StandardsJson<'a> {
+    fn from(f: &'a StandardsFile) -> Self {
+        StandardsJson {
+            file: &f.file,
+            effective_from: f.standards.effective_from.to_string(),
+            sha256: &f.sha256,
+        }
+    }
+}
+
+/// The `provenance` field (DESIGN §11).
+#[derive(Serialize)]
+struct ProvenanceJson<'a> {
+    tool_version: &'a str,
+    git_commit: Option<&'a str>,
+    dirty: Option<bool>,
+    inputs_sha256: &'a str,
+}
+
+/// A value pretty-printed, with a final newline: how every JSON document is written.
+pub fn to_pretty(value: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Write a value pretty-printed, with a final newline, straight to `out`: for the documents
+/// too large to hold as text (a national score report).
+pub fn write_pretty<W: std::io::Write>(out: &mut W, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
 
 /// A score, amount or percentage: `"87.50"`, or null.
 pub fn dec(d: Option<Decimal>) -> Value {
@@ -27,6 +101,7 @@ pub fn standards(f: &StandardsFile) -> Value {
     })
 }
 
+/// The `{tool_version, git_commit, dirty, inputs_sha256}` tracing a figure to its data.
 pub fn provenance(p: &Provenance) -> Value {
     json!({
         "tool_version": p.tool_version,
