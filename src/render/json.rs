@@ -253,26 +253,10 @@ pub fn compound_pretty(c: &CompoundResult) -> Vec<u8> {
     serde_json::to_vec_pretty(&CompoundJson::from(c)).unwrap_or_default()
 }
 
-/// A rectification notice with its re-inspection (in `recheck`'s document and the bulletin's).
+/// A rectification notice with its re-inspection (in `recheck`'s document and the bulletin's):
+/// [`crate::report::recheck::Notice`] as a value.
 pub fn notice_json(n: &Notice) -> Value {
-    json!({
-        "notice_id": n.notice_id,
-        "compound_id": n.compound_id,
-        "community_id": n.community_id,
-        "street_id": n.street_id,
-        "visit_id": n.visit_id,
-        "date": n.date.to_string(),
-        "deadline": n.deadline.to_string(),
-        "score": fmt2(n.score),
-        "red_line": n.red_line,
-        "company_id": n.company_id,
-        "items": n.items.iter().map(|i| json!({"item": i.code, "name": i.name, "count": i.count, "deduction": fmt2(i.deduction), "red_line": i.red_line})).collect::<Vec<_>>(),
-        "recheck": n.recheck.as_ref().map(|r| json!({
-            "visit_id": r.visit_id, "date": r.date.to_string(), "level": r.level.as_str(),
-            "score": fmt2(r.score), "red_line": r.red_line, "late": r.late,
-        })),
-        "outcome": n.outcome.as_str(),
-    })
+    serde_json::to_value(crate::report::recheck::Notice::from(n)).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod bulletin;
 pub mod document;
 mod format;
 pub mod json;
+pub mod recheck;
 pub mod subsidy;
 pub mod table;
 

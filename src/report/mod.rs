@@ -1,4 +1,5 @@
 //! One typed, `Serialize`-able value per report: exactly the JSON of DESIGN §11, built from
 //! the domain's results by a thin function and written by [`crate::render::json`].
 
+pub mod recheck;
 pub mod subsidy;
