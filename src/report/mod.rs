@@ -1,5 +1,6 @@
 //! One typed, `Serialize`-able value per report: exactly the JSON of DESIGN §11, built from
 //! the domain's results by a thin function and written by [`crate::render::json`].
 
+pub mod coverage;
 pub mod recheck;
 pub mod subsidy;
