@@ -6,9 +6,11 @@
 pub mod bulletin;
 pub mod coverage;
 pub mod document;
+pub mod explain;
 mod format;
 pub mod json;
 pub mod recheck;
+pub mod score;
 pub mod subsidy;
 pub mod table;
 

@@ -2,5 +2,7 @@
 //! the domain's results by a thin function and written by [`crate::render::json`].
 
 pub mod coverage;
+pub mod explain;
 pub mod recheck;
+pub mod score;
 pub mod subsidy;
