@@ -1,12 +1,19 @@
 //! Writers shared by the reports: a report is a list of rows of cells, rendered as a
 //! table for people (comfy-table's layout, streamed: [`table`]) or as formula-safe CSV for
-//! scripts; JSON documents share a header. [`Format`] names them all.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
+//! scripts; JSON documents share a header. [`Format`] names them all. A report's own
+//! renderings live in a module named after it ([`score`], [`recheck`], [`subsidy`],
+//! [`coverage`], [`explain`], [`bulletin`]): one function per part, over the domain's results
+//! and the typed values of [`crate::report`].
 
 pub mod bulletin;
+pub mod coverage;
 pub mod document;
+pub mod explain;
 mod format;
 pub mod json;
+pub mod recheck;
+pub mod score;
+pub mod subsidy;
 pub mod table;
 
 pub use format::Format;
@@ -17,11 +24,14 @@ use std::borrow::Cow;
 /// reports borrow their text ([`Cell::borrowed`]): a national report has millions of cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell<'a> {
+    /// Text: left-aligned, and made formula-safe in CSV.
     Text(Cow<'a, str>),
+    /// A number as written: right-aligned, left alone in CSV (a `-2.50` is no formula).
     Num(Cow<'a, str>),
 }
 
 impl<'a> Cell<'a> {
+    /// Text, copied.
     pub fn text(s: impl AsRef<str>) -> Cell<'static> {
         Cell::Text(Cow::Owned(s.as_ref().to_string()))
     }
@@ -31,6 +41,7 @@ impl<'a> Cell<'a> {
         Cell::Text(Cow::Borrowed(s))
     }
 
+    /// A number, written as its `Display` (decimals already formatted by the caller).
     pub fn num(s: impl ToString) -> Cell<'static> {
         Cell::Num(Cow::Owned(s.to_string()))
     }
@@ -52,7 +63,9 @@ impl<'a> Cell<'a> {
 
 /// Where report rows go: collected (for a table) or streamed (CSV of a national report).
 pub trait RowSink {
+    /// The header row, given once before the rows.
     fn header(&mut self, header: Vec<String>);
+    /// One row, in order.
     fn row(&mut self, row: Vec<Cell<'_>>);
 }
 
@@ -83,6 +96,7 @@ pub struct CsvStream<W: std::io::Write> {
 }
 
 impl<W: std::io::Write> CsvStream<W> {
+    /// CSV written to `out`.
     pub fn new(out: W) -> CsvStream<W> {
         CsvStream {
             w: csv::Writer::from_writer(out),
@@ -137,11 +151,14 @@ impl<W: std::io::Write> RowSink for CsvStream<W> {
 /// Rows under a header.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
+    /// The column names.
     pub header: Vec<String>,
+    /// The rows, each owning its cells.
     pub rows: Vec<Vec<Cell<'static>>>,
 }
 
 impl Rows {
+    /// No rows yet, under `header`.
     pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Rows {
         Rows {
             header: header.into_iter().map(Into::into).collect(),
@@ -149,6 +166,7 @@ impl Rows {
         }
     }
 
+    /// Add a row (its cells copied if borrowed).
     pub fn push(&mut self, row: Vec<Cell<'_>>) {
         self.rows.push(row.into_iter().map(Cell::into_owned).collect());
     }

@@ -5,7 +5,6 @@
 //! styled lines: 1.2 GB for 220,000 compounds.) The tests hold the output equal to
 //! comfy-table's. One difference, on purpose: comfy-table caps a column at 65,535 characters
 //! and wraps what is wider; here a column is as wide as its widest cell.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::convert::Infallible;
 use std::io::Write;
@@ -98,6 +97,7 @@ pub struct TableWriter<W: Write> {
 }
 
 impl<W: Write> TableWriter<W> {
+    /// A writer drawing columns of `widths` (measured over the same rows) into `out`.
     pub fn new(out: W, widths: Widths) -> TableWriter<W> {
         TableWriter {
             out,

@@ -1,0 +1,89 @@
+//! `inspect coverage` for people and spreadsheets: a summary per level and window with the
+//! missing counts per street, the missing compounds listed, and one CSV row per gap.
+
+use super::{Cell, Rows};
+use crate::domain::scoring::LevelCoverage;
+use crate::model::records::Lang;
+use crate::model::registry::Registry;
+use crate::report::coverage::per_street;
+
+/// The table for people: the summary, then the compounds each window missed.
+pub fn table(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> String {
+    summary(reg, coverage, lang).to_table() + &listing(reg, coverage, lang)
+}
+
+/// One row per level and window: required, missing, and missing per street (one column each).
+pub fn summary(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> Rows {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let mut header = vec![
+        l("检查层级", "level"),
+        l("频次", "cadence"),
+        l("窗口", "window"),
+        l("应检", "required"),
+        l("缺检", "missing"),
+    ];
+    header.extend(reg.streets.iter().map(|s| s.name.clone()));
+    let mut t = Rows::new(header);
+    for lc in coverage {
+        for w in &lc.windows {
+            let mut row = vec![
+                Cell::text(lang.pick(lc.level.zh(), lc.level.as_str())),
+                Cell::text(lc.cadence.as_str()),
+                Cell::text(w.window.to_string()),
+                Cell::num(reg.compounds.len()),
+                Cell::num(w.missing.len()),
+            ];
+            row.extend(per_street(reg, &w.missing).values().map(Cell::num));
+            t.push(row);
+        }
+    }
+    t
+}
+
+/// The compounds each window missed, under a line naming the level and window.
+pub fn listing(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> String {
+    let mut out = String::new();
+    for lc in coverage {
+        for w in lc.windows.iter().filter(|w| !w.missing.is_empty()) {
+            out += &format!(
+                "\n{} {} {}:\n",
+                lang.pick(lc.level.zh(), lc.level.as_str()),
+                w.window,
+                lang.pick("缺检小区", "not visited")
+            );
+            for id in &w.missing {
+                if let Some(c) = reg.compound(id) {
+                    let street = reg.street_of_compound(c).map_or("", |s| s.name.as_str());
+                    let community = reg.community(&c.community_id).map_or("", |k| k.name.as_str());
+                    out += &format!("  {} {} ({street} {community})\n", c.id, c.name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One CSV row per (level, window, missing compound).
+pub fn gaps(reg: &Registry, coverage: &[LevelCoverage]) -> Rows {
+    let mut t = Rows::new(["level", "window", "compound_id", "name", "community_id", "street_id"]);
+    for lc in coverage {
+        for w in &lc.windows {
+            for id in &w.missing {
+                let c = reg.compound(id);
+                t.push(vec![
+                    Cell::text(lc.level.as_str()),
+                    Cell::text(w.window.to_string()),
+                    Cell::text(id),
+                    Cell::text(c.map(|c| c.name.clone()).unwrap_or_default()),
+                    Cell::text(c.map(|c| c.community_id.clone()).unwrap_or_default()),
+                    Cell::text(
+                        c.and_then(|c| reg.street_of_compound(c))
+                            .map(|s| s.id.clone())
+                            .unwrap_or_default(),
+                    ),
+                ]);
+            }
+        }
+    }
+    t
+}
