@@ -17,6 +17,7 @@ pub mod error;
 pub mod import;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod suggest;
 pub mod validate;
 pub mod workspace;
