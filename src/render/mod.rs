@@ -4,6 +4,7 @@
 #![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 pub mod bulletin;
+pub mod company;
 pub mod contracts;
 pub mod document;
 mod format;
