@@ -9,6 +9,7 @@ pub mod contracts;
 pub mod document;
 mod format;
 pub mod json;
+pub mod standards;
 pub mod table;
 
 pub use format::Format;
