@@ -112,3 +112,65 @@ impl From<&CompanyRecord> for Figures {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn record(period: &str, fee_rate: Option<rust_decimal::Decimal>) -> CompanyRecord {
+        CompanyRecord {
+            company_id: "CO01".into(),
+            period: period.parse().unwrap(),
+            compounds: 3,
+            score: Some(dec!(91.255)),
+            passed: 2,
+            failed: 1,
+            notices: 1,
+            rectified: 1,
+            recheck_failed: 0,
+            vetoes: 0,
+            fee_rate,
+        }
+    }
+
+    /// The published key order: `fee_rate` first among the period's figures, last in each
+    /// past period's; `period` only in the history. Changing it changes every document.
+    #[test]
+    fn keys_come_in_the_published_order() {
+        let companies = [("CO01".to_string(), "和平物业".to_string())];
+        let report = CompanyReport::new(
+            &companies,
+            vec![vec![record("2026H1", Some(dec!(86.705)))], vec![record("2025H2", None)]],
+        );
+        let v = serde_json::to_value(&report).unwrap();
+        let company = &v["companies"][0];
+        let keys: Vec<&str> = company.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "company_id",
+                "name",
+                "fee_rate",
+                "compounds",
+                "score",
+                "passed",
+                "failed",
+                "notices",
+                "rectified",
+                "recheck_failed",
+                "vetoes",
+                "history"
+            ]
+        );
+        // 91.255 and 86.705 are rounded to two decimals as strings.
+        assert_eq!(company["score"], "91.26");
+        assert_eq!(company["fee_rate"], "86.71");
+        let past = &company["history"][0];
+        let keys: Vec<&str> = past.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.first(), Some(&"period"));
+        assert_eq!(keys.last(), Some(&"fee_rate"));
+        assert_eq!(past["period"], "2025H2");
+        assert!(past["fee_rate"].is_null());
+    }
+}

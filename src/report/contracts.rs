@@ -124,3 +124,18 @@ impl Selection {
 fn percent(part: Decimal, whole: Decimal) -> Option<String> {
     (!whole.is_zero()).then(|| fmt2(part * Decimal::ONE_HUNDRED / whole))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    /// Participation is a share of the compound, two decimals: 54 of 99 households is
+    /// 54.5454...% → "54.55"; a compound with no recorded area has no area share.
+    #[test]
+    fn participation_is_a_two_decimal_share_or_null() {
+        assert_eq!(percent(dec!(54), dec!(99)).as_deref(), Some("54.55"));
+        assert_eq!(percent(dec!(520), dec!(1000)).as_deref(), Some("52.00"));
+        assert_eq!(percent(dec!(10), Decimal::ZERO), None);
+    }
+}
