@@ -1,5 +1,4 @@
 //! `oldestate check`: validate the whole workspace and report every problem.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use clap::Args;
 use serde_json::json;
@@ -22,6 +21,8 @@ pub struct CheckArgs {
     pub strict: bool,
 }
 
+/// Run `oldestate check`: validate the workspace, list every problem (as lines, or JSON with
+/// counts), and fail when there is an error, or a warning under `--strict`.
 pub fn cmd_check(ctx: &Context, args: &CheckArgs) -> Result<()> {
     let format = ctx.format("check", &[Format::Table, Format::Json])?;
     let ws = ctx.workspace()?;

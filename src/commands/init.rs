@@ -1,5 +1,4 @@
 //! `oldestate init DIR`: a new, empty workspace with the default standards.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
 use std::path::Path;
 
@@ -25,6 +24,8 @@ pub struct InitArgs {
     pub dir: std::path::PathBuf,
 }
 
+/// Run `oldestate init DIR`: write a new workspace all at once (nothing is left behind if a
+/// write fails) and say how to check it.
 pub fn cmd_init(ctx: &Context, args: &InitArgs) -> Result<()> {
     create_fresh(&args.dir, |tmp| {
         write(tmp, "data/workspace.toml", WORKSPACE_TOML)?;

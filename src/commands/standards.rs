@@ -1,21 +1,16 @@
 //! `oldestate standards diff`: what a change to the standards would do, before it is merged.
-#![allow(missing_docs)] // Not yet documented item by item (issue 17): remove this line once it is.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use rust_decimal::Decimal;
-use serde_json::{json, Value};
 
-use crate::domain::scoring::{CompoundResult, ScoreReport, Verdict};
 use crate::error::{Error, Result};
-use crate::model::decimal::fmt2;
 use crate::model::{parse_as_of, Period};
-use crate::render::json::{dec, document, finish, standards as standards_json};
-use crate::render::{Cell, Format, Rows};
+use crate::render::standards::{json, text};
+use crate::render::Format;
+use crate::report::standards::{StandardsDiffReport, Subsidies};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
 use super::loaded::{Inapplicable, Loaded};
@@ -24,6 +19,8 @@ use super::{emit, Context};
 /// Standards files: review a change before it is merged.
 #[derive(Debug, Subcommand)]
 pub enum StandardsCommand {
+    // Documented on `DiffArgs`: a doc comment here would replace clap's help text with itself.
+    #[allow(missing_docs)]
     Diff(DiffArgs),
 }
 
@@ -47,7 +44,8 @@ pub struct DiffArgs {
     pub as_of: Option<NaiveDate>,
 }
 
-/// Read the alternative standards for `period`.
+/// Read the alternative standards for `period`: a TOML file, or the standards files of a git
+/// revision of the workspace (the one in force for the period chosen as usual).
 fn alternative(loaded: &Loaded, against: &str, period: &Period) -> Result<StandardsFile> {
     let path = Path::new(against);
     if path.is_file() {
@@ -114,6 +112,7 @@ fn alternative(loaded: &Loaded, against: &str, period: &Period) -> Result<Standa
         .map_err(|e| Error::msg(format!("at {against}: {e}")))
 }
 
+/// The problems of a standards file as one error listing each with its line.
 fn located(file: &str, problems: Vec<(Option<u64>, String)>) -> Error {
     let mut d = crate::error::Diagnostics::new();
     for (line, p) in problems {
@@ -124,22 +123,8 @@ fn located(file: &str, problems: Vec<(Option<u64>, String)>) -> Error {
         .unwrap_or_else(|| Error::msg(format!("{file}: invalid standards")))
 }
 
-/// (score, grade, verdict) of a compound.
-type Outcome = (Option<Decimal>, Option<String>, Verdict);
-
-fn outcome(c: &CompoundResult) -> Outcome {
-    (c.score, c.grade.as_deref().map(String::from), c.verdict)
-}
-
-fn outcome_json(o: &Outcome) -> Value {
-    json!({"score": dec(o.0), "grade": o.1, "verdict": o.2.as_str()})
-}
-
-fn totals(r: &ScoreReport) -> Value {
-    let count = |v: Verdict| r.compounds.iter().filter(|c| c.verdict == v).count();
-    json!({"passed": count(Verdict::Pass), "failed": count(Verdict::Fail), "not_assessed": count(Verdict::NotAssessed)})
-}
-
+/// Run `oldestate standards diff`: score the period under both standards (and work out both
+/// subsidies where there are funds), compare, and write the report.
 pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let StandardsCommand::Diff(args) = cmd;
     let format = ctx.format("standards diff", &[Format::Table, Format::Json, Format::Md])?;
@@ -155,174 +140,19 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let after = loaded.score(period, None, &after_st, Inapplicable::LeftOut)?;
     let money_before = loaded.subsidy(period, &before_st, None, as_of, Inapplicable::LeftOut)?;
     let money_after = loaded.subsidy(period, &after_st, None, as_of, Inapplicable::LeftOut)?;
-
-    let changes: Vec<(&CompoundResult, Outcome, Outcome)> = before
-        .compounds
-        .iter()
-        .zip(&after.compounds)
-        .filter(|&(b, a)| outcome(b) != outcome(a))
-        .map(|(b, a)| (a, outcome(b), outcome(a)))
-        .collect();
-    let streets: Vec<(String, String, Option<Decimal>, Option<Decimal>)> = before
-        .streets
-        .iter()
-        .zip(&after.streets)
-        .map(|(b, a)| (a.id.clone(), a.name.clone(), b.score, a.score))
-        .collect();
-    let money: Option<BTreeMap<String, (Decimal, Decimal)>> = match (&money_before, &money_after) {
-        (Some(b), Some(a)) => Some(
-            b.by_street(&loaded.registry)
-                .into_iter()
-                .zip(a.by_street(&loaded.registry))
-                .map(|(sb, sa)| (sa.street_id, (sb.amount, sa.amount)))
-                .collect(),
-        ),
+    let by_street = match (&money_before, &money_after) {
+        (Some(b), Some(a)) => Some((b.by_street(&loaded.registry), a.by_street(&loaded.registry))),
         _ => None,
     };
-
+    let subsidies = by_street.as_ref().map(|(b, a)| Subsidies {
+        as_of,
+        before: b,
+        after: a,
+    });
+    let report = StandardsDiffReport::new(&args.against, &before_st, &before, &after, subsidies);
     let out = match format {
-        Format::Json => {
-            let mut doc = document(&period, &after_st);
-            // `against` is what was compared, as given; the standards it resolved to beside it.
-            doc.insert("against".into(), json!(args.against));
-            doc.insert("against_standards".into(), standards_json(&before_st));
-            doc.insert(
-                "changes".into(),
-                Value::Array(changes.iter().map(|(c, b, a)| json!({"compound_id": c.compound_id, "name": c.name, "street_id": c.street_id, "before": outcome_json(b), "after": outcome_json(a)})).collect()),
-            );
-            doc.insert(
-                "totals".into(),
-                json!({"before": totals(&before), "after": totals(&after)}),
-            );
-            doc.insert(
-                "ignored_points".into(),
-                json!({"before": before.ignored_points, "after": after.ignored_points}),
-            );
-            doc.insert(
-                "streets".into(),
-                Value::Array(streets.iter().map(|(id, name, b, a)| json!({"street_id": id, "name": name, "before": dec(*b), "after": dec(*a)})).collect()),
-            );
-            doc.insert(
-                "subsidy".into(),
-                match &money {
-                    None => Value::Null,
-                    Some(m) => json!({
-                        "as_of": as_of.to_string(),
-                        "streets": m.iter().map(|(id, (b, a))| json!({"street_id": id, "before": fmt2(*b), "after": fmt2(*a), "change": fmt2(*a - *b)})).collect::<Vec<_>>(),
-                    }),
-                },
-            );
-            let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            finish(doc, &provenance)
-        }
-        _ => {
-            let md = format == Format::Md;
-            let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-            let count = |r: &ScoreReport, v: Verdict| r.compounds.iter().filter(|c| c.verdict == v).count();
-            let mut s = format!(
-                "{}{} {period}: {} {} ({}) → {} ({})\n\n",
-                if md { "### " } else { "" },
-                l("标准变更影响", "Standards diff"),
-                l("对比", "before"),
-                args.against,
-                before_st.file,
-                after_st.file,
-                &after_st.sha256[..12]
-            );
-            s += &format!(
-                "{}: {} {} → {}, {} {} → {}, {} {} → {}\n\n",
-                l("合计", "totals"),
-                l("合格", "passed"),
-                count(&before, Verdict::Pass),
-                count(&after, Verdict::Pass),
-                l("不合格", "failed"),
-                count(&before, Verdict::Fail),
-                count(&after, Verdict::Fail),
-                l("未评定", "not assessed"),
-                count(&before, Verdict::NotAssessed),
-                count(&after, Verdict::NotAssessed)
-            );
-            for (side, r) in [(l("对比标准", "before"), &before), (l("当前标准", "after"), &after)] {
-                if r.ignored_points > 0 {
-                    s += &format!(
-                        "{side}: {} {}\n\n",
-                        r.ignored_points,
-                        l(
-                            "个问题点位所属检查项在该标准下不适用，未计分",
-                            "problem point(s) on items these standards do not apply were left out"
-                        )
-                    );
-                }
-            }
-            let mut t = Rows::new([
-                l("小区", "compound"),
-                l("名称", "name"),
-                l("得分", "score"),
-                l("等级", "grade"),
-                l("结论", "verdict"),
-            ]);
-            let arrow = |a: String, b: String| if a == b { a } else { format!("{a} → {b}") };
-            for (c, b, a) in &changes {
-                let sc = |o: &Outcome| o.0.map(fmt2).unwrap_or_else(|| "—".into());
-                let gr = |o: &Outcome| o.1.clone().unwrap_or_else(|| "—".into());
-                t.push(vec![
-                    Cell::text(&c.compound_id),
-                    Cell::text(&c.name),
-                    Cell::num(arrow(sc(b), sc(a))),
-                    Cell::text(arrow(gr(b), gr(a))),
-                    Cell::text(arrow(b.2.as_str().into(), a.2.as_str().into())),
-                ]);
-            }
-            let mut st = Rows::new([
-                l("街道", "street"),
-                l("名称", "name"),
-                l("平均分（前）", "score before"),
-                l("平均分（后）", "score after"),
-                l("补贴（前）", "subsidy before"),
-                l("补贴（后）", "subsidy after"),
-            ]);
-            for (id, name, b, a) in &streets {
-                let m = money.as_ref().and_then(|m| m.get(id));
-                st.push(vec![
-                    Cell::text(id),
-                    Cell::text(name),
-                    Cell::num(b.map(fmt2).unwrap_or_default()),
-                    Cell::num(a.map(fmt2).unwrap_or_default()),
-                    Cell::num(m.map(|(b, _)| fmt2(*b)).unwrap_or_default()),
-                    Cell::num(m.map(|(_, a)| fmt2(*a)).unwrap_or_default()),
-                ]);
-            }
-            if md {
-                s += &if changes.is_empty() {
-                    format!(
-                        "{}\n",
-                        l(
-                            "没有小区的得分、等级或结论发生变化。",
-                            "No compound's score, grade or verdict changes."
-                        )
-                    )
-                } else {
-                    t.to_markdown()
-                };
-                s += "\n";
-                s += &st.to_markdown();
-            } else {
-                s += &if changes.is_empty() {
-                    format!(
-                        "{}\n",
-                        l(
-                            "没有小区的得分、等级或结论发生变化。",
-                            "No compound's score, grade or verdict changes."
-                        )
-                    )
-                } else {
-                    t.to_table()
-                };
-                s += "\n";
-                s += &st.to_table();
-            }
-            s
-        }
+        Format::Json => json(&report, &period, &after_st, &loaded.inputs.provenance(&loaded.ws)?),
+        _ => text(&report, &period, &after_st, lang, format == Format::Md),
     };
     emit(out.as_bytes())
 }

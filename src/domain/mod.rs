@@ -3,6 +3,7 @@
 pub mod bulletin;
 pub mod capital;
 pub mod company;
+pub mod contracts;
 pub mod explain;
 pub mod recheck;
 pub mod rule;

@@ -2,10 +2,12 @@
 //! table for people (comfy-table's layout, streamed: [`table`]) or as formula-safe CSV for
 //! scripts; JSON documents share a header. [`Format`] names them all. A report's own
 //! renderings live in a module named after it ([`score`], [`recheck`], [`subsidy`],
-//! [`coverage`], [`explain`], [`bulletin`]): one function per part, over the domain's results
+//! [`coverage`], [`explain`], [`bulletin`], [`standards`], [`contracts`], [`company`]): one function per part, over the domain's results
 //! and the typed values of [`crate::report`].
 
 pub mod bulletin;
+pub mod company;
+pub mod contracts;
 pub mod coverage;
 pub mod document;
 pub mod explain;
@@ -13,6 +15,7 @@ mod format;
 pub mod json;
 pub mod recheck;
 pub mod score;
+pub mod standards;
 pub mod subsidy;
 pub mod table;
 
