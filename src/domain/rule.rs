@@ -9,7 +9,7 @@
 //! integers: every `max` and `deduct` is scaled by 10^k (k their largest number of decimals),
 //! so M and D are exact integers and the score in hundredths is one integer division rounded
 //! half away from zero. Standards with unusual scales fall back to `Decimal`, through the same
-//! [`Entry::deduction`] the breakdown uses.
+//! `Entry::deduction` the breakdown uses.
 
 pub mod oracle;
 

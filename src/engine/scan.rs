@@ -455,7 +455,7 @@ fn scan_careful<V: FnMut(&Visit)>(
 /// [`Sources::hash`] asked for it.
 ///
 /// Rows are split by simd-csv, twice as fast as the csv crate, for as long as each record is
-/// one both read alike ([`plain_record`]) and its row is well formed; from the first other
+/// one both read alike (`plain_record`) and its row is well formed; from the first other
 /// record on (a damaged row, a blank line, a `\r`), the file is read on by the csv crate,
 /// whose reading, line numbers and messages are the contract.
 pub fn scan_file(

@@ -67,7 +67,7 @@ pub fn parse_purpose(s: &str) -> Option<Purpose> {
     }
 }
 
-/// A whole number, also as Excel writes it (`3.0`), at most [`MAX_PER_ROW`]; `None` for
+/// A whole number, also as Excel writes it (`3.0`), at most [`MAX_PER_ROW`](crate::model::records::MAX_PER_ROW); `None` for
 /// anything else.
 pub fn parse_whole(s: &str) -> Option<u64> {
     parse_whole_any(s).filter(|&n| n <= crate::model::records::MAX_PER_ROW)
