@@ -217,17 +217,13 @@ pub fn read_row<'r>(
     prev_day: Option<(&[u8], NaiveDate)>,
     why: Option<&mut Vec<String>>,
 ) -> Option<StoreRow<'r>> {
-    match why {
-        None => row_if_good(f, prev_day),
-        Some(why) => {
-            let start = why.len();
-            word_row_problems(f, prev_day, why);
-            if why.len() > start {
-                return None;
-            }
-            row_if_good(f, prev_day)
-        }
+    // A row the rules read has nothing to word (both ask the same rules), so only a row they
+    // refuse is read a second time, to say why.
+    let row = row_if_good(f, prev_day);
+    if let (None, Some(why)) = (&row, why) {
+        word_row_problems(f, prev_day, why);
     }
+    row
 }
 
 /// The row when every column reads and its item agrees with its count, else `None`.
