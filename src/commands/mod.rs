@@ -40,8 +40,8 @@ pub struct Context {
     pub verbose: u8,
     /// The process ends when the command returns (set by [`crate::run`]).
     pub ends_process: bool,
-    /// The date taken as today; `None` (the command line's) reads the clock. A test sets it to
-    /// pin what the commands that default to today report.
+    /// The date taken as today; `None` (the command line's) reads the clock. Tests can set it
+    /// to pin what the commands that default to today report.
     pub today: Option<NaiveDate>,
 }
 
@@ -59,8 +59,9 @@ impl Context {
         }
     }
 
-    /// Today: the as-of date of a command not given one. The one place the tool reads the
-    /// clock (unless the `today` field is set), so the domain and the reports never do.
+    /// Today: the as-of date of a command not given one. The one place a report's "today"
+    /// comes from (unless the `today` field is set), so the domain and the reports never read
+    /// the clock; the only other clock read is the time `inspect import` stamps on its ledger.
     pub fn today(&self) -> NaiveDate {
         self.today.unwrap_or_else(|| chrono::Local::now().date_naive())
     }

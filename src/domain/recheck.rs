@@ -367,7 +367,7 @@ impl<'a> NoticeBook<'a> {
                     code: code.clone(),
                     name: item.name.clone(),
                     count: *n,
-                    deduction: (item.deduct * Decimal::from(*n)).min(item.max),
+                    deduction: self.rule.deduction(code, *n)?,
                     red_line: item.red_line,
                 })
             })

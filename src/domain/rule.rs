@@ -258,6 +258,12 @@ impl<'a> Rule<'a> {
         }
     }
 
+    /// What `count` problem points of the item `code` cost, min(max, deduct × count), when the
+    /// standards have the item (for notices, which list the items that cost points).
+    pub fn deduction(&self, code: &str, count: u64) -> Option<Decimal> {
+        self.position(code).map(|k| self.entries[k].deduction(count))
+    }
+
     /// The position of the item `code` in the standards.
     fn position(&self, code: &str) -> Option<usize> {
         match pack(code) {

@@ -353,7 +353,8 @@ pub struct Contribution {
 }
 
 /// What scoring met besides the tallies: the problems (any fails the report) and the points
-/// left out as inapplicable. One per worker; merged in store order.
+/// left out as inapplicable. One per worker, merged in any order (problems are sorted when
+/// they are printed).
 #[derive(Debug, Default)]
 pub struct ScoreLog {
     problems: Vec<ScoreProblem>,

@@ -92,13 +92,15 @@ impl UpheldAppeals {
 }
 
 /// Something that takes visits one at a time and can be split across threads: each worker
-/// fills its own copy, and the copies are merged in store order.
+/// fills its own copy with the visits of the month files it took, and the copies are merged in
+/// whatever order the workers finish. So what an accumulator keeps must not depend on the order
+/// visits arrive in across files (sums, sets, or lists sorted when finished).
 pub trait Accumulate: Send {
     /// Take one visit.
     fn add(&mut self, v: &Visit);
     /// A copy with nothing taken yet.
     fn fork(&self) -> Self;
-    /// Take in what another copy took (visits later in the store).
+    /// Take in what another copy took (visits of other month files).
     fn merge(&mut self, other: Self);
 }
 

@@ -1,7 +1,8 @@
 //! The hot path: streaming the store's visits for reports. Rows are read as byte records into
 //! one reused visit buffer (no allocation per row once warm), month files are shared between
-//! the machine's cores, and each worker's results are merged in month order, so the output does
-//! not depend on the number of threads.
+//! the machine's cores (each thread takes the next file not yet taken), and the threads'
+//! results are merged in thread order; every accumulator is order-free (sums, sets, lists sorted
+//! at the end), so the output does not depend on the number of threads or on which took what.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,13 +17,10 @@ use crate::model::registry::Registry;
 use crate::model::{Level, Period, Purpose, Span};
 
 use crate::workspace::provenance::HashingReader;
-use crate::workspace::store::{header_ok, parse_finding, read_row, MonthFile, RowFields, StoreRow};
+use crate::workspace::store::{header_ok, parse_finding, read_row, MonthFile, RowFields, StoreRow, BOM};
 use crate::workspace::{csv_problem, Workspace};
 
 use super::utf8_watch::Utf8Watch;
-
-/// The UTF-8 byte-order mark a file may begin with.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Fields of a store row; the note is the last.
 const FIELDS: usize = STORE_HEADER.len();
@@ -160,9 +158,6 @@ fn set_bytes(dst: &mut Vec<u8>, src: &[u8]) {
     dst.extend_from_slice(src);
 }
 
-/// The fields of a store row the reports read: all but the note, as written.
-type Fields<'r> = RowFields<'r>;
-
 /// The previous good row: for the order check, the grouping into visits and the date cache.
 #[derive(Default)]
 struct Prev {
@@ -187,7 +182,7 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
     /// `text` says the file so far is UTF-8 (see [`Utf8Watch`]), so every field is text. The
     /// note is not read (no report uses it; `check` checks it).
     #[inline]
-    fn fast_row<'r>(&self, f: &Fields<'r>, text: bool) -> Option<StoreRow<'r>> {
+    fn fast_row<'r>(&self, f: &RowFields<'r>, text: bool) -> Option<StoreRow<'r>> {
         if !text && f.iter().any(|f| std::str::from_utf8(f).is_err()) {
             return None;
         }
@@ -302,11 +297,11 @@ impl<R: std::io::Read> std::io::Read for LineWatch<'_, R> {
 /// blank line in the stream, see [`LineWatch`], both then end it at the same `\n`.)
 /// Anything else is read by the csv crate, which this tool's messages and line numbers are
 /// defined by. Also gives the line breaks in the record (in a quoted note only).
-fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Option<(Fields<'r>, u64)> {
+fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Option<(RowFields<'r>, u64)> {
     if rec.len() != FIELDS {
         return None;
     }
-    let mut f: Fields<'r> = [&[]; FIELDS - 1];
+    let mut f: RowFields<'r> = [&[]; FIELDS - 1];
     for (i, slot) in f.iter_mut().enumerate() {
         *slot = rec.get(i)?;
     }
@@ -432,7 +427,7 @@ fn scan_careful<V: FnMut(&Visit)>(
             }
             Ok(true) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                let mut f: Fields<'_> = [&[]; FIELDS - 1];
+                let mut f: RowFields<'_> = [&[]; FIELDS - 1];
                 for (slot, v) in f.iter_mut().zip(rec.iter()) {
                     *slot = v;
                 }

@@ -23,7 +23,7 @@ const AHEAD: usize = 8;
 
 /// Every compound's tally, and its points by category: compound i's are
 /// `categories[i * width..(i + 1) * width]` (one allocation, not one per compound).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Table {
     tallies: Vec<Tally>,
     categories: Vec<u64>,
@@ -103,15 +103,19 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
         self.points.clear();
     }
 
-    /// The report, or the problems met (any problem fails the whole report).
+    /// The report, or the problems met (any problem fails the whole report). Every fork has
+    /// been merged or dropped by then (both add its last batch to the table).
     pub fn finish(mut self) -> Result<ScoreReport, Vec<ScoreProblem>> {
         self.flush();
         let log = std::mem::take(&mut self.log);
         if log.has_problems() {
             return self.scorer.report(Vec::new(), Vec::new(), Vec::new(), log);
         }
-        let table = match Arc::try_unwrap(self.table) {
+        let shared = std::mem::replace(&mut self.table, Arc::new(Mutex::new(Table::default())));
+        let table = match Arc::try_unwrap(shared) {
             Ok(m) => m.into_inner().unwrap_or_else(PoisonError::into_inner),
+            // A fork still alive has added its batches so far; it adds the rest when dropped,
+            // which cannot happen while this run is finishing, so none is alive here.
             Err(shared) => shared.lock().unwrap_or_else(PoisonError::into_inner).clone(),
         };
         let (scorer, reg) = (self.scorer, self.scorer.registry());
@@ -138,6 +142,14 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
             covered.push(bits);
         });
         scorer.report(compounds, community_of, covered, log)
+    }
+}
+
+/// A run dropped before its batch was added (a fork merged or not) adds it now: no visit is
+/// left out of the table, whatever the caller did with the fork.
+impl Drop for ScoreRun<'_, '_> {
+    fn drop(&mut self) {
+        self.flush();
     }
 }
 

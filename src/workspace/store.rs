@@ -160,7 +160,7 @@ pub fn read_findings<R: Read>(
 }
 
 /// The UTF-8 byte-order mark a store file may begin with.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The store's header rule: exactly [`STORE_HEADER`], the first name after at most one
 /// byte-order mark. Both readers of the store and `check` ask it.
@@ -173,7 +173,7 @@ pub fn header_ok<'a>(fields: impl Iterator<Item = &'a [u8]>) -> bool {
 }
 
 /// The fields of a store row before the note, as written.
-pub type RowFields<'r> = [&'r [u8]; 10];
+pub type RowFields<'r> = [&'r [u8]; STORE_HEADER.len() - 1];
 
 /// One store row as [`read_row`] reads it, borrowing its text: the visit's own fields stay
 /// bytes (the scan reads them only on a visit's first row).
@@ -277,7 +277,7 @@ fn word_row_problems(f: &RowFields<'_>, prev_day: Option<(&[u8], NaiveDate)>, wh
     expect(
         headcount(inspectors).is_some(),
         5,
-        "a whole number 1 or more (people on the team that day)",
+        "a whole number from 1 to 1000000 (people on the team that day)",
     );
     expect(non_empty(compound_id).is_some(), 6, "a compound id");
     let count = whole(count);
@@ -349,7 +349,7 @@ fn is_finding(item: &str, count: u64) -> bool {
 /// Parse one store record (already known to have the header's 11 fields) by [`read_row`].
 pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Vec<String>> {
     let bytes = rec.as_byte_record();
-    let mut f: RowFields<'_> = [&[]; 10];
+    let mut f: RowFields<'_> = [&[]; STORE_HEADER.len() - 1];
     for (slot, v) in f.iter_mut().zip(bytes.iter()) {
         *slot = v;
     }
@@ -372,14 +372,19 @@ pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Ve
     })
 }
 
-/// A whole number written plainly (`12`), at most [`MAX_PER_ROW`]; `-1`, `1.5`, `12.0` and
-/// `x` are not.
+/// A whole number written plainly (`12`, also `0012`), at most [`MAX_PER_ROW`]; `-1`, `1.5`,
+/// `12.0` and `x` are not.
 #[inline(always)]
 fn whole(b: &[u8]) -> Option<u64> {
-    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'))).filter(|&n| n <= MAX_PER_ROW)
+    // Leading zeros do not count towards the length that could overflow.
+    let digits = &b[b.iter().take_while(|&&d| d == b'0').count()..];
+    if digits.len() > 18 {
+        return None;
+    }
+    Some(digits.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'))).filter(|&n| n <= MAX_PER_ROW)
 }
 
 /// Render findings as store CSV (header and rows), sorted as the store requires.

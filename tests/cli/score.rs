@@ -525,3 +525,23 @@ fn a_store_with_crlf_line_ends_reads_as_one_with_lf() {
     r.status(1).stderr_line("oldestate: 1 error(s); nothing was written");
     assert!(r.stderr.contains(": rows out of order or repeated"), "{}", r.stderr);
 }
+
+#[test]
+fn reports_and_check_read_a_row_by_one_rule() {
+    // One row rule for every reader of the store: a headcount above 1,000,000 is refused by a
+    // report exactly as `check` refuses it (the fast reader once took it), and a count written
+    // with leading zeros, however many, is its number for both.
+    let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,1000001,P1,X01,1,4,"]);
+    let message = "data/inspections/2026/2026-02.csv:2: column inspectors: expected a whole number from 1 to 1000000 (people on the team that day), found \"1000001\"";
+    ws.run(&["score", "--period", "2026H1"])
+        .status(1)
+        .stderr_line(&format!("oldestate: {message}"));
+    let check = ws.run(&["check"]);
+    check.status(1);
+    assert!(check.stdout.contains(message), "{}", check.stdout);
+
+    let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,3,P1,X01,0000000000000000000001,4,"]);
+    ws.run(&["check"]).status(0);
+    // T1: one point of X01 as if written "1": D = 2, 100 × 28 / 30 = 93.33.
+    assert_eq!(compound(&score(&ws, "2026H1"), "P1")["score"], "93.33");
+}
