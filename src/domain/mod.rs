@@ -9,5 +9,6 @@ pub mod recheck;
 pub mod rule;
 pub mod scoring;
 pub mod selection;
+pub mod standards_diff;
 pub mod subsidy;
 pub mod visit;

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::domain::scoring::{CompoundResult, ScoreReport, Verdict};
+use crate::domain::standards_diff::changed;
 use crate::domain::subsidy::StreetSubsidy;
 use crate::model::decimal::fmt2;
 use crate::workspace::StandardsFile;
@@ -174,14 +175,9 @@ impl StandardsDiffReport {
     }
 }
 
-/// The compounds whose (score, grade, verdict) differ, compared as decided (not as printed).
+/// The compounds whose (score, grade, verdict) differ ([`changed`]), as the JSON lists them.
 fn changes(before: &ScoreReport, after: &ScoreReport) -> Vec<Change> {
-    let key = |c: &CompoundResult| (c.score, c.grade.clone(), c.verdict);
-    before
-        .compounds
-        .iter()
-        .zip(&after.compounds)
-        .filter(|&(b, a)| key(b) != key(a))
+    changed(before, after)
         .map(|(b, a)| Change {
             compound_id: a.compound_id.to_string(),
             name: a.name.to_string(),
