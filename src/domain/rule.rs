@@ -245,11 +245,6 @@ impl<'a> Rule<'a> {
         }
     }
 
-    /// The standards this rule was compiled from.
-    pub fn standards(&self) -> &'a Standards {
-        self.standards
-    }
-
     /// M of service grade `grade`: Σ max over the items that apply to it.
     pub fn m(&self, grade: u8) -> Decimal {
         match grade_bit(grade) {

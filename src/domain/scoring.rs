@@ -315,6 +315,12 @@ impl Tally {
         (self.counts[k] > 0).then(|| round2(Decimal::new(self.sums[k], 2) / Decimal::from(self.counts[k])))
     }
 
+    /// The bits of the required windows its routine visits covered, level by level, as
+    /// [`Scorer::report`] takes them.
+    pub fn covered(&self) -> [u32; 4] {
+        self.covered
+    }
+
     /// Add one visit's contribution, and its problem points `(category, count)` to
     /// `categories` (the compound's points by category, in the standards' order). The result
     /// does not depend on the order contributions are added in.
@@ -632,11 +638,6 @@ impl<'a> Scorer<'a> {
             covered,
             ignored_points: log.ignored,
         })
-    }
-
-    /// The covered-window bits of a tally, as [`Scorer::report`] takes them.
-    pub fn covered(tally: &Tally) -> [u32; 4] {
-        tally.covered
     }
 }
 

@@ -114,8 +114,8 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
         let shared = std::mem::replace(&mut self.table, Arc::new(Mutex::new(Table::default())));
         let table = match Arc::try_unwrap(shared) {
             Ok(m) => m.into_inner().unwrap_or_else(PoisonError::into_inner),
-            // A fork still alive has added its batches so far; it adds the rest when dropped,
-            // which cannot happen while this run is finishing, so none is alive here.
+            // Not reached: the scan merges every fork before this. Were one still alive, the
+            // table would still hold every batch it flushed; its last batch is added on drop.
             Err(shared) => shared.lock().unwrap_or_else(PoisonError::into_inner).clone(),
         };
         let (scorer, reg) = (self.scorer, self.scorer.registry());
@@ -132,7 +132,7 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
                     let (c, tally) = (&reg.compounds[i], &table.tallies[i]);
                     let k = reg.community_index(&c.community_id);
                     let result = scorer.result(c, tally, k, table.points(i), &codes, &grades);
-                    (result, k, Scorer::covered(tally))
+                    (result, k, tally.covered())
                 })
                 .collect()
         };

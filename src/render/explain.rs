@@ -4,9 +4,10 @@
 
 use std::fmt::Write;
 
+use rust_decimal::Decimal;
+
 use super::{Cell, Rows};
 use crate::domain::explain::ExplainedVisit;
-use crate::domain::rule::Rule;
 use crate::domain::scoring::CompoundResult;
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
@@ -101,12 +102,12 @@ fn head(e: &Explanation<'_>) -> String {
 /// For each service grade among the visits: the items that apply, M, and those that do not.
 fn grades(e: &Explanation<'_>) -> String {
     let st = &e.standards.standards;
-    let rule = Rule::new(st);
-    let mut grades: Vec<u8> = e.visits.iter().map(|x| x.grade).collect();
+    // M of each grade, as the rule computed it for the visits at that grade.
+    let mut grades: Vec<(u8, Decimal)> = e.visits.iter().map(|x| (x.grade, x.breakdown.m)).collect();
     grades.sort_unstable();
-    grades.dedup();
+    grades.dedup_by_key(|(g, _)| *g);
     let mut out = String::new();
-    for g in grades {
+    for (g, m) in grades {
         let codes = |applies: bool| -> Vec<&str> {
             st.items
                 .iter()
@@ -121,7 +122,7 @@ fn grades(e: &Explanation<'_>) -> String {
             e.l("服务等级", "service grade"),
             e.l("适用检查项", "applicable items"),
             codes(true).join(" "),
-            rule.m(g),
+            m,
             if excluded.is_empty() {
                 String::new()
             } else {
