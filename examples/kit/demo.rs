@@ -1515,6 +1515,12 @@ struct Appeal {
     note: &'static str,
 }
 
+/// The last day of 2026H1: the newest visit of the demo's store.
+const H1_LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 6, 30) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 const UPHELD_NOTES: [&str; 3] = [
     "物业提交检查前已整改的照片, 经复核属实",
     "经复核该点位属相邻单位管理范围，予以核减",
@@ -1539,7 +1545,9 @@ fn appeals(rng: &mut Rng, store: &Store, h1: &Half) -> io::Result<Vec<Appeal>> {
     for (&points, note) in UPHELD_POINTS.iter().zip(UPHELD_NOTES) {
         let (visit, item) = appealable(rng, store, &normal, &used, points + 1)?;
         used.insert(visit);
-        let decided = Some(store.visits[visit].date.plus(14).workday_on_or_after());
+        // Decided two weeks on, and by the half's last inspection day at the latest, so that
+        // the report as of the newest visit (DESIGN §14) applies every upheld appeal.
+        let decided = Some(store.visits[visit].date.plus(14).workday_on_or_after().min(H1_LAST_DAY));
         out.push(Appeal {
             visit,
             item,
