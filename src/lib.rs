@@ -29,6 +29,7 @@ pub use error::{Error, Result};
 pub fn run(cli: Cli) -> Result<()> {
     let mut ctx = commands::Context::new(&cli);
     ctx.ends_process = true;
+    ctx.today = commands::today_from_env()?;
     match &cli.command {
         cli::Command::Init(args) => commands::init::cmd_init(&ctx, args),
         cli::Command::Check(args) => commands::check::cmd_check(&ctx, args),

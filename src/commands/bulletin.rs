@@ -3,21 +3,20 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use clap::Args;
 
 use crate::domain::bulletin::{build, Bulletin, SummaryBuilder};
 use crate::domain::scoring::ScoreReport;
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::registry::Registry;
-use crate::model::{parse_as_of, Period};
+use crate::model::Period;
 use crate::render::bulletin::{to_document, to_json, Frame};
 use crate::render::json::finish;
 use crate::render::Format;
 use crate::workspace::{self, StandardsFile};
 
-use super::loaded::{Inapplicable, Loaded};
-use super::{emit, Context};
+use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::{emit, AsOfOpt, Context};
 
 /// The bulletin (情况通报) of a period, in Markdown, HTML or JSON.
 ///
@@ -37,33 +36,37 @@ pub struct BulletinArgs {
     /// Write to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Decide pending against overdue notices as of this date (default: today)
-    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
-    pub as_of: Option<NaiveDate>,
+    /// `--as-of DATE|today`: the day the report stands on.
+    #[command(flatten)]
+    pub when: AsOfOpt,
 }
 
 /// Run `oldestate bulletin`: score the period and the one before, decide the notices, build
 /// the bulletin and write it in the format asked for.
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let format = ctx.format("bulletin", &[Format::Md, Format::Html, Format::Json])?;
-    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
+    let mut loaded = Loaded::load(
+        ctx,
+        format.carries_provenance(),
+        args.when.as_of,
+        AsOfDefault::NewestVisit,
+    )?;
     let lang = loaded.lang(ctx);
     let street = args.street.as_deref();
     known_street(&loaded.registry, street)?;
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
-    let b = bulletin(ctx, &mut loaded, &standards, args.period, as_of, street)?;
+    let b = bulletin(ctx, &mut loaded, &standards, args.period, street)?;
     let frame = Frame {
         registry: &loaded.registry,
         standards: &standards,
         district: &loaded.settings.district,
-        as_of,
+        as_of: loaded.as_of,
         lang,
     };
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            finish(to_json(&b, &standards, as_of), &provenance)
+            finish(to_json(&b, &standards, &loaded.as_of), &provenance)
         }
         Format::Html => to_document(&frame, &b).to_html(lang.pick("zh-CN", "en")),
         _ => to_document(&frame, &b).to_markdown(),
@@ -92,14 +95,12 @@ fn bulletin(
     loaded: &mut Loaded,
     standards: &StandardsFile,
     period: Period,
-    as_of: NaiveDate,
     street: Option<&str>,
 ) -> Result<Bulletin> {
     let previous = previous_scores(loaded, period, standards);
     let registry = std::sync::Arc::clone(&loaded.registry);
     let headline = SummaryBuilder::new(&registry, &standards.standards, period, street);
-    let (scores, rechecks, headline) =
-        loaded.score_rechecks_and(period, as_of, standards, Inapplicable::Refused, headline)?;
+    let (scores, rechecks, headline) = loaded.score_rechecks_and(period, standards, Inapplicable::Refused, headline)?;
     let summary = headline.finish();
     if ctx.verbose > 1 {
         eprintln!(
@@ -132,10 +133,11 @@ fn bulletin(
 ///
 /// One report, one standards file (DESIGN §7): the previous period is scored under this
 /// period's standards too, leaving out findings on items they do not apply. A previous
-/// period that cannot be scored (a visit without a contract) shows no change.
+/// period without inspections, or that cannot be scored (a visit without a contract), shows
+/// no change.
 fn previous_scores(loaded: &mut Loaded, period: Period, standards: &StandardsFile) -> Option<ScoreReport> {
-    let previous = loaded.score(period.previous(), None, standards, Inapplicable::LeftOut);
-    previous.ok().map(|mut p| {
+    let previous = loaded.score_if_any(period.previous(), None, standards, Inapplicable::LeftOut);
+    previous.ok().flatten().map(|mut p| {
         p.keep_groups_only();
         p
     })

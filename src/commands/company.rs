@@ -1,6 +1,5 @@
 //! `oldestate company`: each property company's record, for residents choosing a company.
 
-use chrono::NaiveDate;
 use clap::Args;
 
 use crate::domain::company::{records, CompanyRecord};
@@ -10,8 +9,8 @@ use crate::render::Format;
 use crate::report::company::CompanyReport;
 use crate::workspace;
 
-use super::loaded::{Inapplicable, Loaded};
-use super::{emit, Context};
+use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::{emit, AsOfOpt, Context};
 
 /// Each property company's record, for residents choosing a company.
 ///
@@ -28,17 +27,24 @@ pub struct CompanyArgs {
     /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
     #[arg(long)]
     pub period: Period,
+    /// `--as-of DATE|today`: the day the report stands on.
+    #[command(flatten)]
+    pub when: AsOfOpt,
 }
 
 /// Run `oldestate company`: the companies asked about, their records for the period and the
 /// three before it, written as Markdown, HTML or JSON.
 pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     let format = ctx.format("company", &[Format::Md, Format::Html, Format::Json])?;
-    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
+    let mut loaded = Loaded::load(
+        ctx,
+        format.carries_provenance(),
+        args.when.as_of,
+        AsOfDefault::NewestVisit,
+    )?;
     let lang = loaded.lang(ctx);
     let companies = companies(&loaded, args.company.as_deref())?;
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = ctx.today();
     // The period and the three before it, each under its own standards (none: no scores).
     let mut periods = vec![args.period];
     for _ in 0..3 {
@@ -47,17 +53,19 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     }
     let ids: Vec<&str> = companies.iter().map(|(id, _)| id.as_str()).collect();
     let mut by_period = Vec::new();
-    for p in &periods {
-        by_period.push(period_records(&mut loaded, &ids, *p, as_of)?);
+    for (i, p) in periods.iter().enumerate() {
+        // The period asked for must have inspections; the three before it may not.
+        by_period.push(period_records(&mut loaded, &ids, *p, i == 0)?);
     }
     let report = CompanyReport::new(&companies, by_period);
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            crate::render::company::json(&report, &args.period, &standards, &provenance)
+            crate::render::company::json(&report, &args.period, &loaded.as_of, &standards, &provenance)
         }
         _ => {
-            let doc = crate::render::company::document(&report, &loaded.settings.district, args.period, lang);
+            let doc =
+                crate::render::company::document(&report, &loaded.settings.district, args.period, &loaded.as_of, lang);
             if format == Format::Html {
                 doc.to_html(lang.pick("zh-CN", "en"))
             } else {
@@ -91,15 +99,19 @@ fn companies(loaded: &Loaded, asked: Option<&str>) -> Result<Vec<(String, String
 
 /// Every company's record for one period in one pass (the period's reports are dropped as soon
 /// as they are summed). Two passes over the store, as before: scores read only the scored
-/// months, so a problem in a later month does not fail a past period's record.
-fn period_records(loaded: &mut Loaded, ids: &[&str], p: Period, as_of: NaiveDate) -> Result<Vec<CompanyRecord>> {
+/// months, so a problem in a later month does not fail a past period's record. A period
+/// without inspections up to the as-of date is an error when `required`, else a record
+/// without scores or notices.
+fn period_records(loaded: &mut Loaded, ids: &[&str], p: Period, required: bool) -> Result<Vec<CompanyRecord>> {
     let st = loaded.standards.for_period(&p).ok().cloned();
-    let (scores, rechecks) = match &st {
-        Some(st) => (
-            Some(loaded.score(p, None, st, Inapplicable::Refused)?),
-            Some(loaded.rechecks(p, as_of, st, Inapplicable::Refused)?),
-        ),
-        None => (None, None),
+    let scores = match &st {
+        Some(st) if required => Some(loaded.score(p, None, st, Inapplicable::Refused)?),
+        Some(st) => loaded.score_if_any(p, None, st, Inapplicable::Refused)?,
+        None => None,
+    };
+    let rechecks = match (&st, &scores) {
+        (Some(st), Some(_)) => Some(loaded.rechecks(p, st, Inapplicable::Refused)?),
+        _ => None,
     };
     let mut d = Diagnostics::new();
     let fees = workspace::load_fees(&loaded.ws, &p, &mut d)?;

@@ -1,18 +1,16 @@
 //! `oldestate contracts`: the contracts about to end, with the residents' latest selection.
 
-use chrono::NaiveDate;
 use clap::Args;
 
 use crate::domain::contracts::expiring;
 use crate::domain::selection::decide_all;
 use crate::error::{Diagnostics, Result};
-use crate::model::parse_as_of;
 use crate::render::Format;
 use crate::report::contracts::ContractsReport;
 use crate::workspace;
 
-use super::loaded::Loaded;
-use super::{emit, Context};
+use super::loaded::{AsOfDefault, Loaded};
+use super::{emit, AsOfOpt, Context};
 
 /// Contracts ending soon, with the residents' latest selection.
 ///
@@ -22,9 +20,9 @@ use super::{emit, Context};
 /// job: `oldestate contracts -q --format csv`.
 #[derive(Debug, Args)]
 pub struct ContractsArgs {
-    /// The day to count from (default: today)
-    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
-    pub as_of: Option<NaiveDate>,
+    /// `--as-of DATE|today`: the day the report stands on.
+    #[command(flatten)]
+    pub when: AsOfOpt,
     /// How far ahead to look, in days
     #[arg(long, value_name = "DAYS", default_value_t = 90)]
     pub expiring_within: u32,
@@ -34,11 +32,12 @@ pub struct ContractsArgs {
 /// (the domain's rules), and write them as a table, CSV or JSON.
 pub fn cmd_contracts(ctx: &Context, args: &ContractsArgs) -> Result<()> {
     let format = ctx.format("contracts", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
+    let mut loaded = Loaded::load(ctx, format.carries_provenance(), args.when.as_of, AsOfDefault::Today)?;
     let lang = loaded.lang(ctx);
-    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
+    let as_of = loaded.as_of.date;
     let mut d = Diagnostics::new();
-    let votes = workspace::load_selections(&loaded.ws, &mut d)?;
+    // A selection held after the as-of date has not happened yet (DESIGN §14).
+    let votes = loaded.as_of.held(workspace::load_selections(&loaded.ws, &mut d)?);
     d.into_result()?;
     loaded.inputs.add_file(&loaded.ws, "data/selections.csv")?;
     let reg = &loaded.registry;

@@ -8,8 +8,8 @@ use crate::render::json::{to_pretty, Document};
 use crate::render::{coverage, Format};
 use crate::report::coverage::Coverage;
 
-use super::loaded::{Inapplicable, Loaded};
-use super::{emit, Context};
+use super::loaded::{AsOfDefault, Loaded};
+use super::{emit, AsOfOpt, Context};
 
 /// Which compounds each level failed to visit in its required windows.
 ///
@@ -22,26 +22,39 @@ pub struct CoverageArgs {
     /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
     #[arg(long)]
     pub period: Period,
+    /// `--as-of DATE|today`: the day the report stands on.
+    #[command(flatten)]
+    pub when: AsOfOpt,
 }
 
 /// Run `inspect coverage`: load, score the period, render each level's gaps.
 pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
     let format = ctx.format("inspect coverage", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
+    let mut loaded = Loaded::load(
+        ctx,
+        format.carries_provenance(),
+        args.when.as_of,
+        AsOfDefault::NewestVisit,
+    )?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
-    let coverage = loaded
-        .score(args.period, None, &standards, Inapplicable::Refused)?
-        .coverage();
+    let coverage = loaded.coverage(args.period, &standards)?;
+    loaded.note_if_incomplete(ctx, &args.period, format);
     let reg = &loaded.registry;
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
             let body = Coverage::new(reg, &coverage);
-            to_pretty(&Document::new(&args.period, &standards, body, &provenance))
+            to_pretty(&Document::new(
+                &args.period,
+                &loaded.as_of,
+                &standards,
+                body,
+                &provenance,
+            ))
         }
         Format::Csv => coverage::gaps(reg, &coverage).to_csv(),
-        _ => coverage::table(reg, &coverage, lang),
+        _ => coverage::table(reg, &coverage, &args.period, loaded.as_of.date, lang),
     };
     emit(out.as_bytes())
 }

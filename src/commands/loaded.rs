@@ -5,18 +5,20 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::domain::as_of::{AsOf, Chosen, Inspected};
 use crate::domain::recheck::{NoticeBook, RecheckReport};
-use crate::domain::scoring::{ScoreProblem, ScoreReport, Scorer};
+use crate::domain::scoring::{LevelCoverage, ScoreProblem, ScoreReport, Scorer};
 use crate::domain::subsidy::{allocate, SubsidyReport};
 use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
 use crate::engine::scan::{default_threads, scan_file, scan_files, Sources};
 use crate::engine::score::ScoreRun;
 use crate::error::{Diagnostics, Error, Result};
-use crate::model::records::{Lang, Settings};
+use crate::model::records::{Appeal, Lang, Settings};
 use crate::model::registry::Registry;
-use crate::model::{Level, Period};
+use crate::model::{AsOfArg, Level, Period};
+use crate::render::Format;
 use crate::workspace::provenance::Inputs;
-use crate::workspace::store::{files_for, files_from, MonthFile};
+use crate::workspace::store::{files_for, files_from, newest_visit, MonthFile};
 use crate::workspace::{self, StandardsFile, StandardsSet, Workspace};
 
 use super::Context;
@@ -32,7 +34,9 @@ pub struct Loaded {
     pub registry: std::sync::Arc<Registry>,
     /// Every standards file; a report takes the one in force for its period.
     pub standards: StandardsSet,
-    /// The upheld appeals, applied to the visits as they are scanned.
+    /// The day the report stands on (DESIGN §14): it sees no record dated after it.
+    pub as_of: AsOf,
+    /// The appeals upheld on the as-of date, applied to the visits as they are scanned.
     pub appeals: UpheldAppeals,
     /// Every file read so far, for provenance.
     pub inputs: Inputs,
@@ -47,17 +51,32 @@ pub struct Loaded {
 impl Loaded {
     /// Load the workspace's settings, registry, standards and appeals; any error fails.
     /// `provenance`: the report will carry its provenance, so the month files are hashed as
-    /// they are scanned rather than read again for it (see [`Inputs`]).
-    pub fn load(ctx: &Context, provenance: bool) -> Result<Loaded> {
+    /// they are scanned rather than read again for it (see [`Inputs`]). `as_of`: `--as-of` as
+    /// given, else the command's default (DESIGN §14).
+    pub fn load(ctx: &Context, provenance: bool, as_of: Option<AsOfArg>, default: AsOfDefault) -> Result<Loaded> {
         let started = std::time::Instant::now();
         let ws = ctx.workspace()?;
         let lock = crate::workspace::transaction::read_lock(&ws, std::time::Duration::from_secs(120))?;
-        let mut d = Diagnostics::new();
-        let settings = workspace::load_settings(&ws, &mut d)?;
-        let registry = workspace::load_registry(&ws, &mut d)?;
-        let standards = workspace::load_standards(&ws, &mut d)?;
-        let appeals = workspace::load_appeals(&ws, &mut d)?;
-        d.into_result()?;
+        // The newest visit's date (a read of the newest month file) is found while the
+        // registry loads, when the as-of date defaults to it.
+        let (records, newest) = std::thread::scope(|s| {
+            let newest =
+                (as_of.is_none() && default == AsOfDefault::NewestVisit).then(|| s.spawn(|| newest_visit(&ws)));
+            let records = load_records(&ws);
+            let newest = newest.map(|h| h.join().unwrap_or_else(|_| Err(Error::msg("reading the store failed"))));
+            (records, newest)
+        });
+        let (settings, registry, standards, appeals) = records?;
+        let as_of = match resolve_as_of(ctx, as_of, newest.transpose()?)? {
+            Some(as_of) if as_of.chosen == Chosen::NewestVisit => {
+                note_later_appeals(ctx, &as_of, &appeals);
+                as_of
+            }
+            Some(as_of) => as_of,
+            // An empty store: every period report fails as "no inspections", before any date
+            // is shown.
+            None => AsOf::new(NaiveDate::MIN, Chosen::NewestVisit),
+        };
         let mut inputs = Inputs::default();
         inputs.hash_while_scanning = provenance;
         for (rel, _) in workspace::registry_headers() {
@@ -65,6 +84,9 @@ impl Loaded {
         }
         inputs.add_file(&ws, "data/workspace.toml")?;
         inputs.add_file(&ws, "data/appeals.csv")?;
+        if ctx.verbose > 0 {
+            eprintln!("oldestate: as of {} ({})", as_of.date, chosen_words(as_of.chosen));
+        }
         if ctx.verbose > 1 {
             eprintln!(
                 "oldestate: loaded settings, registry ({} compounds), standards and appeals in {:.2} s{}",
@@ -78,12 +100,24 @@ impl Loaded {
             settings,
             registry: registry.into(),
             standards,
-            appeals: UpheldAppeals::new(&appeals),
+            appeals: as_of.upheld_appeals(&appeals),
+            as_of,
             inputs,
             threads: default_threads(),
             verbose: ctx.verbose,
             _lock: lock,
         })
+    }
+
+    /// A table or CSV over a period not ended on the as-of date says so in one line on stderr
+    /// (JSON says `complete: false`; documents say it in their first lines).
+    pub fn note_if_incomplete(&self, ctx: &Context, period: &Period, format: Format) {
+        if !self.as_of.complete(period) && matches!(format, Format::Table | Format::Csv) {
+            ctx.note(format!(
+                "note: {period} is not over: the report shows its data up to {} (incomplete)",
+                self.as_of.date
+            ));
+        }
     }
 
     /// The report language: `--lang`, else the workspace's.
@@ -108,6 +142,7 @@ impl Loaded {
         let none = UpheldAppeals::default();
         let src = Sources {
             ws: &self.ws,
+            as_of: self.as_of,
             appeals: &none,
             registry: &self.registry,
             hash: self.inputs.hash_while_scanning,
@@ -125,6 +160,7 @@ impl Loaded {
         let started = std::time::Instant::now();
         let src = Sources {
             ws: &self.ws,
+            as_of: self.as_of,
             appeals: &self.appeals,
             registry: &self.registry,
             hash: self.inputs.hash_while_scanning,
@@ -158,6 +194,11 @@ impl Loaded {
             Range::Period(p) => files_for(&self.ws, &p, &mut d)?,
             Range::From(date) => files_from(&self.ws, date, &mut d)?,
         };
+        // A month that began after the as-of date holds nothing the report may see.
+        let files: Vec<MonthFile> = files
+            .into_iter()
+            .filter(|f| self.as_of.knows(f.month.start()))
+            .collect();
         if self.verbose > 0 {
             let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
             eprintln!(
@@ -171,6 +212,8 @@ impl Loaded {
     }
 
     /// Score a period at a level (default: the standards' scoring level) under `standards`.
+    /// A period with no visit of that level up to the as-of date is an error (DESIGN §14), not
+    /// a report of zeros.
     pub fn score(
         &mut self,
         period: Period,
@@ -178,12 +221,55 @@ impl Loaded {
         standards: &StandardsFile,
         inapplicable: Inapplicable,
     ) -> Result<ScoreReport> {
+        let level = level.unwrap_or(standards.standards.scoring_level);
+        let (report, seen) = self.score_pass(period, level, standards, inapplicable)?;
+        if !seen.by(level) {
+            return Err(self.no_inspections(&period, Some(level)));
+        }
+        Ok(report)
+    }
+
+    /// [`Loaded::score`], or `None` when the period has no visit of the level up to the as-of
+    /// date: for a period a report only compares with (the previous one, a company's earlier
+    /// record).
+    pub fn score_if_any(
+        &mut self,
+        period: Period,
+        level: Option<Level>,
+        standards: &StandardsFile,
+        inapplicable: Inapplicable,
+    ) -> Result<Option<ScoreReport>> {
+        let level = level.unwrap_or(standards.standards.scoring_level);
+        let (report, seen) = self.score_pass(period, level, standards, inapplicable)?;
+        Ok(seen.by(level).then_some(report))
+    }
+
+    /// The coverage of every level in a period: an error only when no level visited in it up
+    /// to the as-of date (a month the scoring level skipped still has its coverage).
+    pub fn coverage(&mut self, period: Period, standards: &StandardsFile) -> Result<Vec<LevelCoverage>> {
+        let level = standards.standards.scoring_level;
+        let (report, seen) = self.score_pass(period, level, standards, Inapplicable::Refused)?;
+        if !seen.any() {
+            return Err(self.no_inspections(&period, None));
+        }
+        Ok(report.coverage())
+    }
+
+    /// One pass scoring `period` at `level`, noting which levels visited it.
+    fn score_pass(
+        &mut self,
+        period: Period,
+        level: Level,
+        standards: &StandardsFile,
+        inapplicable: Inapplicable,
+    ) -> Result<(ScoreReport, Inspected)> {
         let st = &standards.standards;
         let registry = std::sync::Arc::clone(&self.registry);
-        let mut scorer = Scorer::new(&registry, st, period, level.unwrap_or(st.scoring_level));
+        let mut scorer = Scorer::new(&registry, st, period, level).as_of(self.as_of.date);
         scorer.ignore_inapplicable = inapplicable.left_out();
         let span = scorer.span();
-        let run = self.scan_into(Range::Period(span), ScoreRun::new(&scorer, self.threads))?;
+        let acc = (ScoreRun::new(&scorer, self.threads), Inspected::new(period));
+        let (run, seen) = self.scan_into(Range::Period(span), acc)?;
         let started = std::time::Instant::now();
         let report = run.finish().map_err(problems_error)?;
         if self.verbose > 1 {
@@ -193,46 +279,47 @@ impl Loaded {
                 peak_memory()
             );
         }
-        Ok(report)
+        Ok((report, seen))
     }
 
     /// A period's scores and its notices in one pass over the store (what the subsidy needs).
     pub fn score_and_rechecks(
         &mut self,
         period: Period,
-        as_of: NaiveDate,
         standards: &StandardsFile,
         inapplicable: Inapplicable,
     ) -> Result<(ScoreReport, RecheckReport)> {
-        let (scores, rechecks, ()) = self.score_rechecks_and(period, as_of, standards, inapplicable, ())?;
+        let (scores, rechecks, ()) = self.score_rechecks_and(period, standards, inapplicable, ())?;
         Ok((scores, rechecks))
     }
 
-    /// A period's scores, its notices, and whatever else `extra` gathers, in one pass: every
-    /// accumulator ignores the visits it does not need, so the pass starts at the earliest
-    /// month any of them needs and runs to the end of the store.
+    /// A period's scores, its notices as of the as-of date, and whatever else `extra` gathers,
+    /// in one pass: every accumulator ignores the visits it does not need, so the pass starts
+    /// at the earliest month any of them needs and runs to the as-of date. A period with no
+    /// visit of the scoring level up to the as-of date is an error.
     pub fn score_rechecks_and<T: Accumulate + Sync>(
         &mut self,
         period: Period,
-        as_of: NaiveDate,
         standards: &StandardsFile,
         inapplicable: Inapplicable,
         extra: T,
     ) -> Result<(ScoreReport, RecheckReport, T)> {
         let st = &standards.standards;
         let registry = std::sync::Arc::clone(&self.registry);
-        let mut scorer = Scorer::new(&registry, st, period, st.scoring_level);
+        let mut scorer = Scorer::new(&registry, st, period, st.scoring_level).as_of(self.as_of.date);
         scorer.ignore_inapplicable = inapplicable.left_out();
         let mut book = NoticeBook::new(&registry, st, period);
         book.ignore_inapplicable = inapplicable.left_out();
         let first = scorer.span().start().min(book.first_day());
         let run = ScoreRun::new(&scorer, self.threads);
-        let ((run, book), extra) = self.scan_into(Range::From(first), ((run, book), extra))?;
-        Ok((
-            run.finish().map_err(problems_error)?,
-            book.finish(as_of).map_err(problems_error)?,
-            extra,
-        ))
+        let seen = Inspected::new(period);
+        let ((run, book), (extra, seen)) = self.scan_into(Range::From(first), ((run, book), (extra, seen)))?;
+        let scores = run.finish().map_err(problems_error)?;
+        let notices = book.finish(self.as_of.date).map_err(problems_error)?;
+        if !seen.by(st.scoring_level) {
+            return Err(self.no_inspections(&period, Some(st.scoring_level)));
+        }
+        Ok((scores, notices, extra))
     }
 
     /// A period's subsidy allocation under `standards` (DESIGN §9), or `None` when the period
@@ -242,7 +329,6 @@ impl Loaded {
         period: Period,
         standards: &StandardsFile,
         budget: Option<Decimal>,
-        as_of: NaiveDate,
         inapplicable: Inapplicable,
     ) -> Result<Option<SubsidyReport>> {
         let rel = format!("data/funds/{period}.toml");
@@ -254,7 +340,7 @@ impl Loaded {
         let Some(funds) = funds else { return Ok(None) };
         self.inputs.add_file(&self.ws, &rel)?;
         self.inputs.add_file(&self.ws, &format!("data/fees/{period}.csv"))?;
-        let (scores, notices) = self.score_and_rechecks(period, as_of, standards, inapplicable)?;
+        let (scores, notices) = self.score_and_rechecks(period, standards, inapplicable)?;
         allocate(
             &self.registry,
             period,
@@ -268,21 +354,103 @@ impl Loaded {
         .map_err(|m| Error::msg(format!("{rel}: {m}")))
     }
 
-    /// The notices of a period and their re-inspections as of a date, under `standards`.
+    /// The notices of a period and their re-inspections as of the as-of date, under
+    /// `standards`. A period with no visit of the scoring level up to the as-of date is an
+    /// error.
     pub fn rechecks(
         &mut self,
         period: Period,
-        as_of: NaiveDate,
         standards: &StandardsFile,
         inapplicable: Inapplicable,
     ) -> Result<RecheckReport> {
         let registry = std::sync::Arc::clone(&self.registry);
-        let mut book = NoticeBook::new(&registry, &standards.standards, period);
+        let st = &standards.standards;
+        let mut book = NoticeBook::new(&registry, st, period);
         book.ignore_inapplicable = inapplicable.left_out();
         let first = book.first_day();
-        let report = self.scan_into(Range::From(first), book)?.finish(as_of);
-        report.map_err(problems_error)
+        let seen = Inspected::new(period);
+        let (book, seen) = self.scan_into(Range::From(first), (book, seen))?;
+        let report = book.finish(self.as_of.date).map_err(problems_error)?;
+        if !seen.by(st.scoring_level) {
+            return Err(self.no_inspections(&period, Some(st.scoring_level)));
+        }
+        Ok(report)
     }
+
+    /// "No inspections in P up to D", naming the level that scores it (when one was needed)
+    /// and the newest data (DESIGN §14).
+    fn no_inspections(&self, period: &Period, level: Option<Level>) -> Error {
+        let newest = match newest_visit(&self.ws) {
+            Ok(Some(day)) => day,
+            Ok(None) => {
+                return Error::msg(format!(
+                    "no inspections in {period}: the store holds no visits yet (import the sheets with `oldestate inspect import FILE...`)"
+                ))
+            }
+            Err(e) => return e,
+        };
+        let by = level.map(|l| format!(" by the level that scores it, {}", l.as_str()));
+        Error::msg(format!(
+            "no inspections in {period} up to {}{}; the newest visit in the store is dated {newest}",
+            self.as_of.date,
+            by.unwrap_or_default()
+        ))
+    }
+}
+
+/// The workspace's settings, registry, standards and appeals; any error fails.
+fn load_records(ws: &Workspace) -> Result<(Settings, Registry, StandardsSet, Vec<Appeal>)> {
+    let mut d = Diagnostics::new();
+    let settings = workspace::load_settings(ws, &mut d)?;
+    let registry = workspace::load_registry(ws, &mut d)?;
+    let standards = workspace::load_standards(ws, &mut d)?;
+    let appeals = workspace::load_appeals(ws, &mut d)?;
+    d.into_result()?;
+    Ok((settings, registry, standards, appeals))
+}
+
+/// The day a report stands on (DESIGN §14): `--as-of DATE`, `--as-of today`, else the
+/// command's default, today for the calendar lists and the newest visit's date for the rest
+/// (`newest`, read when that is the default). `None` for a report whose default is the newest
+/// visit, in a store without visits (it then fails, whatever its period, as "no inspections").
+fn resolve_as_of(ctx: &Context, asked: Option<AsOfArg>, newest: Option<Option<NaiveDate>>) -> Result<Option<AsOf>> {
+    Ok(match (asked, newest) {
+        (Some(AsOfArg::Date(day)), _) => Some(AsOf::new(day, Chosen::Given)),
+        (_, Some(newest)) => newest.map(|day| AsOf::new(day, Chosen::NewestVisit)),
+        (Some(AsOfArg::Today), _) | (None, None) => Some(AsOf::new(ctx.today(), Chosen::Today)),
+    })
+}
+
+/// With the default as-of date, an appeal upheld after the newest visit is not applied: say
+/// so, with the date that would apply it, as a report silently without it could mislead.
+fn note_later_appeals(ctx: &Context, as_of: &AsOf, appeals: &[Appeal]) {
+    let later = as_of.upheld_later(appeals);
+    let Some(last) = later.iter().filter_map(|a| a.decided_on).max() else {
+        return;
+    };
+    ctx.note(format!(
+        "note: {} upheld appeal(s) decided after the newest visit ({}) are not applied; give --as-of {last} to apply them",
+        later.len(),
+        as_of.date
+    ));
+}
+
+/// How the as-of date was chosen, for `-v`.
+fn chosen_words(chosen: Chosen) -> &'static str {
+    match chosen {
+        Chosen::Given => "given",
+        Chosen::Today => "today",
+        Chosen::NewestVisit => "the newest visit in the store",
+    }
+}
+
+/// A command's as-of date when `--as-of` is not given (DESIGN §14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOfDefault {
+    /// The date of the newest visit in the store: every report over a period.
+    NewestVisit,
+    /// The calendar day: the calendar lists, `contracts` and `recheck --due-within`.
+    Today,
 }
 
 /// What scoring does with a finding on an item the standards do not apply (to the compound's

@@ -25,6 +25,31 @@ use crate::model::records::Lang;
 use crate::render::Format;
 use crate::workspace::{Workspace, WORKSPACE_ENV};
 
+/// `--as-of DATE|today` (DESIGN §14): one option, worded once, on every report.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct AsOfOpt {
+    /// The day the report stands on: records dated after it do not exist for it (YYYY-MM-DD,
+    /// or `today`) [default: the newest visit's date; `contracts` and `recheck --due-within`:
+    /// today]
+    #[arg(long = "as-of", value_name = "DATE|today", value_parser = crate::model::parse_as_of)]
+    pub as_of: Option<crate::model::AsOfArg>,
+}
+
+/// `OLDESTATE_TODAY=YYYY-MM-DD` pins the calendar day a run takes as today (tests, and
+/// re-running a day's cron job exactly); unset or empty, the clock is read.
+pub const TODAY_ENV: &str = "OLDESTATE_TODAY";
+
+/// The day [`TODAY_ENV`] pins, if set; a value that is not a date is a usage error, as a
+/// silently ignored pin would report on the wrong day.
+pub fn today_from_env() -> Result<Option<NaiveDate>> {
+    match std::env::var(TODAY_ENV) {
+        Ok(v) if !v.is_empty() => crate::model::parse_date(&v)
+            .map(Some)
+            .ok_or_else(|| Error::Usage(format!("{TODAY_ENV}=\"{v}\": expected a date YYYY-MM-DD that exists"))),
+        _ => Ok(None),
+    }
+}
+
 /// What every command gets from the global options.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -40,8 +65,8 @@ pub struct Context {
     pub verbose: u8,
     /// The process ends when the command returns (set by [`crate::run`]).
     pub ends_process: bool,
-    /// The date taken as today; `None` (the command line's) reads the clock. Tests can set it
-    /// to pin what the commands that default to today report.
+    /// The date taken as today; `None` reads the clock. [`TODAY_ENV`] sets it for a run, and
+    /// tests set it to pin what the commands that default to today report.
     pub today: Option<NaiveDate>,
 }
 

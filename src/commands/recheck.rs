@@ -8,14 +8,14 @@ use clap::Args;
 use crate::domain::recheck::{Outcome, RecheckReport};
 use crate::error::{Error, Result};
 use crate::model::records::Lang;
-use crate::model::{parse_as_of, Period};
+use crate::model::Period;
 use crate::render::json::{to_pretty, Document};
 use crate::render::{recheck, Format};
 use crate::report::recheck::Recheck;
 use crate::workspace::StandardsFile;
 
-use super::loaded::{Inapplicable, Loaded};
-use super::{emit, Context};
+use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::{emit, AsOfOpt, Context};
 
 /// Rectification notices, re-inspections and vetoes for a period.
 ///
@@ -23,14 +23,16 @@ use super::{emit, Context};
 /// with a deadline; its re-inspection is the compound's first recheck visit after it, at any
 /// level, wherever it lies in the store. Outcomes: rectified, failed (late flagged), pending or
 /// overdue as of --as-of. A failed re-inspection vetoes the community's 美丽社区 for that year.
+/// With --due-within, the as-of date defaults to today: the list answers what is due from
+/// today on.
 #[derive(Debug, Args)]
 pub struct RecheckArgs {
     /// The period whose failing visits get notices
     #[arg(long)]
     pub period: Period,
-    /// Decide pending against overdue as of this date (default: today)
-    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
-    pub as_of: Option<NaiveDate>,
+    /// `--as-of DATE|today`: the day the report stands on.
+    #[command(flatten)]
+    pub when: AsOfOpt,
     /// Write one notice document per notice into DIR (DIR/<notice_id>.md)
     #[arg(long, value_name = "DIR")]
     pub notices: Option<PathBuf>,
@@ -43,11 +45,16 @@ pub struct RecheckArgs {
 /// when asked, and render the report (or only the notices due soon).
 pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
     let format = ctx.format("recheck", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
+    // What is due is a calendar question, asked from today; the rest is the store's state.
+    let default = match args.due_within {
+        Some(_) => AsOfDefault::Today,
+        None => AsOfDefault::NewestVisit,
+    };
+    let mut loaded = Loaded::load(ctx, format.carries_provenance(), args.when.as_of, default)?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
-    let mut report = loaded.rechecks(args.period, as_of, &standards, Inapplicable::Refused)?;
+    let mut report = loaded.rechecks(args.period, &standards, Inapplicable::Refused)?;
+    loaded.note_if_incomplete(ctx, &args.period, format);
     if let Some(dir) = &args.notices {
         write_notices(ctx, &loaded, &standards, &report, dir, lang)?;
     }
@@ -59,7 +66,13 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
             let body = Recheck::new(&report, args.due_within);
-            to_pretty(&Document::new(&report.period, &standards, body, &provenance))
+            to_pretty(&Document::new(
+                &report.period,
+                &loaded.as_of,
+                &standards,
+                body,
+                &provenance,
+            ))
         }
         Format::Csv => recheck::notice_rows(reg, &report, lang, true).to_csv(),
         _ => recheck::table(reg, &report, &standards, lang, args.due_within.is_none()),

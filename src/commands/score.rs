@@ -12,8 +12,8 @@ use crate::render::score::{self, Groups};
 use crate::render::Format;
 use crate::report::score::Score;
 
-use super::loaded::{Inapplicable, Loaded};
-use super::{emit, Context};
+use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::{emit, AsOfOpt, Context};
 
 /// Score every compound, community and street for a period.
 ///
@@ -36,6 +36,9 @@ pub struct ScoreArgs {
     /// Show how this compound's score came about (id, name or alias)
     #[arg(long, value_name = "COMPOUND")]
     pub explain: Option<String>,
+    /// `--as-of DATE|today`: the day the report stands on.
+    #[command(flatten)]
+    pub when: AsOfOpt,
 }
 
 /// The grouping of a report's rows.
@@ -58,25 +61,38 @@ pub fn parse_level(s: &str) -> std::result::Result<Level, String> {
 /// format is streamed: a national report lists hundreds of thousands of compounds.
 pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let format = ctx.format("score", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
+    let mut loaded = Loaded::load(
+        ctx,
+        format.carries_provenance(),
+        args.when.as_of,
+        AsOfDefault::NewestVisit,
+    )?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     if let Some(who) = &args.explain {
         let out = explain::explain(&mut loaded, &standards, args.period, args.level, who, format, lang)?;
+        loaded.note_if_incomplete(ctx, &args.period, format);
         return emit(out.as_bytes());
     }
     let report = loaded.score(args.period, args.level, &standards, Inapplicable::Refused)?;
+    loaded.note_if_incomplete(ctx, &args.period, format);
     let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let groups = match args.by {
         By::Community => Groups::Communities(&report.communities),
         _ => Groups::Streets(&report.streets),
     };
     let (compounds, threads) = (&report.compounds, loaded.threads);
-    let title = || score::title(&loaded.settings.district, &report, &standards, lang);
+    let title = || score::title(&loaded.settings.district, &report, &standards, loaded.as_of.date, lang);
     let written = match (format, args.by) {
         (Format::Json, _) => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            let doc = Document::new(&report.period, &standards, Score::new(&report), &provenance);
+            let doc = Document::new(
+                &report.period,
+                &loaded.as_of,
+                &standards,
+                Score::new(&report),
+                &provenance,
+            );
             score::write_json(out, &doc)
         }
         (Format::Csv, By::Compound) => score::compounds_csv(out, compounds, &standards, lang, threads),

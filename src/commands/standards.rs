@@ -3,18 +3,17 @@
 use std::path::Path;
 use std::process::Command;
 
-use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use crate::error::{Error, Result};
-use crate::model::{parse_as_of, Period};
+use crate::model::Period;
 use crate::render::standards::{json, text};
 use crate::render::Format;
 use crate::report::standards::{StandardsDiffReport, Subsidies};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
-use super::loaded::{Inapplicable, Loaded};
-use super::{emit, Context};
+use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::{emit, AsOfOpt, Context};
 
 /// Standards files: review a change before it is merged.
 #[derive(Debug, Subcommand)]
@@ -39,9 +38,9 @@ pub struct DiffArgs {
     /// The standards to compare with: a TOML file, or a git revision (HEAD, main, a1b2c3d)
     #[arg(long, value_name = "FILE|GIT-REV")]
     pub against: String,
-    /// Decide pending against overdue notices (for the subsidy) as of this date (default: today)
-    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
-    pub as_of: Option<NaiveDate>,
+    /// `--as-of DATE|today`: the day the report stands on.
+    #[command(flatten)]
+    pub when: AsOfOpt,
 }
 
 /// Read the alternative standards for `period`: a TOML file, or the standards files of a git
@@ -128,31 +127,45 @@ fn located(file: &str, problems: Vec<(Option<u64>, String)>) -> Error {
 pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let StandardsCommand::Diff(args) = cmd;
     let format = ctx.format("standards diff", &[Format::Table, Format::Json, Format::Md])?;
-    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
+    let mut loaded = Loaded::load(
+        ctx,
+        format.carries_provenance(),
+        args.when.as_of,
+        AsOfDefault::NewestVisit,
+    )?;
     let lang = loaded.lang(ctx);
     let period = args.period;
     let after_st = loaded.standards_for(&period)?;
     let before_st = alternative(&loaded, &args.against, &period)?;
-    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
     // Either side may be a proposal the data were not recorded under: a finding on an item it
     // does not apply is left out (and counted) rather than failing the comparison.
     let before = loaded.score(period, None, &before_st, Inapplicable::LeftOut)?;
     let after = loaded.score(period, None, &after_st, Inapplicable::LeftOut)?;
-    let money_before = loaded.subsidy(period, &before_st, None, as_of, Inapplicable::LeftOut)?;
-    let money_after = loaded.subsidy(period, &after_st, None, as_of, Inapplicable::LeftOut)?;
+    loaded.note_if_incomplete(ctx, &period, format);
+    let money_before = loaded.subsidy(period, &before_st, None, Inapplicable::LeftOut)?;
+    let money_after = loaded.subsidy(period, &after_st, None, Inapplicable::LeftOut)?;
     let by_street = match (&money_before, &money_after) {
         (Some(b), Some(a)) => Some((b.by_street(&loaded.registry), a.by_street(&loaded.registry))),
         _ => None,
     };
-    let subsidies = by_street.as_ref().map(|(b, a)| Subsidies {
-        as_of,
-        before: b,
-        after: a,
-    });
+    let subsidies = by_street.as_ref().map(|(b, a)| Subsidies { before: b, after: a });
     let report = StandardsDiffReport::new(&args.against, &before_st, &before, &after, subsidies);
     let out = match format {
-        Format::Json => json(&report, &period, &after_st, &loaded.inputs.provenance(&loaded.ws)?),
-        _ => text(&report, &period, &after_st, lang, format == Format::Md),
+        Format::Json => json(
+            &report,
+            &period,
+            &loaded.as_of,
+            &after_st,
+            &loaded.inputs.provenance(&loaded.ws)?,
+        ),
+        _ => text(
+            &report,
+            &period,
+            loaded.as_of.date,
+            &after_st,
+            lang,
+            format == Format::Md,
+        ),
     };
     emit(out.as_bytes())
 }

@@ -1,18 +1,17 @@
 //! `oldestate subsidy`: the period's fiscal subsidies per compound, street and company.
 
-use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::model::decimal::parse_decimal;
-use crate::model::{parse_as_of, Period};
+use crate::model::Period;
 use crate::render::json::{to_pretty, Document};
 use crate::render::{subsidy, Format};
 use crate::report::subsidy::Subsidy;
 
-use super::loaded::{Inapplicable, Loaded};
-use super::{emit, Context};
+use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::{emit, AsOfOpt, Context};
 
 /// Fiscal subsidies per compound, street and company, exact to the fen.
 ///
@@ -29,9 +28,9 @@ pub struct SubsidyArgs {
     /// Cap the total at AMOUNT instead of the funds file's budget
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
     pub budget: Option<Decimal>,
-    /// Decide pending against overdue notices as of this date (default: today)
-    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
-    pub as_of: Option<NaiveDate>,
+    /// `--as-of DATE|today`: the day the report stands on.
+    #[command(flatten)]
+    pub when: AsOfOpt,
     /// Which rows the table and CSV list (JSON holds all)
     #[arg(long, value_enum, default_value_t = SubsidyBy::Street)]
     pub by: SubsidyBy,
@@ -58,16 +57,21 @@ fn parse_amount(s: &str) -> std::result::Result<Decimal, String> {
 /// Run `subsidy`: load, allocate the round, render it in the chosen format.
 pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
     let format = ctx.format("subsidy", &[Format::Table, Format::Csv, Format::Json])?;
-    let mut loaded = Loaded::load(ctx, format.carries_provenance())?;
+    let mut loaded = Loaded::load(
+        ctx,
+        format.carries_provenance(),
+        args.when.as_of,
+        AsOfDefault::NewestVisit,
+    )?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
-    let as_of = args.as_of.unwrap_or_else(|| ctx.today());
-    let report = loaded.subsidy(args.period, &standards, args.budget, as_of, Inapplicable::Refused)?.ok_or_else(|| {
+    let report = loaded.subsidy(args.period, &standards, args.budget, Inapplicable::Refused)?.ok_or_else(|| {
         Error::msg(format!(
             "data/funds/{}.toml: missing: a subsidy round needs its funds file (rates, coefficients, optional budget; see DESIGN §9)",
             args.period
         ))
     })?;
+    loaded.note_if_incomplete(ctx, &args.period, format);
     let reg = &loaded.registry;
     let rows = |machine| match args.by {
         SubsidyBy::Street => subsidy::street_rows(reg, &report, lang, machine),
@@ -77,11 +81,17 @@ pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            let body = Subsidy::new(reg, &report, as_of);
-            to_pretty(&Document::new(&args.period, &standards, body, &provenance))
+            let body = Subsidy::new(reg, &report);
+            to_pretty(&Document::new(
+                &args.period,
+                &loaded.as_of,
+                &standards,
+                body,
+                &provenance,
+            ))
         }
         Format::Csv => rows(true).to_csv(),
-        _ => subsidy::title(&loaded.settings.district, &report, lang) + &rows(false).to_table(),
+        _ => subsidy::title(&loaded.settings.district, &report, loaded.as_of.date, lang) + &rows(false).to_table(),
     };
     emit(out.as_bytes())
 }

@@ -164,8 +164,9 @@ impl<'a> SummaryBuilder<'a> {
 pub struct Ranked {
     /// The street or community and its result.
     pub group: GroupResult,
-    /// Its place, 1 for the highest score.
-    pub rank: usize,
+    /// Its place, 1 for the highest score; `None` when it has no score (nothing of it was
+    /// assessed): it is listed after the ranked ones, unranked.
+    pub rank: Option<usize>,
     /// Score change since the previous period; `None` when it had no score then ("new").
     pub change: Option<Decimal>,
     /// Its place in the previous period; `None` when it had no score then.
@@ -280,7 +281,8 @@ pub struct Bulletin {
     pub fees: Vec<FeeLine>,
 }
 
-/// Rank groups by score (highest first, ties by id; unscored last) and compare with before.
+/// Rank groups by score (highest first, ties by id; unscored last, without a rank) and
+/// compare with before.
 fn rank(now: &[GroupResult], before: Option<&[GroupResult]>) -> Vec<Ranked> {
     let order = |list: &[GroupResult]| -> Vec<GroupResult> {
         let mut v: Vec<GroupResult> = list.to_vec();
@@ -308,7 +310,7 @@ fn rank(now: &[GroupResult], before: Option<&[GroupResult]>) -> Vec<Ranked> {
                     _ => None,
                 },
                 previous_rank: p.map(|(r, _)| *r),
-                rank: i + 1,
+                rank: g.score.map(|_| i + 1),
                 group: g,
             }
         })

@@ -1,5 +1,6 @@
 //! The domain core: pure functions from loaded data to results. No file system, no clock.
 
+pub mod as_of;
 pub mod bulletin;
 pub mod capital;
 pub mod company;

@@ -15,6 +15,7 @@
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::model::decimal::round2;
@@ -418,6 +419,16 @@ impl<'a> Scorer<'a> {
             rule: Rule::new(standards),
             ignore_inapplicable: false,
         }
+    }
+
+    /// As of `day` (DESIGN §14): a required window that has not ended on `day` is not yet
+    /// required, as its visit may still come (in a period not over; for a period over on
+    /// `day`, every window has ended and nothing changes).
+    pub fn as_of(mut self, day: NaiveDate) -> Self {
+        for w in &mut self.windows {
+            w.retain(|p| p.end() <= day);
+        }
+        self
     }
 
     /// The registry whose compounds are scored.

@@ -54,10 +54,11 @@ pub struct UpheldAppeals {
 }
 
 impl UpheldAppeals {
-    /// Index the upheld appeals by visit; the others change nothing.
-    pub fn new(appeals: &[Appeal]) -> UpheldAppeals {
+    /// Index the upheld appeals by visit; the others change nothing. Which appeals a report
+    /// may see is [`super::as_of::AsOf::upheld_appeals`]'s to say.
+    pub fn new<'a>(appeals: impl IntoIterator<Item = &'a Appeal>) -> UpheldAppeals {
         let mut removed: HashMap<String, Vec<(String, u64)>> = HashMap::new();
-        for a in appeals.iter().filter(|a| a.decision == Decision::Upheld) {
+        for a in appeals.into_iter().filter(|a| a.decision == Decision::Upheld) {
             let list = removed.entry(a.visit_id.clone()).or_default();
             match list.iter_mut().find(|(item, _)| *item == a.item) {
                 Some((_, p)) => *p += a.points,

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
+use crate::domain::as_of::AsOf;
 use crate::domain::visit::{UpheldAppeals, Visit};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::STORE_HEADER;
@@ -25,12 +26,14 @@ use super::utf8_watch::Utf8Watch;
 /// Fields of a store row; the note is the last.
 const FIELDS: usize = STORE_HEADER.len();
 
-/// What a scan reads besides the month files: where they are, the upheld appeals to apply,
-/// and the registry to resolve each visit's compound and service grade against; and whether
-/// to hash the files as they stream.
+/// What a scan reads besides the month files: where they are, the day the report stands on,
+/// the upheld appeals to apply, and the registry to resolve each visit's compound and service
+/// grade against; and whether to hash the files as they stream.
 pub struct Sources<'a> {
     /// The workspace holding the store.
     pub ws: &'a Workspace,
+    /// The report's as-of date: a visit dated after it is not handed over (DESIGN §14).
+    pub as_of: AsOf,
     /// Appeals upheld, applied to each visit's counts.
     pub appeals: &'a UpheldAppeals,
     /// The registry each visit's compound and service grade are resolved against.
@@ -126,9 +129,13 @@ impl Buffer {
         }
     }
 
-    /// The visit being read is complete: resolve it, apply the upheld appeals and hand it
-    /// over.
-    fn complete(&mut self, reg: &Registry, appeals: &UpheldAppeals, on_visit: &mut impl FnMut(&Visit)) {
+    /// The visit being read is complete: unless it is dated after the as-of date, resolve it,
+    /// apply the upheld appeals and hand it over.
+    fn complete(&mut self, src: (&Registry, &UpheldAppeals, AsOf), on_visit: &mut impl FnMut(&Visit)) {
+        let (reg, appeals, as_of) = src;
+        if self.open && !as_of.knows(self.visit.date) {
+            self.open = false;
+        }
         if self.open {
             let v = &mut self.visit;
             let found = reg.compound_and_grade(&v.compound_id, v.date);
@@ -172,6 +179,7 @@ struct FileScanner<'s, V> {
     file: &'s MonthFile,
     reg: &'s Registry,
     appeals: &'s UpheldAppeals,
+    as_of: AsOf,
     b: Buffer,
     prev: Prev,
     on_visit: V,
@@ -235,7 +243,7 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
             else {
                 return;
             };
-            b.complete(self.reg, self.appeals, &mut self.on_visit);
+            b.complete((self.reg, self.appeals, self.as_of), &mut self.on_visit);
             b.reset_findings();
             b.open = true;
             let v = &mut b.visit;
@@ -263,7 +271,8 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
 
     /// Hand over the last visit.
     fn finish(&mut self) {
-        self.b.complete(self.reg, self.appeals, &mut self.on_visit);
+        self.b
+            .complete((self.reg, self.appeals, self.as_of), &mut self.on_visit);
     }
 }
 
@@ -485,6 +494,7 @@ pub fn scan_file(
         file,
         reg: src.registry,
         appeals: src.appeals,
+        as_of: src.as_of,
         b: Buffer {
             visit: empty,
             open: false,

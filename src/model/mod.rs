@@ -36,10 +36,24 @@ pub fn parse_date_bytes(b: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
 }
 
-/// clap's parser for an as-of date (`--as-of DATE`): [`parse_date`], with the message clap
+/// `--as-of` as given: a date, or `today` (DESIGN §14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOfArg {
+    /// `--as-of YYYY-MM-DD`.
+    Date(NaiveDate),
+    /// `--as-of today`: the calendar day.
+    Today,
+}
+
+/// clap's parser for `--as-of DATE|today`: [`parse_date`] or `today`, with the message clap
 /// prints.
-pub fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
-    parse_date(s).ok_or_else(|| format!("expected a date YYYY-MM-DD that exists, found \"{s}\""))
+pub fn parse_as_of(s: &str) -> Result<AsOfArg, String> {
+    if s.eq_ignore_ascii_case("today") {
+        return Ok(AsOfArg::Today);
+    }
+    parse_date(s)
+        .map(AsOfArg::Date)
+        .ok_or_else(|| format!("expected a date YYYY-MM-DD that exists, or `today`, found \"{s}\""))
 }
 
 #[cfg(test)]

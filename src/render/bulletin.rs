@@ -4,10 +4,10 @@
 //! them. The domain's [`Bulletin`] carries ids and numbers; names, words and the letterhead
 //! come from the [`Frame`] it is rendered in.
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use crate::domain::as_of::AsOf;
 use crate::domain::bulletin::{Bulletin, Ranked, Summary};
 use crate::domain::recheck::Notice;
 use crate::model::decimal::fmt2;
@@ -17,6 +17,7 @@ use crate::workspace::StandardsFile;
 
 use super::document::{Chart, Document, Section, Table};
 use super::json::{compound_json, dec, document, notice_json};
+use super::zh_date;
 
 /// What the document needs besides the bulletin: the registry that names streets, communities
 /// and compounds, the standards it was scored under, the date notices are decided at, the
@@ -29,8 +30,9 @@ pub struct Frame<'a> {
     pub standards: &'a StandardsFile,
     /// The district on the letterhead.
     pub district: &'a str,
-    /// The date notices are decided at (pending or overdue).
-    pub as_of: NaiveDate,
+    /// The day the bulletin stands on (DESIGN §14): its data, and the date notices are
+    /// decided at (pending or overdue).
+    pub as_of: AsOf,
     /// The language of every word of the document.
     pub lang: Lang,
 }
@@ -111,16 +113,31 @@ fn letterhead(f: &Frame, b: &Bulletin) -> Document {
         doc.subtitle
             .push(f.pick("街道联席会议材料", "Brief for the street's joint meeting"));
     }
-    let (st, level, as_of) = (f.standards, f.level(), f.as_of);
+    // A period not over is said first, before anything is read as final (DESIGN §14).
+    if !f.as_of.complete(&b.period) {
+        doc.subtitle.push(match f.lang {
+            Lang::Zh => format!(
+                "本期（{}）尚未结束：本通报仅反映截至{}的数据，为阶段性情况",
+                b.period,
+                zh_date(f.as_of.date)
+            ),
+            Lang::En => format!(
+                "{} is not over: this bulletin shows only the data up to {}, an interim account",
+                b.period, f.as_of.date
+            ),
+        });
+    }
+    let (st, level, as_of) = (f.standards, f.level(), f.as_of.date);
     doc.subtitle.push(match f.lang {
         Lang::Zh => format!(
-            "依据《{}》（{}，sha256 {}）；官方评分：{level}检查；通知状态截至 {as_of}",
+            "数据截至{}；依据《{}》（{}，sha256 {}）；官方评分：{level}检查",
+            zh_date(as_of),
             st.standards.title,
             st.file,
             &st.sha256[..12]
         ),
         Lang::En => format!(
-            "Standards: {} ({}, sha256 {}); official scores: {level} visits; notices as of {as_of}",
+            "Data as of {as_of}; standards: {} ({}, sha256 {}); official scores: {level} visits",
             st.standards.title,
             st.file,
             &st.sha256[..12]
@@ -220,7 +237,8 @@ fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool) -> Secti
         .iter()
         .map(|r| {
             let g = &r.group;
-            let mut row = vec![r.rank.to_string(), g.name.clone()];
+            let rank = r.rank.map_or_else(|| f.pick("未排名", "unranked"), |n| n.to_string());
+            let mut row = vec![rank, g.name.clone()];
             if street_col {
                 row.push(g.street_id.as_deref().map(|s| f.street(s)).unwrap_or_default());
             }
@@ -595,10 +613,9 @@ fn decimal_f64(d: Decimal) -> f64 {
 /// The bulletin as JSON (DESIGN §11), to be [`finish`](super::json::finish)ed with the
 /// provenance. Failing compounds and notices are written as `score` and `recheck` write
 /// theirs, by the same writers.
-pub fn to_json(b: &Bulletin, st: &StandardsFile, as_of: NaiveDate) -> Map<String, Value> {
-    let mut doc = document(&b.period, st);
+pub fn to_json(b: &Bulletin, st: &StandardsFile, as_of: &AsOf) -> Map<String, Value> {
+    let mut doc = document(&b.period, as_of, st);
     doc.insert("street".into(), json!(b.street));
-    doc.insert("as_of".into(), json!(as_of.to_string()));
     doc.insert("previous_period".into(), json!(b.previous.to_string()));
     doc.insert("summary".into(), summary_json(&b.summary));
     doc.insert("streets".into(), array(&b.streets, |r| ranked_json(r, "street_id")));

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use crate::domain::as_of::AsOf;
 use crate::model::records::Lang;
 use crate::model::Period;
 use crate::report::company::{Company, CompanyReport, Figures};
@@ -13,10 +14,17 @@ use crate::workspace::StandardsFile;
 
 use super::document::{Document, Section, Table};
 use super::json::{document as json_document, finish};
+use super::zh_date;
 
 /// The JSON document: `period` and `standards`, the report's fields, the provenance.
-pub fn json(report: &CompanyReport, period: &Period, standards: &StandardsFile, provenance: &Provenance) -> String {
-    let mut doc = json_document(period, standards);
+pub fn json(
+    report: &CompanyReport,
+    period: &Period,
+    as_of: &AsOf,
+    standards: &StandardsFile,
+    provenance: &Provenance,
+) -> String {
+    let mut doc = json_document(period, as_of, standards);
     if let Ok(Value::Object(body)) = serde_json::to_value(report) {
         doc.extend(body);
     }
@@ -25,7 +33,7 @@ pub fn json(report: &CompanyReport, period: &Period, standards: &StandardsFile, 
 
 /// The document for people: a title naming the district and the period, a page per company,
 /// and the bureau's name at the foot.
-pub fn document(report: &CompanyReport, district: &str, period: Period, lang: Lang) -> Document {
+pub fn document(report: &CompanyReport, district: &str, period: Period, as_of: &AsOf, lang: Lang) -> Document {
     let mut doc = Document {
         title: match lang {
             Lang::Zh => format!("{district}物业服务企业服务记录（{period}）"),
@@ -33,6 +41,20 @@ pub fn document(report: &CompanyReport, district: &str, period: Period, lang: La
         },
         ..Default::default()
     };
+    // A period not over is said first (DESIGN §14).
+    if !as_of.complete(&period) {
+        doc.subtitle.push(match lang {
+            Lang::Zh => format!("本期（{period}）尚未结束：以下仅反映截至{}的数据", zh_date(as_of.date)),
+            Lang::En => format!(
+                "{period} is not over: what follows shows only the data up to {}",
+                as_of.date
+            ),
+        });
+    }
+    doc.subtitle.push(match lang {
+        Lang::Zh => format!("数据截至{}", zh_date(as_of.date)),
+        Lang::En => format!("Data as of {}", as_of.date),
+    });
     doc.subtitle.push(
         lang.pick(
             "供居民选聘物业服务企业时参阅（居民选、社区签）：评分为第三方检查的官方得分",

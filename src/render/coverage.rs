@@ -3,13 +3,23 @@
 
 use super::{Cell, Rows};
 use crate::domain::scoring::LevelCoverage;
+use chrono::NaiveDate;
+
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
+use crate::model::Period;
 use crate::report::coverage::per_street;
 
-/// The table for people: the summary, then the compounds each window missed.
-pub fn table(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> String {
-    summary(reg, coverage, lang).to_table() + &listing(reg, coverage, lang)
+/// The table for people: a title line (the period and the as-of date), the summary, then
+/// the compounds each window missed.
+pub fn table(reg: &Registry, coverage: &[LevelCoverage], period: &Period, as_of: NaiveDate, lang: Lang) -> String {
+    let title = match lang {
+        Lang::Zh => format!("{period} 检查覆盖情况（数据截至 {as_of}；未结束的窗口不计缺检）\n"),
+        Lang::En => {
+            format!("Inspection coverage, {period} (data as of {as_of}; windows not yet over are not counted)\n")
+        }
+    };
+    title + &summary(reg, coverage, lang).to_table() + &listing(reg, coverage, lang)
 }
 
 /// One row per level and window: required, missing, and missing per street (one column each).

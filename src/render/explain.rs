@@ -23,6 +23,8 @@ pub struct Explanation<'a> {
     pub standards: &'a StandardsFile,
     /// The period.
     pub period: Period,
+    /// The day the report stands on (DESIGN §14).
+    pub as_of: chrono::NaiveDate,
     /// The level scored.
     pub level: Level,
     /// The compound explained.
@@ -68,6 +70,7 @@ fn head(e: &Explanation<'_>) -> String {
         e.l("检查层级", "level"),
         e.level.as_str()
     );
+    out += &format!("{} {}\n", e.l("数据截至", "data as of"), e.as_of);
     out += &format!(
         "{}: {} {}; {}: {} {}\n",
         e.l("社区", "community"),

@@ -1,4 +1,5 @@
-//! The parts JSON documents share (DESIGN §11): `period`, `standards`, `provenance`, numbers
+//! The parts JSON documents share (DESIGN §11, §14): `period`, `as_of`, `complete`,
+//! `standards`, `provenance`, numbers
 //! as strings with exactly two decimals, and the records several documents list (a compound's
 //! result, a notice); and the streamed writer of the largest documents.
 //!
@@ -10,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::domain::as_of::AsOf;
 use crate::domain::recheck::Notice;
 use crate::domain::scoring::CompoundResult;
 use crate::model::decimal::fmt2;
@@ -17,12 +19,15 @@ use crate::model::Period;
 use crate::workspace::provenance::Provenance;
 use crate::workspace::StandardsFile;
 
-/// A whole JSON document of DESIGN §11: `period`, `standards`, the report's own fields (a
-/// value of [`crate::report`], flattened in its field order), then `provenance`. One type for
-/// every report, so the header cannot differ between them.
+/// A whole JSON document of DESIGN §11: `period`, `as_of` and `complete` (§14: the day the
+/// report stands on, and whether the period had ended by then), `standards`, the report's own
+/// fields (a value of [`crate::report`], flattened in its field order), then `provenance`.
+/// One type for every report, so the header cannot differ between them.
 #[derive(Serialize)]
 pub struct Document<'a, B> {
     period: String,
+    as_of: String,
+    complete: bool,
     standards: StandardsJson<'a>,
     #[serde(flatten)]
     body: B,
@@ -30,10 +35,18 @@ pub struct Document<'a, B> {
 }
 
 impl<'a, B: Serialize> Document<'a, B> {
-    /// The document of a report over `period`, scored under `standards_file`.
-    pub fn new(period: &Period, standards_file: &'a StandardsFile, body: B, provenance: &'a Provenance) -> Self {
+    /// The document of a report over `period` as of `as_of`, scored under `standards_file`.
+    pub fn new(
+        period: &Period,
+        as_of: &AsOf,
+        standards_file: &'a StandardsFile,
+        body: B,
+        provenance: &'a Provenance,
+    ) -> Self {
         Document {
             period: period.to_string(),
+            as_of: as_of.date.to_string(),
+            complete: as_of.complete(period),
             standards: StandardsJson::from(standards_file),
             body,
             provenance: ProvenanceJson {
@@ -111,11 +124,13 @@ pub fn provenance(p: &Provenance) -> Value {
     })
 }
 
-/// A document starting with `period` and `standards`; the caller adds its own fields and
-/// then [`finish`]es it with the provenance.
-pub fn document(period: &Period, standards_file: &StandardsFile) -> Map<String, Value> {
+/// A document starting with `period`, `as_of`, `complete` and `standards`, as [`Document`]
+/// does; the caller adds its own fields and then [`finish`]es it with the provenance.
+pub fn document(period: &Period, as_of: &AsOf, standards_file: &StandardsFile) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("period".into(), Value::String(period.to_string()));
+    m.insert("as_of".into(), Value::String(as_of.date.to_string()));
+    m.insert("complete".into(), Value::Bool(as_of.complete(period)));
     m.insert("standards".into(), standards(standards_file));
     m
 }
@@ -143,11 +158,11 @@ pub fn notice_json(n: &Notice) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::as_of::Chosen;
 
     /// A report's own fields, as a report of `crate::report` gives them.
     #[derive(Serialize)]
     struct Body {
-        as_of: &'static str,
         items: Vec<u32>,
         empty: Vec<u32>,
         rate: Option<String>,
@@ -170,26 +185,25 @@ mod tests {
             inputs_sha256: "cd34".into(),
         };
         let body = Body {
-            as_of: "2026-07-15",
             items: vec![1, 2],
             empty: vec![],
             rate: None,
         };
-        let mut map = document(&period, &file);
-        map.insert("as_of".into(), json!("2026-07-15"));
+        let as_of = AsOf::new(crate::model::parse_date("2026-06-15").unwrap(), Chosen::Given);
+        let mut map = document(&period, &as_of, &file);
         map.insert("items".into(), json!([1, 2]));
         map.insert("empty".into(), json!([]));
         map.insert("rate".into(), Value::Null);
-        let typed = to_pretty(&Document::new(&period, &file, body, &p));
+        let typed = to_pretty(&Document::new(&period, &as_of, &file, body, &p));
         assert_eq!(typed, finish(map, &p));
+        assert!(typed.starts_with("{\n  \"period\": \"2026H1\",\n  \"as_of\": \"2026-06-15\",\n  \"complete\": false,"));
         let mut streamed = Vec::new();
         let body = Body {
-            as_of: "2026-07-15",
             items: vec![1, 2],
             empty: vec![],
             rate: None,
         };
-        write_pretty(&mut streamed, &Document::new(&period, &file, body, &p)).unwrap();
+        write_pretty(&mut streamed, &Document::new(&period, &as_of, &file, body, &p)).unwrap();
         assert_eq!(String::from_utf8(streamed).unwrap(), typed);
     }
 }

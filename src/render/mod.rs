@@ -261,6 +261,11 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
+/// A date in Chinese words, as documents write it: 2026年7月10日.
+pub fn zh_date(d: chrono::NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

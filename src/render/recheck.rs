@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::zh_date;
 use super::{md_escape as esc, Cell, Rows};
 use crate::domain::recheck::{Notice, Outcome, RecheckReport};
 use crate::model::decimal::fmt2;
@@ -27,9 +28,12 @@ pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
 /// listed) the vetoes.
 pub fn table(reg: &Registry, r: &RecheckReport, st: &StandardsFile, lang: Lang, with_vetoes: bool) -> String {
     let mut s = match lang {
-        Lang::Zh => format!("{} 整改通知与复检（截至 {}，标准 {}）\n", r.period, r.as_of, st.file),
+        Lang::Zh => format!(
+            "{} 整改通知与复检（数据截至 {}，标准 {}）\n",
+            r.period, r.as_of, st.file
+        ),
         Lang::En => format!(
-            "Rectification notices for {} as of {} (standards {})\n",
+            "Rectification notices for {} (data as of {}; standards {})\n",
             r.period, r.as_of, st.file
         ),
     };
@@ -162,11 +166,6 @@ pub fn notice_document(
         Lang::Zh => notice_zh(&d),
         Lang::En => notice_en(&d),
     }
-}
-
-/// A date as a document writes it: 2026年7月10日.
-fn zh_date(d: NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
 }
 
 /// The items that cost points, as a Markdown table; `red` marks a red-line item.

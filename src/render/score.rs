@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::json::{write_pretty, Document};
@@ -84,10 +85,10 @@ pub fn groups_table<W: Write>(mut out: W, title: &str, groups: Groups<'_>, lang:
 }
 
 /// The table's title: district, period, level, and the standards used.
-pub fn title(district: &str, r: &ScoreReport, st: &StandardsFile, lang: Lang) -> String {
+pub fn title(district: &str, r: &ScoreReport, st: &StandardsFile, as_of: NaiveDate, lang: Lang) -> String {
     let text = match lang {
         Lang::Zh => format!(
-            "{} {} 评分（{}检查，标准 {}，sha256 {}）",
+            "{} {} 评分（{}检查，数据截至 {as_of}，标准 {}，sha256 {}）",
             district,
             r.period,
             r.level.zh(),
@@ -95,7 +96,7 @@ pub fn title(district: &str, r: &ScoreReport, st: &StandardsFile, lang: Lang) ->
             &st.sha256[..12]
         ),
         Lang::En => format!(
-            "{} scores for {} ({} visits; standards {}, sha256 {})",
+            "{} scores for {} ({} visits, data as of {as_of}; standards {}, sha256 {})",
             district,
             r.period,
             r.level.as_str(),

@@ -4,6 +4,9 @@
 
 use serde_json::Value;
 
+use chrono::NaiveDate;
+
+use crate::domain::as_of::AsOf;
 use crate::model::records::Lang;
 use crate::model::Period;
 use crate::report::standards::{Change, StandardsDiffReport, StreetScores};
@@ -15,8 +18,14 @@ use super::{Cell, Rows};
 
 /// The JSON document: `period` and `standards` (the workspace's own, "after"), the report's
 /// fields, the provenance.
-pub fn json(report: &StandardsDiffReport, period: &Period, after: &StandardsFile, provenance: &Provenance) -> String {
-    let mut doc = document(period, after);
+pub fn json(
+    report: &StandardsDiffReport,
+    period: &Period,
+    as_of: &AsOf,
+    after: &StandardsFile,
+    provenance: &Provenance,
+) -> String {
+    let mut doc = document(period, as_of, after);
     if let Ok(Value::Object(body)) = serde_json::to_value(report) {
         doc.extend(body);
     }
@@ -24,8 +33,16 @@ pub fn json(report: &StandardsDiffReport, period: &Period, after: &StandardsFile
 }
 
 /// The summary for people: a table for a terminal, or Markdown (`md`) for a pull request.
-pub fn text(report: &StandardsDiffReport, period: &Period, after: &StandardsFile, lang: Lang, md: bool) -> String {
+pub fn text(
+    report: &StandardsDiffReport,
+    period: &Period,
+    as_of: NaiveDate,
+    after: &StandardsFile,
+    lang: Lang,
+    md: bool,
+) -> String {
     let mut s = heading(report, period, after, lang, md);
+    s += &format!("{} {as_of}\n\n", lang.pick("数据截至", "Data as of"));
     s += &totals(report, lang);
     s += &ignored(report, lang);
     let (changes, streets) = (changes_rows(&report.changes, lang), street_rows(report, lang));

@@ -1,6 +1,7 @@
 //! `subsidy` for people and spreadsheets: the title line and the three listings (by street,
 //! compound or company). `machine` keeps English headers and raw values for CSV.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Cell, Rows};
@@ -16,7 +17,7 @@ fn label(lang: Lang, machine: bool) -> impl Fn(&'static str, &'static str) -> &'
 }
 
 /// The first line of the table: the total, the budget and what was withheld.
-pub fn title(district: &str, r: &SubsidyReport, lang: Lang) -> String {
+pub fn title(district: &str, r: &SubsidyReport, as_of: NaiveDate, lang: Lang) -> String {
     let scaled = if r.scaled {
         lang.pick("，按比例核减", ", scaled down")
     } else {
@@ -24,7 +25,7 @@ pub fn title(district: &str, r: &SubsidyReport, lang: Lang) -> String {
     };
     match lang {
         Lang::Zh => format!(
-            "{} {} 财政补贴：合计 {} 元{}，扣减 {} 元\n",
+            "{} {} 财政补贴（数据截至 {as_of}）：合计 {} 元{}，扣减 {} 元\n",
             district,
             r.period,
             fmt2(r.total),
@@ -34,7 +35,7 @@ pub fn title(district: &str, r: &SubsidyReport, lang: Lang) -> String {
             fmt2(r.withheld())
         ),
         Lang::En => format!(
-            "Subsidy for {}: total {}{}, withheld {}\n",
+            "Subsidy for {} (data as of {as_of}): total {}{}, withheld {}\n",
             r.period,
             fmt2(r.total),
             r.budget

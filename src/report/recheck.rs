@@ -1,4 +1,5 @@
-//! `recheck`'s JSON (DESIGN §11): the notices with their re-inspections, and the vetoes. A
+//! `recheck`'s JSON (DESIGN §11): the notices with their re-inspections, and the vetoes (the
+//! date outcomes are decided on is the document's `as_of`). A
 //! notice's record is also listed by the bulletin ([`crate::render::json::notice_json`]).
 
 use serde::Serialize;
@@ -9,8 +10,6 @@ use crate::model::decimal::fmt2;
 /// The recheck document's own fields, in their order.
 #[derive(Debug, Serialize)]
 pub struct Recheck<'a> {
-    /// The date outcomes are decided on (pending against overdue).
-    pub as_of: String,
     /// The notices listed (all of the period's, or those due soon).
     pub notices: Vec<Notice<'a>>,
     /// The communities vetoed by failed re-inspections.
@@ -100,7 +99,6 @@ impl<'a> Recheck<'a> {
     /// The document of a recheck report, with `--due-within` when it was given.
     pub fn new(r: &'a RecheckReport, due_within: Option<u64>) -> Recheck<'a> {
         Recheck {
-            as_of: r.as_of.to_string(),
             notices: r.notices.iter().map(Notice::from).collect(),
             vetoes: r
                 .vetoes

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -106,8 +105,6 @@ pub struct StreetScores {
 /// The subsidy under both standards, street by street.
 #[derive(Debug, Clone, Serialize)]
 pub struct SubsidyChange {
-    /// The day pending and overdue notices were decided as of.
-    pub as_of: String,
     /// Every street, by id.
     pub streets: Vec<StreetSubsidyChange>,
 }
@@ -125,11 +122,9 @@ pub struct StreetSubsidyChange {
     pub change: String,
 }
 
-/// Each street's subsidy under both standards, and the as-of date of both.
+/// Each street's subsidy under both standards (both as of the document's as-of date).
 #[derive(Debug, Clone, Copy)]
 pub struct Subsidies<'a> {
-    /// The as-of date the notices were decided on.
-    pub as_of: NaiveDate,
     /// Street by street under the `--against` standards (`SubsidyReport::by_street`).
     pub before: &'a [StreetSubsidy],
     /// Street by street under the workspace's own.
@@ -229,7 +224,6 @@ impl From<Subsidies<'_>> for SubsidyChange {
             .map(|(b, a)| (a.street_id.as_str(), (b.amount, a.amount)))
             .collect();
         SubsidyChange {
-            as_of: s.as_of.to_string(),
             streets: by_id
                 .into_iter()
                 .map(|(id, (b, a))| StreetSubsidyChange {

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -27,8 +26,6 @@ pub struct Subsidy<'a> {
     pub compounds: Vec<Compound<'a>>,
     /// Per company under contract.
     pub companies: Vec<Company>,
-    /// The date the notices' outcomes were decided on (DESIGN §14).
-    pub as_of: String,
 }
 
 /// A street's payment.
@@ -89,8 +86,8 @@ pub struct Company {
 }
 
 impl<'a> Subsidy<'a> {
-    /// The document of a subsidy round decided as of `as_of`.
-    pub fn new(reg: &Registry, r: &'a SubsidyReport, as_of: NaiveDate) -> Subsidy<'a> {
+    /// The document of a subsidy round (its as-of date is the document's header's).
+    pub fn new(reg: &Registry, r: &'a SubsidyReport) -> Subsidy<'a> {
         Subsidy {
             budget: r.budget.map(fmt2),
             scaled: r.scaled,
@@ -107,7 +104,6 @@ impl<'a> Subsidy<'a> {
                     amount: fmt2(amount),
                 })
                 .collect(),
-            as_of: as_of.to_string(),
         }
     }
 }

@@ -77,6 +77,81 @@ pub fn files_from(ws: &Workspace, first: chrono::NaiveDate, diags: &mut Diagnost
         .collect())
 }
 
+/// The date of the newest visit in the store, the default as-of date of a report (DESIGN
+/// §14): the latest date in the newest month file that has rows (month files hold their
+/// month's visits, so no older file can hold a later one). `None` for an empty store. A date
+/// that does not read is passed over: `check` words it, and a report reading its file refuses
+/// it.
+pub fn newest_visit(ws: &Workspace) -> Result<Option<NaiveDate>> {
+    // Oddly named files are warnings for `check`; reports leave them out.
+    let files = month_files(ws, &mut Diagnostics::new())?;
+    for f in files.iter().rev() {
+        let latest = match latest_date_fast(ws, f)? {
+            Some(latest) => latest,
+            None => latest_date_careful(ws, f)?,
+        };
+        if latest.is_some() {
+            return Ok(latest);
+        }
+    }
+    Ok(None)
+}
+
+/// The latest visit date of a month file read by simd-csv (the date column only), or `None`
+/// when a record is not plain (a quoted or unreadable date): then the csv crate, whose
+/// reading is the contract, reads the file ([`latest_date_careful`]).
+fn latest_date_fast(ws: &Workspace, f: &MonthFile) -> Result<Option<Option<NaiveDate>>> {
+    let path = ws.path(&f.rel);
+    let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    let mut rdr = simd_csv::ZeroCopyReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(file);
+    let (mut latest, mut prev) = (None, Vec::new());
+    loop {
+        let rec = match rdr.read_byte_record() {
+            Ok(Some(rec)) => rec,
+            Ok(None) => return Ok(Some(latest)),
+            Err(_) => return Ok(None),
+        };
+        match rec.get(1) {
+            Some(text) if text == prev.as_slice() => {}
+            Some(text) => match parse_date_bytes(text).filter(|d| f.month.contains(*d)) {
+                Some(day) => {
+                    latest = latest.max(Some(day));
+                    prev.clear();
+                    prev.extend_from_slice(text);
+                }
+                None => return Ok(None),
+            },
+            // A blank line.
+            None => {}
+        }
+    }
+}
+
+/// The latest readable visit date of a month file, as the csv crate reads it.
+fn latest_date_careful(ws: &Workspace, f: &MonthFile) -> Result<Option<NaiveDate>> {
+    let path = ws.path(&f.rel);
+    let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 16, file));
+    let (mut latest, mut rec) = (None, csv::ByteRecord::new());
+    while rdr.read_byte_record(&mut rec).map_err(|e| csv_error(&f.rel, e))? {
+        let day = rec.get(1).and_then(parse_date_bytes);
+        latest = latest.max(day.filter(|d| f.month.contains(*d)));
+    }
+    Ok(latest)
+}
+
+/// A month file the CSV reader cannot read, located.
+fn csv_error(rel: &str, e: csv::Error) -> Error {
+    Error::msg(format!("{rel}: {} (run `oldestate check`)", csv_problem(&e)))
+}
+
 /// Stream a month file: `visit` gets each row's line and either the finding or the problems
 /// with its fields. A wrong header is reported and ends the file. Returns the file's SHA-256,
 /// computed on the way (for provenance).

@@ -123,8 +123,9 @@ fn a_street_brief_names_no_other_street() {
     let doc: Value = serde_json::from_str(&bulletin(&ws, &["--street", "S2", "--format", "json"]).stdout).unwrap();
     assert_eq!(doc["summary"]["compounds_inspected"], 0);
     assert_eq!(doc["streets"].as_array().unwrap().len(), 1);
-    // Its place is its place in the district (S1 has a score, S2 none): second.
-    assert_eq!(doc["streets"][0]["rank"], 2);
+    // A street with no score has no place in the ranking (S1 has a score, S2 none).
+    assert_eq!(doc["streets"][0]["rank"], Value::Null);
+    assert!(md.contains("| 未排名 | 小白楼街 | — |"), "{md}");
     ws.run(&["bulletin", "--period", "2026H1", "--street", "S9"])
         .status(1)
         .stderr_line("oldestate: unknown street \"S9\" (known: S1, S2)");

@@ -119,3 +119,31 @@ fn the_demo_bulletin_headline_reads_as_published() {
     assert_eq!(s["categories_found"], 11);
     assert_eq!(s["problem_points"], 2344);
 }
+
+/// With no `--as-of`, the demo's reports stand on its newest visit, 2026-06-30 (DESIGN §14):
+/// the half-year is complete, every appeal is decided by then, and nothing needs a note.
+#[test]
+fn the_demo_stands_on_its_newest_visit() {
+    let ws = repo().to_str().unwrap();
+    let r = run_in(
+        repo(),
+        &["--workspace", ws, "--format", "json", "bulletin", "--period", "2026H1"],
+    );
+    assert_eq!(r.status(0).stderr, "");
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        (doc["as_of"].as_str(), doc["complete"].as_bool()),
+        (Some("2026-06-30"), Some(true))
+    );
+    assert_eq!(doc["summary"]["problem_points"], 2344);
+    let md = run_in(repo(), &["--workspace", ws, "bulletin", "--period", "2026H1"]);
+    assert!(
+        md.status(0).stdout.contains("> 数据截至2026年6月30日；"),
+        "{}",
+        md.stdout
+    );
+    // The next half-year has not begun in the store: an error, not a report of zeros.
+    run_in(repo(), &["--workspace", ws, "bulletin", "--period", "2026H2"])
+        .status(1)
+        .stderr_line("oldestate: no inspections in 2026H2 up to 2026-06-30 by the level that scores it, third_party; the newest visit in the store is dated 2026-06-30");
+}

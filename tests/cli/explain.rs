@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use oldestate::commands::loaded::{Inapplicable, Loaded};
+use oldestate::commands::loaded::{AsOfDefault, Inapplicable, Loaded};
 use oldestate::commands::Context;
 use oldestate::domain::explain::explain_visits;
 use oldestate::domain::rule::Rule;
@@ -33,7 +33,7 @@ fn explain_agrees_with_score_for_every_compound_of_the_demo() {
         ends_process: false,
         today: None,
     };
-    let mut loaded = Loaded::load(&ctx, false).unwrap();
+    let mut loaded = Loaded::load(&ctx, false, None, AsOfDefault::NewestVisit).unwrap();
     let period: Period = "2026H1".parse().unwrap();
     let standards = loaded.standards_for(&period).unwrap();
     let st = &standards.standards;

@@ -126,16 +126,32 @@ impl Ws {
         all.extend_from_slice(args);
         run_in(self.root(), &all)
     }
+
+    /// [`Ws::run`] on a calendar day other than the clock's (`OLDESTATE_TODAY`).
+    pub fn run_on(&self, today: &str, args: &[&str]) -> Run {
+        let mut all = vec!["--workspace", self.root().to_str().unwrap()];
+        all.extend_from_slice(args);
+        run_with(self.root(), &all, Some(today))
+    }
 }
 
-/// Run the binary in `cwd` with exactly `args` and no workspace variable.
+/// Run the binary in `cwd` with exactly `args`, no workspace variable and the clock's today.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_oldestate"))
-        .args(args)
+    run_with(cwd, args, None)
+}
+
+/// Run the binary in `cwd` with exactly `args`, no workspace variable, and `today` as the
+/// calendar day when given.
+fn run_with(cwd: &Path, args: &[&str], today: Option<&str>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oldestate"));
+    cmd.args(args)
         .current_dir(cwd)
         .env_remove("OLDESTATE_WORKSPACE")
-        .output()
-        .unwrap();
+        .env_remove("OLDESTATE_TODAY");
+    if let Some(day) = today {
+        cmd.env("OLDESTATE_TODAY", day);
+    }
+    let out = cmd.output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),

@@ -99,9 +99,13 @@ fn a_re_inspection_in_the_next_period_counts() {
         "T1,2026-03-28,third_party,routine,甲组,3,P1,X01,5,4,",
         "R1,2026-04-06,third_party,recheck,甲组,3,P1,,0,2,",
     ]);
-    let n = recheck(&ws, "2026Q1", "2026-03-30")["notices"][0].clone();
+    let n = recheck(&ws, "2026Q1", "2026-04-10")["notices"][0].clone();
     assert_eq!(n["recheck"]["visit_id"], "R1");
     assert_eq!(n["outcome"], "rectified");
+    // As of 2026-03-30 the re-inspection of 2026-04-06 has not happened yet (DESIGN §14).
+    let n = recheck(&ws, "2026Q1", "2026-03-30")["notices"][0].clone();
+    assert_eq!(n["recheck"], Value::Null);
+    assert_eq!(n["outcome"], "pending");
 }
 
 #[test]

@@ -42,6 +42,13 @@ fn score(ws: &Ws, period: &str) -> Value {
     serde_json::from_str(&r.stdout).unwrap()
 }
 
+/// [`score`] as of a day (DESIGN §14), for a period the store's newest visit leaves unfinished.
+fn score_as_of(ws: &Ws, period: &str, as_of: &str) -> Value {
+    let r = ws.run(&["score", "--period", period, "--as-of", as_of, "--format", "json"]);
+    r.status(0);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
 fn compound<'a>(doc: &'a Value, id: &str) -> &'a Value {
     doc["compounds"]
         .as_array()
@@ -140,7 +147,7 @@ fn required_windows_follow_the_cadence_of_each_level() {
         "S2,2026-04-10,street,routine,街道组,2,P1,,0,1,",
     ]);
     // 2026H1: street windows Q1 and Q2 both visited; community needs all six months: only January.
-    let looks = compound(&score(&ws, "2026H1"), "P1")["looks"].clone();
+    let looks = compound(&score_as_of(&ws, "2026H1", "2026-06-30"), "P1")["looks"].clone();
     assert_eq!(looks["street"], true);
     assert_eq!(looks["community"], false);
     // 2026Q1: one street window (Q1), three community windows (Jan only visited).
@@ -150,8 +157,13 @@ fn required_windows_follow_the_cadence_of_each_level() {
         (Value::Bool(true), Value::Bool(false))
     );
     // 2026-01: community window January (visited), street window Q1 (February counts), third
-    // party H1 — but the official score needs a visit in the period itself: not assessed.
-    assert_eq!(compound(&score(&ws, "2026-01"), "P1")["verdict"], "not_assessed");
+    // party H1 — but the official score needs a visit in the period itself, and no compound
+    // has one: no inspections, an error rather than a report of zeros (DESIGN §14).
+    ws.run(&["score", "--period", "2026-01"]).status(1).stderr_line(
+        "oldestate: no inspections in 2026-01 up to 2026-04-10 by the level that scores it, third_party; the newest visit in the store is dated 2026-04-10",
+    );
+    // Its coverage is a report all the same: the community visited in January.
+    ws.run(&["inspect", "coverage", "--period", "2026-01"]).status(0);
     // 2026-02: the community window is February: not visited.
     let looks = compound(&score(&ws, "2026-02"), "P1")["looks"].clone();
     assert_eq!(
@@ -159,7 +171,12 @@ fn required_windows_follow_the_cadence_of_each_level() {
         (Value::Bool(true), Value::Bool(false))
     );
     // 2026 (year): street windows Q1..Q4, Q3 and Q4 not visited.
-    assert_eq!(compound(&score(&ws, "2026"), "P1")["looks"]["street"], false);
+    assert_eq!(
+        compound(&score_as_of(&ws, "2026", "2026-12-31"), "P1")["looks"]["street"],
+        false
+    );
+    // As of the newest visit (2026-04-10) only Q1 has ended: Q2..Q4 are not yet required.
+    assert_eq!(compound(&score(&ws, "2026"), "P1")["looks"]["street"], true);
 }
 
 #[test]
@@ -173,7 +190,15 @@ fn only_upheld_appeals_change_counts() {
         "data/appeals.csv",
         "visit_id,item,points,decision,decided_on,note\nT1,X01,2,upheld,2026-02-20,\nT2,X01,2,rejected,2026-02-20,\nT3,X01,2,pending,,\n",
     );
-    let doc = score(&ws, "2026H1");
+    // As of the newest visit (2026-02-03) no appeal has been decided: all score 80.00, and
+    // the run says which date would apply the upheld one.
+    let r = ws.run(&["score", "--period", "2026H1", "--format", "json"]);
+    r.status(0).stderr_line(
+        "note: 1 upheld appeal(s) decided after the newest visit (2026-02-03) are not applied; give --as-of 2026-02-20 to apply them",
+    );
+    let before: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(compound(&before, "P1")["score"], "80.00");
+    let doc = score_as_of(&ws, "2026H1", "2026-02-20");
     // Upheld: 3 − 2 = 1 point, D = 2, 93.33. Rejected and pending: 3 points, D = 6, 80.00.
     assert_eq!(compound(&doc, "P1")["score"], "93.33");
     assert_eq!(compound(&doc, "P1")["problem_points"], 1);
@@ -278,9 +303,18 @@ fn coverage_lists_the_compounds_missing_in_each_required_window() {
         "S2,2026-05-10,street,recheck,街道组,2,P2,,0,1,",
         "T1,2026-05-11,third_party,routine,甲组,3,P3,,0,1,",
     ]);
-    let r = ws.run(&["inspect", "coverage", "--period", "2026-02", "--format", "json"]);
-    r.status(0);
-    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let coverage = |period: &str, as_of: &str| -> Value {
+        let r = ws.run(&[
+            "inspect", "coverage", "--period", period, "--as-of", as_of, "--format", "json",
+        ]);
+        r.status(0);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    // As of the newest visit (2026-05-11) the third party's window, 2026H1, has not ended: it is
+    // not yet required, so nothing is missing from it.
+    let doc = coverage("2026-02", "2026-05-11");
+    assert_eq!(doc["levels"][3]["windows"], serde_json::json!([]));
+    let doc = coverage("2026-02", "2026-06-30");
     let levels = doc["levels"].as_array().unwrap();
     // Street cadence is quarterly, so 2026-02 requires the window 2026Q1: only P1 was visited.
     assert_eq!(levels[1]["level"], "street");
@@ -300,7 +334,16 @@ fn coverage_lists_the_compounds_missing_in_each_required_window() {
         serde_json::json!(["P1", "P2", "P4"])
     );
     // A year has two half-year windows for the district.
-    let r = ws.run(&["inspect", "coverage", "--period", "2026", "--format", "csv"]);
+    let r = ws.run(&[
+        "inspect",
+        "coverage",
+        "--period",
+        "2026",
+        "--as-of",
+        "2026-12-31",
+        "--format",
+        "csv",
+    ]);
     r.status(0);
     assert_eq!(
         r.stdout.lines().filter(|l| l.starts_with("district,2026H2,")).count(),

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::harness::Ws;
 use crate::score::with_store;
 
-const FUNDS: &str = r#"period = "2026H1"
+pub const FUNDS: &str = r#"period = "2026H1"
 [rates]
 "1" = "0.30"
 "2" = "0.25"

@@ -46,12 +46,19 @@ pub fn explain(
     if format == Format::Json {
         let provenance = loaded.inputs.provenance(&loaded.ws)?;
         let body = Explain::new(level, &result, &explained);
-        return Ok(to_pretty(&Document::new(&period, standards, body, &provenance)));
+        return Ok(to_pretty(&Document::new(
+            &period,
+            &loaded.as_of,
+            standards,
+            body,
+            &provenance,
+        )));
     }
     Ok(text(&Explanation {
         reg: &loaded.registry,
         standards,
         period,
+        as_of: loaded.as_of.date,
         level,
         compound: &compound,
         result: &result,
