@@ -106,6 +106,18 @@ fn normalise(h: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether a header cell names a column import knows: a field (in any of its names), an item
+/// (code or name, `item_of`), or a column kept for people and passed over. The form reader
+/// takes the first row naming three such columns as the header.
+pub fn known_column(h: &str, item_of: &BTreeMap<String, String>) -> bool {
+    let n = normalise(h);
+    !n.is_empty()
+        && (ALIASES.iter().any(|(_, names)| names.contains(&n.as_str()))
+            || item_of.contains_key(h.trim())
+            || item_of.contains_key(&n)
+            || IGNORED.contains(&n.as_str()))
+}
+
 /// The columns of a sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {

@@ -2,6 +2,8 @@
 //! is in [`sheet`]; recognising headers in [`layout`]; values in [`values`]; merging into the
 //! store in [`merge`]. Every problem of every sheet is collected before anything is written.
 
+pub mod book;
+pub mod form;
 pub mod layout;
 pub mod merge;
 pub mod sheet;
