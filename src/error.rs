@@ -139,6 +139,10 @@ pub enum Error {
     /// The command line asks for something the command does not do (exit status 2).
     #[error("{0}")]
     Usage(String),
+    /// Problems already said on stderr, one per line, by the command (an import's, in the
+    /// workspace's language): only their count is left to say.
+    #[error("{0} error(s); nothing was written")]
+    Reported(usize),
     /// A located message that is not about a data row (a missing workspace, a bad argument value).
     #[error("{0}")]
     Message(String),

@@ -32,6 +32,10 @@ fn main() -> ExitCode {
             eprintln!("oldestate: {} error(s); nothing was written", list.len());
             ExitCode::from(1)
         }
+        Err(Error::Reported(n)) => {
+            eprintln!("oldestate: {n} error(s); nothing was written");
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("oldestate: {e}");
             ExitCode::from(1)

@@ -8,8 +8,12 @@ use clap::Args;
 
 use crate::error::{Diagnostics, Error, Result};
 use crate::import::merge::{self, Plan};
-use crate::import::sheet::{read_sheet, Encoding};
+use crate::import::book::{read_book, Book};
+use crate::import::form::{describe, read_form};
+use crate::import::problems::{Place, Problems};
+use crate::import::sheet::Encoding;
 use crate::import::{visits_from_sheet, Defaults, Resolver, SheetVisit};
+use crate::model::records::Lang;
 use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
 use crate::workspace::store::{month_path, write_findings};
@@ -43,9 +47,10 @@ pub struct ImportArgs {
     /// The purpose of visits whose sheet has no purpose column (default: routine)
     #[arg(long, value_parser = parse_purpose)]
     pub purpose: Option<Purpose>,
-    /// The worksheet of an .xlsx to read (default: the first)
+    /// Only this worksheet of a workbook (repeat for several; default: every visible sheet
+    /// that holds a header)
     #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    pub sheet: Vec<String>,
     /// Text encoding of CSV sheets (default: detected; UTF-8 with or without BOM, else GB18030)
     #[arg(long, value_enum)]
     pub encoding: Option<Encoding>,
@@ -55,6 +60,13 @@ pub struct ImportArgs {
     /// Validate and report, write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Also write every problem to FILE (CSV: file, sheet, row, column, value, problem, fix),
+    /// for the person who fixes the sheet
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+    /// Warnings (a visit dated outside its sheet's month) fail the import too
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// A progress bar on stderr for large sheets, only when stderr is a terminal and not `-q`.
@@ -85,15 +97,21 @@ fn parse_purpose(s: &str) -> std::result::Result<Purpose, String> {
 /// months, archive and ledger all at once (unless a dry run), and report what was done.
 pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let ws = ctx.workspace()?;
+    let lang = ctx.lang.unwrap_or_else(|| workspace_lang(&ws));
     let registry = ws.registry()?;
     let standards = ws.standards()?;
     let resolver = Resolver::new(&registry, &standards);
-    let (visits, sources) = read_sheets(ctx, args, &resolver)?;
+    let mut ps = Problems::new(lang);
+    let (visits, sources, read) = read_sheets(ctx, args, &resolver, &mut ps)?;
     let sheet_visits = visits.len();
     let _lock = take_lock(ctx, &ws, args.dry_run)?;
     let mut d = Diagnostics::new();
     let plan = merge::plan(&ws, visits, args.replace, &mut d)?;
-    d.into_result()?;
+    ps.absorb(d);
+    report_problems(ctx, args, &mut ps)?;
+    for line in &read {
+        ctx.note(line);
+    }
     let summary = summary(args.files.len(), sheet_visits, &plan);
     if args.dry_run {
         ctx.note(format!("dry run, nothing written: {summary}"));
@@ -104,6 +122,36 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
+/// The workspace's language, for the messages of a sheet's problems (zh when it cannot be
+/// read: `check` says why).
+fn workspace_lang(ws: &Workspace) -> Lang {
+    let mut d = Diagnostics::new();
+    crate::workspace::load_settings(ws, &mut d).map_or(Lang::Zh, |s| s.language)
+}
+
+/// Say every problem (warnings too), write them to `--errors FILE` when asked, and fail when
+/// there is an error (with `--strict`, a warning).
+fn report_problems(ctx: &Context, args: &ImportArgs, ps: &mut Problems) -> Result<()> {
+    if args.strict {
+        ps.strict();
+    }
+    if let Some(path) = &args.errors {
+        let bytes = ps.to_csv();
+        std::fs::write(path, bytes).map_err(|e| Error::io(path, e))?;
+    }
+    let lines = ps.lines();
+    if ps.errors() == 0 {
+        for l in &lines {
+            ctx.note(format!("oldestate: {l}"));
+        }
+        return Ok(());
+    }
+    for l in &lines {
+        eprintln!("oldestate: {l}");
+    }
+    Err(Error::Reported(ps.errors()))
+}
+
 /// A sheet file read: its path, its bytes (archived as they came), and the (id, row count) of
 /// each visit read from it.
 struct Source {
@@ -112,41 +160,101 @@ struct Source {
     visits: Vec<(String, usize)>,
 }
 
-/// Read every sheet of `args` into visits, each with the source it came from. Every problem
-/// of every sheet is collected before giving up.
-fn read_sheets(ctx: &Context, args: &ImportArgs, resolver: &Resolver<'_>) -> Result<(Vec<SheetVisit>, Vec<Source>)> {
-    let defaults = Defaults {
-        level: args.level,
-        purpose: args.purpose,
-    };
-    let mut d = Diagnostics::new();
+/// Read every sheet of `args` into visits, each with the source it came from, and a line per
+/// file saying which worksheets were read and what was passed over. Every problem of every
+/// sheet goes to `ps` before giving up.
+fn read_sheets(
+    ctx: &Context,
+    args: &ImportArgs,
+    resolver: &Resolver<'_>,
+    ps: &mut Problems,
+) -> Result<(Vec<SheetVisit>, Vec<Source>, Vec<String>)> {
     let mut visits = Vec::new();
     let mut sources = Vec::new();
+    let mut read = Vec::new();
     for path in &args.files {
         let label = path.display().to_string();
-        match read_sheet(path, args.sheet.as_deref(), args.encoding) {
-            Err(e) => d.error(&label, e.row, e.message),
-            Ok(sheet) => {
-                let bar = progress_bar(ctx, sheet.rows.len().saturating_sub(1), &label);
-                let found = visits_from_sheet(resolver, &label, &sheet, defaults, &mut d, &mut |n| {
-                    bar.set_position(n as u64)
-                });
-                bar.finish_and_clear();
-                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-                sources.push(Source {
-                    path: path.clone(),
-                    bytes,
-                    visits: found
-                        .iter()
-                        .map(|v| (v.visit.id.clone(), v.visit.rows.len()))
-                        .collect::<Vec<_>>(),
-                });
-                visits.extend(found);
+        let file = Place {
+            file: label.clone(),
+            sheet: None,
+        };
+        let book = match read_book(path, &args.sheet, args.encoding) {
+            Ok(book) => book,
+            Err(e) => {
+                ps.file_error(&file, e.row, e.message);
+                continue;
             }
-        }
+        };
+        let (found, account) = read_grids(ctx, args, resolver, &label, &book, ps);
+        read.push(account);
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        sources.push(Source {
+            path: path.clone(),
+            bytes,
+            visits: found.iter().map(|v| (v.visit.id.clone(), v.visit.rows.len())).collect(),
+        });
+        visits.extend(found);
     }
-    d.into_result()?;
-    Ok((visits, sources))
+    Ok((visits, sources, read))
+}
+
+/// The visits of every grid of a book that reads as a form, and the account of the file:
+/// each worksheet read (with what was passed over in it), each passed over and why.
+fn read_grids(
+    ctx: &Context,
+    args: &ImportArgs,
+    resolver: &Resolver<'_>,
+    label: &str,
+    book: &Book,
+    ps: &mut Problems,
+) -> (Vec<SheetVisit>, String) {
+    let lang = ps.lang;
+    let mut found = Vec::new();
+    let mut parts = Vec::new();
+    let mut passed: Vec<String> = book.skipped.iter().map(|(n, why)| format!("「{n}」（{why}）")).collect();
+    let known = |h: &str| resolver.known_column(h);
+    for grid in &book.grids {
+        let place = Place {
+            file: label.to_string(),
+            sheet: grid.name.clone(),
+        };
+        let Some(form) = read_form(grid, &known) else {
+            match &grid.name {
+                Some(n) if book.grids.len() > 1 => passed.push(format!("「{n}」（{}）", lang.pick("无表头", "no header"))),
+                _ => ps.file_error(&place, None, lang.pick(
+                    "找不到表头：应有一行写明 检查日期、小区、检查组、人数 等列名",
+                    "no header row: expected a row naming columns like 检查日期, 小区, 检查组, 人数",
+                )),
+            }
+            continue;
+        };
+        let defaults = Defaults {
+            level: args.level,
+            purpose: args.purpose,
+            title_level: form.title.level,
+            year: form.title.year,
+        };
+        let bar = progress_bar(ctx, form.sheet.rows.len().saturating_sub(1), label);
+        let visits = visits_from_sheet(resolver, &place, &form.sheet, defaults, ps, &mut |n| bar.set_position(n as u64));
+        bar.finish_and_clear();
+        let skipped = describe(&form.skipped);
+        let name = grid.name.as_ref().map(|n| format!("「{n}」")).unwrap_or_default();
+        parts.push(match (skipped.is_empty(), lang) {
+            (true, Lang::Zh) => format!("{name}{} 次检查", visits.len()),
+            (false, Lang::Zh) => format!("{name}{} 次检查（略过 {skipped}）", visits.len()),
+            (true, Lang::En) => format!("{name}{} visit(s)", visits.len()),
+            (false, Lang::En) => format!("{name}{} visit(s) (passed over: {skipped})", visits.len()),
+        });
+        found.extend(visits);
+    }
+    let mut account = format!("{label}{}{}", lang.pick("：", ": "), parts.join(lang.pick("；", "; ")));
+    if !passed.is_empty() {
+        account += &match lang {
+            Lang::Zh => format!("；未读取工作表 {}", passed.join("、")),
+            Lang::En => format!("; sheets not read: {}", passed.join(", ")),
+        };
+    }
+    (found, account)
 }
 
 /// Hold the workspace while the store is read and written: a dry run reads the store as a

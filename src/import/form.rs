@@ -64,3 +64,24 @@ pub fn read_form(grid: &Grid, known: &dyn Fn(&str) -> bool) -> Option<Form> {
         title: Title::default(),
     })
 }
+
+/// What was passed over, in Chinese words for the import's summary: 第1–2行：标题；第40行：合计.
+pub fn describe(skipped: &[Skipped]) -> String {
+    skipped
+        .iter()
+        .map(|s| {
+            let rows = if s.first == s.last {
+                format!("第{}行", s.first)
+            } else {
+                format!("第{}–{}行", s.first, s.last)
+            };
+            let what = match &s.kind {
+                SkipKind::Title => "标题".to_string(),
+                SkipKind::SubHeader => "表头第二行".to_string(),
+                SkipKind::Footer(w) => w.clone(),
+            };
+            format!("{rows}：{what}")
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}

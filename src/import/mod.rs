@@ -6,6 +6,7 @@ pub mod book;
 pub mod form;
 pub mod layout;
 pub mod merge;
+pub mod problems;
 pub mod sheet;
 pub mod values;
 
@@ -13,14 +14,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use crate::error::Diagnostics;
-use crate::model::records::Finding;
+use crate::error::Severity;
+use crate::model::records::{Finding, Lang};
 use crate::model::registry::Registry;
 use crate::model::{Level, Purpose};
-use crate::suggest::did_you_mean;
+use crate::suggest::nearest;
 use crate::workspace::{sha256_hex, StandardsSet};
 
 use layout::{detect, Field, Layout};
+use problems::{Place, Problem, Problems};
 use sheet::{Sheet, SheetRow};
 
 /// Values the command line supplies for columns a sheet lacks.
@@ -32,6 +34,10 @@ pub struct Defaults {
     /// `--purpose`: the purpose of visits whose sheet has no purpose column (none: routine);
     /// a sheet that states another purpose is an error.
     pub purpose: Option<Purpose>,
+    /// The level the form's title states, for a sheet without a level column or `--level`.
+    pub title_level: Option<Level>,
+    /// The year the form's title states, for dates written without one (7月5日).
+    pub year: Option<i32>,
 }
 
 /// A visit ready for the store: its rows in store order.
@@ -88,6 +94,8 @@ pub struct SheetVisit {
     pub visit: VisitRows,
     /// The sheet file it was read from, as named on the command line (for messages).
     pub file: String,
+    /// The worksheet it was read from, in a workbook.
+    pub sheet: Option<String>,
     /// The sheet row of its first row (for messages).
     pub row: u64,
 }
@@ -133,44 +141,60 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn compound(&self, s: &str) -> Result<String, String> {
+    /// The compound a cell names, or what is wrong and the change to make.
+    fn compound(&self, s: &str, lang: Lang) -> Result<String, (String, String)> {
         match self.compounds.get(s.trim()).map(Vec::as_slice) {
             Some([id]) => Ok(id.to_string()),
-            Some(ids) => Err(format!(
-                "compound \"{s}\" is ambiguous: it names {} (use the compound id)",
-                ids.join(", ")
+            Some(ids) => Err((
+                lang.pick(
+                    &format!("小区「{s}」不唯一：它可指 {}", ids.join("、")),
+                    &format!("compound \"{s}\" is ambiguous: it names {}", ids.join(", ")),
+                )
+                .to_string(),
+                lang.pick("请改用小区编号", "use the compound id").to_string(),
             )),
-            None => Err(format!(
-                "unknown compound \"{s}\"{}",
-                did_you_mean(s.trim(), self.compounds.keys().copied())
+            None if s.trim().is_empty() => Err((
+                lang.pick("应为小区名称或编号，此格为空", "expected a compound, the cell is empty").to_string(),
+                lang.pick("请填写小区", "fill in the compound").to_string(),
+            )),
+            None => Err((
+                lang.pick(&format!("登记册中没有小区「{s}」"), &format!("unknown compound \"{s}\"")).to_string(),
+                suggestion(lang, &nearest(s.trim(), self.compounds.keys().copied())),
             )),
         }
     }
 
     /// An item code or name, checked against the standards in force on `date`.
-    fn item(&self, s: &str, date: NaiveDate) -> Result<String, String> {
-        let st = self
-            .standards
-            .in_force_on(first_of_month(date))
-            .ok_or_else(|| format!("no standards in force on {date}"))?;
-        let code = self
-            .items
-            .get(s.trim())
-            .cloned()
-            .unwrap_or_else(|| s.trim().to_string());
+    fn item(&self, s: &str, date: NaiveDate, lang: Lang) -> Result<String, String> {
+        let st = self.standards.in_force_on(first_of_month(date)).ok_or_else(|| {
+            lang.pick(&format!("{date} 没有生效的检查标准"), &format!("no standards in force on {date}")).to_string()
+        })?;
+        let code = self.items.get(s.trim()).cloned().unwrap_or_else(|| s.trim().to_string());
         if st.standards.item(&code).is_some() {
             return Ok(code);
         }
-        let known = st
-            .standards
-            .items
-            .iter()
-            .flat_map(|i| [i.code.as_str(), i.name.as_str()]);
-        Err(format!(
-            "unknown item \"{s}\" in {}{}",
-            st.file,
-            did_you_mean(s.trim(), known)
-        ))
+        let known = st.standards.items.iter().flat_map(|i| [i.code.as_str(), i.name.as_str()]);
+        let hint = suggestion(lang, &nearest(s.trim(), known));
+        Err(match lang {
+            Lang::Zh => format!("{} 中没有检查项「{s}」{}", st.file, if hint.is_empty() { String::new() } else { format!("。{hint}") }),
+            Lang::En => format!("unknown item \"{s}\" in {}{}", st.file, if hint.is_empty() { String::new() } else { format!(". {hint}") }),
+        })
+    }
+}
+
+impl Resolver<'_> {
+    /// Whether a header cell names a column import knows (see [`layout::known_column`]).
+    pub fn known_column(&self, h: &str) -> bool {
+        layout::known_column(h, &self.items)
+    }
+}
+
+/// The nearest known names as the change to make, in `lang`; empty for none.
+fn suggestion(lang: Lang, names: &[&str]) -> String {
+    match (lang, names.is_empty()) {
+        (_, true) => String::new(),
+        (Lang::Zh, false) => format!("是否为「{}」？", names.join("」或「")),
+        (Lang::En, false) => format!("did you mean \"{}\"?", names.join("\" or \"")),
     }
 }
 
@@ -240,18 +264,22 @@ impl Builder {
 
     /// A further row of visit `key` (a long sheet's), sheet row `row`: its head must agree with
     /// the first row's, and no item may be listed twice.
-    fn add_row(&mut self, file: &str, key: &str, row: u64, read: RowRead, diags: &mut Diagnostics) {
+    fn add_row(&mut self, place: &Place, key: &str, row: u64, read: RowRead, ps: &mut Problems) {
         if self.head != read.head {
-            diags.error(file, Some(row), format!("visit {key}: date, level, purpose, team, inspectors or compound differ from row {}: a visit's rows must agree", self.row));
+            let m = ps.lang.pick(
+                &format!("检查 {key} 的日期、层级、类型、检查组、人数或小区与第{}行不同：同一次检查的各行必须一致", self.row),
+                &format!("visit {key}: date, level, purpose, team, inspectors or compound differ from row {}: a visit's rows must agree", self.row),
+            ).to_string();
+            ps.file_error(place, Some(row), m);
             return;
         }
         for (code, n, r) in read.findings {
             if let Some((_, _, first)) = self.findings.iter().find(|(c, _, _)| *c == code) {
-                diags.error(
-                    file,
-                    Some(r),
-                    format!("visit {key}: item {code} is listed twice (rows {first} and {r})"),
-                );
+                let m = ps.lang.pick(
+                    &format!("检查 {key}：检查项 {code} 出现两次（第{first}行和第{r}行）"),
+                    &format!("visit {key}: item {code} is listed twice (rows {first} and {r})"),
+                ).to_string();
+                ps.file_error(place, Some(r), m);
             } else {
                 self.findings.push((code, n, r));
             }
@@ -262,7 +290,7 @@ impl Builder {
 
     /// The visit as the store holds it: one row per item with points, sorted by item (a visit
     /// with none has one row with no item); photos and notes on the first row.
-    fn into_visit(self, id: String, file: &str) -> SheetVisit {
+    fn into_visit(self, id: String, place: &Place) -> SheetVisit {
         let mut findings: Vec<(String, u64)> = self
             .findings
             .into_iter()
@@ -293,7 +321,8 @@ impl Builder {
             .collect();
         SheetVisit {
             visit: VisitRows { id, rows },
-            file: file.to_string(),
+            file: place.file.clone(),
+            sheet: place.sheet.clone(),
             row: self.row,
         }
     }
@@ -309,42 +338,43 @@ struct Gathered {
 impl Gathered {
     /// Add a row read at sheet row `row` to visit `key`. A wide sheet has one row per visit, so
     /// there a second row for the same visit is an error.
-    fn add(&mut self, file: &str, key: String, row: u64, read: RowRead, wide: bool, diags: &mut Diagnostics) {
+    fn add(&mut self, place: &Place, key: String, row: u64, read: RowRead, wide: bool, ps: &mut Problems) {
         match self.visits.get_mut(&key) {
             None => {
                 self.order.push(key.clone());
                 self.visits.insert(key, Builder::new(read, row));
             }
             Some(b) if wide => {
-                diags.error(file, Some(row), format!("row {} and this row describe the same visit {key} (one row per visit in a sheet with a column per item)", b.row));
+                let m = ps.lang.pick(
+                    &format!("与第{}行是同一次检查 {key}（每个检查项一列的表，一次检查只占一行）：请合并这两行", b.row),
+                    &format!("row {} and this row describe the same visit {key} (one row per visit in a sheet with a column per item)", b.row),
+                ).to_string();
+                ps.file_error(place, Some(row), m);
             }
-            Some(b) => b.add_row(file, &key, row, read, diags),
+            Some(b) => b.add_row(place, &key, row, read, ps),
         }
     }
 
     /// Report each visit whose rows add up to more photos than a visit may record.
-    fn check_photos(&self, file: &str, diags: &mut Diagnostics) {
+    fn check_photos(&self, place: &Place, ps: &mut Problems) {
         for (key, b) in &self.visits {
             if b.photos > crate::model::records::MAX_PER_ROW {
-                diags.error(
-                    file,
-                    Some(b.row),
-                    format!(
-                        "visit {key}: {} photos in all, more than the 1000000 a visit may record",
-                        b.photos
-                    ),
-                );
+                let m = ps.lang.pick(
+                    &format!("检查 {key} 的照片共 {} 张，超过一次检查最多 1000000 张", b.photos),
+                    &format!("visit {key}: {} photos in all, more than the 1000000 a visit may record", b.photos),
+                ).to_string();
+                ps.file_error(place, Some(b.row), m);
             }
         }
     }
 
     /// The visits, in the order of their first rows.
-    fn into_visits(self, file: &str) -> Vec<SheetVisit> {
+    fn into_visits(self, place: &Place) -> Vec<SheetVisit> {
         let Gathered { mut visits, order } = self;
         order
             .into_iter()
             .filter_map(|key| visits.remove(&key).map(|b| (key, b)))
-            .map(|(id, b)| b.into_visit(id, file))
+            .map(|(id, b)| b.into_visit(id, place))
             .collect()
     }
 }
@@ -373,17 +403,18 @@ impl VisitIds {
     }
 }
 
-/// Read the visits of one sheet. Problems go to `diags` against `file` and the sheet's rows.
-/// `progress` is told how many rows have been read, now and then.
+/// Read the visits of one sheet (a form's header and data rows). Problems go to `ps`, placed
+/// at `place` and the sheet's rows. `progress` is told how many rows have been read, now and
+/// then.
 pub fn visits_from_sheet(
     resolver: &Resolver<'_>,
-    file: &str,
+    place: &Place,
     sheet: &Sheet,
     defaults: Defaults,
-    diags: &mut Diagnostics,
+    ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
 ) -> Vec<SheetVisit> {
-    let Some((header, layout)) = sheet_layout(resolver, file, sheet, diags) else {
+    let Some((header, layout)) = sheet_layout(resolver, place, sheet, ps) else {
         return Vec::new();
     };
     let mut gathered = Gathered::default();
@@ -393,31 +424,74 @@ pub fn visits_from_sheet(
             progress(n);
         }
         let cells = RowCells {
-            file,
+            place,
             header,
             layout: &layout,
             row,
         };
-        let Some(mut read) = read_row(resolver, &cells, defaults, diags) else {
+        let Some(mut read) = read_row(resolver, &cells, defaults, ps) else {
             continue;
         };
         let key = ids.of(read.given_id.take(), &read.head);
-        gathered.add(file, key, row.row, read, layout.is_wide(), diags);
+        gathered.add(place, key, row.row, read, layout.is_wide(), ps);
     }
-    gathered.check_photos(file, diags);
-    gathered.into_visits(file)
+    gathered.check_photos(place, ps);
+    let visits = gathered.into_visits(place);
+    warn_outside_month(place, &visits, ps);
+    visits
+}
+
+/// A visit dated outside the month most of its sheet is in (a year typed wrong, 2025 in a
+/// July 2026 sheet) is a warning naming its row: it would go into another month's file.
+fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
+    let mut months: BTreeMap<(i32, u32), usize> = BTreeMap::new();
+    for v in visits {
+        let d = v.visit.date();
+        *months.entry((d.year(), d.month())).or_default() += 1;
+    }
+    let Some((&(y, m), &most)) = months.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) else {
+        return;
+    };
+    if most * 2 <= visits.len() {
+        return;
+    }
+    for v in visits.iter().filter(|v| (v.visit.date().year(), v.visit.date().month()) != (y, m)) {
+        let d = v.visit.date();
+        let (message, fix) = match ps.lang {
+            Lang::Zh => (
+                format!("检查日期 {d} 不在本表大多数检查所在的 {y}年{m}月"),
+                "请核对年份和月份是否填错".to_string(),
+            ),
+            Lang::En => (
+                format!("dated {d}, outside {y}-{m:02}, the month most of the sheet's visits are in"),
+                "check the year and month".to_string(),
+            ),
+        };
+        ps.push(Problem {
+            severity: Severity::Warning,
+            file: place.file.clone(),
+            sheet: place.sheet.clone(),
+            row: Some(v.row),
+            column: None,
+            value: None,
+            message,
+            fix,
+            cause: None,
+        });
+    }
 }
 
 /// A sheet's header row and the layout it declares; `None` (reported) when the sheet is empty,
 /// its header is not understood, or it has no row below the header.
 fn sheet_layout<'s>(
     resolver: &Resolver<'_>,
-    file: &str,
+    place: &Place,
     sheet: &'s Sheet,
-    diags: &mut Diagnostics,
+    ps: &mut Problems,
 ) -> Option<(&'s SheetRow, Layout)> {
+    let lang = ps.lang;
     let Some(header) = sheet.rows.first() else {
-        diags.error(file, None, "empty sheet: expected a header row and visits");
+        ps.file_error(place, None, lang.pick("空表：应有表头行和检查记录", "empty sheet: expected a header row and visits"));
         return None;
     };
     let header_cells: Vec<String> = header.cells.iter().map(String::from).collect();
@@ -425,33 +499,34 @@ fn sheet_layout<'s>(
         Ok(l) => l,
         Err(errors) => {
             for (col, m) in errors {
-                diags.error(
-                    file,
-                    Some(header.row),
-                    format!("{}{m}", column_label(header, col, true)),
-                );
+                let name = header.cells.get(col).unwrap_or("").to_string();
+                ps.push(Problem {
+                    severity: Severity::Error,
+                    file: place.file.clone(),
+                    sheet: place.sheet.clone(),
+                    row: Some(header.row),
+                    column: Some((col, name)),
+                    value: None,
+                    message: m,
+                    fix: String::new(),
+                    cause: None,
+                });
             }
             return None;
         }
     };
     if sheet.rows.len() < 2 {
-        diags.error(
-            file,
+        ps.file_error(
+            place,
             Some(header.row),
-            "the sheet has a header but no visits: was the wrong file sent?",
+            lang.pick(
+                "表中只有表头，没有检查记录：是否发错了文件？",
+                "the sheet has a header but no visits: was the wrong file sent?",
+            ),
         );
         return None;
     }
     Some((header, layout))
-}
-
-fn column_label(header: &SheetRow, col: usize, with_letter: bool) -> String {
-    let name = header.cells.get(col).unwrap_or("");
-    if with_letter {
-        format!("column {} \"{name}\": ", column_letter(col))
-    } else {
-        format!("column \"{name}\"")
-    }
 }
 
 /// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
@@ -484,10 +559,13 @@ struct RowRead {
     note: Option<String>,
 }
 
+/// Words in both languages: what a cell should hold, or what to change.
+type Words<'w> = (&'w str, &'w str);
+
 /// One data row of a sheet, with what is needed to find its cells and to say where a problem
-/// is: the file, the header (for column names), and the layout (for column positions).
+/// is: the place, the header (for column names), and the layout (for column positions).
 struct RowCells<'s> {
-    file: &'s str,
+    place: &'s Place,
     header: &'s SheetRow,
     layout: &'s Layout,
     row: &'s SheetRow,
@@ -499,40 +577,68 @@ impl<'s> RowCells<'s> {
         self.layout.col(f).map(|c| self.row.cells.get(c).unwrap_or(""))
     }
 
-    /// Report a problem with this row.
-    fn error(&self, diags: &mut Diagnostics, message: impl Into<String>) {
-        diags.error(self.file, Some(self.row.row), message);
+    /// Report a problem with this row as a whole.
+    fn error(&self, ps: &mut Problems, message: Words<'_>, fix: Words<'_>) {
+        let lang = ps.lang;
+        self.push(ps, None, lang.pick(message.0, message.1), lang.pick(fix.0, fix.1), None);
     }
 
-    /// Report a problem with this row's cell in column `col`: the column, then `m`.
-    fn column_error(&self, diags: &mut Diagnostics, col: usize, m: &str) {
-        self.error(diags, format!("{}{m}", column_label(self.header, col, true)));
+    /// Report a problem with this row's cell in column `col`.
+    fn cell_error(&self, ps: &mut Problems, col: usize, message: &str, fix: &str, cause: Option<&'static str>) {
+        self.push(ps, Some(col), message, fix, cause);
     }
 
-    /// Report that the cell of field `f` is not what was expected, quoting what it holds.
-    fn bad(&self, diags: &mut Diagnostics, f: Field, expected: &str) {
+    fn push(&self, ps: &mut Problems, col: Option<usize>, message: &str, fix: &str, cause: Option<&'static str>) {
+        ps.push(Problem {
+            severity: Severity::Error,
+            file: self.place.file.clone(),
+            sheet: self.place.sheet.clone(),
+            row: Some(self.row.row),
+            column: col.map(|c| (c, self.header.cells.get(c).unwrap_or("").to_string())),
+            value: col.map(|c| self.row.cells.get(c).unwrap_or("").to_string()),
+            message: message.to_string(),
+            fix: fix.to_string(),
+            cause,
+        });
+    }
+
+    /// Report that the cell of field `f` is not what was expected (`expected`, in both
+    /// languages), quoting what it holds, with the change to make (`fix`).
+    fn bad(&self, ps: &mut Problems, f: Field, expected: Words<'_>, fix: Words<'_>) {
         let col = self.layout.col(f).unwrap_or(0);
         let value = self.row.cells.get(col).unwrap_or("");
-        self.column_error(diags, col, &format!("expected {expected}, found \"{value}\""));
+        let message = found(ps.lang, expected, value);
+        let fix = ps.lang.pick(fix.0, fix.1).to_string();
+        self.cell_error(ps, col, &message, &fix, Some(f.name()));
+    }
+}
+
+/// "应为…，实为「…」" (or "此格为空"): what a cell should hold and what it holds.
+fn found(lang: Lang, expected: Words<'_>, value: &str) -> String {
+    match (lang, value.is_empty()) {
+        (Lang::Zh, true) => format!("应为{}，此格为空", expected.0),
+        (Lang::Zh, false) => format!("应为{}，实为「{value}」", expected.0),
+        (Lang::En, true) => format!("expected {}, the cell is empty", expected.1),
+        (Lang::En, false) => format!("expected {}, found \"{value}\"", expected.1),
     }
 }
 
 /// One data row: its given visit id, the visit's fields, its findings, photos and note.
 /// `None` when any cell was wrong (each reported).
-fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, diags: &mut Diagnostics) -> Option<RowRead> {
-    let before = diags.errors();
-    let given_id = read_visit_id(cells, diags);
-    let date = read_date(cells, diags);
-    let level = read_level(cells, defaults.level, diags);
-    let purpose = read_purpose(cells, defaults.purpose, diags);
-    let team = read_team(cells, diags);
-    let inspectors = read_inspectors(cells, diags);
-    let compound_id = read_compound(r, cells, diags);
-    let photos = read_photos(cells, diags);
+fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, ps: &mut Problems) -> Option<RowRead> {
+    let before = ps.errors();
+    let given_id = read_visit_id(cells, ps);
+    let date = read_date(cells, defaults.year, ps);
+    let level = read_level(cells, defaults, ps);
+    let purpose = read_purpose(cells, defaults.purpose, ps);
+    let team = read_team(cells, ps);
+    let inspectors = read_inspectors(cells, ps);
+    let compound_id = read_compound(r, cells, ps);
+    let photos = read_photos(cells, ps);
     let note = read_note(cells);
     let findings = match date {
-        Some(date) if cells.layout.is_wide() => wide_findings(r, cells, date, diags),
-        Some(date) => long_finding(r, cells, date, diags).into_iter().collect(),
+        Some(date) if cells.layout.is_wide() => wide_findings(r, cells, date, ps),
+        Some(date) => long_finding(r, cells, date, ps).into_iter().collect(),
         None => Vec::new(),
     };
     let (Some(date), Some(level), Some(purpose), Some(inspectors), Some(compound_id), Some(photos)) =
@@ -540,8 +646,8 @@ fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, diags: &
     else {
         return None;
     };
-    check_contract(r, cells, &compound_id, date, &findings, diags);
-    if diags.errors() > before {
+    check_contract(r, cells, &compound_id, date, &findings, ps);
+    if ps.errors() > before {
         return None;
     }
     Some(RowRead {
@@ -561,11 +667,16 @@ fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, diags: &
 }
 
 /// The visit id a row gives, if the sheet has a visit id column (checked to be safe to use).
-fn read_visit_id(cells: &RowCells<'_>, diags: &mut Diagnostics) -> Option<String> {
+fn read_visit_id(cells: &RowCells<'_>, ps: &mut Problems) -> Option<String> {
     match cells.get(Field::VisitId).map(str::trim) {
         Some(id) if !id.is_empty() => {
             if !valid_visit_id(id) {
-                cells.bad(diags, Field::VisitId, "a visit id of letters, digits, '-', '_' or '.'");
+                cells.bad(
+                    ps,
+                    Field::VisitId,
+                    ("由字母、数字、“-”“_”“.”组成的检查编号", "a visit id of letters, digits, '-', '_' or '.'"),
+                    ("请去掉编号中的空格和其他符号", "remove spaces and other signs from the id"),
+                );
             }
             Some(id.to_string())
         }
@@ -573,9 +684,10 @@ fn read_visit_id(cells: &RowCells<'_>, diags: &mut Diagnostics) -> Option<String
         // Excel) would otherwise split one visit in two.
         Some(_) => {
             cells.bad(
-                diags,
+                ps,
                 Field::VisitId,
-                "the visit id (this sheet has a visit id column: fill it on every row)",
+                ("检查编号", "the visit id"),
+                ("本表有检查编号列：请在每一行填写", "this sheet has a visit id column: fill it on every row"),
             );
             None
         }
@@ -583,67 +695,100 @@ fn read_visit_id(cells: &RowCells<'_>, diags: &mut Diagnostics) -> Option<String
     }
 }
 
-/// The visit's date, in any of the forms people type ([`values::parse_date`]).
-fn read_date(cells: &RowCells<'_>, diags: &mut Diagnostics) -> Option<NaiveDate> {
-    let date = values::parse_date(cells.get(Field::Date).unwrap_or(""));
+/// The visit's date, in any of the forms people type ([`values::parse_date`]); `year` (the
+/// form's title's) serves a date written without one.
+fn read_date(cells: &RowCells<'_>, year: Option<i32>, ps: &mut Problems) -> Option<NaiveDate> {
+    let text = cells.get(Field::Date).unwrap_or("");
+    let date = values::parse_date(text).or_else(|| year.and_then(|y| values::parse_date(&format!("{y}年{text}"))));
     if date.is_none() {
-        cells.bad(diags, Field::Date, "a date like 2026-03-05, 2026/3/5 or 2026年3月5日");
+        cells.bad(
+            ps,
+            Field::Date,
+            ("检查日期", "a date"),
+            (
+                "请写成 2026-03-05、2026/3/5 或 2026年3月5日",
+                "write it like 2026-03-05, 2026/3/5 or 2026年3月5日",
+            ),
+        );
     }
     date
 }
 
-/// The visit's level: the sheet's, which must agree with `--level` (`flag`) if both are given;
-/// else the flag's. One of them must give it.
-fn read_level(cells: &RowCells<'_>, flag: Option<Level>, diags: &mut Diagnostics) -> Option<Level> {
+/// The visit's level: the sheet's, which must agree with `--level` if both are given; else
+/// the flag's, else the form's title's. One of them must give it.
+fn read_level(cells: &RowCells<'_>, defaults: Defaults, ps: &mut Problems) -> Option<Level> {
+    let flag = defaults.level;
     match (cells.get(Field::Level).map(str::trim).filter(|s| !s.is_empty()), flag) {
         (Some(s), flag) => match values::parse_level(s) {
             None => {
                 cells.bad(
-                    diags,
+                    ps,
                     Field::Level,
-                    "a level: 社区, 街道, 区, 第三方 (or community, street, district, third_party)",
+                    ("检查层级", "a level"),
+                    (
+                        "请填写 社区、街道、区 或 第三方",
+                        "write 社区, 街道, 区, 第三方 (or community, street, district, third_party)",
+                    ),
                 );
                 None
             }
             Some(l) if flag.is_some_and(|f| f != l) => {
-                cells.error(
-                    diags,
+                let (zh, en) = (
+                    format!("表中层级为{}，而 --level 为{}", l.zh(), flag.map_or("", |f| f.zh())),
                     format!(
                         "the sheet says level {} but --level says {}",
                         l.as_str(),
                         flag.map_or("", |f| f.as_str())
                     ),
                 );
+                cells.error(ps, (&zh, &en), ("请核对", "check which is right"));
                 None
             }
             Some(l) => Some(l),
         },
         (None, Some(l)) => Some(l),
-        (None, None) => {
-            cells.error(diags, "no level: add a 检查层级 column or pass --level");
+        (None, None) => defaults.title_level.or_else(|| {
+            cells.error(
+                ps,
+                ("没有检查层级", "no level"),
+                (
+                    "请在表中加“检查层级”列，或在命令中加 --level（如 --level 社区）",
+                    "add a 检查层级 column or pass --level",
+                ),
+            );
             None
-        }
+        }),
     }
 }
 
 /// The visit's purpose: the sheet's, which must agree with `--purpose` (`flag`) if both are
 /// given; else the flag's; else routine.
-fn read_purpose(cells: &RowCells<'_>, flag: Option<Purpose>, diags: &mut Diagnostics) -> Option<Purpose> {
+fn read_purpose(cells: &RowCells<'_>, flag: Option<Purpose>, ps: &mut Problems) -> Option<Purpose> {
     match (cells.get(Field::Purpose).map(str::trim).filter(|s| !s.is_empty()), flag) {
         (Some(s), flag) => match values::parse_purpose(s) {
             None => {
-                cells.bad(diags, Field::Purpose, "a purpose: 日常 or 复检 (routine or recheck)");
+                cells.bad(
+                    ps,
+                    Field::Purpose,
+                    ("检查类型", "a purpose"),
+                    ("请填写 日常 或 复检", "write 日常 or 复检 (routine or recheck)"),
+                );
                 None
             }
             Some(p) if flag.is_some_and(|f| f != p) => {
-                cells.error(
-                    diags,
+                let (zh, en) = (
+                    format!(
+                        "表中检查类型为{}，而 --purpose 为{}",
+                        purpose_zh(p),
+                        flag.map_or("", purpose_zh)
+                    ),
                     format!(
                         "the sheet says purpose {} but --purpose says {}",
                         p.as_str(),
                         flag.map_or("", |f| f.as_str())
                     ),
                 );
+                cells.error(ps, (&zh, &en), ("请核对", "check which is right"));
                 None
             }
             Some(p) => Some(p),
@@ -653,52 +798,67 @@ fn read_purpose(cells: &RowCells<'_>, flag: Option<Purpose>, diags: &mut Diagnos
     }
 }
 
+fn purpose_zh(p: Purpose) -> &'static str {
+    match p {
+        Purpose::Routine => "日常",
+        Purpose::Recheck => "复检",
+    }
+}
+
 /// The inspection team's name, which may not be blank (blank is reported and returned).
-fn read_team(cells: &RowCells<'_>, diags: &mut Diagnostics) -> String {
+fn read_team(cells: &RowCells<'_>, ps: &mut Problems) -> String {
     let team = cells.get(Field::Team).unwrap_or("").trim().to_string();
     if team.is_empty() {
-        cells.bad(diags, Field::Team, "the inspection team's name");
+        cells.bad(
+            ps,
+            Field::Team,
+            ("检查组名称", "the inspection team's name"),
+            ("请填写检查组", "fill in the team"),
+        );
     }
     team
 }
 
 /// How many inspectors made the visit: a whole number, 1 or more.
-fn read_inspectors(cells: &RowCells<'_>, diags: &mut Diagnostics) -> Option<u32> {
+fn read_inspectors(cells: &RowCells<'_>, ps: &mut Problems) -> Option<u32> {
     let inspectors = values::parse_whole(cells.get(Field::Inspectors).unwrap_or(""))
         .filter(|&n| n >= 1)
         .and_then(|n| u32::try_from(n).ok());
     if inspectors.is_none() {
         cells.bad(
-            diags,
+            ps,
             Field::Inspectors,
-            "the number of inspectors, a whole number 1 or more",
+            ("检查人数（1 或以上的整数）", "the number of inspectors, a whole number 1 or more"),
+            ("请填写人数，如 3", "write the headcount, like 3"),
         );
     }
     inspectors
 }
 
 /// The id of the compound visited, named by id, name or alias.
-fn read_compound(r: &Resolver<'_>, cells: &RowCells<'_>, diags: &mut Diagnostics) -> Option<String> {
-    match r.compound(cells.get(Field::Compound).unwrap_or("")) {
+fn read_compound(r: &Resolver<'_>, cells: &RowCells<'_>, ps: &mut Problems) -> Option<String> {
+    match r.compound(cells.get(Field::Compound).unwrap_or(""), ps.lang) {
         Ok(id) => Some(id),
-        Err(m) => {
-            cells.column_error(diags, cells.layout.col(Field::Compound).unwrap_or(0), &m);
+        Err((m, fix)) => {
+            let col = cells.layout.col(Field::Compound).unwrap_or(0);
+            cells.cell_error(ps, col, &m, &fix, None);
             None
         }
     }
 }
 
 /// The photos the row counts: a whole number (blank or no column: 0).
-fn read_photos(cells: &RowCells<'_>, diags: &mut Diagnostics) -> Option<u64> {
+fn read_photos(cells: &RowCells<'_>, ps: &mut Problems) -> Option<u64> {
     let photos = match cells.get(Field::Photos).map(str::trim) {
         None | Some("") => Some(0),
         Some(s) => values::parse_whole(s),
     };
     if photos.is_none() {
         cells.bad(
-            diags,
+            ps,
             Field::Photos,
-            "a number of photos, a whole number from 0 to 1000000",
+            ("照片张数（0 至 1000000 的整数）", "a number of photos, a whole number from 0 to 1000000"),
+            ("请填写照片张数，如 4", "write the number of photos, like 4"),
         );
     }
     photos
@@ -713,30 +873,29 @@ fn read_note(cells: &RowCells<'_>) -> Option<String> {
         .map(String::from)
 }
 
+/// What a count of problem points should be, in both languages.
+const COUNT: Words<'static> = (
+    "问题点位数（0 至 1000000 的整数）",
+    "a count of problem points, a whole number from 0 to 1000000",
+);
+
 /// A wide row's findings: one per item column with problem points (blank = 0), checked against
 /// the standards in force on `date`.
-fn wide_findings(
-    r: &Resolver<'_>,
-    cells: &RowCells<'_>,
-    date: NaiveDate,
-    diags: &mut Diagnostics,
-) -> Vec<(String, u64, u64)> {
+fn wide_findings(r: &Resolver<'_>, cells: &RowCells<'_>, date: NaiveDate, ps: &mut Problems) -> Vec<(String, u64, u64)> {
     let mut findings = Vec::new();
     for (code, col) in &cells.layout.items {
         let v = cells.row.cells.get(*col).unwrap_or("").trim();
         match values::parse_whole(v).or(v.is_empty().then_some(0)) {
             Some(0) => {}
-            Some(n) => match r.item(code, date) {
+            Some(n) => match r.item(code, date, ps.lang) {
                 Ok(code) => findings.push((code, n, cells.row.row)),
-                Err(m) => cells.column_error(diags, *col, &m),
+                Err(m) => cells.cell_error(ps, *col, &m, "", None),
             },
-            None => cells.column_error(
-                diags,
-                *col,
-                &format!(
-                    "expected a count of problem points, a whole number from 0 to 1000000 (blank = 0), found \"{v}\""
-                ),
-            ),
+            None => {
+                let m = found(ps.lang, COUNT, v);
+                let fix = ps.lang.pick("空格表示 0", "blank = 0");
+                cells.cell_error(ps, *col, &m, fix, Some("count"));
+            }
         }
     }
     findings
@@ -744,12 +903,7 @@ fn wide_findings(
 
 /// A long row's finding, if it has one: its item (checked against the standards in force on
 /// `date`) and count of problem points. A row with no item and no points is a visit with none.
-fn long_finding(
-    r: &Resolver<'_>,
-    cells: &RowCells<'_>,
-    date: NaiveDate,
-    diags: &mut Diagnostics,
-) -> Option<(String, u64, u64)> {
+fn long_finding(r: &Resolver<'_>, cells: &RowCells<'_>, date: NaiveDate, ps: &mut Problems) -> Option<(String, u64, u64)> {
     let item = cells.get(Field::Item).unwrap_or("").trim();
     let count = cells.get(Field::Count).unwrap_or("").trim();
     match (
@@ -757,25 +911,23 @@ fn long_finding(
         values::parse_whole(count).or(count.is_empty().then_some(0)),
     ) {
         (_, None) => {
-            cells.bad(
-                diags,
-                Field::Count,
-                "a count of problem points, a whole number from 0 to 1000000",
-            );
+            cells.bad(ps, Field::Count, COUNT, ("请填写整数，如 2", "write a whole number, like 2"));
             None
         }
         (true, Some(0)) => None,
         (true, Some(n)) => {
-            cells.error(
-                diags,
-                format!("{n} problem points but no item: fill in the 问题项 column"),
+            let (zh, en) = (
+                format!("有 {n} 处问题点位，但没有检查项"),
+                format!("{n} problem points but no item"),
             );
+            cells.error(ps, (&zh, &en), ("请填写“问题项”列", "fill in the 问题项 column"));
             None
         }
-        (false, Some(n)) => match r.item(item, date) {
+        (false, Some(n)) => match r.item(item, date, ps.lang) {
             Ok(code) => Some((code, n, cells.row.row)),
             Err(m) => {
-                cells.column_error(diags, cells.layout.col(Field::Item).unwrap_or(0), &m);
+                let col = cells.layout.col(Field::Item).unwrap_or(0);
+                cells.cell_error(ps, col, &m, "", None);
                 None
             }
         },
@@ -790,13 +942,20 @@ fn check_contract(
     compound_id: &str,
     date: NaiveDate,
     findings: &[(String, u64, u64)],
-    diags: &mut Diagnostics,
+    ps: &mut Problems,
 ) {
     let Some(k) = r.reg.contract_on(compound_id, date) else {
+        let name = r.reg.compound(compound_id).map_or("", |c| &*c.name);
+        let (zh, en) = (
+            format!("{name}（{compound_id}）在 {date} 没有有效的物业服务合同"),
+            format!("{compound_id} has no contract in force on {date}: a visit needs one"),
+        );
         cells.error(
-            diags,
-            format!(
-                "{compound_id} has no contract in force on {date}: a visit needs one (see data/registry/contracts.csv)"
+            ps,
+            (&zh, &en),
+            (
+                "请核对检查日期和小区；合同见 data/registry/contracts.csv",
+                "check the date and the compound (see data/registry/contracts.csv)",
             ),
         );
         return;
@@ -807,13 +966,17 @@ fn check_contract(
     for (code, n, _) in findings {
         if let Some(item) = st.standards.item(code) {
             if *n > 0 && !item.applies(k.service_grade) {
-                cells.error(
-                    diags,
+                let (zh, en) = (
+                    format!(
+                        "检查项 {code}（{}）不适用于 {compound_id}：该小区 {date} 的服务等级为 {} 级",
+                        item.name, k.service_grade
+                    ),
                     format!(
                         "item {code} ({}) does not apply to {compound_id}, served at service grade {} on {date}",
                         item.name, k.service_grade
                     ),
                 );
+                cells.error(ps, (&zh, &en), ("请核对检查项或小区", "check the item and the compound"));
             }
         }
     }
