@@ -474,3 +474,318 @@ fn read_body(body: &[SheetRow], header: &[&csv::StringRecord], kept: &mut Vec<Sh
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Header words these tests know: fields, people's columns, items by name and code.
+    const KNOWN: &[&str] = &[
+        "序号",
+        "街道",
+        "社区",
+        "小区",
+        "检查日期",
+        "检查组",
+        "人数",
+        "私装地锁",
+        "楼道清扫",
+        "A05",
+        "备注",
+    ];
+
+    fn known(s: &str) -> bool {
+        KNOWN.contains(&s)
+    }
+
+    fn grid(rows: &[(u64, &[&str])]) -> Grid {
+        Grid {
+            name: Some("7月".into()),
+            rows: rows.iter().map(|(n, cells)| row(*n, cells)).collect(),
+        }
+    }
+
+    fn row(n: u64, cells: &[&str]) -> SheetRow {
+        SheetRow {
+            row: n,
+            cells: csv::StringRecord::from(cells.to_vec()),
+        }
+    }
+
+    fn skip(first: u64, last: u64, kind: SkipKind) -> Skipped {
+        Skipped { first, last, kind }
+    }
+
+    fn rows(form: &Form) -> Vec<(u64, Vec<&str>)> {
+        form.sheet
+            .rows
+            .iter()
+            .map(|r| (r.row, r.cells.iter().collect()))
+            .collect()
+    }
+
+    #[test]
+    fn title_and_subtitle_above_the_header() {
+        let title = "２０２６年7月劝业场街社区月度检查表";
+        let g = grid(&[
+            (1, &[title, title, title, title]),
+            (2, &["填报单位：劝业场街道", "", "", "填报日期：2026.7.31"]),
+            (4, &["检查日期", "小区", "检查组", "私装地锁"]),
+            (5, &["2026-07-03", "南营门里", "一组", "2"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(
+            rows(&form),
+            vec![
+                (4, vec!["检查日期", "小区", "检查组", "私装地锁"]),
+                (5, vec!["2026-07-03", "南营门里", "一组", "2"]),
+            ]
+        );
+        assert_eq!(form.skipped, vec![skip(1, 2, SkipKind::Title)]);
+        assert_eq!(
+            form.title,
+            Title {
+                year: Some(2026),
+                month: Some(7),
+                level: Some(Level::Community),
+            }
+        );
+        assert_eq!(describe(&form.skipped), "第1–2行：标题");
+    }
+
+    #[test]
+    fn titles_state_year_month_and_level_as_offices_write_them() {
+        let title = |t: &str| read_title(&[row(1, &[t])]);
+        let t = title("第三方检查考评记录（2026 年 七月）");
+        assert_eq!(
+            (t.year, t.month, t.level),
+            (Some(2026), Some(7), Some(Level::ThirdParty))
+        );
+        let t = title("区民政局委托第三方 2026-07 检查");
+        assert_eq!(
+            (t.year, t.month, t.level),
+            (Some(2026), Some(7), Some(Level::ThirdParty))
+        );
+        let t = title("区级检查汇总 2026.12");
+        assert_eq!(
+            (t.year, t.month, t.level),
+            (Some(2026), Some(12), Some(Level::District))
+        );
+        // A range of months states no month; 小区 is no level.
+        let t = title("2026年1-6月老旧小区检查汇总表");
+        assert_eq!((t.year, t.month, t.level), (Some(2026), None, None));
+        let t = title("劝业场街道检查表");
+        assert_eq!((t.year, t.month, t.level), (None, None, Some(Level::Street)));
+        assert_eq!(title("检查层级：区").level, Some(Level::District));
+        assert_eq!(title("月度检查表").month, None);
+    }
+
+    #[test]
+    fn a_group_label_merged_across_is_combined_with_the_items_under_it() {
+        let g = grid(&[
+            (
+                3,
+                &[
+                    "序号",
+                    "小区",
+                    "检查日期",
+                    "问题点位（处）",
+                    "问题点位（处）",
+                    "问题点位（处）",
+                ],
+            ),
+            (4, &["序号", "小区", "检查日期", "私装地锁", "楼道清扫", "A05"]),
+            (5, &["1", "南营门里", "2026-07-03", "2", "", "1"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(
+            rows(&form),
+            vec![
+                (3, vec!["序号", "小区", "检查日期", "私装地锁", "楼道清扫", "A05"]),
+                (5, vec!["1", "南营门里", "2026-07-03", "2", "", "1"]),
+            ]
+        );
+        assert_eq!(form.skipped, vec![skip(4, 4, SkipKind::SubHeader)]);
+        assert_eq!(describe(&form.skipped), "第4行：表头第二行");
+    }
+
+    #[test]
+    fn a_sub_header_with_blanks_under_fields_keeps_the_fields() {
+        // Fields merged down arrive filled; a WPS export may leave them blank instead.
+        let g = grid(&[
+            (1, &["小区", "检查日期", "人数", "问题点位", "问题点位"]),
+            (2, &["", "", "", "私装地锁", "楼道清扫"]),
+            (3, &["南营门里", "2026/7/3", "2", "1", "0"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(
+            rows(&form)[0],
+            (1, vec!["小区", "检查日期", "人数", "私装地锁", "楼道清扫"])
+        );
+        assert_eq!(form.skipped, vec![skip(2, 2, SkipKind::SubHeader)]);
+    }
+
+    #[test]
+    fn group_words_over_the_field_names_are_combined_too() {
+        // The mirror: the items are merged down, the fields sit under group words; the top row
+        // names three items, so it is the header and the row under it its second row.
+        let g = grid(&[
+            (2, &["基本信息", "基本信息", "基本信息", "私装地锁", "楼道清扫", "A05"]),
+            (3, &["小区", "检查日期", "人数", "私装地锁", "楼道清扫", "A05"]),
+            (4, &["南营门里", "2026-07-03", "2", "1", "0", ""]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        let expected = vec![
+            (2, vec!["小区", "检查日期", "人数", "私装地锁", "楼道清扫", "A05"]),
+            (4, vec!["南营门里", "2026-07-03", "2", "1", "0", ""]),
+        ];
+        assert_eq!(rows(&form), expected);
+        assert_eq!(form.skipped, vec![skip(3, 3, SkipKind::SubHeader)]);
+
+        // The same with one item only: the top row names too few known columns to be the
+        // header, and is found as the group row over it, not taken for a title.
+        let g = grid(&[
+            (
+                1,
+                &[
+                    "2026年7月检查表",
+                    "2026年7月检查表",
+                    "2026年7月检查表",
+                    "2026年7月检查表",
+                ],
+            ),
+            (2, &["基本信息", "基本信息", "基本信息", "私装地锁"]),
+            (3, &["小区", "检查日期", "人数", "私装地锁"]),
+            (4, &["南营门里", "2026-07-03", "2", "1"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(
+            rows(&form),
+            vec![
+                (2, vec!["小区", "检查日期", "人数", "私装地锁"]),
+                (4, vec!["南营门里", "2026-07-03", "2", "1"]),
+            ]
+        );
+        assert_eq!(
+            form.skipped,
+            vec![skip(1, 1, SkipKind::Title), skip(3, 3, SkipKind::SubHeader)]
+        );
+        assert_eq!(
+            (form.title.year, form.title.month, form.title.level),
+            (Some(2026), Some(7), None)
+        );
+    }
+
+    #[test]
+    fn a_first_data_row_is_no_sub_header() {
+        // Every cell of this row is known or repeats the header, but it holds a date.
+        let g = grid(&[
+            (1, &["检查日期", "小区", "私装地锁", "楼道清扫"]),
+            (2, &["2026-07-03", "小区", "私装地锁", "楼道清扫"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(form.sheet.rows, g.rows);
+        assert_eq!(form.skipped, vec![]);
+    }
+
+    #[test]
+    fn totals_notes_and_signatures_under_the_table_are_passed_over() {
+        let g = grid(&[
+            (1, &["序号", "小区", "检查日期", "私装地锁"]),
+            (2, &["1", "南营门里", "2026-07-03", "2"]),
+            (3, &["2", "西湖村", "2026-07-04", "1"]),
+            (4, &["合 计", "", "", "3"]),
+            (5, &["填表人：张三", "", "审核人：李四", ""]),
+            (7, &["审核人：李四", "", "", ""]),
+            (8, &["3", "鞍山道", "2026-07-05", "1"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(
+            rows(&form),
+            vec![
+                (1, vec!["序号", "小区", "检查日期", "私装地锁"]),
+                (2, vec!["1", "南营门里", "2026-07-03", "2"]),
+                (3, vec!["2", "西湖村", "2026-07-04", "1"]),
+            ]
+        );
+        assert_eq!(
+            form.skipped,
+            vec![
+                skip(4, 4, SkipKind::Footer("合计".into())),
+                skip(5, 8, SkipKind::Footer("填表人等".into())),
+            ]
+        );
+        assert_eq!(describe(&form.skipped), "第4行：合计；第5–8行：填表人等");
+    }
+
+    #[test]
+    fn the_lines_of_a_note_go_with_it_and_data_after_it_is_kept() {
+        let g = grid(&[
+            (1, &["序号", "小区", "检查日期", "私装地锁"]),
+            (2, &["1", "南营门里", "2026-07-03", "2"]),
+            (3, &["注：", "", "", ""]),
+            (4, &["1、点位以处计", "1、点位以处计", "1、点位以处计", "1、点位以处计"]),
+            (5, &["2", "西湖村", "2026-07-04", "1"]),
+            (6, &["小计", "", "", "3"]),
+            (7, &["小计", "", "", "3"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(form.sheet.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 2, 5]);
+        assert_eq!(describe(&form.skipped), "第3–4行：注；第6–7行：小计");
+    }
+
+    #[test]
+    fn a_header_printed_again_on_each_page_is_passed_over() {
+        let g = grid(&[
+            (1, &["小区", "检查日期", "问题点位", "问题点位"]),
+            (2, &["小区", "检查日期", "私装地锁", "楼道清扫"]),
+            (3, &["南营门里", "2026-07-03", "2", "0"]),
+            (40, &["小区", "检查日期", "问题点位", "问题点位"]),
+            (41, &["小区", "检查日期", "私装地锁", "楼道清扫", ""]),
+            (42, &["西湖村", "2026-07-04", "1", "1"]),
+            (80, &["小区", "检查日期", "私装地锁", "楼道清扫"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(
+            form.sheet.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+            vec![1, 3, 42]
+        );
+        assert_eq!(
+            form.skipped,
+            vec![
+                skip(2, 2, SkipKind::SubHeader),
+                skip(40, 41, SkipKind::RepeatedHeader),
+                skip(80, 80, SkipKind::RepeatedHeader),
+            ]
+        );
+        assert_eq!(
+            describe(&form.skipped),
+            "第2行：表头第二行；第40–41行：重复的表头；第80行：重复的表头"
+        );
+    }
+
+    #[test]
+    fn a_sheet_with_no_header_is_none() {
+        let g = grid(&[
+            (1, &["填表说明", "", ""]),
+            (2, &["1. 检查日期填写为 2026-07-03", "", ""]),
+            (3, &["小区", "检查日期", "点位数"]),
+        ]);
+        assert_eq!(read_form(&g, &known), None);
+        assert_eq!(read_form(&grid(&[]), &known), None);
+    }
+
+    #[test]
+    fn a_plain_csv_passes_through_unchanged() {
+        let g = grid(&[
+            (1, &["检查日期", "小区", "检查组", "人数", "A05"]),
+            (2, &["2026-07-03", "南营门里", "一组", "2", "1"]),
+            (3, &["2026-07-04", "西湖村", "一组", "3", ""]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(form.sheet.rows, g.rows);
+        assert_eq!(form.skipped, vec![]);
+        assert_eq!(form.title, Title::default());
+        assert_eq!(describe(&form.skipped), "");
+    }
+}
