@@ -50,6 +50,8 @@ pub enum SkipKind {
     Footer(String),
     /// The header again, as Excel prints it on each page (one or both of its rows).
     RepeatedHeader,
+    /// A row of a blank form left unfilled: nothing in it but its 序号.
+    Unfilled,
 }
 
 /// What a form's title states, for the rows that lack it.
@@ -107,6 +109,7 @@ pub fn describe(skipped: &[Skipped]) -> String {
                 SkipKind::Title => "标题",
                 SkipKind::SubHeader => "表头第二行",
                 SkipKind::RepeatedHeader => "重复的表头",
+                SkipKind::Unfilled => "未填写（仅有序号）",
                 SkipKind::Footer(words) => words.as_str(),
             };
             if s.first == s.last {
@@ -440,6 +443,13 @@ fn one_text(row: &SheetRow) -> bool {
     texts.next().is_some_and(|t| texts.all(|c| c == t))
 }
 
+/// Whether a row holds nothing but its number under the header's 序号 (a blank form's rows
+/// come numbered; a row with no visit in it is no error).
+fn unfilled(header: &csv::StringRecord, row: &SheetRow) -> bool {
+    let mut filled = row.cells.iter().enumerate().filter(|(_, c)| !c.is_empty());
+    filled.all(|(i, _)| header.get(i) == Some("序号"))
+}
+
 /// Whether two rows hold the same cells (trailing blanks aside).
 fn same_cells(a: &csv::StringRecord, b: &csv::StringRecord) -> bool {
     let trim = |r: &csv::StringRecord| (0..r.len()).rev().find(|&i| !r[i].is_empty()).map_or(0, |i| i + 1);
@@ -466,6 +476,9 @@ fn read_body(body: &[SheetRow], header: &[&csv::StringRecord], kept: &mut Vec<Sh
             skips.extend(row.row, SkipKind::Footer(String::new()));
         } else if header.iter().any(|h| same_cells(h, &row.cells)) {
             skips.skip(row.row, SkipKind::RepeatedHeader, false);
+            tail = Tail::Table;
+        } else if header.last().is_some_and(|h| unfilled(h, row)) {
+            skips.skip(row.row, SkipKind::Unfilled, false);
             tail = Tail::Table;
         } else {
             kept.push(row.clone());
@@ -716,6 +729,20 @@ mod tests {
             ]
         );
         assert_eq!(describe(&form.skipped), "第4行：合计；第5–8行：填表人等");
+    }
+
+    #[test]
+    fn the_numbered_rows_of_a_blank_form_left_unfilled_are_passed_over() {
+        let g = grid(&[
+            (1, &["序号", "小区", "检查日期", "私装地锁"]),
+            (2, &["1", "南营门里", "2026-07-03", "2"]),
+            (3, &["2", "", "", ""]),
+            (4, &["3", "", "", ""]),
+            (5, &["合计", "", "", "2"]),
+        ]);
+        let form = read_form(&g, &known).unwrap();
+        assert_eq!(form.sheet.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(describe(&form.skipped), "第3–4行：未填写（仅有序号）；第5行：合计");
     }
 
     #[test]
