@@ -14,6 +14,29 @@ use crate::import::values::fold_width;
 /// works for Chinese names as well as codes, as written or by [`name_key`]), best first; none
 /// when nothing is close. A candidate with the same key as `unknown` comes first.
 pub fn nearest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    scored(unknown, candidates)
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Like [`nearest`], but only the candidates about as close as the best one: for a set of
+/// similar names (headers such as 检查单位 and 检查单号) a far third guess misleads more than it
+/// helps.
+pub fn nearest_closest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let scored = scored(unknown, candidates);
+    let best = scored.first().map_or(0.0, |(s, _)| *s);
+    scored
+        .into_iter()
+        .take(3)
+        .filter(|(s, _)| *s >= best - 0.5)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Every candidate close enough to `unknown` with its similarity, best first.
+fn scored<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<(f64, &'a str)> {
     let key = name_key(unknown);
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
@@ -31,7 +54,7 @@ pub fn nearest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    scored
 }
 
 /// Normalised Levenshtein similarity, with a bonus when one name holds the other.
@@ -45,7 +68,16 @@ fn similarity(unknown: &str, c: &str) -> f64 {
 
 /// `(did you mean "X" or "Y"?)`, or empty.
 pub fn did_you_mean<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    let near = nearest(unknown, candidates);
+    did_you_mean_of(&nearest(unknown, candidates))
+}
+
+/// [`did_you_mean`] naming only the candidates about as close as the best
+/// ([`nearest_closest`]).
+pub fn did_you_mean_closest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean_of(&nearest_closest(unknown, candidates))
+}
+
+fn did_you_mean_of(near: &[&str]) -> String {
     if near.is_empty() {
         return String::new();
     }
@@ -141,6 +173,21 @@ mod tests {
     }
 
     const COMPOUNDS: [&str; 6] = ["宁静里", "永和里", "永安里", "和平里", "南营门里", "长沙路小区"];
+
+    #[test]
+    fn closest_leaves_out_far_guesses() {
+        let headers = ["检查单位名称", "检查单位", "检查单号", "日期"];
+        assert_eq!(
+            nearest("检查单位名", headers),
+            vec!["检查单位名称", "检查单位", "检查单号"]
+        );
+        assert_eq!(nearest_closest("检查单位名", headers), vec!["检查单位名称", "检查单位"]);
+        assert_eq!(
+            did_you_mean_closest("检查单位名", headers),
+            " (did you mean \"检查单位名称\" or \"检查单位\"?)"
+        );
+        assert_eq!(did_you_mean_closest("zzz", headers), "");
+    }
 
     #[test]
     fn keys_undo_how_people_write_names() {
