@@ -6,11 +6,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use oldestate::error::Error;
 
-/// Most located errors printed before summarising the rest.
+/// Most located errors printed before summarising the rest (`-v` prints them all; an
+/// import says every problem of its sheets itself, grouped by cause).
 const MAX_PRINTED: usize = 50;
 
 fn main() -> ExitCode {
     let cli = oldestate::Cli::parse();
+    let all = cli.verbose > 0;
     match oldestate::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
@@ -19,13 +21,14 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Error::Invalid(list)) => {
-            for d in list.iter().take(MAX_PRINTED) {
+            let shown = if all { list.len() } else { MAX_PRINTED };
+            for d in list.iter().take(shown) {
                 eprintln!("oldestate: {d}");
             }
-            if list.len() > MAX_PRINTED {
+            if list.len() > shown {
                 eprintln!(
-                    "oldestate: … and {} more error(s) ({} in all)",
-                    list.len() - MAX_PRINTED,
+                    "oldestate: … and {} more error(s) ({} in all; -v lists them all)",
+                    list.len() - shown,
                     list.len()
                 );
             }

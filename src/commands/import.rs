@@ -7,9 +7,9 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::error::{Diagnostics, Error, Result};
-use crate::import::merge::{self, Plan};
 use crate::import::book::{read_book, Book};
 use crate::import::form::{describe, read_form};
+use crate::import::merge::{self, Plan};
 use crate::import::problems::{Place, Problems};
 use crate::import::sheet::Encoding;
 use crate::import::{visits_from_sheet, Defaults, Resolver, SheetVisit};
@@ -106,7 +106,7 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let sheet_visits = visits.len();
     let _lock = take_lock(ctx, &ws, args.dry_run)?;
     let mut d = Diagnostics::new();
-    let plan = merge::plan(&ws, visits, args.replace, &mut d)?;
+    let plan = merge::plan(&ws, visits, args.replace, &mut ps, &mut d)?;
     ps.absorb(d);
     report_problems(ctx, args, &mut ps)?;
     for line in &read {
@@ -185,7 +185,7 @@ fn read_sheets(
                 continue;
             }
         };
-        let (found, account) = read_grids(ctx, args, resolver, &label, &book, ps);
+        let (found, account) = read_grids(ctx, args, resolver, &label, book, ps);
         read.push(account);
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         sources.push(Source {
@@ -205,26 +205,35 @@ fn read_grids(
     args: &ImportArgs,
     resolver: &Resolver<'_>,
     label: &str,
-    book: &Book,
+    book: Book,
     ps: &mut Problems,
 ) -> (Vec<SheetVisit>, String) {
     let lang = ps.lang;
     let mut found = Vec::new();
     let mut parts = Vec::new();
-    let mut passed: Vec<String> = book.skipped.iter().map(|(n, why)| format!("「{n}」（{why}）")).collect();
+    let mut passed: Vec<String> = book
+        .skipped
+        .iter()
+        .map(|(n, why)| format!("「{n}」（{why}）"))
+        .collect();
     let known = |h: &str| resolver.known_column(h);
-    for grid in &book.grids {
+    let several = book.grids.len() > 1;
+    for mut grid in book.grids {
         let place = Place {
             file: label.to_string(),
             sheet: grid.name.clone(),
         };
-        let Some(form) = read_form(grid, &known) else {
+        let Some(form) = read_form(&mut grid, &known) else {
             match &grid.name {
-                Some(n) if book.grids.len() > 1 => passed.push(format!("「{n}」（{}）", lang.pick("无表头", "no header"))),
-                _ => ps.file_error(&place, None, lang.pick(
-                    "找不到表头：应有一行写明 检查日期、小区、检查组、人数 等列名",
-                    "no header row: expected a row naming columns like 检查日期, 小区, 检查组, 人数",
-                )),
+                Some(n) if several => passed.push(format!("「{n}」（{}）", lang.pick("无表头", "no header"))),
+                _ => ps.file_error(
+                    &place,
+                    None,
+                    lang.pick(
+                        "找不到表头：应有一行写明 检查日期、小区、检查组、人数 等列名",
+                        "no header row: expected a row naming columns like 检查日期, 小区, 检查组, 人数",
+                    ),
+                ),
             }
             continue;
         };
@@ -235,7 +244,9 @@ fn read_grids(
             year: form.title.year,
         };
         let bar = progress_bar(ctx, form.sheet.rows.len().saturating_sub(1), label);
-        let visits = visits_from_sheet(resolver, &place, &form.sheet, defaults, ps, &mut |n| bar.set_position(n as u64));
+        let visits = visits_from_sheet(resolver, &place, &form.sheet, defaults, ps, &mut |n| {
+            bar.set_position(n as u64)
+        });
         bar.finish_and_clear();
         let skipped = describe(&form.skipped);
         let name = grid.name.as_ref().map(|n| format!("「{n}」")).unwrap_or_default();

@@ -68,12 +68,14 @@ pub struct Title {
 /// Read a grid as a form. `known` says whether a header cell names a known column (a field or
 /// an item). `None` when no row of the grid is a header: the sheet holds no table (an
 /// instructions sheet, a sheet of drop-down lists).
-pub fn read_form(grid: &Grid, known: &dyn Fn(&str) -> bool) -> Option<Form> {
-    let rows = &grid.rows;
-    let found = rows
+pub fn read_form(grid: &mut Grid, known: &dyn Fn(&str) -> bool) -> Option<Form> {
+    let found = grid
+        .rows
         .iter()
         .position(|r| r.cells.iter().filter(|c| known(c)).count() >= 3)?;
-    let head = Head::find(rows, found, known);
+    // The rows move into the form: a month's sheet can have a million of them.
+    let rows = std::mem::take(&mut grid.rows);
+    let head = Head::find(&rows, found, known);
     let mut skips = Skips::default();
     for r in &rows[..head.top] {
         skips.skip(r.row, SkipKind::Title, false);
@@ -81,21 +83,23 @@ pub fn read_form(grid: &Grid, known: &dyn Fn(&str) -> bool) -> Option<Form> {
     if let Some(second) = head.second {
         skips.skip(rows[second].row, SkipKind::SubHeader, false);
     }
-    let mut kept = vec![SheetRow {
+    let mut kept = Vec::with_capacity(rows.len() - head.body + 1);
+    kept.push(SheetRow {
         row: rows[head.top].row,
         cells: head.cells.clone(),
-    }];
-    let header: Vec<&csv::StringRecord> = [Some(head.top), head.second]
+    });
+    let header: Vec<csv::StringRecord> = [Some(head.top), head.second]
         .into_iter()
         .flatten()
-        .map(|i| &rows[i].cells)
-        .chain([&head.cells])
+        .map(|i| rows[i].cells.clone())
+        .chain([head.cells.clone()])
         .collect();
-    read_body(&rows[head.body..], &header, &mut kept, &mut skips);
+    let title = read_title(&rows[..head.top]);
+    read_body(rows.into_iter().skip(head.body), &header, &mut kept, &mut skips);
     Some(Form {
         sheet: Sheet { rows: kept },
         skipped: skips.list,
-        title: read_title(&rows[..head.top]),
+        title,
     })
 }
 
@@ -460,10 +464,15 @@ fn same_cells(a: &csv::StringRecord, b: &csv::StringRecord) -> bool {
 /// Sort the rows under the header into data rows (`kept`, unchanged) and rows passed over:
 /// footers, the lines after a note or a signature line, and the header printed again.
 /// `header` holds the header's rows as the sheet has them, and combined.
-fn read_body(body: &[SheetRow], header: &[&csv::StringRecord], kept: &mut Vec<SheetRow>, skips: &mut Skips) {
+fn read_body(
+    body: impl Iterator<Item = SheetRow>,
+    header: &[csv::StringRecord],
+    kept: &mut Vec<SheetRow>,
+    skips: &mut Skips,
+) {
     let mut tail = Tail::Table;
     for row in body {
-        let words = footer(row);
+        let words = footer(&row);
         if tail == Tail::Signature {
             match words {
                 Some((w, _)) => skips.skip(row.row, SkipKind::Footer(w.to_string()), true),
@@ -472,16 +481,16 @@ fn read_body(body: &[SheetRow], header: &[&csv::StringRecord], kept: &mut Vec<Sh
         } else if let Some((w, t)) = words {
             skips.skip(row.row, SkipKind::Footer(w.to_string()), false);
             tail = t;
-        } else if tail == Tail::Note && one_text(row) {
+        } else if tail == Tail::Note && one_text(&row) {
             skips.extend(row.row, SkipKind::Footer(String::new()));
         } else if header.iter().any(|h| same_cells(h, &row.cells)) {
             skips.skip(row.row, SkipKind::RepeatedHeader, false);
             tail = Tail::Table;
-        } else if header.last().is_some_and(|h| unfilled(h, row)) {
+        } else if header.last().is_some_and(|h| unfilled(h, &row)) {
             skips.skip(row.row, SkipKind::Unfilled, false);
             tail = Tail::Table;
         } else {
-            kept.push(row.clone());
+            kept.push(row);
             skips.keep();
             tail = Tail::Table;
         }
@@ -546,7 +555,7 @@ mod tests {
             (4, &["检查日期", "小区", "检查组", "私装地锁"]),
             (5, &["2026-07-03", "南营门里", "一组", "2"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(
             rows(&form),
             vec![
@@ -610,7 +619,7 @@ mod tests {
             (4, &["序号", "小区", "检查日期", "私装地锁", "楼道清扫", "A05"]),
             (5, &["1", "南营门里", "2026-07-03", "2", "", "1"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(
             rows(&form),
             vec![
@@ -630,7 +639,7 @@ mod tests {
             (2, &["", "", "", "私装地锁", "楼道清扫"]),
             (3, &["南营门里", "2026/7/3", "2", "1", "0"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(
             rows(&form)[0],
             (1, vec!["小区", "检查日期", "人数", "私装地锁", "楼道清扫"])
@@ -647,7 +656,7 @@ mod tests {
             (3, &["小区", "检查日期", "人数", "私装地锁", "楼道清扫", "A05"]),
             (4, &["南营门里", "2026-07-03", "2", "1", "0", ""]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         let expected = vec![
             (2, vec!["小区", "检查日期", "人数", "私装地锁", "楼道清扫", "A05"]),
             (4, vec!["南营门里", "2026-07-03", "2", "1", "0", ""]),
@@ -671,7 +680,7 @@ mod tests {
             (3, &["小区", "检查日期", "人数", "私装地锁"]),
             (4, &["南营门里", "2026-07-03", "2", "1"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(
             rows(&form),
             vec![
@@ -696,7 +705,7 @@ mod tests {
             (1, &["检查日期", "小区", "私装地锁", "楼道清扫"]),
             (2, &["2026-07-03", "小区", "私装地锁", "楼道清扫"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(form.sheet.rows, g.rows);
         assert_eq!(form.skipped, vec![]);
     }
@@ -712,7 +721,7 @@ mod tests {
             (7, &["审核人：李四", "", "", ""]),
             (8, &["3", "鞍山道", "2026-07-05", "1"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(
             rows(&form),
             vec![
@@ -740,7 +749,7 @@ mod tests {
             (4, &["3", "", "", ""]),
             (5, &["合计", "", "", "2"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(form.sheet.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 2]);
         assert_eq!(describe(&form.skipped), "第3–4行：未填写（仅有序号）；第5行：合计");
     }
@@ -756,7 +765,7 @@ mod tests {
             (6, &["小计", "", "", "3"]),
             (7, &["小计", "", "", "3"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(form.sheet.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 2, 5]);
         assert_eq!(describe(&form.skipped), "第3–4行：注；第6–7行：小计");
     }
@@ -772,7 +781,7 @@ mod tests {
             (42, &["西湖村", "2026-07-04", "1", "1"]),
             (80, &["小区", "检查日期", "私装地锁", "楼道清扫"]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(
             form.sheet.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
             vec![1, 3, 42]
@@ -798,8 +807,8 @@ mod tests {
             (2, &["1. 检查日期填写为 2026-07-03", "", ""]),
             (3, &["小区", "检查日期", "点位数"]),
         ]);
-        assert_eq!(read_form(&g, &known), None);
-        assert_eq!(read_form(&grid(&[]), &known), None);
+        assert_eq!(read_form(&mut g.clone(), &known), None);
+        assert_eq!(read_form(&mut grid.clone()(&[]), &known), None);
     }
 
     #[test]
@@ -809,7 +818,7 @@ mod tests {
             (2, &["2026-07-03", "南营门里", "一组", "2", "1"]),
             (3, &["2026-07-04", "西湖村", "一组", "3", ""]),
         ]);
-        let form = read_form(&g, &known).unwrap();
+        let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(form.sheet.rows, g.rows);
         assert_eq!(form.skipped, vec![]);
         assert_eq!(form.title, Title::default());

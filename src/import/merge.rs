@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::error::{Diagnostics, Result};
+use crate::error::{Diagnostics, Result, Severity};
+use crate::model::records::Lang;
+
+use super::problems::{Place, Problem, Problems};
 use crate::model::records::Finding;
 use crate::model::{Period, Span};
 use crate::workspace::store::{month_files, month_path, read_month, MonthFile};
@@ -37,10 +40,17 @@ fn month_of(v: &VisitRows) -> Period {
     Period::containing(v.date(), Span::Month)
 }
 
-/// Plan the import of `visits` into the store of `ws`. Conflicts go to `diags`.
-pub fn plan(ws: &Workspace, visits: Vec<SheetVisit>, replace: bool, diags: &mut Diagnostics) -> Result<Plan> {
+/// Plan the import of `visits` into the store of `ws`. Conflicts with a sheet's visits go to
+/// `ps` against the sheet; problems of the store itself to `diags`.
+pub fn plan(
+    ws: &Workspace,
+    visits: Vec<SheetVisit>,
+    replace: bool,
+    ps: &mut Problems,
+    diags: &mut Diagnostics,
+) -> Result<Plan> {
     let mut plan = Plan::default();
-    let incoming = one_per_id(visits, &mut plan, diags);
+    let incoming = one_per_id(visits, &mut plan, ps);
     let mut touched: BTreeSet<Period> = incoming.values().map(|v| month_of(&v.visit)).collect();
     let files = month_files(ws, diags)?;
     let mut stored: Stored = HashMap::new();
@@ -59,7 +69,7 @@ pub fn plan(ws: &Workspace, visits: Vec<SheetVisit>, replace: bool, diags: &mut 
     if diags.has_errors() {
         return Ok(plan);
     }
-    let (added, removed) = sort_incoming(incoming, &stored, replace, &mut plan, &mut touched, diags);
+    let (added, removed) = sort_incoming(incoming, &stored, replace, &mut plan, &mut touched, ps);
     // A replaced visit stored in a month not otherwise touched: read that month whole too.
     let missing: Vec<&MonthFile> = files
         .iter()
@@ -83,7 +93,7 @@ pub fn plan(ws: &Workspace, visits: Vec<SheetVisit>, replace: bool, diags: &mut 
 
 /// One visit per id within the import: a repeat with the same content is skipped (and
 /// counted), one with different content is an error.
-fn one_per_id(visits: Vec<SheetVisit>, plan: &mut Plan, diags: &mut Diagnostics) -> BTreeMap<String, SheetVisit> {
+fn one_per_id(visits: Vec<SheetVisit>, plan: &mut Plan, ps: &mut Problems) -> BTreeMap<String, SheetVisit> {
     let mut incoming: BTreeMap<String, SheetVisit> = BTreeMap::new();
     for v in visits {
         match incoming.get(&v.visit.id) {
@@ -91,14 +101,20 @@ fn one_per_id(visits: Vec<SheetVisit>, plan: &mut Plan, diags: &mut Diagnostics)
                 incoming.insert(v.visit.id.clone(), v);
             }
             Some(first) if first.visit.content() == v.visit.content() => plan.skipped += 1,
-            Some(first) => diags.error(
-                &v.file,
-                Some(v.row),
-                format!(
-                    "visit {} differs from the visit of the same id at {}:{}",
-                    v.visit.id, first.file, first.row
-                ),
-            ),
+            Some(first) => {
+                let at = place_of(first).words(ps.lang);
+                let m = ps
+                    .lang
+                    .pick(
+                        &format!("检查 {} 与 {at} 第{}行编号相同而内容不同", v.visit.id, first.row),
+                        &format!(
+                            "visit {} differs from the visit of the same id at {at} row {}",
+                            v.visit.id, first.row
+                        ),
+                    )
+                    .to_string();
+                ps.file_error(&place_of(&v), Some(v.row), m);
+            }
         }
     }
     incoming
@@ -113,7 +129,7 @@ fn sort_incoming(
     replace: bool,
     plan: &mut Plan,
     touched: &mut BTreeSet<Period>,
-    diags: &mut Diagnostics,
+    ps: &mut Problems,
 ) -> (Vec<VisitRows>, BTreeSet<String>) {
     let mut removed: BTreeSet<String> = BTreeSet::new();
     let mut added: Vec<VisitRows> = Vec::new();
@@ -132,17 +148,41 @@ fn sort_incoming(
                 touched.insert(*month);
                 added.push(v.visit);
             }
-            Some((month, _, line)) => diags.error(
-                &v.file,
-                Some(v.row),
-                format!(
-                    "visit {id} is already stored with different content at {}:{line}: pass --replace to overwrite it, or give this visit another id",
-                    month_path(month)
-                ),
-            ),
+            Some((month, _, line)) => {
+                let at = format!("{}:{line}", month_path(month));
+                let (m, fix) = match ps.lang {
+                    Lang::Zh => (
+                        format!("检查 {id} 已入库（{at}），内容与本表不同"),
+                        "如确需覆盖，请加 --replace；否则请为这次检查另编号".to_string(),
+                    ),
+                    Lang::En => (
+                        format!("visit {id} is already stored with different content at {at}"),
+                        "pass --replace to overwrite it, or give this visit another id".to_string(),
+                    ),
+                };
+                ps.push(Problem {
+                    severity: Severity::Error,
+                    file: v.file.clone(),
+                    sheet: v.sheet.clone(),
+                    row: Some(v.row),
+                    column: None,
+                    value: None,
+                    message: m,
+                    fix,
+                    cause: None,
+                });
+            }
         }
     }
     (added, removed)
+}
+
+/// Where a sheet's visit came from.
+fn place_of(v: &SheetVisit) -> Place {
+    Place {
+        file: v.file.clone(),
+        sheet: v.sheet.clone(),
+    }
 }
 
 /// A touched month's new content: the rows it `kept` but those of `removed` visits, and the

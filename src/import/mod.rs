@@ -154,11 +154,16 @@ impl<'a> Resolver<'a> {
                 lang.pick("请改用小区编号", "use the compound id").to_string(),
             )),
             None if s.trim().is_empty() => Err((
-                lang.pick("应为小区名称或编号，此格为空", "expected a compound, the cell is empty").to_string(),
+                lang.pick("应为小区名称或编号，此格为空", "expected a compound, the cell is empty")
+                    .to_string(),
                 lang.pick("请填写小区", "fill in the compound").to_string(),
             )),
             None => Err((
-                lang.pick(&format!("登记册中没有小区「{s}」"), &format!("unknown compound \"{s}\"")).to_string(),
+                lang.pick(
+                    &format!("登记册中没有小区「{}」", shown(s)),
+                    &format!("unknown compound \"{}\"", shown(s)),
+                )
+                .to_string(),
                 suggestion(lang, &nearest(s.trim(), self.compounds.keys().copied())),
             )),
         }
@@ -167,17 +172,47 @@ impl<'a> Resolver<'a> {
     /// An item code or name, checked against the standards in force on `date`.
     fn item(&self, s: &str, date: NaiveDate, lang: Lang) -> Result<String, String> {
         let st = self.standards.in_force_on(first_of_month(date)).ok_or_else(|| {
-            lang.pick(&format!("{date} 没有生效的检查标准"), &format!("no standards in force on {date}")).to_string()
+            lang.pick(
+                &format!("{date} 没有生效的检查标准"),
+                &format!("no standards in force on {date}"),
+            )
+            .to_string()
         })?;
-        let code = self.items.get(s.trim()).cloned().unwrap_or_else(|| s.trim().to_string());
+        let code = self
+            .items
+            .get(s.trim())
+            .cloned()
+            .unwrap_or_else(|| s.trim().to_string());
         if st.standards.item(&code).is_some() {
             return Ok(code);
         }
-        let known = st.standards.items.iter().flat_map(|i| [i.code.as_str(), i.name.as_str()]);
+        let known = st
+            .standards
+            .items
+            .iter()
+            .flat_map(|i| [i.code.as_str(), i.name.as_str()]);
         let hint = suggestion(lang, &nearest(s.trim(), known));
         Err(match lang {
-            Lang::Zh => format!("{} 中没有检查项「{s}」{}", st.file, if hint.is_empty() { String::new() } else { format!("。{hint}") }),
-            Lang::En => format!("unknown item \"{s}\" in {}{}", st.file, if hint.is_empty() { String::new() } else { format!(". {hint}") }),
+            Lang::Zh => format!(
+                "{} 中没有检查项「{}」{}",
+                st.file,
+                shown(s),
+                if hint.is_empty() {
+                    String::new()
+                } else {
+                    format!("。{hint}")
+                }
+            ),
+            Lang::En => format!(
+                "unknown item \"{}\" in {}{}",
+                shown(s),
+                st.file,
+                if hint.is_empty() {
+                    String::new()
+                } else {
+                    format!(". {hint}")
+                }
+            ),
         })
     }
 }
@@ -275,10 +310,13 @@ impl Builder {
         }
         for (code, n, r) in read.findings {
             if let Some((_, _, first)) = self.findings.iter().find(|(c, _, _)| *c == code) {
-                let m = ps.lang.pick(
-                    &format!("检查 {key}：检查项 {code} 出现两次（第{first}行和第{r}行）"),
-                    &format!("visit {key}: item {code} is listed twice (rows {first} and {r})"),
-                ).to_string();
+                let m = ps
+                    .lang
+                    .pick(
+                        &format!("检查 {key}：检查项 {code} 出现两次（第{first}行和第{r}行）"),
+                        &format!("visit {key}: item {code} is listed twice (rows {first} and {r})"),
+                    )
+                    .to_string();
                 ps.file_error(place, Some(r), m);
             } else {
                 self.findings.push((code, n, r));
@@ -359,10 +397,16 @@ impl Gathered {
     fn check_photos(&self, place: &Place, ps: &mut Problems) {
         for (key, b) in &self.visits {
             if b.photos > crate::model::records::MAX_PER_ROW {
-                let m = ps.lang.pick(
-                    &format!("检查 {key} 的照片共 {} 张，超过一次检查最多 1000000 张", b.photos),
-                    &format!("visit {key}: {} photos in all, more than the 1000000 a visit may record", b.photos),
-                ).to_string();
+                let m = ps
+                    .lang
+                    .pick(
+                        &format!("检查 {key} 的照片共 {} 张，超过一次检查最多 1000000 张", b.photos),
+                        &format!(
+                            "visit {key}: {} photos in all, more than the 1000000 a visit may record",
+                            b.photos
+                        ),
+                    )
+                    .to_string();
                 ps.file_error(place, Some(b.row), m);
             }
         }
@@ -455,7 +499,10 @@ fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
     if most * 2 <= visits.len() {
         return;
     }
-    for v in visits.iter().filter(|v| (v.visit.date().year(), v.visit.date().month()) != (y, m)) {
+    for v in visits
+        .iter()
+        .filter(|v| (v.visit.date().year(), v.visit.date().month()) != (y, m))
+    {
         let d = v.visit.date();
         let (message, fix) = match ps.lang {
             Lang::Zh => (
@@ -491,7 +538,14 @@ fn sheet_layout<'s>(
 ) -> Option<(&'s SheetRow, Layout)> {
     let lang = ps.lang;
     let Some(header) = sheet.rows.first() else {
-        ps.file_error(place, None, lang.pick("空表：应有表头行和检查记录", "empty sheet: expected a header row and visits"));
+        ps.file_error(
+            place,
+            None,
+            lang.pick(
+                "空表：应有表头行和检查记录",
+                "empty sheet: expected a header row and visits",
+            ),
+        );
         return None;
     };
     let header_cells: Vec<String> = header.cells.iter().map(String::from).collect();
@@ -613,8 +667,19 @@ impl<'s> RowCells<'s> {
     }
 }
 
+/// A cell's value as a message quotes it: whole up to 40 characters, else its start and its
+/// length (a 10 MB cell is not printed).
+pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 40;
+    match value.char_indices().nth(MAX) {
+        None => value.into(),
+        Some((end, _)) => format!("{}…（{} 字）", &value[..end], value.chars().count()).into(),
+    }
+}
+
 /// "应为…，实为「…」" (or "此格为空"): what a cell should hold and what it holds.
 fn found(lang: Lang, expected: Words<'_>, value: &str) -> String {
+    let value = shown(value);
     match (lang, value.is_empty()) {
         (Lang::Zh, true) => format!("应为{}，此格为空", expected.0),
         (Lang::Zh, false) => format!("应为{}，实为「{value}」", expected.0),
@@ -674,8 +739,14 @@ fn read_visit_id(cells: &RowCells<'_>, ps: &mut Problems) -> Option<String> {
                 cells.bad(
                     ps,
                     Field::VisitId,
-                    ("由字母、数字、“-”“_”“.”组成的检查编号", "a visit id of letters, digits, '-', '_' or '.'"),
-                    ("请去掉编号中的空格和其他符号", "remove spaces and other signs from the id"),
+                    (
+                        "由字母、数字、“-”“_”“.”组成的检查编号",
+                        "a visit id of letters, digits, '-', '_' or '.'",
+                    ),
+                    (
+                        "请去掉编号中的空格和其他符号",
+                        "remove spaces and other signs from the id",
+                    ),
                 );
             }
             Some(id.to_string())
@@ -687,7 +758,10 @@ fn read_visit_id(cells: &RowCells<'_>, ps: &mut Problems) -> Option<String> {
                 ps,
                 Field::VisitId,
                 ("检查编号", "the visit id"),
-                ("本表有检查编号列：请在每一行填写", "this sheet has a visit id column: fill it on every row"),
+                (
+                    "本表有检查编号列：请在每一行填写",
+                    "this sheet has a visit id column: fill it on every row",
+                ),
             );
             None
         }
@@ -695,11 +769,10 @@ fn read_visit_id(cells: &RowCells<'_>, ps: &mut Problems) -> Option<String> {
     }
 }
 
-/// The visit's date, in any of the forms people type ([`values::parse_date`]); `year` (the
+/// The visit's date, in any of the forms people type ([`values::parse_date_in`]); `year` (the
 /// form's title's) serves a date written without one.
 fn read_date(cells: &RowCells<'_>, year: Option<i32>, ps: &mut Problems) -> Option<NaiveDate> {
-    let text = cells.get(Field::Date).unwrap_or("");
-    let date = values::parse_date(text).or_else(|| year.and_then(|y| values::parse_date(&format!("{y}年{text}"))));
+    let date = values::parse_date_in(cells.get(Field::Date).unwrap_or(""), year);
     if date.is_none() {
         cells.bad(
             ps,
@@ -821,14 +894,15 @@ fn read_team(cells: &RowCells<'_>, ps: &mut Problems) -> String {
 
 /// How many inspectors made the visit: a whole number, 1 or more.
 fn read_inspectors(cells: &RowCells<'_>, ps: &mut Problems) -> Option<u32> {
-    let inspectors = values::parse_whole(cells.get(Field::Inspectors).unwrap_or(""))
-        .filter(|&n| n >= 1)
-        .and_then(|n| u32::try_from(n).ok());
+    let inspectors = values::parse_headcount(cells.get(Field::Inspectors).unwrap_or(""));
     if inspectors.is_none() {
         cells.bad(
             ps,
             Field::Inspectors,
-            ("检查人数（1 或以上的整数）", "the number of inspectors, a whole number 1 or more"),
+            (
+                "检查人数（1 或以上的整数，或以顿号分隔的检查人员姓名）",
+                "the number of inspectors (a whole number 1 or more, or their names separated by 、)",
+            ),
             ("请填写人数，如 3", "write the headcount, like 3"),
         );
     }
@@ -857,7 +931,10 @@ fn read_photos(cells: &RowCells<'_>, ps: &mut Problems) -> Option<u64> {
         cells.bad(
             ps,
             Field::Photos,
-            ("照片张数（0 至 1000000 的整数）", "a number of photos, a whole number from 0 to 1000000"),
+            (
+                "照片张数（0 至 1000000 的整数）",
+                "a number of photos, a whole number from 0 to 1000000",
+            ),
             ("请填写照片张数，如 4", "write the number of photos, like 4"),
         );
     }
@@ -881,7 +958,12 @@ const COUNT: Words<'static> = (
 
 /// A wide row's findings: one per item column with problem points (blank = 0), checked against
 /// the standards in force on `date`.
-fn wide_findings(r: &Resolver<'_>, cells: &RowCells<'_>, date: NaiveDate, ps: &mut Problems) -> Vec<(String, u64, u64)> {
+fn wide_findings(
+    r: &Resolver<'_>,
+    cells: &RowCells<'_>,
+    date: NaiveDate,
+    ps: &mut Problems,
+) -> Vec<(String, u64, u64)> {
     let mut findings = Vec::new();
     for (code, col) in &cells.layout.items {
         let v = cells.row.cells.get(*col).unwrap_or("").trim();
@@ -903,7 +985,12 @@ fn wide_findings(r: &Resolver<'_>, cells: &RowCells<'_>, date: NaiveDate, ps: &m
 
 /// A long row's finding, if it has one: its item (checked against the standards in force on
 /// `date`) and count of problem points. A row with no item and no points is a visit with none.
-fn long_finding(r: &Resolver<'_>, cells: &RowCells<'_>, date: NaiveDate, ps: &mut Problems) -> Option<(String, u64, u64)> {
+fn long_finding(
+    r: &Resolver<'_>,
+    cells: &RowCells<'_>,
+    date: NaiveDate,
+    ps: &mut Problems,
+) -> Option<(String, u64, u64)> {
     let item = cells.get(Field::Item).unwrap_or("").trim();
     let count = cells.get(Field::Count).unwrap_or("").trim();
     match (
@@ -911,7 +998,12 @@ fn long_finding(r: &Resolver<'_>, cells: &RowCells<'_>, date: NaiveDate, ps: &mu
         values::parse_whole(count).or(count.is_empty().then_some(0)),
     ) {
         (_, None) => {
-            cells.bad(ps, Field::Count, COUNT, ("请填写整数，如 2", "write a whole number, like 2"));
+            cells.bad(
+                ps,
+                Field::Count,
+                COUNT,
+                ("请填写整数，如 2", "write a whole number, like 2"),
+            );
             None
         }
         (true, Some(0)) => None,
@@ -976,7 +1068,11 @@ fn check_contract(
                         item.name, k.service_grade
                     ),
                 );
-                cells.error(ps, (&zh, &en), ("请核对检查项或小区", "check the item and the compound"));
+                cells.error(
+                    ps,
+                    (&zh, &en),
+                    ("请核对检查项或小区", "check the item and the compound"),
+                );
             }
         }
     }

@@ -158,7 +158,7 @@ impl Problems {
                     .entry((p.severity, &p.file, &p.sheet, *col, cause))
                     .or_default()
                     .push(p),
-                (_, None, Some(_)) => rows
+                (None, _, Some(_)) => rows
                     .entry((p.severity, &p.file, &p.sheet, &p.message, &p.fix))
                     .or_default()
                     .push(p),
@@ -256,7 +256,8 @@ impl Problems {
         s
     }
 
-    /// The same problem of whole rows on many rows, in one line: `a.csv 第2–4行：…`.
+    /// The same problem (same words, same cell value) on many rows, in one line:
+    /// `a.csv 第2–4行：…`, `a.csv 第2–4行 E列「小区」：…`.
     fn rows_line(&self, list: &[&Problem]) -> String {
         let rows: Vec<u64> = list.iter().filter_map(|p| p.row).collect();
         let mut one = list[0].clone();
@@ -267,17 +268,37 @@ impl Problems {
             sheet: one.sheet.clone(),
         }
         .words(self.lang);
+        // The line goes on with " F列「小区」：…" or "：…": the rows go before either.
         let rest = line.strip_prefix(&place).unwrap_or(&line);
-        let rest = rest.strip_prefix(self.lang.pick("：", ": ")).unwrap_or(rest);
-        format!("{place} {}{}{rest}", row_ranges(&rows, self.lang), self.lang.pick("：", ": "))
+        format!("{place} {}{rest}", row_ranges(&rows, self.lang))
     }
 
     /// `--errors FILE.csv`: every problem, one per line, for the person who fixes the sheet
     /// (UTF-8 with a byte-order mark, so Excel on a Chinese Windows PC opens it as it is).
     pub fn to_csv(&self) -> Vec<u8> {
         let header = match self.lang {
-            Lang::Zh => ["文件", "工作表", "行", "列", "列名", "单元格内容", "级别", "问题", "修改建议"],
-            Lang::En => ["file", "sheet", "row", "column", "header", "value", "severity", "message", "suggestion"],
+            Lang::Zh => [
+                "文件",
+                "工作表",
+                "行",
+                "列",
+                "列名",
+                "单元格内容",
+                "级别",
+                "问题",
+                "修改建议",
+            ],
+            Lang::En => [
+                "file",
+                "sheet",
+                "row",
+                "column",
+                "header",
+                "value",
+                "severity",
+                "message",
+                "suggestion",
+            ],
         };
         let mut w = csv::Writer::from_writer(crate::workspace::store::BOM.to_vec());
         let _ = w.write_record(header);
@@ -298,7 +319,7 @@ impl Problems {
                 p.row.map(|r| r.to_string()).unwrap_or_default(),
                 col,
                 safe(&header),
-                safe(p.value.as_deref().unwrap_or("")),
+                safe(&super::shown(p.value.as_deref().unwrap_or(""))),
                 severity.to_string(),
                 safe(&p.message),
                 safe(&p.fix),
@@ -382,7 +403,14 @@ mod tests {
     fn a_repeated_row_problem_is_said_once() {
         let mut ps = Problems::new(Lang::Zh);
         for r in [2, 3, 4] {
-            ps.file_error(&Place { file: "a.csv".into(), sheet: None }, Some(r), "没有检查层级");
+            ps.file_error(
+                &Place {
+                    file: "a.csv".into(),
+                    sheet: None,
+                },
+                Some(r),
+                "没有检查层级",
+            );
         }
         assert_eq!(ps.lines(), ["a.csv 第2–4行：没有检查层级"]);
     }
@@ -411,7 +439,10 @@ mod tests {
         );
         let csv = String::from_utf8(ps.to_csv()).unwrap();
         assert_eq!(csv.lines().count(), 6);
-        assert!(csv.contains("a.xlsx,花园社区,9,F,人数,,错误,应为检查人数，实为「」,请填写 1 或以上的整数"), "{csv}");
+        assert!(
+            csv.contains("a.xlsx,花园社区,9,F,人数,,错误,应为检查人数，实为「」,请填写 1 或以上的整数"),
+            "{csv}"
+        );
     }
 
     #[test]

@@ -173,12 +173,12 @@ fn every_error_in_every_file_is_reported_and_nothing_is_written() {
     let b = ws.path("in/b.csv").display().to_string();
     let r = import(&ws, &[&a, &b]);
     r.status(1)
-        .stderr_line(&format!("oldestate: {a}:2: column A \"日期\": expected a date like 2026-03-05, 2026/3/5 or 2026年3月5日, found \"2026/2/30\""))
-        .stderr_line(&format!("oldestate: {a}:3: column D \"人数\": expected the number of inspectors, a whole number 1 or more, found \"0\""))
-        .stderr_line(&format!("oldestate: {a}:3: column E \"小区\": unknown compound \"南营门哩\" (did you mean \"南营门\" or \"南营门里\" or \"营门里\"?)"))
-        .stderr_line(&format!("oldestate: {a}:4: column B \"检查层级\": expected a level: 社区, 街道, 区, 第三方 (or community, street, district, third_party), found \"市\""))
-        .stderr_line(&format!("oldestate: {a}:4: column G \"点位\": expected a count of problem points, a whole number from 0 to 1000000, found \"1.5\""))
-        .stderr_line(&format!("oldestate: {b}:2: no level: add a 检查层级 column or pass --level"))
+        .stderr_line(&format!("oldestate: {a} 第2行 A列「日期」：应为检查日期，实为「2026/2/30」。请写成 2026-03-05、2026/3/5 或 2026年3月5日"))
+        .stderr_line(&format!("oldestate: {a} 第3行 D列「人数」：应为检查人数（1 或以上的整数，或以顿号分隔的检查人员姓名），实为「0」。请填写人数，如 3"))
+        .stderr_line(&format!("oldestate: {a} 第3行 E列「小区」：登记册中没有小区「南营门哩」。是否为「南营门」或「南营门里」或「营门里」？"))
+        .stderr_line(&format!("oldestate: {a} 第4行 B列「检查层级」：应为检查层级，实为「市」。请填写 社区、街道、区 或 第三方"))
+        .stderr_line(&format!("oldestate: {a} 第4行 G列「点位」：应为问题点位数（0 至 1000000 的整数），实为「1.5」。请填写整数，如 2"))
+        .stderr_line(&format!("oldestate: {b} 第2行：没有检查层级。请在表中加“检查层级”列，或在命令中加 --level（如 --level 社区）"))
         .stderr_line("oldestate: 6 error(s); nothing was written");
     assert_eq!(ws.snapshot(), before);
 }
@@ -193,8 +193,8 @@ fn unknown_items_name_the_nearest_and_inapplicable_items_are_refused() {
     let a = ws.path("in/a.csv").display().to_string();
     import(&ws, &[&a, "--level", "street"])
         .status(1)
-        .stderr_line(&format!("oldestate: {a}:2: column E \"问题项\": unknown item \"私装地索\" in standards/2026-01-01.toml (did you mean \"私装地锁\"?)"))
-        .stderr_line(&format!("oldestate: {a}:3: item X02 (楼道清扫保洁) does not apply to P3, served at service grade 3 on 2026-03-02"));
+        .stderr_line(&format!("oldestate: {a} 第2行 E列「问题项」：standards/2026-01-01.toml 中没有检查项「私装地索」。是否为「私装地锁」？"))
+        .stderr_line(&format!("oldestate: {a} 第3行：检查项 X02（楼道清扫保洁）不适用于 P3：该小区 2026-03-02 的服务等级为 3 级。请核对检查项或小区"));
 }
 
 #[test]
@@ -203,8 +203,14 @@ fn a_sheet_that_disagrees_with_the_command_line_is_an_error() {
     ws.write("in/a.csv", LONG);
     let a = ws.path("in/a.csv").display().to_string();
     import(&ws, &[&a, "--level", "street"]).status(1).stderr_line(&format!(
-        "oldestate: {a}:2: the sheet says level third_party but --level says street"
+        "oldestate: {a} 第2–4行：表中层级为第三方，而 --level 为街道。请核对"
     ));
+    // In English when asked.
+    import(&ws, &["--lang", "en", &a, "--level", "street"])
+        .status(1)
+        .stderr_line(&format!(
+            "oldestate: {a} rows 2–4: the sheet says level third_party but --level says street. check which is right"
+        ));
 }
 
 #[test]
@@ -217,9 +223,12 @@ fn bytes_valid_in_neither_encoding_are_an_error_with_their_row() {
     )
     .unwrap();
     let bad = ws.path("in/bad.csv").display().to_string();
-    import(&ws, &[&bad, "--level", "street"]).status(1).stderr_line(&format!(
-        "oldestate: {bad}:3: bytes valid in neither UTF-8 nor GB18030: the file is damaged or in another encoding (save it from Excel as CSV UTF-8)"
-    ));
+    let r = import(&ws, &[&bad, "--level", "street"]);
+    assert!(
+        r.status(1).stderr.starts_with(&format!("oldestate: {bad} 第3行：")),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -231,7 +240,7 @@ fn a_stored_visit_with_different_content_needs_replace() {
     );
     let v = ws.path("in/v.csv").display().to_string();
     import(&ws, &[&v]).status(1).stderr_line(&format!(
-        "oldestate: {v}:2: visit T1 is already stored with different content at data/inspections/2026/2026-03.csv:2: pass --replace to overwrite it, or give this visit another id"
+        "oldestate: {v} 第2行：检查 T1 已入库（data/inspections/2026/2026-03.csv:2），内容与本表不同。如确需覆盖，请加 --replace；否则请为这次检查另编号"
     ));
     import(&ws, &[&v, "--replace"]).status(0);
     let march = ws.read("data/inspections/2026/2026-03.csv");
@@ -336,10 +345,9 @@ fn a_visit_with_more_photos_than_a_row_may_hold_is_refused() {
     let p = ws.path("in/p.csv").display().to_string();
     let r = import(&ws, &[&p, "--level", "street"]);
     r.status(1);
-    assert!(r.stderr.contains(":2: visit S20260402-P1-"), "{}", r.stderr);
+    assert!(r.stderr.contains(" 第2行：检查 S20260402-P1-"), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("1200000 photos in all, more than the 1000000 a visit may record"),
+        r.stderr.contains("的照片共 1200000 张，超过一次检查最多 1000000 张"),
         "{}",
         r.stderr
     );
@@ -354,7 +362,7 @@ fn a_sheet_with_a_visit_id_column_needs_it_on_every_row() {
     );
     let v = ws.path("in/v.csv").display().to_string();
     import(&ws, &[&v, "--level", "street"]).status(1).stderr_line(&format!(
-        "oldestate: {v}:3: column A \"编号\": expected the visit id (this sheet has a visit id column: fill it on every row), found \"\""
+        "oldestate: {v} 第3行 A列「编号」：应为检查编号，此格为空。本表有检查编号列：请在每一行填写"
     ));
 }
 
@@ -386,5 +394,5 @@ fn a_bad_byte_in_a_utf8_sheet_is_located_at_its_row() {
     let b = ws.path("in/b.csv").display().to_string();
     let r = import(&ws, &[&b, "--level", "street"]);
     r.status(1);
-    assert!(r.stderr.starts_with(&format!("oldestate: {b}:3: ")), "{}", r.stderr);
+    assert!(r.stderr.starts_with(&format!("oldestate: {b} 第3行：")), "{}", r.stderr);
 }

@@ -6,6 +6,7 @@ mod check;
 mod contracts;
 mod demo;
 mod explain;
+mod forms;
 mod harness;
 mod hostile;
 mod import;
