@@ -284,4 +284,58 @@ mod tests {
             vec![(1, vec!["日期", "小区"]), (3, vec!["2026/7/3", "南营门里"])]
         );
     }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/forms")
+            .join(name);
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn xls_and_ods_saved_by_libreoffice_read_like_the_xlsx() {
+        let xlsx = xlsx(&office_workbook(), &[]).unwrap();
+        let xls = read_book_bytes(&fixture("office.xls"), "xls", &[], None).unwrap();
+        // .xls keeps its merged regions: the same grids, hidden sheet skipped.
+        assert_eq!(xls, xlsx);
+        // calamine reads no merged regions from .ods: a merge's value stays in its first cell.
+        let ods = read_book_bytes(&fixture("office.ods"), "ods", &[], None).unwrap();
+        assert_eq!(names(&ods), vec!["七月", "填表说明"]);
+        assert_eq!(ods.skipped, xlsx.skipped);
+        assert_eq!(
+            rows(&ods.grids[0]),
+            vec![
+                (1, vec!["2026年7月 街道巡查表"]),
+                (3, vec!["日期", "小区", "问题项"]),
+                (4, vec!["", "", "A01", "A02"]),
+                (5, vec!["2026-07-03", "南营门里", "2"]),
+                (6, vec!["2026-07-03", "", "", "1.5"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_1904_workbook_counts_its_dates_from_1904() {
+        // The office workbook with date1904="1" set and its date cells holding 44744, which is
+        // 2026-07-03 counted from 1904-01-01 (and 2022-07-02 if counted from 1900).
+        let book = read_book_bytes(&fixture("date1904.xlsx"), "xlsx", &[], None).unwrap();
+        let dates: Vec<&str> = book.grids[0].rows[3..].iter().map(|r| &r.cells[0]).collect();
+        assert_eq!(dates, vec!["2026-07-03", "2026-07-03"]);
+    }
+
+    #[test]
+    fn a_cell_at_excels_last_corner_costs_one_cell() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write(0, 0, "a").unwrap();
+        ws.write(1_048_575, 16_383, "z").unwrap();
+        let book = xlsx(&wb.save_to_buffer().unwrap(), &[]).unwrap();
+        let last = &book.grids[0].rows[1];
+        assert_eq!(
+            (last.row, last.cells.len(), &last.cells[16_383]),
+            (1_048_576, 16_384, "z")
+        );
+        // A merge over the whole sheet is refused in `cells` (its test): rust_xlsxwriter
+        // cannot write one, as it fills every cell of a merge.
+    }
 }

@@ -345,6 +345,20 @@ mod tests {
     }
 
     #[test]
+    fn date_cells_count_from_their_workbooks_epoch() {
+        use calamine::ExcelDateTimeType::{DateTime, TimeDelta};
+        let day = |v, is_1904| date_text(&ExcelDateTime::new(v, DateTime, is_1904));
+        assert_eq!(day(46086.0, false), "2026-03-05");
+        assert_eq!(day(44624.0, true), "2026-03-05");
+        assert_eq!(day(61.0, false), "1900-03-01");
+        assert_eq!(day(0.0, true), "1904-01-01");
+        // A time of day, a serial before March 1900, a duration: numbers, as Excel stores them.
+        assert_eq!(day(0.5, false), "0.5");
+        assert_eq!(day(60.0, false), "60");
+        assert_eq!(date_text(&ExcelDateTime::new(1.5, TimeDelta, false)), "1.5");
+    }
+
+    #[test]
     fn excel_serials_are_dates() {
         assert_eq!(excel_serial_date(46086.0), NaiveDate::from_ymd_opt(2026, 3, 5));
         assert_eq!(excel_serial_date(61.0), NaiveDate::from_ymd_opt(1900, 3, 1));
