@@ -3,6 +3,8 @@
 //! so that a hostile file declaring a cell at XFD1048576 costs one cell, not 17 billion; the
 //! limits below refuse what would still be too large to lay out.
 
+use calamine::Dimensions;
+
 use crate::import::sheet::{SheetError, SheetRow};
 
 /// Excel's last row (1-based count): a cell below it is not in a real worksheet.
@@ -66,16 +68,20 @@ impl Cells {
         }))
     }
 
-    /// Fill every cell of each merged region `((first row, first col), (last row, last col))`
+    /// Fill every cell of each merged region (0-based, inclusive)
     /// with the value of its top-left cell, as a person reads a merged cell: a compound merged
     /// down over its visits, a group header merged across its items. Regions are clipped to
     /// the used cells, so an absurd region in a hostile file costs no more than the sheet.
-    pub fn fill_merges(&mut self, regions: &[((u32, u32), (u32, u32))]) -> Result<(), SheetError> {
+    pub fn fill_merges(&mut self, regions: &[Dimensions]) -> Result<(), SheetError> {
         let Some((ur0, uc0, ur1, uc1)) = self.used() else {
             return Ok(());
         };
         self.sort();
-        for &((r0, c0), (r1, c1)) in regions {
+        for &Dimensions {
+            start: (r0, c0),
+            end: (r1, c1),
+        } in regions
+        {
             let Some(value) = self.value_at(r0, c0).map(str::to_string) else {
                 continue;
             };
@@ -167,7 +173,8 @@ mod tests {
         c.push(0, 0, "A").unwrap();
         c.push(2, 1, "x").unwrap();
         // A region reaching to Excel's last cell is clipped to rows 1..3, columns A..B.
-        c.fill_merges(&[((0, 0), (MAX_ROWS - 1, MAX_COLS - 1))]).unwrap();
+        c.fill_merges(&[Dimensions::new((0, 0), (MAX_ROWS - 1, MAX_COLS - 1))])
+            .unwrap();
         let rows = c.into_rows().unwrap();
         assert_eq!(
             texts(&rows),
@@ -182,7 +189,9 @@ mod tests {
         let mut c = Cells::default();
         c.push(0, 0, "a").unwrap();
         c.push(MAX_ROWS - 1, MAX_COLS - 1, "b").unwrap();
-        let e = c.fill_merges(&[((0, 0), (MAX_ROWS - 1, MAX_COLS - 1))]).unwrap_err();
+        let e = c
+            .fill_merges(&[Dimensions::new((0, 0), (MAX_ROWS - 1, MAX_COLS - 1))])
+            .unwrap_err();
         assert!(e.message.contains("单元格太多"), "{}", e.message);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Dimensions, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{open_workbook_from_rs, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
 
 use super::cells::Cells;
 use super::{Book, Grid};
@@ -80,9 +80,12 @@ fn open<'a>(bytes: &'a [u8], ext: &str) -> Result<Workbook<'a>, SheetError> {
     )))
 }
 
+/// The worksheets to read, and those passed over with why.
+pub type Chosen = (Vec<String>, Vec<(String, String)>);
+
 /// Which worksheets to read, in workbook order, and which are passed over with why. Sheets
 /// named with `--sheet` are read even when hidden: the analyst asked for them.
-pub fn choose(meta: &[calamine::Sheet], asked: &[String]) -> Result<(Vec<String>, Vec<(String, String)>), SheetError> {
+pub fn choose(meta: &[calamine::Sheet], asked: &[String]) -> Result<Chosen, SheetError> {
     if let Some(unknown) = asked.iter().find(|a| !meta.iter().any(|s| &s.name == *a)) {
         let names: Vec<&str> = meta.iter().map(|s| s.name.as_str()).collect();
         return Err(err(format!(
@@ -144,8 +147,7 @@ fn read_worksheet(wb: &mut Workbook<'_>, name: &str) -> Result<Vec<SheetRow>, Sh
             Vec::new()
         }
     };
-    let regions: Vec<_> = merges.iter().map(|d: &Dimensions| (d.start, d.end)).collect();
-    cells.fill_merges(&regions)?;
+    cells.fill_merges(&merges)?;
     cells.into_rows()
 }
 
