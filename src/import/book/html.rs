@@ -24,7 +24,7 @@ pub fn read_html(text: &str) -> Result<Vec<Grid>, SheetError> {
         let name = caption(table).unwrap_or_else(|| format!("表{}", i + 1));
         grids.push(Grid {
             name: Some(name),
-            rows: table_rows(table)?,
+            rows: table_rows(table, MAX_CELLS)?,
         });
     }
     Ok(grids)
@@ -71,7 +71,7 @@ fn span(el: ElementRef<'_>, attr: &str, max: usize) -> usize {
 }
 
 /// The table's non-blank rows, numbered from 1 by `<tr>` (blank ones counted), spans filled.
-fn table_rows(table: ElementRef<'_>) -> Result<Vec<SheetRow>, SheetError> {
+fn table_rows(table: ElementRef<'_>, limit: usize) -> Result<Vec<SheetRow>, SheetError> {
     let trs = selector("tr");
     // Cells spanning down from rows above: column → (rows still to cover, text).
     let mut carry: BTreeMap<usize, (usize, String)> = BTreeMap::new();
@@ -82,6 +82,9 @@ fn table_rows(table: ElementRef<'_>) -> Result<Vec<SheetRow>, SheetError> {
         .filter(|tr| owner_table(*tr).is_some_and(|t| t.id() == table.id()));
     for (i, tr) in own.enumerate() {
         let mut line: Vec<Option<String>> = Vec::new();
+        // Counted before each cell is laid out, so a hostile row of wide spans stops early.
+        let row = i as u64 + 1;
+        spend(&mut budget, carry.len(), row, limit)?;
         carry.retain(|&col, (left, text)| {
             put(&mut line, col, text.clone());
             *left -= 1;
@@ -94,6 +97,7 @@ fn table_rows(table: ElementRef<'_>) -> Result<Vec<SheetRow>, SheetError> {
             }
             let text = cell_text(td);
             let (across, down) = (span(td, "colspan", MAX_COLSPAN), span(td, "rowspan", MAX_ROWSPAN));
+            spend(&mut budget, across, row, limit)?;
             for c in col..col + across {
                 put(&mut line, c, text.clone());
                 if down > 1 {
@@ -102,13 +106,6 @@ fn table_rows(table: ElementRef<'_>) -> Result<Vec<SheetRow>, SheetError> {
             }
             col += across;
         }
-        budget = budget.saturating_add(line.len());
-        if budget > MAX_CELLS {
-            return Err(SheetError {
-                row: Some(i as u64 + 1),
-                message: format!("表格过大：超过 {MAX_CELLS} 个单元格"),
-            });
-        }
         if line.iter().all(|c| c.as_deref().unwrap_or("").is_empty()) {
             continue;
         }
@@ -116,12 +113,20 @@ fn table_rows(table: ElementRef<'_>) -> Result<Vec<SheetRow>, SheetError> {
         for c in &line {
             cells.push_field(c.as_deref().unwrap_or(""));
         }
-        rows.push(SheetRow {
-            row: i as u64 + 1,
-            cells,
-        });
+        rows.push(SheetRow { row, cells });
     }
     Ok(rows)
+}
+
+fn spend(budget: &mut usize, n: usize, row: u64, limit: usize) -> Result<(), SheetError> {
+    *budget = budget.saturating_add(n);
+    if *budget > limit {
+        return Err(SheetError {
+            row: Some(row),
+            message: format!("表格过大：超过 {limit} 个单元格"),
+        });
+    }
+    Ok(())
 }
 
 fn put(line: &mut Vec<Option<String>>, col: usize, text: String) {
@@ -129,4 +134,24 @@ fn put(line: &mut Vec<Option<String>>, col: usize, text: String) {
         line.resize(col + 1, None);
     }
     line[col] = Some(text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_of_absurd_spans_is_refused_as_it_is_laid_out() {
+        // Each row's cell spans 1000 columns and every row below: row n lays out 1000·n cells,
+        // so rows 1..=4 lay out 10,000 and row 5 passes a limit of 12,000.
+        let row = "<tr><td colspan=1000 rowspan=65534>x</td></tr>";
+        let doc = Html::parse_document(&format!("<table>{}</table>", row.repeat(9)));
+        let table = doc.select(&selector("table")).next().unwrap();
+        let e = table_rows(table, 12_000).unwrap_err();
+        assert_eq!(e.row, Some(5));
+        assert_eq!(e.message, "表格过大：超过 12000 个单元格");
+        let four = Html::parse_document(&format!("<table>{}</table>", row.repeat(4)));
+        let table = four.select(&selector("table")).next().unwrap();
+        assert_eq!(table_rows(table, 10_000).unwrap().len(), 4);
+    }
 }
