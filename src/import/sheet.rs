@@ -1,10 +1,11 @@
-//! Reading a sheet an inspector handed in: CSV/TSV/TXT in UTF-8 (with or without BOM) or
-//! GB18030, with comma, tab or semicolon; or the first (or a named) sheet of an `.xlsx`.
-//! Decoding is strict: bytes valid in neither encoding are an error with their row.
+//! Reading a sheet an inspector handed in: rows of text cells, and the pieces the readers of
+//! [`super::book`] share: text decoding (UTF-8 with or without BOM, GB18030, UTF-16 with BOM)
+//! and delimiter detection (comma, tab or semicolon), and a workbook cell as text. Decoding
+//! is strict: bytes valid in no encoding are an error with their row.
 
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, ExcelDateTime};
 use chrono::{Days, NaiveDate};
 
 /// A sheet as rows of text cells. `row` numbers are as a person sees them (1 = the first line
@@ -54,28 +55,20 @@ fn err(row: Option<u64>, message: impl Into<String>) -> SheetError {
     }
 }
 
-/// Read a sheet file, choosing the reader by extension.
+/// Read a sheet file's first grid (or the `sheet` named): the first visible worksheet of a
+/// workbook, or a text file's one grid. [`super::book::read_book`] reads every grid.
 pub fn read_sheet(path: &Path, sheet: Option<&str>, encoding: Option<Encoding>) -> Result<Sheet, SheetError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
-        "xlsx" | "xlsm" => read_xlsx(path, sheet),
-        "csv" | "tsv" | "txt" => {
-            let bytes = std::fs::read(path).map_err(|e| err(None, format!("cannot read: {e}")))?;
-            read_text(&bytes, ext == "tsv", encoding)
-        }
-        "xls" => Err(err(
-            None,
-            "old .xls workbooks are not read: save the sheet as .xlsx or CSV in Excel",
-        )),
-        _ => Err(err(
-            None,
-            format!("unknown sheet type \".{ext}\": expected .csv, .tsv, .txt or .xlsx"),
-        )),
-    }
+    let asked: Vec<String> = sheet.map(str::to_string).into_iter().collect();
+    first_grid(super::book::read_book(path, &asked, encoding)?)
+}
+
+fn first_grid(book: super::book::Book) -> Result<Sheet, SheetError> {
+    let grid = book
+        .grids
+        .into_iter()
+        .next()
+        .ok_or_else(|| err(None, "the workbook has no visible sheets"))?;
+    Ok(Sheet { rows: grid.rows })
 }
 
 /// The row (1-based line) of a byte offset.
@@ -83,8 +76,54 @@ fn row_of(bytes: &[u8], offset: usize) -> u64 {
     1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Decode text strictly: UTF-8 (a BOM is dropped) or GB18030, detected unless `forced`.
+/// Decode text strictly: UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 (a BOM is
+/// dropped) or GB18030, detected unless `forced` (a UTF-16 BOM wins over `forced`).
 pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetError> {
+    decode_text(bytes, forced).map(|(text, _)| text)
+}
+
+/// [`decode`], also saying whether the text was UTF-16 (which Excel writes tab-separated).
+pub fn decode_text(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, bool), SheetError> {
+    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
+        return decode_utf16(body, true).map(|t| (t, true));
+    }
+    if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
+        return decode_utf16(body, false).map(|t| (t, true));
+    }
+    decode_8bit(bytes, forced).map(|t| (t, false))
+}
+
+/// UTF-16 after its BOM, little- or big-endian; an unpaired surrogate or an odd last byte is
+/// an error on its row.
+fn decode_utf16(body: &[u8], le: bool) -> Result<String, SheetError> {
+    let encoding = if le {
+        encoding_rs::UTF_16LE
+    } else {
+        encoding_rs::UTF_16BE
+    };
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(body.len() + 16);
+    let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(out),
+        encoding_rs::DecoderResult::Malformed(bad, _) => {
+            let at = read.saturating_sub(bad as usize);
+            let newline: [u8; 2] = if le { [b'\n', 0] } else { [0, b'\n'] };
+            let row = 1 + body[..at.min(body.len())]
+                .chunks_exact(2)
+                .filter(|u| *u == newline)
+                .count() as u64;
+            Err(err(
+                Some(row),
+                "not valid UTF-16: the file is damaged (save it again from Excel)",
+            ))
+        }
+        encoding_rs::DecoderResult::OutputFull => Err(err(None, "decoding stopped early")),
+    }
+}
+
+/// UTF-8 (a BOM is dropped) or GB18030, detected unless `forced`.
+fn decode_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetError> {
     let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (true, rest),
         None => (false, bytes),
@@ -131,12 +170,18 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetErr
     }
 }
 
-/// Parse delimited text: the delimiter is tab for `.tsv`, else whichever of comma, tab and
-/// semicolon the header line holds most of.
+/// Parse delimited text: the delimiter is tab for `.tsv` and UTF-16 "Unicode text", else
+/// whichever of comma, tab and semicolon the header line holds most of.
 pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<Sheet, SheetError> {
-    let text = decode(bytes, encoding)?;
+    let (text, utf16) = decode_text(bytes, encoding)?;
+    parse_delimited(&text, tsv || utf16)
+}
+
+/// Split decoded text into rows of trimmed cells, blank rows dropped; `tab` forces the tab
+/// delimiter.
+pub fn parse_delimited(text: &str, tab: bool) -> Result<Sheet, SheetError> {
     let first = text.lines().next().unwrap_or("");
-    let delimiter = if tsv {
+    let delimiter = if tab {
         b'\t'
     } else {
         [b',', b'\t', b';']
@@ -150,9 +195,15 @@ pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    // The csv crate's line numbers skip blank lines and miscount CRLF ones; a row is counted
+    // here from its byte offset, so an error names the line a person sees in an editor.
+    let mut lines = LineCounter::default();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| err(e.position().map(|p| p.line()), format!("unreadable CSV: {e}")))?;
-        let row = rec.position().map_or(0, |p| p.line());
+        let rec = rec.map_err(|e| {
+            let row = e.position().map(|p| lines.line_at(text.as_bytes(), p.byte()));
+            err(row, format!("unreadable CSV: {e}"))
+        })?;
+        let row = rec.position().map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -165,67 +216,81 @@ pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<
     Ok(Sheet { rows })
 }
 
-fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<Sheet, SheetError> {
-    let bytes = std::fs::read(path).map_err(|e| err(None, format!("cannot read: {e}")))?;
-    read_xlsx_bytes(&bytes, sheet)
+/// Lines counted up to a byte offset, resumed from the last offset asked (offsets only grow).
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: u64,
 }
 
-/// Read the first (or the named) worksheet of an `.xlsx` held in memory.
-pub fn read_xlsx_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SheetError> {
-    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| err(None, format!("not a readable .xlsx workbook: {e}")))?;
-    let names = wb.sheet_names();
-    let range = match sheet {
-        Some(name) => {
-            if !names.iter().any(|n| n == name) {
-                return Err(err(
-                    None,
-                    format!("no sheet named \"{name}\" (sheets: {})", names.join(", ")),
-                ));
-            }
-            wb.worksheet_range(name)
-                .map_err(|e| err(None, format!("sheet \"{name}\": {e}")))?
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
+        // A record's position may be the end of the one before it (before its line ending or
+        // the blank lines passed over); a record never starts with a line ending.
+        let mut offset = usize::try_from(offset).unwrap_or(usize::MAX).min(bytes.len());
+        while matches!(bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
         }
-        None => wb
-            .worksheet_range_at(0)
-            .ok_or_else(|| err(None, "the workbook has no sheets"))?
-            .map_err(|e| err(None, format!("first sheet: {e}")))?,
-    };
-    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let mut rows = Vec::new();
-    for (i, r) in range.rows().enumerate() {
-        let mut cells = csv::StringRecord::new();
-        for _ in 0..first_col {
-            cells.push_field("");
+        if offset < self.offset {
+            return row_of(bytes, offset);
         }
-        for c in r {
-            cells.push_field(&cell_text(c));
-        }
-        if cells.iter().all(str::is_empty) {
-            continue;
-        }
-        rows.push(SheetRow {
-            row: first_row + i as u64 + 1,
-            cells,
-        });
+        self.line += bytes[self.offset..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = offset;
+        self.line + 1
     }
-    Ok(Sheet { rows })
+}
+
+/// Read the first visible (or the named) worksheet of a workbook held in memory.
+pub fn read_xlsx_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SheetError> {
+    let asked: Vec<String> = sheet.map(str::to_string).into_iter().collect();
+    first_grid(super::book::read_book_bytes(bytes, "xlsx", &asked, None)?)
 }
 
 /// A cell as text: whole floats without `.0` (Excel stores every number as a float), dates as
-/// `YYYY-MM-DD`, errors as Excel shows them (so they fail to parse, loudly).
-fn cell_text(c: &Data) -> String {
+/// `YYYY-MM-DD` (in the workbook's 1900 or 1904 date system), errors as Excel shows them (so
+/// they fail to parse, loudly).
+pub fn cell_text(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_string(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => float_text(*f),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => excel_serial_date(dt.as_f64()).map_or_else(|| float_text(dt.as_f64()), |d| d.to_string()),
+        Data::DateTime(dt) => date_text(dt),
         Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// [`cell_text`] for a cell streamed from a worksheet.
+pub fn data_ref_text(c: &DataRef<'_>) -> String {
+    match c {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.trim().to_string(),
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => float_text(*f),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) => date_text(dt),
+        DataRef::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// A date cell as `YYYY-MM-DD`, counted in its workbook's date system (calamine carries the
+/// 1904 flag on each cell). Durations, times of day and serials before 1900-03-01 (where
+/// Excel's phantom 1900-02-29 makes the day doubtful) stay numbers.
+fn date_text(dt: &ExcelDateTime) -> String {
+    let serial = dt.as_f64();
+    if dt.is_duration() || !(0.0..2_958_466.0).contains(&serial) {
+        return float_text(serial);
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    match NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)) {
+        Some(date) if date >= NaiveDate::from_ymd_opt(1900, 3, 1).unwrap_or(NaiveDate::MIN) => date.to_string(),
+        _ => float_text(serial),
     }
 }
 
@@ -277,6 +342,20 @@ mod tests {
                 cells: csv::StringRecord::from(vec!["1", "2"])
             }
         );
+    }
+
+    #[test]
+    fn date_cells_count_from_their_workbooks_epoch() {
+        use calamine::ExcelDateTimeType::{DateTime, TimeDelta};
+        let day = |v, is_1904| date_text(&ExcelDateTime::new(v, DateTime, is_1904));
+        assert_eq!(day(46086.0, false), "2026-03-05");
+        assert_eq!(day(44624.0, true), "2026-03-05");
+        assert_eq!(day(61.0, false), "1900-03-01");
+        assert_eq!(day(0.0, true), "1904-01-01");
+        // A time of day, a serial before March 1900, a duration: numbers, as Excel stores them.
+        assert_eq!(day(0.5, false), "0.5");
+        assert_eq!(day(60.0, false), "60");
+        assert_eq!(date_text(&ExcelDateTime::new(1.5, TimeDelta, false)), "1.5");
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn an_xlsx_sheet_with_date_cells_and_float_numbers() {
         ],
     );
     r.status(1).stderr_line(&format!(
-        "oldestate: {}: no sheet named \"五月\" (sheets: 四月)",
+        "oldestate: {}: 没有名为「五月」的工作表（工作表：四月）",
         ws.path("in/april.xlsx").display()
     ));
 }
