@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::error::Severity;
 use crate::error::{Diagnostics, Error, Result};
 use crate::import::book::{read_book, Book};
 use crate::import::form::{describe, read_form};
 use crate::import::merge::{self, Plan};
-use crate::import::problems::{Place, Problems};
+use crate::import::problems::{Place, Problem, Problems};
 use crate::import::sheet::Encoding;
 use crate::import::{visits_from_sheet, Defaults, Resolver, SheetVisit};
 use crate::model::records::Lang;
@@ -18,6 +19,7 @@ use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
 use crate::workspace::store::{month_path, write_findings};
 use crate::workspace::transaction::{lock, recover, Transaction, WorkspaceLock};
+use crate::workspace::Published;
 use crate::workspace::Workspace;
 
 use super::Context;
@@ -106,20 +108,92 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let sheet_visits = visits.len();
     let _lock = take_lock(ctx, &ws, args.dry_run)?;
     let mut d = Diagnostics::new();
+    let published = crate::workspace::load_published(&ws, &mut d)?;
+    // Where and when each visit is, kept only when something has been published.
+    let dated: Vec<Dated> = match published.is_empty() {
+        true => Vec::new(),
+        false => visits.iter().map(Dated::of).collect(),
+    };
     let plan = merge::plan(&ws, visits, args.replace, &mut ps, &mut d)?;
     ps.absorb(d);
+    warn_published(&dated, &plan, &published, &mut ps);
     report_problems(ctx, args, &mut ps)?;
     for line in &read {
         ctx.note(line);
     }
-    let summary = summary(args.files.len(), sheet_visits, &plan);
+    let summary = summary(lang, args.files.len(), sheet_visits, &plan);
     if args.dry_run {
-        ctx.note(format!("dry run, nothing written: {summary}"));
+        ctx.note(lang.pick(
+            &format!("试运行，未写入：{summary}"),
+            &format!("dry run, nothing written: {summary}"),
+        ));
         return Ok(());
     }
     write(&ws, plan, &sources)?;
-    ctx.note(format!("imported {summary}"));
+    ctx.note(lang.pick(&format!("已导入 {summary}"), &format!("imported {summary}")));
     Ok(())
+}
+
+/// Where and when a visit of a sheet is, for the warnings about published periods.
+struct Dated {
+    id: String,
+    date: chrono::NaiveDate,
+    place: Place,
+    row: u64,
+}
+
+impl Dated {
+    fn of(v: &SheetVisit) -> Dated {
+        Dated {
+            id: v.visit.id.clone(),
+            date: v.visit.date(),
+            place: Place {
+                file: v.file.clone(),
+                sheet: v.sheet.clone(),
+            },
+            row: v.row,
+        }
+    }
+}
+
+/// A visit added to (or replaced in) a period already published (`data/published.csv`) is a
+/// warning naming its row: the published document no longer matches the store (`--strict`:
+/// an error).
+fn warn_published(dated: &[Dated], plan: &Plan, published: &[Published], ps: &mut Problems) {
+    for v in dated.iter().filter(|v| plan.imported.contains(&v.id)) {
+        let Some(p) = published.iter().find(|p| p.period.contains(v.date)) else {
+            continue;
+        };
+        let (message, fix) = match ps.lang {
+            Lang::Zh => (
+                format!(
+                    "检查日期 {} 属于已发布的 {}（数据截至{}）：导入后，重新生成的报告将与已发布的不同",
+                    v.date,
+                    p.period,
+                    crate::render::zh_date(p.as_of)
+                ),
+                "请确认需要补录；已发布的文件可用 --as-of 重现".to_string(),
+            ),
+            Lang::En => (
+                format!(
+                    "dated {}, in {} already published (data as of {}): reports made again will differ from what was published",
+                    v.date, p.period, p.as_of
+                ),
+                "make sure the visit belongs there; --as-of reproduces what was published".to_string(),
+            ),
+        };
+        ps.push(Problem {
+            severity: Severity::Warning,
+            file: v.place.file.clone(),
+            sheet: v.place.sheet.clone(),
+            row: Some(v.row),
+            column: None,
+            value: None,
+            message,
+            fix,
+            cause: None,
+        });
+    }
 }
 
 /// The workspace's language, for the messages of a sheet's problems (zh when it cannot be
@@ -282,21 +356,31 @@ fn take_lock(ctx: &Context, ws: &Workspace, dry_run: bool) -> Result<Option<Work
 }
 
 /// The one-line account of an import (or of what it would do).
-fn summary(files: usize, sheet_visits: usize, plan: &Plan) -> String {
+fn summary(lang: Lang, files: usize, sheet_visits: usize, plan: &Plan) -> String {
     let months: Vec<String> = if plan.imported.is_empty() {
         Vec::new()
     } else {
         plan.months.keys().map(ToString::to_string).collect()
     };
-    format!(
-        "{} file(s), {sheet_visits} visit(s): {} new, {} replaced, {} already stored (skipped); {} row(s); months written: {}",
-        files,
-        plan.added,
-        plan.replaced,
-        plan.skipped,
-        plan.rows,
-        if months.is_empty() { "none".to_string() } else { months.join(", ") }
-    )
+    match lang {
+        Lang::Zh => format!(
+            "{files} 个文件，{sheet_visits} 次检查：新增 {}，替换 {}，已入库（略过）{}；{} 行；写入月份：{}",
+            plan.added,
+            plan.replaced,
+            plan.skipped,
+            plan.rows,
+            if months.is_empty() { "无".to_string() } else { months.join("、") }
+        ),
+        Lang::En => format!(
+            "{} file(s), {sheet_visits} visit(s): {} new, {} replaced, {} already stored (skipped); {} row(s); months written: {}",
+            files,
+            plan.added,
+            plan.replaced,
+            plan.skipped,
+            plan.rows,
+            if months.is_empty() { "none".to_string() } else { months.join(", ") }
+        ),
+    }
 }
 
 /// Write the plan all or nothing: each touched month whole, each sheet's archive copy, and

@@ -47,12 +47,12 @@ pub fn read_book(path: &Path, sheets: &[String], encoding: Option<Encoding>) -> 
     if !KNOWN.contains(&ext.as_str()) {
         return Err(SheetError {
             row: None,
-            message: format!("unknown sheet type \".{ext}\": expected .csv, .tsv, .txt, .xlsx, .xls, .ods or .html"),
+            message: format!("不认识的文件类型「.{ext}」：应为 .csv、.tsv、.txt、.xlsx、.xls、.ods 或 .html"),
         });
     }
     let bytes = std::fs::read(path).map_err(|e| SheetError {
         row: None,
-        message: format!("cannot read: {e}"),
+        message: format!("无法读取：{e}"),
     })?;
     read_book_bytes(&bytes, &ext, sheets, encoding)
 }
@@ -75,7 +75,7 @@ pub fn read_book_bytes(
     if matches!(ext, "xlsx" | "xlsm" | "xlsb" | "ods") {
         return Err(SheetError {
             row: None,
-            message: format!("not a readable .{ext} workbook: the file is neither a workbook nor a table"),
+            message: format!("不是可读的 .{ext} 工作簿：文件既不是工作簿也不是表格（请在 Excel 中重新另存）"),
         });
     }
     let sheet = parse_delimited(&text, ext == "tsv" || utf16)?;
@@ -212,7 +212,7 @@ mod tests {
         let book = read_book_bytes(&bytes, "xls", &[], None).unwrap();
         assert_eq!(names(&book), vec!["七月", "填表说明"]);
         let e = read_book_bytes(b"PK\x03\x04 not a zip", "xlsx", &[], None).unwrap_err();
-        assert!(e.message.starts_with("not a readable .xlsx workbook"), "{}", e.message);
+        assert!(e.message.starts_with("不是可读的 .xlsx 工作簿"), "{}", e.message);
     }
 
     #[test]

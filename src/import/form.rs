@@ -808,7 +808,7 @@ mod tests {
             (3, &["小区", "检查日期", "点位数"]),
         ]);
         assert_eq!(read_form(&mut g.clone(), &known), None);
-        assert_eq!(read_form(&mut grid.clone()(&[]), &known), None);
+        assert_eq!(read_form(&mut grid(&[]), &known), None);
     }
 
     #[test]

@@ -149,8 +149,8 @@ impl Problems {
     /// column said once with its rows; warnings marked.
     pub fn lines(&self) -> Vec<String> {
         // A cell's cause by column; a row's problem by its very words.
-        let mut cells: BTreeMap<(Severity, &str, &Option<String>, usize, &str), Vec<&Problem>> = BTreeMap::new();
-        let mut rows: BTreeMap<(Severity, &str, &Option<String>, &str, &str), Vec<&Problem>> = BTreeMap::new();
+        let mut cells: BTreeMap<CellCause<'_>, Vec<&Problem>> = BTreeMap::new();
+        let mut rows: BTreeMap<RowCause<'_>, Vec<&Problem>> = BTreeMap::new();
         let mut out: Vec<(Key, String)> = Vec::new();
         for p in self.sorted() {
             match (p.cause, &p.column, p.row) {
@@ -192,7 +192,7 @@ impl Problems {
         .words(self.lang);
         let mut at = String::new();
         if let Some(r) = p.row {
-            at += &self.lang.pick(&format!("第{r}行"), &format!("row {r}"));
+            at += self.lang.pick(&format!("第{r}行"), &format!("row {r}"));
         }
         if let Some((col, header)) = &p.column {
             if !at.is_empty() {
@@ -328,6 +328,12 @@ impl Problems {
         w.into_inner().unwrap_or_default()
     }
 }
+
+/// A cause in a column: severity, file, sheet, column, cause.
+type CellCause<'p> = (Severity, &'p str, &'p Option<String>, usize, &'p str);
+
+/// The same words on many rows: severity, file, sheet, message, fix.
+type RowCause<'p> = (Severity, &'p str, &'p Option<String>, &'p str, &'p str);
 
 /// The order lines are printed in: file, sheet, row, column.
 type Key = (String, Option<String>, Option<u64>, Option<usize>);

@@ -67,7 +67,7 @@ fn first_grid(book: super::book::Book) -> Result<Sheet, SheetError> {
         .grids
         .into_iter()
         .next()
-        .ok_or_else(|| err(None, "the workbook has no visible sheets"))?;
+        .ok_or_else(|| err(None, "工作簿中没有可见的工作表"))?;
     Ok(Sheet { rows: grid.rows })
 }
 
@@ -115,10 +115,10 @@ fn decode_utf16(body: &[u8], le: bool) -> Result<String, SheetError> {
                 .count() as u64;
             Err(err(
                 Some(row),
-                "not valid UTF-16: the file is damaged (save it again from Excel)",
+                "不是有效的 UTF-16 文本：文件已损坏（请在 Excel 中重新另存）",
             ))
         }
-        encoding_rs::DecoderResult::OutputFull => Err(err(None, "decoding stopped early")),
+        encoding_rs::DecoderResult::OutputFull => Err(err(None, "解码中断")),
     }
 }
 
@@ -132,7 +132,7 @@ fn decode_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetEr
         std::str::from_utf8(body).map(str::to_string).map_err(|e| {
             err(
                 Some(row_of(body, e.valid_up_to())),
-                "not valid UTF-8 (was the sheet saved as GB18030? try --encoding gb18030)",
+                "不是有效的 UTF-8 文本（是否按 GB18030 保存？可加 --encoding gb18030）",
             )
         })
     };
@@ -144,10 +144,10 @@ fn decode_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetEr
             encoding_rs::DecoderResult::InputEmpty => Ok(out),
             encoding_rs::DecoderResult::Malformed(bad, _) => Err(err(
                 Some(row_of(body, read.saturating_sub(bad as usize))),
-                "bytes valid in neither UTF-8 nor GB18030: the file is damaged or in another encoding (save it from Excel as CSV UTF-8)",
+                "既不是 UTF-8 也不是 GB18030 编码：文件已损坏或为其他编码（请在 Excel 中另存为“CSV UTF-8”）",
             )),
             // The output string grows as needed; a full buffer cannot happen.
-            encoding_rs::DecoderResult::OutputFull => Err(err(None, "decoding stopped early")),
+            encoding_rs::DecoderResult::OutputFull => Err(err(None, "解码中断")),
         }
     };
     match forced {
@@ -201,7 +201,7 @@ pub fn parse_delimited(text: &str, tab: bool) -> Result<Sheet, SheetError> {
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let row = e.position().map(|p| lines.line_at(text.as_bytes(), p.byte()));
-            err(row, format!("unreadable CSV: {e}"))
+            err(row, format!("无法读取的 CSV：{e}"))
         })?;
         let row = rec.position().map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
         if rec.iter().all(|c| c.trim().is_empty()) {

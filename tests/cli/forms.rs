@@ -246,3 +246,178 @@ fn errors_go_to_a_sheet_for_the_person_who_fixes_them() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_visit_into_a_published_period_is_flagged() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "data/published.csv",
+        "published_at,command,period,as_of,sha256,inputs_sha256,git_commit\n\
+         2026-05-06T09:00:00+08:00,bulletin --period 2026-04,2026-04,2026-04-30,ab,cd,\n",
+    );
+    ws.write("in/late.csv", PLAIN);
+    let p = ws.path("in/late.csv").display().to_string();
+    let before = ws.snapshot();
+    let r = import(&ws, &["--level", "street", "--strict", &p]);
+    r.status(1).stderr_line(&format!(
+        "oldestate: {p} 第4行：检查日期 2026-04-03 属于已发布的 2026-04（数据截至2026年4月30日）：导入后，重新生成的报告将与已发布的不同。请确认需要补录；已发布的文件可用 --as-of 重现"
+    ));
+    assert_eq!(ws.snapshot(), before);
+    // Without --strict the visits go in, each flagged.
+    let r = import(&ws, &["--level", "street", &p]);
+    assert_eq!(
+        r.status(0).stderr.matches("属于已发布的 2026-04").count(),
+        3,
+        "{}",
+        r.stderr
+    );
+}
+
+mod any_form {
+    //! The law: whatever form a sheet takes (a title above it, a footer under it, numbers
+    //! typed full-width, none written 无, units in cells, names for the headcount), it gives
+    //! the visits the plain sheet gives.
+
+    use std::path::Path;
+
+    use oldestate::import::book::Grid;
+    use oldestate::import::form::read_form;
+    use oldestate::import::problems::{Place, Problems};
+    use oldestate::import::sheet::SheetRow;
+    use oldestate::import::{visits_from_sheet, Defaults, Resolver, VisitRows};
+    use oldestate::model::records::Lang;
+    use oldestate::model::Level;
+    use oldestate::workspace::Workspace;
+    use proptest::prelude::*;
+
+    /// (day of April, team 0/1, headcount, compound 0..3, X01 count, X02 count).
+    type Row = (u32, usize, u32, usize, u64, u64);
+
+    const COMPOUNDS: [&str; 3] = ["南营门里", "福明里", "长沙路小区"];
+    const NAMES: [&str; 6] = ["张三", "李四", "王五", "赵六", "钱七", "孙八"];
+
+    fn full_width(n: u64) -> String {
+        n.to_string()
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+            .collect()
+    }
+
+    fn grid(rows: Vec<Vec<String>>) -> Grid {
+        Grid {
+            name: None,
+            rows: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, cells)| SheetRow {
+                    row: i as u64 + 1,
+                    cells: csv::StringRecord::from(cells),
+                })
+                .collect(),
+        }
+    }
+
+    fn header() -> Vec<String> {
+        ["日期", "检查组", "人数", "小区", "私装地锁", "楼道清扫保洁"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    fn plain(rows: &[Row]) -> Grid {
+        let mut all = vec![header()];
+        for &(day, team, n, c, x1, x2) in rows {
+            all.push(vec![
+                format!("2026-04-{day:02}"),
+                ["甲组", "乙组"][team].to_string(),
+                n.to_string(),
+                COMPOUNDS[c].to_string(),
+                x1.to_string(),
+                x2.to_string(),
+            ]);
+        }
+        grid(all)
+    }
+
+    /// The same visits as an office would hand them in.
+    fn as_office(rows: &[Row], style: u8) -> Grid {
+        let mut all = vec![
+            vec!["2026年4月街道检查记录表".to_string()],
+            vec!["填报单位：劝业场街".to_string()],
+            header(),
+        ];
+        for &(day, team, n, c, x1, x2) in rows {
+            let count = |x: u64| match (x, style % 3) {
+                (0, 0) => "无".to_string(),
+                (0, 1) => "-".to_string(),
+                (_, 1) => format!("{x}处"),
+                (_, 2) => full_width(x),
+                _ => x.to_string(),
+            };
+            let headcount = match style % 2 {
+                0 => NAMES[..n as usize].join("、"),
+                _ => format!("{n}人"),
+            };
+            all.push(vec![
+                format!("2026年4月{day}日"),
+                ["甲组", "乙组"][team].to_string(),
+                headcount,
+                COMPOUNDS[c].to_string(),
+                count(x1),
+                count(x2),
+            ]);
+        }
+        all.push(vec![
+            "合计".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            "9".into(),
+            "9".into(),
+        ]);
+        all.push(vec![
+            "填表人：张三".into(),
+            String::new(),
+            String::new(),
+            "审核人：李四".into(),
+        ]);
+        grid(all)
+    }
+
+    fn visits(resolver: &Resolver<'_>, mut g: Grid) -> Vec<VisitRows> {
+        let known = |h: &str| resolver.known_column(h);
+        let form = read_form(&mut g, &known).expect("a header");
+        let defaults = Defaults {
+            level: None,
+            purpose: None,
+            title_level: form.title.level,
+            year: form.title.year,
+        };
+        let place = Place {
+            file: "t".into(),
+            sheet: None,
+        };
+        let mut ps = Problems::new(Lang::Zh);
+        let defaults = Defaults {
+            level: Some(defaults.title_level.unwrap_or(Level::Street)),
+            ..defaults
+        };
+        let v = visits_from_sheet(resolver, &place, &form.sheet, defaults, &mut ps, &mut |_| {});
+        assert_eq!(ps.errors(), 0, "{:?}", ps.lines());
+        v.into_iter().map(|v| v.visit).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_form_gives_the_plain_sheets_visits(
+            rows in prop::collection::btree_map((1u32..=28, 0usize..2, 0usize..3), (1u32..=6, 0u64..6, 0u64..6), 1..12),
+            style in 0u8..6,
+        ) {
+            let rows: Vec<Row> = rows.into_iter().map(|((d, t, c), (n, x1, x2))| (d, t, n, c, x1, x2)).collect();
+            let ws = Workspace::discover(Some(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini")), None, Path::new(".")).unwrap();
+            let (registry, standards) = (ws.registry().unwrap(), ws.standards().unwrap());
+            let resolver = Resolver::new(&registry, &standards);
+            prop_assert_eq!(visits(&resolver, as_office(&rows, style)), visits(&resolver, plain(&rows)));
+        }
+    }
+}

@@ -33,25 +33,22 @@ fn refused(file: &str, message: &str) {
 
 #[test]
 fn the_bad_input_corpus_is_refused_with_clear_messages() {
-    refused(&bad("empty.csv"), ": empty sheet: expected a header row and visits");
-    refused(&bad("header-only.csv"), ":1: the sheet has a header but no visits");
-    refused(&bad("random.csv"), "bytes valid in neither UTF-8 nor GB18030");
-    refused(
-        &bad("neither-encoding.csv"),
-        ":3: bytes valid in neither UTF-8 nor GB18030",
-    );
-    refused(&bad("fake.xlsx"), ": not a readable .xlsx workbook");
-    refused(&bad("truncated.xlsx"), ": not a readable .xlsx workbook");
-    refused(&bad("overflow.csv"), ":2: column F \"点位\": expected a count of problem points, a whole number from 0 to 1000000, found \"99999999999999999999999\"");
+    refused(&bad("empty.csv"), "：找不到表头");
+    refused(&bad("header-only.csv"), " 第1行：表中只有表头，没有检查记录");
+    refused(&bad("random.csv"), "既不是 UTF-8 也不是 GB18030 编码");
+    refused(&bad("neither-encoding.csv"), " 第3行：既不是 UTF-8 也不是 GB18030 编码");
+    refused(&bad("fake.xlsx"), "：不是可读的 .xlsx 工作簿");
+    refused(&bad("truncated.xlsx"), "：不是可读的 .xlsx 工作簿");
     refused(
         &bad("overflow.csv"),
-        ":3: column C \"人数\": expected the number of inspectors",
+        " 第2行 F列「点位」：应为问题点位数（0 至 1000000 的整数），实为「99999999999999999999999」",
     );
+    refused(&bad("overflow.csv"), " 第3行 C列「人数」：应为检查人数");
     refused(
         &bad("impossible-dates.csv"),
-        ":3: column A \"日期\": expected a date like 2026-03-05, 2026/3/5 or 2026年3月5日, found \"2026年13月1日\"",
+        " 第3行 A列「日期」：应为检查日期，实为「2026年13月1日」",
     );
-    refused(&bad("unknown-level.csv"), ":2: column B \"检查层级\": expected a level");
+    refused(&bad("unknown-level.csv"), " 第2行 B列「检查层级」：应为检查层级");
 }
 
 #[test]

@@ -29,9 +29,8 @@ fn a_long_utf8_sheet_with_chinese_headers_names_and_dates() {
     let ws = Ws::fixture("mini");
     ws.write("in/long.csv", LONG);
     let r = import(&ws, &[ws.path("in/long.csv").to_str().unwrap()]);
-    r.status(0).stderr_line(
-        "imported 1 file(s), 2 visit(s): 2 new, 0 replaced, 0 already stored (skipped); 3 row(s); months written: 2026-04",
-    );
+    r.status(0)
+        .stderr_line("已导入 1 个文件，2 次检查：新增 2，替换 0，已入库（略过）0；3 行；写入月份：2026-04");
     assert_eq!(ws.read(APRIL), EXPECTED_APRIL);
     ws.run(&["check", "--strict"]).status(0);
     // The sheet is archived by its SHA-256 and logged in the ledger.
@@ -52,9 +51,9 @@ fn re_importing_a_sheet_is_a_no_op_leaving_the_store_byte_identical() {
     let sheet = ws.path("in/long.csv");
     import(&ws, &[sheet.to_str().unwrap()]).status(0);
     let before = ws.snapshot();
-    import(&ws, &[sheet.to_str().unwrap()]).status(0).stderr_line(
-        "imported 1 file(s), 2 visit(s): 0 new, 0 replaced, 2 already stored (skipped); 0 row(s); months written: none",
-    );
+    import(&ws, &[sheet.to_str().unwrap()])
+        .status(0)
+        .stderr_line("已导入 1 个文件，2 次检查：新增 0，替换 0，已入库（略过）2；0 行；写入月份：无");
     assert_eq!(ws.snapshot(), before);
 }
 
@@ -144,7 +143,7 @@ fn an_xlsx_sheet_with_date_cells_and_float_numbers() {
         ],
     );
     r.status(1).stderr_line(&format!(
-        "oldestate: {}: 没有名为「五月」的工作表（工作表：四月）",
+        "oldestate: {}：没有名为「五月」的工作表（工作表：四月）",
         ws.path("in/april.xlsx").display()
     ));
 }
@@ -154,9 +153,9 @@ fn dry_run_validates_and_writes_nothing() {
     let ws = Ws::fixture("mini");
     ws.write("in/long.csv", LONG);
     let before = ws.snapshot();
-    import(&ws, &[ws.path("in/long.csv").to_str().unwrap(), "--dry-run"]).status(0).stderr_line(
-        "dry run, nothing written: 1 file(s), 2 visit(s): 2 new, 0 replaced, 0 already stored (skipped); 3 row(s); months written: 2026-04",
-    );
+    import(&ws, &[ws.path("in/long.csv").to_str().unwrap(), "--dry-run"])
+        .status(0)
+        .stderr_line("试运行，未写入：1 个文件，2 次检查：新增 2，替换 0，已入库（略过）0；3 行；写入月份：2026-04");
     assert_eq!(ws.snapshot(), before);
 }
 
@@ -321,18 +320,18 @@ fn the_example_july_sheets_import_cleanly_into_the_demo() {
         assert!(status.success());
     }
     let sheet = |name: &str| repo.join("examples/sheets").join(name).display().to_string();
-    import(&ws, &["--level", "社区", &sheet("2026-07-community-S01.csv")]).status(0).stderr_line(
-        "imported 1 file(s), 49 visit(s): 49 new, 0 replaced, 0 already stored (skipped); 80 row(s); months written: 2026-07",
-    );
+    import(&ws, &["--level", "社区", &sheet("2026-07-community-S01.csv")])
+        .status(0)
+        .stderr_line("已导入 1 个文件，49 次检查：新增 49，替换 0，已入库（略过）0；80 行；写入月份：2026-07");
     import(&ws, &["--level", "street", &sheet("2026-07-street-S02.xlsx")]).status(0);
     import(&ws, &[&sheet("2026-07-third-party-S03.csv")]).status(0);
     let r = ws.run(&["check"]);
     r.status(0);
     assert!(r.stderr.contains("check: 0 error(s)"), "{}", r.stderr);
     // The whole month again: every visit already stored.
-    import(&ws, &["--level", "street", &sheet("2026-07-street-S02.xlsx")]).status(0).stderr_line(
-        "imported 1 file(s), 63 visit(s): 0 new, 0 replaced, 63 already stored (skipped); 0 row(s); months written: none",
-    );
+    import(&ws, &["--level", "street", &sheet("2026-07-street-S02.xlsx")])
+        .status(0)
+        .stderr_line("已导入 1 个文件，63 次检查：新增 0，替换 0，已入库（略过）63；0 行；写入月份：无");
 }
 
 #[test]

@@ -75,7 +75,7 @@ fn open<'a>(bytes: &'a [u8], ext: &str) -> Result<Workbook<'a>, SheetError> {
     }
     let kind = if ext.is_empty() { "xlsx" } else { ext };
     Err(err(format!(
-        "not a readable .{kind} workbook: {}",
+        "不是可读的 .{kind} 工作簿（请在 Excel 中重新另存）：{}",
         first.unwrap_or_default()
     )))
 }
