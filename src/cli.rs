@@ -17,9 +17,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
 
-    /// Output format: reports take table (default), csv, json; bulletins md (default), html, json
+    /// Output format: reports take table (default), csv, json, xlsx; documents md, html,
+    /// json, docx
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
+
+    /// CSV for a person opening it in Excel: a byte-order mark and headers in the report's
+    /// language (scripts keep the plain CSV)
+    #[arg(long, global = true)]
+    pub excel: bool,
 
     /// Report language (default: data/workspace.toml's language)
     #[arg(long, global = true, value_enum)]

@@ -112,6 +112,15 @@ currency = "CNY"
 [selection]
 quorum = "0.6667"
 majority = "0.5"
+
+# What official documents (公文) carry (DESIGN §15).
+[documents]
+issuer = "天津市和平区民政局"
+issuer_mark = "天津市和平区民政局文件"
+number = "和民政通〔{year}〕{seq}号"
+recipients = ["各街道办事处"]
+cc = ["区住房建设委", "区财政局"]
+contact = "区民政局基层政权科　联系电话：23300000"
 "#;
 
 /// An error for a generator target that was not met.

@@ -59,6 +59,8 @@ pub struct Context {
     pub format: Option<Format>,
     /// `--lang`: the report language, if given (else the workspace's).
     pub lang: Option<Lang>,
+    /// `--excel`: CSV for a person in Excel (a BOM, headers in the report's language).
+    pub excel: bool,
     /// `-q`: print nothing but the result and errors.
     pub quiet: bool,
     /// `-v` given this many times: say more about what is being done, on stderr.
@@ -77,6 +79,7 @@ impl Context {
             workspace: cli.workspace.clone(),
             format: cli.format,
             lang: cli.lang,
+            excel: cli.excel,
             quiet: cli.quiet,
             verbose: cli.verbose,
             ends_process: false,
@@ -132,6 +135,18 @@ impl Context {
             eprintln!("{}", msg.as_ref());
         }
     }
+}
+
+/// Write a binary document (docx, xlsx) to stdout, unless stdout is a terminal, where its
+/// bytes would garble the screen: then the message says to redirect it or use `--out`.
+pub fn emit_binary(bytes: &[u8]) -> Result<()> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "a .docx or .xlsx file cannot be shown in a terminal: redirect it to a file (> report.xlsx)".into(),
+        ));
+    }
+    emit(bytes)
 }
 
 /// Write a finished report to stdout in one go (a broken pipe surfaces as an I/O error that

@@ -128,6 +128,44 @@ pub struct Settings {
     pub quorum: Decimal,
     /// The share of the voting households and of the voting area a candidate must exceed to win.
     pub majority: Decimal,
+    /// What official documents carry (`[documents]`, DESIGN §15); defaults from the district
+    /// when absent.
+    pub documents: Documents,
+}
+
+/// `[documents]` of `data/workspace.toml`: what official documents (公文) carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Documents {
+    /// 发文机关全称, who signs (default: the district's 民政局).
+    #[serde(default)]
+    pub issuer: String,
+    /// 发文机关标志, the red heading; none: no red heading.
+    #[serde(default)]
+    pub issuer_mark: Option<String>,
+    /// 发文字号 template: `{year}` is the document's year, `{seq}` left blank to fill by hand.
+    #[serde(default)]
+    pub number: Option<String>,
+    /// 主送机关 of the bulletin.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// 抄送.
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// The office to contact, and its telephone.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+impl Documents {
+    /// The 发文字号 for a document of `year`: the template with the year filled in and the
+    /// sequence left as a blank (〔2026〕　号) for the office to number by hand; none without a
+    /// template.
+    pub fn number_for(&self, year: i32) -> Option<String> {
+        self.number
+            .as_ref()
+            .map(|t| t.replace("{year}", &year.to_string()).replace("{seq}", "　　"))
+    }
 }
 
 /// Report language.

@@ -17,6 +17,10 @@ pub enum Format {
     Md,
     /// An HTML document.
     Html,
+    /// A Word document laid out as a 公文 (DESIGN §15).
+    Docx,
+    /// An Excel workbook: typed cells, a title row, a 合计 row (DESIGN §15).
+    Xlsx,
 }
 
 impl Format {
@@ -28,6 +32,8 @@ impl Format {
             Format::Json => "json",
             Format::Md => "md",
             Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -35,5 +41,10 @@ impl Format {
     /// do, for scripts to trace a figure to its data; what people read does not.
     pub fn carries_provenance(self) -> bool {
         self == Format::Json
+    }
+
+    /// Whether the format is binary (a zip: docx, xlsx), which is not written to a terminal.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Docx | Format::Xlsx)
     }
 }

@@ -18,6 +18,7 @@ pub mod score;
 pub mod standards;
 pub mod subsidy;
 pub mod table;
+pub mod templates;
 
 pub use format::Format;
 

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostics, Result};
 use crate::model::decimal::de_opt_decimal;
-use crate::model::records::{Lang, Settings};
+use crate::model::records::{Documents, Lang, Settings};
 
 use super::{read_optional, Workspace};
 
@@ -22,6 +22,8 @@ struct Raw {
     currency: String,
     #[serde(default)]
     selection: Option<RawSelection>,
+    #[serde(default)]
+    documents: Option<Documents>,
     /// Keys this version does not know: warned about, not fatal, so a workspace written for
     /// a newer version still runs.
     #[serde(flatten)]
@@ -59,6 +61,7 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
         currency: default_currency(),
         quorum: default_quorum(),
         majority: default_majority(),
+        documents: Documents::default(),
     };
     let Some(bytes) = read_optional(&ws.path(SETTINGS))? else {
         diags.warning(
@@ -84,16 +87,18 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
         diags.warning(
             SETTINGS,
             None,
-            format!("unknown key \"{key}\" ignored (known: district, language, currency, [selection])"),
+            format!("unknown key \"{key}\" ignored (known: district, language, currency, [selection], [documents])"),
         );
     }
     let sel = raw.selection.unwrap_or_default();
+    let documents = documents(raw.documents, &raw.district, diags);
     let settings = Settings {
         district: raw.district,
         language: raw.language,
         currency: raw.currency,
         quorum: sel.quorum.unwrap_or_else(default_quorum),
         majority: sel.majority.unwrap_or_else(default_majority),
+        documents,
     };
     for (name, v) in [("quorum", settings.quorum), ("majority", settings.majority)] {
         if v < Decimal::ZERO || v > Decimal::ONE {
@@ -105,6 +110,27 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
         }
     }
     Ok(settings)
+}
+
+/// `[documents]` checked: the issuer defaults to the district's 民政局; a 文号 template needs
+/// `{year}` and `{seq}`, else every document would carry the same number.
+fn documents(raw: Option<Documents>, district: &str, diags: &mut Diagnostics) -> Documents {
+    let mut d = raw.unwrap_or_default();
+    if d.issuer.trim().is_empty() {
+        d.issuer = format!("{district}民政局");
+    }
+    if let Some(n) = &d.number {
+        for part in ["{year}", "{seq}"] {
+            if !n.contains(part) {
+                diags.error(
+                    SETTINGS,
+                    None,
+                    format!("[documents] number \"{n}\" lacks {part}: write it like \"和民政通〔{{year}}〕{{seq}}号\""),
+                );
+            }
+        }
+    }
+    d
 }
 
 /// A TOML error as (line, message): the line from the error's span, the message on one line.

@@ -28,6 +28,7 @@ fn explain_agrees_with_score_for_every_compound_of_the_demo() {
         workspace: Some(repo().to_path_buf()),
         format: None,
         lang: None,
+        excel: false,
         quiet: true,
         verbose: 0,
         ends_process: false,
