@@ -10,7 +10,7 @@ use crate::report::contracts::ContractsReport;
 use crate::workspace;
 
 use super::loaded::{AsOfDefault, Loaded};
-use super::{emit, AsOfOpt, Context};
+use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 
 /// Contracts ending soon, with the residents' latest selection.
 ///
@@ -31,7 +31,7 @@ pub struct ContractsArgs {
 /// Run `oldestate contracts`: decide the selections, pick the contracts ending within DAYS
 /// (the domain's rules), and write them as a table, CSV or JSON.
 pub fn cmd_contracts(ctx: &Context, args: &ContractsArgs) -> Result<()> {
-    let format = ctx.format("contracts", &[Format::Table, Format::Csv, Format::Json])?;
+    let format = ctx.format("contracts", &[Format::Table, Format::Csv, Format::Json, Format::Xlsx])?;
     let mut loaded = Loaded::load(ctx, format.carries_provenance(), args.when.as_of, AsOfDefault::Today)?;
     let lang = loaded.lang(ctx);
     let as_of = loaded.as_of.date;
@@ -46,7 +46,12 @@ pub fn cmd_contracts(ctx: &Context, args: &ContractsArgs) -> Result<()> {
     let report = ContractsReport::new(reg, as_of, args.expiring_within, &ending);
     let out = match format {
         Format::Json => crate::render::contracts::json(&report, &loaded.inputs.provenance(&loaded.ws)?),
+        Format::Csv if ctx.excel => csv_text(ctx, &crate::render::contracts::rows(&report, reg, lang, false)),
         Format::Csv => crate::render::contracts::csv(&report, reg),
+        Format::Xlsx => {
+            let district = &loaded.settings.district;
+            return emit_xlsx(&[crate::render::contracts::sheet(&report, reg, district, as_of, lang)]);
+        }
         _ => crate::render::contracts::table(&report, reg, lang),
     };
     emit(out.as_bytes())

@@ -9,7 +9,7 @@ use crate::render::{coverage, Format};
 use crate::report::coverage::Coverage;
 
 use super::loaded::{AsOfDefault, Loaded};
-use super::{emit, AsOfOpt, Context};
+use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 
 /// Which compounds each level failed to visit in its required windows.
 ///
@@ -29,7 +29,10 @@ pub struct CoverageArgs {
 
 /// Run `inspect coverage`: load, score the period, render each level's gaps.
 pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
-    let format = ctx.format("inspect coverage", &[Format::Table, Format::Csv, Format::Json])?;
+    let format = ctx.format(
+        "inspect coverage",
+        &[Format::Table, Format::Csv, Format::Json, Format::Xlsx],
+    )?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),
@@ -53,7 +56,18 @@ pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
                 &provenance,
             ))
         }
-        Format::Csv => coverage::gaps(reg, &coverage).to_csv(),
+        Format::Csv => csv_text(ctx, &coverage::gap_rows(reg, &coverage, lang, !ctx.excel)),
+        Format::Xlsx => {
+            let district = &loaded.settings.district;
+            return emit_xlsx(&coverage::sheets(
+                reg,
+                &coverage,
+                district,
+                &args.period,
+                loaded.as_of.date,
+                lang,
+            ));
+        }
         _ => coverage::table(reg, &coverage, &args.period, loaded.as_of.date, lang),
     };
     emit(out.as_bytes())

@@ -157,3 +157,19 @@ pub fn emit(bytes: &[u8]) -> Result<()> {
         .and_then(|_| out.flush())
         .map_err(|e| Error::io("<stdout>", e))
 }
+
+/// A table as CSV: for scripts, exactly [`crate::render::Rows::to_csv`]; with `--excel`, for a
+/// person opening it in Excel or WPS: a UTF-8 BOM first (without it they read the bytes as
+/// GBK), the rows being the people's rendering (headers and words in the report's language).
+pub fn csv_text(ctx: &Context, rows: &crate::render::Rows) -> String {
+    if ctx.excel {
+        format!("\u{FEFF}{}", rows.to_csv())
+    } else {
+        rows.to_csv()
+    }
+}
+
+/// Write a workbook of `sheets` to stdout (refused on a terminal, as [`emit_binary`] says).
+pub fn emit_xlsx(sheets: &[crate::render::xlsx::Sheet]) -> Result<()> {
+    emit_binary(&crate::render::xlsx::workbook(sheets)?)
+}

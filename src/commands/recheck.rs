@@ -15,7 +15,7 @@ use crate::report::recheck::Recheck;
 use crate::workspace::StandardsFile;
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
-use super::{emit, AsOfOpt, Context};
+use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 
 /// Rectification notices, re-inspections and vetoes for a period.
 ///
@@ -44,7 +44,7 @@ pub struct RecheckArgs {
 /// Run `recheck`: load, follow every notice to its re-inspection, write the notice documents
 /// when asked, and render the report (or only the notices due soon).
 pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
-    let format = ctx.format("recheck", &[Format::Table, Format::Csv, Format::Json])?;
+    let format = ctx.format("recheck", &[Format::Table, Format::Csv, Format::Json, Format::Xlsx])?;
     // What is due is a calendar question, asked from today; the rest is the store's state.
     let default = match args.due_within {
         Some(_) => AsOfDefault::Today,
@@ -74,7 +74,17 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
                 &provenance,
             ))
         }
-        Format::Csv => recheck::notice_rows(reg, &report, lang, true).to_csv(),
+        Format::Csv => csv_text(ctx, &recheck::notice_rows(reg, &report, lang, !ctx.excel)),
+        Format::Xlsx => {
+            let district = &loaded.settings.district;
+            return emit_xlsx(&recheck::sheets(
+                reg,
+                &report,
+                district,
+                lang,
+                args.due_within.is_none(),
+            ));
+        }
         _ => recheck::table(reg, &report, &standards, lang, args.due_within.is_none()),
     };
     emit(out.as_bytes())

@@ -9,11 +9,12 @@ use crate::error::{Error, Result};
 use crate::model::{Level, Period};
 use crate::render::json::Document;
 use crate::render::score::{self, Groups};
+use crate::render::xlsx::{self, Sheet};
 use crate::render::Format;
 use crate::report::score::Score;
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
-use super::{emit, AsOfOpt, Context};
+use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 
 /// Score every compound, community and street for a period.
 ///
@@ -60,7 +61,7 @@ pub fn parse_level(s: &str) -> std::result::Result<Level, String> {
 /// Run `score`: load, score the period (or explain one compound), render the report. Every
 /// format is streamed: a national report lists hundreds of thousands of compounds.
 pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
-    let format = ctx.format("score", &[Format::Table, Format::Csv, Format::Json])?;
+    let format = ctx.format("score", &[Format::Table, Format::Csv, Format::Json, Format::Xlsx])?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),
@@ -83,6 +84,26 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     };
     let (compounds, threads) = (&report.compounds, loaded.threads);
     let title = || score::title(&loaded.settings.district, &report, &standards, loaded.as_of.date, lang);
+    if format == Format::Xlsx || (format == Format::Csv && ctx.excel) {
+        let rows = score::people_rows(compounds, groups, args.by == By::Compound, &standards, lang);
+        if format == Format::Csv {
+            return emit(csv_text(ctx, &rows).as_bytes());
+        }
+        let what = match args.by {
+            By::Compound => lang.pick("评分（按小区）", "scores by compound"),
+            By::Community => lang.pick("评分（按社区）", "scores by community"),
+            By::Street => lang.pick("评分（按街道）", "scores by street"),
+        };
+        let title = xlsx::title(&loaded.settings.district, &report.period, what, lang);
+        let sheet = Sheet::new(
+            lang.pick("评分", "Scores"),
+            title,
+            xlsx::as_of_line(loaded.as_of.date, lang),
+            rows,
+        );
+        let sums = score::count_columns(groups, args.by == By::Compound);
+        return emit_xlsx(&[sheet.with_totals(lang.pick("合计", "Total"), &sums)]);
+    }
     let written = match (format, args.by) {
         (Format::Json, _) => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;

@@ -7,13 +7,13 @@ use clap::{Args, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::model::Period;
-use crate::render::standards::{json, text};
+use crate::render::standards::{json, sheets, text};
 use crate::render::Format;
 use crate::report::standards::{StandardsDiffReport, Subsidies};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
-use super::{emit, AsOfOpt, Context};
+use super::{emit, emit_xlsx, AsOfOpt, Context};
 
 /// Standards files: review a change before it is merged.
 #[derive(Debug, Subcommand)]
@@ -126,7 +126,10 @@ fn located(file: &str, problems: Vec<(Option<u64>, String)>) -> Error {
 /// subsidies where there are funds), compare, and write the report.
 pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let StandardsCommand::Diff(args) = cmd;
-    let format = ctx.format("standards diff", &[Format::Table, Format::Json, Format::Md])?;
+    let format = ctx.format(
+        "standards diff",
+        &[Format::Table, Format::Json, Format::Md, Format::Xlsx],
+    )?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),
@@ -158,6 +161,10 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
             &after_st,
             &loaded.inputs.provenance(&loaded.ws)?,
         ),
+        Format::Xlsx => {
+            let district = &loaded.settings.district;
+            return emit_xlsx(&sheets(&report, district, &period, loaded.as_of.date, lang));
+        }
         _ => text(
             &report,
             &period,

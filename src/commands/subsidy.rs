@@ -3,15 +3,19 @@
 use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
 
+use crate::domain::capital::capital;
+use crate::domain::subsidy::SubsidyReport;
 use crate::error::{Error, Result};
 use crate::model::decimal::parse_decimal;
+use crate::model::records::Lang;
 use crate::model::Period;
 use crate::render::json::{to_pretty, Document};
-use crate::render::{subsidy, Format};
+use crate::render::xlsx::{self, Sheet};
+use crate::render::{subsidy, Format, Rows};
 use crate::report::subsidy::Subsidy;
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
-use super::{emit, AsOfOpt, Context};
+use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 
 /// Fiscal subsidies per compound, street and company, exact to the fen.
 ///
@@ -56,7 +60,7 @@ fn parse_amount(s: &str) -> std::result::Result<Decimal, String> {
 
 /// Run `subsidy`: load, allocate the round, render it in the chosen format.
 pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
-    let format = ctx.format("subsidy", &[Format::Table, Format::Csv, Format::Json])?;
+    let format = ctx.format("subsidy", &[Format::Table, Format::Csv, Format::Json, Format::Xlsx])?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),
@@ -90,8 +94,36 @@ pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
                 &provenance,
             ))
         }
-        Format::Csv => rows(true).to_csv(),
+        Format::Csv => csv_text(ctx, &rows(!ctx.excel)),
+        Format::Xlsx => return emit_xlsx(&[sheet(&loaded, &report, args.by, lang, rows(false))]),
         _ => subsidy::title(&loaded.settings.district, &report, loaded.as_of.date, lang) + &rows(false).to_table(),
     };
     emit(out.as_bytes())
+}
+
+/// The workbook's sheet: by street, finance's payment sheet; by compound or company, the
+/// listing with its money added up (the 合计 of the amounts is the round's total).
+fn sheet(loaded: &Loaded, report: &SubsidyReport, by: SubsidyBy, lang: Lang, rows: Rows) -> Sheet {
+    let (district, as_of) = (&loaded.settings.district, loaded.as_of.date);
+    let (what, name, totals): (_, _, &[usize]) = match by {
+        SubsidyBy::Street => return subsidy::payment_sheet(&loaded.registry, report, district, as_of, lang),
+        SubsidyBy::Compound => (
+            lang.pick("财政补贴（按小区）", "subsidy by compound"),
+            lang.pick("小区", "Compounds"),
+            &[4, 9],
+        ),
+        SubsidyBy::Company => (
+            lang.pick("财政补贴（按物业公司）", "subsidy by company"),
+            lang.pick("物业公司", "Companies"),
+            &[2],
+        ),
+    };
+    let title = xlsx::title(district, &report.period, what, lang);
+    let mut sheet =
+        Sheet::new(name, title, xlsx::as_of_line(as_of, lang), rows).with_totals(lang.pick("合计", "Total"), totals);
+    if by == SubsidyBy::Company {
+        let sum = sheet.sums().first().map(|s| s.1).unwrap_or_default();
+        sheet.total_text = vec![(3, capital(sum).unwrap_or_default())];
+    }
+    sheet
 }

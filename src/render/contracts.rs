@@ -10,7 +10,9 @@ use crate::report::contracts::{ContractsReport, ExpiringContract};
 use crate::workspace::provenance::Provenance;
 
 use super::json::finish;
+use super::xlsx::{self, Sheet};
 use super::{Cell, Rows};
+use chrono::NaiveDate;
 
 /// The JSON document: the report's fields, then the provenance (this document has no period
 /// and no standards: contracts do not depend on them).
@@ -43,8 +45,24 @@ pub fn csv(report: &ContractsReport, reg: &Registry) -> String {
     rows(report, reg, Lang::En, true).to_csv()
 }
 
+/// The workbook's sheet: the contracts ending soon, titled with the horizon and the as-of date.
+pub fn sheet(report: &ContractsReport, reg: &Registry, district: &str, as_of: NaiveDate, lang: Lang) -> Sheet {
+    let within = report.expiring_within;
+    let title = match lang {
+        Lang::Zh => format!("{district} {within}天内到期的物业服务合同"),
+        Lang::En => format!("{district} contracts ending within {within} days"),
+    };
+    let name = lang.pick("到期合同", "Contracts");
+    Sheet::new(
+        name,
+        title.trim().to_string(),
+        xlsx::as_of_line(as_of, lang),
+        rows(report, reg, lang, false),
+    )
+}
+
 /// The rows: for people in `lang`, or for scripts (`machine`).
-fn rows(report: &ContractsReport, reg: &Registry, lang: Lang, machine: bool) -> Rows {
+pub fn rows(report: &ContractsReport, reg: &Registry, lang: Lang, machine: bool) -> Rows {
     let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
     let mut t = Rows::new([
         l("小区", "compound_id"),
@@ -101,10 +119,10 @@ fn row(e: &ExpiringContract, reg: &Registry, lang: Lang, machine: bool) -> Vec<C
         ),
         Cell::text(&e.company_id),
         Cell::num(e.service_grade),
-        Cell::text(&e.end),
+        Cell::date(&e.end),
         Cell::num(e.days_left),
         Cell::text(s.map(|s| s.selection_id.as_str()).unwrap_or_default()),
-        Cell::text(s.map(|s| s.held_on.as_str()).unwrap_or_default()),
+        Cell::date(s.map(|s| s.held_on.as_str()).unwrap_or_default()),
         Cell::text(s.map(|s| valid(s.valid)).unwrap_or_default()),
         Cell::num(share(|p| &p.households)),
         Cell::num(share(|p| &p.area)),

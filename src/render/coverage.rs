@@ -1,6 +1,7 @@
 //! `inspect coverage` for people and spreadsheets: a summary per level and window with the
 //! missing counts per street, the missing compounds listed, and one CSV row per gap.
 
+use super::xlsx::{self, Sheet};
 use super::{Cell, Rows};
 use crate::domain::scoring::LevelCoverage;
 use chrono::NaiveDate;
@@ -20,6 +21,36 @@ pub fn table(reg: &Registry, coverage: &[LevelCoverage], period: &Period, as_of:
         }
     };
     title + &summary(reg, coverage, lang).to_table() + &listing(reg, coverage, lang)
+}
+
+/// The workbook's sheets: the summary (missing counts added up) and the missing compounds.
+pub fn sheets(
+    reg: &Registry,
+    coverage: &[LevelCoverage],
+    district: &str,
+    period: &Period,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Vec<Sheet> {
+    let summary = summary(reg, coverage, lang);
+    let sums: Vec<usize> = (4..summary.header.len()).collect();
+    let title = |what| xlsx::title(district, period, what, lang);
+    let line = xlsx::as_of_line(as_of, lang);
+    vec![
+        Sheet::new(
+            lang.pick("覆盖情况", "Coverage"),
+            title(lang.pick("检查覆盖情况", "inspection coverage")),
+            line.clone(),
+            summary,
+        )
+        .with_totals(lang.pick("合计", "Total"), &sums),
+        Sheet::new(
+            lang.pick("缺检小区", "Not visited"),
+            title(lang.pick("缺检小区", "compounds not visited")),
+            line,
+            gap_rows(reg, coverage, lang, false),
+        ),
+    ]
 }
 
 /// One row per level and window: required, missing, and missing per street (one column each).
@@ -75,13 +106,31 @@ pub fn listing(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> String
 
 /// One CSV row per (level, window, missing compound).
 pub fn gaps(reg: &Registry, coverage: &[LevelCoverage]) -> Rows {
-    let mut t = Rows::new(["level", "window", "compound_id", "name", "community_id", "street_id"]);
+    gap_rows(reg, coverage, Lang::En, true)
+}
+
+/// One row per (level, window, missing compound): English ids for scripts (`machine`), or
+/// headers and levels in `lang` for people.
+pub fn gap_rows(reg: &Registry, coverage: &[LevelCoverage], lang: Lang, machine: bool) -> Rows {
+    let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
+    let mut t = Rows::new([
+        l("检查层级", "level"),
+        l("窗口", "window"),
+        l("小区", "compound_id"),
+        l("名称", "name"),
+        l("社区", "community_id"),
+        l("街道", "street_id"),
+    ]);
     for lc in coverage {
         for w in &lc.windows {
             for id in &w.missing {
                 let c = reg.compound(id);
                 t.push(vec![
-                    Cell::text(lc.level.as_str()),
+                    Cell::text(if machine {
+                        lc.level.as_str()
+                    } else {
+                        lang.pick(lc.level.zh(), lc.level.as_str())
+                    }),
                     Cell::text(w.window.to_string()),
                     Cell::text(id),
                     Cell::text(c.map(|c| c.name.clone()).unwrap_or_default()),

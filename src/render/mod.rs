@@ -19,12 +19,14 @@ pub mod standards;
 pub mod subsidy;
 pub mod table;
 pub mod templates;
+pub mod xlsx;
 
 pub use format::Format;
 
 use std::borrow::Cow;
 
-/// A cell: text (names, ids: neutralised in CSV) or a number (left as written). Streamed
+/// A cell: text (names, ids: neutralised in CSV), a number (left as written) or a date (its
+/// ISO text, so tables and CSV show it as before; a workbook makes it an Excel date). Streamed
 /// reports borrow their text ([`Cell::borrowed`]): a national report has millions of cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell<'a> {
@@ -32,6 +34,9 @@ pub enum Cell<'a> {
     Text(Cow<'a, str>),
     /// A number as written: right-aligned, left alone in CSV (a `-2.50` is no formula).
     Num(Cow<'a, str>),
+    /// A date as `YYYY-MM-DD` (or empty): shown and written as its text, left-aligned; an
+    /// Excel date in a workbook.
+    Date(Cow<'a, str>),
 }
 
 impl<'a> Cell<'a> {
@@ -50,17 +55,24 @@ impl<'a> Cell<'a> {
         Cell::Num(Cow::Owned(s.to_string()))
     }
 
+    /// A date, written as its text (`YYYY-MM-DD`, or anything the report holds).
+    pub fn date(s: impl ToString) -> Cell<'static> {
+        Cell::Date(Cow::Owned(s.to_string()))
+    }
+
     /// The cell, owning its text.
     pub fn into_owned(self) -> Cell<'static> {
         match self {
             Cell::Text(s) => Cell::Text(Cow::Owned(s.into_owned())),
             Cell::Num(s) => Cell::Num(Cow::Owned(s.into_owned())),
+            Cell::Date(s) => Cell::Date(Cow::Owned(s.into_owned())),
         }
     }
 
-    fn as_str(&self) -> &str {
+    /// The cell's text, as a table or CSV shows it.
+    pub fn as_str(&self) -> &str {
         match self {
-            Cell::Text(s) | Cell::Num(s) => s,
+            Cell::Text(s) | Cell::Num(s) | Cell::Date(s) => s,
         }
     }
 }
@@ -143,7 +155,7 @@ impl<W: std::io::Write> RowSink for CsvStream<W> {
         let cells: Vec<std::borrow::Cow<'_, str>> = row
             .iter()
             .map(|c| match c {
-                Cell::Text(s) => csv_safe(s),
+                Cell::Text(s) | Cell::Date(s) => csv_safe(s),
                 Cell::Num(s) => s.as_ref().into(),
             })
             .collect();
@@ -223,7 +235,7 @@ impl Rows {
             let cells: Vec<std::borrow::Cow<'_, str>> = r
                 .iter()
                 .map(|c| match c {
-                    Cell::Text(s) => csv_safe(s),
+                    Cell::Text(s) | Cell::Date(s) => csv_safe(s),
                     Cell::Num(_) => c.as_str().into(),
                 })
                 .collect();

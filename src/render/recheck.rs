@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::xlsx::{self, Sheet};
 use super::zh_date;
 use super::{md_escape as esc, Cell, Rows};
 use crate::domain::recheck::{Notice, Outcome, RecheckReport};
@@ -83,12 +84,12 @@ pub fn notice_rows(reg: &Registry, r: &RecheckReport, lang: Lang, machine: bool)
             Cell::text(name),
             Cell::text(&n.street_id),
             Cell::text(&n.company_id),
-            Cell::text(n.date.to_string()),
+            Cell::date(n.date),
             Cell::num(fmt2(n.score)),
             Cell::text(flag(n.red_line)),
-            Cell::text(n.deadline.to_string()),
+            Cell::date(n.deadline),
             Cell::text(rc.map(|r| r.visit_id.clone()).unwrap_or_default()),
-            Cell::text(rc.map(|r| r.date.to_string()).unwrap_or_default()),
+            Cell::date(rc.map(|r| r.date.to_string()).unwrap_or_default()),
             Cell::num(rc.map(|r| fmt2(r.score)).unwrap_or_default()),
             Cell::text(rc.map(|r| flag(r.late)).unwrap_or_default()),
             Cell::text(if machine {
@@ -99,6 +100,23 @@ pub fn notice_rows(reg: &Registry, r: &RecheckReport, lang: Lang, machine: bool)
         ]);
     }
     t
+}
+
+/// The workbook's sheets: the notices with their re-inspections, and the vetoes when any.
+pub fn sheets(reg: &Registry, r: &RecheckReport, district: &str, lang: Lang, with_vetoes: bool) -> Vec<Sheet> {
+    let title = |what| xlsx::title(district, &r.period, what, lang);
+    let line = xlsx::as_of_line(r.as_of, lang);
+    let mut sheets = vec![Sheet::new(
+        lang.pick("整改通知", "Notices"),
+        title(lang.pick("整改通知与复检", "rectification notices")),
+        line.clone(),
+        notice_rows(reg, r, lang, false),
+    )];
+    if with_vetoes && !r.vetoes.is_empty() {
+        let name = lang.pick("一票否决", "Vetoes");
+        sheets.push(Sheet::new(name, title(name), line, veto_rows(reg, r, lang)));
+    }
+    sheets
 }
 
 /// One row per vetoed community and year.

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::json::{write_pretty, Document};
 use super::table::{write_table, write_table_parallel};
-use super::{Cell, CsvStream, RowSink};
+use super::{Cell, CsvStream, RowSink, Rows};
 use crate::domain::scoring::{CompoundResult, GroupResult, Looks, ScoreReport, Verdict};
 use crate::engine::par::chunks_in_order;
 use crate::model::decimal::fmt2;
@@ -105,6 +105,40 @@ pub fn title(district: &str, r: &ScoreReport, st: &StandardsFile, as_of: NaiveDa
         ),
     };
     text.trim_start().to_string()
+}
+
+/// The people's rows (headers and words in `lang`): the compounds, or the communities or
+/// streets of `groups`, collected for a workbook or a CSV for Excel.
+pub fn people_rows(
+    compounds: &[CompoundResult],
+    groups: Groups<'_>,
+    by_compound: bool,
+    st: &StandardsFile,
+    lang: Lang,
+) -> Rows {
+    let mut rows = Rows::default();
+    if by_compound {
+        let list = CompoundRows::new(st, lang, false);
+        rows.header(list.header());
+        for c in compounds {
+            rows.row(list.row(c));
+        }
+    } else {
+        group_rows(groups, lang, false, &mut rows);
+    }
+    rows
+}
+
+/// The columns of [`people_rows`] that add up (counts: problem points; compounds, passed,
+/// failed and the looks in place per group), never scores or rates.
+pub fn count_columns(groups: Groups<'_>, by_compound: bool) -> Vec<usize> {
+    let first = match (by_compound, groups) {
+        (true, _) => return vec![9],
+        (false, Groups::Communities(_)) => 3,
+        (false, Groups::Streets(_)) => 2,
+    };
+    // compounds, assessed, passed, failed, not_assessed, [score, pass rate], three looks.
+    [0, 1, 2, 3, 4, 7, 8, 9].iter().map(|i| first + i).collect()
 }
 
 /// A look in place or not: `true`/`false` for scripts, words for people.

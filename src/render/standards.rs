@@ -14,6 +14,7 @@ use crate::workspace::provenance::Provenance;
 use crate::workspace::StandardsFile;
 
 use super::json::{document, finish};
+use super::xlsx::{self, Sheet};
 use super::{Cell, Rows};
 
 /// The JSON document: `period` and `standards` (the workspace's own, "after"), the report's
@@ -62,6 +63,42 @@ pub fn text(
     s += "\n";
     s += &if md { streets.to_markdown() } else { streets.to_table() };
     s
+}
+
+/// The workbook's sheets: the changed compounds, and every street's scores and subsidy (the
+/// subsidies added up; scores are not).
+pub fn sheets(
+    report: &StandardsDiffReport,
+    district: &str,
+    period: &Period,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Vec<Sheet> {
+    let title = |what| xlsx::title(district, period, what, lang);
+    let line = format!(
+        "{}；{} {} → {}",
+        xlsx::as_of_line(as_of, lang),
+        lang.pick("对比", "before"),
+        report.against,
+        lang.pick("当前标准", "the workspace's standards")
+    );
+    let streets = street_rows(report, lang);
+    let sums = if report.subsidy.is_some() { vec![4, 5] } else { vec![] };
+    vec![
+        Sheet::new(
+            lang.pick("得分变化", "Changes"),
+            title(lang.pick("标准变更影响（小区）", "standards diff: compounds")),
+            line.clone(),
+            changes_rows(&report.changes, lang),
+        ),
+        Sheet::new(
+            lang.pick("街道", "Streets"),
+            title(lang.pick("标准变更影响（街道）", "standards diff: streets")),
+            line,
+            streets,
+        )
+        .with_totals(lang.pick("合计", "Total"), &sums),
+    ]
 }
 
 /// What was compared with what: the `--against` argument and its file, the workspace's file

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::xlsx::{as_of_line, period_words, Sheet};
 use super::{Cell, Rows};
 use crate::domain::capital::capital;
 use crate::domain::subsidy::SubsidyReport;
@@ -58,8 +59,13 @@ pub fn street_rows(reg: &Registry, r: &SubsidyReport, lang: Lang, machine: bool)
         l("大写金额", "amount_in_words"),
         l("结果分布", "outcomes"),
     ]);
+    let sep = if machine { "; " } else { lang.pick("；", "; ") };
     for s in r.by_street(reg) {
-        let outcomes: Vec<String> = s.outcomes.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let outcomes: Vec<String> = s
+            .outcomes
+            .iter()
+            .map(|(k, n)| format!("{} {n}", outcome_word(k, lang, machine)))
+            .collect();
         t.push(vec![
             Cell::text(&s.street_id),
             Cell::text(&s.name),
@@ -67,10 +73,63 @@ pub fn street_rows(reg: &Registry, r: &SubsidyReport, lang: Lang, machine: bool)
             Cell::num(fmt2(s.withheld)),
             Cell::num(fmt2(s.amount)),
             Cell::text(capital(s.amount).unwrap_or_default()),
-            Cell::text(outcomes.join("; ")),
+            Cell::text(outcomes.join(sep)),
         ]);
     }
     t
+}
+
+/// An outcome key of the funds file (DESIGN §9) for people: grade names stay as they are, the
+/// other keys in the reader's language; scripts (`machine`) get the key itself.
+pub fn outcome_word(key: &str, lang: Lang, machine: bool) -> &str {
+    if machine || lang == Lang::En {
+        return key;
+    }
+    match key {
+        "rectified" => "整改到位",
+        "recheck_failed" => "复检不合格",
+        "unresolved" => "未复检",
+        "not_assessed" => "未检查",
+        grade => grade,
+    }
+}
+
+/// Finance's payment sheet (DESIGN §15): one row per street with its amount and the amount in
+/// capital numerals, a 合计 row (with its capital numerals), and lines to sign under it.
+pub fn payment_sheet(reg: &Registry, r: &SubsidyReport, district: &str, as_of: NaiveDate, lang: Lang) -> Sheet {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let mut rows = Rows::new([
+        l("街道", "Street"),
+        l("金额（元）", "Amount (yuan)"),
+        l("大写金额", "Amount in words"),
+        l("基数（元）", "Base (yuan)"),
+        l("扣减（元）", "Withheld (yuan)"),
+    ]);
+    for s in r.by_street(reg) {
+        rows.push(vec![
+            Cell::text(&s.name),
+            Cell::num(fmt2(s.amount)),
+            Cell::text(capital(s.amount).unwrap_or_default()),
+            Cell::num(fmt2(s.base)),
+            Cell::num(fmt2(s.withheld)),
+        ]);
+    }
+    let title = match lang {
+        Lang::Zh => format!(
+            "{district}{}旧楼区物业服务财政补贴拨付表",
+            period_words(&r.period, lang)
+        ),
+        Lang::En => format!("{district} {} subsidy payment sheet", r.period),
+    };
+    let mut sheet = Sheet::new(l("拨付表", "Payment"), title, as_of_line(as_of, lang), rows)
+        .with_totals(l("合计", "Total"), &[1, 3, 4]);
+    sheet.total_text = vec![(2, capital(r.total).unwrap_or_default())];
+    let gap = "\u{3000}".repeat(10);
+    sheet.footer = vec![match lang {
+        Lang::Zh => format!("经办人：{gap}审核人：{gap}负责人：{gap}"),
+        Lang::En => format!("Prepared by:{gap}Checked by:{gap}Approved by:{gap}"),
+    }];
+    sheet
 }
 
 /// One row per compound: base, outcome, coefficient, fee bonus and amount.
@@ -95,7 +154,7 @@ pub fn compound_rows(r: &SubsidyReport, lang: Lang, machine: bool) -> Rows {
             Cell::text(c.company_id.clone().unwrap_or_default()),
             Cell::num(c.months),
             Cell::num(fmt2(c.base)),
-            Cell::text(&c.outcome),
+            Cell::text(outcome_word(&c.outcome, lang, machine)),
             Cell::num(c.coefficient),
             Cell::num(c.fee_rate.map(|f| fmt2(f * Decimal::ONE_HUNDRED)).unwrap_or_default()),
             Cell::text(match (machine, c.bonus) {

@@ -259,7 +259,7 @@ mod tests {
         for r in &rows.rows {
             t.add_row(r.iter().map(|c| match c {
                 Cell::Num(s) => TCell::new(s).set_alignment(CellAlignment::Right),
-                Cell::Text(s) => TCell::new(s),
+                Cell::Text(s) | Cell::Date(s) => TCell::new(s),
             }));
         }
         format!("{t}\n")
