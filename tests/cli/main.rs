@@ -15,3 +15,4 @@ mod recheck;
 mod score;
 mod standards_diff;
 mod subsidy;
+mod xlsx;
