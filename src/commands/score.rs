@@ -5,12 +5,13 @@ mod explain;
 
 use clap::{Args, ValueEnum};
 
+use crate::domain::scoring::ScoreReport;
 use crate::error::{Error, Result};
 use crate::model::{Level, Period};
 use crate::render::json::Document;
 use crate::render::score::{self, Groups};
 use crate::render::xlsx::{self, Sheet};
-use crate::render::Format;
+use crate::render::{Format, Rows};
 use crate::report::score::Score;
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
@@ -71,6 +72,11 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     if let Some(who) = &args.explain {
+        if format == Format::Xlsx {
+            return Err(Error::Usage(
+                "`score --explain` does not write --format xlsx: use table or json".into(),
+            ));
+        }
         let out = explain::explain(&mut loaded, &standards, args.period, args.level, who, format, lang)?;
         loaded.note_if_incomplete(ctx, &args.period, format);
         return emit(out.as_bytes());
@@ -86,23 +92,7 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let title = || score::title(&loaded.settings.district, &report, &standards, loaded.as_of.date, lang);
     if format == Format::Xlsx || (format == Format::Csv && ctx.excel) {
         let rows = score::people_rows(compounds, groups, args.by == By::Compound, &standards, lang);
-        if format == Format::Csv {
-            return emit(csv_text(ctx, &rows).as_bytes());
-        }
-        let what = match args.by {
-            By::Compound => lang.pick("评分（按小区）", "scores by compound"),
-            By::Community => lang.pick("评分（按社区）", "scores by community"),
-            By::Street => lang.pick("评分（按街道）", "scores by street"),
-        };
-        let title = xlsx::title(&loaded.settings.district, &report.period, what, lang);
-        let sheet = Sheet::new(
-            lang.pick("评分", "Scores"),
-            title,
-            xlsx::as_of_line(loaded.as_of.date, lang),
-            rows,
-        );
-        let sums = score::count_columns(groups, args.by == By::Compound);
-        return emit_xlsx(&[sheet.with_totals(lang.pick("合计", "Total"), &sums)]);
+        return people(ctx, &loaded, &report, args.by, groups, rows, format);
     }
     let written = match (format, args.by) {
         (Format::Json, _) => {
@@ -124,4 +114,31 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     // The report and the registry (the rest of `loaded`, its lock among them, is dropped).
     ctx.discard((report, std::sync::Arc::clone(&loaded.registry)));
     written.map_err(|e| Error::io("<stdout>", e))
+}
+
+/// The people's listing for a spreadsheet: a CSV for Excel (`--excel`), or a workbook whose
+/// 合计 row adds up the counts.
+fn people(
+    ctx: &Context,
+    loaded: &Loaded,
+    report: &ScoreReport,
+    by: By,
+    groups: Groups<'_>,
+    rows: Rows,
+    format: Format,
+) -> Result<()> {
+    if format == Format::Csv {
+        return emit(csv_text(ctx, &rows).as_bytes());
+    }
+    let lang = loaded.lang(ctx);
+    let what = match by {
+        By::Compound => lang.pick("评分（按小区）", "scores by compound"),
+        By::Community => lang.pick("评分（按社区）", "scores by community"),
+        By::Street => lang.pick("评分（按街道）", "scores by street"),
+    };
+    let title = xlsx::title(&loaded.settings.district, &report.period, what, lang);
+    let as_of = xlsx::as_of_line(loaded.as_of.date, lang);
+    let sums = score::count_columns(groups, by == By::Compound);
+    let sheet = Sheet::new(lang.pick("评分", "Scores"), title, as_of, rows);
+    emit_xlsx(&[sheet.with_totals(lang.pick("合计", "Total"), &sums)])
 }

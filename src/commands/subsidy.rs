@@ -22,8 +22,9 @@ use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 /// Subsidies tied to outcomes (整改结果与财政补贴挂钩), from data/funds/PERIOD.toml: per
 /// compound, base = area × the monthly rate of its service grade over its contract months,
 /// times the coefficient of its outcome and the fee bonus; capped by the budget; amounts in
-/// fen that add up to the total exactly. `--format csv --by street` is the payment sheet for
-/// finance, with each amount in capital numerals (大写金额).
+/// fen that add up to the total exactly. `--by street --format xlsx` is finance's payment sheet
+/// (拨付表): each street's amount in capital numerals (大写金额), the 合计, and lines to sign;
+/// `--format csv --excel` is the same listing as CSV for Excel.
 #[derive(Debug, Args)]
 pub struct SubsidyArgs {
     /// The period of the funds file (data/funds/PERIOD.toml)

@@ -320,7 +320,7 @@ fn write_totals(
 fn widths(sheet: &Sheet) -> Vec<f64> {
     let shown = |c: &Cell<'_>| -> usize {
         match c {
-            Cell::Num(s) => s.len() + s.len() / 3,
+            Cell::Num(s) => s.len() + s.len() / 3 + 1,
             Cell::Date(s) if !s.is_empty() => 13,
             _ => c.as_str().lines().map(UnicodeWidthStr::width).max().unwrap_or(0),
         }
@@ -339,7 +339,7 @@ fn widths(sheet: &Sheet) -> Vec<f64> {
     if let Some(first) = w.first_mut() {
         *first = (*first).max(sheet.total_label.width());
     }
-    w.into_iter().map(|n| (n.clamp(4, 60) + 2) as f64).collect()
+    w.into_iter().map(|n| (n.clamp(4, 60) + 3) as f64).collect()
 }
 
 #[cfg(test)]
