@@ -10,6 +10,7 @@ pub mod company;
 pub mod contracts;
 pub mod coverage;
 pub mod document;
+pub mod docx;
 pub mod explain;
 mod format;
 pub mod json;
