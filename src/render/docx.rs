@@ -14,9 +14,8 @@
 use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin,
-    PageNum, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
-    Table, TableCell, TableRow,
+    AlignmentType, BorderType, BreakType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, Table, TableCell, TableRow,
 };
 
 use crate::error::{Error, Result};
@@ -161,16 +160,26 @@ fn head(g: &Gongwen) -> Vec<Paragraph> {
                 .add_run(run(mark, FONT_TITLE, SIZE_MARK).color(RED)),
         );
     }
-    let number = para()
-        .align(AlignmentType::Center)
-        .add_run(run(g.number.as_deref().unwrap_or(""), FONT_BODY, SIZE_BODY));
+    let number =
+        para()
+            .align(AlignmentType::Center)
+            .add_run(run(g.number.as_deref().unwrap_or(""), FONT_BODY, SIZE_BODY));
     if g.mark.is_some() {
-        out.push(bordered(number, ParagraphBorderPosition::Bottom, BorderType::Single, RED));
+        out.push(bordered(
+            number,
+            ParagraphBorderPosition::Bottom,
+            BorderType::Single,
+            RED,
+        ));
     } else if g.number.is_some() {
         out.push(number);
     }
     out.push(para());
-    out.push(para().align(AlignmentType::Center).add_run(run(&g.title, FONT_TITLE, SIZE_TITLE)));
+    out.push(
+        para()
+            .align(AlignmentType::Center)
+            .add_run(run(&g.title, FONT_TITLE, SIZE_TITLE)),
+    );
     out.push(para());
     if !g.recipients.is_empty() {
         let to = format!("{}：", g.recipients.join("、"));
@@ -222,11 +231,22 @@ fn add_block(doc: Docx, b: &Block) -> Docx {
         Block::Table { header, rows, numeric } => doc.add_table(table(header, rows, numeric)),
         Block::PageBreak => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
         Block::Receipt { cut, title, lines } => {
-            let cut_line = para().align(AlignmentType::Center).add_run(run(cut, FONT_BODY, SIZE_TABLE));
+            let cut_line = para()
+                .align(AlignmentType::Center)
+                .add_run(run(cut, FONT_BODY, SIZE_TABLE));
             let mut doc = doc
                 .add_paragraph(para())
-                .add_paragraph(bordered(cut_line, ParagraphBorderPosition::Bottom, BorderType::Dashed, "000000"))
-                .add_paragraph(para().align(AlignmentType::Center).add_run(run(title, FONT_H1, SIZE_BODY)));
+                .add_paragraph(bordered(
+                    cut_line,
+                    ParagraphBorderPosition::Bottom,
+                    BorderType::Dashed,
+                    "000000",
+                ))
+                .add_paragraph(
+                    para()
+                        .align(AlignmentType::Center)
+                        .add_run(run(title, FONT_H1, SIZE_BODY)),
+                );
             for l in lines {
                 doc = doc.add_paragraph(para().add_run(run(l, FONT_BODY, SIZE_BODY)));
             }
@@ -347,12 +367,14 @@ fn with_properties(packed: &[u8], p: &Properties) -> Result<Vec<u8>> {
         let mut f = src.by_index(i).map_err(err)?;
         let name = f.name().to_string();
         let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
+        f.read_to_end(&mut bytes)
+            .map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
         if name == "docProps/core.xml" {
             bytes = core_xml(p).into_bytes();
         }
         out.start_file(name, opts).map_err(err)?;
-        out.write_all(&bytes).map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
+        out.write_all(&bytes)
+            .map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
     }
     Ok(out.finish().map_err(err)?.into_inner())
 }

@@ -14,6 +14,7 @@ pub mod docx;
 pub mod explain;
 mod format;
 pub mod json;
+pub mod notice;
 pub mod recheck;
 pub mod score;
 pub mod standards;
