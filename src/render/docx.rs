@@ -15,7 +15,8 @@ use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, Table, TableCell, TableRow,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell,
+    TableRow,
 };
 
 use crate::error::{Error, Result};
@@ -190,7 +191,11 @@ fn head(g: &Gongwen) -> Vec<Paragraph> {
 
 /// A body paragraph in a font, first line indented two characters.
 fn indented(text: &str, font: &str) -> Paragraph {
-    para().first_line_chars(200).add_run(run(text, font, SIZE_BODY))
+    // Two characters of 3号 (2 × 320 twips), and the same in character units for Word.
+    para()
+        .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
+        .first_line_chars(200)
+        .add_run(run(text, font, SIZE_BODY))
 }
 
 /// A table cell holding one line of text.
