@@ -13,7 +13,7 @@ use crate::render::json::{to_pretty, Document};
 use crate::render::notice::{self, NoticeInputs};
 use crate::render::{docx, recheck, Format};
 use crate::report::recheck::Recheck;
-use crate::workspace::StandardsFile;
+use crate::workspace::{self, StandardsFile};
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
 use super::{emit, AsOfOpt, Context};
@@ -131,6 +131,7 @@ fn write_notices(
         lang,
         root: Some(&loaded.ws.root),
         inputs_sha256,
+        coefficients: coefficients(loaded, standards, report.period),
     };
     let html_lang = lang.pick("zh-CN", "en");
     let docs: Vec<(String, Vec<u8>)> = report
@@ -153,6 +154,18 @@ fn write_notices(
         dir.display()
     ));
     Ok(())
+}
+
+/// The subsidy coefficients of a failed re-inspection and of an unresolved notice (DESIGN §9)
+/// from the period's funds file; none when there is no such file or it does not load cleanly,
+/// and the notice then words the subsidy's consequence generally.
+fn coefficients(loaded: &Loaded, standards: &StandardsFile, period: Period) -> Option<(String, String)> {
+    let grades: Vec<&str> = standards.standards.grades.iter().map(|g| g.name.as_str()).collect();
+    let mut d = crate::error::Diagnostics::new();
+    let funds = workspace::load_funds(&loaded.ws, &period, &grades, &mut d).ok()??;
+    d.into_result().ok()?;
+    let c = |k: &str| funds.coefficients.get(k).map(|v| v.to_string());
+    Some((c("recheck_failed")?, c("unresolved")?))
 }
 
 /// A notice id as a file name: ids come from the store, so anything that could leave the

@@ -79,6 +79,10 @@ pub struct NoticeContext {
     pub issuer: String,
     /// The issue date (the as-of date) in words.
     pub issue_date: String,
+    /// The subsidy coefficient after a failed re-inspection, or empty without a funds file.
+    pub recheck_failed: String,
+    /// The subsidy coefficient while a notice is unresolved, or empty without a funds file.
+    pub unresolved: String,
 }
 
 /// Everything a notice document is made from besides the notice itself.
@@ -99,6 +103,9 @@ pub struct NoticeInputs<'a> {
     pub root: Option<&'a Path>,
     /// The inputs' SHA-256, for the Word document's properties.
     pub inputs_sha256: String,
+    /// The subsidy coefficients (DESIGN §9) of a failed re-inspection and of a notice not
+    /// resolved, from the period's funds file when there is one.
+    pub coefficients: Option<(String, String)>,
 }
 
 /// A date in the reader's language.
@@ -174,6 +181,8 @@ pub fn context(i: &NoticeInputs<'_>, n: &Notice) -> NoticeContext {
         deadline: date(n.deadline, lang),
         issuer,
         issue_date: date(i.as_of, lang),
+        recheck_failed: i.coefficients.as_ref().map_or(String::new(), |c| c.0.clone()),
+        unresolved: i.coefficients.as_ref().map_or(String::new(), |c| c.1.clone()),
     }
 }
 

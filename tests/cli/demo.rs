@@ -173,6 +173,11 @@ fn every_demo_notice_states_only_what_is_true() {
             red_only += 1;
             assert!(text.contains("本次检查发现红线项问题（"), "{id}: {text}");
         }
+        // data/funds/2026H1.toml: recheck_failed = 0.30, unresolved = 0.
+        assert!(
+            text.contains("财政补贴系数按0.30核定（未经复检确认整改的按0核定）"),
+            "{id}: {text}"
+        );
         for line in text.lines().filter(|l| l.contains("一票否决")) {
             assert!(
                 line.contains("逾期未整改或复检仍不合格的"),

@@ -273,6 +273,11 @@ fn a_low_score_notice_says_the_score_is_below_the_pass_mark() {
         "{doc}"
     );
     assert!(!doc.contains("红线项问题"), "{doc}");
+    // The mini workspace has no funds file: the subsidy's consequence is worded generally.
+    assert!(
+        doc.contains("逾期未整改或复检仍不合格的，财政补贴按整改结果核减，"),
+        "{doc}"
+    );
 }
 
 #[test]
