@@ -10,9 +10,10 @@ use crate::error::{Error, Result};
 use crate::model::records::Lang;
 use crate::model::Period;
 use crate::render::json::{to_pretty, Document};
-use crate::render::{recheck, Format};
+use crate::render::notice::{self, NoticeInputs};
+use crate::render::{docx, recheck, Format};
 use crate::report::recheck::Recheck;
-use crate::workspace::StandardsFile;
+use crate::workspace::{self, StandardsFile};
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
 use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
@@ -33,7 +34,8 @@ pub struct RecheckArgs {
     /// `--as-of DATE|today`: the day the report stands on.
     #[command(flatten)]
     pub when: AsOfOpt,
-    /// Write one notice document per notice into DIR (DIR/<notice_id>.md)
+    /// Write one 整改通知书 per notice into DIR (DIR/<notice_id>.md, or .html/.docx with
+    /// --format html|docx)
     #[arg(long, value_name = "DIR")]
     pub notices: Option<PathBuf>,
     /// Only the pending notices whose deadline falls within DAYS after the as-of date, soonest first
@@ -44,19 +46,33 @@ pub struct RecheckArgs {
 /// Run `recheck`: load, follow every notice to its re-inspection, write the notice documents
 /// when asked, and render the report (or only the notices due soon).
 pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
-    let format = ctx.format("recheck", &[Format::Table, Format::Csv, Format::Json, Format::Xlsx])?;
+    let mut supported = vec![Format::Table, Format::Csv, Format::Json, Format::Xlsx];
+    if args.notices.is_some() {
+        supported.extend([Format::Md, Format::Html, Format::Docx]);
+    }
+    let format = ctx.format("recheck", &supported)?;
+    // --format md|html|docx names the notices' format; the report itself is then the table.
+    let notice_format = match format {
+        Format::Html | Format::Docx => format,
+        _ => Format::Md,
+    };
     // What is due is a calendar question, asked from today; the rest is the store's state.
     let default = match args.due_within {
         Some(_) => AsOfDefault::Today,
         None => AsOfDefault::NewestVisit,
     };
-    let mut loaded = Loaded::load(ctx, format.carries_provenance(), args.when.as_of, default)?;
+    let mut loaded = Loaded::load(
+        ctx,
+        format.carries_provenance() || notice_format == Format::Docx,
+        args.when.as_of,
+        default,
+    )?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let mut report = loaded.rechecks(args.period, &standards, Inapplicable::Refused)?;
     loaded.note_if_incomplete(ctx, &args.period, format);
     if let Some(dir) = &args.notices {
-        write_notices(ctx, &loaded, &standards, &report, dir, lang)?;
+        write_notices(ctx, &loaded, &standards, &report, dir, lang, notice_format)?;
     }
     if let Some(days) = args.due_within {
         due_within(&mut report, days);
@@ -109,14 +125,36 @@ fn write_notices(
     report: &RecheckReport,
     dir: &Path,
     lang: Lang,
+    format: Format,
 ) -> Result<()> {
-    let district = &loaded.settings.district;
-    let docs: Vec<(String, String)> = report
+    let inputs_sha256 = if format == Format::Docx {
+        loaded.inputs.provenance(&loaded.ws)?.inputs_sha256
+    } else {
+        String::new()
+    };
+    let inputs = NoticeInputs {
+        reg: &loaded.registry,
+        documents: &loaded.settings.documents,
+        default_issuer: format!("{}民政局", loaded.settings.district),
+        standards,
+        as_of: report.as_of,
+        lang,
+        root: Some(&loaded.ws.root),
+        inputs_sha256,
+        coefficients: coefficients(loaded, standards, report.period),
+    };
+    let html_lang = lang.pick("zh-CN", "en");
+    let docs: Vec<(String, Vec<u8>)> = report
         .notices
         .iter()
         .map(|n| {
-            let text = recheck::notice_document(&loaded.registry, district, standards, n, report.as_of, lang);
-            Ok((file_name(&n.notice_id)?, text))
+            let g = notice::gongwen(&inputs, n)?;
+            let bytes = match format {
+                Format::Docx => docx::to_docx(&g)?,
+                Format::Html => notice::to_html(&g, html_lang).into_bytes(),
+                _ => notice::to_markdown(&g).into_bytes(),
+            };
+            Ok((file_name(&n.notice_id, format.as_str())?, bytes))
         })
         .collect::<Result<_>>()?;
     let written = write_documents(dir, &docs)?;
@@ -128,16 +166,28 @@ fn write_notices(
     Ok(())
 }
 
+/// The subsidy coefficients of a failed re-inspection and of an unresolved notice (DESIGN §9)
+/// from the period's funds file; none when there is no such file or it does not load cleanly,
+/// and the notice then words the subsidy's consequence generally.
+fn coefficients(loaded: &Loaded, standards: &StandardsFile, period: Period) -> Option<(String, String)> {
+    let grades: Vec<&str> = standards.standards.grades.iter().map(|g| g.name.as_str()).collect();
+    let mut d = crate::error::Diagnostics::new();
+    let funds = workspace::load_funds(&loaded.ws, &period, &grades, &mut d).ok()??;
+    d.into_result().ok()?;
+    let c = |k: &str| funds.coefficients.get(k).map(|v| v.to_string());
+    Some((c("recheck_failed")?, c("unresolved")?))
+}
+
 /// A notice id as a file name: ids come from the store, so anything that could leave the
 /// directory (separators, `..`, a leading dot) is refused rather than followed.
-fn file_name(notice_id: &str) -> Result<String> {
+fn file_name(notice_id: &str, ext: &str) -> Result<String> {
     let safe = !notice_id.starts_with('.')
         && notice_id
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && !notice_id.contains("..");
     if safe {
-        Ok(format!("{notice_id}.md"))
+        Ok(format!("{notice_id}.{ext}"))
     } else {
         Err(Error::msg(format!(
             "notice id \"{notice_id}\" cannot be a file name (only letters, digits, '-', '_' and single dots): rename the visit in the store"
@@ -147,16 +197,16 @@ fn file_name(notice_id: &str) -> Result<String> {
 
 /// Write documents into `dir`, each only when its content changed, each through a temporary
 /// file renamed into place. Returns how many were written.
-fn write_documents(dir: &Path, docs: &[(String, String)]) -> Result<usize> {
+fn write_documents(dir: &Path, docs: &[(String, Vec<u8>)]) -> Result<usize> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut written = 0;
     for (name, text) in docs {
         let path = dir.join(name);
-        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+        if std::fs::read(&path).is_ok_and(|old| old == *text) {
             continue;
         }
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        std::io::Write::write_all(&mut tmp, text).map_err(|e| Error::io(&path, e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         written += 1;
     }

@@ -89,6 +89,10 @@ pub struct Notice {
     pub street_id: String,
     /// The day of the failing visit.
     pub date: NaiveDate,
+    /// Who inspected on the failing visit.
+    pub level: Level,
+    /// The inspecting team of the failing visit, as recorded.
+    pub team: String,
     /// The day the re-inspection is due by.
     pub deadline: NaiveDate,
     /// The failing visit's score.
@@ -307,6 +311,8 @@ impl<'a> NoticeBook<'a> {
             community_id,
             street_id,
             date: v.date,
+            level: v.level,
+            team: v.team.clone(),
             deadline,
             score: s.score,
             red_line: s.red_line,

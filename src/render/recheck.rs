@@ -1,12 +1,10 @@
-//! `recheck` for people and spreadsheets: the notices and vetoes as tables or CSV, and the
-//! rectification notice (限期整改通知书) as a Markdown document, one per notice.
+//! `recheck` for people and spreadsheets: the notices and vetoes as tables or CSV (the
+//! 整改通知书 documents are in `render::notice`).
 
-use chrono::NaiveDate;
 
 use super::xlsx::{self, Sheet};
-use super::zh_date;
-use super::{md_escape as esc, Cell, Rows};
-use crate::domain::recheck::{Notice, Outcome, RecheckReport};
+use super::{Cell, Rows};
+use crate::domain::recheck::{Outcome, RecheckReport};
 use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
@@ -147,137 +145,4 @@ pub fn veto_rows(reg: &Registry, r: &RecheckReport, lang: Lang) -> Rows {
         ]);
     }
     t
-}
-
-/// What a notice document says, its names resolved from the registry.
-struct NoticeDoc<'a> {
-    n: &'a Notice,
-    st: &'a StandardsFile,
-    as_of: NaiveDate,
-    district: &'a str,
-    compound: &'a str,
-    community: &'a str,
-    street: &'a str,
-    company: &'a str,
-}
-
-/// A 整改通知书 for one notice, in Markdown; every name from the store is escaped.
-pub fn notice_document(
-    reg: &Registry,
-    district: &str,
-    st: &StandardsFile,
-    n: &Notice,
-    as_of: NaiveDate,
-    lang: Lang,
-) -> String {
-    let d = NoticeDoc {
-        n,
-        st,
-        as_of,
-        district,
-        compound: reg.compound(&n.compound_id).map_or("", |c| &*c.name),
-        community: reg.community(&n.community_id).map_or("", |c| c.name.as_str()),
-        street: reg.street(&n.street_id).map_or("", |s| s.name.as_str()),
-        company: reg.company(&n.company_id).map_or("", |c| c.name.as_str()),
-    };
-    match lang {
-        Lang::Zh => notice_zh(&d),
-        Lang::En => notice_en(&d),
-    }
-}
-
-/// The items that cost points, as a Markdown table; `red` marks a red-line item.
-fn items_table(n: &Notice, header: &str, red: &str) -> String {
-    let mut s = format!("{header}\n|---|---|---:|---:|\n");
-    for i in &n.items {
-        s += &format!(
-            "| {}{} | {} | {} | {} |\n",
-            esc(&i.code),
-            if i.red_line { red } else { "" },
-            esc(&i.name),
-            i.count,
-            i.deduction
-        );
-    }
-    s
-}
-
-/// The notice in Chinese.
-fn notice_zh(d: &NoticeDoc<'_>) -> String {
-    let n = d.n;
-    let mut s = "# 限期整改通知书\n\n".to_string();
-    s += &format!("编号：{}\n\n", esc(&n.notice_id));
-    s += &format!("{}（{}）：\n\n", esc(d.company), esc(&n.company_id));
-    let red = if n.red_line {
-        "，且存在红线项问题，实行一票否决"
-    } else {
-        ""
-    };
-    s += &format!(
-        "{}，检查组（检查编号 {}）对你公司服务的{}{}{}（{}）进行检查，得分 {} 分，低于合格线 {} 分{red}。存在以下问题：\n\n",
-        zh_date(n.date), esc(&n.visit_id), esc(d.street), esc(d.community), esc(d.compound), esc(&n.compound_id), fmt2(n.score), d.st.standards.pass_mark
-    );
-    s += &items_table(n, "| 检查项 | 名称 | 问题点位 | 扣分 |", "（红线）");
-    s += &format!("\n请于 **{}** 前完成整改。逾期未整改或复检仍不合格的，对所在社区实行一票否决：取消当年“美丽社区”评选资格，已获称号的予以撤销。\n\n", zh_date(n.deadline));
-    s += "## 复检情况\n\n";
-    s += &match (&n.recheck, n.outcome) {
-        (Some(r), o) => format!(
-            "{} 复检（{}），得分 {} 分：{}{}。\n",
-            zh_date(r.date),
-            esc(&r.visit_id),
-            fmt2(r.score),
-            outcome_label(o, Lang::Zh),
-            if r.late { "（复检晚于整改期限）" } else { "" }
-        ),
-        (None, o) => format!(
-            "截至 {}，尚未复检：{}。\n",
-            zh_date(d.as_of),
-            outcome_label(o, Lang::Zh)
-        ),
-    };
-    s += &format!(
-        "\n{} 民政局\n\n依据：{}（{}）\n",
-        esc(d.district),
-        esc(&d.st.standards.title),
-        esc(&d.st.file)
-    );
-    s
-}
-
-/// The notice in English.
-fn notice_en(d: &NoticeDoc<'_>) -> String {
-    let n = d.n;
-    let mut s = "# Rectification notice\n\n".to_string();
-    s += &format!("Notice: {}\n\n", esc(&n.notice_id));
-    s += &format!("To: {} ({})\n\n", esc(d.company), esc(&n.company_id));
-    let red = if n.red_line {
-        ", with a point on a red-line item"
-    } else {
-        ""
-    };
-    s += &format!(
-        "On {}, inspection {} of {} ({}), {}, {}, which your company serves, scored {} against a pass mark of {}{red}. Problems found:\n\n",
-        n.date, esc(&n.visit_id), esc(d.compound), esc(&n.compound_id), esc(d.community), esc(d.street), fmt2(n.score), d.st.standards.pass_mark
-    );
-    s += &items_table(n, "| Item | Name | Points | Deduction |", " (red line)");
-    s += &format!("\nRectify by **{}**. If the re-inspection fails, the community's 美丽社区 (beautiful community) title is vetoed for the year.\n\n", n.deadline);
-    s += "## Re-inspection\n\n";
-    s += &match (&n.recheck, n.outcome) {
-        (Some(r), o) => format!(
-            "Re-inspected on {} ({}), score {}: {}{}.\n",
-            r.date,
-            esc(&r.visit_id),
-            fmt2(r.score),
-            o.as_str(),
-            if r.late { " (after the deadline)" } else { "" }
-        ),
-        (None, o) => format!("Not re-inspected as of {}: {}.\n", d.as_of, o.as_str()),
-    };
-    s += &format!(
-        "\n{} Civil Affairs Bureau\n\nStandards: {} ({})\n",
-        esc(d.district),
-        esc(&d.st.standards.title),
-        esc(&d.st.file)
-    );
-    s
 }

@@ -9,7 +9,10 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// The templates shipped in the binary: (name, text).
-const SHIPPED: &[(&str, &str)] = &[];
+const SHIPPED: &[(&str, &str)] = &[
+    ("notice.zh.j2", include_str!("templates/notice.zh.j2")),
+    ("notice.en.j2", include_str!("templates/notice.en.j2")),
+];
 
 /// The text of template `name`: the workspace's `templates/NAME` if there is one, else the
 /// shipped one.

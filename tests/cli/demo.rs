@@ -147,3 +147,46 @@ fn the_demo_stands_on_its_newest_visit() {
         .status(1)
         .stderr_line("oldestate: no inspections in 2026H2 up to 2026-06-30 by the level that scores it, third_party; the newest visit in the store is dated 2026-06-30");
 }
+
+/// Every demo notice states only what is true: "低于合格线" only when the score is below the
+/// pass mark, 一票否决 only in the sentence on what follows a failed re-inspection, and never
+/// the re-inspection itself.
+#[test]
+fn every_demo_notice_states_only_what_is_true() {
+    let tmp = Ws::empty();
+    let dir = tmp.path("notices");
+    let d = dir.to_str().unwrap();
+    let r = run_in(repo(), &["recheck", "--period", "2026H1", "--format", "json"]);
+    r.status(0);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    run_in(repo(), &["recheck", "--period", "2026H1", "--notices", d]).status(0);
+    let notices = doc["notices"].as_array().unwrap();
+    assert!(notices.len() >= 13, "{}", notices.len());
+    let mut red_only = 0;
+    for n in notices {
+        let id = n["notice_id"].as_str().unwrap();
+        let text = std::fs::read_to_string(dir.join(format!("{id}.md"))).unwrap();
+        let score: f64 = n["score"].as_str().unwrap().parse().unwrap();
+        let low = score < 80.0;
+        assert_eq!(text.contains("低于合格线"), low, "{id}: {text}");
+        if !low {
+            red_only += 1;
+            assert!(text.contains("本次检查发现红线项问题（"), "{id}: {text}");
+        }
+        // data/funds/2026H1.toml: recheck_failed = 0.30, unresolved = 0.
+        assert!(
+            text.contains("财政补贴系数按0.30核定（未经复检确认整改的按0核定）"),
+            "{id}: {text}"
+        );
+        for line in text.lines().filter(|l| l.contains("一票否决")) {
+            assert!(
+                line.contains("逾期未整改或复检仍不合格的"),
+                "{id}: a veto as a fact: {line}"
+            );
+        }
+        if let Some(rc) = n["recheck"]["visit_id"].as_str() {
+            assert!(!text.contains(rc), "{id} reports its re-inspection {rc}");
+        }
+    }
+    assert!(red_only >= 3, "HP106, HP162, HP177 score above the pass mark");
+}

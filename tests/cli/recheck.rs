@@ -210,15 +210,18 @@ fn notice_documents_are_written_once_and_rewritten_only_when_they_change() {
     ws.run(&["recheck", "--period", "2026H1", "--as-of", "2026-03-10", "--notices", d])
         .status(0);
     let doc = std::fs::read_to_string(dir.join("N-T1.md")).unwrap();
-    assert!(doc.starts_with("# 限期整改通知书\n"), "{doc}");
-    assert!(doc.contains("天津市和平物业管理有限公司（CO1）"), "{doc}");
+    assert!(doc.contains("# 整改通知书\n"), "{doc}");
+    assert!(doc.contains("\n天津市和平物业管理有限公司：\n"), "{doc}");
+    assert!(!doc.contains("CO1"), "names, not ids: {doc}");
     assert!(
-        doc.contains("劝业场街滨西社区南营门里（P1）进行检查，得分 66.67 分，低于合格线 80 分。"),
+        doc.contains("2026年3月5日，第三方检查组（甲组）对你公司服务的劝业场街滨西社区南营门里进行了检查。"),
         "{doc}"
     );
-    assert!(doc.contains("| X01 | 私装地锁 | 5 | 10 |"), "{doc}");
-    assert!(doc.contains("请于 **2026年3月20日** 前完成整改"), "{doc}");
-    assert!(doc.contains("截至 2026年3月10日，尚未复检：待复检。"), "{doc}");
+    assert!(doc.contains("| 私装地锁 | 5 | 10.00 | 否 |"), "{doc}");
+    assert!(doc.contains("请于2026年3月20日前完成整改"), "{doc}");
+    assert!(doc.contains("抄送：劝业场街办事处，滨西社区居民委员会。"), "{doc}");
+    assert!(doc.contains("**送达回执**"), "{doc}");
+    assert!(!doc.contains("复检情况") && !doc.contains("T1 "), "{doc}");
     let before = std::fs::metadata(dir.join("N-T1.md")).unwrap().modified().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let r = ws.run(&["recheck", "--period", "2026H1", "--as-of", "2026-03-10", "--notices", d]);
@@ -250,4 +253,95 @@ fn a_notice_id_that_would_leave_the_directory_is_refused_and_nothing_is_written(
         r.stderr
     );
     assert!(!dir.exists());
+}
+
+/// The notice of the `rows`' only failing visit, as Markdown on 2026-03-10.
+fn notice_md(rows: &[&str]) -> String {
+    let ws = with_store(rows);
+    let dir = ws.path("notices");
+    let d = dir.to_str().unwrap();
+    ws.run(&["recheck", "--period", "2026H1", "--as-of", "2026-03-10", "--notices", d])
+        .status(0);
+    std::fs::read_to_string(dir.join("N-T1.md")).unwrap()
+}
+
+#[test]
+fn a_low_score_notice_says_the_score_is_below_the_pass_mark() {
+    let doc = notice_md(&[FAIL_P1]);
+    assert!(
+        doc.contains("本次检查得分66.67分，低于合格线80分。扣分项目如下："),
+        "{doc}"
+    );
+    assert!(!doc.contains("红线项问题"), "{doc}");
+    // The mini workspace has no funds file: the subsidy's consequence is worded generally.
+    assert!(
+        doc.contains("逾期未整改或复检仍不合格的，财政补贴按整改结果核减，"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn a_red_line_notice_above_the_pass_mark_never_says_the_score_is_low() {
+    // X03 once: D = 5, 100 × 25 / 30 = 83.33 ≥ 80, but X03 is a red line.
+    let doc = notice_md(&["T1,2026-03-05,third_party,routine,甲组,3,P1,X03,1,4,"]);
+    assert!(
+        doc.contains("本次检查发现红线项问题（飞线充电），按标准判定为不合格。"),
+        "{doc}"
+    );
+    assert!(!doc.contains("低于合格线"), "{doc}");
+    assert!(doc.contains("| 飞线充电 | 1 | 5.00 | 是 |"), "{doc}");
+}
+
+#[test]
+fn a_low_score_with_a_red_line_says_both() {
+    // X01 × 5 (10) and X03 × 1 (5): 100 × 15 / 30 = 50.00.
+    let doc = notice_md(&[
+        "T1,2026-03-05,third_party,routine,甲组,3,P1,X01,5,4,",
+        "T1,2026-03-05,third_party,routine,甲组,3,P1,X03,1,4,",
+    ]);
+    assert!(
+        doc.contains("本次检查得分50.00分，低于合格线80分，并发现红线项问题（飞线充电），按标准判定为不合格。"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn a_notice_never_reports_its_re_inspection() {
+    let ws = with_store(&[FAIL_P1, "R9,2026-03-12,district,recheck,乙组,2,P1,,0,1,"]);
+    let dir = ws.path("notices");
+    let d = dir.to_str().unwrap();
+    ws.run(&["recheck", "--period", "2026H1", "--as-of", "2026-03-30", "--notices", d])
+        .status(0);
+    let doc = std::fs::read_to_string(dir.join("N-T1.md")).unwrap();
+    assert!(!doc.contains("R9") && !doc.contains("2026年3月12日"), "{doc}");
+    assert!(
+        doc.contains("\n2026年3月30日\n"),
+        "the issue date is the as-of date: {doc}"
+    );
+}
+
+#[test]
+fn notices_are_written_as_html_and_docx_on_request() {
+    let ws = with_store(&[FAIL_P1]);
+    let dir = ws.path("notices");
+    let d = dir.to_str().unwrap();
+    for f in ["html", "docx"] {
+        ws.run(&[
+            "recheck",
+            "--period",
+            "2026H1",
+            "--as-of",
+            "2026-03-10",
+            "--notices",
+            d,
+            "--format",
+            f,
+        ])
+        .status(0);
+    }
+    let html = std::fs::read_to_string(dir.join("N-T1.html")).unwrap();
+    assert!(html.contains("<h1>整改通知书</h1>"), "{html}");
+    assert!(html.contains("<td class=\"num\">10.00</td>"), "{html}");
+    let docx = std::fs::read(dir.join("N-T1.docx")).unwrap();
+    assert_eq!(&docx[..2], b"PK");
 }

@@ -1,0 +1,444 @@
+//! Word documents laid out as 公文 (GB/T 9704-2012, DESIGN §15).
+//!
+//! A [`Gongwen`] is the document's parts in the order the standard lays them out: the red
+//! 发文机关标志 and separator, the 发文字号, the title, the 主送 line, the body [`Block`]s, the
+//! 发文机关署名 and 成文日期 (with room for the seal), the 版记 (抄送, 印发), and what follows it
+//! (a tear-off 送达回执). [`to_docx`] writes it with docx-rs on A4 with the standard's 版心
+//! (156 × 225 mm), 3号 仿宋_GB2312 body, 2号 方正小标宋简体 title and "— 1 —" page numbers.
+//!
+//! The writer knows layout, not wording: every word comes from the caller (who takes it from a
+//! template). File paths and hashes go in the core properties ([`Properties`]), never in the
+//! text. Office software substitutes the usual fallbacks (SimSun, FangSong) when the 公文 fonts
+//! are not installed.
+
+use std::io::{Cursor, Read, Write};
+
+use docx_rs::{
+    AlignmentType, BorderType, BreakType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table, TableCell,
+    TableRow,
+};
+
+use crate::error::{Error, Result};
+
+/// A4 width in twips (210 mm).
+pub const PAGE_WIDTH: u32 = 11906;
+/// A4 height in twips (297 mm).
+pub const PAGE_HEIGHT: u32 = 16838;
+/// Top margin, 37 mm in twips.
+pub const MARGIN_TOP: i32 = 2098;
+/// Bottom margin, 35 mm in twips.
+pub const MARGIN_BOTTOM: i32 = 1984;
+/// Left margin, 28 mm in twips.
+pub const MARGIN_LEFT: i32 = 1588;
+/// Right margin, 26 mm in twips.
+pub const MARGIN_RIGHT: i32 = 1474;
+
+/// The body font (3号 仿宋_GB2312).
+pub const FONT_BODY: &str = "仿宋_GB2312";
+/// The title font (2号 方正小标宋简体), also the 发文机关标志's.
+pub const FONT_TITLE: &str = "方正小标宋简体";
+/// The 一级标题 font.
+pub const FONT_H1: &str = "黑体";
+/// The 二级标题 font.
+pub const FONT_H2: &str = "楷体_GB2312";
+/// The font for Latin letters and digits.
+pub const FONT_LATIN: &str = "Times New Roman";
+/// The red of the 发文机关标志 and the separator.
+pub const RED: &str = "FF0000";
+
+/// Sizes in half-points: 3号 16 pt, 2号 22 pt, 4号 14 pt, the mark 36 pt.
+const SIZE_BODY: usize = 32;
+const SIZE_TITLE: usize = 44;
+const SIZE_TABLE: usize = 28;
+const SIZE_MARK: usize = 72;
+/// A fixed line of 28 pt, giving the standard's 22 lines on a page.
+const LINE: i32 = 560;
+
+/// The document's core properties: where its figures come from, for whoever opens the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Properties {
+    /// `dc:title`.
+    pub title: String,
+    /// `dc:description`: e.g. the standards file and its SHA-256, the inputs' hash.
+    pub description: String,
+    /// `cp:keywords`.
+    pub keywords: String,
+}
+
+/// A piece of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// 一级标题 (黑体), e.g. "一、检查情况".
+    Heading1(String),
+    /// 二级标题 (楷体_GB2312), e.g. "（一）扣分项目".
+    Heading2(String),
+    /// A body paragraph, first line indented two characters.
+    Para(String),
+    /// A table with borders; the columns listed in `numeric` are right-aligned.
+    Table {
+        /// Column names.
+        header: Vec<String>,
+        /// Rows of cells as shown.
+        rows: Vec<Vec<String>>,
+        /// Positions of the numeric columns.
+        numeric: Vec<usize>,
+    },
+    /// Start a new page.
+    PageBreak,
+    /// A tear-off slip under a dashed cut line: a centred title, then lines to fill in.
+    Receipt {
+        /// The words on the cut line (e.g. "（沿此线剪下）"); may be empty.
+        cut: String,
+        /// The slip's title (送达回执).
+        title: String,
+        /// Its lines, e.g. "受送达单位：", "签收人：", "签收日期：".
+        lines: Vec<String>,
+    },
+}
+
+/// A 公文, its parts in the order GB/T 9704-2012 lays them out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gongwen {
+    /// 发文机关标志 (red, centred); none: no red heading and no separator.
+    pub mark: Option<String>,
+    /// 发文字号, centred over the red separator.
+    pub number: Option<String>,
+    /// The title (2号 方正小标宋简体, centred).
+    pub title: String,
+    /// 主送机关, joined by "、" and followed by "：" on the line under the title.
+    pub recipients: Vec<String>,
+    /// The body.
+    pub blocks: Vec<Block>,
+    /// 发文机关署名.
+    pub issuer: String,
+    /// 成文日期, already in words (2026年7月10日).
+    pub date: String,
+    /// The 版记's 抄送 lines, each as printed (e.g. "抄送：劝业场街办事处，滨西社区居民委员会。").
+    pub cc: Vec<String>,
+    /// 印发机关 and 印发日期, printed as the 版记's last line.
+    pub printed_by: Option<(String, String)>,
+    /// Blocks after the 版记, such as a [`Block::Receipt`].
+    pub after: Vec<Block>,
+    /// Core properties (not printed).
+    pub properties: Properties,
+}
+
+/// The fonts of a run: `east_asia` for Chinese, Times New Roman for Latin letters and digits.
+fn fonts(east_asia: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii(FONT_LATIN)
+        .hi_ansi(FONT_LATIN)
+        .cs(FONT_LATIN)
+}
+
+/// A run of text in a font and size.
+fn run(text: &str, font: &str, size: usize) -> Run {
+    Run::new().add_text(text).fonts(fonts(font)).size(size)
+}
+
+/// A paragraph on the body's fixed line.
+fn para() -> Paragraph {
+    Paragraph::new().line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+}
+
+/// A paragraph with a border line on one side.
+fn bordered(p: Paragraph, side: ParagraphBorderPosition, kind: BorderType, color: &str) -> Paragraph {
+    let mut p = p;
+    let border = ParagraphBorder::new(side).val(kind).size(12).space(4).color(color);
+    p.property = p.property.set_borders(ParagraphBorders::with_empty().set(border));
+    p
+}
+
+/// The 版头: the red mark, the 发文字号 and the red separator under it.
+fn head(g: &Gongwen) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    if let Some(mark) = &g.mark {
+        out.push(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(run(mark, FONT_TITLE, SIZE_MARK).color(RED)),
+        );
+    }
+    let number =
+        para()
+            .align(AlignmentType::Center)
+            .add_run(run(g.number.as_deref().unwrap_or(""), FONT_BODY, SIZE_BODY));
+    if g.mark.is_some() {
+        out.push(bordered(
+            number,
+            ParagraphBorderPosition::Bottom,
+            BorderType::Single,
+            RED,
+        ));
+    } else if g.number.is_some() {
+        out.push(number);
+    }
+    out.push(para());
+    out.push(
+        para()
+            .align(AlignmentType::Center)
+            .add_run(run(&g.title, FONT_TITLE, SIZE_TITLE)),
+    );
+    out.push(para());
+    if !g.recipients.is_empty() {
+        let to = format!("{}：", g.recipients.join("、"));
+        out.push(para().add_run(run(&to, FONT_BODY, SIZE_BODY)));
+    }
+    out
+}
+
+/// A body paragraph in a font, first line indented two characters.
+fn indented(text: &str, font: &str) -> Paragraph {
+    // Two characters of 3号 (2 × 320 twips), and the same in character units for Word.
+    para()
+        .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
+        .first_line_chars(200)
+        .add_run(run(text, font, SIZE_BODY))
+}
+
+/// A table cell holding one line of text.
+fn cell(text: &str, align: AlignmentType, bold: bool) -> TableCell {
+    let mut r = run(text, FONT_BODY, SIZE_TABLE);
+    if bold {
+        r = r.bold();
+    }
+    TableCell::new().add_paragraph(Paragraph::new().align(align).add_run(r))
+}
+
+/// A bordered table (docx-rs draws single borders by default).
+fn table(header: &[String], rows: &[Vec<String>], numeric: &[usize]) -> Table {
+    let align = |i: usize| {
+        if numeric.contains(&i) {
+            AlignmentType::Right
+        } else {
+            AlignmentType::Left
+        }
+    };
+    let mut t = vec![TableRow::new(
+        header.iter().map(|h| cell(h, AlignmentType::Center, true)).collect(),
+    )];
+    for r in rows {
+        t.push(TableRow::new(
+            r.iter().enumerate().map(|(i, c)| cell(c, align(i), false)).collect(),
+        ));
+    }
+    Table::new(t).align(docx_rs::TableAlignmentType::Center)
+}
+
+/// Add one block to the document.
+fn add_block(doc: Docx, b: &Block) -> Docx {
+    match b {
+        Block::Heading1(t) => doc.add_paragraph(indented(t, FONT_H1)),
+        Block::Heading2(t) => doc.add_paragraph(indented(t, FONT_H2)),
+        Block::Para(t) => doc.add_paragraph(indented(t, FONT_BODY)),
+        Block::Table { header, rows, numeric } => doc.add_table(table(header, rows, numeric)),
+        Block::PageBreak => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
+        Block::Receipt { cut, title, lines } => {
+            let cut_line = para()
+                .align(AlignmentType::Center)
+                .add_run(run(cut, FONT_BODY, SIZE_TABLE));
+            let mut doc = doc
+                .add_paragraph(para())
+                .add_paragraph(bordered(
+                    cut_line,
+                    ParagraphBorderPosition::Bottom,
+                    BorderType::Dashed,
+                    "000000",
+                ))
+                .add_paragraph(
+                    para()
+                        .align(AlignmentType::Center)
+                        .add_run(run(title, FONT_H1, SIZE_BODY)),
+                );
+            for l in lines {
+                doc = doc.add_paragraph(para().add_run(run(l, FONT_BODY, SIZE_BODY)));
+            }
+            doc
+        }
+    }
+}
+
+/// The signature: two blank lines for the seal, then the issuer and the date right-aligned,
+/// four characters in from the right edge.
+fn signature(g: &Gongwen) -> Vec<Paragraph> {
+    let right = |t: &str| {
+        para()
+            .align(AlignmentType::Right)
+            .indent(None, None, Some(4 * 320), None)
+            .add_run(run(t, FONT_BODY, SIZE_BODY))
+    };
+    vec![para(), para(), para(), right(&g.issuer), right(&g.date)]
+}
+
+/// The 版记: 抄送 lines and the 印发 line between black rules.
+fn imprint(g: &Gongwen) -> Vec<Paragraph> {
+    let mut lines: Vec<String> = g.cc.clone();
+    if let Some((org, date)) = &g.printed_by {
+        lines.push(format!("{org}　　{date}印发"));
+    }
+    let n = lines.len();
+    let mut out = vec![para()];
+    for (i, l) in lines.iter().enumerate() {
+        let mut p = para()
+            .indent(Some(320), None, Some(320), None)
+            .add_run(run(l, FONT_BODY, SIZE_TABLE));
+        if i == 0 {
+            p = bordered(p, ParagraphBorderPosition::Top, BorderType::Single, "000000");
+        }
+        if i + 1 == n {
+            let border = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                .val(BorderType::Single)
+                .size(12)
+                .color("000000");
+            let borders = p.property.borders.clone().unwrap_or_else(ParagraphBorders::with_empty);
+            p.property = p.property.set_borders(borders.set(border));
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// The footer: "— 1 —", the page number as a PAGE field.
+fn footer() -> Footer {
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(run("— ", FONT_LATIN, SIZE_TABLE))
+            .add_page_num(PageNum::new())
+            .add_run(run(" —", FONT_LATIN, SIZE_TABLE)),
+    )
+}
+
+/// The document as a .docx file.
+pub fn to_docx(g: &Gongwen) -> Result<Vec<u8>> {
+    let mut doc = Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_LEFT)
+                .right(MARGIN_RIGHT)
+                .header(851)
+                .footer(992),
+        )
+        .default_fonts(fonts(FONT_BODY))
+        .default_size(SIZE_BODY)
+        .footer(footer());
+    for p in head(g) {
+        doc = doc.add_paragraph(p);
+    }
+    for b in &g.blocks {
+        doc = add_block(doc, b);
+    }
+    for p in signature(g).into_iter().chain(imprint(g)) {
+        doc = doc.add_paragraph(p);
+    }
+    for b in &g.after {
+        doc = add_block(doc, b);
+    }
+    let mut buf = Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut buf)
+        .map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
+    with_properties(&buf.into_inner(), &g.properties)
+}
+
+/// `docProps/core.xml` with the title, description and keywords (docx-rs writes no setter for
+/// them, so the package is copied with this part replaced).
+fn core_xml(p: &Properties) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:description>{}</dc:description><cp:keywords>{}</cp:keywords><cp:revision>1</cp:revision></cp:coreProperties>",
+        xml(&p.title),
+        xml(&p.description),
+        xml(&p.keywords)
+    )
+}
+
+/// Text escaped for XML.
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Copy a packed .docx, replacing `docProps/core.xml`.
+fn with_properties(packed: &[u8], p: &Properties) -> Result<Vec<u8>> {
+    let err = |e: zip::result::ZipError| Error::msg(format!("writing the .docx: {e}"));
+    let mut src = zip::ZipArchive::new(Cursor::new(packed)).map_err(err)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).map_err(err)?;
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)
+            .map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
+        if name == "docProps/core.xml" {
+            bytes = core_xml(p).into_bytes();
+        }
+        out.start_file(name, opts).map_err(err)?;
+        out.write_all(&bytes)
+            .map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
+    }
+    Ok(out.finish().map_err(err)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn a_gongwen_has_the_standard_page_fonts_mark_page_numbers_and_properties() {
+        let g = Gongwen {
+            mark: Some("天津市和平区民政局文件".into()),
+            number: Some("和民政通〔2026〕　　号".into()),
+            title: "整改通知书".into(),
+            recipients: vec!["某物业公司".into()],
+            blocks: vec![Block::Heading1("一、检查情况".into()), Block::Para("正文。".into())],
+            issuer: "天津市和平区民政局".into(),
+            date: "2026年6月30日".into(),
+            properties: Properties {
+                title: "整改通知书".into(),
+                description: "standards/x.toml sha256:ab".into(),
+                keywords: String::new(),
+            },
+            ..Gongwen::default()
+        };
+        let bytes = to_docx(&g).unwrap();
+        let doc = part(&bytes, "word/document.xml");
+        roxmltree::Document::parse(&doc).unwrap();
+        for needle in [
+            "w:w=\"11906\"",
+            "w:h=\"16838\"",
+            "w:top=\"2098\"",
+            "w:left=\"1588\"",
+            "w:right=\"1474\"",
+            "w:bottom=\"1984\"",
+            "仿宋_GB2312",
+            "方正小标宋简体",
+            "黑体",
+            "FF0000",
+            "整改通知书",
+            "天津市和平区民政局文件",
+        ] {
+            assert!(doc.contains(needle), "{needle} missing");
+        }
+        assert!(!doc.contains("sha256"), "hashes stay out of the text");
+        let footer = part(&bytes, "word/footer1.xml");
+        assert!(footer.contains("PAGE") && footer.contains("— "), "{footer}");
+        let core = part(&bytes, "docProps/core.xml");
+        assert!(
+            core.contains("<dc:description>standards/x.toml sha256:ab</dc:description>"),
+            "{core}"
+        );
+        roxmltree::Document::parse(&core).unwrap();
+    }
+}
