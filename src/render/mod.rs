@@ -19,6 +19,7 @@ pub mod standards;
 pub mod subsidy;
 pub mod table;
 pub mod templates;
+pub mod words;
 
 pub use format::Format;
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// The templates shipped in the binary: (name, text).
-const SHIPPED: &[(&str, &str)] = &[];
+const SHIPPED: &[(&str, &str)] = &[("bulletin_next.txt.j2", include_str!("templates/bulletin_next.txt.j2"))];
 
 /// The text of template `name`: the workspace's `templates/NAME` if there is one, else the
 /// shipped one.
