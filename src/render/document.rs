@@ -382,4 +382,33 @@ mod tests {
         assert!(m.contains("| x\\|y&lt;z |"), "{m}");
         assert!(m.contains("&lt;script&gt;"));
     }
+
+    /// A plain page (a company's) has none of a 公文's parts; an official one has them in
+    /// order: red heading and 文号, title, 主送, body, signature, date, contact, 抄送.
+    #[test]
+    fn official_parts_are_laid_out_in_order_and_only_when_given() {
+        let plain = Document {
+            title: "t".into(),
+            ..Default::default()
+        };
+        let h = plain.to_html("zh");
+        for part in ["<header", "<div class=\"sign\"", "<footer", "<p class=\"to\""] {
+            assert!(!h.contains(part), "{part} in a plain page");
+        }
+        assert_eq!(plain.to_markdown(), "# t\n");
+        let official = Document {
+            mark: Some("某局文件".into()),
+            number: Some("某通〔2026〕　　号".into()),
+            recipients: vec!["甲".into(), "乙".into()],
+            signature: Some("某局".into()),
+            date: NaiveDate::from_ymd_opt(2026, 6, 30),
+            contact: Some("某科".into()),
+            cc: vec!["丙".into(), "丁".into()],
+            ..plain
+        };
+        assert_eq!(
+            official.to_markdown(),
+            "某局文件\n\n某通〔2026〕　　号\n\n---\n\n# t\n\n甲、乙：\n\n某局\n\n2026年6月30日\n\n（某科）\n\n---\n\n抄送：丙、丁。\n"
+        );
+    }
 }
