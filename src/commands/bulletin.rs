@@ -62,14 +62,16 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
         district: &loaded.settings.district,
         as_of: loaded.as_of,
         lang,
+        documents: &loaded.settings.documents,
+        root: Some(&loaded.ws.root),
     };
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
             finish(to_json(&b, &standards, &loaded.as_of), &provenance)
         }
-        Format::Html => to_document(&frame, &b).to_html(lang.pick("zh-CN", "en")),
-        _ => to_document(&frame, &b).to_markdown(),
+        Format::Html => to_document(&frame, &b)?.to_html(lang.pick("zh-CN", "en")),
+        _ => to_document(&frame, &b)?.to_markdown(),
     };
     write(ctx, args.out.as_deref(), out.as_bytes())
 }

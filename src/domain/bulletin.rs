@@ -263,6 +263,11 @@ pub struct Bulletin {
     pub streets: Vec<Ranked>,
     /// Communities with compounds, ranked by score.
     pub communities: Vec<Ranked>,
+    /// How many streets are ranked district-wide (the denominator of a street's place in
+    /// its own brief: 第6名（共6个）).
+    pub streets_ranked: usize,
+    /// How many communities are ranked district-wide (第6名（共58个）).
+    pub communities_ranked: usize,
     /// Problems by category, most points first.
     pub categories: Vec<CategoryLine>,
     /// Hot spots, most points first.
@@ -341,6 +346,12 @@ pub fn build(
         summary,
         streets: ranked_streets(scores, previous, street),
         communities: ranked_communities(scores, previous, street),
+        streets_ranked: scores.streets.iter().filter(|g| g.score.is_some()).count(),
+        communities_ranked: scores
+            .communities
+            .iter()
+            .filter(|g| g.compounds > 0 && g.score.is_some())
+            .count(),
         categories: categories(standards, &compounds),
         hotspots: hotspots(standards, &compounds),
         looks: looks(reg, &compounds, street),

@@ -4,20 +4,25 @@
 //! them. The domain's [`Bulletin`] carries ids and numbers; names, words and the letterhead
 //! come from the [`Frame`] it is rendered in.
 
+use std::path::Path;
+
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::domain::as_of::AsOf;
 use crate::domain::bulletin::{Bulletin, Ranked, Summary};
 use crate::domain::recheck::Notice;
+use crate::error::Result;
 use crate::model::decimal::fmt2;
-use crate::model::records::Lang;
+use crate::model::records::{Documents, Lang};
 use crate::model::registry::Registry;
+use crate::model::Period;
 use crate::workspace::StandardsFile;
 
 use super::document::{Chart, Document, Section, Table};
 use super::json::{compound_json, dec, document, notice_json};
-use super::zh_date;
+use super::templates;
+use super::words::{change_words, count, date_words, money, period_words};
 
 /// What the document needs besides the bulletin: the registry that names streets, communities
 /// and compounds, the standards it was scored under, the date notices are decided at, the
@@ -35,6 +40,10 @@ pub struct Frame<'a> {
     pub as_of: AsOf,
     /// The language of every word of the document.
     pub lang: Lang,
+    /// What an official document carries: issuer, red heading, 文号, 主送, 抄送, contact.
+    pub documents: &'a Documents,
+    /// The workspace whose `templates/` may override the shipped wording.
+    pub root: Option<&'a Path>,
 }
 
 impl Frame<'_> {
@@ -56,6 +65,27 @@ impl Frame<'_> {
             .map_or_else(|| id.to_string(), |s| s.name.clone())
     }
 
+    /// A period in words (2026年上半年).
+    fn period(&self, p: Period) -> String {
+        period_words(p, self.lang)
+    }
+
+    /// A date in words (2026年6月30日).
+    fn date(&self, d: chrono::NaiveDate) -> String {
+        date_words(d, self.lang)
+    }
+
+    /// The issuer (发文机关署名): the workspace's, else the district's 民政局.
+    fn issuer(&self) -> String {
+        if !self.documents.issuer.is_empty() {
+            return self.documents.issuer.clone();
+        }
+        match self.lang {
+            Lang::Zh => format!("{}民政局", self.district),
+            Lang::En => format!("{} Civil Affairs Bureau", self.district),
+        }
+    }
+
     fn community(&self, id: &str) -> String {
         self.registry
             .community(id)
@@ -69,8 +99,9 @@ impl Frame<'_> {
     }
 }
 
-/// The bulletin as a document: the letterhead, the sections in order, the signature.
-pub fn to_document(f: &Frame, b: &Bulletin) -> Document {
+/// The bulletin as a document: the letterhead, the sections in order, what is asked next
+/// (from the template `bulletin_next.txt.j2`), the signature, date, contact and 抄送.
+pub fn to_document(f: &Frame, b: &Bulletin) -> Result<Document> {
     let mut doc = letterhead(f, b);
     doc.sections.extend([
         overview(f, b),
@@ -84,28 +115,34 @@ pub fn to_document(f: &Frame, b: &Bulletin) -> Document {
         coverage(f, b),
     ]);
     doc.sections.extend(fees(f, b));
-    doc.footer.push(match f.lang {
-        Lang::Zh => format!("{}民政局", f.district),
-        Lang::En => format!("{} Civil Affairs Bureau", f.district),
-    });
-    doc
+    let n = doc.sections.len() + 1;
+    doc.sections.push(next_steps(f, b, n)?);
+    doc.signature = Some(f.issuer());
+    doc.date = Some(f.as_of.date);
+    doc.contact.clone_from(&f.documents.contact);
+    doc.cc.clone_from(&f.documents.cc);
+    Ok(doc)
 }
 
-/// The title (the district's, or the street's for a joint meeting) and the line naming the
-/// standards and the as-of date.
+/// The heading of the document: the red heading and 文号 of `[documents]`, the title (the
+/// district's, or the street's for a joint meeting) with the period in words, the line
+/// naming the standards by title and the as-of date, and whom it is addressed to. Paths and
+/// hashes stay in the JSON.
 fn letterhead(f: &Frame, b: &Bulletin) -> Document {
     let place = match &b.street {
         Some(s) => f.street(s),
         None => f.district.to_string(),
     };
+    let period = f.period(b.period);
     let title = match f.lang {
-        Lang::Zh => format!("{place}旧楼区物业服务管理情况通报（{}）", b.period),
-        Lang::En => format!(
-            "Old residential compounds: property service bulletin, {place}, {}",
-            b.period
-        ),
+        Lang::Zh => format!("关于{place}{period}旧楼区物业服务管理情况的通报"),
+        Lang::En => format!("Old residential compounds: property service bulletin, {place}, {period}"),
     };
     let mut doc = Document {
+        lang: f.lang,
+        mark: f.documents.issuer_mark.clone(),
+        number: f.documents.number_for(b.period.year()),
+        recipients: recipients(f, b),
         title,
         ..Default::default()
     };
@@ -117,64 +154,76 @@ fn letterhead(f: &Frame, b: &Bulletin) -> Document {
     if !f.as_of.complete(&b.period) {
         doc.subtitle.push(match f.lang {
             Lang::Zh => format!(
-                "本期（{}）尚未结束：本通报仅反映截至{}的数据，为阶段性情况",
-                b.period,
-                zh_date(f.as_of.date)
+                "本期（{period}）尚未结束：本通报仅反映截至{}的数据，为阶段性情况",
+                f.date(f.as_of.date)
             ),
             Lang::En => format!(
-                "{} is not over: this bulletin shows only the data up to {}, an interim account",
-                b.period, f.as_of.date
+                "{period} is not over: this bulletin shows only the data up to {}, an interim account",
+                f.date(f.as_of.date)
             ),
         });
     }
-    let (st, level, as_of) = (f.standards, f.level(), f.as_of.date);
+    let (title, level, as_of) = (&f.standards.standards.title, f.level(), f.date(f.as_of.date));
     doc.subtitle.push(match f.lang {
-        Lang::Zh => format!(
-            "数据截至{}；依据《{}》（{}，sha256 {}）；官方评分：{level}检查",
-            zh_date(as_of),
-            st.standards.title,
-            st.file,
-            &st.sha256[..12]
-        ),
-        Lang::En => format!(
-            "Data as of {as_of}; standards: {} ({}, sha256 {}); official scores: {level} visits",
-            st.standards.title,
-            st.file,
-            &st.sha256[..12]
-        ),
+        Lang::Zh => format!("数据截至{as_of}；依据《{title}》；官方评分：{level}检查"),
+        Lang::En => format!("Data as of {as_of}; standards: {title}; official scores: {level} visits"),
     });
     doc
 }
 
-/// 一、总体情况: the headline figures in one sentence.
+/// 主送: the workspace's recipients for the district's bulletin; a street's brief goes to
+/// that street's office (劝业场街 → 劝业场街道办事处).
+fn recipients(f: &Frame, b: &Bulletin) -> Vec<String> {
+    match &b.street {
+        None => f.documents.recipients.clone(),
+        Some(id) => {
+            let name = f.street(id);
+            vec![match f.lang {
+                Lang::Zh if name.ends_with('街') => format!("{name}道办事处"),
+                Lang::Zh => format!("{name}办事处"),
+                Lang::En => format!("{name} street office"),
+            }]
+        }
+    }
+}
+
+/// 一、总体情况: the headline figures in one sentence; a street's brief names the street
+/// and counts its communities only.
 fn overview(f: &Frame, b: &Bulletin) -> Section {
     let s = &b.summary;
     let level = f.level();
     let sentence = match f.lang {
-        Lang::Zh => format!(
-            "本期{level}对{} {} 个街道、{} 个社区的 {} 个旧楼区进行了检查，拍摄照片 {} 张，出动检查人员 {} 人次，发现 {} 类问题、问题点位 {} 处，对 {} 个小区进行了复检复查。",
-            if b.street.is_some() { "" } else { "全区" },
-            s.streets,
-            s.communities,
-            thousands(s.compounds_inspected as u64),
-            thousands(s.photos),
-            thousands(s.person_times),
-            s.categories_found,
-            thousands(s.problem_points),
-            s.rechecked_compounds
-        ),
-        Lang::En => format!(
-            "In {} the {level} inspected {} old compounds in {} communities of {} streets, took {} photos with {} person-times of inspectors, found {} problem points in {} categories, and re-inspected {} compounds.",
-            b.period,
-            thousands(s.compounds_inspected as u64),
-            s.communities,
-            s.streets,
-            thousands(s.photos),
-            thousands(s.person_times),
-            thousands(s.problem_points),
-            s.categories_found,
-            s.rechecked_compounds
-        ),
+        Lang::Zh => {
+            let place = match &b.street {
+                Some(id) => format!("{} {} 个社区", f.street(id), s.communities),
+                None => format!("全区 {} 个街道、{} 个社区", s.streets, s.communities),
+            };
+            format!(
+                "本期{level}对{place}的 {} 个旧楼区进行了检查，拍摄照片 {} 张，出动检查人员 {} 人次，发现 {} 类问题、问题点位 {} 处，对 {} 个小区进行了复检复查。",
+                count(s.compounds_inspected as u64),
+                count(s.photos),
+                count(s.person_times),
+                s.categories_found,
+                count(s.problem_points),
+                count(s.rechecked_compounds as u64)
+            )
+        }
+        Lang::En => {
+            let place = match &b.street {
+                Some(id) => format!("{} communities of {}", s.communities, f.street(id)),
+                None => format!("{} communities of {} streets", s.communities, s.streets),
+            };
+            format!(
+                "In {} the {level} inspected {} old compounds in {place}, took {} photos with {} person-times of inspectors, found {} problem points in {} categories, and re-inspected {} compounds.",
+                f.period(b.period),
+                count(s.compounds_inspected as u64),
+                count(s.photos),
+                count(s.person_times),
+                count(s.problem_points),
+                s.categories_found,
+                count(s.rechecked_compounds as u64)
+            )
+        }
     };
     Section {
         title: f.pick("一、总体情况", "1. Overview"),
@@ -185,10 +234,12 @@ fn overview(f: &Frame, b: &Bulletin) -> Section {
 
 /// 二、街道排名: the ranking, what the change is against, and a chart of the mean scores.
 fn street_ranking(f: &Frame, b: &Bulletin) -> Section {
-    let mut streets = ranking(f, f.pick("二、街道排名", "2. Street ranking"), &b.streets, false);
+    let of = b.street.is_some().then_some(b.streets_ranked);
+    let mut streets = ranking(f, f.pick("二、街道排名", "2. Street ranking"), &b.streets, false, of);
+    let previous = f.period(b.previous);
     streets.paragraphs.push(match f.lang {
-        Lang::Zh => format!("较上期：与 {} 相比的平均分变化；“新增”表示上期无评分。", b.previous),
-        Lang::En => format!("Change: against {}; \"new\" where there was no score then.", b.previous),
+        Lang::Zh => format!("较上期：与{previous}相比的平均分变化；“新增”表示上期无评分。"),
+        Lang::En => format!("Change: against {previous}; \"new\" where there was no score then."),
     });
     streets.chart = Some(Chart {
         caption: f.pick("街道平均分", "Street mean scores"),
@@ -214,12 +265,25 @@ fn community_ranking(f: &Frame, b: &Bulletin) -> Section {
         f.pick("三、社区排名", "3. Community ranking"),
         &b.communities,
         b.street.is_none(),
+        b.street.is_some().then_some(b.communities_ranked),
     )
 }
 
-/// A ranking table of streets or communities: rank, name, (street,) mean score, change,
-/// counts and pass rate.
-fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool) -> Section {
+/// A place in a ranking: the number in the district's bulletin; in a street's brief, where
+/// the reader sees only the street's own, the place out of how many are ranked
+/// district-wide (第6名（共58个）).
+fn place(f: &Frame, rank: Option<usize>, of: Option<usize>) -> String {
+    match (rank, of, f.lang) {
+        (None, _, _) => f.pick("未排名", "unranked"),
+        (Some(n), None, _) => n.to_string(),
+        (Some(n), Some(of), Lang::Zh) => format!("第{n}名（共{of}个）"),
+        (Some(n), Some(of), Lang::En) => format!("{n} of {of}"),
+    }
+}
+
+/// A ranking table of streets or communities: rank (out of `of` in a street's brief), name,
+/// (street,) mean score, change, counts and pass rate.
+fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool, of: Option<usize>) -> Section {
     let mut header = vec![f.pick("排名", "rank"), f.pick("名称", "name")];
     if street_col {
         header.push(f.pick("街道", "street"));
@@ -237,7 +301,7 @@ fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool) -> Secti
         .iter()
         .map(|r| {
             let g = &r.group;
-            let rank = r.rank.map_or_else(|| f.pick("未排名", "unranked"), |n| n.to_string());
+            let rank = place(f, r.rank, of);
             let mut row = vec![rank, g.name.clone()];
             if street_col {
                 row.push(g.street_id.as_deref().map(|s| f.street(s)).unwrap_or_default());
@@ -245,9 +309,9 @@ fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool) -> Secti
             row.extend([
                 g.score.map(fmt2).unwrap_or_else(|| "—".into()),
                 change(r, f.lang),
-                g.assessed.to_string(),
-                g.passed.to_string(),
-                g.failed.to_string(),
+                count(u64::from(g.assessed)),
+                count(u64::from(g.passed)),
+                count(u64::from(g.failed)),
                 g.pass_rate().map(fmt2).unwrap_or_else(|| "—".into()),
             ]);
             row
@@ -258,8 +322,12 @@ fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool) -> Secti
         table: Some(Table {
             header,
             rows,
-            // The rank and the figures; the change (an arrow, or a word) stays left.
-            numeric: (n - 6..n).filter(|&i| i != n - 5).chain([0]).collect(),
+            // The rank and the figures; the change (words) stays left, and so does a place
+            // written out in a street's brief.
+            numeric: (n - 6..n)
+                .filter(|&i| i != n - 5)
+                .chain(of.is_none().then_some(0))
+                .collect(),
         }),
         ..Default::default()
     }
@@ -276,7 +344,7 @@ fn categories(f: &Frame, b: &Bulletin) -> Section {
                 .categories
                 .iter()
                 .filter(|c| c.points > 0)
-                .map(|c| (c.name.clone(), c.points as f64, c.points.to_string()))
+                .map(|c| (c.name.clone(), c.points as f64, count(c.points)))
                 .collect(),
             from: 0.0,
             to: max_points.max(1.0),
@@ -294,9 +362,9 @@ fn categories(f: &Frame, b: &Bulletin) -> Section {
                 .map(|c| {
                     vec![
                         c.name.clone(),
-                        c.points.to_string(),
+                        count(c.points),
                         fmt2(c.share),
-                        c.compounds.to_string(),
+                        count(c.compounds as u64),
                     ]
                 })
                 .collect(),
@@ -347,7 +415,7 @@ fn hotspots(f: &Frame, b: &Bulletin) -> Section {
                     f.community(&h.community_id),
                     f.street(&h.street_id),
                     category(&h.category),
-                    h.points.to_string(),
+                    count(h.points),
                 ]
             })
             .collect(),
@@ -376,10 +444,10 @@ fn looks(f: &Frame, b: &Bulletin) -> Section {
             .map(|x| {
                 vec![
                     f.street(&x.street_id),
-                    x.assessed.to_string(),
-                    x.street_not.len().to_string(),
-                    x.community_not.len().to_string(),
-                    x.property_not.len().to_string(),
+                    count(u64::from(x.assessed)),
+                    count(x.street_not.len() as u64),
+                    count(x.community_not.len() as u64),
+                    count(x.property_not.len() as u64),
                 ]
             })
             .collect(),
@@ -456,18 +524,76 @@ fn notices(f: &Frame, notices: &[Notice]) -> Table {
                     f.compound(&n.compound_id),
                     f.community(&n.community_id),
                     f.street(&n.street_id),
-                    n.date.to_string(),
+                    f.date(n.date),
                     format!("{}{}", fmt2(n.score), marked(n.red_line, "（红线）", " (red line)")),
-                    n.deadline.to_string(),
+                    f.date(n.deadline),
                     n.recheck
                         .as_ref()
-                        .map(|r| format!("{} {}{}", r.date, fmt2(r.score), marked(r.late, "（逾期）", " (late)")))
+                        .map(|r| {
+                            format!(
+                                "{} {}{}",
+                                f.date(r.date),
+                                fmt2(r.score),
+                                marked(r.late, "（逾期）", " (late)")
+                            )
+                        })
                         .unwrap_or_else(|| "—".into()),
                     outcome(f.lang, n.outcome.as_str()),
                 ]
             })
             .collect(),
         numeric: vec![3, 4, 5],
+    }
+}
+
+/// The last section, 下一步工作要求: the wording is the template `bulletin_next.txt.j2`
+/// (the workspace's `templates/` may replace it), given the figures it speaks of; `n` is the
+/// section's place, for its numeral.
+fn next_steps(f: &Frame, b: &Bulletin, n: usize) -> Result<Section> {
+    let mut streets: Vec<(&str, u32)> = b
+        .streets
+        .iter()
+        .filter(|r| r.group.failed > 0)
+        .map(|r| (r.group.name.as_str(), r.group.failed))
+        .collect();
+    streets.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let outcomes = |o: &str| b.notices.iter().filter(|n| n.outcome.as_str() == o).count();
+    let ctx = json!({
+        "lang": f.lang.pick("zh", "en"),
+        "period": f.period(b.period),
+        "next_period": f.period(b.period.next()),
+        "street": b.street.as_deref().map(|s| f.street(s)),
+        "failing": b.failing.len(),
+        "streets": streets.iter().take(3).map(|(name, failing)| json!({"name": name, "failing": failing})).collect::<Vec<_>>(),
+        "notices": b.notices.len(),
+        "failed": outcomes("failed"),
+        "pending": outcomes("pending"),
+        "overdue": outcomes("overdue"),
+        "late": b.notices.iter().filter(|n| n.recheck.as_ref().is_some_and(|r| r.late)).count(),
+        "gaps": b.gaps.iter().map(|g| g.missing.len()).sum::<usize>(),
+    });
+    let text = templates::render(f.root, "bulletin_next.txt.j2", ctx)?;
+    Ok(Section {
+        title: match f.lang {
+            Lang::Zh => format!("{}、下一步工作要求", zh_numeral(n)),
+            Lang::En => format!("{n}. Next steps"),
+        },
+        paragraphs: text
+            .split("\n\n")
+            .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(f.lang.pick("", " ")))
+            .filter(|p| !p.is_empty())
+            .collect(),
+        ..Default::default()
+    })
+}
+
+/// 1..=99 as Chinese numerals (一, 十, 十一, 二十), for section headings.
+fn zh_numeral(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match (n / 10, n % 10) {
+        (0, u) => DIGITS[u].to_string(),
+        (1, u) => format!("十{}", DIGITS[u]),
+        (t, u) => format!("{}十{}", DIGITS[t.min(9)], DIGITS[u]),
     }
 }
 
@@ -494,8 +620,8 @@ fn vetoes(f: &Frame, b: &Bulletin) -> Section {
     for v in &b.vetoes {
         let community = f.community(&v.community_id);
         veto.paragraphs.push(match (f.lang, v.effect.as_str()) {
-            (Lang::Zh, "revoked") => format!("{community}：复检仍不合格，撤销其“美丽社区”称号（{} 年度）。", v.year),
-            (Lang::Zh, _) => format!("{community}：复检仍不合格，取消其 {} 年度“美丽社区”评选资格。", v.year),
+            (Lang::Zh, "revoked") => format!("{community}：复检仍不合格，撤销其“美丽社区”称号（{}年度）。", v.year),
+            (Lang::Zh, _) => format!("{community}：复检仍不合格，取消其{}年度“美丽社区”评选资格。", v.year),
             (Lang::En, e) => format!("{community}: re-inspection failed; 美丽社区 {e} for {}.", v.year),
         });
     }
@@ -525,8 +651,8 @@ fn coverage(f: &Frame, b: &Bulletin) -> Section {
                     };
                     vec![
                         f.lang.pick(g.level.zh(), g.level.as_str()).to_string(),
-                        g.window.to_string(),
-                        g.missing.len().to_string(),
+                        f.period(g.window),
+                        count(g.missing.len() as u64),
                         names.join("、") + &more,
                     ]
                 })
@@ -566,11 +692,14 @@ fn fees(f: &Frame, b: &Bulletin) -> Option<Section> {
                 .map(|x| {
                     vec![
                         f.street(&x.street_id),
-                        fmt2(x.billed),
-                        fmt2(x.collected),
+                        money(x.billed),
+                        money(x.collected),
                         x.rate.map(fmt2).unwrap_or_else(|| "—".into()),
-                        x.compounds.to_string(),
-                        format!("{} ({}%)", x.at_90, share(x.at_90, x.compounds)),
+                        count(x.compounds as u64),
+                        match f.lang {
+                            Lang::Zh => format!("{}（{}%）", count(x.at_90 as u64), share(x.at_90, x.compounds)),
+                            Lang::En => format!("{} ({}%)", count(x.at_90 as u64), share(x.at_90, x.compounds)),
+                        },
                     ]
                 })
                 .collect(),
@@ -580,29 +709,14 @@ fn fees(f: &Frame, b: &Bulletin) -> Option<Section> {
     })
 }
 
-/// The change since the previous period: an arrow and the difference, "new" where there was
-/// no score then, a dash where there is none now or nothing moved.
+/// The change since the previous period in words (上升1.28分, 下降0.52分, 持平), "new" where
+/// there was no score then, a dash where there is none now.
 fn change(r: &Ranked, lang: Lang) -> String {
     match r.change {
         None if r.group.score.is_none() => "—".to_string(),
         None => lang.pick("新增", "new").to_string(),
-        Some(c) if c > Decimal::ZERO => format!("↑{}", fmt2(c)),
-        Some(c) if c < Decimal::ZERO => format!("↓{}", fmt2(-c)),
-        Some(_) => "—".to_string(),
+        Some(c) => change_words(c, lang),
     }
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// A score as a bar's length: charts are drawn in floating point, the figures shown are not.
@@ -693,15 +807,6 @@ fn ranked_json(r: &Ranked, key: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_are_grouped_from_the_right() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(12_345), "12,345");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 
     #[test]
     fn outcomes_are_words_in_chinese_and_json_names_in_english() {

@@ -5,11 +5,26 @@
 
 use std::fmt::Write;
 
-use super::md_escape;
+use chrono::NaiveDate;
 
-/// A document: a title, a subtitle line, and sections.
+use crate::model::records::Lang;
+
+use super::md_escape;
+use super::words::date_words;
+
+/// A document: a title, a subtitle line, and sections; an official document (公文) also
+/// carries the parts of GB/T 9704 below, each its own field so that every writer (Markdown,
+/// HTML, Word) lays them out its own way.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
+    /// The language of the words the writers add themselves (抄送, the date, the joins).
+    pub lang: Lang,
+    /// 发文机关标志: the red heading above the title; none for a plain page.
+    pub mark: Option<String>,
+    /// 发文字号 (和民政通〔2026〕　　号), under the red heading.
+    pub number: Option<String>,
+    /// 主送机关: whom the document is addressed to, before the body.
+    pub recipients: Vec<String>,
     /// The heading of the whole document.
     pub title: String,
     /// Lines under the title (period, standards, as-of date), each its own line.
@@ -18,6 +33,14 @@ pub struct Document {
     pub sections: Vec<Section>,
     /// Lines after the last section (sources, notes).
     pub footer: Vec<String>,
+    /// 发文机关署名: who issues it, after the body.
+    pub signature: Option<String>,
+    /// 成文日期, under the signature (written in words by the writers).
+    pub date: Option<NaiveDate>,
+    /// 附注: the office to contact and its telephone, after the date.
+    pub contact: Option<String>,
+    /// 抄送: the offices sent a copy, in the block at the end.
+    pub cc: Vec<String>,
 }
 
 /// A titled part of a document: paragraphs, then an optional chart and table, then more text.
@@ -64,9 +87,19 @@ pub struct Chart {
 impl Document {
     /// The document as Markdown, every piece of text escaped.
     pub fn to_markdown(&self) -> String {
-        let mut s = format!("# {}\n\n", md_escape(&self.title));
+        let mut s = String::new();
+        for line in self.mark.iter().chain(&self.number) {
+            let _ = writeln!(s, "{}\n", md_escape(line));
+        }
+        if self.mark.is_some() || self.number.is_some() {
+            s += "---\n\n";
+        }
+        let _ = writeln!(s, "# {}\n", md_escape(&self.title));
         for line in &self.subtitle {
             let _ = writeln!(s, "> {}\n", md_escape(line));
+        }
+        if let Some(to) = self.addressed() {
+            let _ = writeln!(s, "{}\n", md_escape(&to));
         }
         for sec in &self.sections {
             let _ = writeln!(s, "## {}\n", md_escape(&sec.title));
@@ -81,8 +114,11 @@ impl Document {
                 let _ = writeln!(s, "{}\n", md_escape(p));
             }
         }
-        for line in &self.footer {
+        for line in self.footer.iter().chain(&self.closing()) {
             let _ = writeln!(s, "{}\n", md_escape(line));
+        }
+        if let Some(cc) = self.copied() {
+            let _ = writeln!(s, "---\n\n{}\n", md_escape(&cc));
         }
         while s.ends_with("\n\n") {
             s.pop();
@@ -96,14 +132,11 @@ impl Document {
         let mut s = String::new();
         let _ = write!(
             s,
-            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\" />\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\" />\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n",
             html(lang),
             html(&self.title),
-            html(&self.title)
         );
-        for line in &self.subtitle {
-            let _ = writeln!(s, "<p class=\"sub\">{}</p>", html(line));
-        }
+        s += &self.html_head();
         for sec in &self.sections {
             let class = if sec.page_break { " class=\"page\"" } else { "" };
             let _ = writeln!(s, "<section{class}>\n<h2>{}</h2>", html(&sec.title));
@@ -124,8 +157,80 @@ impl Document {
         for line in &self.footer {
             let _ = writeln!(s, "<p class=\"footer\">{}</p>", html(line));
         }
+        s += &self.html_tail();
         s += "</main>\n</body>\n</html>\n";
         s
+    }
+
+    /// The HTML before the body: the red heading and 发文字号 (if any), the title, the
+    /// subtitle lines, and the 主送 line.
+    fn html_head(&self) -> String {
+        let mut s = String::new();
+        if self.mark.is_some() || self.number.is_some() {
+            s += "<header class=\"redhead\">\n";
+            if let Some(mark) = &self.mark {
+                let _ = writeln!(s, "<p class=\"mark\">{}</p>", html(mark));
+            }
+            if let Some(number) = &self.number {
+                let _ = writeln!(s, "<p class=\"number\">{}</p>", html(number));
+            }
+            s += "</header>\n";
+        }
+        let class = if self.mark.is_some() { " class=\"title\"" } else { "" };
+        let _ = writeln!(s, "<h1{class}>{}</h1>", html(&self.title));
+        for line in &self.subtitle {
+            let _ = writeln!(s, "<p class=\"sub\">{}</p>", html(line));
+        }
+        if let Some(to) = self.addressed() {
+            let _ = writeln!(s, "<p class=\"to\">{}</p>", html(&to));
+        }
+        s
+    }
+
+    /// The HTML after the body: signature, date and contact, then the 抄送 block.
+    fn html_tail(&self) -> String {
+        let mut s = String::new();
+        let closing = self.closing();
+        if !closing.is_empty() {
+            s += "<div class=\"sign\">\n";
+            for line in &closing {
+                let _ = writeln!(s, "<p>{}</p>", html(line));
+            }
+            s += "</div>\n";
+        }
+        if let Some(cc) = self.copied() {
+            let _ = writeln!(s, "<footer class=\"cc\">\n<p>{}</p>\n</footer>", html(&cc));
+        }
+        s
+    }
+
+    /// Words joined as the language joins a list (、 or a comma).
+    fn joined(&self, items: &[String]) -> String {
+        items.join(self.lang.pick("、", ", "))
+    }
+
+    /// The 主送 line: 各街道办事处：
+    fn addressed(&self) -> Option<String> {
+        (!self.recipients.is_empty()).then(|| format!("{}{}", self.joined(&self.recipients), self.lang.pick("：", ":")))
+    }
+
+    /// The lines after the body: 发文机关署名, 成文日期 in words, and the contact in brackets.
+    fn closing(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self.signature.iter().cloned().collect();
+        lines.extend(self.date.map(|d| date_words(d, self.lang)));
+        lines.extend(self.contact.as_ref().map(|c| match self.lang {
+            Lang::Zh => format!("（{c}）"),
+            Lang::En => format!("({c})"),
+        }));
+        lines
+    }
+
+    /// The 抄送 line of the closing block: 抄送：区住房建设委、区财政局。
+    fn copied(&self) -> Option<String> {
+        (!self.cc.is_empty()).then(|| match self.lang {
+            Lang::Zh => format!("抄送：{}。", self.joined(&self.cc)),
+            Lang::En => format!("Copy to: {}.", self.joined(&self.cc)),
+        })
     }
 }
 
@@ -213,12 +318,21 @@ pub fn html(s: &str) -> String {
     out
 }
 
-const CSS: &str = r#"@page { size: A4; margin: 20mm 18mm; }
-body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; color: #111; margin: 0; }
+const CSS: &str = r#"@page { size: A4; margin: 20mm 18mm; @bottom-center { content: "— " counter(page) " —"; font-size: 10pt; } }
+body { font-family: FangSong, "仿宋_GB2312", STFangsong, "仿宋", "Songti SC", "SimSun", "Noto Serif CJK SC", serif; color: #111; margin: 0; }
 main { max-width: 180mm; margin: 0 auto; padding: 12mm 0; }
 h1 { text-align: center; color: #b00; font-size: 22pt; letter-spacing: 0.05em; border-bottom: 2px solid #b00; padding-bottom: 6pt; }
-h2 { font-family: "Heiti SC", "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 14pt; margin-top: 18pt; }
+h2 { font-family: "黑体", SimHei, "Heiti SC", "Noto Sans CJK SC", sans-serif; font-size: 14pt; margin-top: 18pt; }
 p { font-size: 11pt; line-height: 1.7; text-indent: 2em; }
+header.redhead { text-align: center; border-bottom: 2px solid #d00; margin-bottom: 12pt; }
+p.mark { text-align: center; text-indent: 0; color: #d00; font-size: 30pt; font-weight: bold; letter-spacing: 0.1em; margin: 0 0 12pt; font-family: "方正小标宋简体", "华文中宋", STZhongsong, "SimSun", serif; }
+p.number { text-align: center; text-indent: 0; margin: 0 0 6pt; }
+h1.title { color: #111; border-bottom: none; font-family: "方正小标宋简体", "华文中宋", STZhongsong, "SimSun", serif; }
+p.to { text-indent: 0; }
+div.sign { text-align: right; margin: 24pt 2em 12pt 0; }
+div.sign p { text-indent: 0; margin: 0; }
+footer.cc { border-top: 1px solid #111; border-bottom: 1px solid #111; margin-top: 24pt; }
+footer.cc p { text-indent: 0; margin: 4pt 0; }
 p.sub { text-align: center; text-indent: 0; color: #444; font-size: 10pt; }
 p.note, p.footer { text-indent: 0; font-size: 10pt; color: #333; }
 table { border-collapse: collapse; width: 100%; font-size: 9.5pt; margin: 6pt 0; page-break-inside: auto; }
@@ -267,5 +381,34 @@ mod tests {
         let m = doc.to_markdown();
         assert!(m.contains("| x\\|y&lt;z |"), "{m}");
         assert!(m.contains("&lt;script&gt;"));
+    }
+
+    /// A plain page (a company's) has none of a 公文's parts; an official one has them in
+    /// order: red heading and 文号, title, 主送, body, signature, date, contact, 抄送.
+    #[test]
+    fn official_parts_are_laid_out_in_order_and_only_when_given() {
+        let plain = Document {
+            title: "t".into(),
+            ..Default::default()
+        };
+        let h = plain.to_html("zh");
+        for part in ["<header", "<div class=\"sign\"", "<footer", "<p class=\"to\""] {
+            assert!(!h.contains(part), "{part} in a plain page");
+        }
+        assert_eq!(plain.to_markdown(), "# t\n");
+        let official = Document {
+            mark: Some("某局文件".into()),
+            number: Some("某通〔2026〕　　号".into()),
+            recipients: vec!["甲".into(), "乙".into()],
+            signature: Some("某局".into()),
+            date: NaiveDate::from_ymd_opt(2026, 6, 30),
+            contact: Some("某科".into()),
+            cc: vec!["丙".into(), "丁".into()],
+            ..plain
+        };
+        assert_eq!(
+            official.to_markdown(),
+            "某局文件\n\n某通〔2026〕　　号\n\n---\n\n# t\n\n甲、乙：\n\n某局\n\n2026年6月30日\n\n（某科）\n\n---\n\n抄送：丙、丁。\n"
+        );
     }
 }

@@ -21,6 +21,7 @@ pub mod standards;
 pub mod subsidy;
 pub mod table;
 pub mod templates;
+pub mod words;
 pub mod xlsx;
 
 pub use format::Format;

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 const SHIPPED: &[(&str, &str)] = &[
     ("notice.zh.j2", include_str!("templates/notice.zh.j2")),
     ("notice.en.j2", include_str!("templates/notice.en.j2")),
+    ("bulletin_next.txt.j2", include_str!("templates/bulletin_next.txt.j2")),
 ];
 
 /// The text of template `name`: the workspace's `templates/NAME` if there is one, else the

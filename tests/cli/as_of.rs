@@ -250,7 +250,7 @@ fn a_period_not_over_says_so() {
     let md = ws.run(&["bulletin", "--period", "2026H1"]).status(0).stdout.clone();
     let head: Vec<&str> = md.lines().take(5).collect();
     assert!(
-        head.contains(&"> 本期（2026H1）尚未结束：本通报仅反映截至2026年5月21日的数据，为阶段性情况"),
+        head.contains(&"> 本期（2026年上半年）尚未结束：本通报仅反映截至2026年5月21日的数据，为阶段性情况"),
         "{md}"
     );
     assert!(head.iter().any(|l| l.starts_with("> 数据截至2026年5月21日；")), "{md}");

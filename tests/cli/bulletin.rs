@@ -1,9 +1,11 @@
 //! `bulletin`: headline figures by the definitions of DESIGN §8, snapshots of the Markdown
 //! and HTML, escaping, well-formed HTML, and `--street` naming no other street.
 
+use std::path::Path;
+
 use serde_json::{json, Value};
 
-use crate::harness::Ws;
+use crate::harness::{run_in, Ws};
 use crate::score::with_store;
 
 /// Two half-years. 2026H1 at the third party: P1 fails with 10 LOCK points (a hot spot) and is
@@ -116,7 +118,16 @@ fn markup_in_names_is_escaped() {
 fn a_street_brief_names_no_other_street() {
     let ws = district();
     let md = bulletin(&ws, &["--street", "S2"]).stdout;
-    assert!(md.starts_with("# 小白楼街旧楼区物业服务管理情况通报（2026H1）"), "{md}");
+    assert!(
+        md.starts_with("# 关于小白楼街2026年上半年旧楼区物业服务管理情况的通报"),
+        "{md}"
+    );
+    // Addressed to the street's own office, and worded for one street.
+    assert!(md.contains("\n小白楼街道办事处：\n"), "{md}");
+    assert!(
+        md.contains("本期第三方对小白楼街 0 个社区的 0 个旧楼区进行了检查"),
+        "{md}"
+    );
     for other in ["劝业场街", "滨西社区", "花园社区", "南营门里", "福明里", "昆明路公寓"] {
         assert!(!md.contains(other), "the S2 brief names {other}:\n{md}");
     }
@@ -155,4 +166,111 @@ fn provenance_covers_a_previous_period_file_it_could_not_read() {
     let (a, b) = (digest("visit_id,date,BROKEN"), digest("visit_id,date,ALSO_BROKEN"));
     assert_eq!(a.len(), 64);
     assert_ne!(a, b, "the unreadable file's bytes are part of the digest");
+}
+
+/// The first `dddd-dd-dd` in `text`, if any.
+fn iso_date(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let shape = |w: &[char]| {
+        w.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+    };
+    chars.windows(10).find(|w| shape(w)).map(|w| w.iter().collect())
+}
+
+/// The demo's bulletin, as Markdown unless `extra` says otherwise.
+fn demo_bulletin(extra: &[&str]) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ws = repo.to_str().unwrap();
+    let mut args = vec!["--workspace", ws, "bulletin", "--period", "2026H1"];
+    args.extend_from_slice(extra);
+    let r = run_in(repo, &args);
+    r.status(0);
+    r.stdout.clone()
+}
+
+#[test]
+fn iso_dates_are_found() {
+    assert_eq!(iso_date("截至2026-06-30止"), Some("2026-06-30".into()));
+    assert_eq!(iso_date("2026年6月30日 2026-06 3,877,521.34"), None);
+}
+
+/// What an official reading the demo's bulletin objected to: no paths or hashes, no arrows,
+/// no ISO dates, no period codes; and what a 公文 carries: red heading, 文号, 主送, 抄送, the
+/// signature and date, and the closing requirements.
+#[test]
+fn the_demo_bulletin_reads_as_an_official_document() {
+    let md = demo_bulletin(&[]);
+    for absent in ["sha256", "standards/", "↑", "↓", "2026H1", "2025H2", "2026Q"] {
+        assert!(!md.contains(absent), "the bulletin says {absent}:\n{md}");
+    }
+    assert_eq!(iso_date(&md), None, "an ISO date in the text");
+    assert!(
+        md.starts_with("天津市和平区民政局文件\n\n和民政通〔2026〕　　号\n"),
+        "{md}"
+    );
+    for present in [
+        "# 关于和平区2026年上半年旧楼区物业服务管理情况的通报",
+        "依据《旧楼区物业服务检查考核标准（2026版）》；",
+        "\n各街道办事处：\n",
+        "| 1 | 南营门街 | 95.10 | 上升1.28分 |",
+        "| 6 | 劝业场街 | 92.37 | 下降1.08分 |",
+        "| 劝业场街 | 3,877,521.34 | 3,483,352.87 | 89.83 | 49 | 25（51.02%） |",
+        "| 永和里 | 花园社区 | 劝业场街 | 2026年5月7日 |",
+        "| 街道 | 2026年第一季度 | 1 |",
+        "拍摄照片 11,960 张",
+        "## 十一、下一步工作要求",
+        "其中劝业场街 4 个",
+        "\n天津市和平区民政局\n\n2026年6月30日\n\n（区民政局基层政权科　联系电话：23300000）\n",
+    ] {
+        assert!(md.contains(present), "no {present}:\n{md}");
+    }
+    assert!(
+        md.trim_end().ends_with("\n---\n\n抄送：区住房建设委、区财政局。"),
+        "{md}"
+    );
+    let html = demo_bulletin(&["--format", "html"]);
+    assert!(html.contains("<p class=\"mark\">天津市和平区民政局文件</p>"), "{html}");
+    assert!(html.contains("<p class=\"number\">和民政通〔2026〕　　号</p>"));
+    assert!(html.contains("<footer class=\"cc\">\n<p>抄送：区住房建设委、区财政局。</p>"));
+    assert!(html.contains("body { font-family: FangSong, \"仿宋_GB2312\", STFangsong,"));
+    assert!(html.contains("counter(page)"), "page numbers in print");
+}
+
+/// A street's brief: worded for the one street, its places out of the district's.
+#[test]
+fn the_demo_street_brief_counts_its_places_out_of_the_district() {
+    let md = demo_bulletin(&["--street", "S01"]);
+    assert!(
+        md.contains("本期第三方对劝业场街 9 个社区的 49 个旧楼区进行了检查"),
+        "{md}"
+    );
+    assert!(!md.contains("1 个街道"), "{md}");
+    assert!(md.contains("| 第6名（共6个） | 劝业场街 |"), "{md}");
+    assert!(md.contains("| 第6名（共58个） | 福明社区 |"), "{md}");
+    assert!(md.contains("\n劝业场街道办事处：\n"), "{md}");
+    // The JSON keeps the numbers as they were: the rank, not the words.
+    let doc: Value = serde_json::from_str(&demo_bulletin(&["--street", "S01", "--format", "json"])).unwrap();
+    assert_eq!(doc["communities"][0]["rank"], 6);
+    assert_eq!(doc["fees"][0]["billed"], "3877521.34");
+}
+
+/// 下一步工作要求 is the workspace's own wording when it has a `templates/` file of that name.
+#[test]
+fn the_next_steps_wording_can_be_the_workspaces() {
+    let ws = district();
+    ws.write(
+        "templates/bulletin_next.txt.j2",
+        "{{ period }}不合格小区 {{ failing }} 个，限期整改。",
+    );
+    let md = bulletin(&ws, &[]).stdout;
+    assert!(
+        md.contains("## 十一、下一步工作要求\n\n2026年上半年不合格小区 1 个，限期整改。\n"),
+        "{md}"
+    );
 }
