@@ -12,7 +12,7 @@ use crate::model::registry::Registry;
 use crate::model::Period;
 use crate::render::bulletin::{to_document, to_json, Frame};
 use crate::render::json::finish;
-use crate::render::Format;
+use crate::render::{docx, Format};
 use crate::workspace::{self, StandardsFile};
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
@@ -44,7 +44,7 @@ pub struct BulletinArgs {
 /// Run `oldestate bulletin`: score the period and the one before, decide the notices, build
 /// the bulletin and write it in the format asked for.
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
-    let format = ctx.format("bulletin", &[Format::Md, Format::Html, Format::Json])?;
+    let format = ctx.format("bulletin", &[Format::Md, Format::Html, Format::Json, Format::Docx])?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),
@@ -68,12 +68,21 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            finish(to_json(&b, &standards, &loaded.as_of), &provenance)
+            finish(to_json(&b, &standards, &loaded.as_of), &provenance).into_bytes()
         }
-        Format::Html => to_document(&frame, &b)?.to_html(lang.pick("zh-CN", "en")),
-        _ => to_document(&frame, &b)?.to_markdown(),
+        Format::Html => to_document(&frame, &b)?.to_html(lang.pick("zh-CN", "en")).into_bytes(),
+        Format::Docx => {
+            let provenance = loaded.inputs.provenance(&loaded.ws)?;
+            let doc = to_document(&frame, &b)?;
+            let props = docx::properties(&doc.title, &standards, &provenance);
+            docx::to_docx(&docx::from_document(&doc, props))?
+        }
+        _ => to_document(&frame, &b)?.to_markdown().into_bytes(),
     };
-    write(ctx, args.out.as_deref(), out.as_bytes())
+    if args.out.is_none() && format.is_binary() {
+        return super::emit_binary(&out);
+    }
+    write(ctx, args.out.as_deref(), &out)
 }
 
 /// `--street` names a street of the registry, or the command says which ones there are.

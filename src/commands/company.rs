@@ -5,7 +5,7 @@ use clap::Args;
 use crate::domain::company::{records, CompanyRecord};
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::Period;
-use crate::render::Format;
+use crate::render::{docx, Format};
 use crate::report::company::CompanyReport;
 use crate::workspace;
 
@@ -35,7 +35,7 @@ pub struct CompanyArgs {
 /// Run `oldestate company`: the companies asked about, their records for the period and the
 /// three before it, written as Markdown, HTML or JSON.
 pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
-    let format = ctx.format("company", &[Format::Md, Format::Html, Format::Json])?;
+    let format = ctx.format("company", &[Format::Md, Format::Html, Format::Json, Format::Docx])?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),
@@ -66,10 +66,17 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
         _ => {
             let doc =
                 crate::render::company::document(&report, &loaded.settings.district, args.period, &loaded.as_of, lang);
-            if format == Format::Html {
-                doc.to_html(lang.pick("zh-CN", "en"))
-            } else {
-                doc.to_markdown()
+            match format {
+                Format::Html => doc.to_html(lang.pick("zh-CN", "en")),
+                Format::Docx => {
+                    let provenance = loaded.inputs.provenance(&loaded.ws)?;
+                    let props = docx::properties(&doc.title, &standards, &provenance);
+                    let mut g = docx::from_document(&doc, props);
+                    g.issuer = loaded.settings.documents.issuer.clone();
+                    g.date = crate::render::words::date_words(loaded.as_of.date, lang);
+                    return super::emit_binary(&docx::to_docx(&g)?);
+                }
+                _ => doc.to_markdown(),
             }
         }
     };

@@ -36,7 +36,10 @@ pub fn json(
 pub fn document(report: &CompanyReport, district: &str, period: Period, as_of: &AsOf, lang: Lang) -> Document {
     let mut doc = Document {
         title: match lang {
-            Lang::Zh => format!("{district}物业服务企业服务记录（{period}）"),
+            Lang::Zh => format!(
+                "{district}{}物业服务企业服务记录",
+                super::words::period_words(period, lang)
+            ),
             Lang::En => format!("Property companies' records, {district}, {period}"),
         },
         ..Default::default()
@@ -44,7 +47,11 @@ pub fn document(report: &CompanyReport, district: &str, period: Period, as_of: &
     // A period not over is said first (DESIGN §14).
     if !as_of.complete(&period) {
         doc.subtitle.push(match lang {
-            Lang::Zh => format!("本期（{period}）尚未结束：以下仅反映截至{}的数据", zh_date(as_of.date)),
+            Lang::Zh => format!(
+                "本期（{}）尚未结束：以下仅反映截至{}的数据",
+                super::words::period_words(period, lang),
+                zh_date(as_of.date)
+            ),
             Lang::En => format!(
                 "{period} is not over: what follows shows only the data up to {}",
                 as_of.date

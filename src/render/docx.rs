@@ -47,10 +47,10 @@ pub const FONT_LATIN: &str = "Times New Roman";
 /// The red of the 发文机关标志 and the separator.
 pub const RED: &str = "FF0000";
 
-/// Sizes in half-points: 3号 16 pt, 2号 22 pt, 4号 14 pt, the mark 36 pt.
+/// Sizes in half-points: 3号 16 pt, 2号 22 pt, 五号 10.5 pt (tables), the mark 36 pt.
 const SIZE_BODY: usize = 32;
 const SIZE_TITLE: usize = 44;
-const SIZE_TABLE: usize = 28;
+const SIZE_TABLE: usize = 21;
 const SIZE_MARK: usize = 72;
 /// A fixed line of 28 pt, giving the standard's 22 lines on a page.
 const LINE: i32 = 560;
@@ -198,16 +198,42 @@ fn indented(text: &str, font: &str) -> Paragraph {
         .add_run(run(text, font, SIZE_BODY))
 }
 
-/// A table cell holding one line of text.
-fn cell(text: &str, align: AlignmentType, bold: bool) -> TableCell {
+/// A table cell holding one line of text, `width` twips wide.
+fn cell(text: &str, align: AlignmentType, bold: bool, width: usize) -> TableCell {
     let mut r = run(text, FONT_BODY, SIZE_TABLE);
     if bold {
         r = r.bold();
     }
-    TableCell::new().add_paragraph(Paragraph::new().align(align).add_run(r))
+    TableCell::new()
+        .width(width, docx_rs::WidthType::Dxa)
+        .add_paragraph(Paragraph::new().align(align).add_run(r))
 }
 
-/// A bordered table (docx-rs draws single borders by default).
+/// The 版心's width in twips (156 mm), which a table fills.
+const TEXT_WIDTH: usize = 8844;
+
+/// Column widths in twips that share the 版心 by what each column holds (its widest cell,
+/// a Chinese character counting twice a digit), so that names and figures do not wrap.
+fn column_widths(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+    let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s).max(4);
+    let mut w: Vec<usize> = header.iter().map(|h| wide(h)).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(x) = w.get_mut(i) {
+                *x = (*x).max(wide(c));
+            }
+        }
+    }
+    // A unit of display width is half a character of 五号 (105 twips), and a little more for
+    // the digits of a Latin font; a cell's margins take 120 twips more. The columns then
+    // share the 版心 in proportion.
+    let need: Vec<usize> = w.iter().map(|x| x * 115 + 120).collect();
+    let total: usize = need.iter().sum::<usize>().max(1);
+    need.iter().map(|x| TEXT_WIDTH * x / total).collect()
+}
+
+/// A bordered table (docx-rs draws single borders by default), its columns as wide as what
+/// they hold, its header row repeated on every page.
 fn table(header: &[String], rows: &[Vec<String>], numeric: &[usize]) -> Table {
     let align = |i: usize| {
         if numeric.contains(&i) {
@@ -216,15 +242,29 @@ fn table(header: &[String], rows: &[Vec<String>], numeric: &[usize]) -> Table {
             AlignmentType::Left
         }
     };
+    let widths = column_widths(header, rows);
+    let width = |i: usize| widths.get(i).copied().unwrap_or(0);
     let mut t = vec![TableRow::new(
-        header.iter().map(|h| cell(h, AlignmentType::Center, true)).collect(),
+        header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| cell(h, AlignmentType::Center, true, width(i)))
+            .collect(),
     )];
     for r in rows {
         t.push(TableRow::new(
-            r.iter().enumerate().map(|(i, c)| cell(c, align(i), false)).collect(),
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| cell(c, align(i), false, width(i)))
+                .collect(),
         ));
     }
-    Table::new(t).align(docx_rs::TableAlignmentType::Center)
+    Table::new(t)
+        .margins(docx_rs::TableCellMargins::new().margin(0, 60, 0, 60))
+        .layout(docx_rs::TableLayoutType::Fixed)
+        .set_grid(widths.clone())
+        .width(TEXT_WIDTH, docx_rs::WidthType::Dxa)
+        .align(docx_rs::TableAlignmentType::Center)
 }
 
 /// Add one block to the document.
@@ -440,5 +480,89 @@ mod tests {
             "{core}"
         );
         roxmltree::Document::parse(&core).unwrap();
+    }
+}
+
+/// A report document (the bulletin, the company pages) as a 公文: its heading, number,
+/// recipients, title and subtitle lines, sections (一级标题, paragraphs, tables; charts are
+/// the tables' figures and are left out), signature, date, contact and 抄送. `properties`
+/// carries what must not be printed (the standards file and its hash, the inputs' hash).
+pub fn from_document(doc: &super::document::Document, properties: Properties) -> Gongwen {
+    let mut blocks: Vec<Block> = doc.subtitle.iter().cloned().map(Block::Para).collect();
+    for (i, sec) in doc.sections.iter().enumerate() {
+        if sec.page_break && i > 0 {
+            blocks.push(Block::PageBreak);
+        }
+        if !sec.title.is_empty() {
+            blocks.push(Block::Heading1(sec.title.clone()));
+        }
+        blocks.extend(sec.paragraphs.iter().cloned().map(Block::Para));
+        if let Some(t) = &sec.table {
+            blocks.push(Block::Table {
+                header: t.header.clone(),
+                rows: t.rows.clone(),
+                numeric: t.numeric.clone(),
+            });
+        }
+        blocks.extend(sec.after.iter().cloned().map(Block::Para));
+    }
+    if let Some(c) = &doc.contact {
+        blocks.push(Block::Para(format!("（{c}）")));
+    }
+    let mut issuer = doc.signature.clone().unwrap_or_default();
+    if issuer.is_empty() {
+        issuer = doc.footer.first().cloned().unwrap_or_default();
+    }
+    let cc = if doc.cc.is_empty() {
+        Vec::new()
+    } else {
+        vec![doc
+            .lang
+            .pick(
+                &format!("抄送：{}。", doc.cc.join("，")),
+                &format!("Copy to: {}.", doc.cc.join(", ")),
+            )
+            .to_string()]
+    };
+    Gongwen {
+        mark: doc.mark.clone(),
+        number: doc.number.clone(),
+        title: doc.title.clone(),
+        recipients: doc.recipients.clone(),
+        blocks,
+        issuer,
+        date: doc
+            .date
+            .map(|d| super::words::date_words(d, doc.lang))
+            .unwrap_or_default(),
+        cc,
+        printed_by: None,
+        after: Vec::new(),
+        properties,
+    }
+}
+
+/// The properties of a report's Word document: its title, and, not printed, the standards
+/// file with its SHA-256 and the digest of every input (the JSON's provenance).
+pub fn properties(
+    title: &str,
+    standards: &crate::workspace::StandardsFile,
+    provenance: &crate::workspace::provenance::Provenance,
+) -> Properties {
+    Properties {
+        title: title.to_string(),
+        description: format!(
+            "standards {} sha256 {}; inputs_sha256 {}; oldestate {}{}",
+            standards.file,
+            standards.sha256,
+            provenance.inputs_sha256,
+            provenance.tool_version,
+            provenance
+                .git_commit
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        ),
+        keywords: "oldestate".to_string(),
     }
 }

@@ -38,9 +38,10 @@ impl Format {
     }
 
     /// Whether a report in this format carries its provenance (DESIGN §11): the JSON documents
-    /// do, for scripts to trace a figure to its data; what people read does not.
+    /// do, for scripts to trace a figure to its data, and a Word document in its properties
+    /// (never in its text); what people read otherwise does not.
     pub fn carries_provenance(self) -> bool {
-        self == Format::Json
+        matches!(self, Format::Json | Format::Docx)
     }
 
     /// Whether the format is binary (a zip: docx, xlsx), which is not written to a terminal.

@@ -1,7 +1,6 @@
 //! `recheck` for people and spreadsheets: the notices and vetoes as tables or CSV (the
 //! 整改通知书 documents are in `render::notice`).
 
-
 use super::xlsx::{self, Sheet};
 use super::{Cell, Rows};
 use crate::domain::recheck::{Outcome, RecheckReport};

@@ -450,3 +450,28 @@ fn json_lists_every_problem() {
     assert_eq!(doc["problems"][0]["line"], 4);
     assert_eq!(doc["problems"][0]["severity"], "error");
 }
+
+#[test]
+fn a_document_number_without_its_year_or_sequence_is_an_error() {
+    let ws = Ws::fixture("mini");
+    ws.append(
+        "data/workspace.toml",
+        "\n[documents]\nissuer = \"测试区民政局\"\nnumber = \"测民政通〔2026〕号\"\n",
+    );
+    fails_with(
+        &ws,
+        "data/workspace.toml: [documents] number \"测民政通〔2026〕号\" lacks {year}: write it like \"和民政通〔{year}〕{seq}号\"",
+    );
+    fails_with(
+        &ws,
+        "data/workspace.toml: [documents] number \"测民政通〔2026〕号\" lacks {seq}: write it like \"和民政通〔{year}〕{seq}号\"",
+    );
+    ws.replace(
+        "data/workspace.toml",
+        "number = \"测民政通〔2026〕号\"",
+        "numbr = \"x\"",
+    );
+    let r = ws.run(&["check"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("unknown field `numbr`"), "{}", r.stdout);
+}

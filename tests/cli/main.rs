@@ -5,6 +5,7 @@ mod bulletin;
 mod check;
 mod contracts;
 mod demo;
+mod documents;
 mod explain;
 mod forms;
 mod harness;
