@@ -424,65 +424,6 @@ fn with_properties(packed: &[u8], p: &Properties) -> Result<Vec<u8>> {
     Ok(out.finish().map_err(err)?.into_inner())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn part(bytes: &[u8], name: &str) -> String {
-        let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut s = String::new();
-        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-        s
-    }
-
-    #[test]
-    fn a_gongwen_has_the_standard_page_fonts_mark_page_numbers_and_properties() {
-        let g = Gongwen {
-            mark: Some("天津市和平区民政局文件".into()),
-            number: Some("和民政通〔2026〕　　号".into()),
-            title: "整改通知书".into(),
-            recipients: vec!["某物业公司".into()],
-            blocks: vec![Block::Heading1("一、检查情况".into()), Block::Para("正文。".into())],
-            issuer: "天津市和平区民政局".into(),
-            date: "2026年6月30日".into(),
-            properties: Properties {
-                title: "整改通知书".into(),
-                description: "standards/x.toml sha256:ab".into(),
-                keywords: String::new(),
-            },
-            ..Gongwen::default()
-        };
-        let bytes = to_docx(&g).unwrap();
-        let doc = part(&bytes, "word/document.xml");
-        roxmltree::Document::parse(&doc).unwrap();
-        for needle in [
-            "w:w=\"11906\"",
-            "w:h=\"16838\"",
-            "w:top=\"2098\"",
-            "w:left=\"1588\"",
-            "w:right=\"1474\"",
-            "w:bottom=\"1984\"",
-            "仿宋_GB2312",
-            "方正小标宋简体",
-            "黑体",
-            "FF0000",
-            "整改通知书",
-            "天津市和平区民政局文件",
-        ] {
-            assert!(doc.contains(needle), "{needle} missing");
-        }
-        assert!(!doc.contains("sha256"), "hashes stay out of the text");
-        let footer = part(&bytes, "word/footer1.xml");
-        assert!(footer.contains("PAGE") && footer.contains("— "), "{footer}");
-        let core = part(&bytes, "docProps/core.xml");
-        assert!(
-            core.contains("<dc:description>standards/x.toml sha256:ab</dc:description>"),
-            "{core}"
-        );
-        roxmltree::Document::parse(&core).unwrap();
-    }
-}
-
 /// A report document (the bulletin, the company pages) as a 公文: its heading, number,
 /// recipients, title and subtitle lines, sections (一级标题, paragraphs, tables; charts are
 /// the tables' figures and are left out), signature, date, contact and 抄送. `properties`
@@ -564,5 +505,64 @@ pub fn properties(
                 .unwrap_or_default()
         ),
         keywords: "oldestate".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn a_gongwen_has_the_standard_page_fonts_mark_page_numbers_and_properties() {
+        let g = Gongwen {
+            mark: Some("天津市和平区民政局文件".into()),
+            number: Some("和民政通〔2026〕　　号".into()),
+            title: "整改通知书".into(),
+            recipients: vec!["某物业公司".into()],
+            blocks: vec![Block::Heading1("一、检查情况".into()), Block::Para("正文。".into())],
+            issuer: "天津市和平区民政局".into(),
+            date: "2026年6月30日".into(),
+            properties: Properties {
+                title: "整改通知书".into(),
+                description: "standards/x.toml sha256:ab".into(),
+                keywords: String::new(),
+            },
+            ..Gongwen::default()
+        };
+        let bytes = to_docx(&g).unwrap();
+        let doc = part(&bytes, "word/document.xml");
+        roxmltree::Document::parse(&doc).unwrap();
+        for needle in [
+            "w:w=\"11906\"",
+            "w:h=\"16838\"",
+            "w:top=\"2098\"",
+            "w:left=\"1588\"",
+            "w:right=\"1474\"",
+            "w:bottom=\"1984\"",
+            "仿宋_GB2312",
+            "方正小标宋简体",
+            "黑体",
+            "FF0000",
+            "整改通知书",
+            "天津市和平区民政局文件",
+        ] {
+            assert!(doc.contains(needle), "{needle} missing");
+        }
+        assert!(!doc.contains("sha256"), "hashes stay out of the text");
+        let footer = part(&bytes, "word/footer1.xml");
+        assert!(footer.contains("PAGE") && footer.contains("— "), "{footer}");
+        let core = part(&bytes, "docProps/core.xml");
+        assert!(
+            core.contains("<dc:description>standards/x.toml sha256:ab</dc:description>"),
+            "{core}"
+        );
+        roxmltree::Document::parse(&core).unwrap();
     }
 }
