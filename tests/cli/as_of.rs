@@ -255,7 +255,10 @@ fn a_period_not_over_says_so() {
     );
     assert!(head.iter().any(|l| l.starts_with("> 数据截至2026年5月21日；")), "{md}");
     let md = ws.run(&["company", "--period", "2026H1"]).status(0).stdout.clone();
-    assert!(md.lines().take(5).any(|l| l.contains("本期（2026年上半年）尚未结束")), "{md}");
+    assert!(
+        md.lines().take(5).any(|l| l.contains("本期（2026年上半年）尚未结束")),
+        "{md}"
+    );
     // A period over on its as-of date is complete.
     let doc = json(&ws, &["score", "--period", "2026-05", "--as-of", "2026-05-31"]);
     assert_eq!(doc["complete"], true);
