@@ -72,7 +72,7 @@ pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
     let standards = loaded.standards_for(&args.period)?;
     let report = loaded.subsidy(args.period, &standards, args.budget, Inapplicable::Refused)?.ok_or_else(|| {
         Error::msg(format!(
-            "data/funds/{}.toml: missing: a subsidy round needs its funds file (rates, coefficients, optional budget; see DESIGN §9)",
+            "data/funds/{}.toml: missing: a subsidy round needs its funds file (rates, coefficients, optional budget; see docs/rules.md, 财政补贴)",
             args.period
         ))
     })?;
