@@ -460,7 +460,7 @@ fn unique<'a, T: Named>(records: &'a [T], who: &str, matches: impl Fn(&T) -> boo
         [one] => Ok(Some(one)),
         _ => {
             const SHOWN: usize = 5;
-            let mut named: Vec<String> = found
+            let named: Vec<String> = found
                 .iter()
                 .take(SHOWN)
                 .map(|r| format!("{} {}", r.id(), r.name()))
