@@ -30,8 +30,8 @@ pub struct BulletinArgs {
     /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
     #[arg(long)]
     pub period: Period,
-    /// Only this street (its id)
-    #[arg(long, value_name = "ID")]
+    /// Only this street: its id or name (劝业场街, 劝业场, 劝业场街道 all name S01)
+    #[arg(long, value_name = "STREET")]
     pub street: Option<String>,
     /// Write to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
@@ -52,8 +52,8 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
         AsOfDefault::NewestVisit,
     )?;
     let lang = loaded.lang(ctx);
-    let street = args.street.as_deref();
-    known_street(&loaded.registry, street)?;
+    let street = known_street(&loaded.registry, args.street.as_deref())?;
+    let street = street.as_deref();
     let standards = loaded.standards_for(&args.period)?;
     let b = bulletin(ctx, &mut loaded, &standards, args.period, street)?;
     let frame = Frame {
@@ -85,18 +85,12 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     write(ctx, args.out.as_deref(), &out)
 }
 
-/// `--street` names a street of the registry, or the command says which ones there are.
-fn known_street(registry: &Registry, street: Option<&str>) -> Result<()> {
-    match street {
-        Some(s) if registry.street(s).is_none() => {
-            let known: Vec<&str> = registry.streets.iter().map(|s| s.id.as_str()).collect();
-            Err(Error::msg(format!(
-                "unknown street \"{s}\" (known: {})",
-                known.join(", ")
-            )))
-        }
-        _ => Ok(()),
-    }
+/// The id of the street `--street` names (by id or name, see [`Registry::resolve_street`]),
+/// or the error saying which streets come near.
+fn known_street(registry: &Registry, street: Option<&str>) -> Result<Option<String>> {
+    street
+        .map(|s| registry.resolve_street(s).map(|s| s.id.clone()))
+        .transpose()
 }
 
 /// Score the period and the one before it, decide its notices, count the headline figures,

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use crate::domain::company::{records, CompanyRecord};
-use crate::error::{Diagnostics, Error, Result};
+use crate::error::{Diagnostics, Result};
 use crate::model::Period;
 use crate::render::{docx, Format};
 use crate::report::company::CompanyReport;
@@ -21,8 +21,9 @@ use super::{emit, AsOfOpt, Context};
 /// selection meeting; JSON is for scripts.
 #[derive(Debug, Args)]
 pub struct CompanyArgs {
-    /// One company (its id); default: every company
-    #[arg(value_name = "ID")]
+    /// One company: its id, full name or a short name only it has (劝业场物业); default:
+    /// every company
+    #[arg(value_name = "COMPANY")]
     pub company: Option<String>,
     /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
     #[arg(long)]
@@ -83,24 +84,18 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     emit(out.as_bytes())
 }
 
-/// The companies asked about, as (id, name): the one named (by id, with a suggestion when
-/// unknown), or every company of the registry.
+/// The companies asked about, as (id, name): the one named (by id or name, see
+/// [`crate::model::registry::Registry::resolve_company`]), or every company of the registry.
 fn companies(loaded: &Loaded, asked: Option<&str>) -> Result<Vec<(String, String)>> {
     let reg = &loaded.registry;
-    let Some(id) = asked else {
+    let Some(who) = asked else {
         return Ok(reg
             .companies
             .iter()
             .map(|c| (c.id.to_string(), c.name.clone()))
             .collect());
     };
-    let c = reg.company(id).ok_or_else(|| {
-        let known: Vec<&str> = reg.companies.iter().map(|c| &*c.id).collect();
-        Error::msg(format!(
-            "unknown company \"{id}\"{}",
-            crate::suggest::did_you_mean(id, known)
-        ))
-    })?;
+    let c = reg.resolve_company(who)?;
     Ok(vec![(c.id.to_string(), c.name.clone())])
 }
 

@@ -244,25 +244,72 @@ impl Registry {
         Some(&self.compounds[self.compound_index(id)?])
     }
 
-    /// A compound by what people type: its id, else its name or one of its aliases. Unknown,
-    /// the error names the nearest ids and names.
+    /// A compound by what people type: its id, else its name or one of its aliases (trimmed).
+    /// A name several compounds answer to is an error listing them; an unknown one names the
+    /// nearest names and ids.
     pub fn resolve_compound(&self, who: &str) -> Result<&Compound> {
-        self.compound(who)
-            .or_else(|| {
-                self.compounds
-                    .iter()
-                    .find(|c| &*c.name == who || c.aliases.iter().any(|a| a == who))
-            })
-            .ok_or_else(|| {
-                let names = self
-                    .compounds
-                    .iter()
-                    .flat_map(|c| std::iter::once(&*c.id).chain(std::iter::once(&*c.name)));
-                Error::msg(format!(
-                    "unknown compound \"{who}\"{}",
-                    crate::suggest::did_you_mean(who, names)
-                ))
-            })
+        let who = who.trim();
+        if let Some(c) = self.compound(who) {
+            return Ok(c);
+        }
+        let named = |c: &Compound| c.name.trim() == who || c.aliases.iter().any(|a| a.trim() == who);
+        match unique(&self.compounds, who, named)? {
+            Some(c) => Ok(c),
+            None => Err(unknown(who, "小区", &self.compounds)),
+        }
+    }
+
+    /// A street by what people type: its id, its name, or its name without the trailing 街 /
+    /// 街道 or with 街道办事处 (`劝业场`, `劝业场街道`, `劝业场街道办事处` → 劝业场街), trimmed.
+    /// A name several streets answer to is an error listing them; an unknown one names the
+    /// nearest names and ids.
+    pub fn resolve_street(&self, who: &str) -> Result<&Street> {
+        let who = who.trim();
+        if let Some(s) = self.street(who) {
+            return Ok(s);
+        }
+        if let Some(s) = unique(&self.streets, who, |s| s.name.trim() == who)? {
+            return Ok(s);
+        }
+        let stem = street_stem(who);
+        if let Some(s) = unique(&self.streets, who, |s| street_stem(s.name.trim()) == stem)? {
+            return Ok(s);
+        }
+        Err(unknown(who, "街道", &self.streets))
+    }
+
+    /// A community by what people type: its id or its name, trimmed. A name several
+    /// communities answer to is an error listing them; an unknown one names the nearest names
+    /// and ids.
+    pub fn resolve_community(&self, who: &str) -> Result<&Community> {
+        let who = who.trim();
+        if let Some(c) = self.community(who) {
+            return Ok(c);
+        }
+        match unique(&self.communities, who, |c| c.name.trim() == who)? {
+            Some(c) => Ok(c),
+            None => Err(unknown(who, "社区", &self.communities)),
+        }
+    }
+
+    /// A company by what people type: its id, its full name, or a short name that exactly one
+    /// company's name contains (`劝业场物业` → 天津市劝业场物业服务有限公司), trimmed. A short
+    /// name several companies' names contain is an error listing them; an unknown one names
+    /// the nearest names and ids.
+    pub fn resolve_company(&self, who: &str) -> Result<&Company> {
+        let who = who.trim();
+        if let Some(c) = self.company(who) {
+            return Ok(c);
+        }
+        if let Some(c) = unique(&self.companies, who, |c| c.name.trim() == who)? {
+            return Ok(c);
+        }
+        if !who.is_empty() {
+            if let Some(c) = unique(&self.companies, who, |c| c.name.contains(who))? {
+                return Ok(c);
+            }
+        }
+        Err(unknown(who, "物业公司", &self.companies))
     }
 
     /// Position of a compound in `compounds` (its interned index).
@@ -350,6 +397,111 @@ impl Registry {
             .iter()
             .find(|t| t.community_id == community_id && t.valid_on(date))
     }
+}
+
+/// A street's name as people shorten or lengthen it: without a trailing 街道办事处, 街道 or 街
+/// (the first that leaves something).
+fn street_stem(name: &str) -> &str {
+    ["街道办事处", "街道", "街"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix).filter(|s| !s.is_empty()))
+        .unwrap_or(name)
+}
+
+/// A record people name: by its id, or by its name.
+trait Named {
+    /// The record's id.
+    fn id(&self) -> &str;
+    /// The record's name.
+    fn name(&self) -> &str;
+}
+
+impl Named for Street {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for Community {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for Compound {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for Company {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The one record `matches` picks out, or none; several are an error naming each with its id.
+fn unique<'a, T: Named>(records: &'a [T], who: &str, matches: impl Fn(&T) -> bool) -> Result<Option<&'a T>> {
+    let found: Vec<&T> = records.iter().filter(|r| matches(r)).collect();
+    match found[..] {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        _ => {
+            const SHOWN: usize = 5;
+            let named: Vec<String> = found
+                .iter()
+                .take(SHOWN)
+                .map(|r| format!("{} {}", r.id(), r.name()))
+                .collect();
+            let more = if found.len() > SHOWN {
+                format!("等 {} 个", found.len())
+            } else {
+                String::new()
+            };
+            Err(Error::msg(format!(
+                "「{who}」不唯一：可指 {}{more}；请用编号",
+                named.join("、")
+            )))
+        }
+    }
+}
+
+/// `没有名为「X」的街道（是否为「劝业场街（S01）」？）`: the nearest records by name or by id
+/// ([`crate::suggest::nearest`] over both), each once; with no near one, a short list names
+/// every record.
+fn unknown<T: Named>(who: &str, kind: &str, records: &[T]) -> Error {
+    let labels: Vec<(&str, &str)> = records.iter().map(|r| (r.id(), r.name())).collect();
+    let shown = |&(id, name): &(&str, &str)| format!("「{name}（{id}）」");
+    let words = labels.iter().flat_map(|&(id, name)| [id, name]);
+    let mut near: Vec<usize> = Vec::new();
+    for word in crate::suggest::nearest(who, words) {
+        let at = labels.iter().position(|&(id, name)| id == word || name == word);
+        if let Some(i) = at.filter(|i| !near.contains(i)) {
+            near.push(i);
+        }
+    }
+    let hint = if !near.is_empty() {
+        let named: Vec<String> = near.iter().map(|&i| shown(&labels[i])).collect();
+        format!("（是否为{}？）", named.join("或"))
+    } else if !labels.is_empty() && labels.len() <= 10 {
+        let named: Vec<String> = labels.iter().map(shown).collect();
+        format!("（已有：{}）", named.join("、"))
+    } else {
+        String::new()
+    };
+    Error::msg(format!("没有名为「{who}」的{kind}{hint}"))
 }
 
 /// Each contract's compound (its position), or none for a contract of an unknown compound:
@@ -495,5 +647,123 @@ mod tests {
         // Contracts share their compound's and company's id.
         assert!(Arc::ptr_eq(&reg.contracts[0].compound_id, &reg.compounds[0].id));
         assert!(Arc::ptr_eq(&reg.contracts[0].company_id, &reg.companies[0].id));
+    }
+
+    /// Two streets, three communities, three compounds (two 永和里 in name or alias) and
+    /// three companies (two 劝业场 companies).
+    fn named() -> Registry {
+        let street = |id: &str, name: &str| Street {
+            id: id.into(),
+            name: name.into(),
+            line: 2,
+        };
+        let community = |id: &str, name: &str| Community {
+            id: id.into(),
+            street_id: "S01".into(),
+            name: name.into(),
+            line: 2,
+        };
+        let company = |id: &str, name: &str| Company {
+            id: id.into(),
+            name: name.into(),
+            line: 2,
+        };
+        let mut compounds = vec![compound("P1", 2), compound("P2", 3), compound("P3", 4)];
+        compounds[0].name = "永和里".into();
+        compounds[1].name = "永安里".into();
+        compounds[1].aliases = vec!["永和里".into()];
+        compounds[2].name = "泰安道大楼".into();
+        compounds[2].aliases = vec!["泰安大楼".into()];
+        Registry::new(
+            vec![street("S01", "劝业场街"), street("S02", "小白楼街")],
+            vec![
+                community("C01", "花园社区"),
+                community("C02", "滨西社区"),
+                community("C03", "花园社区"),
+            ],
+            compounds,
+            vec![
+                company("CO01", "天津市劝业场物业服务有限公司"),
+                company("CO02", "天津市劝业场物业管理有限公司"),
+                company("CO03", "天津市小白楼物业管理有限公司"),
+            ],
+            Vec::new(),
+            Vec::new(),
+        )
+    }
+
+    fn err<T: std::fmt::Debug>(r: Result<T>) -> String {
+        r.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_street_by_id_name_or_the_name_people_say() {
+        let reg = named();
+        for who in [
+            "S01",
+            " S01 ",
+            "劝业场街",
+            "劝业场",
+            "劝业场街道",
+            "劝业场街道办事处",
+            " 劝业场 ",
+        ] {
+            assert_eq!(reg.resolve_street(who).unwrap().id, "S01", "{who}");
+        }
+        assert_eq!(reg.resolve_street("小白楼").unwrap().id, "S02");
+        assert_eq!(
+            err(reg.resolve_street("劝业厂街")),
+            "没有名为「劝业厂街」的街道（是否为「劝业场街（S01）」？）"
+        );
+        assert_eq!(
+            err(reg.resolve_street("S9")),
+            // Nothing near: a short list names every street.
+            "没有名为「S9」的街道（已有：「劝业场街（S01）」、「小白楼街（S02）」）"
+        );
+    }
+
+    #[test]
+    fn a_community_by_id_or_name_and_a_shared_name_lists_both() {
+        let reg = named();
+        assert_eq!(reg.resolve_community("C02").unwrap().id, "C02");
+        assert_eq!(reg.resolve_community(" 滨西社区").unwrap().id, "C02");
+        assert_eq!(
+            err(reg.resolve_community("花园社区")),
+            "「花园社区」不唯一：可指 C01 花园社区、C03 花园社区；请用编号"
+        );
+        assert!(err(reg.resolve_community("滨西")).contains("「滨西社区（C02）」"));
+    }
+
+    #[test]
+    fn a_compound_by_id_name_or_alias() {
+        let reg = named();
+        assert_eq!(&*reg.resolve_compound("P3").unwrap().id, "P3");
+        assert_eq!(&*reg.resolve_compound("泰安道大楼").unwrap().id, "P3");
+        assert_eq!(&*reg.resolve_compound("泰安大楼 ").unwrap().id, "P3");
+        // P1's name is P2's alias: the name does not pick one of them.
+        assert_eq!(
+            err(reg.resolve_compound("永和里")),
+            "「永和里」不唯一：可指 P1 永和里、P2 永安里；请用编号"
+        );
+        assert!(err(reg.resolve_compound("泰安道")).starts_with("没有名为「泰安道」的小区（是否为「泰安道大楼（P3）」"));
+    }
+
+    #[test]
+    fn a_company_by_id_full_name_or_a_short_name_of_its_own() {
+        let reg = named();
+        assert_eq!(&*reg.resolve_company("CO03").unwrap().id, "CO03");
+        assert_eq!(
+            &*reg.resolve_company("天津市劝业场物业管理有限公司").unwrap().id,
+            "CO02"
+        );
+        assert_eq!(&*reg.resolve_company("小白楼物业").unwrap().id, "CO03");
+        assert_eq!(&*reg.resolve_company("劝业场物业服务").unwrap().id, "CO01");
+        assert_eq!(
+            err(reg.resolve_company("劝业场物业")),
+            "「劝业场物业」不唯一：可指 CO01 天津市劝业场物业服务有限公司、CO02 天津市劝业场物业管理有限公司；请用编号"
+        );
+        assert!(err(reg.resolve_company("CO9")).starts_with("没有名为「CO9」的物业公司（是否为「"));
+        assert!(err(reg.resolve_company("小百楼物业公司")).contains("「天津市小白楼物业管理有限公司（CO03）」"));
+        assert!(err(reg.resolve_company("  ")).starts_with("没有名为「」的物业公司"));
     }
 }

@@ -139,7 +139,7 @@ fn a_street_brief_names_no_other_street() {
     assert!(md.contains("| 未排名 | 小白楼街 | — |"), "{md}");
     ws.run(&["bulletin", "--period", "2026H1", "--street", "S9"])
         .status(1)
-        .stderr_line("oldestate: unknown street \"S9\" (known: S1, S2)");
+        .stderr_line("oldestate: 没有名为「S9」的街道（是否为「劝业场街（S1）」或「小白楼街（S2）」？）");
 }
 
 #[test]

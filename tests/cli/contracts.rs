@@ -148,7 +148,7 @@ fn company_documents_print_a_page_per_company() {
     assert_eq!(html.stdout.matches("<section class=\"page\">").count(), 2);
     ws.run(&["company", "CO9", "--period", "2026H1"])
         .status(1)
-        .stderr_line("oldestate: unknown company \"CO9\" (did you mean \"CO1\" or \"CO2\"?)");
+        .stderr_line("oldestate: 没有名为「CO9」的物业公司（是否为「天津市和平物业管理有限公司（CO1）」或「津南物业服务有限公司（CO2）」？）");
 }
 
 #[test]

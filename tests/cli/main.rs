@@ -12,6 +12,7 @@ mod harness;
 mod hostile;
 mod import;
 mod init;
+mod names;
 mod recheck;
 mod score;
 mod standards_diff;
