@@ -114,7 +114,7 @@ fn bulletin(
     let (scores, rechecks, headline) = loaded.score_rechecks_and(period, standards, Inapplicable::Refused, headline)?;
     let summary = headline.finish();
     if ctx.verbose > 1 {
-        eprintln!(
+        crate::say!(
             "oldestate: scores, notices and headline done{}",
             super::loaded::peak_memory()
         );
@@ -134,7 +134,7 @@ fn bulletin(
         street,
     );
     if ctx.verbose > 1 {
-        eprintln!("oldestate: bulletin built{}", super::loaded::peak_memory());
+        crate::say!("oldestate: bulletin built{}", super::loaded::peak_memory());
     }
     Ok(b)
 }

@@ -221,7 +221,7 @@ fn report_problems(ctx: &Context, args: &ImportArgs, ps: &mut Problems) -> Resul
         return Ok(());
     }
     for l in &lines {
-        eprintln!("oldestate: {l}");
+        crate::say!("oldestate: {l}");
     }
     Err(Error::Reported(ps.errors()))
 }

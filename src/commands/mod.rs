@@ -132,7 +132,7 @@ impl Context {
     /// A message for people on stderr, unless `-q`.
     pub fn note(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", msg.as_ref());
+            crate::say!("{}", msg.as_ref());
         }
     }
 }
