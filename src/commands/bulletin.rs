@@ -164,7 +164,8 @@ fn write(ctx: &Context, out: Option<&Path>, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    let mut tmp =
+        crate::workspace::transaction::temp_file_in(&dir, ".oldestate-tmp-").map_err(|e| Error::io(&dir, e))?;
     std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     ctx.note(format!("wrote {}", path.display()));

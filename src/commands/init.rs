@@ -87,10 +87,15 @@ fn create_fresh(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()
         _ => std::path::PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".oldestate-init-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io(&parent, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".oldestate-init-");
+    // 0777 less the umask, as `create_dir` would: tempfile's 0700 would make the workspace private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    let tmp = builder.tempdir_in(&parent).map_err(|e| Error::io(&parent, e))?;
     fill(tmp.path())?;
     if existing_empty {
         std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))?;

@@ -205,7 +205,8 @@ fn write_documents(dir: &Path, docs: &[(String, Vec<u8>)]) -> Result<usize> {
         if std::fs::read(&path).is_ok_and(|old| old == *text) {
             continue;
         }
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+        let mut tmp =
+            crate::workspace::transaction::temp_file_in(dir, ".oldestate-tmp-").map_err(|e| Error::io(dir, e))?;
         std::io::Write::write_all(&mut tmp, text).map_err(|e| Error::io(&path, e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         written += 1;

@@ -118,6 +118,20 @@ fn imported_month_files_archive_and_ledger_follow_the_umask() {
     assert_eq!(mode(&archived[0].as_ref().unwrap().path()), 0o644);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_new_workspace_directory_follows_the_umask() {
+    let dir = Ws::empty();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask 022; exec '{}' init ws", env!("CARGO_BIN_EXE_oldestate")))
+        .current_dir(dir.root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(mode(&dir.path("ws")), 0o755);
+}
+
 #[test]
 fn lower_case_periods_are_accepted() {
     let ws = Ws::fixture("mini");
