@@ -42,5 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
         cli::Command::Contracts(args) => commands::contracts::cmd_contracts(&ctx, args),
         cli::Command::Company(args) => commands::company::cmd_company(&ctx, args),
         cli::Command::Standards(cmd) => commands::standards::cmd_standards(&ctx, cmd),
+        cli::Command::Completions(args) => commands::completions::cmd_completions(args),
+        cli::Command::Man(args) => commands::completions::cmd_man(args),
     }
 }

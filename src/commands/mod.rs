@@ -4,6 +4,7 @@
 pub mod bulletin;
 pub mod check;
 pub mod company;
+pub mod completions;
 pub mod contracts;
 pub mod coverage;
 pub mod import;
