@@ -21,8 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options", value_name = "DIR")]
     pub workspace: Option<PathBuf>,
 
-    /// Output format: reports take table (default), csv, json, xlsx; documents md, html,
-    /// json, docx
+    /// Output format, checked by each command (the first is its default): score, inspect
+    /// coverage, contracts, subsidy: table|csv|json|xlsx; recheck: the same, and md|html|docx for
+    /// --notices; check: table|json; standards diff: table|json|md|xlsx; bulletin, company:
+    /// md|html|json|docx
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
     pub format: Option<Format>,
 

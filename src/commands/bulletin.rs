@@ -26,9 +26,12 @@ use super::{emit, AsOfOpt, Context};
 /// vetoes, coverage gaps of every level, and fee collection. `--street` narrows it to one
 /// street: the brief for that street's joint meeting (联席会议), naming no other street.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate bulletin --period 2026H1 --format docx --out 2026H1.docx\n  oldestate bulletin --period 2026Q1 --street S1 --format html > S1.html"
+)]
 pub struct BulletinArgs {
-    /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
-    #[arg(long)]
+    /// The period: a month, quarter, half year or year (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// Only this street (its id)
     #[arg(long, value_name = "ID")]

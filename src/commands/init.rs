@@ -19,6 +19,7 @@ pub const DEFAULT_STANDARDS_FILE: &str = "standards/2026-01-01.toml";
 /// Create a new workspace in DIR: data/workspace.toml, the registry files with their headers
 /// only, an empty findings store, and the default standards. DIR must be empty or absent.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  oldestate init ./heping\n  oldestate init . (in an empty directory)")]
 pub struct InitArgs {
     /// Directory to create the workspace in
     pub dir: std::path::PathBuf,

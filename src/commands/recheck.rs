@@ -27,9 +27,12 @@ use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 /// With --due-within, the as-of date defaults to today: the list answers what is due from
 /// today on.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate recheck --period 2026H1 --notices notices/ --format docx\n  oldestate recheck --period 2026H1 --due-within 7 --as-of today"
+)]
 pub struct RecheckArgs {
-    /// The period whose failing visits get notices
-    #[arg(long)]
+    /// The period whose failing visits get notices (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// `--as-of DATE|today`: the day the report stands on.
     #[command(flatten)]
