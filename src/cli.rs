@@ -15,6 +15,13 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("OLDESTA
 /// (居民选、社区签、街道管): scores, three looks, notices, bulletins and subsidies.
 #[derive(Debug, Parser)]
 #[command(name = "oldestate", version = VERSION, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Examples:
+  oldestate init ./heping && cd heping && oldestate check
+  oldestate inspect import 2026-04.xlsx
+  oldestate score --period 2026H1 --by street
+  oldestate bulletin --period 2026H1 --format docx --out 2026H1.docx
+
+Each command's --help lists its options and examples.")]
 pub struct Cli {
     /// The workspace (a directory with standards/ and data/); default: $OLDESTATE_WORKSPACE,
     /// else the current directory or the first parent that is one
@@ -60,7 +67,10 @@ pub enum Command {
     Init(crate::commands::init::InitArgs),
     Check(crate::commands::check::CheckArgs),
     /// Inspection data: import sheets into the store, check coverage
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  oldestate inspect import 2026-04.xlsx\n  oldestate inspect coverage --period 2026Q1"
+    )]
     Inspect(InspectCommand),
     Score(crate::commands::score::ScoreArgs),
     Recheck(crate::commands::recheck::RecheckArgs),
@@ -69,7 +79,10 @@ pub enum Command {
     Contracts(crate::commands::contracts::ContractsArgs),
     Company(crate::commands::company::CompanyArgs),
     /// Standards files: see what a change would do before it is merged
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  oldestate standards diff --period 2026H1 --against HEAD"
+    )]
     Standards(crate::commands::standards::StandardsCommand),
     Completions(crate::commands::completions::CompletionsArgs),
     Man(crate::commands::completions::ManArgs),
