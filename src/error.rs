@@ -4,6 +4,21 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// Write one line for people to stderr, ignoring failure: a closed stderr (`2>&1 | head -1`)
+/// must not turn a message into a panic, and there is nowhere left to say that it failed.
+pub fn say(args: fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{args}");
+}
+
+/// `eprintln!` that does not panic when stderr is closed: [`say`] with `format!` arguments.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::error::say(format_args!($($arg)*))
+    };
+}
+
 /// How bad a problem is: errors fail every command, warnings fail only `check --strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

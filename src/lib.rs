@@ -27,6 +27,12 @@ pub use error::{Error, Result};
 
 /// Run a parsed command line: the binary's entry point, after which the process ends.
 pub fn run(cli: Cli) -> Result<()> {
+    // Describing the command line needs no workspace and no today.
+    match &cli.command {
+        cli::Command::Completions(args) => return commands::completions::cmd_completions(args),
+        cli::Command::Man(args) => return commands::completions::cmd_man(args),
+        _ => {}
+    }
     let mut ctx = commands::Context::new(&cli);
     ctx.ends_process = true;
     ctx.today = commands::today_from_env()?;
@@ -42,5 +48,6 @@ pub fn run(cli: Cli) -> Result<()> {
         cli::Command::Contracts(args) => commands::contracts::cmd_contracts(&ctx, args),
         cli::Command::Company(args) => commands::company::cmd_company(&ctx, args),
         cli::Command::Standards(cmd) => commands::standards::cmd_standards(&ctx, cmd),
+        cli::Command::Completions(_) | cli::Command::Man(_) => Ok(()),
     }
 }

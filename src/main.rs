@@ -17,30 +17,30 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(Error::Usage(m)) => {
-            eprintln!("oldestate: {m}");
+            oldestate::say!("oldestate: {m}");
             ExitCode::from(2)
         }
         Err(Error::Invalid(list)) => {
             let shown = if all { list.len() } else { MAX_PRINTED };
             for d in list.iter().take(shown) {
-                eprintln!("oldestate: {d}");
+                oldestate::say!("oldestate: {d}");
             }
             if list.len() > shown {
-                eprintln!(
+                oldestate::say!(
                     "oldestate: … and {} more error(s) ({} in all; -v lists them all)",
                     list.len() - shown,
                     list.len()
                 );
             }
-            eprintln!("oldestate: {} error(s); nothing was written", list.len());
+            oldestate::say!("oldestate: {} error(s); nothing was written", list.len());
             ExitCode::from(1)
         }
         Err(Error::Reported(n)) => {
-            eprintln!("oldestate: {n} error(s); nothing was written");
+            oldestate::say!("oldestate: {n} error(s); nothing was written");
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("oldestate: {e}");
+            oldestate::say!("oldestate: {e}");
             ExitCode::from(1)
         }
     }

@@ -26,9 +26,12 @@ use super::{emit, AsOfOpt, Context};
 /// vetoes, coverage gaps of every level, and fee collection. `--street` narrows it to one
 /// street: the brief for that street's joint meeting (联席会议), naming no other street.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate bulletin --period 2026H1 --format docx --out 2026H1.docx\n  oldestate bulletin --period 2026Q1 --street S1 --format html > S1.html"
+)]
 pub struct BulletinArgs {
-    /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
-    #[arg(long)]
+    /// The period: a month, quarter, half year or year (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// Only this street: its id or name (劝业场街, 劝业场, 劝业场街道 all name S01)
     #[arg(long, value_name = "STREET")]
@@ -108,7 +111,7 @@ fn bulletin(
     let (scores, rechecks, headline) = loaded.score_rechecks_and(period, standards, Inapplicable::Refused, headline)?;
     let summary = headline.finish();
     if ctx.verbose > 1 {
-        eprintln!(
+        crate::say!(
             "oldestate: scores, notices and headline done{}",
             super::loaded::peak_memory()
         );
@@ -128,7 +131,7 @@ fn bulletin(
         street,
     );
     if ctx.verbose > 1 {
-        eprintln!("oldestate: bulletin built{}", super::loaded::peak_memory());
+        crate::say!("oldestate: bulletin built{}", super::loaded::peak_memory());
     }
     Ok(b)
 }
@@ -158,7 +161,8 @@ fn write(ctx: &Context, out: Option<&Path>, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    let mut tmp =
+        crate::workspace::transaction::temp_file_in(&dir, ".oldestate-tmp-").map_err(|e| Error::io(&dir, e))?;
     std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     ctx.note(format!("wrote {}", path.display()));

@@ -15,6 +15,7 @@ use super::{emit, Context};
 /// selections. Every problem is listed as `path:line: message` on stdout, errors and warnings
 /// alike; the exit status is 1 when there is an error (or, with --strict, a warning).
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  oldestate check\n  oldestate check --strict --format json")]
 pub struct CheckArgs {
     /// Fail on warnings too (contracts running out, compounds without a contract, ...)
     #[arg(long)]

@@ -20,13 +20,16 @@ use super::{emit, AsOfOpt, Context};
 /// the three before it. Markdown or HTML print one page per company, for the notice board of a
 /// selection meeting; JSON is for scripts.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate company --period 2026H1\n  oldestate company CO1 --period 2026H1 --format html > CO1.html"
+)]
 pub struct CompanyArgs {
     /// One company: its id, full name or a short name only it has (劝业场物业); default:
     /// every company
     #[arg(value_name = "COMPANY")]
     pub company: Option<String>,
-    /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
-    #[arg(long)]
+    /// The period: a month, quarter, half year or year (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// `--as-of DATE|today`: the day the report stands on.
     #[command(flatten)]

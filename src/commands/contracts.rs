@@ -19,6 +19,9 @@ use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 /// compound's latest selection: valid or not, participation, and the winner. A morning cron
 /// job: `oldestate contracts -q --format csv`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate contracts --expiring-within 60\n  oldestate contracts --as-of 2026-07-01 --format csv"
+)]
 pub struct ContractsArgs {
     /// `--as-of DATE|today`: the day the report stands on.
     #[command(flatten)]

@@ -18,9 +18,12 @@ use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 /// it lies wholly inside the period; when the period is shorter than the cadence, the one
 /// window containing the period is required and visits anywhere in it count.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate inspect coverage --period 2026Q1\n  oldestate inspect coverage --period 2026-03 --format csv --excel > gaps.csv"
+)]
 pub struct CoverageArgs {
-    /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
-    #[arg(long)]
+    /// The period: a month, quarter, half year or year (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// `--as-of DATE|today`: the day the report stands on.
     #[command(flatten)]

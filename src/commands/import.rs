@@ -39,6 +39,9 @@ const LOCK_WAIT: Duration = Duration::from_secs(120);
 /// is an error unless --replace. Each sheet is archived under data/archive/ by its SHA-256 and
 /// logged in data/imports.csv.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate inspect import 2026-04.xlsx\n  oldestate inspect import --level 第三方 --purpose 复检 --dry-run recheck.csv"
+)]
 pub struct ImportArgs {
     /// The sheets to import
     #[arg(required = true, value_name = "FILE")]
@@ -46,8 +49,9 @@ pub struct ImportArgs {
     /// The level of visits whose sheet has no level column (an id or 社区, 街道, 区, 第三方)
     #[arg(long, value_parser = parse_sheet_level)]
     pub level: Option<Level>,
-    /// The purpose of visits whose sheet has no purpose column (default: routine)
-    #[arg(long, value_parser = parse_purpose)]
+    /// The purpose of visits whose sheet has no purpose column: routine or recheck (日常 or
+    /// 复检) [default: routine]
+    #[arg(long, value_name = "routine|recheck", value_parser = parse_purpose)]
     pub purpose: Option<Purpose>,
     /// Only this worksheet of a workbook (repeat for several; default: every visible sheet
     /// that holds a header)
@@ -221,7 +225,7 @@ fn report_problems(ctx: &Context, args: &ImportArgs, ps: &mut Problems) -> Resul
         return Ok(());
     }
     for l in &lines {
-        eprintln!("oldestate: {l}");
+        crate::say!("oldestate: {l}");
     }
     Err(Error::Reported(ps.errors()))
 }

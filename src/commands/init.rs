@@ -19,6 +19,7 @@ pub const DEFAULT_STANDARDS_FILE: &str = "standards/2026-01-01.toml";
 /// Create a new workspace in DIR: data/workspace.toml, the registry files with their headers
 /// only, an empty findings store, and the default standards. DIR must be empty or absent.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  oldestate init ./heping\n  oldestate init . (in an empty directory)")]
 pub struct InitArgs {
     /// Directory to create the workspace in
     pub dir: std::path::PathBuf,
@@ -87,10 +88,15 @@ fn create_fresh(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()
         _ => std::path::PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".oldestate-init-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io(&parent, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".oldestate-init-");
+    // 0777 less the umask, as `create_dir` would: tempfile's 0700 would make the workspace private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    let tmp = builder.tempdir_in(&parent).map_err(|e| Error::io(&parent, e))?;
     fill(tmp.path())?;
     if existing_empty {
         std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))?;

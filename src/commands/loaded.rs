@@ -85,10 +85,10 @@ impl Loaded {
         inputs.add_file(&ws, "data/workspace.toml")?;
         inputs.add_file(&ws, "data/appeals.csv")?;
         if ctx.verbose > 0 {
-            eprintln!("oldestate: as of {} ({})", as_of.date, chosen_words(as_of.chosen));
+            crate::say!("oldestate: as of {} ({})", as_of.date, chosen_words(as_of.chosen));
         }
         if ctx.verbose > 1 {
-            eprintln!(
+            crate::say!(
                 "oldestate: loaded settings, registry ({} compounds), standards and appeals in {:.2} s{}",
                 registry.compounds.len(),
                 started.elapsed().as_secs_f64(),
@@ -129,7 +129,7 @@ impl Loaded {
     pub fn standards_for(&mut self, period: &Period) -> Result<StandardsFile> {
         let f = self.standards.for_period(period)?.clone();
         if self.verbose > 0 {
-            eprintln!("oldestate: {period} uses {} (sha256 {})", f.file, f.sha256);
+            crate::say!("oldestate: {period} uses {} (sha256 {})", f.file, f.sha256);
         }
         self.inputs.add_file(&self.ws, &f.file)?;
         Ok(f)
@@ -177,7 +177,7 @@ impl Loaded {
         }
         d.into_result()?;
         if self.verbose > 1 {
-            eprintln!(
+            crate::say!(
                 "oldestate: scanned {} month file(s) in {:.2} s{}",
                 files.len(),
                 started.elapsed().as_secs_f64(),
@@ -201,7 +201,7 @@ impl Loaded {
             .collect();
         if self.verbose > 0 {
             let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-            eprintln!(
+            crate::say!(
                 "oldestate: scanning {} month file(s) on {} thread(s): {}",
                 files.len(),
                 self.threads,
@@ -273,7 +273,7 @@ impl Loaded {
         let started = std::time::Instant::now();
         let report = run.finish().map_err(problems_error)?;
         if self.verbose > 1 {
-            eprintln!(
+            crate::say!(
                 "oldestate: scored in {:.2} s{}",
                 started.elapsed().as_secs_f64(),
                 peak_memory()

@@ -4,6 +4,7 @@
 pub mod bulletin;
 pub mod check;
 pub mod company;
+pub mod completions;
 pub mod contracts;
 pub mod coverage;
 pub mod import;
@@ -132,7 +133,7 @@ impl Context {
     /// A message for people on stderr, unless `-q`.
     pub fn note(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", msg.as_ref());
+            crate::say!("{}", msg.as_ref());
         }
     }
 }

@@ -27,9 +27,12 @@ use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 /// With --due-within, the as-of date defaults to today: the list answers what is due from
 /// today on.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate recheck --period 2026H1 --notices notices/ --format docx\n  oldestate recheck --period 2026H1 --due-within 7 --as-of today"
+)]
 pub struct RecheckArgs {
-    /// The period whose failing visits get notices
-    #[arg(long)]
+    /// The period whose failing visits get notices (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// `--as-of DATE|today`: the day the report stands on.
     #[command(flatten)]
@@ -205,7 +208,8 @@ fn write_documents(dir: &Path, docs: &[(String, Vec<u8>)]) -> Result<usize> {
         if std::fs::read(&path).is_ok_and(|old| old == *text) {
             continue;
         }
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+        let mut tmp =
+            crate::workspace::transaction::temp_file_in(dir, ".oldestate-tmp-").map_err(|e| Error::io(dir, e))?;
         std::io::Write::write_all(&mut tmp, text).map_err(|e| Error::io(&path, e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         written += 1;

@@ -25,9 +25,12 @@ use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 /// then each community and street. Upheld appeals are applied first. The standards used are
 /// the file in force on the period's first day, named in the output.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate score --period 2026H1 --by street\n  oldestate score --period 2026-03 --explain 南营门"
+)]
 pub struct ScoreArgs {
-    /// The period: YYYY-MM, YYYYQn, YYYYHn or YYYY
-    #[arg(long)]
+    /// The period: a month, quarter, half year or year (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// Score at this level instead of the standards' scoring level
     #[arg(long, value_parser = parse_level)]

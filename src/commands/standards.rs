@@ -31,9 +31,12 @@ pub enum StandardsCommand {
 /// score, grade or verdict changes, pass/fail totals, street scores, and each street's subsidy
 /// where the period has a funds file. Exits 0 when it ran, whatever changed: fit for CI.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate standards diff --period 2026H1 --against HEAD\n  oldestate standards diff --period 2026H1 --against proposed.toml --format md"
+)]
 pub struct DiffArgs {
-    /// The period to score
-    #[arg(long)]
+    /// The period to score (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// The standards to compare with: a TOML file, or a git revision (HEAD, main, a1b2c3d)
     #[arg(long, value_name = "FILE|GIT-REV")]

@@ -26,11 +26,15 @@ use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 /// (拨付表): each street's amount in capital numerals (大写金额), the 合计, and lines to sign;
 /// `--format csv --excel` is the same listing as CSV for Excel.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  oldestate subsidy --period 2026H1 --by company\n  oldestate subsidy --period 2026H1 --budget 1200000 --format xlsx > subsidy.xlsx"
+)]
 pub struct SubsidyArgs {
-    /// The period of the funds file (data/funds/PERIOD.toml)
-    #[arg(long)]
+    /// The period of the funds file (data/funds/PERIOD.toml) (2026-03 | 2026Q1 | 2026H1 | 2026)
+    #[arg(long, value_name = "PERIOD")]
     pub period: Period,
-    /// Cap the total at AMOUNT instead of the funds file's budget
+    /// Cap the total at AMOUNT 元 (yuan, e.g. 1200000 or 1200000.50) instead of the funds
+    /// file's budget
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
     pub budget: Option<Decimal>,
     /// `--as-of DATE|today`: the day the report stands on.

@@ -215,14 +215,14 @@ impl FromStr for Period {
                 first_month: 1,
                 span: Span::Year,
             }
-        } else if let Some(q) = rest.strip_prefix('Q') {
+        } else if let Some(q) = rest.strip_prefix(['Q', 'q']) {
             let q = digit(q, 1, 4)?;
             Period {
                 year,
                 first_month: (q - 1) * 3 + 1,
                 span: Span::Quarter,
             }
-        } else if let Some(h) = rest.strip_prefix('H') {
+        } else if let Some(h) = rest.strip_prefix(['H', 'h']) {
             let h = digit(h, 1, 2)?;
             Period {
                 year,
@@ -263,6 +263,17 @@ mod tests {
 
     fn p(s: &str) -> Period {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn quarter_and_half_letters_are_case_insensitive_and_print_upper_case() {
+        assert_eq!(p("2026h1"), p("2026H1"));
+        assert_eq!(p("2026q3"), p("2026Q3"));
+        assert_eq!(p("2026h2").to_string(), "2026H2");
+        assert_eq!(p("2026q4").to_string(), "2026Q4");
+        assert!("2026h3".parse::<Period>().is_err());
+        assert!("2026q0".parse::<Period>().is_err());
+        assert!("2026x1".parse::<Period>().is_err());
     }
 
     fn d(s: &str) -> NaiveDate {

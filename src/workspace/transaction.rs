@@ -57,6 +57,21 @@ pub fn lock(ws: &Workspace, wait: Duration, mut on_wait: impl FnMut()) -> Result
     }
 }
 
+/// A temporary file in `dir`, named `prefix` and random letters, to be renamed over a file
+/// the tool writes. It is created with mode 0666 less the umask, as `File::create` would:
+/// tempfile's default 0600 would leave every report and store file private to its writer
+/// however the bureau's umask is set.
+pub fn temp_file_in(dir: &Path, prefix: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
+}
+
 /// A set of files to replace together.
 #[derive(Debug, Default)]
 pub struct Transaction {
@@ -73,10 +88,7 @@ impl Transaction {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| ws.root.clone());
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(TMP_PREFIX)
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io(&dir, e))?;
+        let mut tmp = temp_file_in(&dir, TMP_PREFIX).map_err(|e| Error::io(&dir, e))?;
         tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| Error::io(&target, e))?;

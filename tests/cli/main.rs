@@ -3,6 +3,7 @@
 mod as_of;
 mod bulletin;
 mod check;
+mod cli;
 mod contracts;
 mod demo;
 mod documents;
