@@ -68,7 +68,7 @@ fn head(e: &Explanation<'_>) -> String {
         e.l("评分说明", "how the score came about,"),
         e.period,
         e.l("检查层级", "level"),
-        e.level.as_str()
+        e.l(e.level.zh(), e.level.as_str())
     );
     out += &format!("{} {}\n", e.l("数据截至", "data as of"), e.as_of);
     out += &format!(
@@ -81,12 +81,14 @@ fn head(e: &Explanation<'_>) -> String {
         street.map_or("", |s| s.name.as_str()),
     );
     out += &format!(
-        "{}: {} ({}, effective_from {}, sha256 {}); pass_mark {}\n",
+        "{}: {} ({}, {} {}, sha256 {}); {} {}\n",
         e.l("标准", "standards"),
         st.file,
         st.standards.title,
+        e.l("生效日期", "effective from"),
         st.standards.effective_from,
         st.sha256,
+        e.l("合格线", "pass mark"),
         st.standards.pass_mark
     );
     out += &format!("{}:\n", e.l("合同", "contracts"));
@@ -183,7 +185,8 @@ fn visit(e: &Explanation<'_>, x: &ExplainedVisit) -> String {
     let score = fmt2(b.score);
     let _ = writeln!(
         out,
-        "D = {d}; score = 100 × (M − D) / M = 100 × ({m} − {d}) / {m} = {score}{red}"
+        "D = {d}; {} = 100 × (M − D) / M = 100 × ({m} − {d}) / {m} = {score}{red}",
+        e.l("得分", "score")
     );
     out
 }
@@ -195,7 +198,7 @@ fn outcome(e: &Explanation<'_>) -> String {
         None => format!(
             "{}\n",
             e.l(
-                "本期该层级无日常检查：未评定 (not_assessed)",
+                "本期该层级无日常检查：未检查",
                 "no routine visit at this level in the period: not_assessed"
             )
         ),
@@ -210,7 +213,7 @@ fn outcome(e: &Explanation<'_>) -> String {
                 e.l("等级", "grade"),
                 r.grade.as_deref().unwrap_or_default(),
                 e.l("结论", "verdict"),
-                r.verdict.as_str()
+                verdict_words(e, r.verdict)
             )
         }
     };
@@ -219,18 +222,36 @@ fn outcome(e: &Explanation<'_>) -> String {
             "{}: {} {}, {} {} ({} {}, {} {}), {} {}\n",
             e.l("三看", "three looks"),
             e.l("街道管理", "street"),
-            looks.street,
+            in_place(e, looks.street),
             e.l("社区监督", "community"),
-            looks.community,
+            in_place(e, looks.community),
             e.l("社区自查平均分", "community's own mean"),
             r.community_score.map(fmt2).unwrap_or_else(|| "-".into()),
             e.l("允许高出", "allowed gap"),
             e.standards.standards.looks.community_max_gap,
             e.l("物业服务", "property"),
-            looks.property
+            in_place(e, looks.property)
         );
     }
     out + &appeals(e)
+}
+
+/// A verdict in the reader's words.
+fn verdict_words(e: &Explanation<'_>, v: crate::domain::scoring::Verdict) -> &'static str {
+    use crate::domain::scoring::Verdict;
+    match v {
+        Verdict::Pass => e.l("合格", "pass"),
+        Verdict::Fail => e.l("不合格", "fail"),
+        Verdict::NotAssessed => e.l("未检查", "not assessed"),
+    }
+}
+
+/// A look in place or not, in the reader's words.
+fn in_place(e: &Explanation<'_>, yes: bool) -> &'static str {
+    match yes {
+        true => e.l("到位", "in place"),
+        false => e.l("不到位", "not in place"),
+    }
 }
 
 /// The upheld appeals applied, as `visit item −points`, or nothing.
