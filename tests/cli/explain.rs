@@ -125,13 +125,33 @@ fn explain_json_carries_the_score_reports_own_entry() {
 #[test]
 fn the_zh_explanation_and_coverage_say_words_not_ids() {
     let ws = repo().to_str().unwrap();
-    let r = run_in(repo(), &["--workspace", ws, "score", "--period", "2026H1", "--explain", "HP106"]);
+    let r = run_in(
+        repo(),
+        &["--workspace", ws, "score", "--period", "2026H1", "--explain", "HP106"],
+    );
     let t = &r.status(0).stdout;
-    for word in ["third_party", "true", "false", "pass_mark", "effective_from", "结论 fail", "not_assessed"] {
+    for word in [
+        "third_party",
+        "true",
+        "false",
+        "pass_mark",
+        "effective_from",
+        "结论 fail",
+        "not_assessed",
+    ] {
         assert!(!t.contains(word), "{word} in:\n{t}");
     }
-    assert!(t.contains("检查层级 第三方") && t.contains("结论 不合格") && t.contains("物业服务 不到位"), "{t}");
-    let r = run_in(repo(), &["--workspace", ws, "inspect", "coverage", "--period", "2026H1"]);
+    assert!(
+        t.contains("检查层级 第三方") && t.contains("结论 不合格") && t.contains("物业服务 不到位"),
+        "{t}"
+    );
+    let r = run_in(
+        repo(),
+        &["--workspace", ws, "inspect", "coverage", "--period", "2026H1"],
+    );
     let t = &r.status(0).stdout;
-    assert!(t.contains("每月") && t.contains("每季度") && !t.contains("quarter"), "{t}");
+    assert!(
+        t.contains("每月") && t.contains("每季度") && !t.contains("quarter"),
+        "{t}"
+    );
 }
