@@ -453,7 +453,12 @@ fn looks(f: &Frame, b: &Bulletin) -> Section {
             .collect(),
         numeric: vec![1, 2, 3, 4],
     });
-    let names = |ids: &[String]| ids.iter().map(|id| f.compound(id)).collect::<Vec<_>>().join("、");
+    let names = |ids: &[String]| {
+        ids.iter()
+            .map(|id| f.compound(id))
+            .collect::<Vec<_>>()
+            .join(f.lang.pick("、", ", "))
+    };
     for x in &b.looks {
         for (what_zh, what_en, ids) in [
             ("街道管理不到位", "street management not in place", &x.street_not),
@@ -462,9 +467,10 @@ fn looks(f: &Frame, b: &Bulletin) -> Section {
         ] {
             if !ids.is_empty() {
                 looks.after.push(format!(
-                    "{}{}：{}",
+                    "{}{}{}{}",
                     f.street(&x.street_id),
                     f.lang.pick(what_zh, &format!(" — {what_en}")),
+                    f.lang.pick("：", ": "),
                     names(ids)
                 ));
             }
@@ -490,13 +496,18 @@ fn failing(f: &Frame, b: &Bulletin) -> Section {
     let failing_names: Vec<String> = b
         .failing
         .iter()
-        .map(|c| format!("{}（{}）", c.name, c.score.map(fmt2).unwrap_or_default()))
+        .map(|c| {
+            let score = c.score.map(fmt2).unwrap_or_default();
+            f.lang
+                .pick(&format!("{}（{score}）", c.name), &format!("{} ({score})", c.name))
+                .to_string()
+        })
         .collect();
     if !failing_names.is_empty() {
         failing.after.push(format!(
             "{}{}",
             f.pick("本期评分不合格的小区：", "Compounds failing for the period: "),
-            failing_names.join("、")
+            failing_names.join(f.lang.pick("、", ", "))
         ));
     }
     failing

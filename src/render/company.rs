@@ -80,7 +80,10 @@ pub fn document(report: &CompanyReport, district: &str, period: Period, as_of: &
 /// A company's page: its figures for the period in words, then every period in a table.
 fn section(c: &Company, period: Period, lang: Lang) -> Section {
     Section {
-        title: format!("{}（{}）", c.name, c.company_id),
+        title: match lang {
+            Lang::Zh => format!("{}（{}）", c.name, c.company_id),
+            Lang::En => format!("{} ({})", c.name, c.company_id),
+        },
         page_break: true,
         paragraphs: vec![paragraph(&c.figures, c.fee_rate.as_ref(), period, lang)],
         table: Some(history_table(c, period, lang)),
@@ -103,7 +106,7 @@ fn paragraph(f: &Figures, fee_rate: Option<&String>, period: Period, lang: Lang)
             f.compounds, f.passed, f.failed, f.notices, f.rectified, f.recheck_failed, f.vetoes, fee("无数据")
         ),
         Lang::En => format!(
-            "At the end of {period} it served {} old compounds; their mean score {score}, {} passed and {} failed; {} notices, {} rectified, {} failed again on re-inspection, {} vetoes caused; fee collection {}.",
+            "At the end of {period} it served {} old compounds; their mean score {score}, {} passed and {} failed; {} notices, {} rectified, {} failed again on re-inspection, vetoes caused: {}; fee collection {}.",
             f.compounds, f.passed, f.failed, f.notices, f.rectified, f.recheck_failed, f.vetoes, fee("no data")
         ),
     }

@@ -155,3 +155,37 @@ fn the_zh_explanation_and_coverage_say_words_not_ids() {
         "{t}"
     );
 }
+
+/// An en bulletin and company page keep Chinese punctuation out of their English sentences.
+#[test]
+fn en_documents_use_english_punctuation() {
+    let ws = repo().to_str().unwrap();
+    let r = run_in(
+        repo(),
+        &["--workspace", ws, "--lang", "en", "bulletin", "--period", "2026H1"],
+    );
+    let t = &r.status(0).stdout;
+    assert!(t.contains("street management not in place: "), "{t}");
+    assert!(
+        !t.contains("not in place：") && !t.contains("Compounds failing for the period: 德馨里（"),
+        "{t}"
+    );
+    let r = run_in(
+        repo(),
+        &[
+            "--workspace",
+            ws,
+            "--lang",
+            "en",
+            "company",
+            "CO02",
+            "--period",
+            "2026H1",
+        ],
+    );
+    let t = &r.status(0).stdout;
+    assert!(
+        t.contains("vetoes caused: 1") && t.contains("(CO02)") && !t.contains("（CO02）"),
+        "{t}"
+    );
+}
