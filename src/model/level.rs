@@ -34,6 +34,16 @@ impl Level {
         }
     }
 
+    /// The level in English words, for people's reports (the id stays in CSV and JSON).
+    pub fn en(self) -> &'static str {
+        match self {
+            Level::Community => "community",
+            Level::Street => "street",
+            Level::District => "district",
+            Level::ThirdParty => "third-party",
+        }
+    }
+
     /// The Chinese word inspectors write for this level.
     pub fn zh(self) -> &'static str {
         match self {

@@ -55,7 +55,7 @@ impl Frame<'_> {
     /// The scoring level's name (第三方, third_party, ...).
     fn level(&self) -> &'static str {
         let level = self.standards.standards.scoring_level;
-        self.lang.pick(level.zh(), level.as_str())
+        self.lang.pick(level.zh(), level.en())
     }
 
     /// A street's name, or its id when the registry does not know it.
@@ -661,7 +661,7 @@ fn coverage(f: &Frame, b: &Bulletin) -> Section {
                         String::new()
                     };
                     vec![
-                        f.lang.pick(g.level.zh(), g.level.as_str()).to_string(),
+                        f.lang.pick(g.level.zh(), g.level.en()).to_string(),
                         f.period(g.window),
                         count(g.missing.len() as u64),
                         names.join("、") + &more,

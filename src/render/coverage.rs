@@ -80,7 +80,7 @@ pub fn summary(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> Rows {
     for lc in coverage {
         for w in &lc.windows {
             let mut row = vec![
-                Cell::text(lang.pick(lc.level.zh(), lc.level.as_str())),
+                Cell::text(lang.pick(lc.level.zh(), lc.level.en())),
                 Cell::text(cadence_words(lc.cadence, lang)),
                 Cell::text(w.window.to_string()),
                 Cell::num(reg.compounds.len()),
@@ -100,7 +100,7 @@ pub fn listing(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> String
         for w in lc.windows.iter().filter(|w| !w.missing.is_empty()) {
             out += &format!(
                 "\n{} {} {}:\n",
-                lang.pick(lc.level.zh(), lc.level.as_str()),
+                lang.pick(lc.level.zh(), lc.level.en()),
                 w.window,
                 lang.pick("缺检小区", "not visited")
             );
@@ -141,7 +141,7 @@ pub fn gap_rows(reg: &Registry, coverage: &[LevelCoverage], lang: Lang, machine:
                     Cell::text(if machine {
                         lc.level.as_str()
                     } else {
-                        lang.pick(lc.level.zh(), lc.level.as_str())
+                        lang.pick(lc.level.zh(), lc.level.en())
                     }),
                     Cell::text(w.window.to_string()),
                     Cell::text(id),

@@ -68,7 +68,7 @@ fn head(e: &Explanation<'_>) -> String {
         e.l("评分说明", "how the score came about,"),
         e.period,
         e.l("检查层级", "level"),
-        e.l(e.level.zh(), e.level.as_str())
+        e.l(e.level.zh(), e.level.en())
     );
     out += &format!("{} {}\n", e.l("数据截至", "data as of"), e.as_of);
     out += &format!(

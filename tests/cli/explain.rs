@@ -167,6 +167,10 @@ fn en_documents_use_english_punctuation() {
     let t = &r.status(0).stdout;
     assert!(t.contains("street management not in place: "), "{t}");
     assert!(
+        t.contains("official scores: third-party visits") && !t.contains("third\\_party"),
+        "{t}"
+    );
+    assert!(
         !t.contains("not in place：") && !t.contains("Compounds failing for the period: 德馨里（"),
         "{t}"
     );
