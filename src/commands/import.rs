@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::error::Severity;
 use crate::error::{Diagnostics, Error, Result};
-use crate::import::book::{read_book, Book};
+use crate::import::book::{read_book_file, Book};
 use crate::import::form::{describe, read_form};
 use crate::import::merge::{self, Plan};
 use crate::import::problems::{Place, Problem, Problems};
@@ -256,8 +256,9 @@ fn read_sheets(
             file: label.clone(),
             sheet: None,
         };
-        let book = match read_book(path, &args.sheet, args.encoding) {
-            Ok(book) => book,
+        // One read: what is archived is what was read.
+        let (book, bytes) = match read_book_file(path, &args.sheet, args.encoding) {
+            Ok(read) => read,
             Err(e) => {
                 ps.file_error(&file, e.row, e.message);
                 continue;
@@ -265,7 +266,6 @@ fn read_sheets(
         };
         let (found, account) = read_grids(ctx, args, resolver, &label, book, ps);
         read.push(account);
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         sources.push(Source {
             path: path.clone(),
             bytes,

@@ -39,6 +39,16 @@ const KNOWN: [&str; 10] = ["csv", "tsv", "txt", "xls", "xlsx", "xlsm", "xlsb", "
 /// Read a sheet file into its grids. `sheets` narrows a workbook to the worksheets named
 /// (`--sheet`, repeatable; empty: every visible one); `encoding` forces a text file's.
 pub fn read_book(path: &Path, sheets: &[String], encoding: Option<Encoding>) -> Result<Book, SheetError> {
+    read_book_file(path, sheets, encoding).map(|(book, _)| book)
+}
+
+/// [`read_book`], with the file's bytes as they were read: what import archives is then
+/// exactly what it read, in one read of the file.
+pub fn read_book_file(
+    path: &Path,
+    sheets: &[String],
+    encoding: Option<Encoding>,
+) -> Result<(Book, Vec<u8>), SheetError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -54,7 +64,8 @@ pub fn read_book(path: &Path, sheets: &[String], encoding: Option<Encoding>) -> 
         row: None,
         message: format!("无法读取：{e}"),
     })?;
-    read_book_bytes(&bytes, &ext, sheets, encoding)
+    let book = read_book_bytes(&bytes, &ext, sheets, encoding)?;
+    Ok((book, bytes))
 }
 
 /// Read a sheet file held in memory; `ext` is its extension in lower case (it names the file
