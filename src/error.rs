@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use rust_i18n::t;
+
 /// Write one line for people to stderr, ignoring failure: a closed stderr (`2>&1 | head -1`)
 /// must not turn a message into a panic, and there is nowhere left to say that it failed.
 pub fn say(args: fmt::Arguments<'_>) {
@@ -49,7 +51,7 @@ impl fmt::Display for Diagnostic {
             _ => {}
         }
         if self.severity == Severity::Warning {
-            f.write_str("warning: ")?;
+            f.write_str(&t!("diag.warning"))?;
         }
         f.write_str(&self.message)
     }
@@ -140,10 +142,10 @@ impl Diagnostics {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input data is wrong; the diagnostics say where.
-    #[error("{} error(s) in the input", .0.len())]
+    #[error("{}", t!("error.invalid", n = .0.len()))]
     Invalid(Vec<Diagnostic>),
     /// Reading or writing a file failed.
-    #[error("{}: {source}", .path.display())]
+    #[error("{}: {}", .path.display(), io_words(source))]
     Io {
         /// The file that could not be read or written.
         path: PathBuf,
@@ -156,7 +158,7 @@ pub enum Error {
     Usage(String),
     /// Problems already said on stderr, one per line, by the command (an import's, in the
     /// workspace's language): only their count is left to say.
-    #[error("{0} error(s); nothing was written")]
+    #[error("{}", t!("error.nothing_written", n = .0))]
     Reported(usize),
     /// A located message that is not about a data row (a missing workspace, a bad argument value).
     #[error("{0}")]
@@ -182,6 +184,59 @@ impl Error {
         matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
+
+/// What the operating system said, in the reader's language for the failures people meet (a
+/// missing file, no permission, a full disk); the system's own words otherwise.
+pub fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let key = match e.kind() {
+        K::NotFound => "io.not_found",
+        K::PermissionDenied => "io.permission_denied",
+        K::AlreadyExists => "io.already_exists",
+        K::StorageFull => "io.storage_full",
+        K::ReadOnlyFilesystem => "io.read_only",
+        K::IsADirectory => "io.is_a_directory",
+        K::NotADirectory => "io.not_a_directory",
+        K::InvalidData => "io.invalid_data",
+        _ => return e.to_string(),
+    };
+    t!(key).into_owned()
+}
+
+/// Say on stderr why the run failed, in the reader's language, and give the exit status for it
+/// (DESIGN §11: 1 bad data or a failed run, 2 usage; a closed stdout is no failure). `all`
+/// (`-v`) lists every located error, else the first [`MAX_PRINTED`].
+pub fn report(e: &Error, all: bool) -> u8 {
+    match e {
+        e if e.is_broken_pipe() => 0,
+        Error::Usage(m) => {
+            say!("oldestate: {m}");
+            2
+        }
+        Error::Invalid(list) => {
+            let shown = if all { list.len() } else { MAX_PRINTED };
+            for d in list.iter().take(shown) {
+                say!("oldestate: {d}");
+            }
+            if list.len() > shown {
+                say!(
+                    "oldestate: {}",
+                    t!("error.more", more = list.len() - shown, n = list.len())
+                );
+            }
+            say!("oldestate: {}", t!("error.nothing_written", n = list.len()));
+            1
+        }
+        e => {
+            say!("oldestate: {e}");
+            1
+        }
+    }
+}
+
+/// Most located errors printed before summarising the rest (`-v` prints them all; an
+/// import says every problem of its sheets itself, grouped by cause).
+pub const MAX_PRINTED: usize = 50;
 
 /// The library's result: [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

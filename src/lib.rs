@@ -14,6 +14,7 @@ pub mod commands;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod i18n;
 pub mod import;
 pub mod model;
 pub mod render;
@@ -21,6 +22,9 @@ pub mod report;
 pub mod suggest;
 pub mod validate;
 pub mod workspace;
+
+// The message catalogue (`locales/`), compiled in; English when a key lacks a language.
+rust_i18n::i18n!("locales", fallback = "en");
 
 pub use cli::Cli;
 pub use error::{Error, Result};
@@ -35,6 +39,9 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let mut ctx = commands::Context::new(&cli);
     ctx.ends_process = true;
+    // Every message from here on is in the run's language (a missing workspace speaks LANG's).
+    let root = ctx.workspace().ok().map(|w| w.root);
+    i18n::choose(cli.lang, root.as_deref());
     ctx.today = commands::today_from_env()?;
     match &cli.command {
         cli::Command::Init(args) => commands::init::cmd_init(&ctx, args),

@@ -180,6 +180,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The language's code in the message catalogue and on the command line (`zh`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
     /// The label in this language.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {

@@ -23,7 +23,7 @@ pub use funds::{fund_periods, load_funds};
 pub use published::{load_published, Published, PUBLISHED};
 pub use registry::load_registry;
 pub use selections::load_selections;
-pub use settings::load_settings;
+pub use settings::{load_settings, SETTINGS};
 pub use standards::{load_standards, parse_standards, sha256_hex, StandardsFile, StandardsSet};
 pub use table::csv_problem;
 

@@ -370,7 +370,7 @@ fn warns_of_contracts_running_out_near_the_newest_data() {
     );
     warns_with(
         &ws,
-        "data/registry/contracts.csv:6: warning: contract of P4 (长沙路小区) with CO2 ends 2026-06-04, within 90 days of the newest data (2026-03-06), with no successor: the residents must choose a company (合同到期)",
+        "data/registry/contracts.csv:6: 警告：contract of P4 (长沙路小区) with CO2 ends 2026-06-04, within 90 days of the newest data (2026-03-06), with no successor: the residents must choose a company (合同到期)",
     );
     ws.replace("data/registry/contracts.csv", "2026-06-04", "2026-06-05");
     ws.run(&["check", "--strict"]).status(0);
@@ -382,7 +382,7 @@ fn warns_of_compounds_with_no_contract() {
     ws.append("data/registry/compounds.csv", "P5,C3,新兴里,,80,5000.00,2\n");
     warns_with(
         &ws,
-        "data/registry/compounds.csv:6: warning: compound P5 (新兴里) has no contract: its visits cannot be scored",
+        "data/registry/compounds.csv:6: 警告：compound P5 (新兴里) has no contract: its visits cannot be scored",
     );
 }
 
@@ -395,7 +395,7 @@ fn warns_when_standards_start_mid_month() {
     ws.write("standards/2026-03-15.toml", &text);
     warns_with(
         &ws,
-        "standards/2026-03-15.toml: warning: effective_from 2026-03-15 is not the first day of a month: periods would straddle the change, and each uses the standards in force on its first day",
+        "standards/2026-03-15.toml: 警告：effective_from 2026-03-15 is not the first day of a month: periods would straddle the change, and each uses the standards in force on its first day",
     );
 }
 
@@ -415,13 +415,13 @@ fn warns_when_a_contract_ignores_the_residents_choice() {
     );
     warns_with(
         &ws,
-        "data/registry/contracts.csv:5: warning: contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but its residents chose CO1 (居民选、社区签)",
+        "data/registry/contracts.csv:5: 警告：contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but its residents chose CO1 (居民选、社区签)",
     );
     // Short of quorum (60 of 120 households): no winner at all.
     ws.replace("data/selections.csv", "CO1,90,7000.00", "CO1,50,7000.00");
     warns_with(
         &ws,
-        "data/registry/contracts.csv:5: warning: contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but it was invalid (participation short of quorum) (居民选、社区签)",
+        "data/registry/contracts.csv:5: 警告：contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but it was invalid (participation short of quorum) (居民选、社区签)",
     );
 }
 

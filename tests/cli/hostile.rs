@@ -97,7 +97,7 @@ fn a_sheet_with_a_thousand_errors_lists_them_all() {
         errors.to_str().unwrap(),
     ]);
     // Every error is said: a thousand different unknown compounds, a line each.
-    r.status(1).stderr_line("oldestate: 1000 error(s); nothing was written");
+    r.status(1).stderr_line("oldestate: 1000 个错误，未写入任何文件");
     assert_eq!(r.stderr.lines().count(), 1001);
     let sheet = ws.path("in/errors.csv").display().to_string();
     let last = format!("oldestate: {sheet} 第1001行 D列「小区」：登记册中没有小区「P1099」");

@@ -178,7 +178,7 @@ fn every_error_in_every_file_is_reported_and_nothing_is_written() {
         .stderr_line(&format!("oldestate: {a} 第4行 B列「检查层级」：应为检查层级，实为「市」。请填写 社区、街道、区 或 第三方"))
         .stderr_line(&format!("oldestate: {a} 第4行 G列「点位」：应为问题点位数（0 至 1000000 的整数），实为「1.5」。请填写整数，如 2"))
         .stderr_line(&format!("oldestate: {b} 第2行：没有检查层级。请在表中加“检查层级”列，或在命令中加 --level（如 --level 社区）"))
-        .stderr_line("oldestate: 6 error(s); nothing was written");
+        .stderr_line("oldestate: 6 个错误，未写入任何文件");
     assert_eq!(ws.snapshot(), before);
 }
 

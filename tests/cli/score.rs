@@ -514,7 +514,7 @@ fn line_numbers_count_the_breaks_in_quoted_notes_whichever_reader_reads_the_row(
             row + 2 + 3
         ));
     }
-    r.stderr_line("oldestate: 2 error(s); nothing was written");
+    r.stderr_line("oldestate: 2 个错误，未写入任何文件");
 }
 
 #[test]
@@ -565,7 +565,7 @@ fn a_store_with_crlf_line_ends_reads_as_one_with_lf() {
         &format!("{HEADER}{}\r\n", rows.join("\r\n")).replacen('\n', "\r\n", 1),
     );
     let r = ws.run(&["score", "--period", "2026H1"]);
-    r.status(1).stderr_line("oldestate: 1 error(s); nothing was written");
+    r.status(1).stderr_line("oldestate: 1 个错误，未写入任何文件");
     assert!(r.stderr.contains(": rows out of order or repeated"), "{}", r.stderr);
 }
 
