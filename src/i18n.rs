@@ -1,6 +1,6 @@
 //! The message catalogue: every sentence the tool says to a person, in Chinese and English.
 //!
-//! The words live in `locales/messages.toml` (one entry per key, `zh` and `en` side by side, so
+//! The words live in `locales/*.toml` (one entry per key, `zh` and `en` side by side, so
 //! a missing translation shows in review); [`rust_i18n`] compiles them into the binary and
 //! `t!("key", name = value)` fills `%{name}` placeholders. The test below fails when a key lacks
 //! either language, when the two disagree on their placeholders, or when the code asks for a key
@@ -83,8 +83,6 @@ mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
 
-    const CATALOGUE: &str = include_str!("../locales/messages.toml");
-
     /// Every entry of the catalogue as key → (language → text): a table holding `zh` or `en`
     /// is an entry, any other table a group of keys.
     fn entries() -> BTreeMap<String, BTreeMap<String, String>> {
@@ -104,9 +102,25 @@ mod tests {
                 }
             }
         }
-        let table: toml::Table = CATALOGUE.parse().expect("locales/messages.toml is TOML");
+        // rust-i18n merges every file of `locales/`; so does this test.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
         let mut out = BTreeMap::new();
-        walk("", &table, &mut out);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let before = out.len();
+            let mut mine = BTreeMap::new();
+            walk("", &table, &mut mine);
+            let n = mine.len();
+            out.extend(mine);
+            assert_eq!(
+                out.len(),
+                before + n,
+                "{} repeats a key of another file",
+                path.display()
+            );
+        }
         out
     }
 
