@@ -29,6 +29,11 @@ pub fn current() -> Lang {
     }
 }
 
+/// A level in the words of the run's language (第三方, third-party), for messages.
+pub fn level(l: crate::model::Level) -> &'static str {
+    current().pick(l.zh(), l.en())
+}
+
 /// The language a locale name means (`zh_CN.UTF-8`, `en_US`, `zh`), if it is one we speak.
 pub fn from_locale(name: &str) -> Option<Lang> {
     let name = name.trim().to_ascii_lowercase();
@@ -182,19 +187,26 @@ mod tests {
                         .collect::<Vec<_>>()
                         .join("\n");
                     let mut rest = code.as_str();
-                    while let Some(i) = rest.find("t!(\"") {
+                    while let Some(i) = rest.find("t!(") {
                         // `t!(` itself, not the end of `print!(` or `format!(`.
                         let word = rest[..i]
                             .chars()
                             .next_back()
                             .is_some_and(|c| c.is_alphanumeric() || c == '_');
-                        rest = &rest[i + 4..];
-                        if word {
+                        rest = rest[i + 3..].trim_start();
+                        if word || !rest.starts_with('"') {
                             continue;
                         }
-                        if let Some(j) = rest.find('"') {
-                            out.insert(rest[..j].to_string(), path.display().to_string());
-                            rest = &rest[j..];
+                        if let Some(j) = rest[1..].find('"') {
+                            let key = &rest[1..=j];
+                            // A key is dotted lowercase words (`load.as_of`), not a stray quote.
+                            if key
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                            {
+                                out.insert(key.to_string(), path.display().to_string());
+                            }
+                            rest = &rest[j + 1..];
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 //! `oldestate bulletin`: the periodic notification (情况通报) that names streets and
 //! communities, as Markdown, a printable HTML document, or JSON.
 
+use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -165,6 +166,6 @@ fn write(ctx: &Context, out: Option<&Path>, bytes: &[u8]) -> Result<()> {
         crate::workspace::transaction::temp_file_in(&dir, ".oldestate-tmp-").map_err(|e| Error::io(&dir, e))?;
     std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    ctx.note(format!("wrote {}", path.display()));
+    ctx.note(t!("cmd.wrote", path = path.display()));
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `oldestate check`: validate the whole workspace and report every problem.
 
 use clap::Args;
+use rust_i18n::t;
 use serde_json::json;
 
 use crate::error::{Error, Result, Severity};
@@ -51,12 +52,14 @@ pub fn cmd_check(ctx: &Context, args: &CheckArgs) -> Result<()> {
         _ => list.iter().map(|d| format!("{d}\n")).collect(),
     };
     emit(out.as_bytes())?;
-    let summary = format!(
-        "check: {errors} error(s), {warnings} warning(s) in {}",
-        ws.root.display()
+    let summary = t!(
+        "cmd.check_summary",
+        errors = errors,
+        warnings = warnings,
+        workspace = ws.root.display()
     );
     if errors > 0 || (args.strict && warnings > 0) {
-        let why = if errors == 0 { " (--strict: warnings fail)" } else { "" };
+        let why = if errors == 0 { t!("cmd.check_strict") } else { "".into() };
         return Err(Error::msg(format!("{summary}{why}")));
     }
     ctx.note(summary);

@@ -1,5 +1,6 @@
 //! `oldestate init DIR`: a new, empty workspace with the default standards.
 
+use rust_i18n::t;
 use std::path::Path;
 
 use clap::Args;
@@ -39,11 +40,7 @@ pub fn cmd_init(ctx: &Context, args: &InitArgs) -> Result<()> {
             .map_err(|e| Error::io(tmp.join("data/inspections"), e))?;
         write(tmp, DEFAULT_STANDARDS_FILE, DEFAULT_STANDARDS)
     })?;
-    ctx.note(format!(
-        "created workspace {} (run `oldestate --workspace {} check`)",
-        args.dir.display(),
-        args.dir.display()
-    ));
+    ctx.note(t!("init.created", dir = args.dir.display()));
     Ok(())
 }
 
@@ -73,10 +70,7 @@ fn create_fresh(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()
     let existing_empty = match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
-                return Err(Error::msg(format!(
-                    "{} is not empty: init writes only into an empty or new directory",
-                    dir.display()
-                )));
+                return Err(Error::msg(t!("init.not_empty", dir = dir.display())));
             }
             true
         }

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::domain::as_of::{AsOf, Chosen, Inspected};
 use crate::domain::recheck::{NoticeBook, RecheckReport};
@@ -63,7 +64,10 @@ impl Loaded {
             let newest =
                 (as_of.is_none() && default == AsOfDefault::NewestVisit).then(|| s.spawn(|| newest_visit(&ws)));
             let records = load_records(&ws);
-            let newest = newest.map(|h| h.join().unwrap_or_else(|_| Err(Error::msg("reading the store failed"))));
+            let newest = newest.map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::msg(t!("load.store_read_failed"))))
+            });
             (records, newest)
         });
         let (settings, registry, standards, appeals) = records?;
@@ -85,13 +89,19 @@ impl Loaded {
         inputs.add_file(&ws, "data/workspace.toml")?;
         inputs.add_file(&ws, "data/appeals.csv")?;
         if ctx.verbose > 0 {
-            crate::say!("oldestate: as of {} ({})", as_of.date, chosen_words(as_of.chosen));
+            crate::say!(
+                "oldestate: {}",
+                t!("load.as_of", date = as_of.date, how = chosen_words(as_of.chosen))
+            );
         }
         if ctx.verbose > 1 {
             crate::say!(
-                "oldestate: loaded settings, registry ({} compounds), standards and appeals in {:.2} s{}",
-                registry.compounds.len(),
-                started.elapsed().as_secs_f64(),
+                "oldestate: {}{}",
+                t!(
+                    "load.loaded",
+                    compounds = registry.compounds.len(),
+                    seconds = format!("{:.2}", started.elapsed().as_secs_f64())
+                ),
                 peak_memory()
             );
         }
@@ -113,10 +123,7 @@ impl Loaded {
     /// (JSON says `complete: false`; documents say it in their first lines).
     pub fn note_if_incomplete(&self, ctx: &Context, period: &Period, format: Format) {
         if !self.as_of.complete(period) && matches!(format, Format::Table | Format::Csv) {
-            ctx.note(format!(
-                "note: {period} is not over: the report shows its data up to {} (incomplete)",
-                self.as_of.date
-            ));
+            ctx.note(t!("load.incomplete", period = period, date = self.as_of.date));
         }
     }
 
@@ -129,7 +136,10 @@ impl Loaded {
     pub fn standards_for(&mut self, period: &Period) -> Result<StandardsFile> {
         let f = self.standards.for_period(period)?.clone();
         if self.verbose > 0 {
-            crate::say!("oldestate: {period} uses {} (sha256 {})", f.file, f.sha256);
+            crate::say!(
+                "oldestate: {}",
+                t!("load.uses_standards", period = period, file = f.file, sha256 = f.sha256)
+            );
         }
         self.inputs.add_file(&self.ws, &f.file)?;
         Ok(f)
@@ -178,9 +188,12 @@ impl Loaded {
         d.into_result()?;
         if self.verbose > 1 {
             crate::say!(
-                "oldestate: scanned {} month file(s) in {:.2} s{}",
-                files.len(),
-                started.elapsed().as_secs_f64(),
+                "oldestate: {}{}",
+                t!(
+                    "load.scanned",
+                    files = files.len(),
+                    seconds = format!("{:.2}", started.elapsed().as_secs_f64())
+                ),
                 peak_memory()
             );
         }
@@ -202,10 +215,13 @@ impl Loaded {
         if self.verbose > 0 {
             let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
             crate::say!(
-                "oldestate: scanning {} month file(s) on {} thread(s): {}",
-                files.len(),
-                self.threads,
-                names.join(" ")
+                "oldestate: {}",
+                t!(
+                    "load.scanning",
+                    files = files.len(),
+                    threads = self.threads,
+                    names = names.join(" ")
+                )
             );
         }
         Ok(files)
@@ -274,8 +290,11 @@ impl Loaded {
         let report = run.finish().map_err(problems_error)?;
         if self.verbose > 1 {
             crate::say!(
-                "oldestate: scored in {:.2} s{}",
-                started.elapsed().as_secs_f64(),
+                "oldestate: {}{}",
+                t!(
+                    "load.scored",
+                    seconds = format!("{:.2}", started.elapsed().as_secs_f64())
+                ),
                 peak_memory()
             );
         }
@@ -351,7 +370,7 @@ impl Loaded {
             &fees,
         )
         .map(Some)
-        .map_err(|m| Error::msg(format!("{rel}: {m}")))
+        .map_err(|m| Error::msg(format!("{rel}{}{m}", t!("punct.colon"))))
     }
 
     /// The notices of a period and their re-inspections as of the as-of date, under
@@ -382,18 +401,16 @@ impl Loaded {
     fn no_inspections(&self, period: &Period, level: Option<Level>) -> Error {
         let newest = match newest_visit(&self.ws) {
             Ok(Some(day)) => day,
-            Ok(None) => {
-                return Error::msg(format!(
-                    "no inspections in {period}: the store holds no visits yet (import the sheets with `oldestate inspect import FILE...`)"
-                ))
-            }
+            Ok(None) => return Error::msg(t!("load.store_empty", period = period)),
             Err(e) => return e,
         };
-        let by = level.map(|l| format!(" by the level that scores it, {}", l.as_str()));
-        Error::msg(format!(
-            "no inspections in {period} up to {}{}; the newest visit in the store is dated {newest}",
-            self.as_of.date,
-            by.unwrap_or_default()
+        let by = level.map(|l| t!("load.by_scoring_level", level = crate::i18n::level(l)));
+        Error::msg(t!(
+            "load.no_inspections",
+            period = period,
+            date = self.as_of.date,
+            by = by.unwrap_or_default(),
+            newest = newest
         ))
     }
 }
@@ -428,19 +445,20 @@ fn note_later_appeals(ctx: &Context, as_of: &AsOf, appeals: &[Appeal]) {
     let Some(last) = later.iter().filter_map(|a| a.decided_on).max() else {
         return;
     };
-    ctx.note(format!(
-        "note: {} upheld appeal(s) decided after the newest visit ({}) are not applied; give --as-of {last} to apply them",
-        later.len(),
-        as_of.date
+    ctx.note(t!(
+        "load.later_appeals",
+        n = later.len(),
+        date = as_of.date,
+        last = last
     ));
 }
 
 /// How the as-of date was chosen, for `-v`.
-fn chosen_words(chosen: Chosen) -> &'static str {
+fn chosen_words(chosen: Chosen) -> std::borrow::Cow<'static, str> {
     match chosen {
-        Chosen::Given => "given",
-        Chosen::Today => "today",
-        Chosen::NewestVisit => "the newest visit in the store",
+        Chosen::Given => t!("load.chosen_given"),
+        Chosen::Today => t!("load.chosen_today"),
+        Chosen::NewestVisit => t!("load.chosen_newest"),
     }
 }
 
@@ -475,7 +493,9 @@ fn problems_error(problems: Vec<ScoreProblem>) -> Error {
     for p in problems {
         d.error(&p.file, Some(p.line), p.message);
     }
-    d.into_result().err().unwrap_or_else(|| Error::msg("scoring failed"))
+    d.into_result()
+        .err()
+        .unwrap_or_else(|| Error::msg(t!("load.scoring_failed")))
 }
 
 /// Which month files a scan reads.
@@ -494,6 +514,6 @@ pub fn peak_memory() -> String {
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map(|kb| format!(", peak memory {} MiB so far", kb / 1024))
+        .map(|kb| t!("load.peak_memory", mib = kb / 1024).into_owned())
         .unwrap_or_default()
 }

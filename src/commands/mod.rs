@@ -15,6 +15,7 @@ pub mod score;
 pub mod standards;
 pub mod subsidy;
 
+use rust_i18n::t;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -46,7 +47,7 @@ pub fn today_from_env() -> Result<Option<NaiveDate>> {
     match std::env::var(TODAY_ENV) {
         Ok(v) if !v.is_empty() => crate::model::parse_date(&v)
             .map(Some)
-            .ok_or_else(|| Error::Usage(format!("{TODAY_ENV}=\"{v}\": expected a date YYYY-MM-DD that exists"))),
+            .ok_or_else(|| Error::Usage(t!("cmd.today_env_bad", var = TODAY_ENV, value = v).into_owned())),
         _ => Ok(None),
     }
 }
@@ -121,11 +122,15 @@ impl Context {
             Some(f) if supported.contains(&f) => Ok(f),
             Some(f) => {
                 let names: Vec<&str> = supported.iter().map(|f| f.as_str()).collect();
-                Err(Error::Usage(format!(
-                    "`{command}` does not write --format {}: use one of {}",
-                    f.as_str(),
-                    names.join(", ")
-                )))
+                Err(Error::Usage(
+                    t!(
+                        "cmd.format_unsupported",
+                        command = command,
+                        format = f.as_str(),
+                        formats = names.join(", ")
+                    )
+                    .into_owned(),
+                ))
             }
         }
     }
@@ -143,9 +148,7 @@ impl Context {
 pub fn emit_binary(bytes: &[u8]) -> Result<()> {
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal() {
-        return Err(Error::Usage(
-            "a .docx or .xlsx file cannot be shown in a terminal: redirect it to a file (> report.xlsx)".into(),
-        ));
+        return Err(Error::Usage(t!("cmd.binary_on_terminal").into_owned()));
     }
     emit(bytes)
 }

@@ -1,5 +1,6 @@
 //! `oldestate recheck`: rectification notices, their re-inspections, and the vetoes.
 
+use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate};
@@ -161,10 +162,11 @@ fn write_notices(
         })
         .collect::<Result<_>>()?;
     let written = write_documents(dir, &docs)?;
-    ctx.note(format!(
-        "{} notice document(s) in {} ({written} written or changed)",
-        docs.len(),
-        dir.display()
+    ctx.note(t!(
+        "recheck.notices_written",
+        n = docs.len(),
+        dir = dir.display(),
+        written = written
     ));
     Ok(())
 }
@@ -192,9 +194,7 @@ fn file_name(notice_id: &str, ext: &str) -> Result<String> {
     if safe {
         Ok(format!("{notice_id}.{ext}"))
     } else {
-        Err(Error::msg(format!(
-            "notice id \"{notice_id}\" cannot be a file name (only letters, digits, '-', '_' and single dots): rename the visit in the store"
-        )))
+        Err(Error::msg(t!("recheck.bad_notice_id", id = notice_id)))
     }
 }
 

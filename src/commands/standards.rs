@@ -1,5 +1,6 @@
 //! `oldestate standards diff`: what a change to the standards would do, before it is merged.
 
+use rust_i18n::t;
 use std::path::Path;
 use std::process::Command;
 
@@ -52,7 +53,7 @@ fn alternative(loaded: &Loaded, against: &str, period: &Period) -> Result<Standa
     let path = Path::new(against);
     if path.is_file() {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| Error::msg(format!("{against}: not valid UTF-8")))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| Error::msg(t!("diff.not_utf8", file = against)))?;
         let standards = parse_standards(text, None).map_err(|p| located(against, p))?;
         return Ok(StandardsFile {
             file: against.to_string(),
@@ -67,25 +68,17 @@ fn alternative(loaded: &Loaded, against: &str, period: &Period) -> Result<Standa
             .arg(root)
             .args(args)
             .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
+            .map_err(|e| t!("diff.no_git", error = e).into_owned())?;
         if out.status.success() {
             Ok(out.stdout)
         } else {
             Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
         }
     };
-    git(&["rev-parse", "--git-dir"]).map_err(|_| {
-        Error::msg(format!(
-            "--against {against}: not a file, and {} is not in a git repository, so it cannot be a revision",
-            root.display()
-        ))
-    })?;
-    git(&["rev-parse", "--verify", "--quiet", &format!("{against}^{{commit}}")]).map_err(|_| {
-        Error::msg(format!(
-            "--against {against}: neither a file nor a git revision of {}",
-            root.display()
-        ))
-    })?;
+    git(&["rev-parse", "--git-dir"])
+        .map_err(|_| Error::msg(t!("diff.not_in_git", against = against, root = root.display())))?;
+    git(&["rev-parse", "--verify", "--quiet", &format!("{against}^{{commit}}")])
+        .map_err(|_| Error::msg(t!("diff.no_such_revision", against = against, root = root.display())))?;
     let listing = git(&["ls-tree", "--name-only", against, "--", "standards/"])
         .map_err(|m| Error::msg(format!("git ls-tree {against}: {m}")))?;
     let mut set = StandardsSet::default();
@@ -95,7 +88,7 @@ fn alternative(loaded: &Loaded, against: &str, period: &Period) -> Result<Standa
         };
         let spec = format!("{against}:./{name}");
         let bytes = git(&["show", &spec]).map_err(|m| Error::msg(format!("git show {spec}: {m}")))?;
-        let text = String::from_utf8(bytes.clone()).map_err(|_| Error::msg(format!("{spec}: not valid UTF-8")))?;
+        let text = String::from_utf8(bytes.clone()).map_err(|_| Error::msg(t!("diff.not_utf8", file = spec)))?;
         let standards = parse_standards(&text, Some(stem)).map_err(|p| located(&spec, p))?;
         set.files.push(StandardsFile {
             file: spec,
@@ -105,13 +98,11 @@ fn alternative(loaded: &Loaded, against: &str, period: &Period) -> Result<Standa
     }
     set.files.sort_by_key(|f| f.standards.effective_from);
     if set.files.is_empty() {
-        return Err(Error::msg(format!(
-            "--against {against}: the revision has no standards/*.toml"
-        )));
+        return Err(Error::msg(t!("diff.revision_empty", against = against)));
     }
     set.for_period(period)
         .cloned()
-        .map_err(|e| Error::msg(format!("at {against}: {e}")))
+        .map_err(|e| Error::msg(t!("diff.at_revision", against = against, error = e)))
 }
 
 /// The problems of a standards file as one error listing each with its line.
@@ -122,7 +113,7 @@ fn located(file: &str, problems: Vec<(Option<u64>, String)>) -> Error {
     }
     d.into_result()
         .err()
-        .unwrap_or_else(|| Error::msg(format!("{file}: invalid standards")))
+        .unwrap_or_else(|| Error::msg(t!("diff.invalid", file = file)))
 }
 
 /// Run `oldestate standards diff`: score the period under both standards (and work out both

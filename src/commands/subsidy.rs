@@ -2,6 +2,7 @@
 
 use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::domain::capital::capital;
 use crate::domain::subsidy::SubsidyReport;
@@ -60,7 +61,7 @@ pub enum SubsidyBy {
 fn parse_amount(s: &str) -> std::result::Result<Decimal, String> {
     parse_decimal(s)
         .filter(|d| *d >= Decimal::ZERO)
-        .ok_or_else(|| format!("expected an amount like 1200000.00, found \"{s}\""))
+        .ok_or_else(|| t!("subsidy.bad_amount", value = s).into_owned())
 }
 
 /// Run `subsidy`: load, allocate the round, render it in the chosen format.
@@ -74,12 +75,9 @@ pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
     )?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
-    let report = loaded.subsidy(args.period, &standards, args.budget, Inapplicable::Refused)?.ok_or_else(|| {
-        Error::msg(format!(
-            "data/funds/{}.toml: missing: a subsidy round needs its funds file (rates, coefficients, optional budget; see docs/rules.md, 财政补贴)",
-            args.period
-        ))
-    })?;
+    let report = loaded
+        .subsidy(args.period, &standards, args.budget, Inapplicable::Refused)?
+        .ok_or_else(|| Error::msg(t!("subsidy.no_funds", period = args.period)))?;
     loaded.note_if_incomplete(ctx, &args.period, format);
     let reg = &loaded.registry;
     let rows = |machine| match args.by {

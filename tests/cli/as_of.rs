@@ -243,7 +243,7 @@ fn a_period_not_over_says_so() {
     // Tables and CSV: one line on stderr; the report itself is unchanged.
     ws.run(&["score", "--period", "2026H1"])
         .status(0)
-        .stderr_line("note: 2026H1 is not over: the report shows its data up to 2026-05-21 (incomplete)");
+        .stderr_line("提示：2026H1 尚未结束，报表只含截至 2026-05-21 的数据（不完整）");
     let r = ws.run(&["score", "--period", "2026-05", "--as-of", "2026-05-31"]);
     assert!(!r.status(0).stderr.contains("not over"), "{}", r.stderr);
     // Documents: in their first lines.
@@ -269,7 +269,7 @@ fn a_period_without_inspections_is_an_error() {
     let ws = around_the_day();
     let no = |period: &str| {
         format!(
-            "oldestate: no inspections in {period} up to 2026-05-21 by the level that scores it, third_party; the newest visit in the store is dated 2026-05-21"
+            "oldestate: {period} 截至 2026-05-21 没有检查记录（计分层级：第三方）；记录库中最新一次检查的日期是 2026-05-21"
         )
     };
     for args in [
@@ -294,19 +294,17 @@ fn a_period_without_inspections_is_an_error() {
     // Coverage needs a visit of any level.
     ws.run(&["inspect", "coverage", "--period", "2030H1"])
         .status(1)
-        .stderr_line(
-            "oldestate: no inspections in 2030H1 up to 2026-05-21; the newest visit in the store is dated 2026-05-21",
-        );
+        .stderr_line("oldestate: 2030H1 截至 2026-05-21 没有检查记录；记录库中最新一次检查的日期是 2026-05-21");
     // Visits after the as-of date do not count: as of 05-09, May had none.
     ws.run(&["score", "--period", "2026-05", "--as-of", "2026-05-09"])
         .status(1)
-        .stderr_line("oldestate: no inspections in 2026-05 up to 2026-05-09 by the level that scores it, third_party; the newest visit in the store is dated 2026-05-21");
+        .stderr_line("oldestate: 2026-05 截至 2026-05-09 没有检查记录（计分层级：第三方）；记录库中最新一次检查的日期是 2026-05-21");
     // An empty store has no newest visit to stand on.
     let empty = with_store(&[]);
     empty
         .run(&["bulletin", "--period", "2026H1"])
         .status(1)
-        .stderr_line("oldestate: no inspections in 2026H1: the store holds no visits yet (import the sheets with `oldestate inspect import FILE...`)");
+        .stderr_line("oldestate: 2026H1 没有检查记录：记录库里还没有任何检查（请先用 `oldestate inspect import 文件...` 导入检查表）");
 }
 
 #[test]
@@ -322,5 +320,5 @@ fn a_wrong_as_of_is_a_usage_error() {
     );
     let r = ws.run_on("yesterday", &["contracts"]);
     r.status(2)
-        .stderr_line("oldestate: OLDESTATE_TODAY=\"yesterday\": expected a date YYYY-MM-DD that exists");
+        .stderr_line("oldestate: OLDESTATE_TODAY=“yesterday”：应为存在的日期，格式 YYYY-MM-DD");
 }

@@ -35,7 +35,7 @@ fn every_problem_is_reported_not_just_the_first() {
     r.status(1)
         .stdout_line("data/registry/streets.csv:4: duplicate street_id \"S1\" (first on line 2)")
         .stdout_line("data/registry/companies.csv:4: duplicate company_id \"CO2\" (first on line 3)");
-    assert!(r.stderr.contains("check: 2 error(s), 0 warning(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("检查完毕：2 个错误，0 个警告"), "{}", r.stderr);
 }
 
 #[test]

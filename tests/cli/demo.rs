@@ -145,7 +145,7 @@ fn the_demo_stands_on_its_newest_visit() {
     // The next half-year has not begun in the store: an error, not a report of zeros.
     run_in(repo(), &["--workspace", ws, "bulletin", "--period", "2026H2"])
         .status(1)
-        .stderr_line("oldestate: no inspections in 2026H2 up to 2026-06-30 by the level that scores it, third_party; the newest visit in the store is dated 2026-06-30");
+        .stderr_line("oldestate: 2026H2 截至 2026-06-30 没有检查记录（计分层级：第三方）；记录库中最新一次检查的日期是 2026-06-30");
 }
 
 /// Every demo notice states only what is true: "低于合格线" only when the score is below the

@@ -327,7 +327,7 @@ fn the_example_july_sheets_import_cleanly_into_the_demo() {
     import(&ws, &[&sheet("2026-07-third-party-S03.csv")]).status(0);
     let r = ws.run(&["check"]);
     r.status(0);
-    assert!(r.stderr.contains("check: 0 error(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("检查完毕：0 个错误"), "{}", r.stderr);
     // The whole month again: every visit already stored.
     import(&ws, &["--level", "street", &sheet("2026-07-street-S02.xlsx")])
         .status(0)

@@ -15,7 +15,7 @@ fn init_then_check_passes() {
     assert!(dir.join("standards/2026-01-01.toml").is_file());
     run_in(tmp.root(), &["--workspace", d, "check", "--strict"])
         .status(0)
-        .stderr_line(&format!("check: 0 error(s), 0 warning(s) in {d}"));
+        .stderr_line(&format!("检查完毕：0 个错误，0 个警告（工作区 {d}）"));
 }
 
 #[test]
@@ -26,7 +26,7 @@ fn init_refuses_a_non_empty_directory_and_writes_nothing() {
     run_in(tmp.root(), &["init", d.to_str().unwrap()])
         .status(1)
         .stderr_line(&format!(
-            "oldestate: {} is not empty: init writes only into an empty or new directory",
+            "oldestate: {} 不是空目录：init 只在空目录或新目录中建立工作区",
             d.display()
         ));
     let names: Vec<_> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -69,6 +69,6 @@ fn usage_errors_exit_2() {
     ws.run(&["check", "--no-such-flag"]).status(2);
     ws.run(&["check", "--format", "html"])
         .status(2)
-        .stderr_line("oldestate: `check` does not write --format html: use one of table, json");
+        .stderr_line("oldestate: `check` 不能输出 --format html：可用的格式为 table, json");
     ws.run(&["frobnicate"]).status(2);
 }

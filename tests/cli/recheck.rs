@@ -226,7 +226,7 @@ fn notice_documents_are_written_once_and_rewritten_only_when_they_change() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let r = ws.run(&["recheck", "--period", "2026H1", "--as-of", "2026-03-10", "--notices", d]);
     r.status(0)
-        .stderr_line(&format!("1 notice document(s) in {d} (0 written or changed)"));
+        .stderr_line(&format!("{d} 中共有 1 份整改通知书（本次写入或更新 0 份）"));
     assert_eq!(
         std::fs::metadata(dir.join("N-T1.md")).unwrap().modified().unwrap(),
         before
@@ -247,11 +247,7 @@ fn a_notice_id_that_would_leave_the_directory_is_refused_and_nothing_is_written(
         dir.to_str().unwrap(),
     ]);
     r.status(1);
-    assert!(
-        r.stderr.contains("notice id \"N-../T1\" cannot be a file name"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("通知编号“N-../T1”不能用作文件名"), "{}", r.stderr);
     assert!(!dir.exists());
 }
 

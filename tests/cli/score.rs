@@ -160,7 +160,7 @@ fn required_windows_follow_the_cadence_of_each_level() {
     // party H1 — but the official score needs a visit in the period itself, and no compound
     // has one: no inspections, an error rather than a report of zeros (DESIGN §14).
     ws.run(&["score", "--period", "2026-01"]).status(1).stderr_line(
-        "oldestate: no inspections in 2026-01 up to 2026-04-10 by the level that scores it, third_party; the newest visit in the store is dated 2026-04-10",
+        "oldestate: 2026-01 截至 2026-04-10 没有检查记录（计分层级：第三方）；记录库中最新一次检查的日期是 2026-04-10",
     );
     // Its coverage is a report all the same: the community visited in January.
     ws.run(&["inspect", "coverage", "--period", "2026-01"]).status(0);
@@ -194,7 +194,7 @@ fn only_upheld_appeals_change_counts() {
     // the run says which date would apply the upheld one.
     let r = ws.run(&["score", "--period", "2026H1", "--format", "json"]);
     r.status(0).stderr_line(
-        "note: 1 upheld appeal(s) decided after the newest visit (2026-02-03) are not applied; give --as-of 2026-02-20 to apply them",
+        "提示：有 1 件申诉在最新一次检查（2026-02-03）之后才裁定成立，本报表未计入；加 --as-of 2026-02-20 可计入",
     );
     let before: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(compound(&before, "P1")["score"], "80.00");

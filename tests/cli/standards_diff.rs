@@ -199,7 +199,7 @@ fn outside_a_git_repository_a_revision_is_an_error() {
     ws.run(&["standards", "diff", "--period", "2026H1", "--against", "HEAD"])
         .status(1)
         .stderr_line(&format!(
-            "oldestate: --against HEAD: not a file, and {} is not in a git repository, so it cannot be a revision",
+            "oldestate: --against HEAD：不是文件，而 {} 也不在 git 仓库中，因此不能当作版本",
             ws.root().display()
         ));
 }
@@ -213,7 +213,7 @@ fn a_revision_without_standards_for_the_period_is_an_error() {
     ws.run(&["standards", "diff", "--period", "2026H1", "--against", "no-such-branch"])
         .status(1)
         .stderr_line(&format!(
-            "oldestate: --against no-such-branch: neither a file nor a git revision of {}",
+            "oldestate: --against no-such-branch：既不是文件，也不是 {} 的 git 版本",
             ws.root().display()
         ));
 }

@@ -243,7 +243,7 @@ fn the_street_payment_sheet_carries_amounts_in_capital_numerals() {
 fn a_missing_funds_file_is_named() {
     let ws = with_store(&[]);
     ws.run(&["subsidy", "--period", "2026H1"]).status(1).stderr_line(
-        "oldestate: data/funds/2026H1.toml: missing: a subsidy round needs its funds file (rates, coefficients, optional budget; see docs/rules.md, 财政补贴)",
+        "oldestate: data/funds/2026H1.toml：文件不存在。一轮补贴需要该期的资金文件（补贴标准、系数、可选的预算；见 docs/rules.md“财政补贴”）",
     );
 }
 
