@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use rust_i18n::t;
 
 use crate::model::records::Lang;
 use crate::render::Format;
@@ -55,6 +56,82 @@ pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parse the command line as clap does, then check `--format` against the command: a format
+    /// the command does not write is a usage error (exit 2) before anything is read.
+    pub fn parse_checked() -> Cli {
+        let cli = Cli::parse();
+        crate::choose_language(&cli);
+        if let Err(e) = cli.check_format() {
+            e.exit();
+        }
+        cli
+    }
+
+    /// `Err` when `--format` names a format the command does not write.
+    pub fn check_format(&self) -> Result<(), clap::Error> {
+        let Some(f) = self.format else { return Ok(()) };
+        let (name, formats) = self.command.formats();
+        if formats.contains(&f) {
+            return Ok(());
+        }
+        let names: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
+        let message = if names.is_empty() {
+            t!("cmd.format_none", command = name, format = f.as_str())
+        } else {
+            t!(
+                "cmd.format_unsupported",
+                command = name,
+                format = f.as_str(),
+                formats = names.join(", ")
+            )
+        };
+        Err(Cli::command().error(clap::error::ErrorKind::InvalidValue, message))
+    }
+}
+
+/// The formats of the reports over rows: score, coverage, contracts, subsidy, recheck.
+pub const TABLE_FORMATS: &[Format] = &[Format::Table, Format::Csv, Format::Json, Format::Xlsx];
+/// `recheck --notices DIR`: the report's formats, and the notices' (md, html, docx).
+pub const NOTICE_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Csv,
+    Format::Json,
+    Format::Xlsx,
+    Format::Md,
+    Format::Html,
+    Format::Docx,
+];
+/// `check`'s formats.
+pub const CHECK_FORMATS: &[Format] = &[Format::Table, Format::Json];
+/// The documents' formats: bulletin, company.
+pub const DOCUMENT_FORMATS: &[Format] = &[Format::Md, Format::Html, Format::Json, Format::Docx];
+/// `standards diff`'s formats.
+pub const DIFF_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Md, Format::Xlsx];
+
+impl Command {
+    /// The command's name as typed, and the formats it writes (the first is its default; none
+    /// for a command that writes no report).
+    pub fn formats(&self) -> (&'static str, &'static [Format]) {
+        match self {
+            Command::Init(_) => ("init", &[]),
+            Command::Check(_) => ("check", CHECK_FORMATS),
+            Command::Inspect(InspectCommand::Import(_)) => ("inspect import", &[]),
+            Command::Inspect(InspectCommand::Coverage(_)) => ("inspect coverage", TABLE_FORMATS),
+            Command::Score(_) => ("score", TABLE_FORMATS),
+            Command::Recheck(a) if a.notices.is_some() => ("recheck", NOTICE_FORMATS),
+            Command::Recheck(_) => ("recheck", TABLE_FORMATS),
+            Command::Bulletin(_) => ("bulletin", DOCUMENT_FORMATS),
+            Command::Subsidy(_) => ("subsidy", TABLE_FORMATS),
+            Command::Contracts(_) => ("contracts", TABLE_FORMATS),
+            Command::Company(_) => ("company", DOCUMENT_FORMATS),
+            Command::Standards(_) => ("standards diff", DIFF_FORMATS),
+            Command::Completions(_) => ("completions", &[]),
+            Command::Man(_) => ("man", &[]),
+        }
+    }
 }
 
 /// The commands, one variant per command file in `commands/`; a variant holds its command's

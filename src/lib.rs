@@ -29,6 +29,13 @@ rust_i18n::i18n!("locales", fallback = "en");
 pub use cli::Cli;
 pub use error::{Error, Result};
 
+/// Make the run's language the process's: `--lang`, else the workspace's, else `LANG` (a run
+/// without a workspace speaks `LANG`'s). Every message from then on is in it.
+pub fn choose_language(cli: &Cli) -> model::records::Lang {
+    let root = commands::Context::new(cli).workspace().ok().map(|w| w.root);
+    i18n::choose(cli.lang, root.as_deref())
+}
+
 /// Run a parsed command line: the binary's entry point, after which the process ends.
 pub fn run(cli: Cli) -> Result<()> {
     // Describing the command line needs no workspace and no today.
@@ -39,9 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let mut ctx = commands::Context::new(&cli);
     ctx.ends_process = true;
-    // Every message from here on is in the run's language (a missing workspace speaks LANG's).
-    let root = ctx.workspace().ok().map(|w| w.root);
-    i18n::choose(cli.lang, root.as_deref());
+    choose_language(&cli);
     ctx.today = commands::today_from_env()?;
     match &cli.command {
         cli::Command::Init(args) => commands::init::cmd_init(&ctx, args),

@@ -3,10 +3,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = oldestate::Cli::parse();
+    let cli = oldestate::Cli::parse_checked();
     let all = cli.verbose > 0;
     match oldestate::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

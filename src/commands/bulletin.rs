@@ -48,7 +48,7 @@ pub struct BulletinArgs {
 /// Run `oldestate bulletin`: score the period and the one before, decide the notices, build
 /// the bulletin and write it in the format asked for.
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
-    let format = ctx.format("bulletin", &[Format::Md, Format::Html, Format::Json, Format::Docx])?;
+    let format = ctx.format("bulletin", crate::cli::DOCUMENT_FORMATS)?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),

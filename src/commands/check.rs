@@ -26,7 +26,7 @@ pub struct CheckArgs {
 /// Run `oldestate check`: validate the workspace, list every problem (as lines, or JSON with
 /// counts), and fail when there is an error, or a warning under `--strict`.
 pub fn cmd_check(ctx: &Context, args: &CheckArgs) -> Result<()> {
-    let format = ctx.format("check", &[Format::Table, Format::Json])?;
+    let format = ctx.format("check", crate::cli::CHECK_FORMATS)?;
     let ws = ctx.workspace()?;
     let diags = validate(&ws)?;
     let (errors, warnings) = (diags.errors(), diags.warnings());

@@ -39,7 +39,7 @@ pub struct CompanyArgs {
 /// Run `oldestate company`: the companies asked about, their records for the period and the
 /// three before it, written as Markdown, HTML or JSON.
 pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
-    let format = ctx.format("company", &[Format::Md, Format::Html, Format::Json, Format::Docx])?;
+    let format = ctx.format("company", crate::cli::DOCUMENT_FORMATS)?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),

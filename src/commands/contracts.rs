@@ -34,7 +34,7 @@ pub struct ContractsArgs {
 /// Run `oldestate contracts`: decide the selections, pick the contracts ending within DAYS
 /// (the domain's rules), and write them as a table, CSV or JSON.
 pub fn cmd_contracts(ctx: &Context, args: &ContractsArgs) -> Result<()> {
-    let format = ctx.format("contracts", &[Format::Table, Format::Csv, Format::Json, Format::Xlsx])?;
+    let format = ctx.format("contracts", crate::cli::TABLE_FORMATS)?;
     let mut loaded = Loaded::load(ctx, format.carries_provenance(), args.when.as_of, AsOfDefault::Today)?;
     let lang = loaded.lang(ctx);
     let as_of = loaded.as_of.date;

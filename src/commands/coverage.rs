@@ -32,10 +32,7 @@ pub struct CoverageArgs {
 
 /// Run `inspect coverage`: load, score the period, render each level's gaps.
 pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
-    let format = ctx.format(
-        "inspect coverage",
-        &[Format::Table, Format::Csv, Format::Json, Format::Xlsx],
-    )?;
+    let format = ctx.format("inspect coverage", crate::cli::TABLE_FORMATS)?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),

@@ -50,11 +50,11 @@ pub struct RecheckArgs {
 /// Run `recheck`: load, follow every notice to its re-inspection, write the notice documents
 /// when asked, and render the report (or only the notices due soon).
 pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
-    let mut supported = vec![Format::Table, Format::Csv, Format::Json, Format::Xlsx];
-    if args.notices.is_some() {
-        supported.extend([Format::Md, Format::Html, Format::Docx]);
-    }
-    let format = ctx.format("recheck", &supported)?;
+    let supported = match args.notices {
+        Some(_) => crate::cli::NOTICE_FORMATS,
+        None => crate::cli::TABLE_FORMATS,
+    };
+    let format = ctx.format("recheck", supported)?;
     // --format md|html|docx names the notices' format; the report itself is then the table.
     let notice_format = match format {
         Format::Html | Format::Docx => format,

@@ -65,7 +65,7 @@ pub fn parse_level(s: &str) -> std::result::Result<Level, String> {
 /// Run `score`: load, score the period (or explain one compound), render the report. Every
 /// format is streamed: a national report lists hundreds of thousands of compounds.
 pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
-    let format = ctx.format("score", &[Format::Table, Format::Csv, Format::Json, Format::Xlsx])?;
+    let format = ctx.format("score", crate::cli::TABLE_FORMATS)?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),

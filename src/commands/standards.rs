@@ -120,10 +120,7 @@ fn located(file: &str, problems: Vec<(Option<u64>, String)>) -> Error {
 /// subsidies where there are funds), compare, and write the report.
 pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let StandardsCommand::Diff(args) = cmd;
-    let format = ctx.format(
-        "standards diff",
-        &[Format::Table, Format::Json, Format::Md, Format::Xlsx],
-    )?;
+    let format = ctx.format("standards diff", crate::cli::DIFF_FORMATS)?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),

@@ -66,7 +66,7 @@ fn parse_amount(s: &str) -> std::result::Result<Decimal, String> {
 
 /// Run `subsidy`: load, allocate the round, render it in the chosen format.
 pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
-    let format = ctx.format("subsidy", &[Format::Table, Format::Csv, Format::Json, Format::Xlsx])?;
+    let format = ctx.format("subsidy", crate::cli::TABLE_FORMATS)?;
     let mut loaded = Loaded::load(
         ctx,
         format.carries_provenance(),

@@ -69,6 +69,25 @@ fn usage_errors_exit_2() {
     ws.run(&["check", "--no-such-flag"]).status(2);
     ws.run(&["check", "--format", "html"])
         .status(2)
-        .stderr_line("oldestate: `check` 不能输出 --format html：可用的格式为 table, json");
+        .stderr_line("error: `check` 不能输出 --format html：可用的格式为 table, json");
     ws.run(&["frobnicate"]).status(2);
+}
+
+/// A format the command does not write is refused when the line is parsed, before anything is
+/// read or written: `init --format html DIR` creates nothing (it used to be accepted).
+#[test]
+fn a_format_the_command_does_not_write_is_refused_before_it_runs() {
+    let ws = Ws::fixture("mini");
+    let dir = ws.root().join("new-district");
+    let d = dir.to_str().unwrap();
+    ws.run(&["--format", "html", "init", d])
+        .status(2)
+        .stderr_line("error: `init` 不输出报表，不接受 --format html");
+    assert!(!dir.exists());
+    ws.run(&["--lang", "en", "score", "--period", "2026H1", "--format", "md"])
+        .status(2)
+        .stderr_line("error: `score` does not write --format md: use one of table, csv, json, xlsx");
+    ws.run(&["recheck", "--period", "2026H1", "--format", "docx"])
+        .status(2)
+        .stderr_line("error: `recheck` 不能输出 --format docx：可用的格式为 table, csv, json, xlsx");
 }
