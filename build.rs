@@ -1,10 +1,14 @@
 //! Build script: names the git commit the binary was built from, for `--version`
-//! (`OLDESTATE_GIT_COMMIT`; "unknown commit" outside a git checkout or without git).
+//! (`OLDESTATE_GIT_COMMIT`; "unknown commit" outside a git checkout or without git), and
+//! rebuilds the crate when the message catalogue (`locales/`) changes.
 
 use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    // The message catalogue is compiled in by rust-i18n's macro, which cargo does not know
+    // reads these files: an edited translation must rebuild the crate.
+    println!("cargo:rerun-if-changed=locales");
     let commit = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown commit".to_string());
     // Rebuild when HEAD moves: HEAD itself (a checkout) and the branch it names (a commit).
     // Asked of git, as in a worktree `.git` is a file naming the real directory.

@@ -68,10 +68,11 @@ pub fn workspace_language(root: &Path) -> Option<Lang> {
     toml::from_str::<Only>(&text).ok()?.language
 }
 
-/// The run's language: `--lang`, else the workspace's, else the environment's, else Chinese.
+/// The run's language: `--lang`, else the workspace's (Chinese when its settings do not say,
+/// as for its reports), else, outside any workspace, the environment's, else Chinese.
 pub fn decide(given: Option<Lang>, workspace: Option<&Path>) -> Lang {
     given
-        .or_else(|| workspace.and_then(workspace_language))
+        .or_else(|| workspace.map(|w| workspace_language(w).unwrap_or(Lang::Zh)))
         .or_else(from_env)
         .unwrap_or(Lang::Zh)
 }
@@ -249,6 +250,12 @@ mod tests {
         std::fs::write(dir.path().join("data/workspace.toml"), "language = \"en\"\n").unwrap();
         assert_eq!(decide(Some(Lang::Zh), Some(dir.path())), Lang::Zh);
         assert_eq!(decide(None, Some(dir.path())), Lang::En);
+        std::fs::write(dir.path().join("data/workspace.toml"), "district = \"和平区\"\n").unwrap();
+        assert_eq!(
+            decide(None, Some(dir.path())),
+            Lang::Zh,
+            "a workspace speaks zh unless it says otherwise"
+        );
         assert_eq!(
             rust_i18n::t!("error.nothing_written", locale = "zh", n = 2),
             "2 个错误，未写入任何文件"

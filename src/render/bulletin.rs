@@ -53,9 +53,9 @@ impl Frame<'_> {
     }
 
     /// The scoring level's name (第三方, third_party, ...).
-    fn level(&self) -> &'static str {
+    fn level(&self) -> String {
         let level = self.standards.standards.scoring_level;
-        self.lang.pick(level.zh(), level.en())
+        super::words::level(level, self.lang)
     }
 
     /// A street's name, or its id when the registry does not know it.
@@ -608,15 +608,9 @@ fn zh_numeral(n: usize) -> String {
     }
 }
 
-/// A notice's outcome in words; English keeps the JSON's names.
+/// A notice's outcome in words (the JSON keeps its id).
 fn outcome(lang: Lang, o: &str) -> String {
-    match (lang, o) {
-        (Lang::Zh, "rectified") => "整改到位".to_string(),
-        (Lang::Zh, "failed") => "复检不合格".to_string(),
-        (Lang::Zh, "pending") => "待复检".to_string(),
-        (Lang::Zh, "overdue") => "逾期未复检".to_string(),
-        (_, o) => o.to_string(),
-    }
+    super::words::outcome(o, lang)
 }
 
 /// 八、一票否决: one sentence per community that lost its 美丽社区 title or candidacy.
@@ -661,7 +655,7 @@ fn coverage(f: &Frame, b: &Bulletin) -> Section {
                         String::new()
                     };
                     vec![
-                        f.lang.pick(g.level.zh(), g.level.en()).to_string(),
+                        super::words::level(g.level, f.lang),
                         f.period(g.window),
                         count(g.missing.len() as u64),
                         names.join("、") + &more,
@@ -822,7 +816,7 @@ mod tests {
     #[test]
     fn outcomes_are_words_in_chinese_and_json_names_in_english() {
         assert_eq!(outcome(Lang::Zh, "overdue"), "逾期未复检");
-        assert_eq!(outcome(Lang::En, "overdue"), "overdue");
+        assert_eq!(outcome(Lang::En, "pending"), "awaiting re-inspection");
         // An outcome the catalogue does not know is shown as it is, not dropped.
         assert_eq!(outcome(Lang::Zh, "withdrawn"), "withdrawn");
     }

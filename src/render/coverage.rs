@@ -53,18 +53,6 @@ pub fn sheets(
     ]
 }
 
-/// A cadence in the reader's words (the CSV of gaps keeps the ids).
-fn cadence_words(c: crate::model::Span, lang: Lang) -> &'static str {
-    use crate::model::Span;
-    match (lang, c) {
-        (Lang::Zh, Span::Month) => "每月",
-        (Lang::Zh, Span::Quarter) => "每季度",
-        (Lang::Zh, Span::Half) => "每半年",
-        (Lang::Zh, Span::Year) => "每年",
-        (Lang::En, c) => c.as_str(),
-    }
-}
-
 /// One row per level and window: required, missing, and missing per street (one column each).
 pub fn summary(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> Rows {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
@@ -80,8 +68,8 @@ pub fn summary(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> Rows {
     for lc in coverage {
         for w in &lc.windows {
             let mut row = vec![
-                Cell::text(lang.pick(lc.level.zh(), lc.level.en())),
-                Cell::text(cadence_words(lc.cadence, lang)),
+                Cell::text(super::words::level(lc.level, lang)),
+                Cell::text(super::words::cadence(lc.cadence, lang)),
                 Cell::text(w.window.to_string()),
                 Cell::num(reg.compounds.len()),
                 Cell::num(w.missing.len()),

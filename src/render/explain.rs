@@ -238,20 +238,12 @@ fn outcome(e: &Explanation<'_>) -> String {
 
 /// A verdict in the reader's words.
 fn verdict_words(e: &Explanation<'_>, v: crate::domain::scoring::Verdict) -> &'static str {
-    use crate::domain::scoring::Verdict;
-    match v {
-        Verdict::Pass => e.l("合格", "pass"),
-        Verdict::Fail => e.l("不合格", "fail"),
-        Verdict::NotAssessed => e.l("未检查", "not assessed"),
-    }
+    super::words::vocab(e.lang).verdict(v)
 }
 
 /// A look in place or not, in the reader's words.
 fn in_place(e: &Explanation<'_>, yes: bool) -> &'static str {
-    match yes {
-        true => e.l("到位", "in place"),
-        false => e.l("不到位", "not in place"),
-    }
+    super::words::vocab(e.lang).look(yes)
 }
 
 /// The upheld appeals applied, as `visit item −points`, or nothing.

@@ -143,25 +143,18 @@ pub fn count_columns(groups: Groups<'_>, by_compound: bool) -> Vec<usize> {
 
 /// A look in place or not: `true`/`false` for scripts, words for people.
 fn yes_no(b: bool, lang: Lang, machine: bool) -> &'static str {
-    match (machine, lang, b) {
-        (true, _, true) => "true",
-        (true, _, false) => "false",
-        (false, Lang::Zh, true) => "到位",
-        (false, Lang::Zh, false) => "不到位",
-        (false, Lang::En, true) => "yes",
-        (false, Lang::En, false) => "NO",
+    match (machine, b) {
+        (true, true) => "true",
+        (true, false) => "false",
+        (false, b) => super::words::vocab(lang).look(b),
     }
 }
 
 /// A verdict: its id for scripts, words for people.
 fn verdict_label(v: Verdict, lang: Lang, machine: bool) -> &'static str {
-    match (machine, lang, v) {
-        (true, _, v) => v.as_str(),
-        (false, Lang::Zh, Verdict::Pass) => "合格",
-        (false, Lang::Zh, Verdict::Fail) => "不合格",
-        (false, Lang::Zh, Verdict::NotAssessed) => "未检查",
-        (false, Lang::En, Verdict::NotAssessed) => "not assessed",
-        (false, Lang::En, v) => v.as_str(),
+    match machine {
+        true => v.as_str(),
+        false => super::words::vocab(lang).verdict(v),
     }
 }
 

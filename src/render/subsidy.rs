@@ -81,16 +81,10 @@ pub fn street_rows(reg: &Registry, r: &SubsidyReport, lang: Lang, machine: bool)
 
 /// An outcome key of the funds file (DESIGN §9) for people: grade names stay as they are, the
 /// other keys in the reader's language; scripts (`machine`) get the key itself.
-pub fn outcome_word(key: &str, lang: Lang, machine: bool) -> &str {
-    if machine || lang == Lang::En {
-        return key;
-    }
-    match key {
-        "rectified" => "整改到位",
-        "recheck_failed" => "复检不合格",
-        "unresolved" => "未复检",
-        "not_assessed" => "未检查",
-        grade => grade,
+pub fn outcome_word(key: &str, lang: Lang, machine: bool) -> String {
+    match machine {
+        true => key.to_string(),
+        false => super::words::outcome(key, lang),
     }
 }
 

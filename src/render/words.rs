@@ -5,11 +5,116 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::model::decimal::fmt2;
 use crate::model::period::Span;
 use crate::model::records::Lang;
 use crate::model::Period;
+
+/// An id of the data (a level, a verdict, an outcome, a cadence) in the reader's words, from the
+/// catalogue's `word.KIND.ID` entries; the id stays in CSV and JSON.
+fn word(kind: &str, id: &str, lang: Lang) -> String {
+    let key = format!("word.{kind}.{id}");
+    let text = t!(&key, locale = lang.code());
+    text.into_owned()
+}
+
+/// An inspection level: 第三方, third-party.
+pub fn level(l: crate::model::Level, lang: Lang) -> String {
+    word("level", l.as_str(), lang)
+}
+
+/// A compound's verdict: 合格, 不合格, 未检查.
+pub fn verdict(v: crate::domain::scoring::Verdict, lang: Lang) -> String {
+    word("verdict", v.as_str(), lang)
+}
+
+/// One of the three looks, in place or not: 到位, 不到位.
+pub fn look(in_place: bool, lang: Lang) -> String {
+    word("look", if in_place { "in_place" } else { "not_in_place" }, lang)
+}
+
+/// The outcome keys of notices and subsidies (整改到位, 复检不合格, 逾期未复检 …) in words; any
+/// other key (a grade's name, as the bureau wrote it) as it is.
+pub fn outcome(key: &str, lang: Lang) -> String {
+    const KNOWN: [&str; 7] = [
+        "rectified",
+        "recheck_failed",
+        "unresolved",
+        "not_assessed",
+        "failed",
+        "pending",
+        "overdue",
+    ];
+    match KNOWN.contains(&key) {
+        true => word("outcome", key, lang),
+        false => key.to_string(),
+    }
+}
+
+/// How often a level must visit: 每月, 每季度, 每半年, 每年.
+pub fn cadence(c: Span, lang: Lang) -> String {
+    word("cadence", c.as_str(), lang)
+}
+
+/// The words a table repeats on every row, looked up once per language (a national table has
+/// 220,000 rows): verdicts and looks.
+#[derive(Debug)]
+pub struct Vocab {
+    /// 合格.
+    pub pass: &'static str,
+    /// 不合格.
+    pub fail: &'static str,
+    /// 未检查.
+    pub not_assessed: &'static str,
+    /// 到位.
+    pub in_place: &'static str,
+    /// 不到位.
+    pub not_in_place: &'static str,
+}
+
+impl Vocab {
+    /// A verdict's word.
+    pub fn verdict(&self, v: crate::domain::scoring::Verdict) -> &'static str {
+        use crate::domain::scoring::Verdict;
+        match v {
+            Verdict::Pass => self.pass,
+            Verdict::Fail => self.fail,
+            Verdict::NotAssessed => self.not_assessed,
+        }
+    }
+
+    /// A look's word.
+    pub fn look(&self, in_place: bool) -> &'static str {
+        if in_place {
+            self.in_place
+        } else {
+            self.not_in_place
+        }
+    }
+}
+
+/// The [`Vocab`] of a language, built from the catalogue on first use.
+pub fn vocab(lang: Lang) -> &'static Vocab {
+    use crate::domain::scoring::Verdict;
+    static VOCABS: std::sync::OnceLock<[Vocab; 2]> = std::sync::OnceLock::new();
+    let build = |lang: Lang| {
+        let keep = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        Vocab {
+            pass: keep(verdict(Verdict::Pass, lang)),
+            fail: keep(verdict(Verdict::Fail, lang)),
+            not_assessed: keep(verdict(Verdict::NotAssessed, lang)),
+            in_place: keep(look(true, lang)),
+            not_in_place: keep(look(false, lang)),
+        }
+    };
+    let vocabs = VOCABS.get_or_init(|| [build(Lang::Zh), build(Lang::En)]);
+    match lang {
+        Lang::Zh => &vocabs[0],
+        Lang::En => &vocabs[1],
+    }
+}
 
 /// A period in words: 2026年上半年, 2026年第一季度, 2026年7月, 2026年度; in English "the first
 /// half of 2026", "Q1 2026", "July 2026", "2026".

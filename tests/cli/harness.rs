@@ -147,7 +147,11 @@ fn run_with(cwd: &Path, args: &[&str], today: Option<&str>) -> Run {
     cmd.args(args)
         .current_dir(cwd)
         .env_remove("OLDESTATE_WORKSPACE")
-        .env_remove("OLDESTATE_TODAY");
+        .env_remove("OLDESTATE_TODAY")
+        // Outside a workspace the language is the environment's: the tests' is none (zh).
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
     if let Some(day) = today {
         cmd.env("OLDESTATE_TODAY", day);
     }

@@ -18,4 +18,5 @@ mod recheck;
 mod score;
 mod standards_diff;
 mod subsidy;
+mod words;
 mod xlsx;
