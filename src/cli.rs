@@ -8,6 +8,8 @@ use rust_i18n::t;
 use crate::model::records::Lang;
 use crate::render::Format;
 
+mod parse_errors;
+
 /// The version `-V` prints: the package's, and the git commit it was built from ("unknown
 /// commit" when built outside a git checkout).
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("OLDESTATE_GIT_COMMIT"), ")");
@@ -62,8 +64,17 @@ impl Cli {
     /// Parse the command line as clap does, then check `--format` against the command: a format
     /// the command does not write is a usage error (exit 2) before anything is read.
     pub fn parse_checked() -> Cli {
-        let cli = Cli::parse();
-        crate::choose_language(&cli);
+        let cli = match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(e) => {
+                // The line did not parse: find its --lang and --workspace by hand to say why.
+                let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+                let (lang, workspace) = parse_errors::language_args(&args);
+                crate::choose_language(lang, workspace.as_deref());
+                parse_errors::exit(e)
+            }
+        };
+        crate::choose_language(cli.lang, cli.workspace.as_deref());
         if let Err(e) = cli.check_format() {
             e.exit();
         }

@@ -31,9 +31,18 @@ pub use error::{Error, Result};
 
 /// Make the run's language the process's: `--lang`, else the workspace's, else `LANG` (a run
 /// without a workspace speaks `LANG`'s). Every message from then on is in it.
-pub fn choose_language(cli: &Cli) -> model::records::Lang {
-    let root = commands::Context::new(cli).workspace().ok().map(|w| w.root);
-    i18n::choose(cli.lang, root.as_deref())
+pub fn choose_language(
+    lang: Option<model::records::Lang>,
+    workspace: Option<&std::path::Path>,
+) -> model::records::Lang {
+    let env = std::env::var_os(workspace::WORKSPACE_ENV)
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = workspace::Workspace::discover(workspace, env.as_deref(), &cwd)
+        .ok()
+        .map(|w| w.root);
+    i18n::choose(lang, root.as_deref())
 }
 
 /// Run a parsed command line: the binary's entry point, after which the process ends.
@@ -46,7 +55,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let mut ctx = commands::Context::new(&cli);
     ctx.ends_process = true;
-    choose_language(&cli);
+    choose_language(cli.lang, cli.workspace.as_deref());
     ctx.today = commands::today_from_env()?;
     match &cli.command {
         cli::Command::Init(args) => commands::init::cmd_init(&ctx, args),

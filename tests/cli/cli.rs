@@ -240,3 +240,25 @@ fn the_version_names_the_package_version() {
     r.status(0);
     assert!(r.stdout.starts_with("oldestate 0.1.0 ("), "{}", r.stdout);
 }
+
+/// clap's refusals of a command line speak the workspace's language too, with clap's
+/// suggestion, and still exit 2; `--lang en` gives the English, also before a line parses.
+#[test]
+fn a_command_line_that_does_not_parse_is_refused_in_the_workspaces_language() {
+    let ws = Ws::fixture("mini");
+    ws.run(&["scor", "--period", "2026H1"])
+        .status(2)
+        .stderr_line("错误：不认识的命令“scor”；是不是要用“score”？");
+    ws.run(&["score"])
+        .status(2)
+        .stderr_line("错误：缺少必需的参数：--period <PERIOD>")
+        .stderr_line("用法：oldestate score --period <PERIOD>");
+    ws.run(&["score", "--period", "2026H1", "--by", "sreet"])
+        .status(2)
+        .stderr_line("错误：--by <BY> 的值“sreet”无效（可选：compound, community, street）；是不是要用“street”？");
+    ws.run(&["--lang", "en", "score", "--perod", "2026H1"])
+        .status(2)
+        .stderr_line("error: unexpected argument '--perod' found; did you mean '--period'?");
+    // Help is not an error.
+    ws.run(&["score", "--help"]).status(0);
+}
