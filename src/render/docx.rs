@@ -11,6 +11,7 @@
 //! text. Office software substitutes the usual fallbacks (SimSun, FangSong) when the 公文 fonts
 //! are not installed.
 
+use rust_i18n::t;
 use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
@@ -382,7 +383,7 @@ pub fn to_docx(g: &Gongwen) -> Result<Vec<u8>> {
     let mut buf = Cursor::new(Vec::new());
     doc.build()
         .pack(&mut buf)
-        .map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
+        .map_err(|e| Error::msg(t!("render.docx_failed", error = e)))?;
     with_properties(&buf.into_inner(), &g.properties)
 }
 
@@ -404,7 +405,7 @@ fn xml(s: &str) -> String {
 
 /// Copy a packed .docx, replacing `docProps/core.xml`.
 fn with_properties(packed: &[u8], p: &Properties) -> Result<Vec<u8>> {
-    let err = |e: zip::result::ZipError| Error::msg(format!("writing the .docx: {e}"));
+    let err = |e: zip::result::ZipError| Error::msg(t!("render.docx_failed", error = e));
     let mut src = zip::ZipArchive::new(Cursor::new(packed)).map_err(err)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -413,13 +414,13 @@ fn with_properties(packed: &[u8], p: &Properties) -> Result<Vec<u8>> {
         let name = f.name().to_string();
         let mut bytes = Vec::new();
         f.read_to_end(&mut bytes)
-            .map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
+            .map_err(|e| Error::msg(t!("render.docx_failed", error = e)))?;
         if name == "docProps/core.xml" {
             bytes = core_xml(p).into_bytes();
         }
         out.start_file(name, opts).map_err(err)?;
         out.write_all(&bytes)
-            .map_err(|e| Error::msg(format!("writing the .docx: {e}")))?;
+            .map_err(|e| Error::msg(t!("render.docx_failed", error = e)))?;
     }
     Ok(out.finish().map_err(err)?.into_inner())
 }

@@ -2,6 +2,7 @@
 //! a release: the templates shipped in the binary (`templates/` of the repository) are used
 //! unless the workspace has a file of the same name in its own `templates/`.
 
+use rust_i18n::t;
 use std::path::Path;
 
 use serde::Serialize;
@@ -30,7 +31,7 @@ pub fn source(root: Option<&Path>, name: &str) -> Result<String> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, t)| t.to_string())
-        .ok_or_else(|| Error::msg(format!("no template named {name}")))
+        .ok_or_else(|| Error::msg(t!("render.no_template", name = name)))
 }
 
 /// Render template `name` with `ctx`. A template that does not parse or render is an error
@@ -40,8 +41,8 @@ pub fn render(root: Option<&Path>, name: &str, ctx: impl Serialize) -> Result<St
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_template(name, &text)
-        .map_err(|e| Error::msg(format!("templates/{name}: {e}")))?;
+        .map_err(|e| Error::msg(t!("render.template_failed", name = name, error = e)))?;
     env.get_template(name)
         .and_then(|t| t.render(ctx))
-        .map_err(|e| Error::msg(format!("templates/{name}: {e}")))
+        .map_err(|e| Error::msg(t!("render.template_failed", name = name, error = e)))
 }

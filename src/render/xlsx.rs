@@ -9,13 +9,13 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Cell, Rows};
 use crate::error::{Error, Result};
 use crate::model::decimal::fmt2;
-use crate::model::period::Span;
 use crate::model::records::Lang;
 use crate::model::Period;
 
@@ -73,23 +73,9 @@ impl Sheet {
 }
 
 /// A period in words, as the office writes it: 2026年3月, 2026年第一季度, 2026年上半年,
-/// 2026年度 (English: the period's id).
+/// 2026年度 ([`super::words::period_words`], the one way every document says a period).
 pub fn period_words(p: &Period, lang: Lang) -> String {
-    if lang == Lang::En {
-        return p.to_string();
-    }
-    let (y, m) = (p.year(), p.start().format("%-m").to_string());
-    match p.span() {
-        Span::Month => format!("{y}年{m}月"),
-        Span::Quarter => {
-            let q = ["一", "二", "三", "四"];
-            let n = p.start().format("%m").to_string().parse::<usize>().unwrap_or(1);
-            format!("{y}年第{}季度", q[((n - 1) / 3).min(3)])
-        }
-        Span::Half if m == "1" => format!("{y}年上半年"),
-        Span::Half => format!("{y}年下半年"),
-        Span::Year => format!("{y}年度"),
-    }
+    super::words::period_words(*p, lang)
 }
 
 /// The as-of line under a title: 数据截至2026年6月30日.
@@ -174,7 +160,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
 }
 
 fn xlsx_error(e: XlsxError) -> Error {
-    Error::msg(format!("cannot write the workbook: {e}"))
+    Error::msg(t!("render.workbook_failed", error = e))
 }
 
 /// A tab name Excel accepts, different from the ones before it.
@@ -354,7 +340,7 @@ mod tests {
         assert_eq!(period_words(&p("2026Q3"), Lang::Zh), "2026年第三季度");
         assert_eq!(period_words(&p("2026-03"), Lang::Zh), "2026年3月");
         assert_eq!(period_words(&p("2026"), Lang::Zh), "2026年度");
-        assert_eq!(period_words(&p("2026H1"), Lang::En), "2026H1");
+        assert_eq!(period_words(&p("2026H1"), Lang::En), "the first half of 2026");
     }
 
     #[test]
