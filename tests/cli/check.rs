@@ -92,7 +92,10 @@ fn title_with_unknown_community() {
 fn fee_with_unknown_compound() {
     let ws = Ws::fixture("mini");
     ws.append("data/fees/2026H1.csv", "P8,10.00,5.00\n");
-    fails_with(&ws, "data/fees/2026H1.csv:3: fee row names unknown compound_id \"P8\"");
+    fails_with(
+        &ws,
+        "data/fees/2026H1.csv:3: 物业费记录中的小区编号 `compound_id` “P8” 不在小区名册中",
+    );
 }
 
 #[test]
@@ -104,8 +107,10 @@ fn appeal_with_unknown_visit_or_item() {
     );
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/appeals.csv:3: appeal names unknown visit_id \"T99\" (no such visit in data/inspections/)")
-        .stdout_line("data/appeals.csv:4: appeal on visit T1 names unknown item \"Z01\"");
+        .stdout_line(
+            "data/appeals.csv:3: 申诉所指的检查单号 `visit_id` “T99” 不存在（data/inspections/ 中没有这次检查）",
+        )
+        .stdout_line("data/appeals.csv:4: 对检查 T1 的申诉所指的问题点“Z01”不在标准中");
 }
 
 #[test]
@@ -115,7 +120,7 @@ fn upheld_appeal_removing_more_than_recorded() {
     ws.append("data/appeals.csv", "T1,X01,2,upheld,2026-03-25,再次申诉\n");
     fails_with(
         &ws,
-        "data/appeals.csv:3: upheld appeals remove 3 point(s) of item X01 from visit T1, but the visit recorded 2",
+        "data/appeals.csv:3: 维持的申诉从检查 T1 中扣除问题点 X01 共 3 处，但该次检查只记录了 2 处",
     );
 }
 
@@ -264,8 +269,8 @@ fn visit_fields_must_agree_across_rows() {
     ws.replace(STORE, "第三方一组,3,P1,X02", "第三方二组,4,P1,X02");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/inspections/2026/2026-03.csv:3: visit T1: team is \"第三方二组\" here but \"第三方一组\" on line 2: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id")
-        .stdout_line("data/inspections/2026/2026-03.csv:3: visit T1: inspectors is \"4\" here but \"3\" on line 2: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id");
+        .stdout_line("data/inspections/2026/2026-03.csv:3: 检查 T1：本行的 `team` 是“第三方二组”，但第 2 行是“第三方一组”：同一次检查的各行在 `date`、`level`、`purpose`、`team`、`inspectors` 和 `compound_id` 上必须一致")
+        .stdout_line("data/inspections/2026/2026-03.csv:3: 检查 T1：本行的 `inspectors` 是“4”，但第 2 行是“3”：同一次检查的各行在 `date`、`level`、`purpose`、`team`、`inspectors` 和 `compound_id` 上必须一致");
 }
 
 #[test]
@@ -275,8 +280,10 @@ fn unknown_compound_and_item_name_the_nearest() {
     ws.replace(STORE, "3,P2,,0,4", "3,P22,,0,4");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/inspections/2026/2026-03.csv:2: unknown item code \"X09\" (did you mean \"X01\" or \"X02\" or \"X03\"?)")
-        .stdout_line("data/inspections/2026/2026-03.csv:4: unknown compound_id \"P22\" (did you mean \"P2\"?)");
+        .stdout_line("data/inspections/2026/2026-03.csv:2: 问题点编号“X09”不在标准中（是否为“X01”或“X02”或“X03”？）")
+        .stdout_line(
+            "data/inspections/2026/2026-03.csv:4: 小区编号 `compound_id` “P22” 不在小区名册中（是否为“P2”？）",
+        );
 }
 
 #[test]
@@ -307,7 +314,7 @@ fn a_row_in_the_wrong_months_file() {
     ws.append(STORE, "T4,2026-04-02,street,routine,劝业场街检查组,2,P4,,0,3,\n");
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:6: visit T4 is dated 2026-04-02 but this file holds 2026-03: move the row to data/inspections/2026/2026-04.csv",
+        "data/inspections/2026/2026-03.csv:6: 检查 T4 的日期是 2026-04-02，但本文件只存放 2026-03 的记录：请把这一行移到 data/inspections/2026/2026-04.csv",
     );
 }
 
@@ -320,7 +327,7 @@ fn duplicate_visit_ids_across_files() {
     );
     fails_with(
         &ws,
-        "data/inspections/2026/2026-04.csv:2: duplicate visit_id \"T2\": already used in data/inspections/2026/2026-03.csv:4 (visit ids are unique across the store)",
+        "data/inspections/2026/2026-04.csv:2: 检查单号 `visit_id` “T2” 重复：已在 data/inspections/2026/2026-03.csv:4 使用（检查单号在全部检查记录中必须唯一）",
     );
 }
 
@@ -330,7 +337,7 @@ fn unsorted_rows() {
     ws.append(STORE, "T0,2026-03-01,street,routine,劝业场街检查组,2,P4,,0,3,\n");
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:6: rows out of order: (2026-03-01, T0, ) comes after (2026-03-06, T3, X01); the store is sorted by (date, visit_id, item) (`oldestate inspect import` rewrites it sorted)",
+        "data/inspections/2026/2026-03.csv:6: 行的顺序不对：（2026-03-01，T0，）排在（2026-03-06，T3，X01）之后；检查记录应按（日期 `date`，检查单号 `visit_id`，问题点 `item`）排序（`oldestate inspect import` 会按顺序重写）",
     );
 }
 
@@ -341,7 +348,7 @@ fn item_not_applicable_to_the_service_grade() {
     ws.replace(STORE, "2,P3,X01,1,1,", "2,P3,X02,1,1,");
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:5: item X02 (楼道清扫保洁) does not apply to P3, served at service grade 3 on 2026-03-06 (applies_to [1, 2] in the standards)",
+        "data/inspections/2026/2026-03.csv:5: 问题点 X02（楼道清扫保洁）不适用于小区 P3：该小区 2026-03-06 的服务等级为 3（标准中的 `applies_to` 为 [1, 2]）",
     );
 }
 
@@ -355,7 +362,7 @@ fn a_visit_on_a_day_with_no_contract() {
     );
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:4: visit T2 to P2 on 2026-03-05: no contract in force that day (see data/registry/contracts.csv)",
+        "data/inspections/2026/2026-03.csv:4: 检查 T2（小区 P2，2026-03-05）：当天没有生效的物业合同（见 data/registry/contracts.csv）",
     );
 }
 
@@ -370,7 +377,7 @@ fn warns_of_contracts_running_out_near_the_newest_data() {
     );
     warns_with(
         &ws,
-        "data/registry/contracts.csv:6: 警告：contract of P4 (长沙路小区) with CO2 ends 2026-06-04, within 90 days of the newest data (2026-03-06), with no successor: the residents must choose a company (合同到期)",
+        "data/registry/contracts.csv:6: 警告：小区 P4（长沙路小区）与物业公司 CO2 的合同于 2026-06-04 到期，距最新数据（2026-03-06）不足 90 天，且没有后续合同：请组织居民选聘物业公司（合同到期）",
     );
     ws.replace("data/registry/contracts.csv", "2026-06-04", "2026-06-05");
     ws.run(&["check", "--strict"]).status(0);
@@ -382,7 +389,7 @@ fn warns_of_compounds_with_no_contract() {
     ws.append("data/registry/compounds.csv", "P5,C3,新兴里,,80,5000.00,2\n");
     warns_with(
         &ws,
-        "data/registry/compounds.csv:6: 警告：compound P5 (新兴里) has no contract: its visits cannot be scored",
+        "data/registry/compounds.csv:6: 警告：小区 P5（新兴里）没有物业合同：其检查无法计分",
     );
 }
 
@@ -415,13 +422,13 @@ fn warns_when_a_contract_ignores_the_residents_choice() {
     );
     warns_with(
         &ws,
-        "data/registry/contracts.csv:5: 警告：contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but its residents chose CO1 (居民选、社区签)",
+        "data/registry/contracts.csv:5: 警告：小区 P3 与物业公司 CO2 的合同自 2026-04-01 起，在 2026-03-01 的选聘 SEL1 之后，但居民选择的是 CO1（居民选、社区签）",
     );
     // Short of quorum (60 of 120 households): no winner at all.
     ws.replace("data/selections.csv", "CO1,90,7000.00", "CO1,50,7000.00");
     warns_with(
         &ws,
-        "data/registry/contracts.csv:5: 警告：contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but it was invalid (participation short of quorum) (居民选、社区签)",
+        "data/registry/contracts.csv:5: 警告：小区 P3 与物业公司 CO2 的合同自 2026-04-01 起，在 2026-03-01 的选聘 SEL1 之后，但该次选聘无效（参与比例未达到法定要求）（居民选、社区签）",
     );
 }
 
@@ -434,7 +441,7 @@ fn selection_votes_may_not_exceed_the_compound() {
     );
     fails_with(
         &ws,
-        "data/selections.csv:2: selection SEL1: 130 households voted but P3 has 120",
+        "data/selections.csv:2: 选聘 SEL1：投票户数 130 户，但小区 P3 只有 120 户",
     );
 }
 

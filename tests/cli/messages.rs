@@ -1,0 +1,39 @@
+//! The loaders' and `check`'s messages speak the run's language: Chinese in a zh workspace,
+//! English with `--lang en` or in a workspace whose `language` is en (issue 21).
+
+use crate::harness::Ws;
+
+const FEES: &str = "data/fees/2026H1.csv";
+const ZH: &str = "data/fees/2026H1.csv:3: 物业费记录中的小区编号 `compound_id` “P8” 不在小区名册中";
+const EN: &str = "data/fees/2026H1.csv:3: fee row names unknown compound_id \"P8\"";
+const ZH_HINT: &str =
+    "data/inspections/2026/2026-03.csv:4: 小区编号 `compound_id` “P22” 不在小区名册中（是否为“P2”？）";
+const EN_HINT: &str = "data/inspections/2026/2026-03.csv:4: unknown compound_id \"P22\" (did you mean \"P2\"?)";
+
+/// The mini fixture (language zh) with a fee row and a visit naming unknown compounds.
+fn broken() -> Ws {
+    let ws = Ws::fixture("mini");
+    ws.append(FEES, "P8,10.00,5.00\n");
+    ws.replace("data/inspections/2026/2026-03.csv", "3,P2,,0,4", "3,P22,,0,4");
+    ws
+}
+
+#[test]
+fn check_speaks_the_workspaces_chinese_and_english_when_asked() {
+    let ws = broken();
+    let zh = ws.run(&["check"]);
+    zh.status(1).stdout_line(ZH).stdout_line(ZH_HINT);
+    assert!(!zh.stdout.contains("unknown"), "{}", zh.stdout);
+    let en = ws.run(&["--lang", "en", "check"]);
+    en.status(1).stdout_line(EN).stdout_line(EN_HINT);
+    assert!(!en.stdout.contains("小区名册"), "{}", en.stdout);
+}
+
+#[test]
+fn a_workspace_whose_language_is_en_gets_english_without_the_flag() {
+    let ws = broken();
+    ws.replace("data/workspace.toml", "language = \"zh\"", "language = \"en\"");
+    let r = ws.run(&["check"]);
+    r.status(1).stdout_line(EN).stdout_line(EN_HINT);
+    assert!(!r.stdout.contains("小区名册"), "{}", r.stdout);
+}
