@@ -61,13 +61,8 @@ pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: Option<&
             d.error(
                 APPEALS,
                 Some(line),
-                t!(
-                    "check.appeal_removes_too_many",
-                    points = points,
-                    item = item,
-                    visit = visit,
-                    recorded = recorded
-                ),
+                t!("check.appeal_removes_too_many", points => points, item => item, visit => visit,
+                    recorded => recorded),
             );
         }
     }
@@ -90,23 +85,15 @@ pub fn check_fees(ws: &Workspace, reg: &Registry, d: &mut Diagnostics) -> Result
                 d.error(
                     &rel,
                     Some(fee.line),
-                    t!(
-                        "check.fee_duplicate_compound",
-                        compound = fee.compound_id,
-                        first = first
-                    ),
+                    t!("check.fee_duplicate_compound", compound => fee.compound_id, first => first),
                 );
             }
             if fee.collected > fee.billed {
                 d.warning(
                     &rel,
                     Some(fee.line),
-                    t!(
-                        "check.fee_collected_above_billed",
-                        compound = fee.compound_id,
-                        collected = fee.collected,
-                        billed = fee.billed
-                    ),
+                    t!("check.fee_collected_above_billed", compound => fee.compound_id,
+                        collected => fee.collected, billed => fee.billed),
                 );
             }
         }
@@ -150,22 +137,15 @@ fn check_vote_references<'v>(
             d.error(
                 SELECTIONS,
                 Some(v.line),
-                t!(
-                    "check.selection_unknown_compound",
-                    selection = v.selection_id,
-                    compound = v.compound_id
-                ),
+                t!("check.selection_unknown_compound", selection => v.selection_id,
+                    compound => v.compound_id),
             );
         }
         if reg.company(&v.company_id).is_none() {
             d.error(
                 SELECTIONS,
                 Some(v.line),
-                t!(
-                    "check.selection_unknown_company",
-                    selection = v.selection_id,
-                    company = v.company_id
-                ),
+                t!("check.selection_unknown_company", selection => v.selection_id, company => v.company_id),
             );
         }
         by_id.entry(&v.selection_id).or_default().push(v);
@@ -181,13 +161,8 @@ fn check_selection_rows(id: &str, rows: &[&SelectionVote], d: &mut Diagnostics) 
             d.error(
                 SELECTIONS,
                 Some(r.line),
-                t!(
-                    "check.selection_rows_disagree",
-                    selection = id,
-                    line = first.line,
-                    compound = first.compound_id,
-                    held_on = first.held_on
-                ),
+                t!("check.selection_rows_disagree", selection => id, line => first.line,
+                    compound => first.compound_id, held_on => first.held_on),
             );
         }
         if r.company_id == first.company_id {
@@ -212,26 +187,16 @@ fn check_selection_size(id: &str, rows: &[&SelectionVote], reg: &Registry, d: &m
         d.error(
             SELECTIONS,
             Some(first.line),
-            t!(
-                "check.selection_too_many_households",
-                selection = id,
-                voted = households,
-                compound = c.id,
-                households = c.households
-            ),
+            t!("check.selection_too_many_households", selection => id, voted => households, compound => c.id,
+                households => c.households),
         );
     }
     if area > c.area_m2 {
         d.error(
             SELECTIONS,
             Some(first.line),
-            t!(
-                "check.selection_too_much_area",
-                selection = id,
-                voted = area,
-                compound = c.id,
-                area = c.area_m2
-            ),
+            t!("check.selection_too_much_area", selection => id, voted => area, compound => c.id,
+                area => c.area_m2),
         );
     }
 }
@@ -268,15 +233,8 @@ fn check_contracts_follow_selections(
         d.warning(
             CONTRACTS,
             Some(k.line),
-            t!(
-                "check.contract_not_chosen",
-                compound = k.compound_id,
-                company = k.company_id,
-                start = k.start,
-                selection = sel.selection_id,
-                held_on = sel.held_on,
-                why = why
-            ),
+            t!("check.contract_not_chosen", compound => k.compound_id, company => k.company_id,
+                start => k.start, selection => sel.selection_id, held_on => sel.held_on, why => why),
         );
     }
 }
@@ -302,15 +260,8 @@ pub fn check_contract_coverage(reg: &Registry, newest: Option<NaiveDate>, d: &mu
             d.warning(
                 CONTRACTS,
                 Some(last.line),
-                t!(
-                    "check.contract_expiring",
-                    compound = c.id,
-                    name = c.name,
-                    company = last.company_id,
-                    end = last.end,
-                    days = EXPIRY_WARNING_DAYS,
-                    newest = newest
-                ),
+                t!("check.contract_expiring", compound => c.id, name => c.name, company => last.company_id,
+                    end => last.end, days => EXPIRY_WARNING_DAYS, newest => newest),
             );
         }
     }

@@ -127,15 +127,8 @@ fn check_row_order(
             d.error(
                 rel,
                 Some(line),
-                t!(
-                    "check.rows_out_of_order",
-                    date = key.0,
-                    visit = key.1,
-                    item = key.2,
-                    prev_date = p.0,
-                    prev_visit = p.1,
-                    prev_item = p.2
-                ),
+                t!("check.rows_out_of_order", date => key.0, visit => key.1, item => key.2, prev_date => p.0,
+                    prev_visit => p.1, prev_item => p.2),
             );
         } else if key == before {
             d.error(
@@ -163,13 +156,8 @@ fn check_row_month(f: &Finding, file: &MonthFile, rel: &str, line: u64, d: &mut 
         d.error(
             rel,
             Some(line),
-            t!(
-                "check.row_in_wrong_month",
-                visit = f.visit_id,
-                date = f.date,
-                month = file.month,
-                file = crate::workspace::store::month_path(&Period::containing(f.date, Span::Month))
-            ),
+            t!("check.row_in_wrong_month", visit => f.visit_id, date => f.date, month => file.month,
+                file => crate::workspace::store::month_path(&Period::containing(f.date, Span::Month))),
         );
     }
 }
@@ -203,12 +191,7 @@ fn check_visit_head(
             d.error(
                 rel,
                 Some(line),
-                t!(
-                    "check.duplicate_visit",
-                    visit = f.visit_id,
-                    file = files[file].rel,
-                    line = first_line
-                ),
+                t!("check.duplicate_visit", visit => f.visit_id, file => files[file].rel, line => first_line),
             );
             return;
         }
@@ -234,14 +217,8 @@ fn check_visit_head(
             d.error(
                 rel,
                 Some(line),
-                t!(
-                    "check.visit_rows_disagree",
-                    visit = f.visit_id,
-                    column = name,
-                    here = b,
-                    first = a,
-                    line = first_line
-                ),
+                t!("check.visit_rows_disagree", visit => f.visit_id, column => name, here => b, first => a,
+                    line => first_line),
             );
         }
     };
@@ -295,12 +272,7 @@ fn check_row_refs(
         d.error(
             rel,
             Some(line),
-            t!(
-                "check.no_contract_that_day",
-                visit = f.visit_id,
-                compound = f.compound_id,
-                date = f.date
-            ),
+            t!("check.no_contract_that_day", visit => f.visit_id, compound => f.compound_id, date => f.date),
         );
     }
     let (Some(st), false) = (standards, f.item.is_empty()) else {
@@ -322,15 +294,9 @@ fn check_row_refs(
             d.error(
                 rel,
                 Some(line),
-                t!(
-                    "check.item_not_for_grade",
-                    item = item.code,
-                    name = item.name,
-                    compound = f.compound_id,
-                    grade = c.service_grade,
-                    date = f.date,
-                    applies_to = applies_to
-                ),
+                t!("check.item_not_for_grade", item => item.code, name => item.name,
+                    compound => f.compound_id, grade => c.service_grade, date => f.date,
+                    applies_to => applies_to),
             );
         }
     }
