@@ -33,8 +33,8 @@ fn every_problem_is_reported_not_just_the_first() {
     ws.append("data/registry/companies.csv", "CO2,另一家\n");
     let r = ws.run(&["check"]);
     r.status(1)
-        .stdout_line("data/registry/streets.csv:4: duplicate street_id \"S1\" (first on line 2)")
-        .stdout_line("data/registry/companies.csv:4: duplicate company_id \"CO2\" (first on line 3)");
+        .stdout_line("data/registry/streets.csv:4: 编号 `street_id` “S1” 重复（首次出现在第 2 行）")
+        .stdout_line("data/registry/companies.csv:4: 编号 `company_id` “CO2” 重复（首次出现在第 3 行）");
     assert!(r.stderr.contains("check: 2 error(s), 0 warning(s)"), "{}", r.stderr);
 }
 
@@ -44,7 +44,7 @@ fn duplicate_compound_id() {
     ws.append("data/registry/compounds.csv", "P2,C2,又一福明里,,10,100.00,1\n");
     fails_with(
         &ws,
-        "data/registry/compounds.csv:6: duplicate compound_id \"P2\" (first on line 3)",
+        "data/registry/compounds.csv:6: 编号 `compound_id` “P2” 重复（首次出现在第 3 行）",
     );
 }
 
@@ -54,7 +54,7 @@ fn community_with_unknown_street() {
     ws.replace("data/registry/communities.csv", "C3,S2,", "C3,S9,");
     fails_with(
         &ws,
-        "data/registry/communities.csv:4: community C3 names unknown street_id \"S9\" (known: S1, S2)",
+        "data/registry/communities.csv:4: 社区 C3 的街道编号 `street_id` “S9” 不在街道名册中（已有：S1、S2）",
     );
 }
 
@@ -64,7 +64,7 @@ fn compound_with_unknown_community() {
     ws.replace("data/registry/compounds.csv", "P4,C3,", "P4,C9,");
     fails_with(
         &ws,
-        "data/registry/compounds.csv:5: compound P4 names unknown community_id \"C9\" (not in data/registry/communities.csv)",
+        "data/registry/compounds.csv:5: 小区 P4 的社区编号 `community_id` “C9” 不在 data/registry/communities.csv 中",
     );
 }
 
@@ -74,8 +74,8 @@ fn contract_with_unknown_compound_or_company() {
     ws.append("data/registry/contracts.csv", "P9,CO7,1,2026-01-01,2026-12-31\n");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/registry/contracts.csv:7: contract names unknown compound_id \"P9\" (not in data/registry/compounds.csv)")
-        .stdout_line("data/registry/contracts.csv:7: contract of P9 names unknown company_id \"CO7\" (known: CO1, CO2)");
+        .stdout_line("data/registry/contracts.csv:7: 合同的小区编号 `compound_id` “P9” 不在 data/registry/compounds.csv 中")
+        .stdout_line("data/registry/contracts.csv:7: 小区 P9 的合同中物业公司编号 `company_id` “CO7” 不在物业公司名册中（已有：CO1、CO2）");
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn title_with_unknown_community() {
     ws.append("data/registry/titles.csv", "C7,美丽社区,2025-01-10,2027-01-09\n");
     fails_with(
         &ws,
-        "data/registry/titles.csv:3: title names unknown community_id \"C7\" (not in data/registry/communities.csv)",
+        "data/registry/titles.csv:3: 称号的社区编号 `community_id` “C7” 不在 data/registry/communities.csv 中",
     );
 }
 
@@ -140,7 +140,7 @@ fn overlapping_contracts() {
     ws.append("data/registry/contracts.csv", "P1,CO2,2,2027-06-01,2028-12-31\n");
     fails_with(
         &ws,
-        "data/registry/contracts.csv:7: contract of P1 from 2027-06-01 overlaps the one on line 2 (2026-01-01 to 2027-12-31): contracts of one compound may not overlap",
+        "data/registry/contracts.csv:7: 小区 P1 自 2027-06-01 起的合同与第 2 行的合同（2026-01-01 至 2027-12-31）重叠：同一小区的合同不能重叠",
     );
 }
 
@@ -153,8 +153,8 @@ fn contract_grade_and_dates_are_checked() {
     );
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/registry/contracts.csv:7: column service_grade: expected 1, 2 or 3, found \"4\"")
-        .stdout_line("data/registry/contracts.csv:8: contract of P4 ends (2028-02-01) before it starts (2028-05-01)");
+        .stdout_line("data/registry/contracts.csv:7: `service_grade` 列：应为 1、2 或 3，实际为“4”")
+        .stdout_line("data/registry/contracts.csv:8: 小区 P4 的合同结束日期（2028-02-01）早于开始日期（2028-05-01）");
 }
 
 #[test]
