@@ -259,7 +259,7 @@ fn store_with_wrong_header() {
     ws.replace(STORE, "visit_id,date,level,", "visit,date,level,");
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:1: wrong header: expected exactly visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note, found visit,date,level,purpose,team,inspectors,compound_id,item,count,photos,note",
+        "data/inspections/2026/2026-03.csv:1: 表头不对：应恰好为 visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note，实际为 visit,date,level,purpose,team,inspectors,compound_id,item,count,photos,note",
     );
 }
 
@@ -294,10 +294,10 @@ fn counts_must_be_whole_and_not_negative() {
     ws.run(&["check"])
         .status(1)
         .stdout_line(
-            "data/inspections/2026/2026-03.csv:2: column count: expected a whole number from 0 to 1000000, found \"-2\"",
+            "data/inspections/2026/2026-03.csv:2: `count` 列：应为 0 到 1000000 的整数，实际为“-2”",
         )
         .stdout_line(
-            "data/inspections/2026/2026-03.csv:3: column count: expected a whole number from 0 to 1000000, found \"1.5\"",
+            "data/inspections/2026/2026-03.csv:3: `count` 列：应为 0 到 1000000 的整数，实际为“1.5”",
         );
 }
 
@@ -305,7 +305,7 @@ fn counts_must_be_whole_and_not_negative() {
 fn impossible_dates() {
     let ws = Ws::fixture("mini");
     ws.replace(STORE, "T3,2026-03-06", "T3,2026-02-30");
-    fails_with(&ws, "data/inspections/2026/2026-03.csv:5: column date: expected a date YYYY-MM-DD that exists, found \"2026-02-30\"");
+    fails_with(&ws, "data/inspections/2026/2026-03.csv:5: `date` 列：应为实际存在的日期（格式 YYYY-MM-DD，如 2026-03-06），实际为“2026-02-30”");
 }
 
 #[test]
