@@ -293,12 +293,8 @@ fn counts_must_be_whole_and_not_negative() {
     ws.replace(STORE, "P1,X02,1,2", "P1,X02,1.5,2");
     ws.run(&["check"])
         .status(1)
-        .stdout_line(
-            "data/inspections/2026/2026-03.csv:2: `count` 列：应为 0 到 1000000 的整数，实际为“-2”",
-        )
-        .stdout_line(
-            "data/inspections/2026/2026-03.csv:3: `count` 列：应为 0 到 1000000 的整数，实际为“1.5”",
-        );
+        .stdout_line("data/inspections/2026/2026-03.csv:2: `count` 列：应为 0 到 1000000 的整数，实际为“-2”")
+        .stdout_line("data/inspections/2026/2026-03.csv:3: `count` 列：应为 0 到 1000000 的整数，实际为“1.5”");
 }
 
 #[test]
@@ -402,7 +398,7 @@ fn warns_when_standards_start_mid_month() {
     ws.write("standards/2026-03-15.toml", &text);
     warns_with(
         &ws,
-        "standards/2026-03-15.toml: 警告：effective_from 2026-03-15 is not the first day of a month: periods would straddle the change, and each uses the standards in force on its first day",
+        "standards/2026-03-15.toml: 警告：生效日期 `effective_from` 2026-03-15 不是某月的第一天：统计期会跨越这次标准变更，而每个统计期都按其第一天生效的标准计算",
     );
 }
 
