@@ -163,7 +163,7 @@ fn standards_file_name_must_match_effective_from() {
     ws.replace(STANDARDS, "effective_from = 2026-01-01", "effective_from = 2026-02-01");
     fails_with(
         &ws,
-        "standards/2026-01-01.toml: effective_from is 2026-02-01 but the file is named 2026-01-01.toml: they must agree (rename the file to 2026-02-01.toml or fix the date)",
+        "standards/2026-01-01.toml: 生效日期 `effective_from` 为 2026-02-01，但文件名是 2026-01-01.toml：二者必须一致（请把文件改名为 2026-02-01.toml，或改正日期）",
     );
 }
 
@@ -174,8 +174,10 @@ fn grades_must_strictly_decrease_and_end_at_zero() {
     ws.replace(STANDARDS, "name = \"不合格\"\nmin = 0", "name = \"不合格\"\nmin = 10");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("standards/2026-01-01.toml: grades must have strictly decreasing min: \"良好\" (min 90) follows \"优秀\" (min 90)")
-        .stdout_line("standards/2026-01-01.toml: the last grade \"不合格\" has min 10 but must have min 0");
+        .stdout_line(
+            "standards/2026-01-01.toml: 各等级的最低分 `min` 必须严格递减：“良好”（min 90）排在“优秀”（min 90）之后",
+        )
+        .stdout_line("standards/2026-01-01.toml: 最后一个等级“不合格”的最低分 `min` 为 10，应为 0");
 }
 
 #[test]
@@ -184,7 +186,7 @@ fn item_with_unknown_category() {
     ws.replace(STANDARDS, "category = \"LOCK\"", "category = \"LOKC\"");
     fails_with(
         &ws,
-        "standards/2026-01-01.toml: item X01 has unknown category \"LOKC\" (known: CLEAN, FIRE, LOCK)",
+        "standards/2026-01-01.toml: 问题点 X01 的类别“LOKC”不存在（已有：CLEAN、FIRE、LOCK）",
     );
 }
 
@@ -195,8 +197,8 @@ fn duplicate_item_and_category_codes() {
     ws.replace(STANDARDS, "code = \"CLEAN\"", "code = \"LOCK\"");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("standards/2026-01-01.toml: duplicate item code \"X01\" (2 times)")
-        .stdout_line("standards/2026-01-01.toml: duplicate category code \"LOCK\" (2 times)");
+        .stdout_line("standards/2026-01-01.toml: 问题点编号“X01”重复（出现 2 次）")
+        .stdout_line("standards/2026-01-01.toml: 类别编号“LOCK”重复（出现 2 次）");
 }
 
 #[test]
@@ -205,8 +207,8 @@ fn max_and_deduct_must_be_positive() {
     ws.replace(STANDARDS, "max = 10\ndeduct = 2", "max = 0\ndeduct = -1.5");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("standards/2026-01-01.toml: item X01 has max 0 but max must be positive")
-        .stdout_line("standards/2026-01-01.toml: item X01 has deduct -1.5 but deduct must be positive");
+        .stdout_line("standards/2026-01-01.toml: 问题点 X01 的满分 `max` 为 0，应大于 0")
+        .stdout_line("standards/2026-01-01.toml: 问题点 X01 的每处扣分 `deduct` 为 -1.5，应大于 0");
 }
 
 #[test]
@@ -215,8 +217,8 @@ fn max_and_deduct_are_bounded_so_scores_are_exact() {
     ws.replace(STANDARDS, "max = 10\ndeduct = 2", "max = 1000001\ndeduct = 0.00005");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("standards/2026-01-01.toml: item X01 has max 1000001: at most 1000000 with at most 4 decimals")
-        .stdout_line("standards/2026-01-01.toml: item X01 has deduct 0.00005: at most 1000000 with at most 4 decimals");
+        .stdout_line("standards/2026-01-01.toml: 问题点 X01 的 `max` 为 1000001：最多 1000000 分，最多 4 位小数")
+        .stdout_line("standards/2026-01-01.toml: 问题点 X01 的 `deduct` 为 0.00005：最多 1000000 分，最多 4 位小数");
     // At the bounds it is fine.
     ws.replace(
         STANDARDS,
@@ -232,7 +234,7 @@ fn pass_mark_must_lie_in_0_to_100() {
     ws.replace(STANDARDS, "pass_mark = 80", "pass_mark = 180");
     fails_with(
         &ws,
-        "standards/2026-01-01.toml: pass_mark is 180 but must lie between 0 and 100",
+        "standards/2026-01-01.toml: 合格线 `pass_mark` 为 180，应在 0 到 100 之间",
     );
 }
 
