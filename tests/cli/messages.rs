@@ -37,3 +37,16 @@ fn a_workspace_whose_language_is_en_gets_english_without_the_flag() {
     r.status(1).stdout_line(EN).stdout_line(EN_HINT);
     assert!(!r.stdout.contains("小区名册"), "{}", r.stdout);
 }
+
+#[test]
+fn a_name_the_registry_does_not_know_is_said_in_either_language() {
+    let ws = Ws::fixture("mini");
+    let args = ["bulletin", "--period", "2026H1", "--street", "S9"];
+    ws.run(&args)
+        .status(1)
+        .stderr_line("oldestate: 没有名为「S9」的街道（是否为「劝业场街（S1）」或「小白楼街（S2）」？）");
+    let en: Vec<&str> = ["--lang", "en"].into_iter().chain(args).collect();
+    ws.run(&en)
+        .status(1)
+        .stderr_line("oldestate: no street named \"S9\" (did you mean \"劝业场街\" (S1) or \"小白楼街\" (S2)?)");
+}
