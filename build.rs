@@ -5,6 +5,9 @@ use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    // rust-i18n reads locales/ at compile time but does not tell cargo: an edited message must
+    // rebuild the crate, not leave the old words in the binary.
+    println!("cargo:rerun-if-changed=locales");
     let commit = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown commit".to_string());
     // Rebuild when HEAD moves: HEAD itself (a checkout) and the branch it names (a commit).
     // Asked of git, as in a worktree `.git` is a file naming the real directory.

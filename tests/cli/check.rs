@@ -120,7 +120,7 @@ fn upheld_appeal_removing_more_than_recorded() {
     ws.append("data/appeals.csv", "T1,X01,2,upheld,2026-03-25,再次申诉\n");
     fails_with(
         &ws,
-        "data/appeals.csv:3: 维持的申诉从检查 T1 中扣除问题点 X01 共 3 处，但该次检查只记录了 2 处",
+        "data/appeals.csv:3: 已支持的申诉从检查 T1 中核减问题点 X01 共 3 处，但该次检查只记录了 2 处",
     );
 }
 
