@@ -50,3 +50,58 @@ fn a_name_the_registry_does_not_know_is_said_in_either_language() {
         .status(1)
         .stderr_line("oldestate: no street named \"S9\" (did you mean \"劝业场街\" (S1) or \"小白楼街\" (S2)?)");
 }
+
+/// Every Chinese text of `locales/diagnostics.toml`, with its key.
+fn chinese_diagnostics() -> Vec<(String, String)> {
+    fn walk(prefix: &str, table: &toml::Table, out: &mut Vec<(String, String)>) {
+        for (k, v) in table {
+            let Some(t) = v.as_table() else { continue };
+            let key = format!("{prefix}{k}");
+            match t.get("zh").and_then(|z| z.as_str()) {
+                Some(zh) => out.push((key, zh.to_string())),
+                None => walk(&format!("{key}."), t, out),
+            }
+        }
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/diagnostics.toml");
+    let table: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+    let mut out = Vec::new();
+    walk("", &table, &mut out);
+    out
+}
+
+#[test]
+fn the_chinese_messages_use_chinese_punctuation() {
+    let all = chinese_diagnostics();
+    assert!(all.len() > 100, "{} entries", all.len());
+    let mut faults = Vec::new();
+    for (key, zh) in &all {
+        // What stays as the file spells it: `column` names, %{placeholders}, [tables], and
+        // `file:line` locations.
+        let mut plain = String::new();
+        let mut quoted = false;
+        for c in zh.chars() {
+            if c == '`' {
+                quoted = !quoted;
+            } else if !quoted {
+                plain.push(c);
+            }
+        }
+        let plain = plain.replace("%{file}:%{line}", "");
+        let mut rest = plain.as_str();
+        let mut words = String::new();
+        while let Some(i) = rest.find("%{") {
+            words.push_str(&rest[..i]);
+            rest = rest[i..].split_once('}').map_or("", |(_, r)| r);
+        }
+        words.push_str(rest);
+        let words = words.replace("[[items]]", "").replace("[[grades]]", "");
+        let words = ["[rates]", "[coefficients]", "[fee_bonus]"]
+            .iter()
+            .fold(words, |w, t| w.replace(t, ""));
+        if let Some(c) = words.chars().find(|c| "(),;:?!\"".contains(*c)) {
+            faults.push(format!("{key}: ASCII {c:?} in {zh}"));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
