@@ -8,6 +8,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use rust_i18n::t;
+
 use crate::import::values::fold_width;
 
 /// Up to three candidates nearest to `unknown` (by normalised Levenshtein similarity, which
@@ -81,8 +83,11 @@ fn did_you_mean_of(near: &[&str]) -> String {
     if near.is_empty() {
         return String::new();
     }
-    let quoted: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
-    format!(" (did you mean {}?)", quoted.join(" or "))
+    let quoted: Vec<String> = near
+        .iter()
+        .map(|n| t!("suggest.quoted", name = n).into_owned())
+        .collect();
+    t!("suggest.did_you_mean", names = quoted.join(&t!("suggest.or"))).into_owned()
 }
 
 /// A name as it is compared for suggestions: full-width forms folded ([`fold_width`]),

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use crate::domain::as_of::AsOf;
 use crate::domain::visit::{UpheldAppeals, Visit};
@@ -94,14 +95,14 @@ pub fn scan_files<T: Send>(
         values
     });
     if values.len() != threads {
-        return Err(Error::msg("a scanning thread panicked"));
+        return Err(Error::msg(t!("store.scan_panicked")));
     }
     let all = results
         .into_inner()
-        .map_err(|_| Error::msg("a scanning thread panicked"))?;
+        .map_err(|_| Error::msg(t!("store.scan_panicked")))?;
     let scans = all
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(Error::msg("a month file was not scanned"))))
+        .map(|r| r.unwrap_or_else(|| Err(Error::msg(t!("store.not_scanned")))))
         .collect::<Result<_>>()?;
     Ok((values, scans))
 }
@@ -207,12 +208,8 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
             diags.error(
                 rel,
                 Some(line),
-                format!(
-                    "visit {} is dated {} but this file holds {} (run `oldestate check`)",
-                    String::from_utf8_lossy(row.visit_id),
-                    row.date,
-                    self.file.month
-                ),
+                t!("store.row_in_wrong_month", visit => String::from_utf8_lossy(row.visit_id), date => row.date,
+                    month => self.file.month),
             );
             return;
         }
@@ -228,7 +225,7 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
                 std::cmp::Ordering::Equal => row.visit_id > prev.visit_id.as_slice(),
             };
             if !in_order {
-                diags.error(rel, Some(line), "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`");
+                diags.error(rel, Some(line), t!("store.out_of_order"));
             }
         }
         if same_visit {
@@ -404,10 +401,7 @@ fn scan_careful<V: FnMut(&Visit)>(
             diags.error(
                 rel,
                 Some(1),
-                format!(
-                    "wrong header: expected exactly {} (run `oldestate check`)",
-                    STORE_HEADER.join(",")
-                ),
+                t!("store.wrong_header_run_check", expected => STORE_HEADER.join(",")),
             );
             return Ok(());
         }
@@ -419,7 +413,7 @@ fn scan_careful<V: FnMut(&Visit)>(
     for _ in 0..skip {
         // Read already, by `scan_plain`.
         if !rdr.read_byte_record(&mut rec).unwrap_or(false) {
-            return Err(Error::msg(format!("{rel} changed while it was read")));
+            return Err(Error::msg(t!("store.changed_while_read", file => rel)));
         }
     }
     loop {
@@ -532,18 +526,14 @@ pub fn scan_file(
 /// Word the problems of a row the fast path refused, as `check` would.
 fn slow_problems(rec: &csv::ByteRecord, rel: &str, line: u64, diags: &mut Diagnostics) {
     match csv::StringRecord::from_byte_record(rec.clone()) {
-        Err(_) => diags.error(
-            rel,
-            Some(line),
-            "not valid UTF-8: the store is UTF-8 (run `oldestate check`)",
-        ),
+        Err(_) => diags.error(rel, Some(line), t!("store.not_utf8")),
         Ok(s) => match parse_finding(&s) {
             Err(problems) => {
                 for p in problems {
                     diags.error(rel, Some(line), p);
                 }
             }
-            Ok(_) => diags.error(rel, Some(line), "a row this tool cannot read (run `oldestate check`)"),
+            Ok(_) => diags.error(rel, Some(line), t!("store.unreadable_row")),
         },
     }
 }

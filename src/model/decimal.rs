@@ -4,6 +4,7 @@
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use rust_i18n::t;
 use serde::{Deserialize, Deserializer};
 
 /// Round to 2 decimals, half away from zero (DESIGN §6).
@@ -46,15 +47,10 @@ pub fn de_decimal<'de, D: Deserializer<'de>>(de: D) -> Result<Decimal, D::Error>
     let text = match Raw::deserialize(de)? {
         Raw::Int(i) => return Ok(Decimal::from(i)),
         Raw::Float(f) if f.is_finite() => f.to_string(),
-        Raw::Float(f) => {
-            return Err(serde::de::Error::custom(format!(
-                "expected a decimal number, found {f}"
-            )))
-        }
+        Raw::Float(f) => return Err(serde::de::Error::custom(t!("period.expect_decimal", found => f))),
         Raw::Str(s) => s,
     };
-    parse_decimal(&text)
-        .ok_or_else(|| serde::de::Error::custom(format!("expected a decimal number like \"12.50\", found \"{text}\"")))
+    parse_decimal(&text).ok_or_else(|| serde::de::Error::custom(t!("period.expect_decimal_like", found => text)))
 }
 
 /// [`de_decimal`] for an optional field.

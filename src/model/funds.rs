@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde::Deserialize;
 
 use super::decimal::{de_decimal, de_opt_decimal};
@@ -54,35 +55,34 @@ impl Funds {
     pub fn problems(&self, expected_period: &str, grades: &[&str]) -> Vec<String> {
         let mut out = Vec::new();
         if self.period != expected_period {
-            out.push(format!(
-                "period is \"{}\" but the file is named {expected_period}.toml",
-                self.period
-            ));
+            out.push(t!("funds.period_mismatch", period => self.period, file => expected_period).into_owned());
         }
         if let Some(b) = self.budget {
             if b < Decimal::ZERO {
-                out.push(format!("budget is {b} but must not be negative"));
+                out.push(t!("funds.negative_budget", budget => b).into_owned());
             }
         }
         for g in ["1", "2", "3"] {
             match self.rates.get(g) {
-                None => out.push(format!("[rates] has no rate for service grade \"{g}\"")),
-                Some(r) if *r < Decimal::ZERO => out.push(format!("[rates] \"{g}\" is {r} but must not be negative")),
+                None => out.push(t!("funds.no_rate", grade => g).into_owned()),
+                Some(r) if *r < Decimal::ZERO => {
+                    out.push(t!("funds.negative_rate", grade => g, rate => r).into_owned())
+                }
                 _ => {}
             }
         }
         for k in grades.iter().copied().chain(OUTCOME_KEYS) {
             match self.coefficients.get(k) {
-                None => out.push(format!("[coefficients] has no value for \"{k}\"")),
+                None => out.push(t!("funds.no_coefficient", key => k).into_owned()),
                 Some(c) if *c < Decimal::ZERO => {
-                    out.push(format!("[coefficients] \"{k}\" is {c} but must not be negative"))
+                    out.push(t!("funds.negative_coefficient", key => k, value => c).into_owned())
                 }
                 _ => {}
             }
         }
         if let Some(fb) = &self.fee_bonus {
             if fb.bonus < Decimal::ZERO {
-                out.push(format!("[fee_bonus] bonus is {} but must not be negative", fb.bonus));
+                out.push(t!("funds.negative_bonus", bonus => fb.bonus).into_owned());
             }
         }
         out

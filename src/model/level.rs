@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use rust_i18n::t;
 use serde::Deserialize;
 
 /// Who inspected: the residents' committee, the street office, the district bureau, or the
@@ -68,7 +69,7 @@ impl FromStr for Level {
         Level::ALL
             .into_iter()
             .find(|l| l.as_str() == s)
-            .ok_or_else(|| format!("unknown level \"{s}\" (expected community, street, district or third_party)"))
+            .ok_or_else(|| t!("period.unknown_level", level => s).into_owned())
     }
 }
 
@@ -98,7 +99,7 @@ impl FromStr for Purpose {
         match s {
             "routine" => Ok(Purpose::Routine),
             "recheck" => Ok(Purpose::Recheck),
-            _ => Err(format!("unknown purpose \"{s}\" (expected routine or recheck)")),
+            _ => Err(t!("period.unknown_purpose", purpose => s).into_owned()),
         }
     }
 }

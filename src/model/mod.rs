@@ -13,6 +13,7 @@ pub use level::{Level, Purpose};
 pub use period::{Period, Span};
 
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 /// Parse a contract date: exactly `YYYY-MM-DD`, and a day that exists.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -53,7 +54,7 @@ pub fn parse_as_of(s: &str) -> Result<AsOfArg, String> {
     }
     parse_date(s)
         .map(AsOfArg::Date)
-        .ok_or_else(|| format!("expected a date YYYY-MM-DD that exists, or `today`, found \"{s}\""))
+        .ok_or_else(|| t!("period.expect_as_of", found => s).into_owned())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
+use rust_i18n::t;
 use serde::Deserialize;
 
 /// How long a period is: the four lengths of DESIGN §5, also the cadences of §3.
@@ -57,7 +58,7 @@ pub struct Period {
 
 /// Why a period string was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid period \"{0}\": expected YYYY-MM, YYYYQn (n 1-4), YYYYHn (n 1-2) or YYYY, e.g. 2026-03, 2026Q1, 2026H1, 2026")]
+#[error("{}", t!("period.invalid", period => .0))]
 pub struct PeriodError(pub String);
 
 impl Period {

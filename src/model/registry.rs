@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use crate::engine::compound_table::{CompoundTable, ContractsOf, GradeOn, AHEAD};
 use crate::error::{Error, Result};
@@ -255,7 +256,7 @@ impl Registry {
         let named = |c: &Compound| c.name.trim() == who || c.aliases.iter().any(|a| a.trim() == who);
         match unique(&self.compounds, who, named)? {
             Some(c) => Ok(c),
-            None => Err(unknown(who, "小区", &self.compounds)),
+            None => Err(unknown(who, &t!("registry.kind_compound"), &self.compounds)),
         }
     }
 
@@ -275,7 +276,7 @@ impl Registry {
         if let Some(s) = unique(&self.streets, who, |s| street_stem(s.name.trim()) == stem)? {
             return Ok(s);
         }
-        Err(unknown(who, "街道", &self.streets))
+        Err(unknown(who, &t!("registry.kind_street"), &self.streets))
     }
 
     /// A community by what people type: its id or its name, trimmed. A name several
@@ -288,7 +289,7 @@ impl Registry {
         }
         match unique(&self.communities, who, |c| c.name.trim() == who)? {
             Some(c) => Ok(c),
-            None => Err(unknown(who, "社区", &self.communities)),
+            None => Err(unknown(who, &t!("registry.kind_community"), &self.communities)),
         }
     }
 
@@ -309,7 +310,7 @@ impl Registry {
                 return Ok(c);
             }
         }
-        Err(unknown(who, "物业公司", &self.companies))
+        Err(unknown(who, &t!("registry.kind_company"), &self.companies))
     }
 
     /// Position of a compound in `compounds` (its interned index).
@@ -466,14 +467,14 @@ fn unique<'a, T: Named>(records: &'a [T], who: &str, matches: impl Fn(&T) -> boo
                 .map(|r| format!("{} {}", r.id(), r.name()))
                 .collect();
             let more = if found.len() > SHOWN {
-                format!("等 {} 个", found.len())
+                t!("registry.ambiguous_more", n => found.len()).into_owned()
             } else {
                 String::new()
             };
-            Err(Error::msg(format!(
-                "「{who}」不唯一：可指 {}{more}；请用编号",
-                named.join("、")
-            )))
+            let list = named.join(&t!("registry.sep"));
+            Err(Error::msg(
+                t!("registry.ambiguous", who => who, list => list, more => more),
+            ))
         }
     }
 }
@@ -483,7 +484,7 @@ fn unique<'a, T: Named>(records: &'a [T], who: &str, matches: impl Fn(&T) -> boo
 /// every record.
 fn unknown<T: Named>(who: &str, kind: &str, records: &[T]) -> Error {
     let labels: Vec<(&str, &str)> = records.iter().map(|r| (r.id(), r.name())).collect();
-    let shown = |&(id, name): &(&str, &str)| format!("「{name}（{id}）」");
+    let shown = |&(id, name): &(&str, &str)| t!("registry.shown", name => name, id => id).into_owned();
     let words = labels.iter().flat_map(|&(id, name)| [id, name]);
     let mut near: Vec<usize> = Vec::new();
     for word in crate::suggest::nearest(who, words) {
@@ -494,14 +495,14 @@ fn unknown<T: Named>(who: &str, kind: &str, records: &[T]) -> Error {
     }
     let hint = if !near.is_empty() {
         let named: Vec<String> = near.iter().map(|&i| shown(&labels[i])).collect();
-        format!("（是否为{}？）", named.join("或"))
+        t!("suggest.did_you_mean", names => named.join(&t!("suggest.or"))).into_owned()
     } else if !labels.is_empty() && labels.len() <= 10 {
         let named: Vec<String> = labels.iter().map(shown).collect();
-        format!("（已有：{}）", named.join("、"))
+        t!("registry.existing", names => named.join(&t!("registry.sep"))).into_owned()
     } else {
         String::new()
     };
-    Error::msg(format!("没有名为「{who}」的{kind}{hint}"))
+    Error::msg(t!("registry.no_such", who => who, kind => kind, hint => hint))
 }
 
 /// Each contract's compound (its position), or none for a contract of an unknown compound:
@@ -713,12 +714,12 @@ mod tests {
         assert_eq!(reg.resolve_street("小白楼").unwrap().id, "S02");
         assert_eq!(
             err(reg.resolve_street("劝业厂街")),
-            "没有名为「劝业厂街」的街道（是否为「劝业场街（S01）」？）"
+            "no street named \"劝业厂街\" (did you mean \"劝业场街\" (S01)?)"
         );
         assert_eq!(
             err(reg.resolve_street("S9")),
             // Nothing near: a short list names every street.
-            "没有名为「S9」的街道（已有：「劝业场街（S01）」、「小白楼街（S02）」）"
+            "no street named \"S9\" (known: \"劝业场街\" (S01), \"小白楼街\" (S02))"
         );
     }
 
@@ -729,9 +730,9 @@ mod tests {
         assert_eq!(reg.resolve_community(" 滨西社区").unwrap().id, "C02");
         assert_eq!(
             err(reg.resolve_community("花园社区")),
-            "「花园社区」不唯一：可指 C01 花园社区、C03 花园社区；请用编号"
+            "\"花园社区\" is ambiguous: it may mean C01 花园社区, C03 花园社区; use the id"
         );
-        assert!(err(reg.resolve_community("滨西")).contains("「滨西社区（C02）」"));
+        assert!(err(reg.resolve_community("滨西")).contains("\"滨西社区\" (C02)"));
     }
 
     #[test]
@@ -743,9 +744,10 @@ mod tests {
         // P1's name is P2's alias: the name does not pick one of them.
         assert_eq!(
             err(reg.resolve_compound("永和里")),
-            "「永和里」不唯一：可指 P1 永和里、P2 永安里；请用编号"
+            "\"永和里\" is ambiguous: it may mean P1 永和里, P2 永安里; use the id"
         );
-        assert!(err(reg.resolve_compound("泰安道")).starts_with("没有名为「泰安道」的小区（是否为「泰安道大楼（P3）」"));
+        assert!(err(reg.resolve_compound("泰安道"))
+            .starts_with("no compound named \"泰安道\" (did you mean \"泰安道大楼\" (P3)"));
     }
 
     #[test]
@@ -760,10 +762,10 @@ mod tests {
         assert_eq!(&*reg.resolve_company("劝业场物业服务").unwrap().id, "CO01");
         assert_eq!(
             err(reg.resolve_company("劝业场物业")),
-            "「劝业场物业」不唯一：可指 CO01 天津市劝业场物业服务有限公司、CO02 天津市劝业场物业管理有限公司；请用编号"
+            "\"劝业场物业\" is ambiguous: it may mean CO01 天津市劝业场物业服务有限公司, CO02 天津市劝业场物业管理有限公司; use the id"
         );
-        assert!(err(reg.resolve_company("CO9")).starts_with("没有名为「CO9」的物业公司（是否为「"));
-        assert!(err(reg.resolve_company("小百楼物业公司")).contains("「天津市小白楼物业管理有限公司（CO03）」"));
-        assert!(err(reg.resolve_company("  ")).starts_with("没有名为「」的物业公司"));
+        assert!(err(reg.resolve_company("CO9")).starts_with("no company named \"CO9\" (did you mean \""));
+        assert!(err(reg.resolve_company("小百楼物业公司")).contains("\"天津市小白楼物业管理有限公司\" (CO03)"));
+        assert!(err(reg.resolve_company("  ")).starts_with("no company named \"\""));
     }
 }

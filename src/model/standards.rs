@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde::{Deserialize, Deserializer};
 
 use super::decimal::de_decimal;
@@ -158,9 +159,7 @@ impl Standards {
         SERVICE_GRADES
             .iter()
             .filter(|&&g| !self.items.iter().any(|i| i.applies(g)))
-            .map(|g| {
-                format!("no item applies to service grade {g}: visits to compounds of that grade cannot be scored")
-            })
+            .map(|g| t!("standards.no_item_for_grade", grade => g).into_owned())
             .collect()
     }
 }
@@ -179,7 +178,7 @@ impl Standards {
         let codes: Vec<&str> = self.items.iter().map(|i| i.code.as_str()).collect();
         match (codes.first(), codes.last()) {
             (Some(a), Some(b)) if codes.len() > 4 => format!("{a}..{b}"),
-            _ => codes.join(", "),
+            _ => codes.join(&t!("registry.sep")),
         }
     }
 
@@ -208,7 +207,7 @@ impl Standards {
             item_problems(item, &categories, &mut out);
         }
         if self.items.is_empty() {
-            out.push("no [[items]]: a standards file needs at least one item".into());
+            out.push(t!("standards.no_items").into_owned());
         }
 
         out
@@ -218,15 +217,10 @@ impl Standards {
     fn date_problems(&self, file_stem: &str, out: &mut Vec<String>) {
         let eff = self.effective_from.format("%Y-%m-%d").to_string();
         if eff != file_stem {
-            out.push(format!(
-                "effective_from is {eff} but the file is named {file_stem}.toml: they must agree (rename the file to {eff}.toml or fix the date)"
-            ));
+            out.push(t!("standards.name_not_date", day => eff, file => file_stem).into_owned());
         }
         if self.pass_mark < Decimal::ZERO || self.pass_mark > Decimal::ONE_HUNDRED {
-            out.push(format!(
-                "pass_mark is {} but must lie between 0 and 100",
-                self.pass_mark
-            ));
+            out.push(t!("standards.pass_mark_range", pass_mark => self.pass_mark).into_owned());
         }
     }
 
@@ -234,32 +228,46 @@ impl Standards {
     /// score earns exactly one grade.
     fn grade_problems(&self, out: &mut Vec<String>) {
         if self.grades.is_empty() {
-            out.push("no [[grades]]: at least one grade with min = 0 is required".into());
+            out.push(t!("standards.no_grades").into_owned());
         }
         for w in self.grades.windows(2) {
             if w[1].min >= w[0].min {
-                out.push(format!(
-                    "grades must have strictly decreasing min: \"{}\" (min {}) follows \"{}\" (min {})",
-                    w[1].name, w[1].min, w[0].name, w[0].min
-                ));
+                out.push(
+                    t!("standards.grades_not_decreasing", grade => w[1].name, min => w[1].min,
+                    prev => w[0].name, prev_min => w[0].min)
+                    .into_owned(),
+                );
             }
         }
         if let Some(last) = self.grades.last() {
             if !last.min.is_zero() {
-                out.push(format!(
-                    "the last grade \"{}\" has min {} but must have min 0",
-                    last.name, last.min
-                ));
+                out.push(t!("standards.last_grade_min", grade => last.name, min => last.min).into_owned());
             }
         }
     }
 
     /// Grade names, category codes, item codes and item names are each unique.
     fn duplicate_problems(&self, out: &mut Vec<String>) {
-        duplicates(self.grades.iter().map(|g| g.name.as_str()), "grade name", out);
-        duplicates(self.categories.iter().map(|c| c.code.as_str()), "category code", out);
-        duplicates(self.items.iter().map(|i| i.code.as_str()), "item code", out);
-        duplicates(self.items.iter().map(|i| i.name.as_str()), "item name", out);
+        duplicates(
+            self.grades.iter().map(|g| g.name.as_str()),
+            &t!("standards.what_grade_name"),
+            out,
+        );
+        duplicates(
+            self.categories.iter().map(|c| c.code.as_str()),
+            &t!("standards.what_category_code"),
+            out,
+        );
+        duplicates(
+            self.items.iter().map(|i| i.code.as_str()),
+            &t!("standards.what_item_code"),
+            out,
+        );
+        duplicates(
+            self.items.iter().map(|i| i.name.as_str()),
+            &t!("standards.what_item_name"),
+            out,
+        );
     }
 }
 
@@ -268,27 +276,20 @@ impl Standards {
 fn item_problems(item: &Item, categories: &BTreeSet<&str>, out: &mut Vec<String>) {
     if !categories.contains(item.category.as_str()) {
         let known: Vec<&str> = categories.iter().copied().collect();
-        out.push(format!(
-            "item {} has unknown category \"{}\" (known: {})",
-            item.code,
-            item.category,
-            known.join(", ")
-        ));
+        out.push(
+            t!("standards.unknown_category", item => item.code, category => item.category,
+            known => known.join(&t!("registry.sep")))
+            .into_owned(),
+        );
     }
     item_point_problems(item, out);
     if let Some(grades) = &item.applies_to {
         if grades.is_empty() {
-            out.push(format!(
-                "item {} has an empty applies_to: it would apply to no compound",
-                item.code
-            ));
+            out.push(t!("standards.empty_applies_to", item => item.code).into_owned());
         }
         for g in grades {
             if !SERVICE_GRADES.contains(g) {
-                out.push(format!(
-                    "item {} applies_to service grade {g}, but grades are 1, 2 or 3",
-                    item.code
-                ));
+                out.push(t!("standards.applies_to_unknown_grade", item => item.code, grade => g).into_owned());
             }
         }
     }
@@ -297,25 +298,20 @@ fn item_problems(item: &Item, categories: &BTreeSet<&str>, out: &mut Vec<String>
 /// An item's max and deduct are positive and within what a visit's arithmetic holds exactly.
 fn item_point_problems(item: &Item, out: &mut Vec<String>) {
     if item.max <= Decimal::ZERO {
-        out.push(format!(
-            "item {} has max {} but max must be positive",
-            item.code, item.max
-        ));
+        out.push(t!("standards.max_not_positive", item => item.code, max => item.max).into_owned());
     }
     if item.deduct <= Decimal::ZERO {
-        out.push(format!(
-            "item {} has deduct {} but deduct must be positive",
-            item.code, item.deduct
-        ));
+        out.push(t!("standards.deduct_not_positive", item => item.code, deduct => item.deduct).into_owned());
     }
     // Bounded so that a visit's arithmetic is exact on every path (counts are at most
     // 1,000,000 a row): real standards use a few points with one or two decimals.
     for (what, v) in [("max", item.max), ("deduct", item.deduct)] {
         if v > Decimal::from(MAX_POINTS) || v.normalize().scale() > MAX_POINT_DECIMALS {
-            out.push(format!(
-                "item {} has {what} {v}: at most {MAX_POINTS} with at most {MAX_POINT_DECIMALS} decimals",
-                item.code
-            ));
+            out.push(
+                t!("standards.points_too_fine", item => item.code, what => what, value => v,
+                max => MAX_POINTS, decimals => MAX_POINT_DECIMALS)
+                .into_owned(),
+            );
         }
     }
 }
@@ -327,7 +323,7 @@ fn duplicates<'a>(names: impl Iterator<Item = &'a str>, what: &str, out: &mut Ve
     }
     for (n, k) in seen {
         if k > 1 {
-            out.push(format!("duplicate {what} \"{n}\" ({k} times)"));
+            out.push(t!("standards.duplicate", what => what, name => n, times => k).into_owned());
         }
     }
 }
@@ -344,6 +340,5 @@ fn de_date<'de, D: Deserializer<'de>>(de: D) -> Result<NaiveDate, D::Error> {
         Raw::Toml(dt) => dt.to_string(),
         Raw::Str(s) => s,
     };
-    super::parse_date(&text)
-        .ok_or_else(|| serde::de::Error::custom(format!("expected a date YYYY-MM-DD, found \"{text}\"")))
+    super::parse_date(&text).ok_or_else(|| serde::de::Error::custom(t!("standards.expect_date", found => text)))
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
+use rust_i18n::t;
 
 use crate::domain::selection::decide_all;
 use crate::error::{Diagnostics, Result};
@@ -31,10 +32,7 @@ pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: Option<&
             d.error(
                 APPEALS,
                 Some(a.line),
-                format!(
-                    "appeal names unknown visit_id \"{}\" (no such visit in data/inspections/)",
-                    a.visit_id
-                ),
+                t!("check.appeal_unknown_visit", visit = a.visit_id),
             );
             continue;
         }
@@ -43,7 +41,7 @@ pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: Option<&
             d.error(
                 APPEALS,
                 Some(a.line),
-                format!("appeal on visit {} names unknown item \"{}\"", a.visit_id, a.item),
+                t!("check.appeal_unknown_item", visit = a.visit_id, item = a.item),
             );
             continue;
         }
@@ -60,8 +58,12 @@ pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: Option<&
             .copied()
             .unwrap_or(0);
         if points > recorded {
-            d.error(APPEALS, Some(line), format!(
-                "upheld appeals remove {points} point(s) of item {item} from visit {visit}, but the visit recorded {recorded}"));
+            d.error(
+                APPEALS,
+                Some(line),
+                t!("check.appeal_removes_too_many", points => points, item => item, visit => visit,
+                    recorded => recorded),
+            );
         }
     }
 }
@@ -76,24 +78,22 @@ pub fn check_fees(ws: &Workspace, reg: &Registry, d: &mut Diagnostics) -> Result
                 d.error(
                     &rel,
                     Some(fee.line),
-                    format!("fee row names unknown compound_id \"{}\"", fee.compound_id),
+                    t!("check.fee_unknown_compound", compound = fee.compound_id),
                 );
             }
             if let Some(first) = seen.insert(fee.compound_id.clone(), fee.line) {
                 d.error(
                     &rel,
                     Some(fee.line),
-                    format!("duplicate compound_id \"{}\" (first on line {first})", fee.compound_id),
+                    t!("check.fee_duplicate_compound", compound => fee.compound_id, first => first),
                 );
             }
             if fee.collected > fee.billed {
                 d.warning(
                     &rel,
                     Some(fee.line),
-                    format!(
-                        "{} collected {} of {} billed: more than billed (arrears paid?)",
-                        fee.compound_id, fee.collected, fee.billed
-                    ),
+                    t!("check.fee_collected_above_billed", compound => fee.compound_id,
+                        collected => fee.collected, billed => fee.billed),
                 );
             }
         }
@@ -137,20 +137,15 @@ fn check_vote_references<'v>(
             d.error(
                 SELECTIONS,
                 Some(v.line),
-                format!(
-                    "selection {} names unknown compound_id \"{}\"",
-                    v.selection_id, v.compound_id
-                ),
+                t!("check.selection_unknown_compound", selection => v.selection_id,
+                    compound => v.compound_id),
             );
         }
         if reg.company(&v.company_id).is_none() {
             d.error(
                 SELECTIONS,
                 Some(v.line),
-                format!(
-                    "selection {} names unknown company_id \"{}\"",
-                    v.selection_id, v.company_id
-                ),
+                t!("check.selection_unknown_company", selection => v.selection_id, company => v.company_id),
             );
         }
         by_id.entry(&v.selection_id).or_default().push(v);
@@ -166,17 +161,15 @@ fn check_selection_rows(id: &str, rows: &[&SelectionVote], d: &mut Diagnostics) 
             d.error(
                 SELECTIONS,
                 Some(r.line),
-                format!(
-                    "selection {id}: compound_id and held_on must agree on all its rows (line {} has {} on {})",
-                    first.line, first.compound_id, first.held_on
-                ),
+                t!("check.selection_rows_disagree", selection => id, line => first.line,
+                    compound => first.compound_id, held_on => first.held_on),
             );
         }
         if r.company_id == first.company_id {
             d.error(
                 SELECTIONS,
                 Some(r.line),
-                format!("selection {id}: company {} is listed twice", r.company_id),
+                t!("check.selection_company_twice", selection = id, company = r.company_id),
             );
         }
     }
@@ -194,17 +187,16 @@ fn check_selection_size(id: &str, rows: &[&SelectionVote], reg: &Registry, d: &m
         d.error(
             SELECTIONS,
             Some(first.line),
-            format!(
-                "selection {id}: {households} households voted but {} has {}",
-                c.id, c.households
-            ),
+            t!("check.selection_too_many_households", selection => id, voted => households, compound => c.id,
+                households => c.households),
         );
     }
     if area > c.area_m2 {
         d.error(
             SELECTIONS,
             Some(first.line),
-            format!("selection {id}: {area} m2 voted but {} has {} m2", c.id, c.area_m2),
+            t!("check.selection_too_much_area", selection => id, voted => area, compound => c.id,
+                area => c.area_m2),
         );
     }
 }
@@ -234,19 +226,15 @@ fn check_contracts_follow_selections(
         }
         let why = match &sel.winner {
             Some(w) if **w == *k.company_id => continue,
-            Some(w) => format!("its residents chose {w}"),
-            None if sel.valid => {
-                "it produced no winner (no candidate had a majority of households and area)".to_string()
-            }
-            None => "it was invalid (participation short of quorum)".to_string(),
+            Some(w) => t!("check.selection_chose", winner = w),
+            None if sel.valid => t!("check.selection_no_winner"),
+            None => t!("check.selection_invalid"),
         };
         d.warning(
             CONTRACTS,
             Some(k.line),
-            format!(
-                "contract of {} with {} starts {} after selection {} of {}, but {why} (居民选、社区签)",
-                k.compound_id, k.company_id, k.start, sel.selection_id, sel.held_on
-            ),
+            t!("check.contract_not_chosen", compound => k.compound_id, company => k.company_id,
+                start => k.start, selection => sel.selection_id, held_on => sel.held_on, why => why),
         );
     }
 }
@@ -260,10 +248,7 @@ pub fn check_contract_coverage(reg: &Registry, newest: Option<NaiveDate>, d: &mu
             d.warning(
                 COMPOUNDS,
                 Some(c.line),
-                format!(
-                    "compound {} ({}) has no contract: its visits cannot be scored",
-                    c.id, c.name
-                ),
+                t!("check.compound_without_contract", compound = c.id, name = c.name),
             );
             continue;
         };
@@ -272,9 +257,12 @@ pub fn check_contract_coverage(reg: &Registry, newest: Option<NaiveDate>, d: &mu
             .checked_add_days(Days::new(EXPIRY_WARNING_DAYS))
             .unwrap_or(NaiveDate::MAX);
         if last.end >= newest && last.end <= horizon {
-            d.warning(CONTRACTS, Some(last.line), format!(
-                "contract of {} ({}) with {} ends {}, within {EXPIRY_WARNING_DAYS} days of the newest data ({newest}), with no successor: the residents must choose a company (合同到期)",
-                c.id, c.name, last.company_id, last.end));
+            d.warning(
+                CONTRACTS,
+                Some(last.line),
+                t!("check.contract_expiring", compound => c.id, name => c.name, company => last.company_id,
+                    end => last.end, days => EXPIRY_WARNING_DAYS, newest => newest),
+            );
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use crate::error::{Diagnostics, Result};
 use crate::model::records::{Appeal, Finding};
@@ -75,7 +76,7 @@ pub fn check_store(
         let rel = file.rel.as_str();
         let in_force = standards.in_force_on(file.month.start());
         if in_force.is_none() && !standards.files.is_empty() {
-            d.error(rel, None, format!("no standards in force on {}: its findings cannot be checked or scored (add a standards file effective on or before it)", file.month.start()));
+            d.error(rel, None, t!("check.no_standards_for_month", day = file.month.start()));
         }
         heads.clear();
         // The previous row's (date, visit_id, item), its strings reused.
@@ -123,17 +124,17 @@ fn check_row_order(
     if let Some(p) = prev {
         let before = (p.0, p.1.as_str(), p.2.as_str());
         if key < before {
-            d.error(rel, Some(line), format!(
-                "rows out of order: ({}, {}, {}) comes after ({}, {}, {}); the store is sorted by (date, visit_id, item) (`oldestate inspect import` rewrites it sorted)",
-                key.0, key.1, key.2, p.0, p.1, p.2));
+            d.error(
+                rel,
+                Some(line),
+                t!("check.rows_out_of_order", date => key.0, visit => key.1, item => key.2, prev_date => p.0,
+                    prev_visit => p.1, prev_item => p.2),
+            );
         } else if key == before {
             d.error(
                 rel,
                 Some(line),
-                format!(
-                    "duplicate row: visit {} already has a row for item \"{}\"",
-                    f.visit_id, f.item
-                ),
+                t!("check.duplicate_row", visit = f.visit_id, item = f.item),
             );
         }
     }
@@ -155,13 +156,8 @@ fn check_row_month(f: &Finding, file: &MonthFile, rel: &str, line: u64, d: &mut 
         d.error(
             rel,
             Some(line),
-            format!(
-                "visit {} is dated {} but this file holds {}: move the row to {}",
-                f.visit_id,
-                f.date,
-                file.month,
-                crate::workspace::store::month_path(&Period::containing(f.date, Span::Month))
-            ),
+            t!("check.row_in_wrong_month", visit => f.visit_id, date => f.date, month => file.month,
+                file => crate::workspace::store::month_path(&Period::containing(f.date, Span::Month))),
         );
     }
 }
@@ -195,10 +191,7 @@ fn check_visit_head(
             d.error(
                 rel,
                 Some(line),
-                format!(
-                    "duplicate visit_id \"{}\": already used in {}:{} (visit ids are unique across the store)",
-                    f.visit_id, files[file].rel, first_line
-                ),
+                t!("check.duplicate_visit", visit => f.visit_id, file => files[file].rel, line => first_line),
             );
             return;
         }
@@ -221,7 +214,12 @@ fn check_visit_head(
     let first_line = first.line;
     let mut differ = |name: &str, same: bool, a: &dyn std::fmt::Display, b: &dyn std::fmt::Display| {
         if !same {
-            d.error(rel, Some(line), format!("visit {}: {name} is \"{b}\" here but \"{a}\" on line {first_line}: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id", f.visit_id));
+            d.error(
+                rel,
+                Some(line),
+                t!("check.visit_rows_disagree", visit => f.visit_id, column => name, here => b, first => a,
+                    line => first_line),
+            );
         }
     };
     differ("date", first.date == f.date, &first.date, &f.date);
@@ -245,10 +243,7 @@ fn check_visit_head(
         d.error(
             rel,
             Some(line),
-            format!(
-                "visit {} has both findings and an empty \"found nothing\" row (first on line {})",
-                f.visit_id, first.line
-            ),
+            t!("check.findings_and_empty_row", visit = f.visit_id, line = first.line),
         );
     }
     first.empty_row |= empty_now;
@@ -268,7 +263,7 @@ fn check_row_refs(
         d.error(
             rel,
             Some(line),
-            format!("unknown compound_id \"{}\"{hint}", f.compound_id),
+            t!("check.unknown_compound", compound = f.compound_id, hint = hint),
         );
         return;
     }
@@ -277,10 +272,7 @@ fn check_row_refs(
         d.error(
             rel,
             Some(line),
-            format!(
-                "visit {} to {} on {}: no contract in force that day (see data/registry/contracts.csv)",
-                f.visit_id, f.compound_id, f.date
-            ),
+            t!("check.no_contract_that_day", visit => f.visit_id, compound => f.compound_id, date => f.date),
         );
     }
     let (Some(st), false) = (standards, f.item.is_empty()) else {
@@ -289,18 +281,23 @@ fn check_row_refs(
     let Some(item) = st.item(&f.item) else {
         let hint = did_you_mean(&f.item, st.items.iter().map(|i| i.code.as_str()));
         let hint = if hint.is_empty() {
-            format!(" (known: {})", st.item_codes_hint())
+            t!("check.known_items", codes = st.item_codes_hint()).into_owned()
         } else {
             hint
         };
-        d.error(rel, Some(line), format!("unknown item code \"{}\"{hint}", f.item));
+        d.error(rel, Some(line), t!("check.unknown_item", item = f.item, hint = hint));
         return;
     };
     if let Some(c) = contract {
         if !item.applies(c.service_grade) {
-            d.error(rel, Some(line), format!(
-                "item {} ({}) does not apply to {}, served at service grade {} on {} (applies_to {:?} in the standards)",
-                item.code, item.name, f.compound_id, c.service_grade, f.date, item.applies_to.clone().unwrap_or_default()));
+            let applies_to = format!("{:?}", item.applies_to.clone().unwrap_or_default());
+            d.error(
+                rel,
+                Some(line),
+                t!("check.item_not_for_grade", item => item.code, name => item.name,
+                    compound => f.compound_id, grade => c.service_grade, date => f.date,
+                    applies_to => applies_to),
+            );
         }
     }
 }

@@ -1,5 +1,7 @@
 //! `data/appeals.csv`: companies' appeals against counts. Optional; absence means none.
 
+use rust_i18n::t;
+
 use crate::error::{Diagnostics, Result};
 use crate::model::records::{Appeal, Decision};
 
@@ -21,9 +23,8 @@ pub fn load_appeals(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Appea
             "rejected" => Some(Decision::Rejected),
             "pending" => Some(Decision::Pending),
             other => {
-                f.error(format!(
-                    "column decision: expected upheld, rejected or pending, found \"{other}\""
-                ));
+                let expected = t!("appeals.expect_decision");
+                f.error(t!("table.column_expected", column => "decision", expected => expected, found => other));
                 None
             }
         };

@@ -1,5 +1,7 @@
 //! `data/fees/PERIOD.csv`: property fees billed and collected per compound. Optional.
 
+use rust_i18n::t;
+
 use crate::error::{Diagnostics, Result};
 use crate::model::records::Fee;
 use crate::model::Period;
@@ -17,11 +19,7 @@ pub fn fee_periods(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Period
     for name in list_dir(&ws.path("data/fees"))? {
         match name.strip_suffix(".csv").map(str::parse::<Period>) {
             Some(Ok(p)) => out.push(p),
-            _ => diags.warning(
-                &format!("data/fees/{name}"),
-                None,
-                "ignored: fee files are named PERIOD.csv, e.g. 2026H1.csv",
-            ),
+            _ => diags.warning(&format!("data/fees/{name}"), None, t!("fees.ignored_name")),
         }
     }
     Ok(out)

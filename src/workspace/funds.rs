@@ -1,5 +1,7 @@
 //! `data/funds/PERIOD.toml`: a subsidy round (DESIGN §9). Optional per period.
 
+use rust_i18n::t;
+
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::funds::Funds;
 use crate::model::Period;
@@ -13,11 +15,7 @@ pub fn fund_periods(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Perio
     for name in list_dir(&ws.path("data/funds"))? {
         match name.strip_suffix(".toml").map(str::parse::<Period>) {
             Some(Ok(p)) => out.push(p),
-            _ => diags.warning(
-                &format!("data/funds/{name}"),
-                None,
-                "ignored: funds files are named PERIOD.toml, e.g. 2026H1.toml",
-            ),
+            _ => diags.warning(&format!("data/funds/{name}"), None, t!("funds.ignored_name")),
         }
     }
     Ok(out)
@@ -30,8 +28,7 @@ pub fn load_funds(ws: &Workspace, period: &Period, grades: &[&str], diags: &mut 
     let Some(bytes) = read_optional(&ws.path(&rel))? else {
         return Ok(None);
     };
-    let text =
-        std::str::from_utf8(&bytes).map_err(|_| Error::msg(format!("{rel}: not valid UTF-8: save it as UTF-8")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::msg(t!("funds.not_utf8", file => rel)))?;
     match toml::from_str::<Funds>(text) {
         Err(e) => {
             let (line, m) = toml_error(text, &e);

@@ -17,6 +17,8 @@ pub mod transaction;
 
 use std::path::{Path, PathBuf};
 
+use rust_i18n::t;
+
 pub use appeals::load_appeals;
 pub use fees::{fee_periods, load_fees};
 pub use funds::{fund_periods, load_funds};
@@ -50,10 +52,9 @@ impl Workspace {
                 WORKSPACE_ENV
             };
             if !is_workspace(dir) {
-                return Err(Error::msg(format!(
-                    "{} (from {how}) is not a workspace: it must hold both standards/ and data/ (create one with `oldestate init DIR`)",
-                    dir.display()
-                )));
+                return Err(Error::msg(
+                    t!("workspace.not_a_workspace", dir => dir.display(), how => how),
+                ));
             }
             return Ok(Workspace {
                 root: dir.to_path_buf(),
@@ -62,12 +63,7 @@ impl Workspace {
         cwd.ancestors()
             .find(|d| is_workspace(d))
             .map(|d| Workspace { root: d.to_path_buf() })
-            .ok_or_else(|| {
-                Error::msg(format!(
-                    "no workspace found in {} or its parents: a workspace holds both standards/ and data/; pass --workspace DIR, set {WORKSPACE_ENV}, or create one with `oldestate init DIR`",
-                    cwd.display()
-                ))
-            })
+            .ok_or_else(|| Error::msg(t!("workspace.none_found", dir => cwd.display(), env => WORKSPACE_ENV)))
     }
 
     /// Absolute path of a workspace-relative path.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::process::Command;
 
+use rust_i18n::t;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -83,9 +84,8 @@ impl Inputs {
         for (rel, sha) in &self.files {
             let sha = match sha {
                 Some(sha) => sha.clone(),
-                None => hash_file(ws, rel)?.ok_or_else(|| {
-                    Error::msg(format!("{rel}: removed while the report was being made; run it again"))
-                })?,
+                None => hash_file(ws, rel)?
+                    .ok_or_else(|| Error::msg(t!("workspace.removed_while_reporting", file => rel)))?,
             };
             h.update(format!("{sha}  {rel}\n").as_bytes());
         }

@@ -4,6 +4,7 @@
 //! period already published is a warning (DESIGN §10).
 
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use crate::error::{Diagnostics, Result};
 use crate::model::Period;
@@ -39,7 +40,7 @@ pub fn load_published(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Pub
                 as_of,
                 line: f.line(),
             }),
-            (Err(e), _) => f.error(format!("column period: {e}")),
+            (Err(e), _) => f.error(t!("published.bad_period", problem => e)),
             _ => {}
         }
     })?;

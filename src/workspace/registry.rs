@@ -1,6 +1,8 @@
 //! Loading `data/registry/*.csv` and checking the registry's own integrity: duplicate ids,
 //! dangling references, impossible and overlapping contracts.
 
+use rust_i18n::t;
+
 use crate::error::{Diagnostics, Result};
 use crate::model::registry::{Community, Company, Compound, Contract, Registry, Street, Title};
 use crate::model::standards::SERVICE_GRADES;
@@ -142,7 +144,8 @@ fn read_contracts(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Contrac
         let service_grade = match grade.trim().parse::<u8>() {
             Ok(g) if SERVICE_GRADES.contains(&g) => Some(g),
             _ => {
-                f.error(format!("column service_grade: expected 1, 2 or 3, found \"{grade}\""));
+                let expected = t!("registry.expect_grade");
+                f.error(t!("table.column_expected", column => "service_grade", expected => expected, found => grade));
                 None
             }
         };
@@ -150,9 +153,10 @@ fn read_contracts(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Contrac
             (f.id_arc(0), f.id_arc(1), service_grade, f.date(3), f.date(4))
         {
             if end < start {
-                f.error(format!(
-                    "contract of {compound_id} ends ({end}) before it starts ({start})"
-                ));
+                f.error(
+                    t!("registry.contract_ends_before_start", compound => compound_id, end => end,
+                    start => start),
+                );
                 return;
             }
             contracts.push(Contract {
@@ -176,9 +180,8 @@ fn read_titles(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Title>> {
             (f.id(0), f.id(1), f.date(2), f.date(3))
         {
             if valid_until < awarded_on {
-                f.error(format!(
-                    "title of {community_id} is valid until {valid_until}, before it was awarded on {awarded_on}"
-                ));
+                f.error(t!("registry.title_ends_before_award", community => community_id,
+                    until => valid_until, awarded => awarded_on));
                 return;
             }
             titles.push(Title {
@@ -204,7 +207,7 @@ pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry
         let rest = read_others(ws, diags);
         let compounds = other
             .join()
-            .unwrap_or_else(|_| Err(crate::error::Error::msg("reading compounds.csv panicked")));
+            .unwrap_or_else(|_| Err(crate::error::Error::msg(t!("registry.compounds_panicked"))));
         (compounds, rest)
     });
     let (compounds, d) = compounds?;
@@ -253,7 +256,11 @@ fn duplicate_ids<'a>(rel: &str, col: &str, ids: impl Iterator<Item = (&'a str, u
     let mut first: hashbrown::HashMap<&str, u64> = hashbrown::HashMap::with_capacity(ids.size_hint().0);
     for (id, line) in ids {
         if let Some(l) = first.get(id) {
-            diags.error(rel, Some(line), format!("duplicate {col} \"{id}\" (first on line {l})"));
+            diags.error(
+                rel,
+                Some(line),
+                t!("registry.duplicate_id", column => col, id => id, first => l),
+            );
         } else {
             first.insert(id, line);
         }
@@ -262,10 +269,11 @@ fn duplicate_ids<'a>(rel: &str, col: &str, ids: impl Iterator<Item = (&'a str, u
 
 fn known<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     let ids: Vec<&str> = ids.collect();
+    let sep = t!("registry.sep");
     match ids.len() {
-        0 => "none are registered".into(),
-        n if n <= 8 => format!("known: {}", ids.join(", ")),
-        n => format!("known: {} … {} ({n} in all)", ids[..4].join(", "), ids[n - 1]),
+        0 => t!("registry.none_registered").into_owned(),
+        n if n <= 8 => t!("registry.known", ids => ids.join(&sep)).into_owned(),
+        n => t!("registry.known_many", first => ids[..4].join(&sep), last => ids[n - 1], n => n).into_owned(),
     }
 }
 
@@ -276,10 +284,8 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
             diags.error(
                 COMMUNITIES,
                 Some(c.line),
-                format!(
-                    "community {} names unknown street_id \"{}\" ({hint})",
-                    c.id, c.street_id
-                ),
+                t!("registry.community_unknown_street", community => c.id, street => c.street_id,
+                    known => hint),
             );
         }
     }
@@ -288,10 +294,8 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
             diags.error(
                 COMPOUNDS,
                 Some(c.line),
-                format!(
-                    "compound {} names unknown community_id \"{}\" (not in {COMMUNITIES})",
-                    c.id, c.community_id
-                ),
+                t!("registry.compound_unknown_community", compound => c.id, community => c.community_id,
+                    file => COMMUNITIES),
             );
         }
     }
@@ -300,10 +304,7 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
             diags.error(
                 CONTRACTS,
                 Some(k.line),
-                format!(
-                    "contract names unknown compound_id \"{}\" (not in {COMPOUNDS})",
-                    k.compound_id
-                ),
+                t!("registry.contract_unknown_compound", compound => k.compound_id, file => COMPOUNDS),
             );
         }
         if reg.company(&k.company_id).is_none() {
@@ -311,10 +312,8 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
             diags.error(
                 CONTRACTS,
                 Some(k.line),
-                format!(
-                    "contract of {} names unknown company_id \"{}\" ({hint})",
-                    k.compound_id, k.company_id
-                ),
+                t!("registry.contract_unknown_company", compound => k.compound_id, company => k.company_id,
+                    known => hint),
             );
         }
     }
@@ -323,10 +322,7 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
             diags.error(
                 TITLES,
                 Some(t.line),
-                format!(
-                    "title names unknown community_id \"{}\" (not in {COMMUNITIES})",
-                    t.community_id
-                ),
+                t!("registry.title_unknown_community", community => t.community_id, file => COMMUNITIES),
             );
         }
     }
@@ -341,10 +337,7 @@ fn check_names(reg: &Registry, diags: &mut Diagnostics) {
                 Some(&other) if other != &*c.id => diags.warning(
                     COMPOUNDS,
                     Some(c.line),
-                    format!(
-                        "name or alias \"{name}\" of {} is also used by {other}: sheets naming it are ambiguous",
-                        c.id
-                    ),
+                    t!("registry.name_shared", name => name, compound => c.id, other => other),
                 ),
                 Some(_) => {}
                 None => {
@@ -363,10 +356,8 @@ fn check_contract_overlaps(reg: &Registry, diags: &mut Diagnostics) {
                 diags.error(
                     CONTRACTS,
                     Some(w[1].line),
-                    format!(
-                        "contract of {} from {} overlaps the one on line {} ({} to {}): contracts of one compound may not overlap",
-                        c.id, w[1].start, w[0].line, w[0].start, w[0].end
-                    ),
+                    t!("registry.contracts_overlap", compound => c.id, start => w[1].start, line => w[0].line,
+                        from => w[0].start, to => w[0].end),
                 );
             }
         }

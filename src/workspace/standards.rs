@@ -1,6 +1,7 @@
 //! Loading `standards/*.toml` and choosing the file in force for a period (DESIGN §3).
 
 use chrono::{Datelike, NaiveDate};
+use rust_i18n::t;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Diagnostics, Error, Result};
@@ -37,12 +38,12 @@ impl StandardsSet {
     /// The standards for a period: in force on its first day; none is an error.
     pub fn for_period(&self, period: &Period) -> Result<&StandardsFile> {
         self.in_force_on(period.start()).ok_or_else(|| {
-            let first = self.files.first().map(|f| format!(" (the earliest, {}, starts {})", f.file, f.standards.effective_from));
-            Error::msg(format!(
-                "no standards in force on {}, the first day of {period}{}: add standards/YYYY-MM-DD.toml effective on or before it",
-                period.start(),
-                first.unwrap_or_default()
-            ))
+            let first = self
+                .files
+                .first()
+                .map(|f| t!("standards.earliest", file => f.file, day => f.standards.effective_from).into_owned());
+            let first = first.unwrap_or_default();
+            Error::msg(t!("standards.none_for_period", day => period.start(), period => period, earliest => first))
         })
     }
 }
@@ -80,7 +81,7 @@ pub fn load_standards(ws: &Workspace, diags: &mut Diagnostics) -> Result<Standar
         let rel = format!("standards/{name}");
         let bytes = std::fs::read(ws.path(&rel)).map_err(|e| Error::io(ws.path(&rel), e))?;
         let Ok(text) = std::str::from_utf8(&bytes) else {
-            diags.error(&rel, None, "not valid UTF-8: save standards files as UTF-8");
+            diags.error(&rel, None, t!("standards.not_utf8"));
             continue;
         };
         match parse_standards(text, Some(stem)) {
@@ -89,14 +90,7 @@ pub fn load_standards(ws: &Workspace, diags: &mut Diagnostics) -> Result<Standar
                     diags.warning(&rel, None, w);
                 }
                 if standards.effective_from.day() != 1 {
-                    diags.warning(
-                        &rel,
-                        None,
-                        format!(
-                            "effective_from {} is not the first day of a month: periods would straddle the change, and each uses the standards in force on its first day",
-                            standards.effective_from
-                        ),
-                    );
+                    diags.warning(&rel, None, t!("standards.mid_month", day => standards.effective_from));
                 }
                 set.files.push(StandardsFile {
                     file: rel,
@@ -112,16 +106,12 @@ pub fn load_standards(ws: &Workspace, diags: &mut Diagnostics) -> Result<Standar
         }
     }
     if set.files.is_empty() && !diags.has_errors() {
-        diags.error(
-            "standards",
-            None,
-            "no standards files: add standards/YYYY-MM-DD.toml (`oldestate init` writes the default one)",
-        );
+        diags.error("standards", None, t!("standards.no_files"));
     }
     set.files.sort_by_key(|f| f.standards.effective_from);
     for w in set.files.windows(2) {
         if w[0].standards.effective_from == w[1].standards.effective_from {
-            diags.error(&w[1].file, None, format!("same effective_from as {}", w[0].file));
+            diags.error(&w[1].file, None, t!("standards.same_day", file => w[0].file));
         }
     }
     Ok(set)

@@ -5,6 +5,7 @@ use std::io::Read;
 
 use crate::error::{Diagnostics, Error, Result};
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use crate::model::records::{Finding, MAX_PER_ROW, STORE_HEADER};
 use crate::model::{parse_date_bytes, Level, Period, Purpose};
@@ -37,7 +38,7 @@ pub fn month_files(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<MonthF
             diags.warning(
                 &format!("data/inspections/{year}"),
                 None,
-                "ignored: the store holds only YYYY/ folders",
+                t!("store.ignored_not_a_year"),
             );
             continue;
         }
@@ -48,11 +49,7 @@ pub fn month_files(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<MonthF
                 Some(m) if m.span() == crate::model::Span::Month && m.to_string()[..4] == year => {
                     out.push(MonthFile { month: m, rel });
                 }
-                _ => diags.warning(
-                    &rel,
-                    None,
-                    format!("ignored: store files are named data/inspections/{year}/{year}-MM.csv"),
-                ),
+                _ => diags.warning(&rel, None, t!("store.ignored_not_a_month", year => year)),
             }
         }
     }
@@ -149,7 +146,7 @@ fn latest_date_careful(ws: &Workspace, f: &MonthFile) -> Result<Option<NaiveDate
 
 /// A month file the CSV reader cannot read, located.
 fn csv_error(rel: &str, e: csv::Error) -> Error {
-    Error::msg(format!("{rel}: {} (run `oldestate check`)", csv_problem(&e)))
+    Error::msg(t!("store.unreadable", file => rel, problem => csv_problem(&e)))
 }
 
 /// Stream a month file: `visit` gets each row's line and either the finding or the problems
@@ -191,21 +188,13 @@ pub fn read_findings<R: Read>(
                 diags.error(
                     rel,
                     Some(1),
-                    format!(
-                        "wrong header: expected exactly {}, found {}",
-                        STORE_HEADER.join(","),
-                        found.join(",")
-                    ),
+                    t!("store.wrong_header", expected => STORE_HEADER.join(","), found => found.join(",")),
                 );
                 return Ok(());
             }
         }
         Ok(false) => {
-            diags.error(
-                rel,
-                Some(1),
-                format!("empty file: expected the header {}", STORE_HEADER.join(",")),
-            );
+            diags.error(rel, Some(1), t!("table.empty_file", header => STORE_HEADER.join(",")));
             return Ok(());
         }
         Err(e) => {
@@ -329,43 +318,31 @@ fn word_row_problems(f: &RowFields<'_>, prev_day: Option<(&[u8], NaiveDate)>, wh
     let [visit_id, date_text, level, purpose, _, inspectors, compound_id, item, count, photos] = *f;
     let mut expect = |good: bool, i: usize, expected: &str| {
         if !good {
-            why.push(format!(
-                "column {}: expected {}, found \"{}\"",
-                STORE_HEADER[i],
-                expected,
-                String::from_utf8_lossy(f[i])
-            ));
+            let found = String::from_utf8_lossy(f[i]);
+            why.push(
+                t!("table.column_expected", column => STORE_HEADER[i], expected => expected,
+                found => found)
+                .into_owned(),
+            );
         }
     };
-    expect(non_empty(visit_id).is_some(), 0, "a visit id");
-    expect(
-        row_date(date_text, prev_day).is_some(),
-        1,
-        "a date YYYY-MM-DD that exists",
-    );
-    expect(
-        row_level(level).is_some(),
-        2,
-        "community, street, district or third_party",
-    );
-    expect(row_purpose(purpose).is_some(), 3, "routine or recheck");
-    expect(
-        headcount(inspectors).is_some(),
-        5,
-        "a whole number from 1 to 1000000 (people on the team that day)",
-    );
-    expect(non_empty(compound_id).is_some(), 6, "a compound id");
+    expect(non_empty(visit_id).is_some(), 0, &t!("store.expect_visit_id"));
+    expect(row_date(date_text, prev_day).is_some(), 1, &t!("table.expect_date"));
+    expect(row_level(level).is_some(), 2, &t!("store.expect_level"));
+    expect(row_purpose(purpose).is_some(), 3, &t!("store.expect_purpose"));
+    expect(headcount(inspectors).is_some(), 5, &t!("store.expect_inspectors"));
+    expect(non_empty(compound_id).is_some(), 6, &t!("store.expect_compound_id"));
     let count = whole(count);
-    expect(count.is_some(), 8, "a whole number from 0 to 1000000");
-    expect(whole(photos).is_some(), 9, "a whole number from 0 to 1000000");
+    expect(count.is_some(), 8, &t!("store.expect_whole"));
+    expect(whole(photos).is_some(), 9, &t!("store.expect_whole"));
     let Ok(item) = std::str::from_utf8(item) else {
         return;
     };
     match count {
-        Some(c) if !is_finding(item, c) && item.is_empty() => why.push(format!(
-            "column item: empty, but count is {c}: a finding needs its item code"
-        )),
-        Some(c) if !is_finding(item, c) => why.push(format!("column count: 0 for item {item}: rows are kept only for findings (count > 0); a visit that found nothing is one row with an empty item")),
+        Some(c) if !is_finding(item, c) && item.is_empty() => {
+            why.push(t!("store.item_empty_with_count", count => c).into_owned())
+        }
+        Some(c) if !is_finding(item, c) => why.push(t!("store.count_zero_for_item", item => item).into_owned()),
         _ => {}
     }
 }

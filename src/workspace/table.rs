@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use crate::error::{Diagnostics, Result};
 use crate::model::decimal::parse_decimal;
@@ -30,11 +31,7 @@ pub fn read_table(
     };
     let Some(file) = file else {
         if !optional {
-            diags.error(
-                rel,
-                None,
-                format!("missing file: expected a CSV with columns {}", columns.join(",")),
-            );
+            diags.error(rel, None, t!("table.missing_file", columns => columns.join(",")));
             return Ok(false);
         }
         return Ok(true);
@@ -80,11 +77,7 @@ fn read_header<R: std::io::Read>(
     match rdr.read_record(rec) {
         Ok(true) => {}
         Ok(false) => {
-            diags.error(
-                rel,
-                Some(1),
-                format!("empty file: expected the header {}", columns.join(",")),
-            );
+            diags.error(rel, Some(1), t!("table.empty_file", header => columns.join(",")));
             return None;
         }
         Err(e) => {
@@ -105,12 +98,8 @@ fn read_header<R: std::io::Read>(
         diags.error(
             rel,
             Some(1),
-            format!(
-                "header lacks column(s) {}: expected {}, found {}",
-                missing.join(","),
-                columns.join(","),
-                names.join(",")
-            ),
+            t!("table.header_lacks", missing => missing.join(","), expected => columns.join(","),
+                found => names.join(",")),
         );
         return None;
     }
@@ -120,14 +109,11 @@ fn read_header<R: std::io::Read>(
 /// A csv crate error in words a person can act on.
 pub fn csv_problem(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            "not valid UTF-8: workspace files must be saved as UTF-8 (sheets in GB18030 go through `oldestate inspect import`)"
-                .to_string()
-        }
+        csv::ErrorKind::Utf8 { .. } => t!("table.not_utf8").into_owned(),
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("expected {expected_len} fields like the header, found {len} (an unquoted comma?)")
+            t!("table.unequal_fields", expected => expected_len, found => len).into_owned()
         }
-        _ => format!("unreadable CSV: {e}"),
+        _ => t!("table.unreadable", error => e).into_owned(),
     }
 }
 
@@ -157,11 +143,8 @@ impl Fields<'_> {
     }
 
     fn bad(&mut self, i: usize, expected: &str) {
-        let msg = format!(
-            "column {}: expected {expected}, found \"{}\"",
-            self.columns[i],
-            self.raw(i)
-        );
+        let msg = t!("table.column_expected", column => self.columns[i], expected => expected,
+            found => self.raw(i));
         self.error(msg);
     }
 
@@ -183,7 +166,7 @@ impl Fields<'_> {
 
     fn id_str(&mut self, i: usize) -> Option<&str> {
         if self.raw(i).trim().is_empty() {
-            self.bad(i, "a value");
+            self.bad(i, &t!("table.expect_value"));
             return None;
         }
         Some(self.raw(i).trim())
@@ -193,7 +176,7 @@ impl Fields<'_> {
     pub fn date(&mut self, i: usize) -> Option<NaiveDate> {
         let d = parse_date(self.raw(i).trim());
         if d.is_none() {
-            self.bad(i, "a date YYYY-MM-DD that exists");
+            self.bad(i, &t!("table.expect_date"));
         }
         d
     }
@@ -211,7 +194,7 @@ impl Fields<'_> {
         match parse_decimal(self.raw(i)) {
             Some(d) if d >= Decimal::ZERO => Some(d),
             _ => {
-                self.bad(i, "a non-negative decimal number like 1234.56");
+                self.bad(i, &t!("table.expect_amount"));
                 None
             }
         }
@@ -226,7 +209,7 @@ impl Fields<'_> {
             None
         };
         if n.is_none() {
-            self.bad(i, "a whole number 0 or more");
+            self.bad(i, &t!("table.expect_count"));
         }
         n
     }

@@ -33,8 +33,8 @@ fn every_problem_is_reported_not_just_the_first() {
     ws.append("data/registry/companies.csv", "CO2,另一家\n");
     let r = ws.run(&["check"]);
     r.status(1)
-        .stdout_line("data/registry/streets.csv:4: duplicate street_id \"S1\" (first on line 2)")
-        .stdout_line("data/registry/companies.csv:4: duplicate company_id \"CO2\" (first on line 3)");
+        .stdout_line("data/registry/streets.csv:4: 编号 `street_id` “S1” 重复（首次出现在第 2 行）")
+        .stdout_line("data/registry/companies.csv:4: 编号 `company_id` “CO2” 重复（首次出现在第 3 行）");
     assert!(r.stderr.contains("检查完毕：2 个错误，0 个警告"), "{}", r.stderr);
 }
 
@@ -44,7 +44,7 @@ fn duplicate_compound_id() {
     ws.append("data/registry/compounds.csv", "P2,C2,又一福明里,,10,100.00,1\n");
     fails_with(
         &ws,
-        "data/registry/compounds.csv:6: duplicate compound_id \"P2\" (first on line 3)",
+        "data/registry/compounds.csv:6: 编号 `compound_id` “P2” 重复（首次出现在第 3 行）",
     );
 }
 
@@ -54,7 +54,7 @@ fn community_with_unknown_street() {
     ws.replace("data/registry/communities.csv", "C3,S2,", "C3,S9,");
     fails_with(
         &ws,
-        "data/registry/communities.csv:4: community C3 names unknown street_id \"S9\" (known: S1, S2)",
+        "data/registry/communities.csv:4: 社区 C3 的街道编号 `street_id` “S9” 不在街道名册中（已有：S1、S2）",
     );
 }
 
@@ -64,7 +64,7 @@ fn compound_with_unknown_community() {
     ws.replace("data/registry/compounds.csv", "P4,C3,", "P4,C9,");
     fails_with(
         &ws,
-        "data/registry/compounds.csv:5: compound P4 names unknown community_id \"C9\" (not in data/registry/communities.csv)",
+        "data/registry/compounds.csv:5: 小区 P4 的社区编号 `community_id` “C9” 不在 data/registry/communities.csv 中",
     );
 }
 
@@ -74,8 +74,8 @@ fn contract_with_unknown_compound_or_company() {
     ws.append("data/registry/contracts.csv", "P9,CO7,1,2026-01-01,2026-12-31\n");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/registry/contracts.csv:7: contract names unknown compound_id \"P9\" (not in data/registry/compounds.csv)")
-        .stdout_line("data/registry/contracts.csv:7: contract of P9 names unknown company_id \"CO7\" (known: CO1, CO2)");
+        .stdout_line("data/registry/contracts.csv:7: 合同的小区编号 `compound_id` “P9” 不在 data/registry/compounds.csv 中")
+        .stdout_line("data/registry/contracts.csv:7: 小区 P9 的合同中物业公司编号 `company_id` “CO7” 不在物业公司名册中（已有：CO1、CO2）");
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn title_with_unknown_community() {
     ws.append("data/registry/titles.csv", "C7,美丽社区,2025-01-10,2027-01-09\n");
     fails_with(
         &ws,
-        "data/registry/titles.csv:3: title names unknown community_id \"C7\" (not in data/registry/communities.csv)",
+        "data/registry/titles.csv:3: 称号的社区编号 `community_id` “C7” 不在 data/registry/communities.csv 中",
     );
 }
 
@@ -92,7 +92,10 @@ fn title_with_unknown_community() {
 fn fee_with_unknown_compound() {
     let ws = Ws::fixture("mini");
     ws.append("data/fees/2026H1.csv", "P8,10.00,5.00\n");
-    fails_with(&ws, "data/fees/2026H1.csv:3: fee row names unknown compound_id \"P8\"");
+    fails_with(
+        &ws,
+        "data/fees/2026H1.csv:3: 物业费记录中的小区编号 `compound_id` “P8” 不在小区名册中",
+    );
 }
 
 #[test]
@@ -104,8 +107,10 @@ fn appeal_with_unknown_visit_or_item() {
     );
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/appeals.csv:3: appeal names unknown visit_id \"T99\" (no such visit in data/inspections/)")
-        .stdout_line("data/appeals.csv:4: appeal on visit T1 names unknown item \"Z01\"");
+        .stdout_line(
+            "data/appeals.csv:3: 申诉所指的检查单号 `visit_id` “T99” 不存在（data/inspections/ 中没有这次检查）",
+        )
+        .stdout_line("data/appeals.csv:4: 对检查 T1 的申诉所指的问题点“Z01”不在标准中");
 }
 
 #[test]
@@ -115,7 +120,7 @@ fn upheld_appeal_removing_more_than_recorded() {
     ws.append("data/appeals.csv", "T1,X01,2,upheld,2026-03-25,再次申诉\n");
     fails_with(
         &ws,
-        "data/appeals.csv:3: upheld appeals remove 3 point(s) of item X01 from visit T1, but the visit recorded 2",
+        "data/appeals.csv:3: 已支持的申诉从检查 T1 中核减问题点 X01 共 3 处，但该次检查只记录了 2 处",
     );
 }
 
@@ -135,7 +140,7 @@ fn overlapping_contracts() {
     ws.append("data/registry/contracts.csv", "P1,CO2,2,2027-06-01,2028-12-31\n");
     fails_with(
         &ws,
-        "data/registry/contracts.csv:7: contract of P1 from 2027-06-01 overlaps the one on line 2 (2026-01-01 to 2027-12-31): contracts of one compound may not overlap",
+        "data/registry/contracts.csv:7: 小区 P1 自 2027-06-01 起的合同与第 2 行的合同（2026-01-01 至 2027-12-31）重叠：同一小区的合同不能重叠",
     );
 }
 
@@ -148,8 +153,8 @@ fn contract_grade_and_dates_are_checked() {
     );
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/registry/contracts.csv:7: column service_grade: expected 1, 2 or 3, found \"4\"")
-        .stdout_line("data/registry/contracts.csv:8: contract of P4 ends (2028-02-01) before it starts (2028-05-01)");
+        .stdout_line("data/registry/contracts.csv:7: `service_grade` 列：应为 1、2 或 3，实际为“4”")
+        .stdout_line("data/registry/contracts.csv:8: 小区 P4 的合同结束日期（2028-02-01）早于开始日期（2028-05-01）");
 }
 
 #[test]
@@ -158,7 +163,7 @@ fn standards_file_name_must_match_effective_from() {
     ws.replace(STANDARDS, "effective_from = 2026-01-01", "effective_from = 2026-02-01");
     fails_with(
         &ws,
-        "standards/2026-01-01.toml: effective_from is 2026-02-01 but the file is named 2026-01-01.toml: they must agree (rename the file to 2026-02-01.toml or fix the date)",
+        "standards/2026-01-01.toml: 生效日期 `effective_from` 为 2026-02-01，但文件名是 2026-01-01.toml：二者必须一致（请把文件改名为 2026-02-01.toml，或改正日期）",
     );
 }
 
@@ -169,8 +174,10 @@ fn grades_must_strictly_decrease_and_end_at_zero() {
     ws.replace(STANDARDS, "name = \"不合格\"\nmin = 0", "name = \"不合格\"\nmin = 10");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("standards/2026-01-01.toml: grades must have strictly decreasing min: \"良好\" (min 90) follows \"优秀\" (min 90)")
-        .stdout_line("standards/2026-01-01.toml: the last grade \"不合格\" has min 10 but must have min 0");
+        .stdout_line(
+            "standards/2026-01-01.toml: 各等级的最低分 `min` 必须严格递减：“良好”（min 90）排在“优秀”（min 90）之后",
+        )
+        .stdout_line("standards/2026-01-01.toml: 最后一个等级“不合格”的最低分 `min` 为 10，应为 0");
 }
 
 #[test]
@@ -179,7 +186,7 @@ fn item_with_unknown_category() {
     ws.replace(STANDARDS, "category = \"LOCK\"", "category = \"LOKC\"");
     fails_with(
         &ws,
-        "standards/2026-01-01.toml: item X01 has unknown category \"LOKC\" (known: CLEAN, FIRE, LOCK)",
+        "standards/2026-01-01.toml: 问题点 X01 的类别“LOKC”不存在（已有：CLEAN、FIRE、LOCK）",
     );
 }
 
@@ -190,8 +197,8 @@ fn duplicate_item_and_category_codes() {
     ws.replace(STANDARDS, "code = \"CLEAN\"", "code = \"LOCK\"");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("standards/2026-01-01.toml: duplicate item code \"X01\" (2 times)")
-        .stdout_line("standards/2026-01-01.toml: duplicate category code \"LOCK\" (2 times)");
+        .stdout_line("standards/2026-01-01.toml: 问题点编号“X01”重复（出现 2 次）")
+        .stdout_line("standards/2026-01-01.toml: 类别编号“LOCK”重复（出现 2 次）");
 }
 
 #[test]
@@ -200,8 +207,8 @@ fn max_and_deduct_must_be_positive() {
     ws.replace(STANDARDS, "max = 10\ndeduct = 2", "max = 0\ndeduct = -1.5");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("standards/2026-01-01.toml: item X01 has max 0 but max must be positive")
-        .stdout_line("standards/2026-01-01.toml: item X01 has deduct -1.5 but deduct must be positive");
+        .stdout_line("standards/2026-01-01.toml: 问题点 X01 的满分 `max` 为 0，应大于 0")
+        .stdout_line("standards/2026-01-01.toml: 问题点 X01 的每处扣分 `deduct` 为 -1.5，应大于 0");
 }
 
 #[test]
@@ -210,8 +217,8 @@ fn max_and_deduct_are_bounded_so_scores_are_exact() {
     ws.replace(STANDARDS, "max = 10\ndeduct = 2", "max = 1000001\ndeduct = 0.00005");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("standards/2026-01-01.toml: item X01 has max 1000001: at most 1000000 with at most 4 decimals")
-        .stdout_line("standards/2026-01-01.toml: item X01 has deduct 0.00005: at most 1000000 with at most 4 decimals");
+        .stdout_line("standards/2026-01-01.toml: 问题点 X01 的 `max` 为 1000001：最多 1000000 分，最多 4 位小数")
+        .stdout_line("standards/2026-01-01.toml: 问题点 X01 的 `deduct` 为 0.00005：最多 1000000 分，最多 4 位小数");
     // At the bounds it is fine.
     ws.replace(
         STANDARDS,
@@ -227,7 +234,7 @@ fn pass_mark_must_lie_in_0_to_100() {
     ws.replace(STANDARDS, "pass_mark = 80", "pass_mark = 180");
     fails_with(
         &ws,
-        "standards/2026-01-01.toml: pass_mark is 180 but must lie between 0 and 100",
+        "standards/2026-01-01.toml: 合格线 `pass_mark` 为 180，应在 0 到 100 之间",
     );
 }
 
@@ -254,7 +261,7 @@ fn store_with_wrong_header() {
     ws.replace(STORE, "visit_id,date,level,", "visit,date,level,");
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:1: wrong header: expected exactly visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note, found visit,date,level,purpose,team,inspectors,compound_id,item,count,photos,note",
+        "data/inspections/2026/2026-03.csv:1: 表头不对：应恰好为 visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note，实际为 visit,date,level,purpose,team,inspectors,compound_id,item,count,photos,note",
     );
 }
 
@@ -264,8 +271,8 @@ fn visit_fields_must_agree_across_rows() {
     ws.replace(STORE, "第三方一组,3,P1,X02", "第三方二组,4,P1,X02");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/inspections/2026/2026-03.csv:3: visit T1: team is \"第三方二组\" here but \"第三方一组\" on line 2: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id")
-        .stdout_line("data/inspections/2026/2026-03.csv:3: visit T1: inspectors is \"4\" here but \"3\" on line 2: a visit's rows must agree on date, level, purpose, team, inspectors and compound_id");
+        .stdout_line("data/inspections/2026/2026-03.csv:3: 检查 T1：本行的 `team` 是“第三方二组”，但第 2 行是“第三方一组”：同一次检查的各行在 `date`、`level`、`purpose`、`team`、`inspectors` 和 `compound_id` 上必须一致")
+        .stdout_line("data/inspections/2026/2026-03.csv:3: 检查 T1：本行的 `inspectors` 是“4”，但第 2 行是“3”：同一次检查的各行在 `date`、`level`、`purpose`、`team`、`inspectors` 和 `compound_id` 上必须一致");
 }
 
 #[test]
@@ -275,8 +282,10 @@ fn unknown_compound_and_item_name_the_nearest() {
     ws.replace(STORE, "3,P2,,0,4", "3,P22,,0,4");
     ws.run(&["check"])
         .status(1)
-        .stdout_line("data/inspections/2026/2026-03.csv:2: unknown item code \"X09\" (did you mean \"X01\" or \"X02\" or \"X03\"?)")
-        .stdout_line("data/inspections/2026/2026-03.csv:4: unknown compound_id \"P22\" (did you mean \"P2\"?)");
+        .stdout_line("data/inspections/2026/2026-03.csv:2: 问题点编号“X09”不在标准中（是否为“X01”或“X02”或“X03”？）")
+        .stdout_line(
+            "data/inspections/2026/2026-03.csv:4: 小区编号 `compound_id` “P22” 不在小区名册中（是否为“P2”？）",
+        );
 }
 
 #[test]
@@ -286,19 +295,15 @@ fn counts_must_be_whole_and_not_negative() {
     ws.replace(STORE, "P1,X02,1,2", "P1,X02,1.5,2");
     ws.run(&["check"])
         .status(1)
-        .stdout_line(
-            "data/inspections/2026/2026-03.csv:2: column count: expected a whole number from 0 to 1000000, found \"-2\"",
-        )
-        .stdout_line(
-            "data/inspections/2026/2026-03.csv:3: column count: expected a whole number from 0 to 1000000, found \"1.5\"",
-        );
+        .stdout_line("data/inspections/2026/2026-03.csv:2: `count` 列：应为 0 到 1000000 的整数，实际为“-2”")
+        .stdout_line("data/inspections/2026/2026-03.csv:3: `count` 列：应为 0 到 1000000 的整数，实际为“1.5”");
 }
 
 #[test]
 fn impossible_dates() {
     let ws = Ws::fixture("mini");
     ws.replace(STORE, "T3,2026-03-06", "T3,2026-02-30");
-    fails_with(&ws, "data/inspections/2026/2026-03.csv:5: column date: expected a date YYYY-MM-DD that exists, found \"2026-02-30\"");
+    fails_with(&ws, "data/inspections/2026/2026-03.csv:5: `date` 列：应为实际存在的日期（格式 YYYY-MM-DD，如 2026-03-06），实际为“2026-02-30”");
 }
 
 #[test]
@@ -307,7 +312,7 @@ fn a_row_in_the_wrong_months_file() {
     ws.append(STORE, "T4,2026-04-02,street,routine,劝业场街检查组,2,P4,,0,3,\n");
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:6: visit T4 is dated 2026-04-02 but this file holds 2026-03: move the row to data/inspections/2026/2026-04.csv",
+        "data/inspections/2026/2026-03.csv:6: 检查 T4 的日期是 2026-04-02，但本文件只存放 2026-03 的记录：请把这一行移到 data/inspections/2026/2026-04.csv",
     );
 }
 
@@ -320,7 +325,7 @@ fn duplicate_visit_ids_across_files() {
     );
     fails_with(
         &ws,
-        "data/inspections/2026/2026-04.csv:2: duplicate visit_id \"T2\": already used in data/inspections/2026/2026-03.csv:4 (visit ids are unique across the store)",
+        "data/inspections/2026/2026-04.csv:2: 检查单号 `visit_id` “T2” 重复：已在 data/inspections/2026/2026-03.csv:4 使用（检查单号在全部检查记录中必须唯一）",
     );
 }
 
@@ -330,7 +335,7 @@ fn unsorted_rows() {
     ws.append(STORE, "T0,2026-03-01,street,routine,劝业场街检查组,2,P4,,0,3,\n");
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:6: rows out of order: (2026-03-01, T0, ) comes after (2026-03-06, T3, X01); the store is sorted by (date, visit_id, item) (`oldestate inspect import` rewrites it sorted)",
+        "data/inspections/2026/2026-03.csv:6: 行的顺序不对：（2026-03-01，T0，）排在（2026-03-06，T3，X01）之后；检查记录应按（日期 `date`，检查单号 `visit_id`，问题点 `item`）排序（`oldestate inspect import` 会按顺序重写）",
     );
 }
 
@@ -341,7 +346,7 @@ fn item_not_applicable_to_the_service_grade() {
     ws.replace(STORE, "2,P3,X01,1,1,", "2,P3,X02,1,1,");
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:5: item X02 (楼道清扫保洁) does not apply to P3, served at service grade 3 on 2026-03-06 (applies_to [1, 2] in the standards)",
+        "data/inspections/2026/2026-03.csv:5: 问题点 X02（楼道清扫保洁）不适用于小区 P3：该小区 2026-03-06 的服务等级为 3（标准中的 `applies_to` 为 [1, 2]）",
     );
 }
 
@@ -355,7 +360,7 @@ fn a_visit_on_a_day_with_no_contract() {
     );
     fails_with(
         &ws,
-        "data/inspections/2026/2026-03.csv:4: visit T2 to P2 on 2026-03-05: no contract in force that day (see data/registry/contracts.csv)",
+        "data/inspections/2026/2026-03.csv:4: 检查 T2（小区 P2，2026-03-05）：当天没有生效的物业合同（见 data/registry/contracts.csv）",
     );
 }
 
@@ -370,7 +375,7 @@ fn warns_of_contracts_running_out_near_the_newest_data() {
     );
     warns_with(
         &ws,
-        "data/registry/contracts.csv:6: 警告：contract of P4 (长沙路小区) with CO2 ends 2026-06-04, within 90 days of the newest data (2026-03-06), with no successor: the residents must choose a company (合同到期)",
+        "data/registry/contracts.csv:6: 警告：小区 P4（长沙路小区）与物业公司 CO2 的合同于 2026-06-04 到期，距最新数据（2026-03-06）不足 90 天，且没有后续合同：请组织居民选聘物业公司（合同到期）",
     );
     ws.replace("data/registry/contracts.csv", "2026-06-04", "2026-06-05");
     ws.run(&["check", "--strict"]).status(0);
@@ -382,7 +387,7 @@ fn warns_of_compounds_with_no_contract() {
     ws.append("data/registry/compounds.csv", "P5,C3,新兴里,,80,5000.00,2\n");
     warns_with(
         &ws,
-        "data/registry/compounds.csv:6: 警告：compound P5 (新兴里) has no contract: its visits cannot be scored",
+        "data/registry/compounds.csv:6: 警告：小区 P5（新兴里）没有物业合同：其检查无法计分",
     );
 }
 
@@ -395,7 +400,7 @@ fn warns_when_standards_start_mid_month() {
     ws.write("standards/2026-03-15.toml", &text);
     warns_with(
         &ws,
-        "standards/2026-03-15.toml: 警告：effective_from 2026-03-15 is not the first day of a month: periods would straddle the change, and each uses the standards in force on its first day",
+        "standards/2026-03-15.toml: 警告：生效日期 `effective_from` 2026-03-15 不是某月的第一天：统计期会跨越这次标准变更，而每个统计期都按其第一天生效的标准计算",
     );
 }
 
@@ -415,13 +420,13 @@ fn warns_when_a_contract_ignores_the_residents_choice() {
     );
     warns_with(
         &ws,
-        "data/registry/contracts.csv:5: 警告：contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but its residents chose CO1 (居民选、社区签)",
+        "data/registry/contracts.csv:5: 警告：小区 P3 与物业公司 CO2 的合同自 2026-04-01 起，在 2026-03-01 的选聘 SEL1 之后，但居民选择的是 CO1（居民选、社区签）",
     );
     // Short of quorum (60 of 120 households): no winner at all.
     ws.replace("data/selections.csv", "CO1,90,7000.00", "CO1,50,7000.00");
     warns_with(
         &ws,
-        "data/registry/contracts.csv:5: 警告：contract of P3 with CO2 starts 2026-04-01 after selection SEL1 of 2026-03-01, but it was invalid (participation short of quorum) (居民选、社区签)",
+        "data/registry/contracts.csv:5: 警告：小区 P3 与物业公司 CO2 的合同自 2026-04-01 起，在 2026-03-01 的选聘 SEL1 之后，但该次选聘无效（参与比例未达到法定要求）（居民选、社区签）",
     );
 }
 
@@ -434,7 +439,7 @@ fn selection_votes_may_not_exceed_the_compound() {
     );
     fails_with(
         &ws,
-        "data/selections.csv:2: selection SEL1: 130 households voted but P3 has 120",
+        "data/selections.csv:2: 选聘 SEL1：投票户数 130 户，但小区 P3 只有 120 户",
     );
 }
 

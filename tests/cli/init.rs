@@ -53,7 +53,17 @@ fn workspace_is_found_from_a_subdirectory() {
 #[test]
 fn no_workspace_is_an_error_with_a_hint() {
     let tmp = Ws::empty();
-    let r = run_in(tmp.root(), &["check"]);
+    // No workspace to take a language from: the flag chooses it (else LANG would).
+    let r = run_in(tmp.root(), &["--lang", "zh", "check"]);
+    r.status(1);
+    assert!(r.stderr.contains("及其上级目录中都没有找到工作区"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("请用 --workspace DIR 指定，或设置环境变量 OLDESTATE_WORKSPACE"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(tmp.root(), &["--lang", "en", "check"]);
     r.status(1);
     assert!(r.stderr.contains("no workspace found in"), "{}", r.stderr);
     assert!(

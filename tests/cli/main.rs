@@ -13,6 +13,7 @@ mod harness;
 mod hostile;
 mod import;
 mod init;
+mod messages;
 mod names;
 mod recheck;
 mod score;

@@ -288,12 +288,7 @@ fn a_malformed_period_is_a_usage_error() {
     let ws = Ws::fixture("mini");
     let r = ws.run(&["score", "--period", "2026Q5"]);
     r.status(2);
-    assert!(
-        r.stderr
-            .contains("invalid period \"2026Q5\": expected YYYY-MM, YYYYQn (n 1-4), YYYYHn (n 1-2) or YYYY"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_line("错误：--period <PERIOD> 的值“2026Q5”无效：无法识别的统计期“2026Q5”：应为 YYYY-MM（月）、YYYYQn（季度，n 为 1-4）、YYYYHn（半年，n 为 1-2）或 YYYY（年），如 2026-03、2026Q1、2026H1、2026");
 }
 
 #[test]
@@ -385,7 +380,7 @@ fn reports_read_the_fields_they_use_and_leave_the_note_to_check() {
     bad_compound[at] = 0xFF;
     std::fs::write(&month, &bad_compound).unwrap();
     ws.run(&["score", "--period", "2026H1"]).status(1).stderr_line(
-        "oldestate: data/inspections/2026/2026-02.csv:2: not valid UTF-8: the store is UTF-8 (run `oldestate check`)",
+        "oldestate: data/inspections/2026/2026-02.csv:2: 不是 UTF-8 编码：检查记录须为 UTF-8（请运行 `oldestate check`）",
     );
 
     let ws = with_store(&[
@@ -398,7 +393,7 @@ fn reports_read_the_fields_they_use_and_leave_the_note_to_check() {
     bytes[second_team] = 0xFF;
     std::fs::write(&month, &bytes).unwrap();
     ws.run(&["score", "--period", "2026H1"]).status(1).stderr_line(
-        "oldestate: data/inspections/2026/2026-02.csv:3: not valid UTF-8: the store is UTF-8 (run `oldestate check`)",
+        "oldestate: data/inspections/2026/2026-02.csv:3: 不是 UTF-8 编码：检查记录须为 UTF-8（请运行 `oldestate check`）",
     );
 }
 
@@ -425,13 +420,13 @@ fn reports_refuse_rows_out_of_order_repeated_or_in_the_wrong_month() {
     r.status(1);
     let at = |line: u32, message: &str| format!("oldestate: data/inspections/2026/2026-02.csv:{line}: {message}");
     let order =
-        "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`";
+        "行的顺序不对或有重复：检查记录应按（日期 `date`，检查单号 `visit_id`，问题点 `item`）排序；请运行 `oldestate check`";
     for line in [3, 4, 6, 8] {
         r.stderr_line(&at(line, order));
     }
     r.stderr_line(&at(
         7,
-        "visit T4 is dated 2026-03-01 but this file holds 2026-02 (run `oldestate check`)",
+        "检查 T4 的日期是 2026-03-01，但本文件只存放 2026-02 的记录（请运行 `oldestate check`）",
     ));
     for line in [2, 5] {
         assert!(!r.stderr.contains(&format!("2026-02.csv:{line}:")), "{}", r.stderr);
@@ -466,7 +461,7 @@ fn a_damaged_byte_past_the_first_read_is_found_as_in_a_small_file() {
     bad_team[in_row("甲".as_bytes()) + 1] = 0xFF;
     std::fs::write(&month, &bad_team).unwrap();
     ws.run(&["score", "--period", "2026H1"]).status(1).stderr_line(&format!(
-        "oldestate: data/inspections/2026/2026-02.csv:{line}: not valid UTF-8: the store is UTF-8 (run `oldestate check`)"
+        "oldestate: data/inspections/2026/2026-02.csv:{line}: 不是 UTF-8 编码：检查记录须为 UTF-8（请运行 `oldestate check`）"
     ));
 
     let mut bad_note = text.clone();
@@ -506,7 +501,7 @@ fn line_numbers_count_the_breaks_in_quoted_notes_whichever_reader_reads_the_row(
     let r = ws.run(&["score", "--period", "2026H1"]);
     r.status(1);
     let order =
-        "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`";
+        "行的顺序不对或有重复：检查记录应按（日期 `date`，检查单号 `visit_id`，问题点 `item`）排序；请运行 `oldestate check`";
     // Header on line 1, three line breaks in notes before both.
     for row in [1201, 1601] {
         r.stderr_line(&format!(
@@ -525,7 +520,7 @@ fn a_blank_first_line_counts_with_or_without_a_byte_order_mark() {
     rows.swap(1200, 1201);
     let ws = with_store(&["T00000,2026-02-03,third_party,routine,甲组,3,P1,X01,1,0,"]);
     let order =
-        "rows out of order or repeated: the store must be sorted by (date, visit_id, item); run `oldestate check`";
+        "行的顺序不对或有重复：检查记录应按（日期 `date`，检查单号 `visit_id`，问题点 `item`）排序；请运行 `oldestate check`";
     for start in ["\n", "\u{feff}\n"] {
         ws.write(
             "data/inspections/2026/2026-02.csv",
@@ -566,7 +561,7 @@ fn a_store_with_crlf_line_ends_reads_as_one_with_lf() {
     );
     let r = ws.run(&["score", "--period", "2026H1"]);
     r.status(1).stderr_line("oldestate: 1 个错误，未写入任何文件");
-    assert!(r.stderr.contains(": rows out of order or repeated"), "{}", r.stderr);
+    assert!(r.stderr.contains(": 行的顺序不对或有重复"), "{}", r.stderr);
 }
 
 #[test]
@@ -575,7 +570,7 @@ fn reports_and_check_read_a_row_by_one_rule() {
     // report exactly as `check` refuses it (the fast reader once took it), and a count written
     // with leading zeros, however many, is its number for both.
     let ws = with_store(&["T1,2026-02-03,third_party,routine,甲组,1000001,P1,X01,1,4,"]);
-    let message = "data/inspections/2026/2026-02.csv:2: column inspectors: expected a whole number from 1 to 1000000 (people on the team that day), found \"1000001\"";
+    let message = "data/inspections/2026/2026-02.csv:2: `inspectors` 列：应为 1 到 1000000 的整数（当天检查组的人数），实际为“1000001”";
     ws.run(&["score", "--period", "2026H1"])
         .status(1)
         .stderr_line(&format!("oldestate: {message}"));

@@ -209,7 +209,11 @@ fn a_revision_without_standards_for_the_period_is_an_error() {
     let ws = repo();
     let r = ws.run(&["standards", "diff", "--period", "2025H2", "--against", "HEAD"]);
     r.status(1);
-    assert!(r.stderr.contains("no standards in force on 2025-07-01"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("2025-07-01（2025H2 的第一天）没有生效的标准"),
+        "{}",
+        r.stderr
+    );
     ws.run(&["standards", "diff", "--period", "2026H1", "--against", "no-such-branch"])
         .status(1)
         .stderr_line(&format!(

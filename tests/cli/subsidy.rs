@@ -255,7 +255,7 @@ fn a_malformed_funds_file_is_an_error_with_its_line() {
     r.status(1);
     assert!(
         r.stderr
-            .contains("oldestate: data/funds/2026H1.toml:11: expected a decimal number like \"12.50\", found \"0,85\""),
+            .contains("oldestate: data/funds/2026H1.toml:11: 应为一个数，如“12.50”，实际为“0,85”"),
         "{}",
         r.stderr
     );
