@@ -1,6 +1,7 @@
 //! `data/workspace.toml`: the district's name, report language, currency and the selection rule.
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde::Deserialize;
 
 use crate::error::{Diagnostics, Result};
@@ -64,15 +65,11 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
         documents: Documents::default(),
     };
     let Some(bytes) = read_optional(&ws.path(SETTINGS))? else {
-        diags.warning(
-            SETTINGS,
-            None,
-            "missing: using the defaults (language zh, currency CNY)",
-        );
+        diags.warning(SETTINGS, None, t!("settings.missing"));
         return Ok(defaults);
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {
-        diags.error(SETTINGS, None, "not valid UTF-8: save it as UTF-8");
+        diags.error(SETTINGS, None, t!("settings.not_utf8"));
         return Ok(defaults);
     };
     let raw: Raw = match toml::from_str(text) {
@@ -84,11 +81,7 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
         }
     };
     for key in raw.unknown.keys() {
-        diags.warning(
-            SETTINGS,
-            None,
-            format!("unknown key \"{key}\" ignored (known: district, language, currency, [selection], [documents])"),
-        );
+        diags.warning(SETTINGS, None, t!("settings.unknown_key", key = key));
     }
     let sel = raw.selection.unwrap_or_default();
     let documents = documents(raw.documents, &raw.district, diags);
@@ -102,11 +95,7 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
     };
     for (name, v) in [("quorum", settings.quorum), ("majority", settings.majority)] {
         if v < Decimal::ZERO || v > Decimal::ONE {
-            diags.error(
-                SETTINGS,
-                None,
-                format!("[selection] {name} is {v} but must be a share between 0 and 1"),
-            );
+            diags.error(SETTINGS, None, t!("settings.share", name = name, value = v));
         }
     }
     Ok(settings)
@@ -122,11 +111,7 @@ fn documents(raw: Option<Documents>, district: &str, diags: &mut Diagnostics) ->
     if let Some(n) = &d.number {
         for part in ["{year}", "{seq}"] {
             if !n.contains(part) {
-                diags.error(
-                    SETTINGS,
-                    None,
-                    format!("[documents] number \"{n}\" lacks {part}: write it like \"和民政通〔{{year}}〕{{seq}}号\""),
-                );
+                diags.error(SETTINGS, None, t!("settings.number_lacks", number = n, part = part));
             }
         }
     }
@@ -141,5 +126,29 @@ pub fn toml_error(text: &str, e: &toml::de::Error) -> (Option<u64>, String) {
             .filter(|&&b| b == b'\n')
             .count() as u64
     });
-    (line, e.message().trim().replace('\n', " "))
+    (line, serde_words(&e.message().trim().replace('\n', " ")))
+}
+
+/// serde's English about a field (unknown, missing, repeated, of the wrong type) in the reader's
+/// language; the TOML parser's own syntax messages, and ours from the value parsers, as they are.
+fn serde_words(m: &str) -> String {
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_string).unwrap_or_default();
+    if let Some(rest) = m.strip_prefix("unknown field `") {
+        let expected = rest.split_once("expected ").map_or("", |(_, e)| e);
+        let expected = expected.trim_start_matches("one of ").replace('`', "");
+        return t!("settings.unknown_field", field = quoted(m), expected = expected).into_owned();
+    }
+    if m.starts_with("missing field `") {
+        return t!("settings.missing_field", field = quoted(m)).into_owned();
+    }
+    if m.starts_with("duplicate key `") || m.starts_with("duplicate field `") {
+        return t!("settings.duplicate_key", field = quoted(m)).into_owned();
+    }
+    if let Some((found, expected)) = m
+        .strip_prefix("invalid type: ")
+        .and_then(|r| r.split_once(", expected "))
+    {
+        return t!("settings.invalid_type", found = found, expected = expected).into_owned();
+    }
+    m.to_string()
 }
