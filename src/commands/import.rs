@@ -17,6 +17,7 @@ use crate::import::{visits_from_sheet, Defaults, Resolver, SheetVisit};
 use crate::model::records::Lang;
 use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
+use crate::workspace::sources::{read_sources_text, rows_text, source_line, SOURCES};
 use crate::workspace::store::{month_path, write_findings};
 use crate::workspace::transaction::{lock, recover, Transaction, WorkspaceLock};
 use crate::workspace::Published;
@@ -231,11 +232,19 @@ fn report_problems(ctx: &Context, args: &ImportArgs, ps: &mut Problems) -> Resul
 }
 
 /// A sheet file read: its path, its bytes (archived as they came), and the (id, row count) of
-/// each visit read from it.
+/// each visit read from it, with where in it each was read (for `data/sources.csv`).
 struct Source {
     path: PathBuf,
     bytes: Vec<u8>,
     visits: Vec<(String, usize)>,
+    places: Vec<VisitPlace>,
+}
+
+/// Where in its file a visit was read: its date, worksheet and sheet rows.
+struct VisitPlace {
+    date: chrono::NaiveDate,
+    sheet: Option<String>,
+    rows: Vec<u64>,
 }
 
 /// Read every sheet of `args` into visits, each with the source it came from, and a line per
@@ -270,6 +279,14 @@ fn read_sheets(
             path: path.clone(),
             bytes,
             visits: found.iter().map(|v| (v.visit.id.clone(), v.visit.rows.len())).collect(),
+            places: found
+                .iter()
+                .map(|v| VisitPlace {
+                    date: v.visit.date(),
+                    sheet: v.sheet.clone(),
+                    rows: v.rows.clone(),
+                })
+                .collect(),
         });
         visits.extend(found);
     }
@@ -401,14 +418,42 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
         let mut ledger = read_ledger(ws)?;
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
         let mut archived = BTreeSet::new();
+        let mut record = read_sources_text(ws)?;
+        let mut recorded = BTreeSet::new();
         for source in sources {
             let sha = sha256_hex(&source.bytes);
             stage_archive(&mut tx, ws, source, &sha, &mut archived)?;
             ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
+            source_lines(&mut record, &when, source, &sha, &plan.imported, &mut recorded);
         }
         tx.stage(ws, LEDGER, ledger.as_bytes())?;
+        tx.stage(ws, SOURCES, record.as_bytes())?;
     }
     tx.commit(ws)
+}
+
+/// Append to the source record a line per visit of `source` that was `imported` (added or
+/// replaced), each visit once: the first sheet that gave it is the one merged
+/// ([`merge::plan`] keeps the first of identical repeats).
+fn source_lines(
+    record: &mut String,
+    when: &str,
+    source: &Source,
+    sha: &str,
+    imported: &BTreeSet<String>,
+    recorded: &mut BTreeSet<String>,
+) {
+    let name = source
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for ((id, _), place) in source.visits.iter().zip(&source.places) {
+        if imported.contains(id) && recorded.insert(id.clone()) {
+            let sheet = place.sheet.as_deref().unwrap_or("");
+            record.push_str(&source_line(when, id, place.date, &name, sha, sheet, &rows_text(&place.rows)));
+        }
+    }
 }
 
 /// The ledger as it stands, ending in a newline. Only a missing ledger starts afresh; one that

@@ -10,6 +10,7 @@ mod published;
 mod registry;
 mod selections;
 mod settings;
+pub mod sources;
 mod standards;
 pub mod store;
 mod table;
