@@ -166,7 +166,9 @@ impl Dated {
 /// an error).
 fn warn_published(dated: &[Dated], plan: &Plan, published: &[Published], ps: &mut Problems) {
     for v in dated.iter().filter(|v| plan.imported.contains(&v.id)) {
-        let Some(p) = published.iter().find(|p| p.period.contains(v.date)) else {
+        // Only a publication that could see the visit (its as-of date on or after the visit's)
+        // no longer matches: one standing on an earlier day is made again unchanged.
+        let Some(p) = published.iter().find(|p| p.period.contains(v.date) && p.as_of >= v.date) else {
             continue;
         };
         let (message, fix) = match ps.lang {

@@ -13,6 +13,7 @@ use crate::render::json::{to_pretty, Document};
 use crate::render::notice::{self, NoticeInputs};
 use crate::render::{docx, recheck, Format};
 use crate::report::recheck::Recheck;
+use crate::workspace::sources::{latest_sources, load_sources_of};
 use crate::workspace::{self, StandardsFile};
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
@@ -145,6 +146,10 @@ fn write_notices(
         root: Some(&loaded.ws.root),
         inputs_sha256,
         coefficients: coefficients(loaded, standards, report.period),
+        sources: {
+            let ids: std::collections::HashSet<&str> = report.notices.iter().map(|n| &*n.visit_id).collect();
+            latest_sources(load_sources_of(&loaded.ws, |id| ids.contains(id))?)
+        },
     };
     let html_lang = lang.pick("zh-CN", "en");
     let docs: Vec<(String, Vec<u8>)> = report

@@ -17,6 +17,17 @@ pub fn rows_words(rows: &str, lang: Lang) -> String {
     }
 }
 
+/// The sheet and its rows, without the archive (a document's text carries no hash):
+/// `book.xlsx工作表「7月」第5行` / `book.xlsx, sheet "7月", row 5`.
+pub fn sheet_rows(s: &Source, lang: Lang) -> String {
+    match (lang, s.sheet.is_empty()) {
+        (Lang::Zh, true) => format!("{}{}", s.file, rows_words(&s.rows, lang)),
+        (Lang::Zh, false) => format!("{}工作表「{}」{}", s.file, s.sheet, rows_words(&s.rows, lang)),
+        (Lang::En, true) => format!("{}, {}", s.file, rows_words(&s.rows, lang)),
+        (Lang::En, false) => format!("{}, sheet \"{}\", {}", s.file, s.sheet, rows_words(&s.rows, lang)),
+    }
+}
+
 /// The first eight hex digits of an archive's SHA-256 and an ellipsis.
 fn short(sha: &str) -> String {
     // The record is a file people may edit: take characters, never a byte slice.

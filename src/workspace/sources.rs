@@ -45,9 +45,18 @@ pub struct Source {
 /// Every line of `data/sources.csv` in order (none when absent). A record that cannot be read
 /// is an error: a contested finding's source must not silently turn "unknown".
 pub fn load_sources(ws: &Workspace) -> Result<Vec<Source>> {
+    load_sources_of(ws, |_| true)
+}
+
+/// The lines of `data/sources.csv` whose visit id `keep` accepts (a national record has a line
+/// per visit ever imported: `score --explain` keeps only its compound's).
+pub fn load_sources_of(ws: &Workspace, keep: impl Fn(&str) -> bool) -> Result<Vec<Source>> {
     let mut d = Diagnostics::new();
     let mut out = Vec::new();
     read_table(ws, SOURCES, SOURCES_COLS, true, &mut d, |f| {
+        if !keep(&f.text(1)) {
+            return;
+        }
         if let Some(date) = f.date(2) {
             out.push(Source {
                 imported_at: f.text(0),
