@@ -92,7 +92,7 @@ pub struct Publication {
     /// The command's arguments, canonical (`--period 2026H1 --format md --lang zh`), without
     /// `--as-of` (the `as_of` column) and without where it was written.
     pub arguments: String,
-    /// Where it was written (`-` for standard output).
+    /// Where it was written (`stdout` for standard output).
     pub output: String,
     /// `true`/`false` in a git workspace, empty outside one.
     pub git_dirty: String,

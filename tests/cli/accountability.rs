@@ -194,3 +194,79 @@ fn sources_name_the_sheet_and_excel_rows_of_a_workbook_and_survive_replace() {
     assert_eq!(after[..3], first[..]);
     assert_eq!(after[3], row(&[&first[2][0], "2026-04-03", "fix.csv", "", "4"]));
 }
+
+#[test]
+fn the_notices_and_the_payment_sheet_are_published_and_verified() {
+    let ws = demo();
+    ws.run(&["recheck", "--period", "2026H1", "--notices", "n", "--publish", "--format", "docx"])
+        .status(0);
+    // The workbook's bytes, as finance receives them (the harness reads stdout as text).
+    let pay = std::process::Command::new(env!("CARGO_BIN_EXE_oldestate"))
+        .args(["--workspace", ws.root().to_str().unwrap(), "subsidy", "--period", "2026H1"])
+        .args(["--format", "xlsx", "--publish"])
+        .output()
+        .unwrap();
+    assert!(pay.status.success());
+    ws.run(&["subsidy", "--period", "2026H1", "--publish"]).status(2).stderr_line(
+        "oldestate: --publish records a workbook (finance's payment sheet): add --format xlsx",
+    );
+    let record = ws.read("data/published.csv");
+    let lines: Vec<&str> = record.lines().collect();
+    assert_eq!(lines.len(), 3, "{record}");
+    // The notices are published as their sha256sum listing: one digest for the set.
+    let mut listing: Vec<String> = std::fs::read_dir(ws.path("n"))
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let sha = oldestate::workspace::sha256_hex(&std::fs::read(&p).unwrap());
+            format!("{sha}  {}\n", p.file_name().unwrap().to_string_lossy())
+        })
+        .collect();
+    listing.sort();
+    assert!(listing.len() > 1);
+    let sha = oldestate::workspace::sha256_hex(listing.concat().as_bytes());
+    assert!(lines[1].contains(&format!(",recheck,2026H1,2026-06-30,{sha},")), "{}", lines[1]);
+    assert!(lines[1].ends_with(",recheck --period 2026H1 --format docx --lang zh,n,"), "{}", lines[1]);
+    let pay_sha = oldestate::workspace::sha256_hex(&pay.stdout);
+    assert!(lines[2].contains(&format!(",subsidy,2026H1,2026-06-30,{pay_sha},")), "{}", lines[2]);
+    assert!(lines[2].ends_with(",subsidy --period 2026H1 --by street --format xlsx --lang zh,stdout,"), "{}", lines[2]);
+    let ok = ws.run(&["verify", "2026H1"]);
+    ok.status(0);
+    assert_eq!(ok.stdout.matches("：一致\n").count(), 2, "{}", ok.stdout);
+    // A late visit that passes changes the payment sheet (HP117's score), not the notices
+    // (it fails nothing).
+    ws.write("in/late.csv", LATE);
+    ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()]).status(0);
+    let changed = ws.run(&["verify", "2026H1"]);
+    changed.status(1).stderr_line("oldestate: 2 份已发布文件中有 1 份与今天的数据重新生成的不同");
+    let lines: Vec<&str> = changed.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", changed.stdout);
+    assert!(lines[0].starts_with("recheck 2026H1（") && lines[0].ends_with("：一致"), "{}", lines[0]);
+    assert!(lines[1].starts_with("subsidy 2026H1（") && lines[1].ends_with("：已变"), "{}", lines[1]);
+    assert!(lines[2].starts_with("  新增检查 T20260620-HP117-7b1966 2026-06-20（来源：late.csv"), "{}", lines[2]);
+}
+
+#[test]
+fn explain_names_each_visits_source() {
+    let ws = demo();
+    ws.write("in/late.csv", LATE);
+    ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()]).status(0);
+    let text = ws.run(&["score", "--period", "2026H1", "--explain", "HP117"]);
+    text.status(0);
+    let lines: Vec<&str> = text.stdout.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("检查 T20260620-HP117-7b1966 ")).unwrap();
+    let sha = oldestate::workspace::sha256_hex(LATE.as_bytes());
+    assert_eq!(lines[at + 1], format!("来源：late.csv（第三方）第2–3行，存档 {}…", &sha[..8]));
+    // The demo's own visits were never imported: their source is unknown.
+    assert!(lines.contains(&"来源不明"), "{}", text.stdout);
+    let json: Value =
+        serde_json::from_str(&ws.run(&["score", "--period", "2026H1", "--explain", "HP117", "--format", "json"]).stdout)
+            .unwrap();
+    let visits = json["visits"].as_array().unwrap();
+    let late = visits.iter().find(|v| v["visit_id"] == "T20260620-HP117-7b1966").unwrap();
+    assert_eq!(
+        late["source"],
+        serde_json::json!({"file": "late.csv", "sha256": sha, "sheet": null, "rows": "2-3", "imported_at": late["source"]["imported_at"]})
+    );
+    assert!(visits.iter().any(|v| v["source"].is_null()));
+}
