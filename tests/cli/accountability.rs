@@ -233,17 +233,18 @@ fn the_notices_and_the_payment_sheet_are_published_and_verified() {
     let ok = ws.run(&["verify", "2026H1"]);
     ok.status(0);
     assert_eq!(ok.stdout.matches("：一致\n").count(), 2, "{}", ok.stdout);
-    // A late visit that passes changes the payment sheet (HP117's score), not the notices
-    // (it fails nothing).
+    // A late visit that passes moves no money (HP117 keeps its grade), so the payment sheet
+    // stands; the Word notices carry their inputs' digest in their properties, so they change
+    // with any input, and the visit is named.
     ws.write("in/late.csv", LATE);
     ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()]).status(0);
     let changed = ws.run(&["verify", "2026H1"]);
     changed.status(1).stderr_line("oldestate: 2 份已发布文件中有 1 份与今天的数据重新生成的不同");
     let lines: Vec<&str> = changed.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", changed.stdout);
-    assert!(lines[0].starts_with("recheck 2026H1（") && lines[0].ends_with("：一致"), "{}", lines[0]);
-    assert!(lines[1].starts_with("subsidy 2026H1（") && lines[1].ends_with("：已变"), "{}", lines[1]);
-    assert!(lines[2].starts_with("  新增检查 T20260620-HP117-7b1966 2026-06-20（来源：late.csv"), "{}", lines[2]);
+    assert!(lines[0].starts_with("recheck 2026H1（") && lines[0].ends_with("：已变"), "{}", lines[0]);
+    assert!(lines[1].starts_with("  新增检查 T20260620-HP117-7b1966 2026-06-20（来源：late.csv"), "{}", lines[1]);
+    assert!(lines[2].starts_with("subsidy 2026H1（") && lines[2].ends_with("：一致"), "{}", lines[2]);
 }
 
 #[test]
