@@ -77,7 +77,9 @@ fn remake(ctx: &commands::Context, p: &workspace::Publication) -> Result<Vec<u8>
     let commit = Some(p.git_commit.clone()).filter(|c| !c.is_empty());
     again.pinned_git = Some((commit, p.git_dirty.parse().ok()));
     match &cli.command {
-        cli::Command::Bulletin(a) if p.command == "bulletin" => Ok(commands::bulletin::document(&again, a, false)?.bytes),
+        cli::Command::Bulletin(a) if p.command == "bulletin" => {
+            Ok(commands::bulletin::document(&again, a, false)?.bytes)
+        }
         cli::Command::Recheck(a) if p.command == "recheck" => Ok(commands::recheck::notices_document(&again, a)?.bytes),
         cli::Command::Subsidy(a) if p.command == "subsidy" => Ok(commands::subsidy::document(&again, a, false)?.bytes),
         _ => Err(Error::msg(format!(

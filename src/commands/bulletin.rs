@@ -60,7 +60,10 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
         write(ctx, args.out.as_deref(), &made.bytes)?;
     }
     if args.publish {
-        let output = args.out.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
+        let output = args
+            .out
+            .as_ref()
+            .map_or("stdout".to_string(), |p| p.display().to_string());
         publish(ctx, "bulletin", &made, &output)?;
     }
     Ok(())

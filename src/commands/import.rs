@@ -168,7 +168,10 @@ fn warn_published(dated: &[Dated], plan: &Plan, published: &[Published], ps: &mu
     for v in dated.iter().filter(|v| plan.imported.contains(&v.id)) {
         // Only a publication that could see the visit (its as-of date on or after the visit's)
         // no longer matches: one standing on an earlier day is made again unchanged.
-        let Some(p) = published.iter().find(|p| p.period.contains(v.date) && p.as_of >= v.date) else {
+        let Some(p) = published
+            .iter()
+            .find(|p| p.period.contains(v.date) && p.as_of >= v.date)
+        else {
             continue;
         };
         let (message, fix) = match ps.lang {
@@ -453,7 +456,15 @@ fn source_lines(
     for ((id, _), place) in source.visits.iter().zip(&source.places) {
         if imported.contains(id) && recorded.insert(id.clone()) {
             let sheet = place.sheet.as_deref().unwrap_or("");
-            record.push_str(&source_line(when, id, place.date, &name, sha, sheet, &rows_text(&place.rows)));
+            record.push_str(&source_line(
+                when,
+                id,
+                place.date,
+                &name,
+                sha,
+                sheet,
+                &rows_text(&place.rows),
+            ));
         }
     }
 }

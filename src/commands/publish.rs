@@ -67,7 +67,11 @@ pub fn listing(docs: &[(String, Vec<u8>)]) -> Vec<u8> {
 pub fn publish(ctx: &Context, command: &str, made: &Made, output: &str) -> Result<()> {
     let provenance = match &made.provenance {
         Some(p) => p.clone(),
-        None => return Err(crate::error::Error::msg("internal: a published document needs its provenance")),
+        None => {
+            return Err(crate::error::Error::msg(
+                "internal: a published document needs its provenance",
+            ))
+        }
     };
     let p = Publication {
         published_at: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
@@ -90,8 +94,20 @@ pub fn publish(ctx: &Context, command: &str, made: &Made, output: &str) -> Resul
     )?;
     append_publication(&made.ws, &p, &state, Duration::from_secs(120))?;
     ctx.note(made.lang.pick(
-        &format!("已登记发布：{} {}（数据截至{}），sha256 {}", command, made.period, made.as_of, &p.sha256[..12]),
-        &format!("publication recorded: {} {} (as of {}), sha256 {}", command, made.period, made.as_of, &p.sha256[..12]),
+        &format!(
+            "已登记发布：{} {}（数据截至{}），sha256 {}",
+            command,
+            made.period,
+            made.as_of,
+            &p.sha256[..12]
+        ),
+        &format!(
+            "publication recorded: {} {} (as of {}), sha256 {}",
+            command,
+            made.period,
+            made.as_of,
+            &p.sha256[..12]
+        ),
     ));
     Ok(())
 }

@@ -85,7 +85,10 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
         let docs = notice_documents(&loaded, &standards, &report, lang, notice_format)?;
         write_notices(ctx, dir, &docs)?;
         if args.publish {
-            published = Some((made(&loaded, &report, &standards, &docs, lang, notice_format, true)?, dir));
+            published = Some((
+                made(&loaded, &report, &standards, &docs, lang, notice_format, true)?,
+                dir,
+            ));
         }
     }
     if let Some(days) = args.due_within {

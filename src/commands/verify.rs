@@ -45,9 +45,10 @@ pub type Remake<'a> = &'a dyn Fn(&Context, &Publication) -> Result<Vec<u8>>;
 pub fn cmd_verify(ctx: &Context, args: &VerifyArgs, remake: Remake<'_>) -> Result<()> {
     let format = ctx.format("verify", &[Format::Table, Format::Json, Format::Md])?;
     let ws = ctx.workspace()?;
-    let lang = ctx
-        .lang
-        .unwrap_or_else(|| crate::workspace::strictly(|d| crate::workspace::load_settings(&ws, d)).map_or(Default::default(), |s| s.language));
+    let lang = ctx.lang.unwrap_or_else(|| {
+        crate::workspace::strictly(|d| crate::workspace::load_settings(&ws, d))
+            .map_or(Default::default(), |s| s.language)
+    });
     let publications: Vec<Publication> = load_publications(&ws)?
         .into_iter()
         .filter(|p| args.period.is_none_or(|q| p.period == q))
@@ -132,7 +133,8 @@ fn check(
         return Ok(c);
     }
     let Some(then) = State::load(ws, &p.state_file())? else {
-        c.problem.get_or_insert_with(|| format!("{} is missing: what differs is not known", p.state_file()));
+        c.problem
+            .get_or_insert_with(|| format!("{} is missing: what differs is not known", p.state_file()));
         return Ok(c);
     };
     let file = standards.for_period(&p.period)?;

@@ -47,7 +47,12 @@ pub fn source_words(source: Option<&Source>, level: Option<Level>, lang: Lang) -
             } else {
                 format!("工作表「{}」", s.sheet)
             };
-            format!("来源：{}{level}{sheet}{}，存档 {}", s.file, rows_words(&s.rows, lang), short(&s.sha256))
+            format!(
+                "来源：{}{level}{sheet}{}，存档 {}",
+                s.file,
+                rows_words(&s.rows, lang),
+                short(&s.sha256)
+            )
         }
         Lang::En => {
             let level = level

@@ -22,8 +22,18 @@ fn visit_line(v: &VisitSource, lang: Lang) -> String {
         Some(s) => {
             let sheet = s.sheet.as_ref().map(|n| format!("「{n}」")).unwrap_or_default();
             match lang {
-                Lang::Zh => format!("来源：{}{sheet}{}，导入于 {}", s.file, rows_words(&s.rows, lang), s.imported_at),
-                Lang::En => format!("source: {}{sheet}, {}, imported {}", s.file, rows_words(&s.rows, lang), s.imported_at),
+                Lang::Zh => format!(
+                    "来源：{}{sheet}{}，导入于 {}",
+                    s.file,
+                    rows_words(&s.rows, lang),
+                    s.imported_at
+                ),
+                Lang::En => format!(
+                    "source: {}{sheet}, {}, imported {}",
+                    s.file,
+                    rows_words(&s.rows, lang),
+                    s.imported_at
+                ),
             }
         }
     };

@@ -154,7 +154,10 @@ fn read_extra(ws: &Workspace) -> Result<std::collections::HashMap<u64, (String, 
         return Ok(out);
     };
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(file);
-    let headers = r.headers().map_err(|e| Error::msg(format!("{PUBLISHED}: {e}")))?.clone();
+    let headers = r
+        .headers()
+        .map_err(|e| Error::msg(format!("{PUBLISHED}: {e}")))?
+        .clone();
     let at: Vec<Option<usize>> = EXTRA_COLS
         .iter()
         .map(|c| headers.iter().position(|h| h.trim() == *c))
@@ -237,12 +240,7 @@ fn short_digest(parts: &[&str]) -> String {
 impl State {
     /// The state of `period` on `as_of` in today's store, under `standards` (its file and
     /// SHA-256). A store row that does not read is an error (run `check`).
-    pub fn of(
-        ws: &Workspace,
-        period: &Period,
-        as_of: NaiveDate,
-        standards: (&str, &str),
-    ) -> Result<State> {
+    pub fn of(ws: &Workspace, period: &Period, as_of: NaiveDate, standards: (&str, &str)) -> Result<State> {
         let mut entries = BTreeMap::new();
         entries.insert(
             ("standards".to_string(), standards.0.to_string()),

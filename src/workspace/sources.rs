@@ -127,7 +127,15 @@ pub fn read_sources_text(ws: &Workspace) -> Result<String> {
 
 /// One line of the record, CSV-quoted as needed; a file or sheet name that could be read as a
 /// formula in Excel gets a leading `'` (DESIGN §11).
-pub fn source_line(imported_at: &str, visit_id: &str, date: NaiveDate, file: &str, sha256: &str, sheet: &str, rows: &str) -> String {
+pub fn source_line(
+    imported_at: &str,
+    visit_id: &str,
+    date: NaiveDate,
+    file: &str,
+    sha256: &str,
+    sheet: &str,
+    rows: &str,
+) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let date = date.to_string();
     let _ = w.write_record([
@@ -172,6 +180,9 @@ mod tests {
         assert_eq!(all.len(), 2);
         let latest = latest_sources(all);
         let s = &latest["V1"];
-        assert_eq!((s.file.as_str(), s.sheet.as_str(), s.rows.as_str(), s.line), ("b.xlsx", "7月", "9", 3));
+        assert_eq!(
+            (s.file.as_str(), s.sheet.as_str(), s.rows.as_str(), s.line),
+            ("b.xlsx", "7月", "9", 3)
+        );
     }
 }

@@ -79,15 +79,25 @@ fn verify_names_exactly_the_late_visit_and_passes_once_it_is_gone() {
     let ok = ws.run(&["verify", "2026H1"]);
     ok.status(0);
     assert_eq!(ok.stdout.lines().count(), 1, "{}", ok.stdout);
-    assert!(ok.stdout.starts_with("bulletin 2026H1（数据截至2026-06-30，"), "{}", ok.stdout);
+    assert!(
+        ok.stdout.starts_with("bulletin 2026H1（数据截至2026-06-30，"),
+        "{}",
+        ok.stdout
+    );
     assert!(ok.stdout.trim_end().ends_with("：一致"), "{}", ok.stdout);
 
     ws.write("in/late.csv", LATE);
     let r = ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()]);
     r.status(0);
-    assert!(r.stderr.contains("属于已发布的 2026H1（数据截至2026年6月30日）"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("属于已发布的 2026H1（数据截至2026年6月30日）"),
+        "{}",
+        r.stderr
+    );
     let changed = ws.run(&["verify", "2026H1"]);
-    changed.status(1).stderr_line("oldestate: 1 份已发布文件中有 1 份与今天的数据重新生成的不同");
+    changed
+        .status(1)
+        .stderr_line("oldestate: 1 份已发布文件中有 1 份与今天的数据重新生成的不同");
     let lines: Vec<&str> = changed.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", changed.stdout);
     assert!(lines[0].ends_with("：已变"), "{}", lines[0]);
@@ -114,7 +124,12 @@ fn verify_names_exactly_the_late_visit_and_passes_once_it_is_gone() {
     // In English, as Markdown.
     let md = ws.run(&["--lang", "en", "verify", "--format", "md"]);
     md.status(0);
-    assert!(md.stdout.starts_with("# Verification of published documents\n\n- bulletin 2026H1 (as of 2026-06-30, published "), "{}", md.stdout);
+    assert!(
+        md.stdout
+            .starts_with("# Verification of published documents\n\n- bulletin 2026H1 (as of 2026-06-30, published "),
+        "{}",
+        md.stdout
+    );
 }
 
 #[test]
@@ -128,12 +143,25 @@ fn verify_without_a_publication_says_how_to_publish() {
 #[test]
 fn a_changed_appeal_is_named() {
     let ws = demo();
-    ws.run(&["bulletin", "--period", "2026H1", "--publish", "--format", "json", "--out", "b.json"])
-        .status(0);
+    ws.run(&[
+        "bulletin",
+        "--period",
+        "2026H1",
+        "--publish",
+        "--format",
+        "json",
+        "--out",
+        "b.json",
+    ])
+    .status(0);
     ws.run(&["verify"]).status(0);
     // An appeal decided before the as-of date, now upheld for more points.
     let appeals = ws.read("data/appeals.csv");
-    let line = appeals.lines().find(|l| l.starts_with("T20260507-HP014,A05,")).unwrap().to_string();
+    let line = appeals
+        .lines()
+        .find(|l| l.starts_with("T20260507-HP014,A05,"))
+        .unwrap()
+        .to_string();
     let mut f: Vec<String> = line.split(',').map(String::from).collect();
     f[2] = (f[2].parse::<u64>().unwrap() + 1).to_string();
     ws.replace("data/appeals.csv", &line, &f.join(","));
@@ -186,9 +214,13 @@ fn sources_name_the_sheet_and_excel_rows_of_a_workbook_and_survive_replace() {
     // and keeps the old line.
     ws.run(&["inspect", "import", "--level", "street", &book]).status(0);
     assert_eq!(sources(&ws).len(), 3);
-    ws.write("in/fix.csv", &PLAIN.replace("2026-04-03,乙组,2,长沙路小区,1,0", "2026-04-03,乙组,2,长沙路小区,2,0"));
+    ws.write(
+        "in/fix.csv",
+        &PLAIN.replace("2026-04-03,乙组,2,长沙路小区,1,0", "2026-04-03,乙组,2,长沙路小区,2,0"),
+    );
     let fix = ws.path("in/fix.csv").display().to_string();
-    ws.run(&["inspect", "import", "--level", "street", "--replace", &fix]).status(0);
+    ws.run(&["inspect", "import", "--level", "street", "--replace", &fix])
+        .status(0);
     let after = sources(&ws);
     assert_eq!(after.len(), 4);
     assert_eq!(after[..3], first[..]);
@@ -198,18 +230,33 @@ fn sources_name_the_sheet_and_excel_rows_of_a_workbook_and_survive_replace() {
 #[test]
 fn the_notices_and_the_payment_sheet_are_published_and_verified() {
     let ws = demo();
-    ws.run(&["recheck", "--period", "2026H1", "--notices", "n", "--publish", "--format", "docx"])
-        .status(0);
+    ws.run(&[
+        "recheck",
+        "--period",
+        "2026H1",
+        "--notices",
+        "n",
+        "--publish",
+        "--format",
+        "docx",
+    ])
+    .status(0);
     // The workbook's bytes, as finance receives them (the harness reads stdout as text).
     let pay = std::process::Command::new(env!("CARGO_BIN_EXE_oldestate"))
-        .args(["--workspace", ws.root().to_str().unwrap(), "subsidy", "--period", "2026H1"])
+        .args([
+            "--workspace",
+            ws.root().to_str().unwrap(),
+            "subsidy",
+            "--period",
+            "2026H1",
+        ])
         .args(["--format", "xlsx", "--publish"])
         .output()
         .unwrap();
     assert!(pay.status.success());
-    ws.run(&["subsidy", "--period", "2026H1", "--publish"]).status(2).stderr_line(
-        "oldestate: --publish records a workbook (finance's payment sheet): add --format xlsx",
-    );
+    ws.run(&["subsidy", "--period", "2026H1", "--publish"])
+        .status(2)
+        .stderr_line("oldestate: --publish records a workbook (finance's payment sheet): add --format xlsx");
     let record = ws.read("data/published.csv");
     let lines: Vec<&str> = record.lines().collect();
     assert_eq!(lines.len(), 3, "{record}");
@@ -225,11 +272,27 @@ fn the_notices_and_the_payment_sheet_are_published_and_verified() {
     listing.sort();
     assert!(listing.len() > 1);
     let sha = oldestate::workspace::sha256_hex(listing.concat().as_bytes());
-    assert!(lines[1].contains(&format!(",recheck,2026H1,2026-06-30,{sha},")), "{}", lines[1]);
-    assert!(lines[1].ends_with(",recheck --period 2026H1 --format docx --lang zh,n,"), "{}", lines[1]);
+    assert!(
+        lines[1].contains(&format!(",recheck,2026H1,2026-06-30,{sha},")),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].ends_with(",recheck --period 2026H1 --format docx --lang zh,n,"),
+        "{}",
+        lines[1]
+    );
     let pay_sha = oldestate::workspace::sha256_hex(&pay.stdout);
-    assert!(lines[2].contains(&format!(",subsidy,2026H1,2026-06-30,{pay_sha},")), "{}", lines[2]);
-    assert!(lines[2].ends_with(",subsidy --period 2026H1 --by street --format xlsx --lang zh,stdout,"), "{}", lines[2]);
+    assert!(
+        lines[2].contains(&format!(",subsidy,2026H1,2026-06-30,{pay_sha},")),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[2].ends_with(",subsidy --period 2026H1 --by street --format xlsx --lang zh,stdout,"),
+        "{}",
+        lines[2]
+    );
     let ok = ws.run(&["verify", "2026H1"]);
     ok.status(0);
     assert_eq!(ok.stdout.matches("：一致\n").count(), 2, "{}", ok.stdout);
@@ -237,34 +300,61 @@ fn the_notices_and_the_payment_sheet_are_published_and_verified() {
     // stands; the Word notices carry their inputs' digest in their properties, so they change
     // with any input, and the visit is named.
     ws.write("in/late.csv", LATE);
-    ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()]).status(0);
+    ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()])
+        .status(0);
     let changed = ws.run(&["verify", "2026H1"]);
-    changed.status(1).stderr_line("oldestate: 2 份已发布文件中有 1 份与今天的数据重新生成的不同");
+    changed
+        .status(1)
+        .stderr_line("oldestate: 2 份已发布文件中有 1 份与今天的数据重新生成的不同");
     let lines: Vec<&str> = changed.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", changed.stdout);
-    assert!(lines[0].starts_with("recheck 2026H1（") && lines[0].ends_with("：已变"), "{}", lines[0]);
-    assert!(lines[1].starts_with("  新增检查 T20260620-HP117-7b1966 2026-06-20（来源：late.csv"), "{}", lines[1]);
-    assert!(lines[2].starts_with("subsidy 2026H1（") && lines[2].ends_with("：一致"), "{}", lines[2]);
+    assert!(
+        lines[0].starts_with("recheck 2026H1（") && lines[0].ends_with("：已变"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("  新增检查 T20260620-HP117-7b1966 2026-06-20（来源：late.csv"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("subsidy 2026H1（") && lines[2].ends_with("：一致"),
+        "{}",
+        lines[2]
+    );
 }
 
 #[test]
 fn explain_names_each_visits_source() {
     let ws = demo();
     ws.write("in/late.csv", LATE);
-    ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()]).status(0);
+    ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()])
+        .status(0);
     let text = ws.run(&["score", "--period", "2026H1", "--explain", "HP117"]);
     text.status(0);
     let lines: Vec<&str> = text.stdout.lines().collect();
-    let at = lines.iter().position(|l| l.starts_with("检查 T20260620-HP117-7b1966 ")).unwrap();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("检查 T20260620-HP117-7b1966 "))
+        .unwrap();
     let sha = oldestate::workspace::sha256_hex(LATE.as_bytes());
-    assert_eq!(lines[at + 1], format!("来源：late.csv（第三方）第2–3行，存档 {}…", &sha[..8]));
+    assert_eq!(
+        lines[at + 1],
+        format!("来源：late.csv（第三方）第2–3行，存档 {}…", &sha[..8])
+    );
     // The demo's own visits were never imported: their source is unknown.
     assert!(lines.contains(&"来源不明"), "{}", text.stdout);
-    let json: Value =
-        serde_json::from_str(&ws.run(&["score", "--period", "2026H1", "--explain", "HP117", "--format", "json"]).stdout)
-            .unwrap();
+    let json: Value = serde_json::from_str(
+        &ws.run(&["score", "--period", "2026H1", "--explain", "HP117", "--format", "json"])
+            .stdout,
+    )
+    .unwrap();
     let visits = json["visits"].as_array().unwrap();
-    let late = visits.iter().find(|v| v["visit_id"] == "T20260620-HP117-7b1966").unwrap();
+    let late = visits
+        .iter()
+        .find(|v| v["visit_id"] == "T20260620-HP117-7b1966")
+        .unwrap();
     assert_eq!(
         late["source"],
         serde_json::json!({"file": "late.csv", "sha256": sha, "sheet": null, "rows": "2-3", "imported_at": late["source"]["imported_at"]})
