@@ -17,7 +17,7 @@ use crate::import::{visits_from_sheet, Defaults, Resolver, SheetVisit};
 use crate::model::records::Lang;
 use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
-use crate::workspace::sources::{read_sources_text, rows_text, source_line, SOURCES};
+use crate::workspace::sources::{csv_field, push_source_line, read_sources_text, SOURCES};
 use crate::workspace::store::{month_path, write_findings};
 use crate::workspace::transaction::{lock, recover, Transaction, WorkspaceLock};
 use crate::workspace::Published;
@@ -248,8 +248,33 @@ struct Source {
 /// Where in its file a visit was read: its date, worksheet and sheet rows.
 struct VisitPlace {
     date: chrono::NaiveDate,
-    sheet: Option<String>,
+    /// The worksheet as a CSV field (empty for a CSV sheet), shared by the sheet's visits.
+    sheet: std::rc::Rc<str>,
     rows: Vec<u64>,
+}
+
+/// Where each of `found` was read, its sheet rows moved out (merging needs only the visit).
+/// The visits of one worksheet are adjacent, so its name is quoted once.
+fn places(found: &mut [SheetVisit]) -> Vec<VisitPlace> {
+    let mut last: Option<(Option<String>, std::rc::Rc<str>)> = None;
+    found
+        .iter_mut()
+        .map(|v| {
+            let sheet = match &last {
+                Some((name, field)) if *name == v.sheet => field.clone(),
+                _ => {
+                    let field: std::rc::Rc<str> = csv_field(v.sheet.as_deref().unwrap_or("")).into();
+                    last = Some((v.sheet.clone(), field.clone()));
+                    field
+                }
+            };
+            VisitPlace {
+                date: v.visit.date(),
+                sheet,
+                rows: std::mem::take(&mut v.rows),
+            }
+        })
+        .collect()
 }
 
 /// Read every sheet of `args` into visits, each with the source it came from, and a line per
@@ -278,20 +303,13 @@ fn read_sheets(
                 continue;
             }
         };
-        let (found, account) = read_grids(ctx, args, resolver, &label, book, ps);
+        let (mut found, account) = read_grids(ctx, args, resolver, &label, book, ps);
         read.push(account);
         sources.push(Source {
             path: path.clone(),
             bytes,
             visits: found.iter().map(|v| (v.visit.id.clone(), v.visit.rows.len())).collect(),
-            places: found
-                .iter()
-                .map(|v| VisitPlace {
-                    date: v.visit.date(),
-                    sheet: v.sheet.clone(),
-                    rows: v.rows.clone(),
-                })
-                .collect(),
+            places: places(&mut found),
         });
         visits.extend(found);
     }
@@ -424,7 +442,7 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
         let mut archived = BTreeSet::new();
         let mut record = read_sources_text(ws)?;
-        let mut recorded = BTreeSet::new();
+        let mut recorded = std::collections::HashSet::new();
         for source in sources {
             let sha = sha256_hex(&source.bytes);
             stage_archive(&mut tx, ws, source, &sha, &mut archived)?;
@@ -440,31 +458,23 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
 /// Append to the source record a line per visit of `source` that was `imported` (added or
 /// replaced), each visit once: the first sheet that gave it is the one merged
 /// ([`merge::plan`] keeps the first of identical repeats).
-fn source_lines(
+fn source_lines<'s>(
     record: &mut String,
     when: &str,
-    source: &Source,
+    source: &'s Source,
     sha: &str,
     imported: &BTreeSet<String>,
-    recorded: &mut BTreeSet<String>,
+    recorded: &mut std::collections::HashSet<&'s str>,
 ) {
     let name = source
         .path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let file = csv_field(&name);
     for ((id, _), place) in source.visits.iter().zip(&source.places) {
-        if imported.contains(id) && recorded.insert(id.clone()) {
-            let sheet = place.sheet.as_deref().unwrap_or("");
-            record.push_str(&source_line(
-                when,
-                id,
-                place.date,
-                &name,
-                sha,
-                sheet,
-                &rows_text(&place.rows),
-            ));
+        if imported.contains(id) && recorded.insert(id) {
+            push_source_line(record, when, id, place.date, &file, sha, &place.sheet, &place.rows);
         }
     }
 }

@@ -68,7 +68,7 @@ pub fn cmd_verify(ctx: &Context, args: &VerifyArgs, remake: Remake<'_>) -> Resul
     let standards = ws.standards()?;
     let checked: Vec<Checked> = publications
         .iter()
-        .map(|p| check(ctx, &ws, &standards, p, &dates, remake))
+        .map(|p| check(ctx, &ws, &standards, p, &dates, remake, lang))
         .collect::<Result<_>>()?;
     let report = Verify {
         period: args.period.map(|p| p.to_string()),
@@ -100,6 +100,7 @@ fn check(
     p: &Publication,
     sources: &HashMap<String, Source>,
     remake: Remake<'_>,
+    lang: crate::model::records::Lang,
 ) -> Result<Checked> {
     let mut c = Checked {
         line: p.line,
@@ -118,7 +119,13 @@ fn check(
         standards: Vec::new(),
     };
     if p.arguments.trim().is_empty() {
-        c.problem = Some("no arguments recorded (a line written by hand): it cannot be made again".into());
+        c.problem = Some(
+            lang.pick(
+                "没有记录参数（手工写入的一行）：无法重新生成",
+                "no arguments recorded (a line written by hand): it cannot be made again",
+            )
+            .to_string(),
+        );
         return Ok(c);
     }
     match remake(ctx, p) {

@@ -192,9 +192,8 @@ pub fn append_publication(ws: &Workspace, p: &Publication, state: &State, wait: 
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    let header_end = text.find('\n').unwrap_or(text.len());
-    if !text[..header_end].contains("arguments") {
-        text.insert_str(header_end, ",arguments,output,git_dirty");
+    if !text.lines().next().unwrap_or("").contains("arguments") {
+        text = widen(&text);
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     let (period, as_of) = (p.period.to_string(), p.as_of.to_string());
@@ -215,6 +214,25 @@ pub fn append_publication(ws: &Workspace, p: &Publication, state: &State, wait: 
     tx.stage(ws, &p.state_file(), state.to_csv().as_bytes())?;
     tx.stage(ws, PUBLISHED, text.as_bytes())?;
     tx.commit(ws)
+}
+
+/// A record begun by hand with the first seven columns, given the appended ones: the header
+/// names them and every line gets them empty, so each line has as many fields as the header.
+fn widen(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for (i, line) in text.lines().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        out.push_str(line);
+        out.push_str(if i == 0 {
+            ",arguments,output,git_dirty\n"
+        } else {
+            ",,,\n"
+        });
+    }
+    out
 }
 
 /// What a published document stood on, small enough to keep in git: the standards file it used
@@ -362,5 +380,39 @@ impl StateDiff {
     /// Whether nothing differs.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_begun_by_hand_is_widened_line_by_line() {
+        let text = "published_at,command,period,as_of,sha256,inputs_sha256,git_commit\r\n\
+                    2026-05-06T09:00:00+08:00,bulletin,2026-04,2026-04-30,ab,cd,\r\n";
+        assert_eq!(
+            widen(text),
+            "published_at,command,period,as_of,sha256,inputs_sha256,git_commit,arguments,output,git_dirty\n\
+             2026-05-06T09:00:00+08:00,bulletin,2026-04,2026-04-30,ab,cd,,,,\n"
+        );
+    }
+
+    #[test]
+    fn states_differ_by_what_was_added_changed_and_removed() {
+        let state = |entries: &[(&str, &str, &str)]| State {
+            entries: entries
+                .iter()
+                .map(|(k, i, d)| ((k.to_string(), i.to_string()), d.to_string()))
+                .collect(),
+        };
+        let then = state(&[("visit", "A", "1"), ("visit", "B", "2"), ("appeal", "A/X01", "3")]);
+        let now = state(&[("visit", "A", "1"), ("visit", "B", "9"), ("visit", "C", "4")]);
+        let d = now.diff(&then);
+        let pair = |k: &str, i: &str| (k.to_string(), i.to_string());
+        assert_eq!(d.added, vec![pair("visit", "C")]);
+        assert_eq!(d.changed, vec![pair("visit", "B")]);
+        assert_eq!(d.removed, vec![pair("appeal", "A/X01")]);
+        assert!(now.diff(&now).is_empty());
     }
 }

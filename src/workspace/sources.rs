@@ -125,8 +125,38 @@ pub fn read_sources_text(ws: &Workspace) -> Result<String> {
     Ok(text)
 }
 
-/// One line of the record, CSV-quoted as needed; a file or sheet name that could be read as a
-/// formula in Excel gets a leading `'` (DESIGN §11).
+/// A text field as the record writes it: a value that could be read as a formula in Excel gets
+/// a leading `'` (DESIGN §11), and one holding a comma, quote or line break is quoted.
+pub fn csv_field(value: &str) -> String {
+    let safe = crate::render::csv_safe(value);
+    if safe.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe.into_owned()
+    }
+}
+
+/// Append one line of the record to `out`. `file` and `sheet` are already fields
+/// ([`csv_field`]); the other values never need quoting (a visit id is letters, digits, `-`,
+/// `_` and `.`: import refuses others; it is written as the store holds it). Import writes a line per visit: no CSV writer per line.
+#[allow(clippy::too_many_arguments)]
+pub fn push_source_line(
+    out: &mut String,
+    imported_at: &str,
+    visit_id: &str,
+    date: NaiveDate,
+    file: &str,
+    sha256: &str,
+    sheet: &str,
+    rows: &[u64],
+) {
+    use std::fmt::Write;
+    let _ = write!(out, "{imported_at},{visit_id},{date},{file},{sha256},{sheet},");
+    out.push_str(&rows_text(rows));
+    out.push('\n');
+}
+
+/// One line of the record (see [`push_source_line`]).
 pub fn source_line(
     imported_at: &str,
     visit_id: &str,
@@ -134,20 +164,20 @@ pub fn source_line(
     file: &str,
     sha256: &str,
     sheet: &str,
-    rows: &str,
+    rows: &[u64],
 ) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let date = date.to_string();
-    let _ = w.write_record([
+    let mut out = String::new();
+    push_source_line(
+        &mut out,
         imported_at,
         visit_id,
-        &date,
-        crate::render::csv_safe(file).as_ref(),
+        date,
+        &csv_field(file),
         sha256,
-        crate::render::csv_safe(sheet).as_ref(),
+        &csv_field(sheet),
         rows,
-    ]);
-    String::from_utf8_lossy(&w.into_inner().unwrap_or_default()).into_owned()
+    );
+    out
 }
 
 #[cfg(test)]
@@ -162,6 +192,10 @@ mod tests {
         assert_eq!(rows_text(&[]), "");
     }
 
+    fn all_lines(ws: &Workspace) -> Vec<Source> {
+        load_sources(ws).unwrap()
+    }
+
     #[test]
     fn the_last_line_of_a_visit_is_its_source() {
         let dir = tempfile::tempdir().unwrap();
@@ -172,8 +206,8 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 7, 3).unwrap();
         let text = format!(
             "{SOURCES_HEADER}{}{}",
-            source_line("t1", "V1", d, "a.csv", "aa", "", "2-3"),
-            source_line("t2", "V1", d, "b.xlsx", "bb", "7月", "9")
+            source_line("t1", "V1", d, "a.csv", "aa", "", &[2, 3]),
+            source_line("t2", "V1", d, "b.xlsx", "bb", "7月", &[9])
         );
         std::fs::write(ws.path(SOURCES), text).unwrap();
         let all = load_sources(&ws).unwrap();
@@ -184,5 +218,9 @@ mod tests {
             (s.file.as_str(), s.sheet.as_str(), s.rows.as_str(), s.line),
             ("b.xlsx", "7月", "9", 3)
         );
+        assert_eq!(all_lines(&ws)[0].rows, "2-3");
+        // A file name with a comma is quoted, one that looks like a formula defused.
+        assert_eq!(csv_field("a,b.csv"), "\"a,b.csv\"");
+        assert_eq!(csv_field("=1+1.csv"), "'=1+1.csv");
     }
 }

@@ -361,3 +361,33 @@ fn explain_names_each_visits_source() {
     );
     assert!(visits.iter().any(|v| v["source"].is_null()));
 }
+
+#[test]
+fn a_record_begun_by_hand_is_kept_and_its_lines_cannot_be_made_again() {
+    let ws = demo();
+    ws.write(
+        "data/published.csv",
+        "published_at,command,period,as_of,sha256,inputs_sha256,git_commit\n\
+         2026-07-10T09:00:00+08:00,bulletin --period 2026H1,2026H1,2026-06-30,ab,cd,\n",
+    );
+    ws.run(&["bulletin", "--period", "2026H1", "--publish", "--out", "b.md"])
+        .status(0);
+    let record = ws.read("data/published.csv");
+    let lines: Vec<&str> = record.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        lines[1],
+        "2026-07-10T09:00:00+08:00,bulletin --period 2026H1,2026H1,2026-06-30,ab,cd,,,,"
+    );
+    let r = ws.run(&["verify", "2026H1"]);
+    r.status(1);
+    let out: Vec<&str> = r.stdout.lines().collect();
+    assert!(out[0].ends_with("：无法重新生成"), "{}", r.stdout);
+    assert_eq!(out[1], "  没有记录参数（手工写入的一行）：无法重新生成");
+    assert!(out[2].ends_with("：一致"), "{}", r.stdout);
+    // Import still reads the record.
+    ws.write("in/late.csv", LATE);
+    let i = ws.run(&["inspect", "import", ws.path("in/late.csv").to_str().unwrap()]);
+    i.status(0);
+    assert_eq!(i.stderr.matches("属于已发布的 2026H1").count(), 1, "{}", i.stderr);
+}
