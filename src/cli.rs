@@ -31,7 +31,7 @@ pub struct Cli {
     /// Output format, checked by each command (the first is its default): score, inspect
     /// coverage, contracts, subsidy: table|csv|json|xlsx; recheck: the same, and md|html|docx for
     /// --notices; check: table|json; standards diff: table|json|md|xlsx; bulletin, company:
-    /// md|html|json|docx
+    /// md|html|json|docx; verify: table|json|md
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
     pub format: Option<Format>,
 

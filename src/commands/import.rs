@@ -442,12 +442,13 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
         let mut archived = BTreeSet::new();
         let mut record = read_sources_text(ws)?;
-        let mut recorded = std::collections::HashSet::new();
+        // Each visit written gets one line, from the first sheet that gave it.
+        let mut pending: BTreeSet<&str> = plan.imported.iter().map(String::as_str).collect();
         for source in sources {
             let sha = sha256_hex(&source.bytes);
             stage_archive(&mut tx, ws, source, &sha, &mut archived)?;
             ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
-            source_lines(&mut record, &when, source, &sha, &plan.imported, &mut recorded);
+            source_lines(&mut record, &when, source, &sha, &mut pending);
         }
         tx.stage(ws, LEDGER, ledger.as_bytes())?;
         tx.stage(ws, SOURCES, record.as_bytes())?;
@@ -455,17 +456,10 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
     tx.commit(ws)
 }
 
-/// Append to the source record a line per visit of `source` that was `imported` (added or
-/// replaced), each visit once: the first sheet that gave it is the one merged
-/// ([`merge::plan`] keeps the first of identical repeats).
-fn source_lines<'s>(
-    record: &mut String,
-    when: &str,
-    source: &'s Source,
-    sha: &str,
-    imported: &BTreeSet<String>,
-    recorded: &mut std::collections::HashSet<&'s str>,
-) {
+/// Append to the source record a line per visit of `source` still `pending` (imported, added
+/// or replaced, and not yet recorded), each visit once: the first sheet that gave it is the
+/// one merged ([`merge::plan`] keeps the first of identical repeats).
+fn source_lines(record: &mut String, when: &str, source: &Source, sha: &str, pending: &mut BTreeSet<&str>) {
     let name = source
         .path
         .file_name()
@@ -473,7 +467,7 @@ fn source_lines<'s>(
         .unwrap_or_default();
     let file = csv_field(&name);
     for ((id, _), place) in source.visits.iter().zip(&source.places) {
-        if imported.contains(id) && recorded.insert(id) {
+        if pending.remove(id.as_str()) {
             push_source_line(record, when, id, place.date, &file, sha, &place.sheet, &place.rows);
         }
     }

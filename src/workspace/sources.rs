@@ -86,7 +86,15 @@ pub fn latest_sources(all: Vec<Source>) -> HashMap<String, Source> {
 /// Sheet rows as ranges: `[12, 13, 14, 17]` is `12-14;17`. `rows` is ascending.
 pub fn rows_text(rows: &[u64]) -> String {
     let mut out = String::new();
+    push_rows(&mut out, rows);
+    out
+}
+
+/// [`rows_text`], appended to `out` (import writes a line per visit: no string of its own).
+fn push_rows(out: &mut String, rows: &[u64]) {
+    use std::fmt::Write;
     let mut i = 0;
+    let mut first = true;
     while i < rows.len() {
         let start = rows[i];
         let mut end = start;
@@ -94,17 +102,17 @@ pub fn rows_text(rows: &[u64]) -> String {
             i += 1;
             end = rows[i];
         }
-        if !out.is_empty() {
+        if !first {
             out.push(';');
         }
-        if end == start {
-            out.push_str(&start.to_string());
+        first = false;
+        let _ = if end == start {
+            write!(out, "{start}")
         } else {
-            out.push_str(&format!("{start}-{end}"));
-        }
+            write!(out, "{start}-{end}")
+        };
         i += 1;
     }
-    out
 }
 
 /// The record as it stands, ending in a newline, ready to be appended to (the header alone when
@@ -151,8 +159,14 @@ pub fn push_source_line(
     rows: &[u64],
 ) {
     use std::fmt::Write;
-    let _ = write!(out, "{imported_at},{visit_id},{date},{file},{sha256},{sheet},");
-    out.push_str(&rows_text(rows));
+    for part in [imported_at, ",", visit_id, ","] {
+        out.push_str(part);
+    }
+    let _ = write!(out, "{date}");
+    for part in [",", file, ",", sha256, ",", sheet, ","] {
+        out.push_str(part);
+    }
+    push_rows(out, rows);
     out.push('\n');
 }
 
