@@ -34,7 +34,7 @@ pub struct Cli {
     /// Output format, checked by each command (the first is its default): score, inspect
     /// coverage, contracts, subsidy: table|csv|json|xlsx; recheck: the same, and md|html|docx for
     /// --notices; check: table|json; standards diff: table|json|md|xlsx; bulletin, company:
-    /// md|html|json|docx
+    /// md|html|json|docx; verify: table|json|md
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
     pub format: Option<Format>,
 
@@ -121,6 +121,8 @@ pub const CHECK_FORMATS: &[Format] = &[Format::Table, Format::Json];
 pub const DOCUMENT_FORMATS: &[Format] = &[Format::Md, Format::Html, Format::Json, Format::Docx];
 /// `standards diff`'s formats.
 pub const DIFF_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Md, Format::Xlsx];
+/// `verify`'s formats.
+pub const VERIFY_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Md];
 
 impl Command {
     /// The command's name as typed, and the formats it writes (the first is its default; none
@@ -139,6 +141,7 @@ impl Command {
             Command::Contracts(_) => ("contracts", TABLE_FORMATS),
             Command::Company(_) => ("company", DOCUMENT_FORMATS),
             Command::Standards(_) => ("standards diff", DIFF_FORMATS),
+            Command::Verify(_) => ("verify", VERIFY_FORMATS),
             Command::Completions(_) => ("completions", &[]),
             Command::Man(_) => ("man", &[]),
         }
@@ -166,6 +169,7 @@ pub enum Command {
     Subsidy(crate::commands::subsidy::SubsidyArgs),
     Contracts(crate::commands::contracts::ContractsArgs),
     Company(crate::commands::company::CompanyArgs),
+    Verify(crate::commands::verify::VerifyArgs),
     /// Standards files: see what a change would do before it is merged
     #[command(
         subcommand,

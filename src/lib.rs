@@ -26,6 +26,8 @@ pub mod workspace;
 // The message catalogue (`locales/`), compiled in; English when a key lacks a language.
 rust_i18n::i18n!("locales", fallback = "en");
 
+use rust_i18n::t;
+
 pub use cli::Cli;
 pub use error::{Error, Result};
 
@@ -69,6 +71,45 @@ pub fn run(cli: Cli) -> Result<()> {
         cli::Command::Contracts(args) => commands::contracts::cmd_contracts(&ctx, args),
         cli::Command::Company(args) => commands::company::cmd_company(&ctx, args),
         cli::Command::Standards(cmd) => commands::standards::cmd_standards(&ctx, cmd),
+        cli::Command::Verify(args) => commands::verify::cmd_verify(&ctx, args, &remake),
         cli::Command::Completions(_) | cli::Command::Man(_) => Ok(()),
+    }
+}
+
+/// Make a published document again (`verify`): its recorded arguments and as-of date read as
+/// the command line they were, in the same workspace, the git state it carried pinned. Here,
+/// where every command is known, so that no command imports another.
+fn remake(ctx: &commands::Context, p: &workspace::Publication) -> Result<Vec<u8>> {
+    use clap::Parser;
+    let ws = ctx.workspace()?;
+    let mut argv: Vec<std::ffi::OsString> = vec!["oldestate".into(), "--workspace".into(), ws.root.into_os_string()];
+    argv.extend(p.arguments.split_whitespace().map(Into::into));
+    argv.extend(["--as-of".into(), p.as_of.to_string().into()]);
+    let cli = Cli::try_parse_from(argv).map_err(|e| {
+        Error::msg(t!(
+            "verify.bad_arguments",
+            file = workspace::PUBLISHED,
+            line = p.line,
+            arguments = p.arguments,
+            why = e.kind()
+        ))
+    })?;
+    let mut again = commands::Context::new(&cli);
+    again.quiet = true;
+    again.today = ctx.today;
+    let commit = Some(p.git_commit.clone()).filter(|c| !c.is_empty());
+    again.pinned_git = Some((commit, p.git_dirty.parse().ok()));
+    match &cli.command {
+        cli::Command::Bulletin(a) if p.command == "bulletin" => {
+            Ok(commands::bulletin::document(&again, a, false)?.bytes)
+        }
+        cli::Command::Recheck(a) if p.command == "recheck" => Ok(commands::recheck::notices_document(&again, a)?.bytes),
+        cli::Command::Subsidy(a) if p.command == "subsidy" => Ok(commands::subsidy::document(&again, a, false)?.bytes),
+        _ => Err(Error::msg(t!(
+            "verify.not_a_document",
+            file = workspace::PUBLISHED,
+            line = p.line,
+            arguments = p.arguments
+        ))),
     }
 }

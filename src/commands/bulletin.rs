@@ -17,6 +17,7 @@ use crate::render::{docx, Format};
 use crate::workspace::{self, StandardsFile};
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::publish::{format_arg, lang_arg, publish, Made};
 use super::{emit, AsOfOpt, Context};
 
 /// The bulletin (情况通报) of a period, in Markdown, HTML or JSON.
@@ -43,11 +44,35 @@ pub struct BulletinArgs {
     /// `--as-of DATE|today`: the day the report stands on.
     #[command(flatten)]
     pub when: AsOfOpt,
+    /// Record the bulletin as published (data/published.csv), so `oldestate verify` can tell
+    /// later whether it still stands
+    #[arg(long)]
+    pub publish: bool,
 }
 
 /// Run `oldestate bulletin`: score the period and the one before, decide the notices, build
-/// the bulletin and write it in the format asked for.
+/// the bulletin and write it in the format asked for (and record it as published when asked).
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
+    let format = ctx.format("bulletin", crate::cli::DOCUMENT_FORMATS)?;
+    let made = document(ctx, args, args.publish)?;
+    if args.out.is_none() && format.is_binary() {
+        super::emit_binary(&made.bytes)?;
+    } else {
+        write(ctx, args.out.as_deref(), &made.bytes)?;
+    }
+    if args.publish {
+        let output = args
+            .out
+            .as_ref()
+            .map_or("stdout".to_string(), |p| p.display().to_string());
+        publish(ctx, "bulletin", &made, &output)?;
+    }
+    Ok(())
+}
+
+/// The bulletin's bytes in the format asked for, with what they stood on (`provenance`: also
+/// its inputs' digest, for publishing). `verify` makes it again through this.
+pub fn document(ctx: &Context, args: &BulletinArgs, provenance: bool) -> Result<Made> {
     let format = ctx.format("bulletin", crate::cli::DOCUMENT_FORMATS)?;
     let mut loaded = Loaded::load(
         ctx,
@@ -83,10 +108,21 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
         }
         _ => to_document(&frame, &b)?.to_markdown().into_bytes(),
     };
-    if args.out.is_none() && format.is_binary() {
-        return super::emit_binary(&out);
+    let mut arguments = format!("bulletin --period {}", args.period);
+    if let Some(s) = street {
+        arguments += &format!(" --street {s}");
     }
-    write(ctx, args.out.as_deref(), &out)
+    arguments += &format!(" --format {} --lang {}", format_arg(format), lang_arg(lang));
+    Ok(Made {
+        bytes: out,
+        period: args.period,
+        as_of: loaded.as_of.date,
+        standards: (standards.file.clone(), standards.sha256.clone()),
+        arguments,
+        provenance: provenance.then(|| loaded.inputs.provenance(&loaded.ws)).transpose()?,
+        ws: loaded.ws.clone(),
+        lang,
+    })
 }
 
 /// The id of the street `--street` names (by id or name, see [`Registry::resolve_street`]),

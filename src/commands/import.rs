@@ -17,6 +17,7 @@ use crate::import::{visits_from_sheet, Defaults, Resolver, SheetVisit};
 use crate::model::records::Lang;
 use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
+use crate::workspace::sources::{csv_field, push_source_line, read_sources_text, SOURCES};
 use crate::workspace::store::{month_path, write_findings};
 use crate::workspace::transaction::{lock, recover, Transaction, WorkspaceLock};
 use crate::workspace::Published;
@@ -165,7 +166,12 @@ impl Dated {
 /// an error).
 fn warn_published(dated: &[Dated], plan: &Plan, published: &[Published], ps: &mut Problems) {
     for v in dated.iter().filter(|v| plan.imported.contains(&v.id)) {
-        let Some(p) = published.iter().find(|p| p.period.contains(v.date)) else {
+        // Only a publication that could see the visit (its as-of date on or after the visit's)
+        // no longer matches: one standing on an earlier day is made again unchanged.
+        let Some(p) = published
+            .iter()
+            .find(|p| p.period.contains(v.date) && p.as_of >= v.date)
+        else {
             continue;
         };
         let (message, fix) = match ps.lang {
@@ -231,11 +237,44 @@ fn report_problems(ctx: &Context, args: &ImportArgs, ps: &mut Problems) -> Resul
 }
 
 /// A sheet file read: its path, its bytes (archived as they came), and the (id, row count) of
-/// each visit read from it.
+/// each visit read from it, with where in it each was read (for `data/sources.csv`).
 struct Source {
     path: PathBuf,
     bytes: Vec<u8>,
     visits: Vec<(String, usize)>,
+    places: Vec<VisitPlace>,
+}
+
+/// Where in its file a visit was read: its date, worksheet and sheet rows.
+struct VisitPlace {
+    date: chrono::NaiveDate,
+    /// The worksheet as a CSV field (empty for a CSV sheet), shared by the sheet's visits.
+    sheet: std::rc::Rc<str>,
+    rows: Vec<u64>,
+}
+
+/// Where each of `found` was read, its sheet rows moved out (merging needs only the visit).
+/// The visits of one worksheet are adjacent, so its name is quoted once.
+fn places(found: &mut [SheetVisit]) -> Vec<VisitPlace> {
+    let mut last: Option<(Option<String>, std::rc::Rc<str>)> = None;
+    found
+        .iter_mut()
+        .map(|v| {
+            let sheet = match &last {
+                Some((name, field)) if *name == v.sheet => field.clone(),
+                _ => {
+                    let field: std::rc::Rc<str> = csv_field(v.sheet.as_deref().unwrap_or("")).into();
+                    last = Some((v.sheet.clone(), field.clone()));
+                    field
+                }
+            };
+            VisitPlace {
+                date: v.visit.date(),
+                sheet,
+                rows: std::mem::take(&mut v.rows),
+            }
+        })
+        .collect()
 }
 
 /// Read every sheet of `args` into visits, each with the source it came from, and a line per
@@ -264,12 +303,13 @@ fn read_sheets(
                 continue;
             }
         };
-        let (found, account) = read_grids(ctx, args, resolver, &label, book, ps);
+        let (mut found, account) = read_grids(ctx, args, resolver, &label, book, ps);
         read.push(account);
         sources.push(Source {
             path: path.clone(),
             bytes,
             visits: found.iter().map(|v| (v.visit.id.clone(), v.visit.rows.len())).collect(),
+            places: places(&mut found),
         });
         visits.extend(found);
     }
@@ -401,14 +441,36 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
         let mut ledger = read_ledger(ws)?;
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
         let mut archived = BTreeSet::new();
+        let mut record = read_sources_text(ws)?;
+        // Each visit written gets one line, from the first sheet that gave it.
+        let mut pending: BTreeSet<&str> = plan.imported.iter().map(String::as_str).collect();
         for source in sources {
             let sha = sha256_hex(&source.bytes);
             stage_archive(&mut tx, ws, source, &sha, &mut archived)?;
             ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
+            source_lines(&mut record, &when, source, &sha, &mut pending);
         }
         tx.stage(ws, LEDGER, ledger.as_bytes())?;
+        tx.stage(ws, SOURCES, record.as_bytes())?;
     }
     tx.commit(ws)
+}
+
+/// Append to the source record a line per visit of `source` still `pending` (imported, added
+/// or replaced, and not yet recorded), each visit once: the first sheet that gave it is the
+/// one merged ([`merge::plan`] keeps the first of identical repeats).
+fn source_lines(record: &mut String, when: &str, source: &Source, sha: &str, pending: &mut BTreeSet<&str>) {
+    let name = source
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = csv_field(&name);
+    for ((id, _), place) in source.visits.iter().zip(&source.places) {
+        if pending.remove(id.as_str()) {
+            push_source_line(record, when, id, place.date, &file, sha, &place.sheet, &place.rows);
+        }
+    }
 }
 
 /// The ledger as it stands, ending in a newline. Only a missing ledger starts afresh; one that

@@ -83,6 +83,7 @@ impl Loaded {
         };
         let mut inputs = Inputs::default();
         inputs.hash_while_scanning = provenance;
+        inputs.pinned_git = ctx.pinned_git.clone();
         for (rel, _) in workspace::registry_headers() {
             inputs.add_file(&ws, rel)?;
         }

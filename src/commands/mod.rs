@@ -10,10 +10,12 @@ pub mod coverage;
 pub mod import;
 pub mod init;
 pub mod loaded;
+pub mod publish;
 pub mod recheck;
 pub mod score;
 pub mod standards;
 pub mod subsidy;
+pub mod verify;
 
 use rust_i18n::t;
 use std::io::Write;
@@ -72,6 +74,9 @@ pub struct Context {
     /// The date taken as today; `None` reads the clock. [`TODAY_ENV`] sets it for a run, and
     /// tests set it to pin what the commands that default to today report.
     pub today: Option<NaiveDate>,
+    /// `verify` only: the git commit and dirty flag a published document carried, so that it
+    /// is made again as it was published (JSON and Word documents carry them).
+    pub pinned_git: Option<(Option<String>, Option<bool>)>,
 }
 
 impl Context {
@@ -86,6 +91,7 @@ impl Context {
             verbose: cli.verbose,
             ends_process: false,
             today: None,
+            pinned_git: None,
         }
     }
 

@@ -14,9 +14,11 @@ use crate::render::json::{to_pretty, Document};
 use crate::render::notice::{self, NoticeInputs};
 use crate::render::{docx, recheck, Format};
 use crate::report::recheck::Recheck;
+use crate::workspace::sources::{latest_sources, load_sources_of};
 use crate::workspace::{self, StandardsFile};
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::publish::{format_arg, lang_arg, listing, publish, Made};
 use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 
 /// Rectification notices, re-inspections and vetoes for a period.
@@ -45,6 +47,10 @@ pub struct RecheckArgs {
     /// Only the pending notices whose deadline falls within DAYS after the as-of date, soonest first
     #[arg(long, value_name = "DAYS")]
     pub due_within: Option<u64>,
+    /// Record the notices written by --notices as published (data/published.csv), so
+    /// `oldestate verify` can tell later whether they still stand
+    #[arg(long, requires = "notices")]
+    pub publish: bool,
 }
 
 /// Run `recheck`: load, follow every notice to its re-inspection, write the notice documents
@@ -75,8 +81,16 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
     let standards = loaded.standards_for(&args.period)?;
     let mut report = loaded.rechecks(args.period, &standards, Inapplicable::Refused)?;
     loaded.note_if_incomplete(ctx, &args.period, format);
+    let mut published = None;
     if let Some(dir) = &args.notices {
-        write_notices(ctx, &loaded, &standards, &report, dir, lang, notice_format)?;
+        let docs = notice_documents(&loaded, &standards, &report, lang, notice_format)?;
+        write_notices(ctx, dir, &docs)?;
+        if args.publish {
+            published = Some((
+                made(&loaded, &report, &standards, &docs, lang, notice_format, true)?,
+                dir,
+            ));
+        }
     }
     if let Some(days) = args.due_within {
         due_within(&mut report, days);
@@ -107,7 +121,52 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
         }
         _ => recheck::table(reg, &report, &standards, lang, args.due_within.is_none()),
     };
-    emit(out.as_bytes())
+    emit(out.as_bytes())?;
+    if let Some((made, dir)) = published {
+        // The store's read lock goes before the record takes the writer's.
+        drop(loaded);
+        publish(ctx, "recheck", &made, &dir.display().to_string())?;
+    }
+    Ok(())
+}
+
+/// The notices of `args.period` as published: their documents' `sha256sum` listing, made
+/// again by `verify` (`--format md|html|docx` names the notices' format).
+pub fn notices_document(ctx: &Context, args: &RecheckArgs) -> Result<Made> {
+    let format = ctx.format("recheck", &[Format::Md, Format::Html, Format::Docx])?;
+    let mut loaded = Loaded::load(ctx, format == Format::Docx, args.when.as_of, AsOfDefault::NewestVisit)?;
+    let lang = loaded.lang(ctx);
+    let standards = loaded.standards_for(&args.period)?;
+    let report = loaded.rechecks(args.period, &standards, Inapplicable::Refused)?;
+    let docs = notice_documents(&loaded, &standards, &report, lang, format)?;
+    made(&loaded, &report, &standards, &docs, lang, format, false)
+}
+
+/// The published form of a set of notices.
+fn made(
+    loaded: &Loaded,
+    report: &RecheckReport,
+    standards: &StandardsFile,
+    docs: &[(String, Vec<u8>)],
+    lang: Lang,
+    format: Format,
+    provenance: bool,
+) -> Result<Made> {
+    Ok(Made {
+        bytes: listing(docs),
+        period: report.period,
+        as_of: report.as_of,
+        standards: (standards.file.clone(), standards.sha256.clone()),
+        arguments: format!(
+            "recheck --period {} --format {} --lang {}",
+            report.period,
+            format_arg(format),
+            lang_arg(lang)
+        ),
+        provenance: provenance.then(|| loaded.inputs.provenance(&loaded.ws)).transpose()?,
+        ws: loaded.ws.clone(),
+        lang,
+    })
 }
 
 /// Keep only the pending notices due within `days` after the as-of date, soonest first.
@@ -121,16 +180,26 @@ fn due_within(report: &mut RecheckReport, days: u64) {
         .sort_by(|a, b| (a.deadline, &a.notice_id).cmp(&(b.deadline, &b.notice_id)));
 }
 
-/// Write one notice document per notice into `dir` (`--notices DIR`), and say how many.
-fn write_notices(
-    ctx: &Context,
+/// Write the notice documents into `dir` (`--notices DIR`), and say how many.
+fn write_notices(ctx: &Context, dir: &Path, docs: &[(String, Vec<u8>)]) -> Result<()> {
+    let written = write_documents(dir, docs)?;
+    ctx.note(t!(
+        "recheck.notices_written",
+        n = docs.len(),
+        dir = dir.display(),
+        written = written
+    ));
+    Ok(())
+}
+
+/// One notice document per notice, named by its notice id, in `format`.
+fn notice_documents(
     loaded: &Loaded,
     standards: &StandardsFile,
     report: &RecheckReport,
-    dir: &Path,
     lang: Lang,
     format: Format,
-) -> Result<()> {
+) -> Result<Vec<(String, Vec<u8>)>> {
     let inputs_sha256 = if format == Format::Docx {
         loaded.inputs.provenance(&loaded.ws)?.inputs_sha256
     } else {
@@ -146,6 +215,10 @@ fn write_notices(
         root: Some(&loaded.ws.root),
         inputs_sha256,
         coefficients: coefficients(loaded, standards, report.period),
+        sources: {
+            let ids: std::collections::HashSet<&str> = report.notices.iter().map(|n| &*n.visit_id).collect();
+            latest_sources(load_sources_of(&loaded.ws, |id| ids.contains(id))?)
+        },
     };
     let html_lang = lang.pick("zh-CN", "en");
     let docs: Vec<(String, Vec<u8>)> = report
@@ -161,14 +234,7 @@ fn write_notices(
             Ok((file_name(&n.notice_id, format.as_str())?, bytes))
         })
         .collect::<Result<_>>()?;
-    let written = write_documents(dir, &docs)?;
-    ctx.note(t!(
-        "recheck.notices_written",
-        n = docs.len(),
-        dir = dir.display(),
-        written = written
-    ));
-    Ok(())
+    Ok(docs)
 }
 
 /// The subsidy coefficients of a failed re-inspection and of an unresolved notice (DESIGN §9)

@@ -16,7 +16,8 @@ use crate::render::{subsidy, Format, Rows};
 use crate::report::subsidy::Subsidy;
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
-use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
+use super::publish::{format_arg, lang_arg, publish, Made};
+use super::{csv_text, emit, AsOfOpt, Context};
 
 /// Fiscal subsidies per compound, street and company, exact to the fen.
 ///
@@ -44,6 +45,10 @@ pub struct SubsidyArgs {
     /// Which rows the table and CSV list (JSON holds all)
     #[arg(long, value_enum, default_value_t = SubsidyBy::Street)]
     pub by: SubsidyBy,
+    /// Record the workbook as published (data/published.csv; with --format xlsx), so
+    /// `oldestate verify` can tell later whether it still stands
+    #[arg(long)]
+    pub publish: bool,
 }
 
 /// The listing the table and CSV show.
@@ -64,8 +69,28 @@ fn parse_amount(s: &str) -> std::result::Result<Decimal, String> {
         .ok_or_else(|| t!("subsidy.bad_amount", value = s).into_owned())
 }
 
-/// Run `subsidy`: load, allocate the round, render it in the chosen format.
+/// Run `subsidy`: load, allocate the round, render it in the chosen format (and record the
+/// workbook as published when asked).
 pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
+    let format = ctx.format("subsidy", crate::cli::TABLE_FORMATS)?;
+    if args.publish && format != Format::Xlsx {
+        return Err(Error::Usage(t!("subsidy.publish_needs_xlsx").into_owned()));
+    }
+    let made = document(ctx, args, args.publish)?;
+    if format == Format::Xlsx {
+        super::emit_binary(&made.bytes)?;
+    } else {
+        emit(&made.bytes)?;
+    }
+    if args.publish {
+        publish(ctx, "subsidy", &made, "stdout")?;
+    }
+    Ok(())
+}
+
+/// The report's bytes in the format asked for, with what they stood on (`provenance`: also
+/// its inputs' digest, for publishing). `verify` makes it again through this.
+pub fn document(ctx: &Context, args: &SubsidyArgs, provenance: bool) -> Result<Made> {
     let format = ctx.format("subsidy", crate::cli::TABLE_FORMATS)?;
     let mut loaded = Loaded::load(
         ctx,
@@ -98,10 +123,40 @@ pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
             ))
         }
         Format::Csv => csv_text(ctx, &rows(!ctx.excel)),
-        Format::Xlsx => return emit_xlsx(&[sheet(&loaded, &report, args.by, lang, rows(false))]),
+        Format::Xlsx => String::new(),
         _ => subsidy::title(&loaded.settings.district, &report, loaded.as_of.date, lang) + &rows(false).to_table(),
     };
-    emit(out.as_bytes())
+    let bytes = match format {
+        Format::Xlsx => xlsx::workbook_dated(
+            &[sheet(&loaded, &report, args.by, lang, rows(false))],
+            Some(loaded.as_of.date),
+        )?,
+        _ => out.into_bytes(),
+    };
+    let mut arguments = format!("subsidy --period {} --by {}", args.period, by_arg(args.by));
+    if let Some(b) = args.budget {
+        arguments += &format!(" --budget {b}");
+    }
+    arguments += &format!(" --format {} --lang {}", format_arg(format), lang_arg(lang));
+    Ok(Made {
+        bytes,
+        period: args.period,
+        as_of: loaded.as_of.date,
+        standards: (standards.file.clone(), standards.sha256.clone()),
+        arguments,
+        provenance: provenance.then(|| loaded.inputs.provenance(&loaded.ws)).transpose()?,
+        ws: loaded.ws.clone(),
+        lang,
+    })
+}
+
+/// `--by` as written on the command line.
+fn by_arg(by: SubsidyBy) -> &'static str {
+    match by {
+        SubsidyBy::Street => "street",
+        SubsidyBy::Compound => "compound",
+        SubsidyBy::Company => "company",
+    }
 }
 
 /// The workbook's sheet: by street, finance's payment sheet; by compound or company, the

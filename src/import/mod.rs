@@ -98,6 +98,8 @@ pub struct SheetVisit {
     pub sheet: Option<String>,
     /// The sheet row of its first row (for messages).
     pub row: u64,
+    /// Every sheet row it was read from, ascending (the source record, `data/sources.csv`).
+    pub rows: Vec<u64>,
 }
 
 /// Lookups shared by all sheets of one import.
@@ -280,6 +282,8 @@ fn valid_visit_id(s: &str) -> bool {
 struct Builder {
     head: Head,
     row: u64,
+    /// Every sheet row of the visit, in the order read.
+    rows: Vec<u64>,
     findings: Vec<(String, u64, u64)>,
     photos: u64,
     notes: Vec<String>,
@@ -291,6 +295,7 @@ impl Builder {
         Builder {
             head: read.head,
             row,
+            rows: vec![row],
             findings: read.findings,
             photos: read.photos,
             notes: read.note.into_iter().collect(),
@@ -308,6 +313,7 @@ impl Builder {
             ps.file_error(place, Some(row), m);
             return;
         }
+        self.rows.push(row);
         for (code, n, r) in read.findings {
             if let Some((_, _, first)) = self.findings.iter().find(|(c, _, _)| *c == code) {
                 let m = ps
@@ -357,11 +363,14 @@ impl Builder {
                 note: if i == 0 { self.notes.join("；") } else { String::new() },
             })
             .collect();
+        let mut sheet_rows = self.rows;
+        sheet_rows.sort_unstable();
         SheetVisit {
             visit: VisitRows { id, rows },
             file: place.file.clone(),
             sheet: place.sheet.clone(),
             row: self.row,
+            rows: sheet_rows,
         }
     }
 }

@@ -33,6 +33,8 @@ pub struct Explanation<'a> {
     pub result: &'a CompoundResult,
     /// Its routine visits, explained.
     pub visits: &'a [ExplainedVisit],
+    /// Where each visit came from (`data/sources.csv`), by id.
+    pub sources: &'a std::collections::HashMap<String, crate::workspace::sources::Source>,
     /// The reader's language.
     pub lang: Lang,
 }
@@ -151,6 +153,9 @@ fn visit(e: &Explanation<'_>, x: &ExplainedVisit) -> String {
         x.grade,
         x.company_id
     );
+    let source = e.sources.get(&*v.id);
+    out += &crate::render::source::source_words(source, Some(v.level), e.lang);
+    out.push('\n');
     let mut t = Rows::new([
         e.l("检查项", "item"),
         e.l("名称", "name"),

@@ -17,10 +17,12 @@ pub mod json;
 pub mod notice;
 pub mod recheck;
 pub mod score;
+pub mod source;
 pub mod standards;
 pub mod subsidy;
 pub mod table;
 pub mod templates;
+pub mod verify;
 pub mod words;
 pub mod xlsx;
 

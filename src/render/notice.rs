@@ -83,6 +83,9 @@ pub struct NoticeContext {
     pub recheck_failed: String,
     /// The subsidy coefficient while a notice is unresolved, or empty without a funds file.
     pub unresolved: String,
+    /// The sheet and rows the inspection was imported from (no hash: DESIGN §15 keeps hashes
+    /// out of a document's text), or empty when not recorded.
+    pub source: String,
 }
 
 /// Everything a notice document is made from besides the notice itself.
@@ -106,6 +109,8 @@ pub struct NoticeInputs<'a> {
     /// The subsidy coefficients (DESIGN §9) of a failed re-inspection and of a notice not
     /// resolved, from the period's funds file when there is one.
     pub coefficients: Option<(String, String)>,
+    /// Where each notice's inspection came from (`data/sources.csv`), by visit id.
+    pub sources: std::collections::HashMap<String, crate::workspace::sources::Source>,
 }
 
 /// A date in the reader's language.
@@ -183,6 +188,10 @@ pub fn context(i: &NoticeInputs<'_>, n: &Notice) -> NoticeContext {
         issue_date: date(i.as_of, lang),
         recheck_failed: i.coefficients.as_ref().map_or(String::new(), |c| c.0.clone()),
         unresolved: i.coefficients.as_ref().map_or(String::new(), |c| c.1.clone()),
+        source: i
+            .sources
+            .get(&*n.visit_id)
+            .map_or(String::new(), |s| super::source::sheet_rows(s, lang)),
     }
 }
 

@@ -146,8 +146,20 @@ impl Styles {
 
 /// The workbook of `sheets`, as the bytes of an .xlsx file.
 pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
+    workbook_dated(sheets, None)
+}
+
+/// [`workbook`], its creation date set to `created` (the as-of date) when given, so the same
+/// store makes the same bytes: a published payment sheet can be made again and compared
+/// (`verify`). Without it the workbook carries the time it was written, as Excel does.
+pub fn workbook_dated(sheets: &[Sheet], created: Option<NaiveDate>) -> Result<Vec<u8>> {
+    use chrono::Datelike;
     let styles = Styles::new();
     let mut book = Workbook::new();
+    if let Some(d) = created {
+        let day = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(xlsx_error)?;
+        book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&day));
+    }
     let mut names: Vec<String> = Vec::new();
     for sheet in sheets {
         let ws = book.add_worksheet();

@@ -1,6 +1,8 @@
 //! `score --explain`'s JSON: one compound's result and every visit behind it, item by item,
 //! as recorded and after upheld appeals.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::domain::explain::ExplainedVisit;
@@ -9,7 +11,10 @@ use crate::domain::scoring::CompoundResult;
 use crate::model::decimal::fmt2;
 use crate::model::Level;
 
+use crate::workspace::sources::Source;
+
 use super::score::Compound;
+use super::verify::SourceRef;
 
 /// The explanation document's own fields, in their order.
 #[derive(Debug, Serialize)]
@@ -47,6 +52,8 @@ pub struct Visit<'a> {
     pub red_line: bool,
     /// One line per recorded finding.
     pub items: Vec<Item<'a>>,
+    /// The sheet and rows it was imported from (`data/sources.csv`), null when unknown.
+    pub source: Option<SourceRef>,
 }
 
 /// A recorded finding and what it cost.
@@ -74,11 +81,24 @@ pub struct Item<'a> {
 
 impl<'a> Explain<'a> {
     /// The document explaining `result` by its visits at `level`.
-    pub fn new(level: Level, result: &'a CompoundResult, visits: &'a [ExplainedVisit]) -> Explain<'a> {
+    /// `sources`: where each visit came from, by id.
+    pub fn new(
+        level: Level,
+        result: &'a CompoundResult,
+        visits: &'a [ExplainedVisit],
+        sources: &HashMap<String, Source>,
+    ) -> Explain<'a> {
         Explain {
             level: level.as_str(),
             compound: Compound::from(result),
-            visits: visits.iter().map(Visit::from).collect(),
+            visits: visits
+                .iter()
+                .map(|x| {
+                    let mut v = Visit::from(x);
+                    v.source = sources.get(&*x.visit.id).map(SourceRef::of);
+                    v
+                })
+                .collect(),
             community_score: result.community_score.map(fmt2),
         }
     }
@@ -98,6 +118,7 @@ impl<'a> From<&'a ExplainedVisit> for Visit<'a> {
             score: fmt2(e.score),
             red_line: e.red_line,
             items: e.lines.iter().map(Item::from).collect(),
+            source: None,
         }
     }
 }

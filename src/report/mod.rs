@@ -10,3 +10,4 @@ pub mod recheck;
 pub mod score;
 pub mod standards;
 pub mod subsidy;
+pub mod verify;

@@ -10,6 +10,7 @@ mod published;
 mod registry;
 mod selections;
 mod settings;
+pub mod sources;
 mod standards;
 pub mod store;
 mod table;
@@ -22,7 +23,9 @@ use rust_i18n::t;
 pub use appeals::load_appeals;
 pub use fees::{fee_periods, load_fees};
 pub use funds::{fund_periods, load_funds};
-pub use published::{load_published, Published, PUBLISHED};
+pub use published::{
+    append_publication, load_publications, load_published, Publication, Published, State, StateDiff, PUBLISHED,
+};
 pub use registry::load_registry;
 pub use selections::load_selections;
 pub use settings::{load_settings, SETTINGS};

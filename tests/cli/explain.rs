@@ -33,6 +33,7 @@ fn explain_agrees_with_score_for_every_compound_of_the_demo() {
         verbose: 0,
         ends_process: false,
         today: None,
+        pinned_git: None,
     };
     let mut loaded = Loaded::load(&ctx, false, None, AsOfDefault::NewestVisit).unwrap();
     let period: Period = "2026H1".parse().unwrap();

@@ -1,5 +1,6 @@
 //! The integration tests: the real binary run on temporary workspaces.
 
+mod accountability;
 mod as_of;
 mod bulletin;
 mod check;

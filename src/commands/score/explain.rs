@@ -10,6 +10,7 @@ use crate::render::explain::{text, Explanation};
 use crate::render::json::{to_pretty, Document};
 use crate::render::Format;
 use crate::report::explain::Explain;
+use crate::workspace::sources::{latest_sources, load_sources_of};
 use crate::workspace::StandardsFile;
 
 use crate::commands::loaded::{Inapplicable, Loaded};
@@ -43,9 +44,11 @@ pub fn explain(
     })?;
     let rule = Rule::new(st);
     let explained = explain_visits(&rule, &loaded.registry, &loaded.appeals, visits).map_err(Error::msg)?;
+    let ids: std::collections::HashSet<&str> = explained.iter().map(|x| x.visit.id.as_str()).collect();
+    let sources = latest_sources(load_sources_of(&loaded.ws, |id| ids.contains(id))?);
     if format == Format::Json {
         let provenance = loaded.inputs.provenance(&loaded.ws)?;
-        let body = Explain::new(level, &result, &explained);
+        let body = Explain::new(level, &result, &explained, &sources);
         return Ok(to_pretty(&Document::new(
             &period,
             &loaded.as_of,
@@ -63,6 +66,7 @@ pub fn explain(
         compound: &compound,
         result: &result,
         visits: &explained,
+        sources: &sources,
         lang,
     }))
 }
