@@ -201,3 +201,29 @@ pub fn company_rows(reg: &Registry, r: &SubsidyReport, lang: Lang, machine: bool
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo's funds always have a budget; without one the title has no budget clause.
+    #[test]
+    fn a_title_without_a_budget_says_none() {
+        let r = SubsidyReport {
+            period: "2026H1".parse().unwrap(),
+            budget: None,
+            scaled: false,
+            total: "1234.5".parse().unwrap(),
+            compounds: vec![],
+        };
+        let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        assert_eq!(
+            title("和平区", &r, as_of, Lang::Zh),
+            "和平区 2026H1 财政补贴（数据截至 2026-06-30）：合计 1234.50 元，扣减 0.00 元\n"
+        );
+        assert_eq!(
+            title("和平区", &r, as_of, Lang::En),
+            "Subsidy for 2026H1 (data as of 2026-06-30): total 1234.50, withheld 0.00\n"
+        );
+    }
+}
