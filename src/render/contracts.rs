@@ -169,3 +169,43 @@ fn row(e: &ExpiringContract, reg: &Registry, words: &RowWords) -> Vec<Cell<'stat
         Cell::text(s.map_or("", |s| s.winner.as_deref().unwrap_or(&words.no_winner))),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::contracts::Selection;
+
+    /// The demo's selections are all valid and all chose a company: an invalid one that chose
+    /// none is pinned here, for people in both languages and for scripts.
+    #[test]
+    fn an_invalid_selection_without_a_winner_is_said_in_words() {
+        let e = ExpiringContract {
+            compound_id: "HP001".into(),
+            name: None,
+            community_id: None,
+            street_id: None,
+            company_id: "CO01".into(),
+            service_grade: 2,
+            end: "2026-08-31".into(),
+            days_left: 62,
+            selection: Some(Selection {
+                selection_id: "SEL01".into(),
+                held_on: "2026-05-20".into(),
+                valid: false,
+                winner: None,
+                households: 120,
+                area_m2: "8000".into(),
+                participation: None,
+            }),
+        };
+        let reg = Registry::default();
+        let cells = |lang: Lang, machine: bool| -> Vec<String> {
+            let words = RowWords::new(lang, machine);
+            let row = row(&e, &reg, &words);
+            [10, 13].iter().map(|&i| row[i].as_str().to_string()).collect()
+        };
+        assert_eq!(cells(Lang::Zh, false), ["无效", "无"]);
+        assert_eq!(cells(Lang::En, false), ["no", "none"]);
+        assert_eq!(cells(Lang::En, true), ["false", ""]);
+    }
+}
