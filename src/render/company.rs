@@ -3,6 +3,8 @@
 //! period and the three before), and the JSON document of DESIGN §13. Every format is written
 //! from the one [`CompanyReport`].
 
+use chrono::NaiveDate;
+use rust_i18n::t;
 use serde_json::Value;
 
 use crate::domain::as_of::AsOf;
@@ -14,6 +16,7 @@ use crate::workspace::StandardsFile;
 
 use super::document::{Document, Section, Table};
 use super::json::{document as json_document, finish};
+use super::xlsx::{as_of_line, period_words};
 use super::zh_date;
 
 /// The JSON document: `period` and `standards`, the report's fields, the provenance.
@@ -34,56 +37,52 @@ pub fn json(
 /// The document for people: a title naming the district and the period, a page per company,
 /// and the bureau's name at the foot.
 pub fn document(report: &CompanyReport, district: &str, period: Period, as_of: &AsOf, lang: Lang) -> Document {
+    let code = lang.code();
+    // The period in words in Chinese (2026年上半年), as its id in English (2026H1).
+    let words = period_words(&period, lang);
     let mut doc = Document {
-        title: match lang {
-            Lang::Zh => format!(
-                "{district}{}物业服务企业服务记录",
-                super::words::period_words(period, lang)
-            ),
-            Lang::En => format!("Property companies' records, {district}, {period}"),
-        },
+        title: t!(
+            "report.company.title",
+            locale = code,
+            district = district,
+            period = words
+        )
+        .into_owned(),
         ..Default::default()
     };
     // A period not over is said first (DESIGN §14).
     if !as_of.complete(&period) {
-        doc.subtitle.push(match lang {
-            Lang::Zh => format!(
-                "本期（{}）尚未结束：以下仅反映截至{}的数据",
-                super::words::period_words(period, lang),
-                zh_date(as_of.date)
-            ),
-            Lang::En => format!(
-                "{period} is not over: what follows shows only the data up to {}",
-                as_of.date
-            ),
-        });
+        let date = date_as_written(as_of.date, lang);
+        doc.subtitle
+            .push(t!("report.company.not_over", locale = code, period = words, date = date).into_owned());
     }
-    doc.subtitle.push(match lang {
-        Lang::Zh => format!("数据截至{}", zh_date(as_of.date)),
-        Lang::En => format!("Data as of {}", as_of.date),
-    });
-    doc.subtitle.push(
-        lang.pick(
-            "供居民选聘物业服务企业时参阅（居民选、社区签）：评分为第三方检查的官方得分",
-            "For residents choosing a company (居民选、社区签): scores are the official third-party scores",
-        )
-        .to_string(),
-    );
+    doc.subtitle.push(as_of_line(as_of.date, lang));
+    doc.subtitle
+        .push(t!("report.company.purpose", locale = code).into_owned());
     doc.sections = report.companies.iter().map(|c| section(c, period, lang)).collect();
-    doc.footer.push(match lang {
-        Lang::Zh => format!("{district}民政局"),
-        Lang::En => format!("{district} Civil Affairs Bureau"),
-    });
+    doc.footer
+        .push(t!("report.company.bureau", locale = code, district = district).into_owned());
     doc
+}
+
+/// A date as these pages write it: 2026年6月30日; in English its ISO form, 2026-06-30.
+fn date_as_written(d: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => zh_date(d),
+        Lang::En => d.to_string(),
+    }
 }
 
 /// A company's page: its figures for the period in words, then every period in a table.
 fn section(c: &Company, period: Period, lang: Lang) -> Section {
     Section {
-        title: match lang {
-            Lang::Zh => format!("{}（{}）", c.name, c.company_id),
-            Lang::En => format!("{} ({})", c.name, c.company_id),
-        },
+        title: t!(
+            "report.company.section_title",
+            locale = lang.code(),
+            name = c.name,
+            id = c.company_id
+        )
+        .into_owned(),
         page_break: true,
         paragraphs: vec![paragraph(&c.figures, c.fee_rate.as_ref(), period, lang)],
         table: Some(history_table(c, period, lang)),
@@ -99,36 +98,45 @@ fn or_dash(value: &Option<String>) -> String {
 /// The period's figures in one sentence.
 fn paragraph(f: &Figures, fee_rate: Option<&String>, period: Period, lang: Lang) -> String {
     let score = or_dash(&f.score);
-    let fee = |none: &str| fee_rate.map_or_else(|| none.to_string(), |r| format!("{r}%"));
-    match lang {
-        Lang::Zh => format!(
-            "{period} 期末服务旧楼区 {} 个；所服务小区平均得分 {score}，合格 {} 个、不合格 {} 个；收到整改通知 {} 份，整改到位 {} 份，复检仍不合格 {} 份，导致一票否决 {} 次；物业费收缴率 {}。",
-            f.compounds, f.passed, f.failed, f.notices, f.rectified, f.recheck_failed, f.vetoes, fee("无数据")
-        ),
-        Lang::En => format!(
-            "At the end of {period} it served {} old compounds; their mean score {score}, {} passed and {} failed; {} notices, {} rectified, {} failed again on re-inspection, vetoes caused: {}; fee collection {}.",
-            f.compounds, f.passed, f.failed, f.notices, f.rectified, f.recheck_failed, f.vetoes, fee("no data")
-        ),
-    }
+    let code = lang.code();
+    let fee = match fee_rate {
+        Some(r) => format!("{r}%"),
+        None => t!("report.company.no_fee_data", locale = code).into_owned(),
+    };
+    t!(
+        "report.company.figures",
+        locale = code,
+        period = period,
+        compounds = f.compounds,
+        score = score,
+        passed = f.passed,
+        failed = f.failed,
+        notices = f.notices,
+        rectified = f.rectified,
+        recheck_failed = f.recheck_failed,
+        vetoes = f.vetoes,
+        fee = fee
+    )
+    .into_owned()
 }
 
 /// The period and the three before, a row each.
 fn history_table(c: &Company, period: Period, lang: Lang) -> Table {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let code = lang.code();
     let now = std::iter::once((period.to_string(), &c.figures, &c.fee_rate));
     let past = c.history.iter().map(|p| (p.period.clone(), &p.figures, &p.fee_rate));
     Table {
         header: vec![
-            l("期间", "period"),
-            l("服务小区", "compounds"),
-            l("平均分", "score"),
-            l("合格", "passed"),
-            l("不合格", "failed"),
-            l("整改通知", "notices"),
-            l("整改到位", "rectified"),
-            l("复检不合格", "recheck failed"),
-            l("一票否决", "vetoes"),
-            l("收缴率%", "fee rate %"),
+            t!("report.company.history.period", locale = code).into_owned(),
+            t!("report.company.history.compounds", locale = code).into_owned(),
+            t!("report.company.history.score", locale = code).into_owned(),
+            t!("report.company.history.passed", locale = code).into_owned(),
+            t!("report.company.history.failed", locale = code).into_owned(),
+            t!("report.company.history.notices", locale = code).into_owned(),
+            t!("report.company.history.rectified", locale = code).into_owned(),
+            t!("report.company.history.recheck_failed", locale = code).into_owned(),
+            t!("report.company.history.vetoes", locale = code).into_owned(),
+            t!("report.company.history.fee_rate", locale = code).into_owned(),
         ],
         rows: now.chain(past).map(|(p, f, fee)| row(p, f, fee)).collect(),
         numeric: (1..10).collect(),

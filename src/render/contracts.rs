@@ -2,6 +2,7 @@
 //! morning cron job, and the JSON document of DESIGN §13. Every format is written from the one
 //! [`ContractsReport`]; the table also names communities and streets from the registry.
 
+use rust_i18n::t;
 use serde_json::{Map, Value};
 
 use crate::model::records::Lang;
@@ -29,10 +30,14 @@ pub fn json(report: &ContractsReport, provenance: &Provenance) -> String {
 pub fn table(report: &ContractsReport, reg: &Registry, lang: Lang) -> String {
     let n = report.expiring.len();
     let (as_of, within) = (&report.as_of, report.expiring_within);
-    let head = match lang {
-        Lang::Zh => format!("{as_of} 起 {within} 天内到期的物业服务合同：{n} 份\n"),
-        Lang::En => format!("Contracts ending within {within} days of {as_of}: {n}\n"),
-    };
+    let head = t!(
+        "report.contracts.heading",
+        locale = lang.code(),
+        as_of = as_of,
+        within = within,
+        n = n
+    );
+    let head = format!("{head}\n");
     if report.expiring.is_empty() {
         head
     } else {
@@ -48,13 +53,15 @@ pub fn csv(report: &ContractsReport, reg: &Registry) -> String {
 /// The workbook's sheet: the contracts ending soon, titled with the horizon and the as-of date.
 pub fn sheet(report: &ContractsReport, reg: &Registry, district: &str, as_of: NaiveDate, lang: Lang) -> Sheet {
     let within = report.expiring_within;
-    let title = match lang {
-        Lang::Zh => format!("{district} {within}天内到期的物业服务合同"),
-        Lang::En => format!("{district} contracts ending within {within} days"),
-    };
-    let name = lang.pick("到期合同", "Contracts");
+    let code = lang.code();
+    let title = t!(
+        "report.contracts.sheet.title",
+        locale = code,
+        district = district,
+        within = within
+    );
     Sheet::new(
-        name,
+        &t!("report.contracts.sheet.name", locale = code),
         title.trim().to_string(),
         xlsx::as_of_line(as_of, lang),
         rows(report, reg, lang, false),
@@ -63,43 +70,76 @@ pub fn sheet(report: &ContractsReport, reg: &Registry, district: &str, as_of: Na
 
 /// The rows: for people in `lang`, or for scripts (`machine`).
 pub fn rows(report: &ContractsReport, reg: &Registry, lang: Lang, machine: bool) -> Rows {
-    let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
+    // Scripts read the ids; people, the catalogue's labels.
+    let code = lang.code();
+    let l = |id: &str, label: &str| String::from(if machine { id } else { label });
     let mut t = Rows::new([
-        l("小区", "compound_id"),
-        l("名称", "name"),
-        l("社区", "community"),
-        l("街道", "street"),
-        l("物业公司", "company_id"),
-        l("服务等级", "service_grade"),
-        l("到期日", "end"),
-        l("剩余天数", "days_left"),
-        l("选聘", "selection_id"),
-        l("选聘日期", "held_on"),
-        l("有效", "valid"),
-        l("参与户数%", "households_pct"),
-        l("参与面积%", "area_pct"),
-        l("选定企业", "winner"),
+        l("compound_id", &t!("report.contracts.column.compound_id", locale = code)),
+        l("name", &t!("report.contracts.column.name", locale = code)),
+        l("community", &t!("report.contracts.column.community", locale = code)),
+        l("street", &t!("report.contracts.column.street", locale = code)),
+        l("company_id", &t!("report.contracts.column.company_id", locale = code)),
+        l(
+            "service_grade",
+            &t!("report.contracts.column.service_grade", locale = code),
+        ),
+        l("end", &t!("report.contracts.column.end", locale = code)),
+        l("days_left", &t!("report.contracts.column.days_left", locale = code)),
+        l(
+            "selection_id",
+            &t!("report.contracts.column.selection_id", locale = code),
+        ),
+        l("held_on", &t!("report.contracts.column.held_on", locale = code)),
+        l("valid", &t!("report.contracts.column.valid", locale = code)),
+        l(
+            "households_pct",
+            &t!("report.contracts.column.households_pct", locale = code),
+        ),
+        l("area_pct", &t!("report.contracts.column.area_pct", locale = code)),
+        l("winner", &t!("report.contracts.column.winner", locale = code)),
     ]);
+    let words = RowWords::new(lang, machine);
     for e in &report.expiring {
-        t.push(row(e, reg, lang, machine));
+        t.push(row(e, reg, &words));
     }
     t
 }
 
+/// The words a row repeats, looked up once per table: a selection valid or not, and no winner.
+/// Scripts (`machine`) get `true`/`false` and an empty cell.
+struct RowWords {
+    valid: String,
+    invalid: String,
+    no_winner: String,
+}
+
+impl RowWords {
+    fn new(lang: Lang, machine: bool) -> RowWords {
+        let code = lang.code();
+        match machine {
+            true => RowWords {
+                valid: true.to_string(),
+                invalid: false.to_string(),
+                no_winner: String::new(),
+            },
+            false => RowWords {
+                valid: t!("report.contracts.valid", locale = code).into_owned(),
+                invalid: t!("report.contracts.invalid", locale = code).into_owned(),
+                no_winner: t!("report.contracts.no_winner", locale = code).into_owned(),
+            },
+        }
+    }
+}
+
 /// One contract's row.
-fn row(e: &ExpiringContract, reg: &Registry, lang: Lang, machine: bool) -> Vec<Cell<'static>> {
+fn row(e: &ExpiringContract, reg: &Registry, words: &RowWords) -> Vec<Cell<'static>> {
     let s = e.selection.as_ref();
     let share = |pick: fn(&crate::report::contracts::Participation) -> &Option<String>| {
         s.and_then(|s| s.participation.as_ref())
             .and_then(|p| pick(p).clone())
             .unwrap_or_default()
     };
-    let valid = |valid: bool| match (machine, valid) {
-        (true, _) => valid.to_string(),
-        (false, true) => lang.pick("有效", "yes").to_string(),
-        (false, false) => lang.pick("无效", "no").to_string(),
-    };
-    let none = if machine { "" } else { lang.pick("无", "none") };
+    let valid = |valid: bool| if valid { &words.valid } else { &words.invalid };
     vec![
         Cell::text(&e.compound_id),
         Cell::text(e.name.as_deref().unwrap_or_default()),
@@ -123,9 +163,49 @@ fn row(e: &ExpiringContract, reg: &Registry, lang: Lang, machine: bool) -> Vec<C
         Cell::num(e.days_left),
         Cell::text(s.map(|s| s.selection_id.as_str()).unwrap_or_default()),
         Cell::date(s.map(|s| s.held_on.as_str()).unwrap_or_default()),
-        Cell::text(s.map(|s| valid(s.valid)).unwrap_or_default()),
+        Cell::text(s.map_or("", |s| valid(s.valid))),
         Cell::num(share(|p| &p.households)),
         Cell::num(share(|p| &p.area)),
-        Cell::text(s.map(|s| s.winner.as_deref().unwrap_or(none)).unwrap_or_default()),
+        Cell::text(s.map_or("", |s| s.winner.as_deref().unwrap_or(&words.no_winner))),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::contracts::Selection;
+
+    /// The demo's selections are all valid and all chose a company: an invalid one that chose
+    /// none is pinned here, for people in both languages and for scripts.
+    #[test]
+    fn an_invalid_selection_without_a_winner_is_said_in_words() {
+        let e = ExpiringContract {
+            compound_id: "HP001".into(),
+            name: None,
+            community_id: None,
+            street_id: None,
+            company_id: "CO01".into(),
+            service_grade: 2,
+            end: "2026-08-31".into(),
+            days_left: 62,
+            selection: Some(Selection {
+                selection_id: "SEL01".into(),
+                held_on: "2026-05-20".into(),
+                valid: false,
+                winner: None,
+                households: 120,
+                area_m2: "8000".into(),
+                participation: None,
+            }),
+        };
+        let reg = Registry::default();
+        let cells = |lang: Lang, machine: bool| -> Vec<String> {
+            let words = RowWords::new(lang, machine);
+            let row = row(&e, &reg, &words);
+            [10, 13].iter().map(|&i| row[i].as_str().to_string()).collect()
+        };
+        assert_eq!(cells(Lang::Zh, false), ["无效", "无"]);
+        assert_eq!(cells(Lang::En, false), ["no", "none"]);
+        assert_eq!(cells(Lang::En, true), ["false", ""]);
+    }
 }

@@ -5,6 +5,7 @@ use super::xlsx::{self, Sheet};
 use super::{Cell, Rows};
 use crate::domain::scoring::LevelCoverage;
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
@@ -14,13 +15,13 @@ use crate::report::coverage::per_street;
 /// The table for people: a title line (the period and the as-of date), the summary, then
 /// the compounds each window missed.
 pub fn table(reg: &Registry, coverage: &[LevelCoverage], period: &Period, as_of: NaiveDate, lang: Lang) -> String {
-    let title = match lang {
-        Lang::Zh => format!("{period} 检查覆盖情况（数据截至 {as_of}；未结束的窗口不计缺检）\n"),
-        Lang::En => {
-            format!("Inspection coverage, {period} (data as of {as_of}; windows not yet over are not counted)\n")
-        }
-    };
-    title + &summary(reg, coverage, lang).to_table() + &listing(reg, coverage, lang)
+    let title = t!(
+        "report.coverage.title",
+        locale = lang.code(),
+        period = period,
+        as_of = as_of
+    );
+    format!("{title}\n") + &summary(reg, coverage, lang).to_table() + &listing(reg, coverage, lang)
 }
 
 /// The workbook's sheets: the summary (missing counts added up) and the missing compounds.
@@ -34,19 +35,20 @@ pub fn sheets(
 ) -> Vec<Sheet> {
     let summary = summary(reg, coverage, lang);
     let sums: Vec<usize> = (4..summary.header.len()).collect();
-    let title = |what| xlsx::title(district, period, what, lang);
+    let title = |what: &str| xlsx::title(district, period, what, lang);
     let line = xlsx::as_of_line(as_of, lang);
+    let code = lang.code();
     vec![
         Sheet::new(
-            lang.pick("覆盖情况", "Coverage"),
-            title(lang.pick("检查覆盖情况", "inspection coverage")),
+            &t!("report.coverage.sheet.summary", locale = code),
+            title(&t!("report.coverage.sheet.summary_title", locale = code)),
             line.clone(),
             summary,
         )
-        .with_totals(lang.pick("合计", "Total"), &sums),
+        .with_totals(&t!("report.coverage.sheet.total", locale = code), &sums),
         Sheet::new(
-            lang.pick("缺检小区", "Not visited"),
-            title(lang.pick("缺检小区", "compounds not visited")),
+            &t!("report.coverage.sheet.missing", locale = code),
+            title(&t!("report.coverage.sheet.missing_title", locale = code)),
             line,
             gap_rows(reg, coverage, lang, false),
         ),
@@ -55,13 +57,13 @@ pub fn sheets(
 
 /// One row per level and window: required, missing, and missing per street (one column each).
 pub fn summary(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> Rows {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let code = lang.code();
     let mut header = vec![
-        l("检查层级", "level"),
-        l("频次", "cadence"),
-        l("窗口", "window"),
-        l("应检", "required"),
-        l("缺检", "missing"),
+        t!("report.coverage.header.level", locale = code).into_owned(),
+        t!("report.coverage.header.cadence", locale = code).into_owned(),
+        t!("report.coverage.header.window", locale = code).into_owned(),
+        t!("report.coverage.header.required", locale = code).into_owned(),
+        t!("report.coverage.header.missing", locale = code).into_owned(),
     ];
     header.extend(reg.streets.iter().map(|s| s.name.clone()));
     let mut t = Rows::new(header);
@@ -84,14 +86,11 @@ pub fn summary(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> Rows {
 /// The compounds each window missed, under a line naming the level and window.
 pub fn listing(reg: &Registry, coverage: &[LevelCoverage], lang: Lang) -> String {
     let mut out = String::new();
+    let missed = t!("report.coverage.listing.missing", locale = lang.code());
     for lc in coverage {
+        let level = super::words::level(lc.level, lang);
         for w in lc.windows.iter().filter(|w| !w.missing.is_empty()) {
-            out += &format!(
-                "\n{} {} {}:\n",
-                lang.pick(lc.level.zh(), lc.level.en()),
-                w.window,
-                lang.pick("缺检小区", "not visited")
-            );
+            out += &format!("\n{level} {} {missed}:\n", w.window);
             for id in &w.missing {
                 if let Some(c) = reg.compound(id) {
                     let street = reg.street_of_compound(c).map_or("", |s| s.name.as_str());
@@ -112,25 +111,27 @@ pub fn gaps(reg: &Registry, coverage: &[LevelCoverage]) -> Rows {
 /// One row per (level, window, missing compound): English ids for scripts (`machine`), or
 /// headers and levels in `lang` for people.
 pub fn gap_rows(reg: &Registry, coverage: &[LevelCoverage], lang: Lang, machine: bool) -> Rows {
-    let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
+    // Scripts read the ids; people, the catalogue's labels.
+    let code = lang.code();
+    let l = |id: &str, label: &str| String::from(if machine { id } else { label });
     let mut t = Rows::new([
-        l("检查层级", "level"),
-        l("窗口", "window"),
-        l("小区", "compound_id"),
-        l("名称", "name"),
-        l("社区", "community_id"),
-        l("街道", "street_id"),
+        l("level", &t!("report.coverage.gap.level", locale = code)),
+        l("window", &t!("report.coverage.gap.window", locale = code)),
+        l("compound_id", &t!("report.coverage.gap.compound_id", locale = code)),
+        l("name", &t!("report.coverage.gap.name", locale = code)),
+        l("community_id", &t!("report.coverage.gap.community_id", locale = code)),
+        l("street_id", &t!("report.coverage.gap.street_id", locale = code)),
     ]);
     for lc in coverage {
+        let level = match machine {
+            true => lc.level.as_str().to_string(),
+            false => super::words::level(lc.level, lang),
+        };
         for w in &lc.windows {
             for id in &w.missing {
                 let c = reg.compound(id);
                 t.push(vec![
-                    Cell::text(if machine {
-                        lc.level.as_str()
-                    } else {
-                        lang.pick(lc.level.zh(), lc.level.en())
-                    }),
+                    Cell::text(&level),
                     Cell::text(w.window.to_string()),
                     Cell::text(id),
                     Cell::text(c.map(|c| c.name.clone()).unwrap_or_default()),

@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use crate::model::records::Lang;
 
@@ -206,30 +207,34 @@ impl Document {
 
     /// Words joined as the language joins a list (、 or a comma).
     fn joined(&self, items: &[String]) -> String {
-        items.join(self.lang.pick("、", ", "))
+        items.join(&t!("report.document.list_separator", locale = self.lang.code()))
     }
 
     /// The 主送 line: 各街道办事处：
     fn addressed(&self) -> Option<String> {
-        (!self.recipients.is_empty()).then(|| format!("{}{}", self.joined(&self.recipients), self.lang.pick("：", ":")))
+        (!self.recipients.is_empty()).then(|| {
+            let to = self.joined(&self.recipients);
+            t!("report.document.addressed", locale = self.lang.code(), recipients = to).into_owned()
+        })
     }
 
     /// The lines after the body: 发文机关署名, 成文日期 in words, and the contact in brackets.
     fn closing(&self) -> Vec<String> {
         let mut lines: Vec<String> = self.signature.iter().cloned().collect();
         lines.extend(self.date.map(|d| date_words(d, self.lang)));
-        lines.extend(self.contact.as_ref().map(|c| match self.lang {
-            Lang::Zh => format!("（{c}）"),
-            Lang::En => format!("({c})"),
-        }));
+        lines.extend(
+            self.contact
+                .as_ref()
+                .map(|c| t!("report.document.contact", locale = self.lang.code(), contact = c).into_owned()),
+        );
         lines
     }
 
     /// The 抄送 line of the closing block: 抄送：区住房建设委、区财政局。
     fn copied(&self) -> Option<String> {
-        (!self.cc.is_empty()).then(|| match self.lang {
-            Lang::Zh => format!("抄送：{}。", self.joined(&self.cc)),
-            Lang::En => format!("Copy to: {}.", self.joined(&self.cc)),
+        (!self.cc.is_empty()).then(|| {
+            let offices = self.joined(&self.cc);
+            t!("report.document.copy_to", locale = self.lang.code(), offices = offices).into_owned()
         })
     }
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use super::json::{write_pretty, Document};
 use super::table::{write_table, write_table_parallel};
@@ -86,24 +87,18 @@ pub fn groups_table<W: Write>(mut out: W, title: &str, groups: Groups<'_>, lang:
 
 /// The table's title: district, period, level, and the standards used.
 pub fn title(district: &str, r: &ScoreReport, st: &StandardsFile, as_of: NaiveDate, lang: Lang) -> String {
-    let text = match lang {
-        Lang::Zh => format!(
-            "{} {} 评分（{}检查，数据截至 {as_of}，标准 {}，sha256 {}）",
-            district,
-            r.period,
-            r.level.zh(),
-            st.file,
-            &st.sha256[..12]
-        ),
-        Lang::En => format!(
-            "{} scores for {} ({} visits, data as of {as_of}; standards {}, sha256 {})",
-            district,
-            r.period,
-            r.level.as_str(),
-            st.file,
-            &st.sha256[..12]
-        ),
-    };
+    // The level in words in Chinese; English has said its id here so far.
+    let level = lang.pick(r.level.zh(), r.level.as_str());
+    let text = t!(
+        "report.score.title",
+        locale = lang.code(),
+        district = district,
+        period = r.period,
+        level = level,
+        as_of = as_of,
+        file = st.file,
+        sha256 = &st.sha256[..12]
+    );
     text.trim_start().to_string()
 }
 
@@ -176,26 +171,34 @@ impl<'s> CompoundRows<'s> {
 
     /// The header row.
     pub fn header(&self) -> Vec<String> {
-        let (lang, machine) = (self.lang, self.machine);
-        let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
-        let mut header: Vec<String> = [
-            l("编号", "compound_id"),
-            l("小区", "name"),
-            l("社区", "community_id"),
-            l("街道", "street_id"),
-            l("检查次数", "visits"),
-            l("得分", "score"),
-            l("等级", "grade"),
-            l("结论", "verdict"),
-            l("红线", "red_line"),
-            l("问题点位", "problem_points"),
-            l("街道管理", "look_street"),
-            l("社区监督", "look_community"),
-            l("物业服务", "look_property"),
-        ]
-        .map(String::from)
-        .to_vec();
-        if machine {
+        // Scripts read the ids; people, the catalogue's labels.
+        let code = self.lang.code();
+        let l = |id: &str, label: &str| String::from(if self.machine { id } else { label });
+        let mut header = vec![
+            l("compound_id", &t!("report.score.compound.compound_id", locale = code)),
+            l("name", &t!("report.score.compound.name", locale = code)),
+            l("community_id", &t!("report.score.compound.community_id", locale = code)),
+            l("street_id", &t!("report.score.compound.street_id", locale = code)),
+            l("visits", &t!("report.score.compound.visits", locale = code)),
+            l("score", &t!("report.score.compound.score", locale = code)),
+            l("grade", &t!("report.score.compound.grade", locale = code)),
+            l("verdict", &t!("report.score.compound.verdict", locale = code)),
+            l("red_line", &t!("report.score.compound.red_line", locale = code)),
+            l(
+                "problem_points",
+                &t!("report.score.compound.problem_points", locale = code),
+            ),
+            l("look_street", &t!("report.score.compound.look_street", locale = code)),
+            l(
+                "look_community",
+                &t!("report.score.compound.look_community", locale = code),
+            ),
+            l(
+                "look_property",
+                &t!("report.score.compound.look_property", locale = code),
+            ),
+        ];
+        if self.machine {
             header.extend(self.cats.iter().map(|c| format!("points_{c}")));
         }
         header
@@ -239,29 +242,46 @@ impl<'s> CompoundRows<'s> {
 /// The community or street listing: header and one row per group. `machine` keeps English
 /// headers for CSV.
 pub fn group_rows(groups: Groups<'_>, lang: Lang, machine: bool, t: &mut dyn RowSink) {
-    let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
+    let code = lang.code();
+    let l = |id: &str, label: &str| String::from(if machine { id } else { label });
     let opt = |d: Option<Decimal>| d.map(fmt2).unwrap_or_default();
     let (list, community) = match groups {
         Groups::Communities(g) => (g, true),
         Groups::Streets(g) => (g, false),
     };
     let mut header = match groups {
-        Groups::Communities(_) => vec![l("社区编号", "community_id"), l("名称", "name"), l("街道", "street_id")],
-        Groups::Streets(_) => vec![l("街道编号", "street_id"), l("名称", "name")],
+        Groups::Communities(_) => vec![
+            l("community_id", &t!("report.score.group.community_id", locale = code)),
+            l("name", &t!("report.score.group.name", locale = code)),
+            l(
+                "street_id",
+                &t!("report.score.group.street_of_community", locale = code),
+            ),
+        ],
+        Groups::Streets(_) => vec![
+            l("street_id", &t!("report.score.group.street_id", locale = code)),
+            l("name", &t!("report.score.group.name", locale = code)),
+        ],
     };
     header.extend([
-        l("小区数", "compounds"),
-        l("已检查", "assessed"),
-        l("合格", "passed"),
-        l("不合格", "failed"),
-        l("未检查", "not_assessed"),
-        l("平均分", "score"),
-        l("合格率%", "pass_rate"),
-        l("街道管理到位", "looks_street"),
-        l("社区监督到位", "looks_community"),
-        l("物业服务到位", "looks_property"),
+        l("compounds", &t!("report.score.group.compounds", locale = code)),
+        l("assessed", &t!("report.score.group.assessed", locale = code)),
+        l("passed", &t!("report.score.group.passed", locale = code)),
+        l("failed", &t!("report.score.group.failed", locale = code)),
+        l("not_assessed", &t!("report.score.group.not_assessed", locale = code)),
+        l("score", &t!("report.score.group.score", locale = code)),
+        l("pass_rate", &t!("report.score.group.pass_rate", locale = code)),
+        l("looks_street", &t!("report.score.group.looks_street", locale = code)),
+        l(
+            "looks_community",
+            &t!("report.score.group.looks_community", locale = code),
+        ),
+        l(
+            "looks_property",
+            &t!("report.score.group.looks_property", locale = code),
+        ),
     ]);
-    t.header(header.into_iter().map(String::from).collect());
+    t.header(header);
     for g in list {
         let mut row = vec![Cell::text(&g.id), Cell::text(&g.name)];
         if community {

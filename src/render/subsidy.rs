@@ -1,8 +1,11 @@
 //! `subsidy` for people and spreadsheets: the title line and the three listings (by street,
 //! compound or company). `machine` keeps English headers and raw values for CSV.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use super::xlsx::{as_of_line, period_words, Sheet};
 use super::{Cell, Rows};
@@ -12,54 +15,62 @@ use crate::model::decimal::fmt2;
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
 
-/// A header label: English for scripts, the reader's language for people.
-fn label(lang: Lang, machine: bool) -> impl Fn(&'static str, &'static str) -> &'static str {
-    move |zh, en| if machine { en } else { lang.pick(zh, en) }
+/// A header: its English id for scripts (`machine`), the catalogue's label for people.
+fn head(machine: bool, id: &str, label: &str) -> String {
+    String::from(if machine { id } else { label })
 }
 
 /// The first line of the table: the total, the budget and what was withheld.
 pub fn title(district: &str, r: &SubsidyReport, as_of: NaiveDate, lang: Lang) -> String {
-    let scaled = if r.scaled {
-        lang.pick("，按比例核减", ", scaled down")
-    } else {
-        ""
+    let code = lang.code();
+    let scaled = match r.scaled {
+        true => t!("report.subsidy.scaled", locale = code),
+        false => "".into(),
     };
-    match lang {
-        Lang::Zh => format!(
-            "{} {} 财政补贴（数据截至 {as_of}）：合计 {} 元{}，扣减 {} 元\n",
-            district,
-            r.period,
-            fmt2(r.total),
-            r.budget
-                .map(|b| format!("（预算 {}{}）", fmt2(b), scaled))
-                .unwrap_or_default(),
-            fmt2(r.withheld())
-        ),
-        Lang::En => format!(
-            "Subsidy for {} (data as of {as_of}): total {}{}, withheld {}\n",
-            r.period,
-            fmt2(r.total),
-            r.budget
-                .map(|b| format!(" (budget {}{})", fmt2(b), scaled))
-                .unwrap_or_default(),
-            fmt2(r.withheld())
-        ),
-    }
+    let budget = r.budget.map(|b| {
+        t!(
+            "report.subsidy.budget",
+            locale = code,
+            budget = fmt2(b),
+            scaled = scaled
+        )
+        .into_owned()
+    });
+    // The English line has not named the district so far.
+    let title = t!(
+        "report.subsidy.title",
+        locale = code,
+        district = lang.pick(district, ""),
+        period = r.period,
+        as_of = as_of,
+        total = fmt2(r.total),
+        budget = budget.unwrap_or_default(),
+        withheld = fmt2(r.withheld())
+    );
+    format!("{title}\n")
 }
 
 /// One row per street, with the amount in capital numerals (finance's payment sheet).
 pub fn street_rows(reg: &Registry, r: &SubsidyReport, lang: Lang, machine: bool) -> Rows {
-    let l = label(lang, machine);
+    let code = lang.code();
+    let l = |id: &str, label: &str| head(machine, id, label);
     let mut t = Rows::new([
-        l("街道编号", "street_id"),
-        l("街道", "name"),
-        l("基数", "base"),
-        l("扣减", "withheld"),
-        l("金额", "amount"),
-        l("大写金额", "amount_in_words"),
-        l("结果分布", "outcomes"),
+        l("street_id", &t!("report.subsidy.street.street_id", locale = code)),
+        l("name", &t!("report.subsidy.street.name", locale = code)),
+        l("base", &t!("report.subsidy.street.base", locale = code)),
+        l("withheld", &t!("report.subsidy.street.withheld", locale = code)),
+        l("amount", &t!("report.subsidy.street.amount", locale = code)),
+        l(
+            "amount_in_words",
+            &t!("report.subsidy.street.amount_in_words", locale = code),
+        ),
+        l("outcomes", &t!("report.subsidy.street.outcomes", locale = code)),
     ]);
-    let sep = if machine { "; " } else { lang.pick("；", "; ") };
+    let sep = head(
+        machine,
+        "; ",
+        &t!("report.subsidy.street.outcome_separator", locale = code),
+    );
     for s in r.by_street(reg) {
         let outcomes: Vec<String> = s
             .outcomes
@@ -73,7 +84,7 @@ pub fn street_rows(reg: &Registry, r: &SubsidyReport, lang: Lang, machine: bool)
             Cell::num(fmt2(s.withheld)),
             Cell::num(fmt2(s.amount)),
             Cell::text(capital(s.amount).unwrap_or_default()),
-            Cell::text(outcomes.join(sep)),
+            Cell::text(outcomes.join(&sep)),
         ]);
     }
     t
@@ -91,13 +102,13 @@ pub fn outcome_word(key: &str, lang: Lang, machine: bool) -> String {
 /// Finance's payment sheet (DESIGN §15): one row per street with its amount and the amount in
 /// capital numerals, a 合计 row (with its capital numerals), and lines to sign under it.
 pub fn payment_sheet(reg: &Registry, r: &SubsidyReport, district: &str, as_of: NaiveDate, lang: Lang) -> Sheet {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let code = lang.code();
     let mut rows = Rows::new([
-        l("街道", "Street"),
-        l("金额（元）", "Amount (yuan)"),
-        l("大写金额", "Amount in words"),
-        l("基数（元）", "Base (yuan)"),
-        l("扣减（元）", "Withheld (yuan)"),
+        t!("report.subsidy.payment.street", locale = code),
+        t!("report.subsidy.payment.amount", locale = code),
+        t!("report.subsidy.payment.amount_in_words", locale = code),
+        t!("report.subsidy.payment.base", locale = code),
+        t!("report.subsidy.payment.withheld", locale = code),
     ]);
     for s in r.by_street(reg) {
         rows.push(vec![
@@ -108,39 +119,44 @@ pub fn payment_sheet(reg: &Registry, r: &SubsidyReport, district: &str, as_of: N
             Cell::num(fmt2(s.withheld)),
         ]);
     }
-    let title = match lang {
-        Lang::Zh => format!(
-            "{district}{}旧楼区物业服务财政补贴拨付表",
-            period_words(&r.period, lang)
-        ),
-        Lang::En => format!("{district} {} subsidy payment sheet", r.period),
-    };
-    let mut sheet = Sheet::new(l("拨付表", "Payment"), title, as_of_line(as_of, lang), rows)
-        .with_totals(l("合计", "Total"), &[1, 3, 4]);
+    let title = t!(
+        "report.subsidy.payment.title",
+        locale = code,
+        district = district,
+        period = period_words(&r.period, lang)
+    );
+    let name = t!("report.subsidy.payment.sheet", locale = code);
+    let mut sheet = Sheet::new(&name, title.into_owned(), as_of_line(as_of, lang), rows)
+        .with_totals(&t!("report.subsidy.payment.total", locale = code), &[1, 3, 4]);
     sheet.total_text = vec![(2, capital(r.total).unwrap_or_default())];
     let gap = "\u{3000}".repeat(10);
-    sheet.footer = vec![match lang {
-        Lang::Zh => format!("经办人：{gap}审核人：{gap}负责人：{gap}"),
-        Lang::En => format!("Prepared by:{gap}Checked by:{gap}Approved by:{gap}"),
-    }];
+    sheet.footer = vec![t!("report.subsidy.payment.signatures", locale = code, gap = gap).into_owned()];
     sheet
 }
 
 /// One row per compound: base, outcome, coefficient, fee bonus and amount.
 pub fn compound_rows(r: &SubsidyReport, lang: Lang, machine: bool) -> Rows {
-    let l = label(lang, machine);
+    let code = lang.code();
+    let l = |id: &str, label: &str| head(machine, id, label);
     let mut t = Rows::new([
-        l("小区", "compound_id"),
-        l("街道", "street_id"),
-        l("物业公司", "company_id"),
-        l("月数", "months"),
-        l("基数", "base"),
-        l("结果", "outcome"),
-        l("系数", "coefficient"),
-        l("收费率%", "fee_rate"),
-        l("奖励", "bonus"),
-        l("金额", "amount"),
+        l("compound_id", &t!("report.subsidy.compound.compound_id", locale = code)),
+        l("street_id", &t!("report.subsidy.compound.street_id", locale = code)),
+        l("company_id", &t!("report.subsidy.compound.company_id", locale = code)),
+        l("months", &t!("report.subsidy.compound.months", locale = code)),
+        l("base", &t!("report.subsidy.compound.base", locale = code)),
+        l("outcome", &t!("report.subsidy.compound.outcome", locale = code)),
+        l("coefficient", &t!("report.subsidy.compound.coefficient", locale = code)),
+        l("fee_rate", &t!("report.subsidy.compound.fee_rate", locale = code)),
+        l("bonus", &t!("report.subsidy.compound.bonus", locale = code)),
+        l("amount", &t!("report.subsidy.compound.amount", locale = code)),
     ]);
+    // The outcomes' words, looked up once per key rather than once per compound.
+    let mut words: BTreeMap<&str, String> = BTreeMap::new();
+    for c in &r.compounds {
+        words
+            .entry(&c.outcome)
+            .or_insert_with(|| outcome_word(&c.outcome, lang, machine));
+    }
     for c in &r.compounds {
         t.push(vec![
             Cell::text(&c.compound_id),
@@ -148,7 +164,7 @@ pub fn compound_rows(r: &SubsidyReport, lang: Lang, machine: bool) -> Rows {
             Cell::text(c.company_id.clone().unwrap_or_default()),
             Cell::num(c.months),
             Cell::num(fmt2(c.base)),
-            Cell::text(outcome_word(&c.outcome, lang, machine)),
+            Cell::text(words.get(c.outcome.as_str()).map_or("", String::as_str)),
             Cell::num(c.coefficient),
             Cell::num(c.fee_rate.map(|f| fmt2(f * Decimal::ONE_HUNDRED)).unwrap_or_default()),
             Cell::text(match (machine, c.bonus) {
@@ -164,12 +180,16 @@ pub fn compound_rows(r: &SubsidyReport, lang: Lang, machine: bool) -> Rows {
 
 /// One row per company under contract, with the amount in capital numerals.
 pub fn company_rows(reg: &Registry, r: &SubsidyReport, lang: Lang, machine: bool) -> Rows {
-    let l = label(lang, machine);
+    let code = lang.code();
+    let l = |id: &str, label: &str| head(machine, id, label);
     let mut t = Rows::new([
-        l("公司编号", "company_id"),
-        l("物业公司", "name"),
-        l("金额", "amount"),
-        l("大写金额", "amount_in_words"),
+        l("company_id", &t!("report.subsidy.company.company_id", locale = code)),
+        l("name", &t!("report.subsidy.company.name", locale = code)),
+        l("amount", &t!("report.subsidy.company.amount", locale = code)),
+        l(
+            "amount_in_words",
+            &t!("report.subsidy.company.amount_in_words", locale = code),
+        ),
     ]);
     for (id, name, amount) in r.by_company(reg) {
         t.push(vec![
@@ -180,4 +200,30 @@ pub fn company_rows(reg: &Registry, r: &SubsidyReport, lang: Lang, machine: bool
         ]);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo's funds always have a budget; without one the title has no budget clause.
+    #[test]
+    fn a_title_without_a_budget_says_none() {
+        let r = SubsidyReport {
+            period: "2026H1".parse().unwrap(),
+            budget: None,
+            scaled: false,
+            total: "1234.5".parse().unwrap(),
+            compounds: vec![],
+        };
+        let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        assert_eq!(
+            title("和平区", &r, as_of, Lang::Zh),
+            "和平区 2026H1 财政补贴（数据截至 2026-06-30）：合计 1234.50 元，扣减 0.00 元\n"
+        );
+        assert_eq!(
+            title("和平区", &r, as_of, Lang::En),
+            "Subsidy for 2026H1 (data as of 2026-06-30): total 1234.50, withheld 0.00\n"
+        );
+    }
 }
