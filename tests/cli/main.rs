@@ -10,6 +10,7 @@ mod documents;
 mod explain;
 mod forms;
 mod harness;
+mod help;
 mod hostile;
 mod import;
 mod init;
