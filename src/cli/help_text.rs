@@ -3,7 +3,7 @@
 //! command is rewritten before parsing: every command's about and examples, every argument's
 //! help, the values an argument takes, the headings and clap's own words come from the
 //! catalogue (`locales/help.toml`), keyed by where they stand (`help.score.about`,
-//! `help.score.arg.period`, `help.global.arg.workspace`, `help.value.by.street`).
+//! `help.score.arg.period`, `help.global.arg.workspace`, `help.score.value.by-street`).
 //!
 //! clap writes some words itself: `Options`, `Arguments`, the `Usage:` heading, `[default: …]`,
 //! `Possible values:`, the help and version flags. A zh run gives every argument a heading of
@@ -45,10 +45,11 @@ fn arg_key(path: &str, arg: &Arg, long: bool) -> String {
     format!("help.{path}.{kind}.{}", arg.get_id())
 }
 
-/// The key of a value's help (`help.score.value.by.street`, `help.global.value.format.csv`).
+/// The key of a value's help (`help.score.value.by-street`, `help.global.value.format-csv`):
+/// one word, for a value named `zh` or `en` would read as a language in the catalogue.
 fn value_key(path: &str, arg: &Arg, value: &PossibleValue) -> String {
     let path = if arg.is_global_set() { "global" } else { path };
-    format!("help.{path}.value.{}.{}", arg.get_id(), value.get_name())
+    format!("help.{path}.value.{}-{}", arg.get_id(), value.get_name())
 }
 
 /// The key of a help heading (`Global options` → `help.heading.global_options`).
