@@ -90,10 +90,13 @@ fn has_long(arg: &Arg) -> bool {
     arg.get_long_help().is_some() || arg.get_possible_values().iter().any(|v| v.get_help().is_some())
 }
 
+/// One of clap's words (or a flag's help) in the catalogue's language.
 fn word(key: &str) -> String {
     lookup(key).unwrap_or_default()
 }
 
+/// A command's texts, its arguments, its own help and version flags, its help template and,
+/// below it, its subcommands (`path` is where it stands in the keys).
 fn localize_command(mut cmd: Command, path: &str, globals_long: bool, inherits_version: bool) -> Command {
     let key = |k: &str| lookup(&format!("help.{path}.{k}"));
     if let Some(s) = key("about") {
@@ -174,6 +177,8 @@ fn own_flags(cmd: Command, long: bool, version: bool) -> Command {
     cmd
 }
 
+/// An argument's help, its values and its default in the catalogue's words, under a heading
+/// of its own (clap would put it under its English `Options` or `Arguments`).
 fn localize_arg(mut arg: Arg, path: &str) -> Arg {
     let help = lookup(&arg_key(path, &arg, false)).or_else(|| arg.get_help().map(|s| s.to_string()));
     let long = lookup(&arg_key(path, &arg, true)).or_else(|| arg.get_long_help().map(|s| s.to_string()));
@@ -185,32 +190,14 @@ fn localize_arg(mut arg: Arg, path: &str) -> Arg {
     arg = arg.help_heading(heading);
     let (mut short_text, mut long_text) = (help.unwrap_or_default(), long);
     let takes_values = arg.get_action().takes_values();
-    let values = if takes_values {
-        arg.get_possible_values()
-    } else {
-        Vec::new()
-    };
-    let visible: Vec<&PossibleValue> = values.iter().filter(|v| !v.is_hide_set()).collect();
-    if !visible.is_empty() && !arg.is_hide_possible_values_set() {
-        let names: Vec<&str> = visible.iter().map(|v| v.get_name()).collect();
-        let list = format!("[{}{}]", word("help.word.possible_values"), names.join(", "));
-        if visible.iter().any(|v| v.get_help().is_some()) {
-            let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
-            let mut block = format!("\n\n{}", word("help.word.possible_values"));
-            for v in &visible {
-                let text = lookup(&value_key(path, &arg, v)).or_else(|| v.get_help().map(|h| h.to_string()));
-                let name = v.get_name();
-                match text {
-                    Some(t) => block += &format!("\n- {name}: {:pad$}{t}", "", pad = width - name.len()),
-                    None => block += &format!("\n- {name}"),
-                }
-            }
-            long_text = Some(long_text.unwrap_or_else(|| short_text.clone()) + &block);
-            short_text = format!("{short_text} {list}");
-        } else {
-            short_text = format!("{short_text} {list}");
-            long_text = long_text.map(|l| format!("{l} {list}"));
-        }
+    if let Some((list, block)) = values(&arg, path).filter(|_| takes_values) {
+        // clap's `[possible values: …]` in the summary, its `Possible values:` list in the long
+        // help when the values have help of their own.
+        long_text = match block {
+            Some(block) => Some(long_text.unwrap_or_else(|| short_text.clone()) + &block),
+            None => long_text.map(|l| format!("{l} {list}")),
+        };
+        short_text = format!("{short_text} {list}");
         arg = arg.hide_possible_values(true);
     }
     let defaults: Vec<String> = arg
@@ -229,6 +216,34 @@ fn localize_arg(mut arg: Arg, path: &str) -> Arg {
         arg = arg.long_help(l);
     }
     arg
+}
+
+/// The values an argument shows: the one-line list (`[可选值：a, b]`) and, when the values
+/// have help, the long help's block of one line per value. `None` when it shows none.
+fn values(arg: &Arg, path: &str) -> Option<(String, Option<String>)> {
+    if arg.is_hide_possible_values_set() {
+        return None;
+    }
+    let values = arg.get_possible_values();
+    let visible: Vec<&PossibleValue> = values.iter().filter(|v| !v.is_hide_set()).collect();
+    if visible.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = visible.iter().map(|v| v.get_name()).collect();
+    let list = format!("[{}{}]", word("help.word.possible_values"), names.join(", "));
+    if visible.iter().all(|v| v.get_help().is_none()) {
+        return Some((list, None));
+    }
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    let mut block = format!("\n\n{}", word("help.word.possible_values"));
+    for v in visible {
+        let name = v.get_name();
+        match lookup(&value_key(path, arg, v)).or_else(|| v.get_help().map(|h| h.to_string())) {
+            Some(t) => block += &format!("\n- {name}: {:pad$}{t}", "", pad = width - name.len()),
+            None => block += &format!("\n- {name}"),
+        }
+    }
+    Some((list, Some(block)))
 }
 
 /// The `help` command clap adds to a command with subcommands, in the catalogue's words.

@@ -42,8 +42,9 @@ fn score_help_speaks_chinese_in_a_zh_workspace() {
     }
 }
 
-/// `--lang en` is clap's English help exactly as it was before the Chinese came: the snapshot
-/// was taken from the binary without this change.
+/// `--lang en` is clap's English help exactly as it was before the Chinese came (the English
+/// path is clap's own parse, untouched; every page was compared with the binary before the
+/// Chinese help when these snapshots were taken).
 #[test]
 fn english_help_is_unchanged() {
     let ws = Ws::fixture("mini");
