@@ -51,6 +51,11 @@ fn english_help_is_unchanged() {
     let long = ws.run(&["--lang", "en", "score", "--help"]);
     long.status(0);
     insta::assert_snapshot!("score_help_en", long.stdout);
+    // A workspace that speaks English gives the same page without --lang.
+    ws.replace("data/workspace.toml", "language = \"zh\"", "language = \"en\"");
+    let en_workspace = ws.run(&["score", "--help"]);
+    en_workspace.status(0);
+    assert_eq!(en_workspace.stdout, long.stdout);
     let top = ws.run(&["--lang", "en", "-h"]);
     top.status(0);
     insta::assert_snapshot!("top_help_en_short", top.stdout);
