@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use rust_i18n::t;
 
 use crate::model::records::Lang;
 use crate::render::Format;
 
+mod help_text;
 mod parse_errors;
 
 /// The version `-V` prints: the package's, and the git commit it was built from ("unknown
@@ -63,22 +64,31 @@ pub struct Cli {
 impl Cli {
     /// Parse the command line as clap does, then check `--format` against the command: a format
     /// the command does not write is a usage error (exit 2) before anything is read.
+    ///
+    /// The run's language is chosen first, from `--lang` and `--workspace` found by hand: clap's
+    /// refusals and `--help` speak it.
     pub fn parse_checked() -> Cli {
-        let cli = match Cli::try_parse() {
+        let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+        let (lang, workspace) = parse_errors::language_args(&args);
+        let lang = crate::choose_language(lang, workspace.as_deref());
+        let cli = match Cli::try_parse_in(lang) {
             Ok(cli) => cli,
-            Err(e) => {
-                // The line did not parse: find its --lang and --workspace by hand to say why.
-                let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
-                let (lang, workspace) = parse_errors::language_args(&args);
-                crate::choose_language(lang, workspace.as_deref());
-                parse_errors::exit(e)
-            }
+            Err(e) => parse_errors::exit(e),
         };
         crate::choose_language(cli.lang, cli.workspace.as_deref());
         if let Err(e) = cli.check_format() {
             e.exit();
         }
         cli
+    }
+
+    /// Parse the process's command line with the help in `lang`.
+    fn try_parse_in(lang: Lang) -> Result<Cli, clap::Error> {
+        if lang == Lang::En {
+            return Cli::try_parse();
+        }
+        let cmd = help_text::localize(Cli::command());
+        Cli::from_arg_matches_mut(&mut cmd.try_get_matches()?)
     }
 
     /// `Err` when `--format` names a format the command does not write.

@@ -190,12 +190,18 @@ fn every_command_help_has_examples_and_global_options_have_their_heading() {
         &["standards"],
         &[],
     ] {
-        let mut args = cmd.to_vec();
+        let mut args = vec!["--lang", "en"];
+        args.extend_from_slice(cmd);
         args.push("--help");
         let r = run_in(dir.root(), &args);
         r.status(0);
         assert!(r.stdout.contains("Examples:\n  oldestate "), "{cmd:?}:\n{}", r.stdout);
         assert!(r.stdout.contains("Global options:"), "{cmd:?}:\n{}", r.stdout);
+        // The same in Chinese, the language outside a workspace when the environment says none.
+        let r = run_in(dir.root(), &args[2..]);
+        r.status(0);
+        assert!(r.stdout.contains("示例：\n  oldestate "), "{cmd:?}:\n{}", r.stdout);
+        assert!(r.stdout.contains("全局选项:"), "{cmd:?}:\n{}", r.stdout);
     }
     let score = run_in(dir.root(), &["score", "--help"]);
     assert!(

@@ -11,6 +11,7 @@ mod documents;
 mod explain;
 mod forms;
 mod harness;
+mod help;
 mod hostile;
 mod import;
 mod init;
