@@ -78,6 +78,7 @@ pub enum Command {
     Subsidy(crate::commands::subsidy::SubsidyArgs),
     Contracts(crate::commands::contracts::ContractsArgs),
     Company(crate::commands::company::CompanyArgs),
+    Assessor(crate::commands::assessor::AssessorArgs),
     /// Standards files: see what a change would do before it is merged
     #[command(
         subcommand,
