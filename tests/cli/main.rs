@@ -1,6 +1,7 @@
 //! The integration tests: the real binary run on temporary workspaces.
 
 mod as_of;
+mod assessor;
 mod bulletin;
 mod check;
 mod cli;
