@@ -1,22 +1,19 @@
 //! `oldestate assessor`: the bureau's assessment of the assessor (对第三方的考核, 双向监督,
 //! DESIGN §16), in one pass over the store that also scores the period.
 
-use std::collections::HashSet;
-
 use clap::Args;
 
 use crate::domain::assessor::{self, AssessorReport, Gather};
 use crate::domain::rule::Rule;
-use crate::error::{Diagnostics, Result};
+use crate::error::Result;
 use crate::model::{Level, Period};
 use crate::render::assessor::{self as render, Frame};
 use crate::render::json::{to_pretty, Document};
 use crate::render::{docx, Format};
 use crate::report::assessor::Assessor;
-use crate::workspace::{self, StandardsFile};
+use crate::workspace::StandardsFile;
 
 use super::loaded::{AsOfDefault, Loaded};
-use super::score::parse_level;
 use super::{csv_text, emit, emit_binary, emit_xlsx, AsOfOpt, Context};
 
 /// The assessor's own assessment: coverage, agreement, appeals, teams, evidence.
@@ -47,6 +44,11 @@ pub struct AssessorArgs {
     pub when: AsOfOpt,
 }
 
+/// clap parser for a level id.
+fn parse_level(s: &str) -> std::result::Result<Level, String> {
+    s.parse()
+}
+
 /// Run `assessor`: load, gather the level's visits while scoring the period, draw up the
 /// assessment, render it.
 pub fn cmd_assessor(ctx: &Context, args: &AssessorArgs) -> Result<()> {
@@ -72,8 +74,7 @@ pub fn cmd_assessor(ctx: &Context, args: &AssessorArgs) -> Result<()> {
     let level = args.level.unwrap_or(standards.standards.scoring_level);
     let report = assess(&mut loaded, &standards, args.period, level)?;
     loaded.note_if_incomplete(ctx, &args.period, format);
-    let settings = loaded.settings.assessor;
-    let value = Assessor::new(&loaded.registry, &standards.standards, settings, &report);
+    let value = Assessor::new(&loaded.registry, &standards.standards, &report);
     let frame = Frame {
         registry: &loaded.registry,
         district: &loaded.settings.district,
@@ -110,10 +111,7 @@ pub fn cmd_assessor(ctx: &Context, args: &AssessorArgs) -> Result<()> {
 /// The assessment of `level` in `period`: the appeals read, the level's visits gathered in the
 /// pass that scores the period at that level (its coverage comes from the same pass).
 pub fn assess(loaded: &mut Loaded, standards: &StandardsFile, period: Period, level: Level) -> Result<AssessorReport> {
-    let mut d = Diagnostics::new();
-    let appeals = workspace::load_appeals(&loaded.ws, &mut d)?;
-    d.into_result()?;
-    let appealed: HashSet<String> = appeals.iter().map(|a| a.visit_id.clone()).collect();
+    let (appeals, appealed) = loaded.appeal_records()?;
     let st = &standards.standards;
     let rule = Rule::new(st);
     let settings = loaded.settings.assessor;

@@ -311,6 +311,16 @@ impl Loaded {
         Ok((report, extra))
     }
 
+    /// Every row of `data/appeals.csv` (decided or not) and the ids of the visits they name:
+    /// the assessor's assessment counts appeals against the assessed level's visits.
+    pub fn appeal_records(&self) -> Result<(Vec<Appeal>, std::collections::HashSet<String>)> {
+        let mut d = Diagnostics::new();
+        let appeals = workspace::load_appeals(&self.ws, &mut d)?;
+        d.into_result()?;
+        let ids = appeals.iter().map(|a| a.visit_id.clone()).collect();
+        Ok((appeals, ids))
+    }
+
     /// A period's scores and its notices in one pass over the store (what the subsidy needs).
     pub fn score_and_rechecks(
         &mut self,

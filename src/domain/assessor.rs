@@ -212,6 +212,8 @@ impl Accumulate for Gather<'_> {
 pub struct AssessorReport {
     /// The level assessed.
     pub level: Level,
+    /// `[assessor]` as the report used it.
+    pub settings: AssessorSettings,
     /// Its coverage of the compounds.
     pub coverage: Coverage,
     /// Its agreement with the district's checks; `None` when the district is the level
@@ -433,6 +435,7 @@ impl Gather<'_> {
         let teams = teams(std::mem::take(&mut self.teams), cx.settings.alpha);
         AssessorReport {
             level: self.level,
+            settings: cx.settings,
             coverage: self.coverage(cx),
             agreement,
             appeals: self.appeals(cx),

@@ -5,8 +5,10 @@
 //! cannot disagree. Also the bulletin's short 第三方考评 section ([`bulletin_section`]).
 
 use crate::domain::as_of::AsOf;
+use crate::domain::assessor::AssessorReport;
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
+use crate::model::standards::Standards;
 use crate::model::{Level, Period};
 use crate::report::assessor::{Assessor, Side};
 
@@ -518,19 +520,26 @@ pub fn sheets(a: &Assessor, f: &Frame) -> Vec<Sheet> {
         .collect()
 }
 
-/// The bulletin's 第三方考评 section: coverage, agreement with the district's checks and
-/// appeals, in three sentences.
-pub fn bulletin_section(a: &Assessor, level: Level, lang: Lang) -> Section {
+/// The bulletin's 第三方考评 section, numbered `n`: coverage, agreement with the district's
+/// checks and appeals, a sentence each.
+pub fn bulletin_section(
+    report: &AssessorReport,
+    registry: &Registry,
+    standards: &Standards,
+    lang: Lang,
+    n: usize,
+) -> Section {
+    let a = &Assessor::new(registry, standards, report);
+    let level = report.level;
     let lv = lang.pick(level.zh(), level.en());
     let c = &a.coverage;
-    let p = &a.appeals;
     let mut paragraphs = vec![match lang {
         Lang::Zh => format!(
             "覆盖：{lv}本期例行检查{}次，覆盖小区{}个（共{}个）。",
             c.visits, c.visited, c.compounds
         ),
         Lang::En => format!(
-            "Coverage: the {lv} made {} routine visits to {} of the {} compounds.",
+            "Coverage: {} routine {lv} visits, to {} of the {} compounds.",
             c.visits, c.visited, c.compounds
         ),
     }];
@@ -556,28 +565,47 @@ pub fn bulletin_section(a: &Assessor, level: Level, lang: Lang) -> Section {
         ),
         (None, _) => String::new(),
     });
-    paragraphs.push(match lang {
-        Lang::Zh => format!(
-            "申诉：提出{}件，已决定{}件，成立{}件，核减问题点{}个，差错率{}%。",
-            p.filed,
-            p.decided,
-            p.upheld,
-            p.points_removed,
-            or_dash(&p.error_rate)
-        ),
-        Lang::En => format!(
-            "Appeals: {} filed, {} decided, {} upheld, {} points removed; error rate {}%.",
-            p.filed,
-            p.decided,
-            p.upheld,
-            p.points_removed,
-            or_dash(&p.error_rate)
-        ),
-    });
+    paragraphs.push(appeals_sentence(&a.appeals, lv, lang));
     paragraphs.retain(|s| !s.is_empty());
     Section {
-        title: lang.pick("第三方考评", "Assessing the assessor").to_string(),
+        title: match lang {
+            Lang::Zh => format!("{}、第三方考评", super::bulletin::zh_numeral(n)),
+            Lang::En => format!("{n}. Assessing the assessor"),
+        },
         paragraphs,
         ..Default::default()
+    }
+}
+
+/// The bulletin's sentence on appeals; the error rate only once some appeal is decided.
+fn appeals_sentence(p: &crate::report::assessor::Appeals, lv: &str, lang: Lang) -> String {
+    let rate = |zh: bool| match (&p.error_rate, zh) {
+        (Some(r), true) => format!("，差错率{r}%"),
+        (Some(r), false) => format!("; error rate {r}%"),
+        (None, _) => String::new(),
+    };
+    match lang {
+        _ if p.filed == 0 => lang
+            .pick(
+                &format!("申诉：本期没有对{lv}检查结果的申诉。"),
+                &format!("Appeals: none against the {lv} visits."),
+            )
+            .to_string(),
+        Lang::Zh => format!(
+            "申诉：提出{}件，已决定{}件，成立{}件，核减问题点{}个{}。",
+            p.filed,
+            p.decided,
+            p.upheld,
+            p.points_removed,
+            rate(true)
+        ),
+        Lang::En => format!(
+            "Appeals: {} filed, {} decided, {} upheld, {} points removed{}.",
+            p.filed,
+            p.decided,
+            p.upheld,
+            p.points_removed,
+            rate(false)
+        ),
     }
 }

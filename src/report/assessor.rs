@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use crate::domain::assessor::{AppealCount, Appeals as DomainAppeals, AssessorReport, Pair};
 use crate::model::decimal::fmt2;
-use crate::model::records::AssessorSettings;
 use crate::model::registry::Registry;
 use crate::model::standards::Standards;
 
@@ -236,13 +235,13 @@ pub fn p_text(p: f64) -> Option<String> {
 
 impl Assessor {
     /// The JSON value of a report.
-    pub fn new(reg: &Registry, standards: &Standards, settings: AssessorSettings, r: &AssessorReport) -> Assessor {
+    pub fn new(reg: &Registry, standards: &Standards, r: &AssessorReport) -> Assessor {
         let c = &r.coverage;
         let e = &r.evidence;
         Assessor {
             level: r.level.as_str(),
-            agreement_days: settings.agreement_days,
-            alpha: settings.alpha.normalize().to_string(),
+            agreement_days: r.settings.agreement_days,
+            alpha: r.settings.alpha.normalize().to_string(),
             coverage: Coverage {
                 cadence: c.cadence.as_str(),
                 compounds: c.compounds,
