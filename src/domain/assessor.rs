@@ -13,6 +13,7 @@
 pub mod stats;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -38,11 +39,14 @@ struct Seen {
     passed: bool,
     /// (position of the item in the standards, points), items with points only.
     items: Box<[(u16, u64)]>,
+    /// The team (assessed visits only; shared with its tally).
+    team: Option<Arc<str>>,
 }
 
 /// One team's visits, as counted while scanning.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct TeamTally {
+    name: Option<Arc<str>>,
     visits: u64,
     points: u64,
     passed: u64,
@@ -52,6 +56,9 @@ struct TeamTally {
 
 impl TeamTally {
     fn merge(&mut self, other: TeamTally) {
+        if self.name.is_none() {
+            self.name = other.name;
+        }
         self.visits += other.visits;
         self.points += other.points;
         self.passed += other.passed;
@@ -128,6 +135,7 @@ impl<'a> Gather<'a> {
             red_line: scored.red_line,
             passed: !scored.visit_score().fails(self.standards),
             items,
+            team: None,
         })
     }
 
@@ -136,12 +144,14 @@ impl<'a> Gather<'a> {
         u16::try_from(k).ok()
     }
 
-    fn add_assessed(&mut self, v: &Visit, seen: Seen) {
+    fn add_assessed(&mut self, v: &Visit, mut seen: Seen) {
         let points = v.points();
         let team = match self.teams.get_mut(v.team.as_str()) {
             Some(t) => t,
             None => self.teams.entry(v.team.clone()).or_default(),
         };
+        let name = team.name.get_or_insert_with(|| Arc::from(v.team.as_str()));
+        seen.team = Some(Arc::clone(name));
         team.visits += 1;
         team.points += points;
         team.passed += u64::from(seen.passed);
@@ -360,6 +370,10 @@ pub struct Team {
     pub p_points: Option<f64>,
     /// A p-value below alpha.
     pub outlier: bool,
+    /// Its visits paired with a district check.
+    pub pairs: u64,
+    /// Mean of its (assessed − district) score over them: a lenient team shows above 0.
+    pub mean_diff: Option<Decimal>,
 }
 
 impl Team {
@@ -432,7 +446,8 @@ impl Gather<'_> {
         self.district.sort_unstable();
         self.appealed_visits.sort();
         let agreement = (self.level != Level::District).then(|| self.agreement());
-        let teams = teams(std::mem::take(&mut self.teams), cx.settings.alpha);
+        let mut teams = teams(std::mem::take(&mut self.teams), cx.settings.alpha);
+        self.team_agreement(&mut teams);
         AssessorReport {
             level: self.level,
             settings: cx.settings,
@@ -516,6 +531,28 @@ impl Gather<'_> {
                 })
                 .collect(),
             pairs,
+        }
+    }
+
+    /// Each team's pairs and mean score difference: whose leniency the agreement shows.
+    fn team_agreement(&self, teams: &mut [Team]) {
+        if self.level == Level::District {
+            return;
+        }
+        let mut by: BTreeMap<&str, (u64, Decimal)> = BTreeMap::new();
+        for a in &self.assessed {
+            let (Some(team), Some(d)) = (&a.team, nearest(&self.district, a, self.days)) else {
+                continue;
+            };
+            let e = by.entry(team).or_insert((0, Decimal::ZERO));
+            e.0 += 1;
+            e.1 += Decimal::new(a.hundredths - d.hundredths, 2);
+        }
+        for t in teams {
+            if let Some(&(n, sum)) = by.get(t.team.as_str()) {
+                t.pairs = n;
+                t.mean_diff = Some(round2(sum / Decimal::from(n)));
+            }
         }
     }
 
@@ -611,6 +648,8 @@ fn teams(tallies: BTreeMap<String, TeamTally>, alpha: Decimal) -> Vec<Team> {
                 p_pass_rate,
                 p_points,
                 outlier,
+                pairs: 0,
+                mean_diff: None,
             }
         })
         .collect()

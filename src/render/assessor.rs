@@ -139,7 +139,7 @@ fn parts(a: &Assessor, f: &Frame) -> Vec<Part> {
             .pick("四、各检查组一致性", "4. Consistency between the teams")
             .to_string(),
         rows: teams(a, lang, false),
-        totals: vec![1],
+        totals: vec![1, 7],
     });
     out.push(Part {
         tab: lang.pick("佐证", "Evidence"),
@@ -360,6 +360,8 @@ pub fn teams(a: &Assessor, lang: Lang, machine: bool) -> Rows {
         l("合格率p值", "p_pass_rate"),
         l("问题点p值", "p_points"),
         l("异常", "outlier"),
+        l("区级抽查配对", "pairs"),
+        l("与区级平均分差", "mean_diff"),
     ]);
     let blank = |v: &Option<String>| {
         if machine {
@@ -382,6 +384,8 @@ pub fn teams(a: &Assessor, lang: Lang, machine: bool) -> Rows {
             Cell::num(blank(&x.p_pass_rate)),
             Cell::num(blank(&x.p_points)),
             Cell::text(outlier),
+            Cell::num(x.pairs),
+            Cell::num(blank(&x.mean_diff)),
         ]);
     }
     t

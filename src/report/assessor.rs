@@ -2,7 +2,8 @@
 //! `alpha`), `coverage`, `agreement {pairs, mean_diff, max_diff,
 //! verdict_agreement, kappa, items_only_assessor, items_only_district}`, `appeals {filed,
 //! upheld, points_removed, by_street, by_item}`, `teams [{team, visits, points_per_visit,
-//! pass_rate, p_pass_rate, p_points, outlier}]`, `evidence`. Scores and percentages are
+//! pass_rate, p_pass_rate, p_points, outlier, pairs, mean_diff}]` (the last two: its visits
+//! paired with a district check, and their mean score difference), `evidence`. Scores and percentages are
 //! strings with 2 decimals; kappa and p-values strings with 4 (a p below 0.00005 shows as
 //! "0.0000"); counts are numbers; what cannot be computed is null.
 
@@ -201,6 +202,10 @@ pub struct Team {
     pub p_points: Option<String>,
     /// Some p below `[assessor] alpha`.
     pub outlier: bool,
+    /// Its visits paired with a district check.
+    pub pairs: u64,
+    /// Mean (assessed − district) score over its pairs; null without pairs.
+    pub mean_diff: Option<String>,
 }
 
 /// `evidence`.
@@ -273,6 +278,8 @@ impl Assessor {
                     p_pass_rate: t.p_pass_rate.and_then(p_text),
                     p_points: t.p_points.and_then(p_text),
                     outlier: t.outlier,
+                    pairs: t.pairs,
+                    mean_diff: t.mean_diff.map(fmt2),
                 })
                 .collect(),
             evidence: Evidence {

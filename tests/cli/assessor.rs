@@ -44,6 +44,7 @@
 //! sum 5, W = 5 − 3 = 2, z = W − 2·3/2 = −1, continuity → −0.5; ties Σ(t³ − t) = 12, σ² =
 //! (6/12)·(6 − 12/20) = 2.7, σ = 1.64317; z = −0.30429, p = 2·Φ(−0.30429) = 0.7609 (R:
 //! wilcox.test(c(1,2), c(2,1,5), exact=FALSE) p-value = 0.7609); 乙组 the same.
+//! Pairs by team: 甲组 T1 (10.00); 乙组 T3, T5: (−10.00 − 16.66)/2 = −13.33.
 //! Evidence: 5 visits, all with points, 1 + 2 + 2 + 1 + 5 = 11 points, 2 + 0 + 1 + 0 + 3 = 6
 //! photos: 6/11 = 0.55 a point; T2 and T4 have points and no photo.
 
@@ -169,9 +170,11 @@ fn the_worked_district() {
         v["teams"],
         json!([
             {"team": "乙组", "visits": 3, "points_per_visit": "2.67", "pass_rate": "33.33",
-             "p_pass_rate": "0.4000", "p_points": "0.7609", "outlier": false},
+             "p_pass_rate": "0.4000", "p_points": "0.7609", "outlier": false,
+             "pairs": 2, "mean_diff": "-13.33"},
             {"team": "甲组", "visits": 2, "points_per_visit": "1.50", "pass_rate": "100.00",
-             "p_pass_rate": "0.4000", "p_points": "0.7609", "outlier": false}
+             "p_pass_rate": "0.4000", "p_points": "0.7609", "outlier": false,
+             "pairs": 1, "mean_diff": "10.00"}
         ])
     );
     assert_eq!(
@@ -275,9 +278,9 @@ fn table_csv_and_documents() {
     r.status(0);
     assert_eq!(
         r.stdout,
-        "team,visits,points_per_visit,pass_rate,p_pass_rate,p_points,outlier\n\
-         乙组,3,2.67,33.33,0.4000,0.7609,false\n\
-         甲组,2,1.50,100.00,0.4000,0.7609,false\n"
+        "team,visits,points_per_visit,pass_rate,p_pass_rate,p_points,outlier,pairs,mean_diff\n\
+         乙组,3,2.67,33.33,0.4000,0.7609,false,2,-13.33\n\
+         甲组,2,1.50,100.00,0.4000,0.7609,false,1,10.00\n"
     );
     let r = ws.run(&[
         "--lang",
