@@ -17,7 +17,10 @@
 //! - contracts changing hands mid-half, six ending in 2026H2, two residents' selections (one
 //!   valid with a winner, one short of quorum), fee collection, and a subsidy round whose budget
 //!   binds;
-//! - a 2025H2 official round under the 2025 standards, for the change from the previous half.
+//! - a 2025H2 official round under the 2025 standards, for the change from the previous half;
+//! - the district's spot checks of six visits of each third-party team within a week, finding
+//!   2 to 4 points more behind 第三方三组 (a little lenient), for `assessor` (DESIGN §16): drawn
+//!   last, on a stream of their own, so that no other figure depends on them.
 //!
 //! Output is byte-for-byte deterministic: one fixed-seed [`Rng`] (splitmix64), no
 //! clock, only ordered collections, files written in a fixed order. Changing the seed or the

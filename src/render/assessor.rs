@@ -71,6 +71,10 @@ impl Frame<'_> {
     }
 }
 
+/// The most pairs a document for people lists (a national level pairs tens of thousands of
+/// visits: they are listed by the largest difference first; the JSON lists every pair).
+const LISTED_PAIRS: usize = 100;
+
 /// One titled part of the report.
 struct Part {
     /// The sheet's tab name.
@@ -100,9 +104,19 @@ fn parts(a: &Assessor, f: &Frame) -> Vec<Part> {
             rows: agreement(a, f),
             totals: Vec::new(),
         });
+        let total = a.agreement.as_ref().map_or(0, |ag| ag.list.len());
         out.push(Part {
             tab: lang.pick("配对", "Pairs"),
-            title: lang.pick("配对明细", "The pairs").to_string(),
+            title: match (lang, total > LISTED_PAIRS) {
+                (Lang::Zh, false) => "配对明细".to_string(),
+                (Lang::Zh, true) => {
+                    format!("配对明细（共{total}组，列出分差最大的{LISTED_PAIRS}组；全部见 --format json）")
+                }
+                (Lang::En, false) => "The pairs".to_string(),
+                (Lang::En, true) => {
+                    format!("The pairs ({total}; the {LISTED_PAIRS} largest differences listed, all in --format json)")
+                }
+            },
             rows: pairs(a, f),
             totals: Vec::new(),
         });
@@ -259,7 +273,19 @@ fn pairs(a: &Assessor, f: &Frame) -> Rows {
         (Lang::Zh, _) => "不合格",
         (Lang::En, v) => v,
     };
-    for p in a.agreement.iter().flat_map(|ag| &ag.list) {
+    let mut listed: Vec<&crate::report::assessor::PairJson> = a.agreement.iter().flat_map(|ag| &ag.list).collect();
+    if listed.len() > LISTED_PAIRS {
+        let size = |p: &crate::report::assessor::PairJson| {
+            p.diff
+                .trim_start_matches('-')
+                .parse::<rust_decimal::Decimal>()
+                .unwrap_or_default()
+        };
+        // Stable: equal differences keep the JSON's order (registry order, then date).
+        listed.sort_by(|x, y| size(y).cmp(&size(x)));
+        listed.truncate(LISTED_PAIRS);
+    }
+    for p in listed {
         let c = f.registry.compound(&p.compound_id);
         let street = c.and_then(|c| f.registry.street_of_compound(c)).map(|s| s.name.clone());
         t.push(vec![
