@@ -282,7 +282,7 @@ fn pairs(a: &Assessor, f: &Frame) -> Rows {
                 .unwrap_or_default()
         };
         // Stable: equal differences keep the JSON's order (registry order, then date).
-        listed.sort_by(|x, y| size(y).cmp(&size(x)));
+        listed.sort_by_key(|p| std::cmp::Reverse(size(p)));
         listed.truncate(LISTED_PAIRS);
     }
     for p in listed {
