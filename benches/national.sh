@@ -32,6 +32,7 @@ names=(
   "bulletin (md)"
   "subsidy --format csv"
   "company --format json (the period and three before)"
+  "assessor (table, the third party assessed)"
 )
 cmds=(
   "target/release/examples/floor $dir 2026"
@@ -43,6 +44,7 @@ cmds=(
   "$bin --workspace $dir bulletin --period 2026H1 --as-of 2026-07-15"
   "$bin --workspace $dir subsidy --period 2026H1 --as-of 2026-07-15 --format csv"
   "$bin --workspace $dir company --period 2026H1 --format json"
+  "$bin --workspace $dir assessor --period 2026H1"
 )
 out=$(mktemp)
 for ((r = 0; r < runs; r++)); do

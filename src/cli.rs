@@ -35,7 +35,7 @@ pub struct Cli {
     /// Output format, checked by each command (the first is its default): score, inspect
     /// coverage, contracts, subsidy: table|csv|json|xlsx; recheck: the same, and md|html|docx for
     /// --notices; check: table|json; standards diff: table|json|md|xlsx; bulletin, company:
-    /// md|html|json|docx; verify: table|json|md
+    /// md|html|json|docx; verify: table|json|md; assessor: table|csv|json|md|docx|xlsx
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
     pub format: Option<Format>,
 
@@ -131,6 +131,15 @@ pub const CHECK_FORMATS: &[Format] = &[Format::Table, Format::Json];
 pub const DOCUMENT_FORMATS: &[Format] = &[Format::Md, Format::Html, Format::Json, Format::Docx];
 /// `standards diff`'s formats.
 pub const DIFF_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Md, Format::Xlsx];
+/// `assessor`'s formats.
+pub const ASSESSOR_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Csv,
+    Format::Json,
+    Format::Md,
+    Format::Docx,
+    Format::Xlsx,
+];
 /// `verify`'s formats.
 pub const VERIFY_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Md];
 
@@ -152,6 +161,7 @@ impl Command {
             Command::Company(_) => ("company", DOCUMENT_FORMATS),
             Command::Standards(_) => ("standards diff", DIFF_FORMATS),
             Command::Verify(_) => ("verify", VERIFY_FORMATS),
+            Command::Assessor(_) => ("assessor", ASSESSOR_FORMATS),
             Command::Completions(_) => ("completions", &[]),
             Command::Man(_) => ("man", &[]),
         }
@@ -180,6 +190,7 @@ pub enum Command {
     Contracts(crate::commands::contracts::ContractsArgs),
     Company(crate::commands::company::CompanyArgs),
     Verify(crate::commands::verify::VerifyArgs),
+    Assessor(crate::commands::assessor::AssessorArgs),
     /// Standards files: see what a change would do before it is merged
     #[command(
         subcommand,

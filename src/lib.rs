@@ -70,6 +70,7 @@ pub fn run(cli: Cli) -> Result<()> {
         cli::Command::Subsidy(args) => commands::subsidy::cmd_subsidy(&ctx, args),
         cli::Command::Contracts(args) => commands::contracts::cmd_contracts(&ctx, args),
         cli::Command::Company(args) => commands::company::cmd_company(&ctx, args),
+        cli::Command::Assessor(args) => commands::assessor::cmd_assessor(&ctx, args),
         cli::Command::Standards(cmd) => commands::standards::cmd_standards(&ctx, cmd),
         cli::Command::Verify(args) => commands::verify::cmd_verify(&ctx, args, &remake),
         cli::Command::Completions(_) | cli::Command::Man(_) => Ok(()),

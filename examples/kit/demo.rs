@@ -17,7 +17,10 @@
 //! - contracts changing hands mid-half, six ending in 2026H2, two residents' selections (one
 //!   valid with a winner, one short of quorum), fee collection, and a subsidy round whose budget
 //!   binds;
-//! - a 2025H2 official round under the 2025 standards, for the change from the previous half.
+//! - a 2025H2 official round under the 2025 standards, for the change from the previous half;
+//! - the district's spot checks of six visits of each third-party team within a week, finding
+//!   2 to 4 points more behind 第三方三组 (a little lenient), for `assessor` (DESIGN §16): drawn
+//!   last, on a stream of their own, so that no other figure depends on them.
 //!
 //! Output is byte-for-byte deterministic: one fixed-seed [`Rng`] (splitmix64), no
 //! clock, only ordered collections, files written in a fixed order. Changing the seed or the
@@ -56,6 +59,14 @@ const STANDARDS: [(&str, &str); 2] = [
 /// The generator's seed. Every figure follows from it.
 const SEED: u64 = 0x4850_0323_2026_0001;
 
+/// Mixed into [`SEED`] for the district's spot checks, drawn after everything else.
+const SPOT_CHECK_SEED: u64 = 0x5EC0_0016;
+
+/// The third-party team the district's spot checks find a little lenient (DESIGN §16): they
+/// find 2 to 4 points more than it did on the same compounds, where the other teams' work
+/// they find about as it was recorded.
+const LENIENT_TEAM: usize = 2;
+
 /// Third-party routine problem points in 2026H1 after upheld appeals (DESIGN §1).
 const TARGET_POINTS: u32 = 2344;
 
@@ -81,6 +92,9 @@ pub fn generate(dir: &Path) -> io::Result<()> {
     let titles = titles(&mut rng, &district, &h1);
     let appeals = appeals(&mut rng, &store, &h1)?;
     let fees = fees_csv(&mut rng, &district)?;
+    // Last, on a stream of its own, so that nothing above moves: the district's spot checks of
+    // the third party's work (DESIGN §16).
+    store.spot_checks(&mut Rng::new(SEED ^ SPOT_CHECK_SEED));
 
     let out = Out(dir);
     out.write("data/workspace.toml", WORKSPACE_TOML)?;
@@ -1231,6 +1245,52 @@ impl<'a> Store<'a> {
                 let date = some_workday(rng, date(2026, 3, 2), date(2026, 4, 30));
                 let points = rng.between(1, 4) + seen / 2;
                 self.push_lower(rng, Level::District, c, date, points);
+            }
+        }
+    }
+
+    /// The district's spot checks of the third party (对第三方的考核, DESIGN §16): six of each
+    /// team's 2026H1 routine visits, re-inspected by the district 1 to 7 days later (never
+    /// after the newest visit, so the demo's as-of date stays). The district finds what the
+    /// team recorded give or take a point, and 2 to 4 points more behind [`LENIENT_TEAM`].
+    /// District routine visits only: the official scores, notices and subsidies do not move.
+    fn spot_checks(&mut self, rng: &mut Rng) {
+        let newest = self.visits.iter().map(|v| v.date).max().unwrap_or(date(2026, 6, 30));
+        for (t, team) in TP_TEAMS.iter().enumerate() {
+            let theirs: Vec<usize> = (0..self.visits.len())
+                .filter(|&v| official_2026(&self.visits[v]) && self.visits[v].team == *team)
+                .collect();
+            let mut picked: Vec<usize> = rng.sample(theirs.len(), 6).into_iter().map(|k| theirs[k]).collect();
+            picked.sort_unstable();
+            for v in picked {
+                let (compound, seen) = (self.visits[v].compound, self.visits[v].date);
+                let day = some_workday(rng, seen.plus(1), seen.plus(7).min(newest));
+                // A contract changing hands in between could change the items that apply.
+                let same_grade = self.district.grade_on(compound, day) == self.district.grade_on(compound, seen);
+                if day <= seen || day > newest || !same_grade {
+                    continue;
+                }
+                let mut tally = self.visits[v].tally;
+                let lim = self.limits(compound, day, 75, None);
+                if t == LENIENT_TEAM {
+                    place_n(rng, &mut tally, (2, 4), lim);
+                } else if rng.percent(50) {
+                    place(rng, &mut tally, 1, lim);
+                } else if let Some(i) = (0..N_ITEMS).filter(|&i| tally[i] > 0).max_by_key(|&i| tally[i]) {
+                    tally[i] -= 1;
+                }
+                let team = DISTRICT_TEAMS[self.district.street_of(compound) / 2].to_string();
+                self.push(
+                    rng,
+                    VisitSpec {
+                        level: Level::District,
+                        recheck: false,
+                        compound,
+                        date: day,
+                        team,
+                        tally,
+                    },
+                );
             }
         }
     }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::domain::assessor::{self, Gather};
 use crate::domain::bulletin::{build, Bulletin, SummaryBuilder};
+use crate::domain::rule::Rule;
 use crate::domain::scoring::ScoreReport;
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::registry::Registry;
@@ -14,6 +16,7 @@ use crate::model::Period;
 use crate::render::bulletin::{to_document, to_json, Frame};
 use crate::render::json::finish;
 use crate::render::{docx, Format};
+use crate::report::assessor::Assessor;
 use crate::workspace::{self, StandardsFile};
 
 use super::loaded::{AsOfDefault, Inapplicable, Loaded};
@@ -97,7 +100,12 @@ pub fn document(ctx: &Context, args: &BulletinArgs, provenance: bool) -> Result<
     let out = match format {
         Format::Json => {
             let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            finish(to_json(&b, &standards, &loaded.as_of), &provenance).into_bytes()
+            let mut doc = to_json(&b, &standards, &loaded.as_of);
+            if let Some(a) = &b.assessor {
+                let value = Assessor::new(&loaded.registry, &standards.standards, a);
+                doc.insert("assessor".into(), serde_json::to_value(value).unwrap_or_default());
+            }
+            finish(doc, &provenance).into_bytes()
         }
         Format::Html => to_document(&frame, &b)?.to_html(lang.pick("zh-CN", "en")).into_bytes(),
         Format::Docx => {
@@ -145,7 +153,14 @@ fn bulletin(
     let previous = previous_scores(loaded, period, standards);
     let registry = std::sync::Arc::clone(&loaded.registry);
     let headline = SummaryBuilder::new(&registry, &standards.standards, period, street);
-    let (scores, rechecks, headline) = loaded.score_rechecks_and(period, standards, Inapplicable::Refused, headline)?;
+    // The 第三方考评 section's figures are gathered in the same pass (DESIGN §16).
+    let (appeals, appealed) = loaded.appeal_records()?;
+    let st = &standards.standards;
+    let rule = Rule::new(st);
+    let gather = Gather::new(&rule, st, st.scoring_level, period, loaded.settings.assessor, &appealed);
+    let earliest = Some(gather.span().0);
+    let (scores, rechecks, (headline, gather)) =
+        loaded.score_rechecks_and_from(period, standards, Inapplicable::Refused, (headline, gather), earliest)?;
     let summary = headline.finish();
     if ctx.verbose > 1 {
         crate::say!(
@@ -157,7 +172,16 @@ fn bulletin(
     let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
     d.into_result()?;
     loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
-    let b = build(
+    let assessor = street.is_none().then(|| {
+        gather.finish(&assessor::Context {
+            registry: &registry,
+            appeals: &appeals,
+            as_of: &loaded.as_of,
+            coverage: &scores.coverage(),
+            settings: loaded.settings.assessor,
+        })
+    });
+    let mut b = build(
         &registry,
         &standards.standards,
         summary,
@@ -167,6 +191,7 @@ fn bulletin(
         &fees,
         street,
     );
+    b.assessor = assessor;
     if ctx.verbose > 1 {
         crate::say!("oldestate: bulletin built{}", super::loaded::peak_memory());
     }

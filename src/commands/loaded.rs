@@ -207,6 +207,10 @@ impl Loaded {
         let files = match range {
             Range::Period(p) => files_for(&self.ws, &p, &mut d)?,
             Range::From(date) => files_from(&self.ws, date, &mut d)?,
+            Range::Between(first, last) => files_from(&self.ws, first, &mut d)?
+                .into_iter()
+                .filter(|f| f.month.start() <= last)
+                .collect(),
         };
         // A month that began after the as-of date holds nothing the report may see.
         let files: Vec<MonthFile> = files
@@ -302,6 +306,41 @@ impl Loaded {
         Ok((report, seen))
     }
 
+    /// A period scored at `level` and whatever else `extra` gathers from the visits dated
+    /// `first..=last` (and the period's), in one pass: the assessor's assessment (DESIGN §16).
+    /// A period with no visit of `level` up to the as-of date is an error.
+    pub fn score_level_and<T: Accumulate + Sync>(
+        &mut self,
+        period: Period,
+        level: Level,
+        standards: &StandardsFile,
+        (first, last): (NaiveDate, NaiveDate),
+        extra: T,
+    ) -> Result<(ScoreReport, T)> {
+        let st = &standards.standards;
+        let registry = std::sync::Arc::clone(&self.registry);
+        let scorer = Scorer::new(&registry, st, period, level).as_of(self.as_of.date);
+        let span = scorer.span();
+        let range = Range::Between(span.start().min(first), span.end().max(last));
+        let acc = ((ScoreRun::new(&scorer, self.threads), Inspected::new(period)), extra);
+        let ((run, seen), extra) = self.scan_into(range, acc)?;
+        let report = run.finish().map_err(problems_error)?;
+        if !seen.by(level) {
+            return Err(self.no_inspections(&period, Some(level)));
+        }
+        Ok((report, extra))
+    }
+
+    /// Every row of `data/appeals.csv` (decided or not) and the ids of the visits they name:
+    /// the assessor's assessment counts appeals against the assessed level's visits.
+    pub fn appeal_records(&self) -> Result<(Vec<Appeal>, std::collections::HashSet<String>)> {
+        let mut d = Diagnostics::new();
+        let appeals = workspace::load_appeals(&self.ws, &mut d)?;
+        d.into_result()?;
+        let ids = appeals.iter().map(|a| a.visit_id.clone()).collect();
+        Ok((appeals, ids))
+    }
+
     /// A period's scores and its notices in one pass over the store (what the subsidy needs).
     pub fn score_and_rechecks(
         &mut self,
@@ -324,6 +363,20 @@ impl Loaded {
         inapplicable: Inapplicable,
         extra: T,
     ) -> Result<(ScoreReport, RecheckReport, T)> {
+        self.score_rechecks_and_from(period, standards, inapplicable, extra, None)
+    }
+
+    /// [`Loaded::score_rechecks_and`], the pass starting no later than `earliest` when
+    /// `extra` needs visits from before the period (the bulletin's assessor section pairs
+    /// visits with the district's up to `agreement_days` before).
+    pub fn score_rechecks_and_from<T: Accumulate + Sync>(
+        &mut self,
+        period: Period,
+        standards: &StandardsFile,
+        inapplicable: Inapplicable,
+        extra: T,
+        earliest: Option<NaiveDate>,
+    ) -> Result<(ScoreReport, RecheckReport, T)> {
         let st = &standards.standards;
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, st.scoring_level).as_of(self.as_of.date);
@@ -331,6 +384,7 @@ impl Loaded {
         let mut book = NoticeBook::new(&registry, st, period);
         book.ignore_inapplicable = inapplicable.left_out();
         let first = scorer.span().start().min(book.first_day());
+        let first = earliest.map_or(first, |e| e.min(first));
         let run = ScoreRun::new(&scorer, self.threads);
         let seen = Inspected::new(period);
         let ((run, book), (extra, seen)) = self.scan_into(Range::From(first), ((run, book), (extra, seen)))?;
@@ -506,6 +560,8 @@ pub enum Range {
     Period(Period),
     /// From the month of a date to the end of the store.
     From(NaiveDate),
+    /// The months from the one of the first date to the one of the last.
+    Between(NaiveDate, NaiveDate),
 }
 
 /// ", peak memory N MiB so far" where the system tells it (Linux), for `-vv` timings.

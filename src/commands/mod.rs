@@ -1,6 +1,7 @@
 //! One module per subcommand. Each reads like a paragraph: load what it needs, call the
 //! domain, render.
 
+pub mod assessor;
 pub mod bulletin;
 pub mod check;
 pub mod company;

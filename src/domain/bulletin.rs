@@ -284,6 +284,9 @@ pub struct Bulletin {
     pub gaps: Vec<GapLine>,
     /// Fee collection per street.
     pub fees: Vec<FeeLine>,
+    /// The assessor's assessment for the 第三方考评 section (the district's bulletin only;
+    /// set by the command, which gathers it in the same pass).
+    pub assessor: Option<super::assessor::AssessorReport>,
 }
 
 /// Rank groups by score (highest first, ties by id; unscored last, without a rank) and
@@ -360,6 +363,7 @@ pub fn build(
         vetoes: vetoes(reg, rechecks, street),
         gaps: gaps(reg, scores, street),
         fees: fee_lines(reg, fees, street),
+        assessor: None,
     }
 }
 

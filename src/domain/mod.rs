@@ -1,6 +1,7 @@
 //! The domain core: pure functions from loaded data to results. No file system, no clock.
 
 pub mod as_of;
+pub mod assessor;
 pub mod bulletin;
 pub mod capital;
 pub mod company;

@@ -131,6 +131,27 @@ pub struct Settings {
     /// What official documents carry (`[documents]`, DESIGN §15); defaults from the district
     /// when absent.
     pub documents: Documents,
+    /// `[assessor]`: how the assessor's own assessment judges it (DESIGN §16).
+    pub assessor: AssessorSettings,
+}
+
+/// `[assessor]` of `data/workspace.toml` (DESIGN §16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssessorSettings {
+    /// The most days between an assessed visit and the district's visit it is paired with.
+    pub agreement_days: u32,
+    /// The significance level below which a team is named an outlier (0 < alpha < 1).
+    pub alpha: Decimal,
+}
+
+impl Default for AssessorSettings {
+    /// 14 days, and 0.01.
+    fn default() -> Self {
+        AssessorSettings {
+            agreement_days: 14,
+            alpha: Decimal::new(1, 2),
+        }
+    }
 }
 
 /// `[documents]` of `data/workspace.toml`: what official documents (公文) carry.

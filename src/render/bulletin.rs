@@ -116,6 +116,12 @@ pub fn to_document(f: &Frame, b: &Bulletin) -> Result<Document> {
     ]);
     doc.sections.extend(fees(f, b));
     let n = doc.sections.len() + 1;
+    doc.sections.extend(
+        b.assessor
+            .as_ref()
+            .map(|a| super::assessor::bulletin_section(a, f.registry, &f.standards.standards, f.lang, n)),
+    );
+    let n = doc.sections.len() + 1;
     doc.sections.push(next_steps(f, b, n)?);
     doc.signature = Some(f.issuer());
     doc.date = Some(f.as_of.date);
@@ -599,7 +605,7 @@ fn next_steps(f: &Frame, b: &Bulletin, n: usize) -> Result<Section> {
 }
 
 /// 1..=99 as Chinese numerals (一, 十, 十一, 二十), for section headings.
-fn zh_numeral(n: usize) -> String {
+pub(super) fn zh_numeral(n: usize) -> String {
     const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match (n / 10, n % 10) {
         (0, u) => DIGITS[u].to_string(),

@@ -5,6 +5,7 @@
 //! [`coverage`], [`explain`], [`bulletin`], [`standards`], [`contracts`], [`company`]): one function per part, over the domain's results
 //! and the typed values of [`crate::report`].
 
+pub mod assessor;
 pub mod bulletin;
 pub mod company;
 pub mod contracts;

@@ -2,6 +2,7 @@
 //! order being key order), built from the domain's results by a thin function; the renderers
 //! write every format from these values.
 
+pub mod assessor;
 pub mod company;
 pub mod contracts;
 pub mod coverage;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostics, Result};
 use crate::model::decimal::de_opt_decimal;
-use crate::model::records::{Documents, Lang, Settings};
+use crate::model::records::{AssessorSettings, Documents, Lang, Settings};
 
 use super::{read_optional, Workspace};
 
@@ -25,6 +25,8 @@ struct Raw {
     selection: Option<RawSelection>,
     #[serde(default)]
     documents: Option<Documents>,
+    #[serde(default)]
+    assessor: Option<toml::Table>,
     /// Keys this version does not know: warned about, not fatal, so a workspace written for
     /// a newer version still runs.
     #[serde(flatten)]
@@ -63,6 +65,7 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
         quorum: default_quorum(),
         majority: default_majority(),
         documents: Documents::default(),
+        assessor: AssessorSettings::default(),
     };
     let Some(bytes) = read_optional(&ws.path(SETTINGS))? else {
         diags.warning(SETTINGS, None, t!("settings.missing"));
@@ -85,6 +88,7 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
     }
     let sel = raw.selection.unwrap_or_default();
     let documents = documents(raw.documents, &raw.district, diags);
+    let assessor = assessor(raw.assessor, text, diags);
     let settings = Settings {
         district: raw.district,
         language: raw.language,
@@ -92,6 +96,7 @@ pub fn load_settings(ws: &Workspace, diags: &mut Diagnostics) -> Result<Settings
         quorum: sel.quorum.unwrap_or_else(default_quorum),
         majority: sel.majority.unwrap_or_else(default_majority),
         documents,
+        assessor,
     };
     for (name, v) in [("quorum", settings.quorum), ("majority", settings.majority)] {
         if v < Decimal::ZERO || v > Decimal::ONE {
@@ -116,6 +121,64 @@ fn documents(raw: Option<Documents>, district: &str, diags: &mut Diagnostics) ->
         }
     }
     d
+}
+
+/// `[assessor]` checked (DESIGN §16): `agreement_days` a whole number of days from 0 to 366,
+/// `alpha` a decimal strictly between 0 and 1; an unknown key is an error, as a misspelt
+/// `alpha` would otherwise leave the default in force unnoticed. A wrong value keeps the
+/// default after its error, so that `check` lists every error at once.
+fn assessor(raw: Option<toml::Table>, text: &str, diags: &mut Diagnostics) -> AssessorSettings {
+    let mut a = AssessorSettings::default();
+    let Some(table) = raw else { return a };
+    let line = |key: &str| line_of_key(text, key);
+    for (key, value) in &table {
+        match (key.as_str(), value) {
+            ("agreement_days", toml::Value::Integer(n)) if (0..=366).contains(n) => a.agreement_days = *n as u32,
+            ("agreement_days", v) => diags.error(
+                SETTINGS,
+                line(key),
+                format!("[assessor] agreement_days is {v} but must be a whole number of days from 0 to 366 (default 14)"),
+            ),
+            ("alpha", v) => match alpha(v) {
+                Some(x) => a.alpha = x,
+                None => diags.error(
+                    SETTINGS,
+                    line(key),
+                    format!("[assessor] alpha is {v} but must be a number between 0 and 1, such as 0.01 (the default) or \"0.05\""),
+                ),
+            },
+            _ => diags.error(
+                SETTINGS,
+                line(key),
+                format!("[assessor] unknown key \"{key}\" (known: agreement_days, alpha)"),
+            ),
+        }
+    }
+    a
+}
+
+/// A significance level: a float or a decimal string strictly between 0 and 1.
+fn alpha(v: &toml::Value) -> Option<Decimal> {
+    let d = match v {
+        toml::Value::Float(f) => Decimal::from_f64_retain(*f).map(|d| d.round_dp(12).normalize()),
+        toml::Value::String(s) => s.trim().parse::<Decimal>().ok(),
+        _ => None,
+    }?;
+    (d > Decimal::ZERO && d < Decimal::ONE).then_some(d)
+}
+
+/// The line of the first `key =` after an `[assessor]` header, for located messages.
+fn line_of_key(text: &str, key: &str) -> Option<u64> {
+    let mut inside = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            inside = t.trim_start_matches('[').trim_end_matches(']').trim() == "assessor";
+        } else if inside && t.split('=').next().is_some_and(|k| k.trim().trim_matches('"') == key) {
+            return Some(i as u64 + 1);
+        }
+    }
+    None
 }
 
 /// A TOML error as (line, message): the line from the error's span, the message on one line.

@@ -312,12 +312,7 @@ fn a_wrong_as_of_is_a_usage_error() {
     let ws = around_the_day();
     let r = ws.run(&["score", "--period", "2026H1", "--as-of", "2026-02-30"]);
     r.status(2);
-    assert!(
-        r.stderr
-            .contains("expected a date YYYY-MM-DD that exists, or `today`, found \"2026-02-30\""),
-        "{}",
-        r.stderr
-    );
+    r.stderr_line("错误：--as-of <DATE|today> 的值“2026-02-30”无效：应为实际存在的日期（格式 YYYY-MM-DD，如 2026-03-06）或 `today`，实际为“2026-02-30”");
     let r = ws.run_on("yesterday", &["contracts"]);
     r.status(2)
         .stderr_line("oldestate: OLDESTATE_TODAY=“yesterday”：应为存在的日期，格式 YYYY-MM-DD");

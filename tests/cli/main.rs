@@ -2,6 +2,7 @@
 
 mod accountability;
 mod as_of;
+mod assessor;
 mod bulletin;
 mod check;
 mod cli;
