@@ -4,6 +4,7 @@
 //! text"). The kind is told by the file's first bytes, not its name, since offices rename
 //! freely. What each grid holds is read as a form by [`super::form`].
 
+mod budget;
 mod cells;
 mod html;
 mod workbook;
