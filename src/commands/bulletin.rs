@@ -163,7 +163,9 @@ fn write(ctx: &Context, out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     };
     let mut tmp =
         crate::workspace::transaction::temp_file_in(&dir, ".oldestate-tmp-").map_err(|e| Error::io(&dir, e))?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
+    crate::workspace::transaction::keep_mode(tmp.as_file(), path)
+        .and_then(|_| std::io::Write::write_all(&mut tmp, bytes))
+        .map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     ctx.note(format!("wrote {}", path.display()));
     Ok(())

@@ -210,7 +210,9 @@ fn write_documents(dir: &Path, docs: &[(String, Vec<u8>)]) -> Result<usize> {
         }
         let mut tmp =
             crate::workspace::transaction::temp_file_in(dir, ".oldestate-tmp-").map_err(|e| Error::io(dir, e))?;
-        std::io::Write::write_all(&mut tmp, text).map_err(|e| Error::io(&path, e))?;
+        crate::workspace::transaction::keep_mode(tmp.as_file(), &path)
+            .and_then(|_| std::io::Write::write_all(&mut tmp, text))
+            .map_err(|e| Error::io(&path, e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         written += 1;
     }

@@ -11,6 +11,9 @@ mod workbook;
 
 use std::path::Path;
 
+#[doc(hidden)]
+pub use workbook::raw_xlsx;
+
 use super::sheet::{decode_text, parse_delimited, Encoding, SheetError, SheetRow};
 
 /// One worksheet as text cells.

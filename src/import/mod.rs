@@ -692,6 +692,7 @@ fn found(lang: Lang, expected: Words<'_>, value: &str) -> String {
 /// `None` when any cell was wrong (each reported).
 fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, ps: &mut Problems) -> Option<RowRead> {
     let before = ps.errors();
+    check_stray_cells(cells, ps);
     let given_id = read_visit_id(cells, ps);
     let date = read_date(cells, defaults.year, ps);
     let level = read_level(cells, defaults, ps);
@@ -729,6 +730,63 @@ fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, ps: &mut
         photos,
         note,
     })
+}
+
+/// A control character a sheet may not carry: anything but tab and newline (and the CR of a
+/// CRLF). ESC and BEL in a team name would drive the terminal of whoever reads a report.
+pub fn forbidden_control(text: &str) -> Option<char> {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let crlf = c == '\r' && chars.peek() == Some(&'\n');
+        if c.is_control() && c != '\t' && c != '\n' && !crlf {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// Cells no column reads are refused, not dropped without a word: a value beyond the header's
+/// last column (its column has no name), and any cell holding a control character.
+fn check_stray_cells(cells: &RowCells<'_>, ps: &mut Problems) {
+    let lang = ps.lang;
+    let width = cells
+        .header
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.trim().is_empty())
+        .last()
+        .map_or(0, |(i, _)| i + 1);
+    let last = column_letter(width.saturating_sub(1));
+    for (col, value) in cells.row.cells.iter().enumerate() {
+        if let Some(c) = forbidden_control(value) {
+            let code = c as u32;
+            cells.cell_error(
+                ps,
+                col,
+                lang.pick(
+                    &format!("含控制字符 U+{code:04X}（看不见的字符，多由复制粘贴或系统导出带入）"),
+                    &format!("holds the control character U+{code:04X} (invisible, usually pasted in or left by an export)"),
+                ),
+                lang.pick("请删去该字符后另存", "delete the character and save again"),
+                None,
+            );
+        } else if col >= width && !value.trim().is_empty() {
+            cells.cell_error(
+                ps,
+                col,
+                lang.pick(
+                    &format!("表头只到{last}列，此格在表头之外：「{}」", shown(value)),
+                    &format!("the header ends at column {last}: this cell is beyond it: \"{}\"", shown(value)),
+                ),
+                lang.pick(
+                    "请给这一列填上表头，或删去表头之外的内容",
+                    "give the column a header, or delete what lies beyond the header",
+                ),
+                None,
+            );
+        }
+    }
 }
 
 /// The visit id a row gives, if the sheet has a visit id column (checked to be safe to use).

@@ -72,6 +72,23 @@ pub fn temp_file_in(dir: &Path, prefix: &str) -> std::io::Result<tempfile::Named
     builder.tempfile_in(dir)
 }
 
+/// Give the temporary `tmp`, about to be renamed over `target`, the mode `target` has: a
+/// rewritten file keeps its permissions (a store made group-readable stays so whatever the
+/// writer's umask), and a new file keeps 0666 less the umask from [`temp_file_in`].
+pub fn keep_mode(tmp: &std::fs::File, target: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(target) {
+            let mode = meta.permissions().mode() & 0o7777;
+            tmp.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, target);
+    Ok(())
+}
+
 /// A set of files to replace together.
 #[derive(Debug, Default)]
 pub struct Transaction {
@@ -89,7 +106,8 @@ impl Transaction {
             .unwrap_or_else(|| ws.root.clone());
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let mut tmp = temp_file_in(&dir, TMP_PREFIX).map_err(|e| Error::io(&dir, e))?;
-        tmp.write_all(bytes)
+        keep_mode(tmp.as_file(), &target)
+            .and_then(|_| tmp.write_all(bytes))
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| Error::io(&target, e))?;
         let (_, path) = tmp.keep().map_err(|e| Error::io(&target, e.error))?;

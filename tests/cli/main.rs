@@ -14,6 +14,7 @@ mod hostile;
 mod import;
 mod init;
 mod names;
+mod reliability;
 mod recheck;
 mod score;
 mod standards_diff;

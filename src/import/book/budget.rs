@@ -208,7 +208,7 @@ mod tests {
             .flat_map(|i| format!("<row><c><v>{}</v></c></row>", i.wrapping_mul(2_654_435_761)).into_bytes())
             .collect();
         assert!(data.len() > 3 << 20);
-        let bytes = crate::import::book::workbook::tests::raw_xlsx(&data);
+        let bytes = crate::import::book::raw_xlsx(&data);
         check_zip_within(&bytes, 4 << 20).unwrap();
         let e = check_zip_within(&bytes, 2 << 20).unwrap_err();
         assert!(

@@ -176,49 +176,49 @@ fn dense(range: calamine::Range<calamine::Data>, cells: &mut Cells) -> Result<()
     Ok(())
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
+/// A minimal `.xlsx` holding one worksheet named `S` whose `<sheetData>` holds `sheet_data`,
+/// written by hand so that it can say what no office program would: for tests and the fuzz
+/// targets (`fuzz/`), not for reports.
+#[doc(hidden)]
+pub fn raw_xlsx(sheet_data: &[u8]) -> Vec<u8> {
     use std::io::Write;
-
     use zip::write::SimpleFileOptions;
-
-    use super::*;
-
-    /// A minimal `.xlsx` holding one worksheet whose XML is `sheet` (the `<sheetData>`
-    /// content), written by hand so that it can say what no office program would.
-    pub fn raw_xlsx(sheet_data: &[u8]) -> Vec<u8> {
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        let files: [(&str, &[u8]); 4] = [
-            (
-                "[Content_Types].xml",
-                br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
-            ),
-            (
-                "_rels/.rels",
-                br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
-            ),
-            (
-                "xl/workbook.xml",
-                br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-            ),
-            (
-                "xl/_rels/workbook.xml.rels",
-                br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-            ),
-        ];
-        for (name, body) in files {
-            zip.start_file(name, opts).unwrap();
-            zip.write_all(body).unwrap();
-        }
-        zip.start_file("xl/worksheets/sheet1.xml", opts.compression_level(Some(9)))
-            .unwrap();
-        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#)
-            .unwrap();
-        zip.write_all(sheet_data).unwrap();
-        zip.write_all(b"</sheetData></worksheet>").unwrap();
-        zip.finish().unwrap().into_inner()
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let files: [(&str, &[u8]); 4] = [
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    for (name, body) in files {
+        zip.start_file(name, opts).expect("writing to memory");
+        zip.write_all(body).expect("writing to memory");
     }
+    zip.start_file("xl/worksheets/sheet1.xml", opts.compression_level(Some(9)))
+        .expect("writing to memory");
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#)
+        .expect("writing to memory");
+    zip.write_all(sheet_data).expect("writing to memory");
+    zip.write_all(b"</sheetData></worksheet>").expect("writing to memory");
+    zip.finish().expect("writing to memory").into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     fn cell(r: &str, v: &str) -> Vec<u8> {
         format!(r#"<row><c r="{r}" t="inlineStr"><is><t>{v}</t></is></c></row>"#).into_bytes()
