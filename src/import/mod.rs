@@ -251,8 +251,20 @@ struct Head {
 }
 
 /// Derive a visit id from the visit's own fields, so re-importing a sheet derives the same id:
-/// level letter, date, compound, and a short hash of (date, level, purpose, team, compound).
+/// level letter, date, compound, and 64 bits (16 hex digits) of the SHA-256 of (date, level,
+/// purpose, team, compound). Earlier versions kept 24 bits ([`legacy_visit_id`]), and two
+/// teams' visits to one compound on one day could share an id.
 pub fn derive_visit_id(date: NaiveDate, level: Level, purpose: Purpose, team: &str, compound_id: &str) -> String {
+    visit_id_of(date, level, purpose, team, compound_id, 16)
+}
+
+/// The id earlier versions derived (6 hex digits of hash): stores holding such ids still
+/// match their sheets on import.
+pub fn legacy_visit_id(date: NaiveDate, level: Level, purpose: Purpose, team: &str, compound_id: &str) -> String {
+    visit_id_of(date, level, purpose, team, compound_id, 6)
+}
+
+fn visit_id_of(date: NaiveDate, level: Level, purpose: Purpose, team: &str, compound_id: &str, hex: usize) -> String {
     let letter = match level {
         Level::Community => 'C',
         Level::Street => 'S',
@@ -263,7 +275,7 @@ pub fn derive_visit_id(date: NaiveDate, level: Level, purpose: Purpose, team: &s
     format!(
         "{letter}{}-{compound_id}-{}",
         date.format("%Y%m%d"),
-        &sha256_hex(key.as_bytes())[..6]
+        &sha256_hex(key.as_bytes())[..hex]
     )
 }
 

@@ -121,3 +121,244 @@ fn small_workbooks_that_killed_the_tool_exit_1() {
     let xml: Vec<u8> = row.iter().copied().cycle().take(16 << 20).collect();
     refused(&oldestate::import::book::raw_xlsx(&xml), "疑为压缩炸弹，不予读取");
 }
+
+fn dir(p: &Path) -> std::fs::File {
+    std::fs::File::open(p).unwrap()
+}
+
+/// Wait until `still` is false, up to 60 s.
+#[track_caller]
+fn wait_until(mut still: impl FnMut() -> bool, what: &str) {
+    let start = std::time::Instant::now();
+    while still() {
+        assert!(start.elapsed().as_secs() < 60, "timed out waiting until {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+fn spawn(ws: &Ws, wait: &str, args: &[&str]) -> std::process::Child {
+    Command::new(bin())
+        .arg("--workspace")
+        .arg(ws.root())
+        .args(args)
+        .env(oldestate::workspace::transaction::LOCK_WAIT_ENV, wait)
+        .env_remove("OLDESTATE_WORKSPACE")
+        .env_remove("OLDESTATE_TODAY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// A long sheet of `n` visits of team `team` in April (one row each, compounds P1 and P2 by
+/// turns, days 1 to 30).
+fn many_visits(team: &str, n: usize) -> String {
+    let mut s = String::from("日期,检查组,人数,小区,问题项,点位\n");
+    for i in 0..n {
+        s.push_str(&format!("2026/4/{},{team}{},3,P{},X01,1\n", i % 30 + 1, i / 30, i % 2 + 1));
+    }
+    s
+}
+
+#[test]
+fn deleting_the_lock_file_mid_import_never_lets_two_writers_in() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/a.csv", &many_visits("甲组", 30_000));
+    ws.write("in/b.csv", &many_visits("乙组", 30));
+    let a = spawn(&ws, "120", &["inspect", "import", "--level", "street", ws.path("in/a.csv").to_str().unwrap()]);
+    // Once the first import holds the store, its lock file (git-ignored: `git clean -fdX`) is
+    // deleted and a second import started.
+    let data = dir(&ws.path("data"));
+    wait_until(
+        || match data.try_lock_shared() {
+            Ok(()) => {
+                data.unlock().unwrap();
+                true
+            }
+            Err(_) => false,
+        },
+        "the first import holds the store",
+    );
+    let _ = std::fs::remove_file(ws.path("data/.oldestate.lock"));
+    let b = spawn(&ws, "120", &["inspect", "import", "--level", "street", ws.path("in/b.csv").to_str().unwrap()]);
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    // Both landed: 30,000 + 30 visits, one row each, and both sheets in the ledger.
+    assert_eq!(ws.read(APRIL).lines().count(), 1 + 30_030);
+    assert_eq!(ws.read("data/imports.csv").lines().count(), 3);
+}
+
+#[test]
+fn a_reader_arriving_while_a_writer_waits_queues_behind_it() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/a.csv", SHEET);
+    // A long report holds the store shared.
+    let data = dir(&ws.path("data"));
+    data.lock_shared().unwrap();
+    let import = spawn(&ws, "60", &["inspect", "import", "--level", "street", ws.path("in/a.csv").to_str().unwrap()]);
+    // The import announces itself on the workspace directory and waits for the report.
+    let root = dir(ws.root());
+    wait_until(
+        || match root.try_lock_shared() {
+            Ok(()) => {
+                root.unlock().unwrap();
+                true
+            }
+            Err(_) => false,
+        },
+        "the import announces that it waits",
+    );
+    // A report started now waits behind the import (here, for one second, then gives up).
+    let late = spawn(&ws, "1", &["score", "--period", "2026-03"]).wait_with_output().unwrap();
+    assert_eq!(late.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&late.stderr).contains("workspace is locked"),
+        "{}",
+        String::from_utf8_lossy(&late.stderr)
+    );
+    // The long report ends: the import lands.
+    data.unlock().unwrap();
+    let import = import.wait_with_output().unwrap();
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    assert_eq!(ws.read(APRIL).lines().count(), 2);
+}
+
+#[test]
+fn an_import_lands_within_seconds_while_reports_loop() {
+    let ws = Ws::fixture("mini");
+    ws.write("in/a.csv", SHEET);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..3 {
+            s.spawn(|| {
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let r = spawn(&ws, "120", &["score", "--period", "2026-03"]).wait_with_output().unwrap();
+                    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+                }
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let start = std::time::Instant::now();
+        let r = spawn(&ws, "20", &["inspect", "import", "--level", "street", ws.path("in/a.csv").to_str().unwrap()])
+            .wait_with_output()
+            .unwrap();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        assert!(start.elapsed().as_secs() < 20);
+    });
+    assert_eq!(ws.read(APRIL).lines().count(), 2);
+}
+
+/// Import `text` (written to in/NAME) at street level with `extra` arguments.
+fn import_text(ws: &Ws, name: &str, text: &str, extra: &[&str]) -> crate::harness::Run {
+    ws.write(&format!("in/{name}"), text);
+    let path = ws.path(&format!("in/{name}"));
+    let mut args = vec!["inspect", "import", "--level", "street", path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ws.run(&args)
+}
+
+/// Import `text` (written to in/NAME) with `extra` arguments only.
+fn plain_import(ws: &Ws, name: &str, text: &str, extra: &[&str]) -> crate::harness::Run {
+    ws.write(&format!("in/{name}"), text);
+    let path = ws.path(&format!("in/{name}"));
+    let mut args = vec!["inspect", "import", path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ws.run(&args)
+}
+
+#[test]
+fn two_teams_whose_old_ids_collided_are_two_visits() {
+    // A272组1 and A2905组1 at P1 on 2026-04-02 shared the 24-bit id S20260402-P1-a6ccd1.
+    let ws = Ws::fixture("mini");
+    import_text(&ws, "a.csv", "日期,检查组,人数,小区,问题项,点位\n2026/4/2,A272组1,3,P1,X01,1\n", &[]).status(0);
+    import_text(&ws, "b.csv", "日期,检查组,人数,小区,问题项,点位\n2026/4/2,A2905组1,3,P1,X01,2\n", &[]).status(0);
+    assert_eq!(
+        ws.read(APRIL),
+        "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note
+S20260402-P1-a6ccd11b1d9dc997,2026-04-02,street,routine,A272组1,3,P1,X01,1,0,
+S20260402-P1-a6ccd1308ea8ace5,2026-04-02,street,routine,A2905组1,3,P1,X01,2,0,
+"
+    );
+}
+
+#[test]
+fn a_store_with_old_ids_still_matches_its_sheets() {
+    use chrono::NaiveDate;
+    use oldestate::model::{Level, Purpose};
+    let ws = Ws::fixture("mini");
+    let old = oldestate::import::legacy_visit_id(
+        NaiveDate::from_ymd_opt(2026, 4, 2).unwrap(),
+        Level::Street,
+        Purpose::Routine,
+        "A272组1",
+        "P1",
+    );
+    assert_eq!(old, "S20260402-P1-a6ccd1");
+    let stored = format!(
+        "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note\n{old},2026-04-02,street,routine,A272组1,3,P1,X01,1,0,\n"
+    );
+    ws.write(APRIL, &stored);
+    let a = "日期,检查组,人数,小区,问题项,点位\n2026/4/2,A272组1,3,P1,X01,1\n";
+    // The same visit: skipped, the store unchanged.
+    import_text(&ws, "a.csv", a, &[])
+        .status(0)
+        .stderr_line("已导入 1 个文件，1 次检查：新增 0，替换 0，已入库（略过）1；0 行；写入月份：无");
+    assert_eq!(ws.read(APRIL), stored);
+    // The other team whose old id was the same is another visit, not a conflict.
+    import_text(&ws, "b.csv", "日期,检查组,人数,小区,问题项,点位\n2026/4/2,A2905组1,3,P1,X01,2\n", &[]).status(0);
+    assert_eq!(ws.read(APRIL).lines().count(), 3);
+    // The same visit with other findings replaces the old-id rows with --replace.
+    let changed = "日期,检查组,人数,小区,问题项,点位\n2026/4/2,A272组1,3,P1,X02,4\n";
+    import_text(&ws, "c.csv", changed, &[]).status(1);
+    import_text(&ws, "c.csv", changed, &["--replace"]).status(0);
+    let april = ws.read(APRIL);
+    assert!(!april.contains(&format!("{old},")), "{april}");
+    assert!(april.contains("S20260402-P1-a6ccd11b1d9dc997,2026-04-02,street,routine,A272组1,3,P1,X02,4,0,"), "{april}");
+}
+
+#[test]
+fn replace_takes_only_the_same_visit_and_archives_what_it_replaced() {
+    let ws = Ws::fixture("mini");
+    let march = "data/inspections/2026/2026-03.csv";
+    let before = ws.read(march);
+    // T1 is stored: 2026-03-05, third party, routine, 第三方一组, P1. A sheet giving T1 to
+    // another team's visit is refused even with --replace, naming both visits.
+    let other = "visit_id,date,level,team,inspectors,compound_id,item,count\nT1,2026-03-05,third_party,第三方二组,3,P1,X01,3\n";
+    let r = plain_import(&ws, "other.csv", other, &["--replace"]);
+    r.status(1).stderr_line(&format!(
+        "oldestate: {} 第2行：检查编号 T1 已被另一次检查占用：库中（data/inspections/2026/2026-03.csv:2）为 2026-03-05 third_party routine 检查组「第三方一组」 小区 P1，本表为 2026-03-05 third_party routine 检查组「第三方二组」 小区 P1。这是两次不同的检查，--replace 不会替换另一次检查：请为这次检查另编号",
+        ws.path("in/other.csv").display()
+    ));
+    assert_eq!(ws.read(march), before);
+    // The same visit with other findings is replaced; its old rows go to the archive.
+    let same = "visit_id,date,level,team,inspectors,compound_id,item,count\nT1,2026-03-05,third_party,第三方一组,3,P1,X01,3\n";
+    let r = plain_import(&ws, "same.csv", same, &["--replace"]);
+    r.status(0);
+    let ledger = ws.read("data/imports.csv");
+    let last = ledger.lines().last().unwrap();
+    let fields: Vec<&str> = last.split(',').collect();
+    assert_eq!((fields[1], fields[3], fields[4]), ("replaced-by:same.csv", "1", "2"), "{ledger}");
+    let archive = format!("data/archive/{}.csv", fields[2]);
+    r.stderr_line(&format!(
+        "被替换的记录已存档于 {archive}（已记入 data/imports.csv）；如需恢复：oldestate inspect import --replace {archive}"
+    ));
+    let old_rows: Vec<&str> = before.lines().filter(|l| l.starts_with("T1,")).collect();
+    assert_eq!(old_rows.len(), 2);
+    assert_eq!(
+        ws.read(&archive),
+        format!("visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note\n{}\n", old_rows.join("\n"))
+    );
+    assert!(!ws.read(march).contains("X02"));
+    // Restoring is importing the archive back with --replace: the same visit, its photos
+    // gathered on its first row as import stores them (5 + 2).
+    ws.run(&["inspect", "import", "--replace", &archive]).status(0);
+    assert_eq!(
+        ws.read(march),
+        before
+            .replace("P1,X01,2,5,", "P1,X01,2,7,")
+            .replace("P1,X02,1,2,", "P1,X02,1,0,")
+    );
+    ws.run(&["check", "--strict"]).status(0);
+}
