@@ -69,7 +69,7 @@ pub enum Command {
     /// Inspection data: import sheets into the store, check coverage
     #[command(
         subcommand,
-        after_help = "Examples:\n  oldestate inspect import 2026-04.xlsx\n  oldestate inspect coverage --period 2026Q1"
+        after_help = "Examples:\n  oldestate inspect import 2026-04.xlsx\n  oldestate inspect coverage --period 2026Q1\n  oldestate inspect clean"
     )]
     Inspect(InspectCommand),
     Score(crate::commands::score::ScoreArgs),
@@ -95,4 +95,5 @@ pub enum Command {
 pub enum InspectCommand {
     Import(crate::commands::import::ImportArgs),
     Coverage(crate::commands::coverage::CoverageArgs),
+    Clean(crate::commands::clean::CleanArgs),
 }

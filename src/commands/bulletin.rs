@@ -58,6 +58,9 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let street = known_street(&loaded.registry, args.street.as_deref())?;
     let street = street.as_deref();
     let standards = loaded.standards_for(&args.period)?;
+    if let Some(out) = &args.out {
+        crate::workspace::refuse_store_path(&loaded.ws, out, "--out")?;
+    }
     let b = bulletin(ctx, &mut loaded, &standards, args.period, street)?;
     let frame = Frame {
         registry: &loaded.registry,

@@ -3,6 +3,7 @@
 
 pub mod bulletin;
 pub mod check;
+pub mod clean;
 pub mod company;
 pub mod completions;
 pub mod contracts;

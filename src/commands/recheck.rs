@@ -71,6 +71,9 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
         default,
     )?;
     let lang = loaded.lang(ctx);
+    if let Some(dir) = &args.notices {
+        crate::workspace::refuse_store_path(&loaded.ws, dir, "--notices")?;
+    }
     let standards = loaded.standards_for(&args.period)?;
     let mut report = loaded.rechecks(args.period, &standards, Inapplicable::Refused)?;
     loaded.note_if_incomplete(ctx, &args.period, format);

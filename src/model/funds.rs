@@ -39,6 +39,14 @@ pub struct FeeBonus {
     pub bonus: Decimal,
 }
 
+/// The largest rate a funds file may state, in yuan per m2 per month (real ones are a few
+/// yuan): bounded, as standards' points are, so that area × rate × coefficient stays exact.
+pub const MAX_RATE: u32 = 10_000;
+/// The largest coefficient or fee bonus (real ones are at most 1 or so).
+pub const MAX_COEFFICIENT: u32 = 100;
+/// The largest budget, in yuan (a thousand trillion).
+pub const MAX_BUDGET: u64 = 1_000_000_000_000_000;
+
 /// The outcome keys a funds file must price beside the grade names.
 pub const OUTCOME_KEYS: [&str; 4] = ["rectified", "recheck_failed", "unresolved", "not_assessed"];
 
@@ -62,12 +70,17 @@ impl Funds {
         if let Some(b) = self.budget {
             if b < Decimal::ZERO {
                 out.push(format!("budget is {b} but must not be negative"));
+            } else if b > Decimal::from(MAX_BUDGET) {
+                out.push(format!("budget is {b} but must be at most {MAX_BUDGET}"));
             }
         }
         for g in ["1", "2", "3"] {
             match self.rates.get(g) {
                 None => out.push(format!("[rates] has no rate for service grade \"{g}\"")),
                 Some(r) if *r < Decimal::ZERO => out.push(format!("[rates] \"{g}\" is {r} but must not be negative")),
+                Some(r) if *r > Decimal::from(MAX_RATE) => out.push(format!(
+                    "[rates] \"{g}\" is {r} but must be at most {MAX_RATE} (yuan per m2 per month)"
+                )),
                 _ => {}
             }
         }
@@ -77,12 +90,17 @@ impl Funds {
                 Some(c) if *c < Decimal::ZERO => {
                     out.push(format!("[coefficients] \"{k}\" is {c} but must not be negative"))
                 }
+                Some(c) if *c > Decimal::from(MAX_COEFFICIENT) => {
+                    out.push(format!("[coefficients] \"{k}\" is {c} but must be at most {MAX_COEFFICIENT}"))
+                }
                 _ => {}
             }
         }
         if let Some(fb) = &self.fee_bonus {
             if fb.bonus < Decimal::ZERO {
                 out.push(format!("[fee_bonus] bonus is {} but must not be negative", fb.bonus));
+            } else if fb.bonus > Decimal::from(MAX_COEFFICIENT) {
+                out.push(format!("[fee_bonus] bonus is {} but must be at most {MAX_COEFFICIENT}", fb.bonus));
             }
         }
         out

@@ -12,6 +12,13 @@ use crate::workspace::{self, Workspace};
 pub fn validate(ws: &Workspace) -> Result<Diagnostics> {
     let _lock = crate::workspace::transaction::read_lock(ws, std::time::Duration::from_secs(120))?;
     let mut d = Diagnostics::new();
+    for rel in crate::workspace::transaction::leftovers(ws) {
+        d.warning(
+            &rel,
+            None,
+            "left behind by an import that was killed before it finished (not part of the store): remove it with `oldestate inspect clean`",
+        );
+    }
     let settings = workspace::load_settings(ws, &mut d)?;
     let registry = workspace::load_registry(ws, &mut d)?;
     let before = d.errors();

@@ -254,6 +254,36 @@ pub fn recover(ws: &Workspace) -> Result<bool> {
     Ok(did)
 }
 
+/// What a killed import left behind (workspace-relative, sorted): temporary files under
+/// `data/` that never reached a journal, and a journal still being written
+/// (`data/.oldestate.new`). `check` reports them; `oldestate inspect clean` removes them.
+pub fn leftovers(ws: &Workspace) -> Vec<String> {
+    let mut out = Vec::new();
+    let staged_journal = ws.path(JOURNAL).with_extension("new");
+    if staged_journal.exists() {
+        out.push(rel(ws, &staged_journal));
+    }
+    let mut stack = vec![ws.path("data")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if is_temporary(&e.file_name().to_string_lossy()) {
+                out.push(rel(ws, &p));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Whether a file name is one of the tool's temporary files.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TMP_PREFIX)
+}
+
 /// Before reading the store: if a crash interrupted a commit, finish it first (under the
 /// lock), so no reader ever sees half a commit.
 pub fn settle(ws: &Workspace) -> Result<()> {

@@ -362,3 +362,107 @@ fn replace_takes_only_the_same_visit_and_archives_what_it_replaced() {
     );
     ws.run(&["check", "--strict"]).status(0);
 }
+
+#[test]
+fn cells_beyond_the_header_and_control_characters_are_refused_with_their_column() {
+    let ws = Ws::fixture("mini");
+    let sheet = ws.path("in/a.csv").display().to_string();
+    import_text(&ws, "a.csv", "日期,检查组,人数,小区,问题项,点位\n2026/4/2,甲组,3,P1,X01,1,楼道堆物\n", &[])
+        .status(1)
+        .stderr_line(&format!(
+            "oldestate: {sheet} 第2行 G列：表头只到F列，此格在表头之外：「楼道堆物」。请给这一列填上表头，或删去表头之外的内容"
+        ));
+    // ESC and BEL in a team name: refused, and the message does not ring or recolour the
+    // terminal (stderr carries no control character at all).
+    let r = import_text(&ws, "a.csv", "日期,检查组,人数,小区,问题项,点位\n2026/4/2,甲组\u{1b}[31m\u{7},3,P1,X01,1\n", &[]);
+    r.status(1).stderr_line(&format!(
+        "oldestate: {sheet} 第2行 B列「检查组」：含控制字符 U+001B（看不见的字符，多由复制粘贴或系统导出带入）。请删去该字符后另存"
+    ));
+    assert!(!r.stderr.chars().any(|c| c.is_control() && c != '\n'), "{:?}", r.stderr);
+    // An unknown compound named with ESC is echoed, escaped.
+    let r = import_text(&ws, "a.csv", "日期,检查组,人数,小区,问题项,点位\n2026/4/2,甲组,3,P\u{1b}9,X01,1\n", &[]);
+    r.status(1);
+    assert!(r.stderr.contains("P\\u{1b}9"), "{}", r.stderr);
+    assert!(!r.stderr.chars().any(|c| c.is_control() && c != '\n'), "{:?}", r.stderr);
+    // Tab and a CRLF inside a quoted note are text, not control.
+    import_text(&ws, "a.csv", "日期,检查组,人数,小区,问题项,点位,备注\n2026/4/2,甲组,3,P1,X01,1,\"东侧\t两处\r\n西侧\"\n", &[]).status(0);
+}
+
+#[test]
+fn explain_refuses_csv_instead_of_writing_its_table() {
+    let ws = Ws::fixture("mini");
+    ws.run(&["score", "--period", "2026-03", "--explain", "P1", "--format", "csv"])
+        .status(2)
+        .stderr_line("oldestate: `score --explain` does not write --format csv: use table or json");
+}
+
+#[test]
+fn funds_and_areas_too_large_are_refused_not_a_panic() {
+    let ws = Ws::fixture("mini");
+    ws.write("data/funds/2026H1.toml", &crate::subsidy::FUNDS.replace("\"1\" = \"0.30\"", "\"1\" = \"1000000000000000000\""));
+    ws.run(&["check"]).status(1).stdout_line(
+        "data/funds/2026H1.toml: [rates] \"1\" is 1000000000000000000 but must be at most 10000 (yuan per m2 per month)",
+    );
+    let r = ws.run(&["subsidy", "--period", "2026H1", "--as-of", "2026-07-01"]);
+    r.status(1);
+    assert!(r.stderr.contains("[rates] \"1\" is 1000000000000000000 but must be at most 10000"), "{}", r.stderr);
+    // An area no compound has, with real rates: the arithmetic is checked.
+    ws.write("data/funds/2026H1.toml", crate::subsidy::FUNDS);
+    ws.replace("data/registry/compounds.csv", "21000.50", "79000000000000000000000000000");
+    for args in [
+        &["subsidy", "--period", "2026H1", "--as-of", "2026-07-01"][..],
+        &["standards", "diff", "--period", "2026H1", "--against", "HEAD"][..],
+    ] {
+        let r = ws.run(args);
+        assert!(r.code == 1 || r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+    ws.run(&["subsidy", "--period", "2026H1", "--as-of", "2026-07-01"])
+        .status(1)
+        .stderr_line("oldestate: data/funds/2026H1.toml: compound P1: its subsidy is too large to compute exactly: check its area_m2 in data/registry/compounds.csv and the funds file's rates");
+}
+
+#[test]
+fn out_and_notices_refuse_the_store() {
+    let ws = Ws::fixture("mini");
+    let before = ws.snapshot();
+    let registry = ws.path("data/registry/compounds.csv");
+    let r = ws.run(&["bulletin", "--period", "2026H1", "--as-of", "2026-07-01", "--out", registry.to_str().unwrap()]);
+    r.status(2).stderr_line(&format!(
+        "oldestate: --out {} is inside the workspace's data/: reports are never written into data/ or standards/ (they would overwrite the store); choose a path outside them",
+        registry.display()
+    ));
+    // Relative to the workspace, and through `..`.
+    let sneaky = ws.root().join("in/../standards/b.md");
+    ws.run(&["bulletin", "--period", "2026H1", "--as-of", "2026-07-01", "--out", sneaky.to_str().unwrap()])
+        .status(2);
+    ws.run(&["bulletin", "--period", "2026H1", "--as-of", "2026-07-01", "--out", "data/b.md"])
+        .status(2);
+    ws.run(&["recheck", "--period", "2026H1", "--as-of", "2026-07-01", "--notices", "data/notices"])
+        .status(2);
+    assert_eq!(ws.snapshot(), before);
+    assert!(!ws.path("standards/b.md").exists() && !ws.path("data/notices").exists());
+}
+
+#[test]
+fn check_reports_a_killed_imports_leftovers_and_clean_removes_them() {
+    let ws = Ws::fixture("mini");
+    ws.write("data/inspections/2026/.oldestate-tmp-Ab12Cd", "half a month");
+    ws.write("data/.oldestate.new", "data/inspections/2026/.oldestate-tmp-Ab12Cd\tdata/inspections/2026/2026-04.csv\n");
+    let fix = "left behind by an import that was killed before it finished (not part of the store): remove it with `oldestate inspect clean`";
+    ws.run(&["check"])
+        .status(0)
+        .stdout_line(&format!("data/.oldestate.new: warning: {fix}"))
+        .stdout_line(&format!("data/inspections/2026/.oldestate-tmp-Ab12Cd: warning: {fix}"));
+    ws.run(&["check", "--strict"]).status(1);
+    let before_store = ws.read("data/inspections/2026/2026-03.csv");
+    ws.run(&["inspect", "clean"])
+        .status(0)
+        .stderr_line("已删除 data/.oldestate.new")
+        .stderr_line("已删除 data/inspections/2026/.oldestate-tmp-Ab12Cd");
+    assert!(!ws.path("data/.oldestate.new").exists());
+    assert!(!ws.path("data/inspections/2026/.oldestate-tmp-Ab12Cd").exists());
+    assert_eq!(ws.read("data/inspections/2026/2026-03.csv"), before_store);
+    ws.run(&["check", "--strict"]).status(0);
+    ws.run(&["inspect", "clean"]).status(0).stderr_line("没有需要清理的残留文件");
+}
