@@ -64,8 +64,7 @@ pub fn plan(
             ws,
             f,
             touched.contains(&f.month),
-            &incoming,
-            &legacy,
+            (&incoming, &legacy),
             &mut stored,
             &mut kept,
             diags,
@@ -81,7 +80,15 @@ pub fn plan(
         .filter(|f| touched.contains(&f.month) && !kept.contains_key(&f.month))
         .collect();
     for f in missing {
-        read_into(ws, f, true, &BTreeMap::new(), &HashMap::new(), &mut HashMap::new(), &mut kept, diags)?;
+        read_into(
+            ws,
+            f,
+            true,
+            (&BTreeMap::new(), &HashMap::new()),
+            &mut HashMap::new(),
+            &mut kept,
+            diags,
+        )?;
     }
     for month in &touched {
         let rows = month_rows(
@@ -191,7 +198,10 @@ fn sort_incoming(
             Some((month, old, line)) if !same_visit(&old.rows[0], &v.visit.rows[0]) => {
                 // Another visit holds this id: --replace may not take it.
                 let at = format!("{}:{line}", month_path(month));
-                let (stored_words, sheet_words) = (visit_words(&old.rows[0], ps.lang), visit_words(&v.visit.rows[0], ps.lang));
+                let (stored_words, sheet_words) = (
+                    visit_words(&old.rows[0], ps.lang),
+                    visit_words(&v.visit.rows[0], ps.lang),
+                );
                 let (m, fix) = match ps.lang {
                     Lang::Zh => (
                         format!("检查编号 {id} 已被另一次检查占用：库中（{at}）为 {stored_words}，本表为 {sheet_words}"),
@@ -268,8 +278,7 @@ fn month_rows(
     added: &[VisitRows],
     plan: &mut Plan,
 ) -> Vec<Finding> {
-    let (gone, mut rows): (Vec<Finding>, Vec<Finding>) =
-        kept.into_iter().partition(|r| removed.contains(&r.visit_id));
+    let (gone, mut rows): (Vec<Finding>, Vec<Finding>) = kept.into_iter().partition(|r| removed.contains(&r.visit_id));
     plan.replaced_rows.extend(gone);
     for v in added.iter().filter(|v| month_of(v) == month) {
         plan.rows += v.rows.len();
@@ -284,8 +293,7 @@ fn read_into(
     ws: &Workspace,
     f: &MonthFile,
     whole: bool,
-    incoming: &BTreeMap<String, SheetVisit>,
-    legacy: &HashMap<String, String>,
+    (incoming, legacy): (&BTreeMap<String, SheetVisit>, &HashMap<String, String>),
     stored: &mut Stored,
     kept: &mut BTreeMap<Period, Vec<Finding>>,
     diags: &mut Diagnostics,

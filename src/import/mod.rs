@@ -778,7 +778,9 @@ fn check_stray_cells(cells: &RowCells<'_>, ps: &mut Problems) {
                 col,
                 lang.pick(
                     &format!("含控制字符 U+{code:04X}（看不见的字符，多由复制粘贴或系统导出带入）"),
-                    &format!("holds the control character U+{code:04X} (invisible, usually pasted in or left by an export)"),
+                    &format!(
+                        "holds the control character U+{code:04X} (invisible, usually pasted in or left by an export)"
+                    ),
                 ),
                 lang.pick("请删去该字符后另存", "delete the character and save again"),
                 None,
@@ -789,7 +791,10 @@ fn check_stray_cells(cells: &RowCells<'_>, ps: &mut Problems) {
                 col,
                 lang.pick(
                     &format!("表头只到{last}列，此格在表头之外：「{}」", shown(value)),
-                    &format!("the header ends at column {last}: this cell is beyond it: \"{}\"", shown(value)),
+                    &format!(
+                        "the header ends at column {last}: this cell is beyond it: \"{}\"",
+                        shown(value)
+                    ),
                 ),
                 lang.pick(
                     "请给这一列填上表头，或删去表头之外的内容",

@@ -90,9 +90,9 @@ impl Funds {
                 Some(c) if *c < Decimal::ZERO => {
                     out.push(format!("[coefficients] \"{k}\" is {c} but must not be negative"))
                 }
-                Some(c) if *c > Decimal::from(MAX_COEFFICIENT) => {
-                    out.push(format!("[coefficients] \"{k}\" is {c} but must be at most {MAX_COEFFICIENT}"))
-                }
+                Some(c) if *c > Decimal::from(MAX_COEFFICIENT) => out.push(format!(
+                    "[coefficients] \"{k}\" is {c} but must be at most {MAX_COEFFICIENT}"
+                )),
                 _ => {}
             }
         }
@@ -100,7 +100,10 @@ impl Funds {
             if fb.bonus < Decimal::ZERO {
                 out.push(format!("[fee_bonus] bonus is {} but must not be negative", fb.bonus));
             } else if fb.bonus > Decimal::from(MAX_COEFFICIENT) {
-                out.push(format!("[fee_bonus] bonus is {} but must be at most {MAX_COEFFICIENT}", fb.bonus));
+                out.push(format!(
+                    "[fee_bonus] bonus is {} but must be at most {MAX_COEFFICIENT}",
+                    fb.bonus
+                ));
             }
         }
         out

@@ -49,10 +49,20 @@ fn locked(ws: &Workspace, wait: Duration) -> Error {
 
 /// Lock `file` (shared or exclusive), polling every `poll` until `deadline`. `Ok(false)`: the
 /// deadline passed.
-fn take(file: &File, shared: bool, deadline: Instant, poll: Duration, on_wait: &mut dyn FnMut()) -> std::io::Result<bool> {
+fn take(
+    file: &File,
+    shared: bool,
+    deadline: Instant,
+    poll: Duration,
+    on_wait: &mut dyn FnMut(),
+) -> std::io::Result<bool> {
     let mut told = false;
     loop {
-        let r = if shared { file.try_lock_shared() } else { file.try_lock() };
+        let r = if shared {
+            file.try_lock_shared()
+        } else {
+            file.try_lock()
+        };
         match r {
             Ok(()) => return Ok(true),
             Err(std::fs::TryLockError::WouldBlock) => {

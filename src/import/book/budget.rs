@@ -167,7 +167,13 @@ fn ref_fits(r: &[u8]) -> bool {
         // may overflow either.
         let mut run = (0u8, 0usize);
         for &b in &r {
-            let kind = if b.is_ascii_alphabetic() { 1 } else if b.is_ascii_digit() { 2 } else { 0 };
+            let kind = if b.is_ascii_alphabetic() {
+                1
+            } else if b.is_ascii_digit() {
+                2
+            } else {
+                0
+            };
             run = if kind == run.0 { (kind, run.1 + 1) } else { (kind, 1) };
             if (kind == 1 && run.1 > 3) || (kind == 2 && run.1 > 7) {
                 return false;
@@ -196,7 +202,14 @@ mod tests {
         for ok in ["A1", "XFD1048576", "$B$7", "C", "12", "", "A0"] {
             assert!(ref_fits(ok.as_bytes()), "{ok}");
         }
-        for bad in ["YHP99956", "XFE1", "A1048577", "A9999999999999999999999947", "AAAAAAAAAAAA", "A1B99999999999"] {
+        for bad in [
+            "YHP99956",
+            "XFE1",
+            "A1048577",
+            "A9999999999999999999999947",
+            "AAAAAAAAAAAA",
+            "A1B99999999999",
+        ] {
             assert!(!ref_fits(bad.as_bytes()), "{bad}");
         }
     }
@@ -212,7 +225,8 @@ mod tests {
         check_zip_within(&bytes, 4 << 20).unwrap();
         let e = check_zip_within(&bytes, 2 << 20).unwrap_err();
         assert!(
-            e.message.starts_with("工作簿解压后超过 2 MiB（部件「xl/worksheets/sheet1.xml」处）"),
+            e.message
+                .starts_with("工作簿解压后超过 2 MiB（部件「xl/worksheets/sheet1.xml」处）"),
             "{}",
             e.message
         );
@@ -223,7 +237,10 @@ mod tests {
         let xml = br#"<row r="1"><c r="A1" t="n"><v>1</v></c><c r="YHP99956"><v>2</v></c></row>"#;
         for cut in 1..xml.len() {
             let mut s = RefScan::default();
-            let r = s.feed(&xml[..cut]).and_then(|_| s.feed(&xml[cut..])).and_then(|_| s.finish());
+            let r = s
+                .feed(&xml[..cut])
+                .and_then(|_| s.feed(&xml[cut..]))
+                .and_then(|_| s.finish());
             assert_eq!(r, Err("YHP99956".to_string()), "cut at {cut}");
         }
         let mut s = RefScan::default();

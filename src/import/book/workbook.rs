@@ -252,7 +252,9 @@ mod tests {
         }
         // In a merge's reference too (calamine parses it apart from the cells).
         let mut data = cell("A1", "a");
-        data.extend_from_slice(b"</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:B99999999999\"/></mergeCells><sheetData>");
+        data.extend_from_slice(
+            b"</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:B99999999999\"/></mergeCells><sheetData>",
+        );
         let e = read(&raw_xlsx(&data)).unwrap_err();
         assert!(e.message.contains("「A1:B99999999999」"), "{}", e.message);
     }
@@ -267,7 +269,8 @@ mod tests {
         assert!(bytes.len() < 200_000, "{}", bytes.len());
         let e = read(&bytes).unwrap_err();
         assert!(
-            e.message.starts_with("工作簿部件「xl/worksheets/sheet1.xml」压缩比超过 250 倍（"),
+            e.message
+                .starts_with("工作簿部件「xl/worksheets/sheet1.xml」压缩比超过 250 倍（"),
             "{}",
             e.message
         );
