@@ -86,16 +86,31 @@ fn check_zip_within(bytes: &[u8], max_bytes: u64) -> Result<(), SheetError> {
 }
 
 /// Finds every `r="…"` and `ref="…"` attribute of a worksheet's XML as it streams past, and
-/// checks each cell reference in it.
+/// checks each cell reference in it. Whitespace runs are collapsed to one space as the bytes
+/// arrive (XML allows any amount around `=`: `r =\r\n"…"`), so a short carried tail always
+/// holds an attribute cut between two chunks.
 #[derive(Default)]
 struct RefScan {
     carry: Vec<u8>,
+    /// The last byte kept was whitespace.
+    in_space: bool,
 }
 
 impl RefScan {
     fn feed(&mut self, chunk: &[u8]) -> Result<(), String> {
         let mut buf = std::mem::take(&mut self.carry);
-        buf.extend_from_slice(chunk);
+        buf.reserve(chunk.len());
+        for &b in chunk {
+            if b.is_ascii_whitespace() {
+                if !self.in_space {
+                    buf.push(b' ');
+                }
+                self.in_space = true;
+            } else {
+                buf.push(b);
+                self.in_space = false;
+            }
+        }
         let keep_from = scan(&buf, false)?;
         self.carry = buf[keep_from..].to_vec();
         Ok(())
@@ -106,29 +121,35 @@ impl RefScan {
     }
 }
 
-/// Check the attributes in `buf`; returns where the unchecked tail starts (to be scanned again
-/// with the next chunk). `last`: no more bytes follow.
+/// Check the attributes in `buf` (whitespace collapsed); returns where the unchecked tail
+/// starts (to be scanned again with the next chunk). `last`: no more bytes follow.
 fn scan(buf: &[u8], last: bool) -> Result<usize, String> {
     let mut keep = buf.len().saturating_sub(64);
     for eq in memchr::memchr_iter(b'=', buf) {
-        let Some(&quote) = buf.get(eq + 1) else {
+        // The attribute's name: the name characters before `=` (and one space).
+        let name_end = if eq > 0 && buf[eq - 1] == b' ' { eq - 1 } else { eq };
+        let name_start = buf[..name_end]
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-')))
+            .map_or(0, |p| p + 1);
+        let name = &buf[name_start..name_end];
+        if name != b"r" && name != b"ref" {
+            continue;
+        }
+        let mut q = eq + 1;
+        if buf.get(q) == Some(&b' ') {
+            q += 1;
+        }
+        let Some(&quote) = buf.get(q) else {
             if !last {
-                keep = keep.min(eq.saturating_sub(4));
+                keep = keep.min(name_start);
             }
             break;
         };
         if quote != b'"' && quote != b'\'' {
             continue;
         }
-        let name_start = buf[..eq]
-            .iter()
-            .rposition(|b| b.is_ascii_whitespace())
-            .map_or(0, |p| p + 1);
-        let name = &buf[name_start..eq];
-        if name != b"r" && name != b"ref" {
-            continue;
-        }
-        let value_start = eq + 2;
+        let value_start = q + 1;
         match memchr::memchr(quote, &buf[value_start..]) {
             Some(len) => check_refs(&buf[value_start..value_start + len])?,
             None if last || buf.len() - value_start > MAX_REF_LEN => {
@@ -136,7 +157,7 @@ fn scan(buf: &[u8], last: bool) -> Result<usize, String> {
                 return Err(String::from_utf8_lossy(&buf[value_start..end]).into_owned() + "…");
             }
             None => {
-                keep = keep.min(name_start.saturating_sub(1));
+                keep = keep.min(name_start);
                 break;
             }
         }
@@ -246,5 +267,19 @@ mod tests {
         let mut s = RefScan::default();
         s.feed(br#"<dimension ref="A1:XFD1048576"/><row r="1">"#).unwrap();
         s.finish().unwrap();
+        // Whitespace around `=` (the sheet_xml fuzzer's find: `r=\r\r…"inmineStr"`), and an
+        // attribute right after a quote, cut anywhere.
+        let spaced = b"<row r=\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\"inmineStr\">";
+        let glued = br#"<c t="s"r = 'YHP99956'><v>1</v></c>"#;
+        for (xml, r) in [(&spaced[..], "inmineStr"), (&glued[..], "YHP99956")] {
+            for cut in 1..xml.len() {
+                let mut s = RefScan::default();
+                let got = s
+                    .feed(&xml[..cut])
+                    .and_then(|_| s.feed(&xml[cut..]))
+                    .and_then(|_| s.finish());
+                assert_eq!(got, Err(r.to_string()), "cut at {cut}");
+            }
+        }
     }
 }

@@ -260,6 +260,14 @@ mod tests {
     }
 
     #[test]
+    fn the_fuzzers_finds_are_refused() {
+        // sheet_xml: `<row r=\r\r…"inmineStr">`, whitespace between `=` and the value.
+        let found = include_bytes!("../../../fuzz/seeds/sheet_xml/r_with_whitespace");
+        let e = read(&raw_xlsx(found)).unwrap_err();
+        assert!(e.message.contains("单元格「inmineStr」"), "{}", e.message);
+    }
+
+    #[test]
     fn a_zip_bomb_is_refused_by_its_ratio() {
         // 16 MiB of empty rows in about 16 KB: a thousand times, where the bomb
         // (3.2 GB of sheet XML in 10.9 MB) was three hundred.
