@@ -152,6 +152,7 @@ impl Command {
             Command::Check(_) => ("check", CHECK_FORMATS),
             Command::Inspect(InspectCommand::Import(_)) => ("inspect import", &[]),
             Command::Inspect(InspectCommand::Coverage(_)) => ("inspect coverage", TABLE_FORMATS),
+            Command::Inspect(InspectCommand::Clean(_)) => ("inspect clean", &[]),
             Command::Score(_) => ("score", TABLE_FORMATS),
             Command::Recheck(a) if a.notices.is_some() => ("recheck", NOTICE_FORMATS),
             Command::Recheck(_) => ("recheck", TABLE_FORMATS),
@@ -180,7 +181,7 @@ pub enum Command {
     /// Inspection data: import sheets into the store, check coverage
     #[command(
         subcommand,
-        after_help = "Examples:\n  oldestate inspect import 2026-04.xlsx\n  oldestate inspect coverage --period 2026Q1"
+        after_help = "Examples:\n  oldestate inspect import 2026-04.xlsx\n  oldestate inspect coverage --period 2026Q1\n  oldestate inspect clean"
     )]
     Inspect(InspectCommand),
     Score(crate::commands::score::ScoreArgs),
@@ -208,4 +209,5 @@ pub enum Command {
 pub enum InspectCommand {
     Import(crate::commands::import::ImportArgs),
     Coverage(crate::commands::coverage::CoverageArgs),
+    Clean(crate::commands::clean::CleanArgs),
 }

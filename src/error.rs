@@ -10,7 +10,27 @@ use rust_i18n::t;
 /// must not turn a message into a panic, and there is nowhere left to say that it failed.
 pub fn say(args: fmt::Arguments<'_>) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{args}");
+    let text = args.to_string();
+    let _ = writeln!(std::io::stderr().lock(), "{}", terminal_safe(&text));
+}
+
+/// Text with its control characters (all but newline and tab) written as `\u{1b}`: a message
+/// quoting a sheet's value must not drive the terminal it is shown on (ESC, BEL, a lone CR).
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// `eprintln!` that does not panic when stderr is closed: [`say`] with `format!` arguments.

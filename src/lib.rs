@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> Result<()> {
         cli::Command::Check(args) => commands::check::cmd_check(&ctx, args),
         cli::Command::Inspect(cli::InspectCommand::Import(args)) => commands::import::cmd_import(&ctx, args),
         cli::Command::Inspect(cli::InspectCommand::Coverage(args)) => commands::coverage::cmd_coverage(&ctx, args),
+        cli::Command::Inspect(cli::InspectCommand::Clean(args)) => commands::clean::cmd_clean(&ctx, args),
         cli::Command::Score(args) => commands::score::cmd_score(&ctx, args),
         cli::Command::Recheck(args) => commands::recheck::cmd_recheck(&ctx, args),
         cli::Command::Bulletin(args) => commands::bulletin::cmd_bulletin(&ctx, args),

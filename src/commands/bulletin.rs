@@ -87,6 +87,9 @@ pub fn document(ctx: &Context, args: &BulletinArgs, provenance: bool) -> Result<
     let street = known_street(&loaded.registry, args.street.as_deref())?;
     let street = street.as_deref();
     let standards = loaded.standards_for(&args.period)?;
+    if let Some(out) = &args.out {
+        crate::workspace::refuse_store_path(&loaded.ws, out, "--out")?;
+    }
     let b = bulletin(ctx, &mut loaded, &standards, args.period, street)?;
     let frame = Frame {
         registry: &loaded.registry,
@@ -225,7 +228,9 @@ fn write(ctx: &Context, out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     };
     let mut tmp =
         crate::workspace::transaction::temp_file_in(&dir, ".oldestate-tmp-").map_err(|e| Error::io(&dir, e))?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
+    crate::workspace::transaction::keep_mode(tmp.as_file(), path)
+        .and_then(|_| std::io::Write::write_all(&mut tmp, bytes))
+        .map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     ctx.note(t!("cmd.wrote", path = path.display()));
     Ok(())

@@ -134,8 +134,14 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    write(&ws, plan, &sources)?;
+    let replaced = write(&ws, plan, &sources)?;
     ctx.note(lang.pick(&format!("已导入 {summary}"), &format!("imported {summary}")));
+    if let Some(archive) = replaced {
+        ctx.note(lang.pick(
+            &format!("被替换的记录已存档于 {archive}（已记入 {LEDGER}）；如需恢复：oldestate inspect import --replace {archive}"),
+            &format!("the replaced rows are archived in {archive} (logged in {LEDGER}); to restore them: oldestate inspect import --replace {archive}"),
+        ));
+    }
     Ok(())
 }
 
@@ -428,9 +434,12 @@ fn summary(lang: Lang, files: usize, sheet_visits: usize, plan: &Plan) -> String
 }
 
 /// Write the plan all or nothing: each touched month whole, each sheet's archive copy, and
-/// the ledger with a line per sheet. An import that adds nothing writes nothing.
-fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
+/// the ledger with a line per sheet. An import that adds nothing writes nothing. The rows
+/// that `--replace` removed are archived as a store file (importable back with `--replace`)
+/// and logged in the ledger as `replaced-by:SHEETS`; returns that archive's path.
+fn write(ws: &Workspace, mut plan: Plan, sources: &[Source]) -> Result<Option<String>> {
     let mut tx = Transaction::default();
+    let mut replaced = None;
     if !plan.imported.is_empty() {
         for (month, mut rows) in plan.months {
             let mut out = Vec::new();
@@ -450,10 +459,37 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<()> {
             ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
             source_lines(&mut record, &when, source, &sha, &mut pending);
         }
+        if !plan.replaced_rows.is_empty() {
+            let rows = &mut plan.replaced_rows;
+            let visits: BTreeSet<&str> = rows.iter().map(|r| r.visit_id.as_str()).collect();
+            let visits = visits.len();
+            let mut out = Vec::new();
+            write_findings(&mut out, rows).map_err(|e| Error::msg(format!("archiving the replaced rows: {e}")))?;
+            let sha = sha256_hex(&out);
+            let archive = format!("data/archive/{sha}.csv");
+            if !ws.path(&archive).exists() {
+                tx.stage(ws, &archive, &out)?;
+            }
+            let names: Vec<String> = sources
+                .iter()
+                .filter_map(|s| s.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect();
+            let mut line = csv::Writer::from_writer(Vec::new());
+            let _ = line.write_record([
+                when.as_str(),
+                crate::render::csv_safe(&format!("replaced-by:{}", names.join(";"))).as_ref(),
+                &sha,
+                &visits.to_string(),
+                &plan.replaced_rows.len().to_string(),
+            ]);
+            ledger.push_str(&String::from_utf8_lossy(&line.into_inner().unwrap_or_default()));
+            replaced = Some(archive);
+        }
         tx.stage(ws, LEDGER, ledger.as_bytes())?;
         tx.stage(ws, SOURCES, record.as_bytes())?;
     }
-    tx.commit(ws)
+    tx.commit(ws)?;
+    Ok(replaced)
 }
 
 /// Append to the source record a line per visit of `source` still `pending` (imported, added

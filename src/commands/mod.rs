@@ -4,6 +4,7 @@
 pub mod assessor;
 pub mod bulletin;
 pub mod check;
+pub mod clean;
 pub mod company;
 pub mod completions;
 pub mod contracts;
@@ -163,7 +164,17 @@ pub fn emit_binary(bytes: &[u8]) -> Result<()> {
 /// Write a finished report to stdout in one go (a broken pipe surfaces as an I/O error that
 /// `main` treats as success).
 pub fn emit(bytes: &[u8]) -> Result<()> {
+    use std::io::IsTerminal;
     let mut out = std::io::stdout().lock();
+    if out.is_terminal() {
+        // On a screen, a stored value's control characters are shown, not obeyed.
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return out
+                .write_all(crate::error::terminal_safe(text).as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| Error::io("<stdout>", e));
+        }
+    }
     out.write_all(bytes)
         .and_then(|_| out.flush())
         .map_err(|e| Error::io("<stdout>", e))

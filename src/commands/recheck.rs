@@ -78,6 +78,9 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
         default,
     )?;
     let lang = loaded.lang(ctx);
+    if let Some(dir) = &args.notices {
+        crate::workspace::refuse_store_path(&loaded.ws, dir, "--notices")?;
+    }
     let standards = loaded.standards_for(&args.period)?;
     let mut report = loaded.rechecks(args.period, &standards, Inapplicable::Refused)?;
     loaded.note_if_incomplete(ctx, &args.period, format);
@@ -276,7 +279,9 @@ fn write_documents(dir: &Path, docs: &[(String, Vec<u8>)]) -> Result<usize> {
         }
         let mut tmp =
             crate::workspace::transaction::temp_file_in(dir, ".oldestate-tmp-").map_err(|e| Error::io(dir, e))?;
-        std::io::Write::write_all(&mut tmp, text).map_err(|e| Error::io(&path, e))?;
+        crate::workspace::transaction::keep_mode(tmp.as_file(), &path)
+            .and_then(|_| std::io::Write::write_all(&mut tmp, text))
+            .map_err(|e| Error::io(&path, e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         written += 1;
     }

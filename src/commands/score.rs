@@ -75,10 +75,12 @@ pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     if let Some(who) = &args.explain {
-        if format == Format::Xlsx {
-            return Err(Error::Usage(
-                "`score --explain` does not write --format xlsx: use table or json".into(),
-            ));
+        // An explanation is a text table or JSON: CSV would be the table's text, unescaped.
+        if matches!(format, Format::Xlsx | Format::Csv) {
+            return Err(Error::Usage(format!(
+                "`score --explain` does not write --format {}: use table or json",
+                format.as_str()
+            )));
         }
         let out = explain::explain(&mut loaded, &standards, args.period, args.level, who, format, lang)?;
         loaded.note_if_incomplete(ctx, &args.period, format);

@@ -2,6 +2,7 @@
 //! rate of its service grade and the coefficient of its outcome; the budget cap; and amounts
 //! in fen that add up to the target exactly (largest remainders).
 
+use rust_i18n::t;
 use std::collections::BTreeMap;
 
 use rust_decimal::prelude::ToPrimitive;
@@ -196,6 +197,13 @@ pub fn allocate(
         )?);
     }
     let budget = budget.or(funds.budget);
+    // The entitlements must add up exactly before they are apportioned.
+    compounds
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.entitlement))
+        .ok_or_else(|| {
+            "the period's subsidy entitlements add up to more than can be computed exactly: check the areas in data/registry/compounds.csv and the funds file's rates".to_string()
+        })?;
     let (total, scaled) = apportion_all(&mut compounds, budget);
     Ok(SubsidyReport {
         period,
@@ -222,10 +230,13 @@ fn entitlement(
     let coefficient = *funds
         .coefficients
         .get(&outcome)
-        .ok_or_else(|| format!("[coefficients] has no value for \"{outcome}\""))?;
+        .ok_or_else(|| t!("subsidy.no_coefficient", outcome = outcome).into_owned())?;
     let fee_rate = fee.filter(|f| !f.billed.is_zero()).map(|f| f.collected / f.billed);
     let (bonus, factor) = fee_bonus(funds, fee_rate);
-    let entitlement = base * coefficient * factor;
+    let entitlement = base
+        .checked_mul(coefficient)
+        .and_then(|e| e.checked_mul(factor))
+        .ok_or_else(|| overflow(&c.id))?;
     Ok(CompoundSubsidy {
         compound_id: c.id.clone(),
         street_id: r.street_id.clone(),
@@ -251,12 +262,30 @@ fn contract_base(reg: &Registry, period: Period, funds: &Funds, c: &Compound) ->
             let rate = funds
                 .rates
                 .get(&k.service_grade.to_string())
-                .ok_or_else(|| format!("no rate for service grade {}", k.service_grade))?;
+                .ok_or_else(|| t!("subsidy.no_rate", grade = k.service_grade).into_owned())?;
             months += 1;
-            base += c.area_m2 * rate;
+            base = c
+                .area_m2
+                .checked_mul(*rate)
+                .and_then(|m| base.checked_add(m))
+                .ok_or_else(|| overflow(&c.id))?;
         }
     }
     Ok((months, base))
+}
+
+/// The error of money too large for exact arithmetic (an area or a rate far beyond any real
+/// one: `check` bounds the funds file, and this keeps anything else from panicking).
+fn overflow(compound: &str) -> String {
+    t!("subsidy.overflow", compound = compound).into_owned()
+}
+
+/// `a × b / d` exactly where it fits, else in the other order (the fen are apportioned after).
+fn scale(a: Decimal, b: Decimal, d: Decimal) -> Decimal {
+    a.checked_mul(b)
+        .and_then(|x| x.checked_div(d))
+        .or_else(|| a.checked_div(d).and_then(|x| x.checked_mul(b)))
+        .unwrap_or(Decimal::ZERO)
 }
 
 /// The company under contract on the period's last day, else the latest in the period.
@@ -293,7 +322,7 @@ fn apportion_all(compounds: &mut [CompoundSubsidy], budget: Option<Decimal>) -> 
     for (c, a) in compounds.iter_mut().zip(amounts) {
         c.amount = a;
         if scaled && !sum.is_zero() {
-            c.entitlement = c.entitlement * total / sum;
+            c.entitlement = scale(c.entitlement, total, sum);
         }
     }
     (total, scaled)
@@ -310,7 +339,7 @@ pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (
     let (values, target, scaled): (Vec<Decimal>, Decimal, bool) = match budget {
         Some(b) if sum > b => {
             let b = b.round_dp_with_strategy(2, RoundingStrategy::ToZero);
-            (entitlements.iter().map(|(_, e)| *e * b / sum).collect(), b, true)
+            (entitlements.iter().map(|(_, e)| scale(*e, b, sum)).collect(), b, true)
         }
         _ => (
             entitlements.iter().map(|(_, e)| *e).collect(),

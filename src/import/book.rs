@@ -4,11 +4,15 @@
 //! text"). The kind is told by the file's first bytes, not its name, since offices rename
 //! freely. What each grid holds is read as a form by [`super::form`].
 
+mod budget;
 mod cells;
 mod html;
 mod workbook;
 
 use std::path::Path;
+
+#[doc(hidden)]
+pub use workbook::raw_xlsx;
 
 use super::sheet::{decode_text, parse_delimited, Encoding, SheetError, SheetRow};
 

@@ -29,6 +29,9 @@ pub struct Plan {
     pub months: BTreeMap<Period, Vec<Finding>>,
     /// Ids of the added and replaced visits.
     pub imported: BTreeSet<String>,
+    /// The stored rows that replaced visits had, kept for the archive (`--replace` loses
+    /// nothing: they can be imported back).
+    pub replaced_rows: Vec<Finding>,
 }
 
 /// Where each stored visit being imported again is: its month, its stored rows, and the line of
@@ -51,6 +54,7 @@ pub fn plan(
 ) -> Result<Plan> {
     let mut plan = Plan::default();
     let incoming = one_per_id(visits, &mut plan, ps);
+    let legacy = legacy_ids(&incoming);
     let mut touched: BTreeSet<Period> = incoming.values().map(|v| month_of(&v.visit)).collect();
     let files = month_files(ws, diags)?;
     let mut stored: Stored = HashMap::new();
@@ -60,7 +64,7 @@ pub fn plan(
             ws,
             f,
             touched.contains(&f.month),
-            &incoming,
+            (&incoming, &legacy),
             &mut stored,
             &mut kept,
             diags,
@@ -76,7 +80,15 @@ pub fn plan(
         .filter(|f| touched.contains(&f.month) && !kept.contains_key(&f.month))
         .collect();
     for f in missing {
-        read_into(ws, f, true, &BTreeMap::new(), &mut HashMap::new(), &mut kept, diags)?;
+        read_into(
+            ws,
+            f,
+            true,
+            (&BTreeMap::new(), &HashMap::new()),
+            &mut HashMap::new(),
+            &mut kept,
+            diags,
+        )?;
     }
     for month in &touched {
         let rows = month_rows(
@@ -89,6 +101,48 @@ pub fn plan(
         plan.months.insert(*month, rows);
     }
     Ok(plan)
+}
+
+/// The ids earlier versions derived (24 bits of hash) for the incoming visits whose ids are
+/// derived, each to its id now: a store written before keeps matching its sheets.
+fn legacy_ids(incoming: &BTreeMap<String, SheetVisit>) -> HashMap<String, String> {
+    incoming
+        .iter()
+        .filter_map(|(id, v)| {
+            let f = &v.visit.rows[0];
+            let (date, level, purpose, team, compound) = (f.date, f.level, f.purpose, &f.team, &f.compound_id);
+            (*id == super::derive_visit_id(date, level, purpose, team, compound))
+                .then(|| (super::legacy_visit_id(date, level, purpose, team, compound), id.clone()))
+        })
+        .collect()
+}
+
+/// Whether two rows are of one visit as a person tells visits apart: the same date, level,
+/// purpose, team and compound. Only such a visit may be replaced.
+fn same_visit(a: &Finding, b: &Finding) -> bool {
+    (a.date, a.level, a.purpose, &a.team, &a.compound_id) == (b.date, b.level, b.purpose, &b.team, &b.compound_id)
+}
+
+/// A visit in words, for a message naming two visits that share an id.
+fn visit_words(f: &Finding, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{} {} {} 检查组「{}」 小区 {}",
+            f.date,
+            f.level.as_str(),
+            f.purpose.as_str(),
+            f.team,
+            f.compound_id
+        ),
+        Lang::En => format!(
+            "{} {} {} team \"{}\" compound {}",
+            f.date,
+            f.level.as_str(),
+            f.purpose.as_str(),
+            f.team,
+            f.compound_id
+        ),
+    }
 }
 
 /// One visit per id within the import: a repeat with the same content is skipped (and
@@ -141,10 +195,40 @@ fn sort_incoming(
                 added.push(v.visit);
             }
             Some((_, old, _)) if old.content() == v.visit.content() => plan.skipped += 1,
-            Some((month, _, _)) if replace => {
+            Some((month, old, line)) if !same_visit(&old.rows[0], &v.visit.rows[0]) => {
+                // Another visit holds this id: --replace may not take it.
+                let at = format!("{}:{line}", month_path(month));
+                let (stored_words, sheet_words) = (
+                    visit_words(&old.rows[0], ps.lang),
+                    visit_words(&v.visit.rows[0], ps.lang),
+                );
+                let (m, fix) = match ps.lang {
+                    Lang::Zh => (
+                        format!("检查编号 {id} 已被另一次检查占用：库中（{at}）为 {stored_words}，本表为 {sheet_words}"),
+                        "这是两次不同的检查，--replace 不会替换另一次检查：请为这次检查另编号".to_string(),
+                    ),
+                    Lang::En => (
+                        format!("visit id {id} belongs to another visit: stored at {at} is {stored_words}, this sheet has {sheet_words}"),
+                        "these are two different visits and --replace does not replace another visit: give this visit another id".to_string(),
+                    ),
+                };
+                ps.push(Problem {
+                    severity: Severity::Error,
+                    file: v.file.clone(),
+                    sheet: v.sheet.clone(),
+                    row: Some(v.row),
+                    column: None,
+                    value: None,
+                    message: m,
+                    fix,
+                    cause: None,
+                });
+            }
+            Some((month, old, _)) if replace => {
                 plan.replaced += 1;
                 plan.imported.insert(id.clone());
-                removed.insert(id);
+                // The stored id: an id of an earlier version's store, if it was stored so.
+                removed.insert(old.id.clone());
                 touched.insert(*month);
                 added.push(v.visit);
             }
@@ -194,7 +278,8 @@ fn month_rows(
     added: &[VisitRows],
     plan: &mut Plan,
 ) -> Vec<Finding> {
-    let mut rows: Vec<Finding> = kept.into_iter().filter(|r| !removed.contains(&r.visit_id)).collect();
+    let (gone, mut rows): (Vec<Finding>, Vec<Finding>) = kept.into_iter().partition(|r| removed.contains(&r.visit_id));
+    plan.replaced_rows.extend(gone);
     for v in added.iter().filter(|v| month_of(v) == month) {
         plan.rows += v.rows.len();
         rows.extend(v.rows.iter().cloned());
@@ -208,7 +293,7 @@ fn read_into(
     ws: &Workspace,
     f: &MonthFile,
     whole: bool,
-    incoming: &BTreeMap<String, SheetVisit>,
+    (incoming, legacy): (&BTreeMap<String, SheetVisit>, &HashMap<String, String>),
     stored: &mut Stored,
     kept: &mut BTreeMap<Period, Vec<Finding>>,
     diags: &mut Diagnostics,
@@ -225,8 +310,18 @@ fn read_into(
             }
         }
         Ok(finding) => {
-            if incoming.contains_key(&finding.visit_id) {
-                let e = stored.entry(finding.visit_id.clone()).or_insert_with(|| {
+            // A stored visit under an id this import derives, or under the id an earlier
+            // version derived for the same visit.
+            let key = if incoming.contains_key(&finding.visit_id) {
+                Some(finding.visit_id.clone())
+            } else {
+                legacy
+                    .get(&finding.visit_id)
+                    .filter(|new| same_visit(&incoming[*new].visit.rows[0], &finding))
+                    .cloned()
+            };
+            if let Some(key) = key {
+                let e = stored.entry(key).or_insert_with(|| {
                     (
                         f.month,
                         VisitRows {

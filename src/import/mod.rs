@@ -253,8 +253,20 @@ struct Head {
 }
 
 /// Derive a visit id from the visit's own fields, so re-importing a sheet derives the same id:
-/// level letter, date, compound, and a short hash of (date, level, purpose, team, compound).
+/// level letter, date, compound, and 64 bits (16 hex digits) of the SHA-256 of (date, level,
+/// purpose, team, compound). Earlier versions kept 24 bits ([`legacy_visit_id`]), and two
+/// teams' visits to one compound on one day could share an id.
 pub fn derive_visit_id(date: NaiveDate, level: Level, purpose: Purpose, team: &str, compound_id: &str) -> String {
+    visit_id_of(date, level, purpose, team, compound_id, 16)
+}
+
+/// The id earlier versions derived (6 hex digits of hash): stores holding such ids still
+/// match their sheets on import.
+pub fn legacy_visit_id(date: NaiveDate, level: Level, purpose: Purpose, team: &str, compound_id: &str) -> String {
+    visit_id_of(date, level, purpose, team, compound_id, 6)
+}
+
+fn visit_id_of(date: NaiveDate, level: Level, purpose: Purpose, team: &str, compound_id: &str, hex: usize) -> String {
     let letter = match level {
         Level::Community => 'C',
         Level::Street => 'S',
@@ -265,7 +277,7 @@ pub fn derive_visit_id(date: NaiveDate, level: Level, purpose: Purpose, team: &s
     format!(
         "{letter}{}-{compound_id}-{}",
         date.format("%Y%m%d"),
-        &sha256_hex(key.as_bytes())[..6]
+        &sha256_hex(key.as_bytes())[..hex]
     )
 }
 
@@ -701,6 +713,7 @@ fn found(lang: Lang, expected: Words<'_>, value: &str) -> String {
 /// `None` when any cell was wrong (each reported).
 fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, ps: &mut Problems) -> Option<RowRead> {
     let before = ps.errors();
+    check_stray_cells(cells, ps);
     let given_id = read_visit_id(cells, ps);
     let date = read_date(cells, defaults.year, ps);
     let level = read_level(cells, defaults, ps);
@@ -738,6 +751,68 @@ fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, ps: &mut
         photos,
         note,
     })
+}
+
+/// A control character a sheet may not carry: anything but tab and newline (and the CR of a
+/// CRLF). ESC and BEL in a team name would drive the terminal of whoever reads a report.
+pub fn forbidden_control(text: &str) -> Option<char> {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let crlf = c == '\r' && chars.peek() == Some(&'\n');
+        if c.is_control() && c != '\t' && c != '\n' && !crlf {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// Cells no column reads are refused, not dropped without a word: a value beyond the header's
+/// last column (its column has no name), and any cell holding a control character.
+fn check_stray_cells(cells: &RowCells<'_>, ps: &mut Problems) {
+    let lang = ps.lang;
+    let width = cells
+        .header
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.trim().is_empty())
+        .last()
+        .map_or(0, |(i, _)| i + 1);
+    let last = column_letter(width.saturating_sub(1));
+    for (col, value) in cells.row.cells.iter().enumerate() {
+        if let Some(c) = forbidden_control(value) {
+            let code = c as u32;
+            cells.cell_error(
+                ps,
+                col,
+                lang.pick(
+                    &format!("含控制字符 U+{code:04X}（看不见的字符，多由复制粘贴或系统导出带入）"),
+                    &format!(
+                        "holds the control character U+{code:04X} (invisible, usually pasted in or left by an export)"
+                    ),
+                ),
+                lang.pick("请删去该字符后另存", "delete the character and save again"),
+                None,
+            );
+        } else if col >= width && !value.trim().is_empty() {
+            cells.cell_error(
+                ps,
+                col,
+                lang.pick(
+                    &format!("表头只到{last}列，此格在表头之外：「{}」", shown(value)),
+                    &format!(
+                        "the header ends at column {last}: this cell is beyond it: \"{}\"",
+                        shown(value)
+                    ),
+                ),
+                lang.pick(
+                    "请给这一列填上表头，或删去表头之外的内容",
+                    "give the column a header, or delete what lies beyond the header",
+                ),
+                None,
+            );
+        }
+    }
 }
 
 /// The visit id a row gives, if the sheet has a visit id column (checked to be safe to use).

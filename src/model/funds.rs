@@ -40,6 +40,14 @@ pub struct FeeBonus {
     pub bonus: Decimal,
 }
 
+/// The largest rate a funds file may state, in yuan per m2 per month (real ones are a few
+/// yuan): bounded, as standards' points are, so that area × rate × coefficient stays exact.
+pub const MAX_RATE: u32 = 10_000;
+/// The largest coefficient or fee bonus (real ones are at most 1 or so).
+pub const MAX_COEFFICIENT: u32 = 100;
+/// The largest budget, in yuan (a thousand trillion).
+pub const MAX_BUDGET: u64 = 1_000_000_000_000_000;
+
 /// The outcome keys a funds file must price beside the grade names.
 pub const OUTCOME_KEYS: [&str; 4] = ["rectified", "recheck_failed", "unresolved", "not_assessed"];
 
@@ -60,6 +68,8 @@ impl Funds {
         if let Some(b) = self.budget {
             if b < Decimal::ZERO {
                 out.push(t!("funds.negative_budget", budget => b).into_owned());
+            } else if b > Decimal::from(MAX_BUDGET) {
+                out.push(t!("funds.budget_too_large", budget => b, max => MAX_BUDGET).into_owned());
             }
         }
         for g in ["1", "2", "3"] {
@@ -67,6 +77,9 @@ impl Funds {
                 None => out.push(t!("funds.no_rate", grade => g).into_owned()),
                 Some(r) if *r < Decimal::ZERO => {
                     out.push(t!("funds.negative_rate", grade => g, rate => r).into_owned())
+                }
+                Some(r) if *r > Decimal::from(MAX_RATE) => {
+                    out.push(t!("funds.rate_too_large", grade => g, rate => r, max => MAX_RATE).into_owned())
                 }
                 _ => {}
             }
@@ -77,12 +90,16 @@ impl Funds {
                 Some(c) if *c < Decimal::ZERO => {
                     out.push(t!("funds.negative_coefficient", key => k, value => c).into_owned())
                 }
+                Some(c) if *c > Decimal::from(MAX_COEFFICIENT) => out
+                    .push(t!("funds.coefficient_too_large", key => k, value => c, max => MAX_COEFFICIENT).into_owned()),
                 _ => {}
             }
         }
         if let Some(fb) = &self.fee_bonus {
             if fb.bonus < Decimal::ZERO {
                 out.push(t!("funds.negative_bonus", bonus => fb.bonus).into_owned());
+            } else if fb.bonus > Decimal::from(MAX_COEFFICIENT) {
+                out.push(t!("funds.bonus_too_large", bonus => fb.bonus, max => MAX_COEFFICIENT).into_owned());
             }
         }
         out

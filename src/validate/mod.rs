@@ -6,12 +6,16 @@ mod store;
 
 use crate::error::{Diagnostics, Result};
 use crate::workspace::{self, Workspace};
+use rust_i18n::t;
 
 /// Validate everything in the workspace. I/O failures (unreadable directories) are errors of
 /// the run; everything wrong with the data lands in the returned diagnostics.
 pub fn validate(ws: &Workspace) -> Result<Diagnostics> {
     let _lock = crate::workspace::transaction::read_lock(ws, std::time::Duration::from_secs(120))?;
     let mut d = Diagnostics::new();
+    for rel in crate::workspace::transaction::leftovers(ws) {
+        d.warning(&rel, None, t!("check.leftover"));
+    }
     let settings = workspace::load_settings(ws, &mut d)?;
     let registry = workspace::load_registry(ws, &mut d)?;
     let before = d.errors();

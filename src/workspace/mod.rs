@@ -122,6 +122,50 @@ fn list_dir(dir: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// Refuse an output path (`flag`, e.g. `--out`) inside the workspace's `data/` or
+/// `standards/`: a report written there would overwrite the store (`--out
+/// data/registry/compounds.csv` once destroyed the registry). Symlinks and `..` are resolved
+/// through the part of the path that exists.
+pub fn refuse_store_path(ws: &Workspace, path: &Path, flag: &str) -> Result<()> {
+    let resolve = |p: &Path| -> PathBuf {
+        let abs = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Canonicalize the longest existing ancestor, then put the rest back on: the rest does
+        // not exist, so holds no symlink, and its `..` are lexical.
+        let parts: Vec<std::path::Component<'_>> = abs.components().collect();
+        for i in (1..=parts.len()).rev() {
+            let head: PathBuf = parts[..i].iter().collect();
+            if let Ok(mut out) = head.canonicalize() {
+                for part in &parts[i..] {
+                    match part {
+                        std::path::Component::ParentDir => {
+                            out.pop();
+                        }
+                        std::path::Component::Normal(name) => out.push(name),
+                        _ => {}
+                    }
+                }
+                return out;
+            }
+        }
+        abs
+    };
+    let target = resolve(path);
+    for dir in ["data", "standards"] {
+        let inside = resolve(&ws.path(dir));
+        if target.starts_with(&inside) {
+            return Err(Error::Usage(format!(
+                "{flag} {} is inside the workspace's {dir}/: reports are never written into data/ or standards/ (they would overwrite the store); choose a path outside them",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The registry files and their header lines, for `init`.
 pub fn registry_headers() -> Vec<(&'static str, String)> {
     use registry::*;

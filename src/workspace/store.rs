@@ -43,6 +43,10 @@ pub fn month_files(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<MonthF
             continue;
         }
         for name in list_dir(&dir)? {
+            if super::transaction::is_temporary(&name) {
+                // A killed import's leftover: `check` reports it with its fix.
+                continue;
+            }
             let rel = format!("data/inspections/{year}/{name}");
             let month = name.strip_suffix(".csv").and_then(|m| m.parse::<Period>().ok());
             match month {

@@ -3,7 +3,7 @@
 //! before the journal is complete leaves the old store; after it, the next writer (or
 //! [`recover`]) finishes the renames: the store is always the old one or the new one, whole.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -12,49 +12,96 @@ use crate::error::{Error, Result};
 
 use super::Workspace;
 
-/// The lock file, relative to the workspace.
+/// The lock file of earlier versions, relative to the workspace: no longer taken (the lock is
+/// now on the `data/` directory itself), named so that `check` and git status pass over one
+/// left behind.
 pub const LOCK: &str = "data/.oldestate.lock";
 /// The journal of an unfinished commit.
 pub const JOURNAL: &str = "data/.oldestate.journal";
 const TMP_PREFIX: &str = ".oldestate-tmp-";
+/// The environment variable that shortens (or lengthens) the wait for the lock, in seconds.
+pub const LOCK_WAIT_ENV: &str = "OLDESTATE_LOCK_WAIT";
 
-/// An exclusive lock on the workspace's data, released when dropped (or when the process dies:
-/// the operating system drops file locks with the process).
+/// The workspace lock, released when dropped (or when the process dies: the operating system
+/// drops file locks with the process). It is an `flock` on the `data/` directory itself,
+/// which no `git clean` or `rm` of a lock file can take from under a writer; writers also hold
+/// the workspace directory's lock, their announced intent, so that readers arriving while a
+/// writer waits queue behind it instead of starving it.
 pub struct WorkspaceLock {
-    _file: File,
+    _files: Vec<File>,
 }
 
-/// Take the workspace lock, waiting up to `wait` for another writer to finish.
-pub fn lock(ws: &Workspace, wait: Duration, mut on_wait: impl FnMut()) -> Result<WorkspaceLock> {
-    let path = ws.path(LOCK);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    let start = Instant::now();
+/// How long to wait for the lock: `wait`, unless `OLDESTATE_LOCK_WAIT` says otherwise.
+fn wait_for(wait: Duration) -> Duration {
+    std::env::var(LOCK_WAIT_ENV)
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(wait, Duration::from_secs)
+}
+
+fn locked(ws: &Workspace, wait: Duration) -> Error {
+    Error::msg(format!(
+        "workspace is locked: another oldestate is writing {} (waited {}s); try again when it has finished",
+        ws.root.display(),
+        wait.as_secs()
+    ))
+}
+
+/// Lock `file` (shared or exclusive), polling every `poll` until `deadline`. `Ok(false)`: the
+/// deadline passed.
+fn take(
+    file: &File,
+    shared: bool,
+    deadline: Instant,
+    poll: Duration,
+    on_wait: &mut dyn FnMut(),
+) -> std::io::Result<bool> {
     let mut told = false;
     loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(WorkspaceLock { _file: file }),
+        let r = if shared {
+            file.try_lock_shared()
+        } else {
+            file.try_lock()
+        };
+        match r {
+            Ok(()) => return Ok(true),
             Err(std::fs::TryLockError::WouldBlock) => {
-                if start.elapsed() >= wait {
-                    return Err(Error::msg(format!(
-                        "workspace is locked: another oldestate is writing {} (waited {}s); try again when it has finished",
-                        ws.root.display(),
-                        wait.as_secs()
-                    )));
+                if Instant::now() >= deadline {
+                    return Ok(false);
                 }
                 if !told {
                     on_wait();
                     told = true;
                 }
-                std::thread::sleep(Duration::from_millis(50));
+                std::thread::sleep(poll);
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
         }
     }
+}
+
+fn open_dir(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| Error::io(path, e))
+}
+
+/// Take the workspace lock alone, waiting up to `wait` for other writers and for the readers
+/// already reading; readers that come after wait behind this writer.
+pub fn lock(ws: &Workspace, wait: Duration, mut on_wait: impl FnMut()) -> Result<WorkspaceLock> {
+    let wait = wait_for(wait);
+    let deadline = Instant::now() + wait;
+    // Intent first: from here no new reader starts.
+    let intent = open_dir(&ws.root)?;
+    if !take(&intent, false, deadline, Duration::from_millis(5), &mut on_wait).map_err(|e| Error::io(&ws.root, e))? {
+        return Err(locked(ws, wait));
+    }
+    let data_dir = ws.path("data");
+    let data = open_dir(&data_dir)?;
+    if !take(&data, false, deadline, Duration::from_millis(20), &mut on_wait).map_err(|e| Error::io(&data_dir, e))? {
+        return Err(locked(ws, wait));
+    }
+    Ok(WorkspaceLock {
+        _files: vec![data, intent],
+    })
 }
 
 /// A temporary file in `dir`, named `prefix` and random letters, to be renamed over a file
@@ -70,6 +117,23 @@ pub fn temp_file_in(dir: &Path, prefix: &str) -> std::io::Result<tempfile::Named
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     builder.tempfile_in(dir)
+}
+
+/// Give the temporary `tmp`, about to be renamed over `target`, the mode `target` has: a
+/// rewritten file keeps its permissions (a store made group-readable stays so whatever the
+/// writer's umask), and a new file keeps 0666 less the umask from [`temp_file_in`].
+pub fn keep_mode(tmp: &std::fs::File, target: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(target) {
+            let mode = meta.permissions().mode() & 0o7777;
+            tmp.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, target);
+    Ok(())
 }
 
 /// A set of files to replace together.
@@ -89,7 +153,8 @@ impl Transaction {
             .unwrap_or_else(|| ws.root.clone());
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let mut tmp = temp_file_in(&dir, TMP_PREFIX).map_err(|e| Error::io(&dir, e))?;
-        tmp.write_all(bytes)
+        keep_mode(tmp.as_file(), &target)
+            .and_then(|_| tmp.write_all(bytes))
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| Error::io(&target, e))?;
         let (_, path) = tmp.keep().map_err(|e| Error::io(&target, e.error))?;
@@ -199,6 +264,36 @@ pub fn recover(ws: &Workspace) -> Result<bool> {
     Ok(did)
 }
 
+/// What a killed import left behind (workspace-relative, sorted): temporary files under
+/// `data/` that never reached a journal, and a journal still being written
+/// (`data/.oldestate.new`). `check` reports them; `oldestate inspect clean` removes them.
+pub fn leftovers(ws: &Workspace) -> Vec<String> {
+    let mut out = Vec::new();
+    let staged_journal = ws.path(JOURNAL).with_extension("new");
+    if staged_journal.exists() {
+        out.push(rel(ws, &staged_journal));
+    }
+    let mut stack = vec![ws.path("data")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if is_temporary(&e.file_name().to_string_lossy()) {
+                out.push(rel(ws, &p));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Whether a file name is one of the tool's temporary files.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TMP_PREFIX)
+}
+
 /// Before reading the store: if a crash interrupted a commit, finish it first (under the
 /// lock), so no reader ever sees half a commit.
 pub fn settle(ws: &Workspace) -> Result<()> {
@@ -210,37 +305,31 @@ pub fn settle(ws: &Workspace) -> Result<()> {
 }
 
 /// A reader's hold on the store: shared with other readers, exclusive of writers, so no report
-/// reads months while an import is renaming them. An interrupted commit is finished first.
-/// `None` when the lock file cannot be opened (a read-only copy of a workspace): such a copy
-/// has no writer to wait for.
+/// reads months while an import is renaming them; a reader waits behind a writer that is
+/// waiting. An interrupted commit is finished first. `None` when the workspace's directories
+/// cannot be opened (nothing can be read there either).
 pub fn read_lock(ws: &Workspace, wait: Duration) -> Result<Option<WorkspaceLock>> {
+    let wait = wait_for(wait);
     loop {
-        let path = ws.path(LOCK);
-        let Ok(file) = OpenOptions::new().create(true).truncate(false).write(true).open(&path) else {
+        let deadline = Instant::now() + wait;
+        let (Ok(intent), Ok(data)) = (File::open(&ws.root), File::open(ws.path("data"))) else {
             return Ok(None);
         };
-        let start = Instant::now();
-        loop {
-            match file.try_lock_shared() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
-                    std::thread::sleep(Duration::from_millis(50))
-                }
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    return Err(Error::msg(format!(
-                    "workspace is locked: another oldestate is writing {} (waited {}s); try again when it has finished",
-                    ws.root.display(),
-                    wait.as_secs()
-                )))
-                }
-                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
-            }
+        // Pass through the intent lock: held by a writer (waiting or writing), it stops us.
+        if !take(&intent, true, deadline, Duration::from_millis(50), &mut || {}).map_err(|e| Error::io(&ws.root, e))? {
+            return Err(locked(ws, wait));
+        }
+        let got = take(&data, true, deadline, Duration::from_millis(50), &mut || {});
+        // Let a writer announce itself as soon as this reader holds the data.
+        drop(intent);
+        if !got.map_err(|e| Error::io(ws.path("data"), e))? {
+            return Err(locked(ws, wait));
         }
         if !ws.path(JOURNAL).exists() {
-            return Ok(Some(WorkspaceLock { _file: file }));
+            return Ok(Some(WorkspaceLock { _files: vec![data] }));
         }
         // A writer died after its commit point: finish its commit, then read.
-        drop(file);
+        drop(data);
         settle(ws)?;
     }
 }

@@ -102,7 +102,7 @@ fn verify_names_exactly_the_late_visit_and_passes_once_it_is_gone() {
     assert_eq!(lines.len(), 2, "{}", changed.stdout);
     assert!(lines[0].ends_with("：已变"), "{}", lines[0]);
     assert!(
-        lines[1].starts_with("  新增检查 T20260620-HP117-7b1966 2026-06-20（来源：late.csv第2–3行，导入于 "),
+        lines[1].starts_with("  新增检查 T20260620-HP117-7b19664196606068 2026-06-20（来源：late.csv第2–3行，导入于 "),
         "{}",
         lines[1]
     );
@@ -111,7 +111,7 @@ fn verify_names_exactly_the_late_visit_and_passes_once_it_is_gone() {
     assert_eq!(json["identical"], false);
     assert_eq!(p["status"], "changed");
     assert_eq!(p["visits"]["added"].as_array().unwrap().len(), 1);
-    assert_eq!(p["visits"]["added"][0]["visit_id"], "T20260620-HP117-7b1966");
+    assert_eq!(p["visits"]["added"][0]["visit_id"], "T20260620-HP117-7b19664196606068");
     assert_eq!(p["visits"]["added"][0]["source"]["rows"], "2-3");
     assert_eq!(p["visits"]["replaced"], Value::Array(vec![]));
     assert_eq!(p["visits"]["removed"], Value::Array(vec![]));
@@ -314,7 +314,7 @@ fn the_notices_and_the_payment_sheet_are_published_and_verified() {
         lines[0]
     );
     assert!(
-        lines[1].starts_with("  新增检查 T20260620-HP117-7b1966 2026-06-20（来源：late.csv"),
+        lines[1].starts_with("  新增检查 T20260620-HP117-7b19664196606068 2026-06-20（来源：late.csv"),
         "{}",
         lines[1]
     );
@@ -336,7 +336,7 @@ fn explain_names_each_visits_source() {
     let lines: Vec<&str> = text.stdout.lines().collect();
     let at = lines
         .iter()
-        .position(|l| l.starts_with("检查 T20260620-HP117-7b1966 "))
+        .position(|l| l.starts_with("检查 T20260620-HP117-7b19664196606068 "))
         .unwrap();
     let sha = oldestate::workspace::sha256_hex(LATE.as_bytes());
     assert_eq!(
@@ -353,7 +353,7 @@ fn explain_names_each_visits_source() {
     let visits = json["visits"].as_array().unwrap();
     let late = visits
         .iter()
-        .find(|v| v["visit_id"] == "T20260620-HP117-7b1966")
+        .find(|v| v["visit_id"] == "T20260620-HP117-7b19664196606068")
         .unwrap();
     assert_eq!(
         late["source"],

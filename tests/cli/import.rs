@@ -7,9 +7,9 @@ const APRIL: &str = "data/inspections/2026/2026-04.csv";
 
 /// The rows a long sheet of two visits becomes (ids derived from the visits' own fields).
 const EXPECTED_APRIL: &str = "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note
-T20260402-P1-9d1274,2026-04-02,third_party,routine,第三方一组,3,P1,X01,2,8,\"东侧,两处\"
-T20260402-P1-9d1274,2026-04-02,third_party,routine,第三方一组,3,P1,X02,1,0,
-T20260403-P2-6222f5,2026-04-03,third_party,routine,第三方一组,3,P2,,0,4,
+T20260402-P1-9d12748cee48bd00,2026-04-02,third_party,routine,第三方一组,3,P1,X01,2,8,\"东侧,两处\"
+T20260402-P1-9d12748cee48bd00,2026-04-02,third_party,routine,第三方一组,3,P1,X02,1,0,
+T20260403-P2-6222f52ebf2e9d2b,2026-04-03,third_party,routine,第三方一组,3,P2,,0,4,
 ";
 
 const LONG: &str = "日期,检查层级,检查类型,检查组,人数,小区,问题项,点位,照片,备注

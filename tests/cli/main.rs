@@ -19,6 +19,7 @@ mod init;
 mod messages;
 mod names;
 mod recheck;
+mod reliability;
 mod score;
 mod standards_diff;
 mod subsidy;

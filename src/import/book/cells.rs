@@ -13,6 +13,10 @@ pub const MAX_ROWS: u32 = 1_048_576;
 pub const MAX_COLS: u32 = 16_384;
 /// The most cells a sheet may lay out (filled merges and blank cells left of a value count).
 pub const MAX_CELLS: usize = 20_000_000;
+/// The most cells merged regions may fill in one sheet. A form merges a compound down over its
+/// visits and a title or group across a few columns; a 6 KB file merging A1 down to X751775
+/// (found by fuzzing) would otherwise copy its value 18 million times.
+pub const MAX_MERGE_FILL: usize = 2_000_000;
 
 /// The non-empty cells of one sheet, by (row, column), both 0-based.
 #[derive(Debug, Default)]
@@ -20,6 +24,8 @@ pub struct Cells {
     cells: Vec<(u32, u32, String)>,
     /// How many cells the layout will hold so far (values and merge fills).
     budget: usize,
+    /// How many cells merges have filled so far.
+    filled: usize,
 }
 
 fn too_large(what: &str) -> SheetError {
@@ -77,6 +83,9 @@ impl Cells {
             return Ok(());
         };
         self.sort();
+        // Fills are gathered apart and added after: `value_at` searches the sorted cells, and
+        // fills pushed among them would hide the top-left cells of later regions.
+        let mut fills = Vec::new();
         for &Dimensions {
             start: (r0, c0),
             end: (r1, c1),
@@ -91,15 +100,27 @@ impl Cells {
                 continue;
             }
             let area = (r1 - fr + 1) as usize * (c1 - fc + 1) as usize;
+            self.filled = self.filled.saturating_add(area.saturating_sub(1));
+            if self.filled > MAX_MERGE_FILL {
+                return Err(SheetError {
+                    row: None,
+                    message: format!(
+                        "工作表的合并单元格过大：合并区域共要填入超过 {MAX_MERGE_FILL} 个单元格（如第 {} 行第 {} 列起的合并区域），请取消多余的合并后另存",
+                        u64::from(r0) + 1,
+                        u64::from(c0) + 1
+                    ),
+                });
+            }
             self.spend(area.saturating_sub(1))?;
             for r in fr..=r1 {
                 for c in fc..=c1 {
                     // The other cells of a merge are empty in Excel; a stray value there (a
                     // hand-edited file) is kept, since the sort below keeps the first pushed.
-                    self.cells.push((r, c, value.clone()));
+                    fills.push((r, c, value.clone()));
                 }
             }
         }
+        self.cells.extend(fills);
         self.sort();
         Ok(())
     }
@@ -192,6 +213,29 @@ mod tests {
         let e = c
             .fill_merges(&[Dimensions::new((0, 0), (MAX_ROWS - 1, MAX_COLS - 1))])
             .unwrap_err();
-        assert!(e.message.contains("单元格太多"), "{}", e.message);
+        assert!(e.message.starts_with("工作表的合并单元格过大"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_merge_down_to_x751775_is_refused_before_it_is_filled() {
+        // The fuzzer's find: A1 and X751775 used, A1:X751775 merged (18 million cells, 12 s).
+        let mut c = Cells::default();
+        c.push(0, 0, "a").unwrap();
+        c.push(751_774, 23, "z").unwrap();
+        let e = c.fill_merges(&[Dimensions::new((0, 0), (751_774, 23))]).unwrap_err();
+        assert_eq!(
+            e.message,
+            "工作表的合并单元格过大：合并区域共要填入超过 2000000 个单元格（如第 1 行第 1 列起的合并区域），请取消多余的合并后另存"
+        );
+        // A compound merged down over two visits on each of 500,000 rows is a form: read.
+        let mut c = Cells::default();
+        let mut merges = Vec::new();
+        for r in (0..1_000_000u32).step_by(2) {
+            c.push(r, 0, "南营门里").unwrap();
+            merges.push(Dimensions::new((r, 0), (r + 1, 0)));
+        }
+        c.fill_merges(&merges).unwrap();
+        // Every region filled (the last one clipped to the used rows).
+        assert_eq!(c.into_rows().unwrap().len(), 999_999);
     }
 }

@@ -21,6 +21,21 @@ fn err(message: String) -> SheetError {
 /// only decides which reader is tried first and names the file type in an error; `asked` is
 /// `--sheet` (empty: every visible worksheet).
 pub fn read_workbook(bytes: &[u8], ext: &str, asked: &[String]) -> Result<Book, SheetError> {
+    if bytes.starts_with(b"PK") {
+        super::budget::check_zip(bytes)?;
+    }
+    // The budget above keeps calamine from the inputs known to make it panic; should another
+    // one do so, the file is refused like any unreadable workbook rather than killing the tool.
+    let read = std::panic::catch_unwind(|| read_checked(bytes, ext, asked));
+    read.unwrap_or_else(|_| {
+        Err(err(format!(
+            "不是可读的 .{} 工作簿（读取时出错，文件可能已损坏；请在 Excel 中重新另存）",
+            if ext.is_empty() { "xlsx" } else { ext }
+        )))
+    })
+}
+
+fn read_checked(bytes: &[u8], ext: &str, asked: &[String]) -> Result<Book, SheetError> {
     let mut wb = open(bytes, ext)?;
     let (names, skipped) = choose(wb.sheets_metadata(), asked)?;
     let mut grids = Vec::with_capacity(names.len());
@@ -159,4 +174,113 @@ fn dense(range: calamine::Range<calamine::Data>, cells: &mut Cells) -> Result<()
         cells.push(r, c, &cell_text(v))?;
     }
     Ok(())
+}
+
+/// A minimal `.xlsx` holding one worksheet named `S` whose `<sheetData>` holds `sheet_data`,
+/// written by hand so that it can say what no office program would: for tests and the fuzz
+/// targets (`fuzz/`), not for reports.
+#[doc(hidden)]
+pub fn raw_xlsx(sheet_data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let files: [(&str, &[u8]); 4] = [
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    for (name, body) in files {
+        zip.start_file(name, opts).expect("writing to memory");
+        zip.write_all(body).expect("writing to memory");
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", opts.compression_level(Some(9)))
+        .expect("writing to memory");
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#)
+        .expect("writing to memory");
+    zip.write_all(sheet_data).expect("writing to memory");
+    zip.write_all(b"</sheetData></worksheet>").expect("writing to memory");
+    zip.finish().expect("writing to memory").into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(r: &str, v: &str) -> Vec<u8> {
+        format!(r#"<row><c r="{r}" t="inlineStr"><is><t>{v}</t></is></c></row>"#).into_bytes()
+    }
+
+    fn read(bytes: &[u8]) -> Result<Book, SheetError> {
+        read_workbook(bytes, "xlsx", &[])
+    }
+
+    #[test]
+    fn a_cell_at_xfd1048576_or_xfd4000_costs_one_row() {
+        for r in ["XFD1048576", "XFD4000"] {
+            let bytes = raw_xlsx(&cell(r, "z"));
+            assert!(bytes.len() < 6_000, "{}", bytes.len());
+            let book = read(&bytes).unwrap();
+            let row = &book.grids[0].rows[0];
+            assert_eq!((row.cells.len(), &row.cells[16_383]), (16_384, "z"));
+        }
+    }
+
+    #[test]
+    fn mutated_references_are_refused_not_a_crash() {
+        // Before the budget, calamine's reference parser overflowed on these (a panic; in a
+        // release build, a wrapped position).
+        for r in ["YHP99956", "A9999999999999999999999947", "A1048577", "AAAAAAAAAAAAAAA1"] {
+            let e = read(&raw_xlsx(&cell(r, "z"))).unwrap_err();
+            assert_eq!(
+                e.message,
+                format!("工作表部件「xl/worksheets/sheet1.xml」引用了 Excel 表格之外的单元格「{r}」（上限 XFD1048576）：文件已损坏或被改动，请在 Excel 中重新另存"),
+            );
+        }
+        // In a merge's reference too (calamine parses it apart from the cells).
+        let mut data = cell("A1", "a");
+        data.extend_from_slice(
+            b"</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:B99999999999\"/></mergeCells><sheetData>",
+        );
+        let e = read(&raw_xlsx(&data)).unwrap_err();
+        assert!(e.message.contains("「A1:B99999999999」"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_fuzzers_finds_are_refused() {
+        // sheet_xml: `<row r=\r\r…"inmineStr">`, whitespace between `=` and the value.
+        let found = include_bytes!("../../../fuzz/seeds/sheet_xml/r_with_whitespace");
+        let e = read(&raw_xlsx(found)).unwrap_err();
+        assert!(e.message.contains("单元格「inmineStr」"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_by_its_ratio() {
+        // 16 MiB of empty rows in about 16 KB: a thousand times, where the issue's bomb
+        // (3.2 GB of sheet XML in 10.9 MB) was three hundred.
+        let row = b"<row><c><v></v></c></row>";
+        let data: Vec<u8> = row.iter().copied().cycle().take(16 << 20).collect();
+        let bytes = raw_xlsx(&data);
+        assert!(bytes.len() < 200_000, "{}", bytes.len());
+        let e = read(&bytes).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("工作簿部件「xl/worksheets/sheet1.xml」压缩比超过 250 倍（"),
+            "{}",
+            e.message
+        );
+    }
 }
