@@ -17,7 +17,6 @@ use crate::workspace::StandardsFile;
 use super::document::{Document, Section, Table};
 use super::json::{document as json_document, finish};
 use super::xlsx::{as_of_line, period_words};
-use super::zh_date;
 
 /// The JSON document: `period` and `standards`, the report's fields, the provenance.
 pub fn json(
@@ -65,12 +64,9 @@ pub fn document(report: &CompanyReport, district: &str, period: Period, as_of: &
     doc
 }
 
-/// A date as these pages write it: 2026年6月30日; in English its ISO form, 2026-06-30.
+/// A date as these pages write it: 2026年6月30日, 30 June 2026 ([`super::words::date_words`]).
 fn date_as_written(d: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => zh_date(d),
-        Lang::En => d.to_string(),
-    }
+    super::words::date_words(d, lang)
 }
 
 /// A company's page: its figures for the period in words, then every period in a table.

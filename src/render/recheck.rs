@@ -12,16 +12,16 @@ use crate::model::registry::Registry;
 use crate::workspace::StandardsFile;
 
 /// The outcomes as a table writes them, looked up once per table rather than per row: the
-/// vocabulary's words in Chinese; the id for scripts (`machine`) and, so far, in English.
+/// vocabulary's words for people; the id for scripts (`machine`).
 struct OutcomeWords([String; 4]);
 
 impl OutcomeWords {
     const ALL: [Outcome; 4] = [Outcome::Rectified, Outcome::Failed, Outcome::Pending, Outcome::Overdue];
 
     fn new(lang: Lang, machine: bool) -> OutcomeWords {
-        OutcomeWords(Self::ALL.map(|o| match (machine, lang) {
-            (false, Lang::Zh) => super::words::outcome(o.as_str(), lang),
-            _ => o.as_str().to_string(),
+        OutcomeWords(Self::ALL.map(|o| match machine {
+            false => super::words::outcome(o.as_str(), lang),
+            true => o.as_str().to_string(),
         }))
     }
 

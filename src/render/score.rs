@@ -88,7 +88,7 @@ pub fn groups_table<W: Write>(mut out: W, title: &str, groups: Groups<'_>, lang:
 /// The table's title: district, period, level, and the standards used.
 pub fn title(district: &str, r: &ScoreReport, st: &StandardsFile, as_of: NaiveDate, lang: Lang) -> String {
     // The level in words in Chinese; English has said its id here so far.
-    let level = lang.pick(r.level.zh(), r.level.as_str());
+    let level = super::words::level(r.level, lang);
     let text = t!(
         "report.score.title",
         locale = lang.code(),

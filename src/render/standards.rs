@@ -156,6 +156,7 @@ fn changes_rows(changes: &[Change], lang: Lang) -> Rows {
     ]);
     let arrow = |a: String, b: String| if a == b { a } else { format!("{a} → {b}") };
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let verdict = |id: &str| super::words::verdict_id(id, lang);
     for c in changes {
         let (b, a) = (&c.before, &c.after);
         t.push(vec![
@@ -163,7 +164,7 @@ fn changes_rows(changes: &[Change], lang: Lang) -> Rows {
             Cell::text(&c.name),
             Cell::num(arrow(dash(&b.score), dash(&a.score))),
             Cell::text(arrow(dash(&b.grade), dash(&a.grade))),
-            Cell::text(arrow(b.verdict.into(), a.verdict.into())),
+            Cell::text(arrow(verdict(b.verdict), verdict(a.verdict))),
         ]);
     }
     t

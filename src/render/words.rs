@@ -30,6 +30,15 @@ pub fn verdict(v: crate::domain::scoring::Verdict, lang: Lang) -> String {
     word("verdict", v.as_str(), lang)
 }
 
+/// A verdict given by its id (`pass`, `fail`, `not_assessed`, as reports carry it) in words; an
+/// unknown id as it is.
+pub fn verdict_id(id: &str, lang: Lang) -> String {
+    match id {
+        "pass" | "fail" | "not_assessed" => word("verdict", id, lang),
+        other => other.to_string(),
+    }
+}
+
 /// One of the three looks, in place or not: 到位, 不到位.
 pub fn look(in_place: bool, lang: Lang) -> String {
     word("look", if in_place { "in_place" } else { "not_in_place" }, lang)

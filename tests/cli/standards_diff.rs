@@ -191,6 +191,21 @@ fn against_a_proposed_file() {
         "{}",
         r.stdout
     );
+    // The verdicts in words, not ids (the JSON above keeps the ids).
+    assert!(r.stdout.contains("fail → pass"), "{}", r.stdout);
+    let zh = ws.run(&[
+        "standards",
+        "diff",
+        "--period",
+        "2026H1",
+        "--against",
+        &path,
+        "--as-of",
+        "2026-07-01",
+    ]);
+    zh.status(0);
+    assert!(zh.stdout.contains("不合格 → 合格"), "{}", zh.stdout);
+    assert!(!zh.stdout.contains("fail"), "{}", zh.stdout);
 }
 
 #[test]
