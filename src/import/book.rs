@@ -9,6 +9,7 @@ mod cells;
 mod html;
 mod workbook;
 
+use rust_i18n::t;
 use std::path::Path;
 
 #[doc(hidden)]
@@ -61,12 +62,12 @@ pub fn read_book_file(
     if !KNOWN.contains(&ext.as_str()) {
         return Err(SheetError {
             row: None,
-            message: format!("不认识的文件类型「.{ext}」：应为 .csv、.tsv、.txt、.xlsx、.xls、.ods 或 .html"),
+            message: t!("book.unknown_type", ext = ext).into_owned(),
         });
     }
     let bytes = std::fs::read(path).map_err(|e| SheetError {
         row: None,
-        message: format!("无法读取：{e}"),
+        message: t!("book.unreadable", error = crate::error::io_words(&e)).into_owned(),
     })?;
     let book = read_book_bytes(&bytes, &ext, sheets, encoding)?;
     Ok((book, bytes))
@@ -90,7 +91,7 @@ pub fn read_book_bytes(
     if matches!(ext, "xlsx" | "xlsm" | "xlsb" | "ods") {
         return Err(SheetError {
             row: None,
-            message: format!("不是可读的 .{ext} 工作簿：文件既不是工作簿也不是表格（请在 Excel 中重新另存）"),
+            message: t!("book.not_a_workbook", ext = ext).into_owned(),
         });
     }
     let sheet = parse_delimited(&text, ext == "tsv" || utf16)?;

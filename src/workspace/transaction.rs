@@ -3,6 +3,7 @@
 //! before the journal is complete leaves the old store; after it, the next writer (or
 //! [`recover`]) finishes the renames: the store is always the old one or the new one, whole.
 
+use rust_i18n::t;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,11 +41,7 @@ fn wait_for(wait: Duration) -> Duration {
 }
 
 fn locked(ws: &Workspace, wait: Duration) -> Error {
-    Error::msg(format!(
-        "workspace is locked: another oldestate is writing {} (waited {}s); try again when it has finished",
-        ws.root.display(),
-        wait.as_secs()
-    ))
+    Error::msg(t!("lock.busy", workspace = ws.root.display(), seconds = wait.as_secs()))
 }
 
 /// Lock `file` (shared or exclusive), polling every `poll` until `deadline`. `Ok(false)`: the

@@ -281,7 +281,7 @@ fn a_reader_arriving_while_a_writer_waits_queues_behind_it() {
         .unwrap();
     assert_eq!(late.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&late.stderr).contains("workspace is locked"),
+        String::from_utf8_lossy(&late.stderr).contains("工作区被占用：另一个 oldestate 正在写入"),
         "{}",
         String::from_utf8_lossy(&late.stderr)
     );

@@ -4,6 +4,7 @@
 //! zip bomb), and when a worksheet names a cell beyond Excel's grid (`YHP99956`,
 //! `A9999999999999999999999947`), which calamine's reference parser would overflow on.
 
+use rust_i18n::t;
 use std::io::{Cursor, Read};
 
 use crate::import::sheet::SheetError;
@@ -56,30 +57,23 @@ fn check_zip_within(bytes: &[u8], max_bytes: u64) -> Result<(), SheetError> {
             out += n as u64;
             total += n as u64;
             if total > max_bytes {
-                return Err(refuse(format!(
-                    "工作簿解压后超过 {} MiB（部件「{name}」处），超出可读上限：请删去多余的行列或拆分后另存",
-                    max_bytes >> 20
-                )));
+                return Err(refuse(
+                    t!("book.too_big", mib = max_bytes >> 20, part = name).into_owned(),
+                ));
             }
             if out > RATIO_FROM && out > packed.saturating_mul(MAX_RATIO) {
-                return Err(refuse(format!(
-                    "工作簿部件「{name}」压缩比超过 {MAX_RATIO} 倍（{packed} 字节解压出 {out} 字节以上），疑为压缩炸弹，不予读取：请在 Excel 中重新另存"
-                )));
+                return Err(refuse(
+                    t!("book.ratio", part = name, ratio = MAX_RATIO, packed = packed, out = out).into_owned(),
+                ));
             }
             if worksheet {
-                scan.feed(&buf[..n]).map_err(|r| {
-                    refuse(format!(
-                        "工作表部件「{name}」引用了 Excel 表格之外的单元格「{r}」（上限 XFD{MAX_ROWS}）：文件已损坏或被改动，请在 Excel 中重新另存"
-                    ))
-                })?;
+                scan.feed(&buf[..n])
+                    .map_err(|r| refuse(t!("book.beyond_grid", part = name, cell = r, rows = MAX_ROWS).into_owned()))?;
             }
         }
         if worksheet {
-            scan.finish().map_err(|r| {
-                refuse(format!(
-                    "工作表部件「{name}」引用了 Excel 表格之外的单元格「{r}」（上限 XFD{MAX_ROWS}）：文件已损坏或被改动，请在 Excel 中重新另存"
-                ))
-            })?;
+            scan.finish()
+                .map_err(|r| refuse(t!("book.beyond_grid", part = name, cell = r, rows = MAX_ROWS).into_owned()))?;
         }
     }
     Ok(())
@@ -247,7 +241,7 @@ mod tests {
         let e = check_zip_within(&bytes, 2 << 20).unwrap_err();
         assert!(
             e.message
-                .starts_with("工作簿解压后超过 2 MiB（部件「xl/worksheets/sheet1.xml」处）"),
+                .starts_with("the workbook unpacks to more than 2 MiB (at part \"xl/worksheets/sheet1.xml\")"),
             "{}",
             e.message
         );

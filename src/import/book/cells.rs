@@ -4,6 +4,7 @@
 //! limits below refuse what would still be too large to lay out.
 
 use calamine::Dimensions;
+use rust_i18n::t;
 
 use crate::import::sheet::{SheetError, SheetRow};
 
@@ -31,9 +32,14 @@ pub struct Cells {
 fn too_large(what: &str) -> SheetError {
     SheetError {
         row: None,
-        message: format!(
-            "工作表过大：{what}（上限 {MAX_ROWS} 行、{MAX_COLS} 列、共 {MAX_CELLS} 个单元格），请删去多余的行列后另存"
-        ),
+        message: t!(
+            "book.sheet_too_large",
+            what = what,
+            rows = MAX_ROWS,
+            cols = MAX_COLS,
+            cells = MAX_CELLS
+        )
+        .into_owned(),
     }
 }
 
@@ -46,10 +52,10 @@ impl Cells {
             return Ok(());
         }
         if row >= MAX_ROWS || col >= MAX_COLS {
-            return Err(too_large(&format!(
-                "有单元格在第 {} 行第 {} 列",
-                u64::from(row) + 1,
-                u64::from(col) + 1
+            return Err(too_large(&t!(
+                "book.cell_at",
+                row = u64::from(row) + 1,
+                col = u64::from(col) + 1
             )));
         }
         self.spend(1)?;
@@ -60,7 +66,7 @@ impl Cells {
     fn spend(&mut self, n: usize) -> Result<(), SheetError> {
         self.budget = self.budget.saturating_add(n);
         if self.budget > MAX_CELLS {
-            return Err(too_large("单元格太多"));
+            return Err(too_large(&t!("book.too_many_cells")));
         }
         Ok(())
     }
@@ -104,11 +110,13 @@ impl Cells {
             if self.filled > MAX_MERGE_FILL {
                 return Err(SheetError {
                     row: None,
-                    message: format!(
-                        "工作表的合并单元格过大：合并区域共要填入超过 {MAX_MERGE_FILL} 个单元格（如第 {} 行第 {} 列起的合并区域），请取消多余的合并后另存",
-                        u64::from(r0) + 1,
-                        u64::from(c0) + 1
-                    ),
+                    message: t!(
+                        "book.merge_too_large",
+                        max = MAX_MERGE_FILL,
+                        row = u64::from(r0) + 1,
+                        col = u64::from(c0) + 1
+                    )
+                    .into_owned(),
                 });
             }
             self.spend(area.saturating_sub(1))?;
@@ -149,7 +157,7 @@ impl Cells {
             let width = self.cells[end - 1].1 as usize + 1;
             laid_out = laid_out.saturating_add(width);
             if laid_out > MAX_CELLS {
-                return Err(too_large("单元格太多"));
+                return Err(too_large(&t!("book.too_many_cells")));
             }
             let mut record = csv::StringRecord::with_capacity(0, width);
             let mut next = 0u32;
@@ -206,14 +214,22 @@ mod tests {
     #[test]
     fn cells_beyond_excel_and_too_many_are_refused() {
         let mut c = Cells::default();
-        assert!(c.push(MAX_ROWS, 0, "x").unwrap_err().message.contains("工作表过大"));
+        assert!(c
+            .push(MAX_ROWS, 0, "x")
+            .unwrap_err()
+            .message
+            .contains("the sheet is too large"));
         let mut c = Cells::default();
         c.push(0, 0, "a").unwrap();
         c.push(MAX_ROWS - 1, MAX_COLS - 1, "b").unwrap();
         let e = c
             .fill_merges(&[Dimensions::new((0, 0), (MAX_ROWS - 1, MAX_COLS - 1))])
             .unwrap_err();
-        assert!(e.message.starts_with("工作表的合并单元格过大"), "{}", e.message);
+        assert!(
+            e.message.starts_with("the sheet's merged cells are too large"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -225,7 +241,7 @@ mod tests {
         let e = c.fill_merges(&[Dimensions::new((0, 0), (751_774, 23))]).unwrap_err();
         assert_eq!(
             e.message,
-            "工作表的合并单元格过大：合并区域共要填入超过 2000000 个单元格（如第 1 行第 1 列起的合并区域），请取消多余的合并后另存"
+            "the sheet's merged cells are too large: filling them takes more than 2000000 cells (such as the merge from row 1, column 1); unmerge what is not needed and save again"
         );
         // A compound merged down over two visits on each of 500,000 rows is a form: read.
         let mut c = Cells::default();
