@@ -1,5 +1,6 @@
 //! `oldestate inspect import`: the sheets inspectors hand in, into the canonical store.
 
+use rust_i18n::t;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -91,13 +92,11 @@ fn progress_bar(ctx: &Context, rows: usize, label: &str) -> indicatif::ProgressB
 }
 
 fn parse_sheet_level(s: &str) -> std::result::Result<Level, String> {
-    crate::import::values::parse_level(s).ok_or_else(|| {
-        format!("expected community, street, district or third_party (or 社区, 街道, 区, 第三方), found \"{s}\"")
-    })
+    crate::import::values::parse_level(s).ok_or_else(|| t!("import.bad_level", value = s).into_owned())
 }
 
 fn parse_purpose(s: &str) -> std::result::Result<Purpose, String> {
-    crate::import::values::parse_purpose(s).ok_or_else(|| format!("expected routine or recheck, found \"{s}\""))
+    crate::import::values::parse_purpose(s).ok_or_else(|| t!("import.bad_purpose", value = s).into_owned())
 }
 
 /// Import the sheets: read them all, plan the merge under the workspace lock, write the
@@ -398,9 +397,7 @@ fn take_lock(ctx: &Context, ws: &Workspace, dry_run: bool) -> Result<Option<Work
     if dry_run {
         return crate::workspace::transaction::read_lock(ws, LOCK_WAIT);
     }
-    let l = lock(ws, LOCK_WAIT, || {
-        ctx.note("waiting for the workspace lock (another import is writing)…")
-    })?;
+    let l = lock(ws, LOCK_WAIT, || ctx.note(t!("import.waiting_for_lock")))?;
     recover(ws)?;
     Ok(Some(l))
 }
@@ -444,7 +441,7 @@ fn write(ws: &Workspace, mut plan: Plan, sources: &[Source]) -> Result<Option<St
         for (month, mut rows) in plan.months {
             let mut out = Vec::new();
             write_findings(&mut out, &mut rows)
-                .map_err(|e| Error::msg(format!("writing {}: {e}", month_path(&month))))?;
+                .map_err(|e| Error::msg(t!("import.write_failed", file = month_path(&month), error = e)))?;
             tx.stage(ws, &month_path(&month), &out)?;
         }
         let mut ledger = read_ledger(ws)?;
@@ -464,7 +461,7 @@ fn write(ws: &Workspace, mut plan: Plan, sources: &[Source]) -> Result<Option<St
             let visits: BTreeSet<&str> = rows.iter().map(|r| r.visit_id.as_str()).collect();
             let visits = visits.len();
             let mut out = Vec::new();
-            write_findings(&mut out, rows).map_err(|e| Error::msg(format!("archiving the replaced rows: {e}")))?;
+            write_findings(&mut out, rows).map_err(|e| Error::msg(t!("import.archive_failed", error = e)))?;
             let sha = sha256_hex(&out);
             let archive = format!("data/archive/{sha}.csv");
             if !ws.path(&archive).exists() {
@@ -514,11 +511,8 @@ fn source_lines(record: &mut String, when: &str, source: &Source, sha: &str, pen
 /// history.
 fn read_ledger(ws: &Workspace) -> Result<String> {
     let mut ledger = match std::fs::read(ws.path(LEDGER)) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-            Error::msg(format!(
-                "{LEDGER}: not valid UTF-8 (was it saved from Excel?): restore it from git before importing"
-            ))
-        })?,
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|_| Error::msg(t!("ledger.not_utf8", file = LEDGER, action = t!("ledger.importing"))))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => LEDGER_HEADER.to_string(),
         Err(e) => return Err(Error::io(ws.path(LEDGER), e)),
     };

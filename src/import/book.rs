@@ -219,7 +219,10 @@ mod tests {
         // Asked for by name, a hidden sheet is read.
         assert_eq!(names(&xlsx(&office_workbook(), &["底稿"]).unwrap()), vec!["底稿"]);
         let e = xlsx(&office_workbook(), &["八月"]).unwrap_err();
-        assert_eq!(e.message, "没有名为「八月」的工作表（工作表：七月、底稿、填表说明）");
+        assert_eq!(
+            e.message,
+            "no worksheet named \"八月\" (worksheets: 七月, 底稿, 填表说明)"
+        );
     }
 
     #[test]
@@ -228,7 +231,7 @@ mod tests {
         let book = read_book_bytes(&bytes, "xls", &[], None).unwrap();
         assert_eq!(names(&book), vec!["七月", "填表说明"]);
         let e = read_book_bytes(b"PK\x03\x04 not a zip", "xlsx", &[], None).unwrap_err();
-        assert!(e.message.starts_with("不是可读的 .xlsx 工作簿"), "{}", e.message);
+        assert!(e.message.starts_with("not a readable .xlsx workbook"), "{}", e.message);
     }
 
     #[test]

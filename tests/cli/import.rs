@@ -376,8 +376,8 @@ fn an_unreadable_ledger_stops_the_import_instead_of_losing_its_history() {
     import(&ws, &[ws.path("in/long.csv").to_str().unwrap()])
         .status(1)
         .stderr_line(
-        "oldestate: data/imports.csv: not valid UTF-8 (was it saved from Excel?): restore it from git before importing",
-    );
+            "oldestate: data/imports.csv：不是 UTF-8 编码（是否用 Excel 另存过？）：请先从 git 恢复该文件，再导入",
+        );
     assert_eq!(ws.snapshot(), before);
 }
 

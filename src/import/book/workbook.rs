@@ -3,6 +3,7 @@
 //! hostile file's absurd dimensions cost nothing; `.xls` and `.ods` have no streaming reader
 //! in calamine and go through its dense `Range` (BIFF8 bounds a sheet to 65,536 × 256).
 
+use rust_i18n::t;
 use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
@@ -28,10 +29,9 @@ pub fn read_workbook(bytes: &[u8], ext: &str, asked: &[String]) -> Result<Book, 
     // one do so, the file is refused like any unreadable workbook rather than killing the tool.
     let read = std::panic::catch_unwind(|| read_checked(bytes, ext, asked));
     read.unwrap_or_else(|_| {
-        Err(err(format!(
-            "不是可读的 .{} 工作簿（读取时出错，文件可能已损坏；请在 Excel 中重新另存）",
-            if ext.is_empty() { "xlsx" } else { ext }
-        )))
+        Err(err(
+            t!("book.crashed", ext = if ext.is_empty() { "xlsx" } else { ext }).into_owned()
+        ))
     })
 }
 
@@ -89,10 +89,12 @@ fn open<'a>(bytes: &'a [u8], ext: &str) -> Result<Workbook<'a>, SheetError> {
         }
     }
     let kind = if ext.is_empty() { "xlsx" } else { ext };
-    Err(err(format!(
-        "不是可读的 .{kind} 工作簿（请在 Excel 中重新另存）：{}",
-        first.unwrap_or_default()
-    )))
+    Err(err(t!(
+        "book.unreadable_workbook",
+        ext = kind,
+        error = first.unwrap_or_default()
+    )
+    .into_owned()))
 }
 
 /// The worksheets to read, and those passed over with why.
@@ -103,10 +105,12 @@ pub type Chosen = (Vec<String>, Vec<(String, String)>);
 pub fn choose(meta: &[calamine::Sheet], asked: &[String]) -> Result<Chosen, SheetError> {
     if let Some(unknown) = asked.iter().find(|a| !meta.iter().any(|s| &s.name == *a)) {
         let names: Vec<&str> = meta.iter().map(|s| s.name.as_str()).collect();
-        return Err(err(format!(
-            "没有名为「{unknown}」的工作表（工作表：{}）",
-            names.join("、")
-        )));
+        return Err(err(t!(
+            "book.no_such_sheet",
+            sheet = unknown,
+            sheets = names.join(t!("punct.list").as_ref())
+        )
+        .into_owned()));
     }
     let mut read = Vec::new();
     let mut skipped = Vec::new();
