@@ -77,7 +77,7 @@ impl Frame<'_> {
             return self.documents.issuer.clone();
         }
         t!(
-            "report.bulletin.issuer",
+            "report.company.bureau",
             locale = self.lang.code(),
             district = self.district
         )
