@@ -4,8 +4,11 @@
 //! table. Every part is drawn from the one [`Assessor`] value the JSON is, so the formats
 //! cannot disagree. Also the bulletin's short 第三方考评 section ([`bulletin_section`]).
 
+use rust_i18n::t;
+
 use crate::domain::as_of::AsOf;
 use crate::domain::assessor::AssessorReport;
+use crate::domain::scoring::Verdict;
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
 use crate::model::standards::Standards;
@@ -33,19 +36,36 @@ pub struct Frame<'a> {
 }
 
 impl Frame<'_> {
-    fn level(&self) -> &'static str {
-        self.lang.pick(self.level.zh(), self.level.en())
+    /// The level assessed, in the vocabulary's words.
+    fn level(&self) -> String {
+        super::words::level(self.level, self.lang)
+    }
+
+    /// The period as the title says it: in words in Chinese (2026年上半年), its id in English.
+    fn period_said(&self) -> String {
+        match self.lang {
+            Lang::Zh => super::words::period_words(self.period, self.lang),
+            Lang::En => self.period.to_string(),
+        }
     }
 
     fn title(&self) -> String {
+        let (code, period, level) = (self.lang.code(), self.period_said(), self.level());
+        // A Chinese title leads with the district; the English one has never named it.
         match self.lang {
-            Lang::Zh => format!(
-                "{}{}{}检查考评情况",
-                self.district,
-                super::words::period_words(self.period, self.lang),
-                self.level()
+            Lang::Zh => t!(
+                "report.assessor.title.district",
+                locale = code,
+                district = self.district,
+                period = period,
+                level = level
             ),
-            Lang::En => format!("Assessment of the {} inspections, {}", self.level(), self.period),
+            Lang::En => t!(
+                "report.assessor.title.plain",
+                locale = code,
+                period = period,
+                level = level
+            ),
         }
         .trim()
         .to_string()
@@ -54,17 +74,17 @@ impl Frame<'_> {
     fn subtitle(&self) -> Vec<String> {
         let mut lines = Vec::new();
         if !self.as_of.complete(&self.period) {
-            lines.push(match self.lang {
-                Lang::Zh => format!(
-                    "本期（{}）尚未结束：以下仅反映截至{}的数据",
-                    super::words::period_words(self.period, self.lang),
-                    zh_date(self.as_of.date)
-                ),
-                Lang::En => format!(
-                    "{} is not over: what follows shows only the data up to {}",
-                    self.period, self.as_of.date
-                ),
-            });
+            let date = match self.lang {
+                Lang::Zh => zh_date(self.as_of.date),
+                Lang::En => self.as_of.date.to_string(),
+            };
+            let words = t!(
+                "report.company.not_over",
+                locale = self.lang.code(),
+                period = self.period_said(),
+                date = date
+            );
+            lines.push(words.into_owned());
         }
         lines.push(xlsx::as_of_line(self.as_of.date, self.lang));
         lines
@@ -78,7 +98,7 @@ const LISTED_PAIRS: usize = 100;
 /// One titled part of the report.
 struct Part {
     /// The sheet's tab name.
-    tab: &'static str,
+    tab: String,
     title: String,
     rows: Rows,
     /// Columns that add up in a workbook's 合计 row.
@@ -87,77 +107,87 @@ struct Part {
 
 /// The parts, in order; a part with no rows is left out.
 fn parts(a: &Assessor, f: &Frame) -> Vec<Part> {
-    let lang = f.lang;
+    let (lang, code) = (f.lang, f.lang.code());
     let mut out = vec![Part {
-        tab: lang.pick("覆盖", "Coverage"),
-        title: lang.pick("一、检查覆盖和频次", "1. Coverage and cadence").to_string(),
+        tab: t!("report.assessor.tab.coverage", locale = code).into_owned(),
+        title: t!("report.assessor.part.coverage", locale = code).into_owned(),
         rows: coverage(a, f),
         totals: Vec::new(),
     }];
     if a.agreement.is_some() {
+        let days = a.agreement_days;
+        // The Chinese heading says how far apart a pair may be; the English one leaves it out.
+        let title = match lang {
+            Lang::Zh => t!("report.assessor.part.agreement_days", locale = code, days = days),
+            Lang::En => t!("report.assessor.part.agreement", locale = code),
+        };
         out.push(Part {
-            tab: lang.pick("一致性", "Agreement"),
-            title: match lang {
-                Lang::Zh => format!("二、与区级抽查的一致性（间隔不超过{}天的配对）", a.agreement_days),
-                Lang::En => "2. Agreement with the district's own checks".to_string(),
-            },
+            tab: t!("report.assessor.tab.agreement", locale = code).into_owned(),
+            title: title.into_owned(),
             rows: agreement(a, f),
             totals: Vec::new(),
         });
         let total = a.agreement.as_ref().map_or(0, |ag| ag.list.len());
+        let title = if total > LISTED_PAIRS {
+            t!(
+                "report.assessor.part.pairs_listed",
+                locale = code,
+                total = total,
+                listed = LISTED_PAIRS
+            )
+        } else {
+            t!("report.assessor.part.pairs", locale = code)
+        };
         out.push(Part {
-            tab: lang.pick("配对", "Pairs"),
-            title: match (lang, total > LISTED_PAIRS) {
-                (Lang::Zh, false) => "配对明细".to_string(),
-                (Lang::Zh, true) => {
-                    format!("配对明细（共{total}组，列出分差最大的{LISTED_PAIRS}组；全部见 --format json）")
-                }
-                (Lang::En, false) => "The pairs".to_string(),
-                (Lang::En, true) => {
-                    format!("The pairs ({total}; the {LISTED_PAIRS} largest differences listed, all in --format json)")
-                }
-            },
+            tab: t!("report.assessor.tab.pairs", locale = code).into_owned(),
+            title: title.into_owned(),
             rows: pairs(a, f),
             totals: Vec::new(),
         });
         out.push(Part {
-            tab: lang.pick("分项对比", "Items"),
-            title: lang.pick("分项问题点对比", "Points by item on each side").to_string(),
+            tab: t!("report.assessor.tab.items", locale = code).into_owned(),
+            title: t!("report.assessor.part.items", locale = code).into_owned(),
             rows: items(a, f),
             totals: vec![2, 3, 4, 5],
         });
     }
     out.push(Part {
-        tab: lang.pick("申诉", "Appeals"),
-        title: lang
-            .pick("三、申诉（双向监督）", "3. Appeals (supervision both ways)")
-            .to_string(),
+        tab: t!("report.assessor.tab.appeals", locale = code).into_owned(),
+        title: t!("report.assessor.part.appeals", locale = code).into_owned(),
         rows: appeals(a, lang),
         totals: Vec::new(),
     });
+    let by_street = t!("report.assessor.part.appeals_by_street", locale = code).into_owned();
     out.push(Part {
-        tab: lang.pick("申诉分街道", "Appeals by street"),
-        title: lang.pick("申诉分街道", "Appeals by street").to_string(),
-        rows: appeal_lines(&a.appeals.by_street, lang, lang.pick("街道", "street")),
+        tab: by_street.clone(),
+        title: by_street,
+        rows: appeal_lines(
+            &a.appeals.by_street,
+            lang,
+            &t!("report.assessor.appeal.street", locale = code),
+        ),
+        totals: vec![1, 2, 3, 4],
+    });
+    let by_item = t!("report.assessor.part.appeals_by_item", locale = code).into_owned();
+    out.push(Part {
+        tab: by_item.clone(),
+        title: by_item,
+        rows: appeal_lines(
+            &a.appeals.by_item,
+            lang,
+            &t!("report.assessor.appeal.item", locale = code),
+        ),
         totals: vec![1, 2, 3, 4],
     });
     out.push(Part {
-        tab: lang.pick("申诉分项目", "Appeals by item"),
-        title: lang.pick("申诉分项目", "Appeals by item").to_string(),
-        rows: appeal_lines(&a.appeals.by_item, lang, lang.pick("检查项目", "item")),
-        totals: vec![1, 2, 3, 4],
-    });
-    out.push(Part {
-        tab: lang.pick("检查组", "Teams"),
-        title: lang
-            .pick("四、各检查组一致性", "4. Consistency between the teams")
-            .to_string(),
+        tab: t!("report.assessor.tab.teams", locale = code).into_owned(),
+        title: t!("report.assessor.part.teams", locale = code).into_owned(),
         rows: teams(a, lang, false),
         totals: vec![1, 7],
     });
     out.push(Part {
-        tab: lang.pick("佐证", "Evidence"),
-        title: lang.pick("五、佐证照片", "5. Photographic evidence").to_string(),
+        tab: t!("report.assessor.tab.evidence", locale = code).into_owned(),
+        title: t!("report.assessor.part.evidence", locale = code).into_owned(),
         rows: evidence(a, lang),
         totals: Vec::new(),
     });
@@ -169,8 +199,12 @@ fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "—".into())
 }
 
-fn key_value(lang: Lang, lines: Vec<(String, String)>) -> Rows {
-    let mut t = Rows::new([lang.pick("指标", "figure"), lang.pick("数值", "value")]);
+fn key_value(lang: Lang, lines: Vec<(std::borrow::Cow<'_, str>, String)>) -> Rows {
+    let code = lang.code();
+    let mut t = Rows::new([
+        t!("report.assessor.figure", locale = code),
+        t!("report.assessor.value", locale = code),
+    ]);
     for (k, v) in lines {
         t.push(vec![Cell::text(k), Cell::num(v)]);
     }
@@ -178,13 +212,13 @@ fn key_value(lang: Lang, lines: Vec<(String, String)>) -> Rows {
 }
 
 fn coverage(a: &Assessor, f: &Frame) -> Rows {
-    let l = |zh: &'static str, en: &'static str| f.lang.pick(zh, en).to_string();
+    let code = f.lang.code();
     let c = &a.coverage;
     let mut t = Rows::new([
-        l("窗口", "window"),
-        l("应检小区", "due"),
-        l("已检", "visited"),
-        l("缺检", "missed"),
+        t!("report.assessor.coverage.window", locale = code),
+        t!("report.assessor.coverage.due", locale = code),
+        t!("report.assessor.coverage.visited", locale = code),
+        t!("report.assessor.coverage.missed", locale = code),
     ]);
     for w in &c.windows {
         t.push(vec![
@@ -195,9 +229,15 @@ fn coverage(a: &Assessor, f: &Frame) -> Rows {
         ]);
     }
     t.push(vec![
+        // The Chinese row names the level; the English one leaves it to the title.
         Cell::text(match f.lang {
-            Lang::Zh => format!("全期（{}检查{}次）", f.level(), c.visits),
-            Lang::En => format!("period ({} visits)", c.visits),
+            Lang::Zh => t!(
+                "report.assessor.coverage.period_level",
+                locale = code,
+                level = f.level(),
+                visits = c.visits
+            ),
+            Lang::En => t!("report.assessor.coverage.period", locale = code, visits = c.visits),
         }),
         Cell::num(c.compounds),
         Cell::num(c.visited),
@@ -210,68 +250,75 @@ fn agreement(a: &Assessor, f: &Frame) -> Rows {
     let Some(ag) = &a.agreement else {
         return Rows::new(Vec::<String>::new());
     };
-    let lv = f.level();
-    let lines = match f.lang {
-        Lang::Zh => vec![
-            ("配对数".to_string(), ag.pairs.to_string()),
-            (format!("平均分差（{lv}−区级）"), or_dash(&ag.mean_diff)),
-            ("最大分差".to_string(), or_dash(&ag.max_diff)),
-            ("结论一致率%".to_string(), or_dash(&ag.verdict_agreement)),
-            ("Kappa系数".to_string(), or_dash(&ag.kappa)),
-            ("双方均合格".to_string(), ag.verdicts.both_pass.to_string()),
-            (format!("仅{lv}判合格"), ag.verdicts.assessor_only_pass.to_string()),
-            ("仅区级判合格".to_string(), ag.verdicts.district_only_pass.to_string()),
-            ("双方均不合格".to_string(), ag.verdicts.both_fail.to_string()),
-            (format!("仅{lv}发现的问题项"), ag.items_only_assessor.to_string()),
-            ("仅区级发现的问题项".to_string(), ag.items_only_district.to_string()),
-        ],
-        Lang::En => vec![
-            ("pairs".to_string(), ag.pairs.to_string()),
-            (format!("mean difference ({lv} − district)"), or_dash(&ag.mean_diff)),
-            ("largest difference".to_string(), or_dash(&ag.max_diff)),
-            ("verdicts agreeing %".to_string(), or_dash(&ag.verdict_agreement)),
-            ("Cohen's kappa".to_string(), or_dash(&ag.kappa)),
-            ("both pass".to_string(), ag.verdicts.both_pass.to_string()),
-            (
-                format!("only the {lv} passes"),
-                ag.verdicts.assessor_only_pass.to_string(),
-            ),
-            (
-                "only the district passes".to_string(),
-                ag.verdicts.district_only_pass.to_string(),
-            ),
-            ("both fail".to_string(), ag.verdicts.both_fail.to_string()),
-            (
-                format!("items found by the {lv} only"),
-                ag.items_only_assessor.to_string(),
-            ),
-            (
-                "items found by the district only".to_string(),
-                ag.items_only_district.to_string(),
-            ),
-        ],
-    };
+    let (lv, code) = (f.level(), f.lang.code());
+    let lines = vec![
+        (
+            t!("report.assessor.agreement.pairs", locale = code),
+            ag.pairs.to_string(),
+        ),
+        (
+            t!("report.assessor.agreement.mean_diff", locale = code, level = lv),
+            or_dash(&ag.mean_diff),
+        ),
+        (
+            t!("report.assessor.agreement.max_diff", locale = code),
+            or_dash(&ag.max_diff),
+        ),
+        (
+            t!("report.assessor.agreement.verdicts_agree", locale = code),
+            or_dash(&ag.verdict_agreement),
+        ),
+        (t!("report.assessor.agreement.kappa", locale = code), or_dash(&ag.kappa)),
+        (
+            t!("report.assessor.agreement.both_pass", locale = code),
+            ag.verdicts.both_pass.to_string(),
+        ),
+        (
+            t!("report.assessor.agreement.only_level_passes", locale = code, level = lv),
+            ag.verdicts.assessor_only_pass.to_string(),
+        ),
+        (
+            t!("report.assessor.agreement.only_district_passes", locale = code),
+            ag.verdicts.district_only_pass.to_string(),
+        ),
+        (
+            t!("report.assessor.agreement.both_fail", locale = code),
+            ag.verdicts.both_fail.to_string(),
+        ),
+        (
+            t!("report.assessor.agreement.items_level_only", locale = code, level = lv),
+            ag.items_only_assessor.to_string(),
+        ),
+        (
+            t!("report.assessor.agreement.items_district_only", locale = code),
+            ag.items_only_district.to_string(),
+        ),
+    ];
     key_value(f.lang, lines)
 }
 
 fn pairs(a: &Assessor, f: &Frame) -> Rows {
-    let lv = f.level();
-    let h = |zh: String, en: String| if f.lang == Lang::Zh { zh } else { en };
+    let (lv, code) = (f.level(), f.lang.code());
     let mut t = Rows::new([
-        h("小区".into(), "compound".into()),
-        h("街道".into(), "street".into()),
-        h(format!("{lv}日期"), format!("{lv} date")),
-        h(format!("{lv}得分"), format!("{lv} score")),
-        h(format!("{lv}结论"), format!("{lv} verdict")),
-        h("区级日期".into(), "district date".into()),
-        h("区级得分".into(), "district score".into()),
-        h("区级结论".into(), "district verdict".into()),
-        h("分差".into(), "difference".into()),
+        t!("report.assessor.pairs.compound", locale = code),
+        t!("report.assessor.pairs.street", locale = code),
+        t!("report.assessor.pairs.level_date", locale = code, level = lv),
+        t!("report.assessor.pairs.level_score", locale = code, level = lv),
+        t!("report.assessor.pairs.level_verdict", locale = code, level = lv),
+        t!("report.assessor.pairs.district_date", locale = code),
+        t!("report.assessor.pairs.district_score", locale = code),
+        t!("report.assessor.pairs.district_verdict", locale = code),
+        t!("report.assessor.pairs.difference", locale = code),
     ]);
+    // The vocabulary's verdicts, looked up once for every pair.
+    let (pass, fail) = (
+        super::words::verdict(Verdict::Pass, f.lang),
+        super::words::verdict(Verdict::Fail, f.lang),
+    );
     let verdict = |s: &Side| match (f.lang, s.verdict) {
-        (Lang::Zh, "pass") => "合格",
-        (Lang::Zh, _) => "不合格",
-        (Lang::En, v) => v,
+        (_, "pass") => pass.clone(),
+        (Lang::Zh, _) => fail.clone(),
+        (Lang::En, v) => v.to_string(),
     };
     let mut listed: Vec<&crate::report::assessor::PairJson> = a.agreement.iter().flat_map(|ag| &ag.list).collect();
     if listed.len() > LISTED_PAIRS {
@@ -304,15 +351,14 @@ fn pairs(a: &Assessor, f: &Frame) -> Rows {
 }
 
 fn items(a: &Assessor, f: &Frame) -> Rows {
-    let lv = f.level();
-    let h = |zh: String, en: String| if f.lang == Lang::Zh { zh } else { en };
+    let (lv, code) = (f.level(), f.lang.code());
     let mut t = Rows::new([
-        h("项目".into(), "item".into()),
-        h("名称".into(), "name".into()),
-        h(format!("{lv}问题点"), format!("{lv} points")),
-        h("区级问题点".into(), "district points".into()),
-        h(format!("仅{lv}发现"), format!("{lv} only")),
-        h("仅区级发现".into(), "district only".into()),
+        t!("report.assessor.items.item", locale = code),
+        t!("report.assessor.items.name", locale = code),
+        t!("report.assessor.items.level_points", locale = code, level = lv),
+        t!("report.assessor.items.district_points", locale = code),
+        t!("report.assessor.items.level_only", locale = code, level = lv),
+        t!("report.assessor.items.district_only", locale = code),
     ]);
     for i in a.agreement.iter().flat_map(|ag| &ag.items) {
         t.push(vec![
@@ -329,33 +375,37 @@ fn items(a: &Assessor, f: &Frame) -> Rows {
 
 fn appeals(a: &Assessor, lang: Lang) -> Rows {
     let p = &a.appeals;
-    let lines = match lang {
-        Lang::Zh => vec![
-            ("提出申诉".to_string(), p.filed.to_string()),
-            ("已作出决定".to_string(), p.decided.to_string()),
-            ("申诉成立".to_string(), p.upheld.to_string()),
-            ("核减问题点".to_string(), p.points_removed.to_string()),
-            ("差错率%（成立/已决定）".to_string(), or_dash(&p.error_rate)),
-        ],
-        Lang::En => vec![
-            ("filed".to_string(), p.filed.to_string()),
-            ("decided".to_string(), p.decided.to_string()),
-            ("upheld".to_string(), p.upheld.to_string()),
-            ("points removed".to_string(), p.points_removed.to_string()),
-            ("error rate % (upheld / decided)".to_string(), or_dash(&p.error_rate)),
-        ],
-    };
+    let code = lang.code();
+    let lines = vec![
+        (t!("report.assessor.appeals.filed", locale = code), p.filed.to_string()),
+        (
+            t!("report.assessor.appeals.decided", locale = code),
+            p.decided.to_string(),
+        ),
+        (
+            t!("report.assessor.appeals.upheld", locale = code),
+            p.upheld.to_string(),
+        ),
+        (
+            t!("report.assessor.appeals.points_removed", locale = code),
+            p.points_removed.to_string(),
+        ),
+        (
+            t!("report.assessor.appeals.error_rate", locale = code),
+            or_dash(&p.error_rate),
+        ),
+    ];
     key_value(lang, lines)
 }
 
 fn appeal_lines(lines: &[crate::report::assessor::AppealLine], lang: Lang, what: &str) -> Rows {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let code = lang.code();
     let mut t = Rows::new([
         what.to_string(),
-        l("申诉", "filed"),
-        l("已决定", "decided"),
-        l("成立", "upheld"),
-        l("核减点数", "points removed"),
+        t!("report.assessor.appeal.filed", locale = code).into_owned(),
+        t!("report.assessor.appeal.decided", locale = code).into_owned(),
+        t!("report.assessor.appeal.upheld", locale = code).into_owned(),
+        t!("report.assessor.appeal.points_removed", locale = code).into_owned(),
     ]);
     for x in lines {
         let name = match (&x.item, x.name.is_empty()) {
@@ -377,18 +427,36 @@ fn appeal_lines(lines: &[crate::report::assessor::AppealLine], lang: Lang, what:
 /// The teams' table: people's headers and words, or (`machine`) the CSV's stable English
 /// headers and JSON values.
 pub fn teams(a: &Assessor, lang: Lang, machine: bool) -> Rows {
-    let l = |zh: &'static str, en: &'static str| if machine { en } else { lang.pick(zh, en) };
-    let mut t = Rows::new([
-        l("检查组", "team"),
-        l("检查次数", "visits"),
-        l("平均问题点", "points_per_visit"),
-        l("合格率%", "pass_rate"),
-        l("合格率p值", "p_pass_rate"),
-        l("问题点p值", "p_points"),
-        l("异常", "outlier"),
-        l("区级抽查配对", "pairs"),
-        l("与区级平均分差", "mean_diff"),
-    ]);
+    // The CSV's headers are its English ids, for scripts; people read the catalogue's words
+    // (in English the same ids).
+    const IDS: [&str; 9] = [
+        "team",
+        "visits",
+        "points_per_visit",
+        "pass_rate",
+        "p_pass_rate",
+        "p_points",
+        "outlier",
+        "pairs",
+        "mean_diff",
+    ];
+    let mut t = if machine {
+        Rows::new(IDS)
+    } else {
+        let code = lang.code();
+        Rows::new([
+            t!("report.assessor.teams.team", locale = code),
+            t!("report.assessor.teams.visits", locale = code),
+            t!("report.assessor.teams.points_per_visit", locale = code),
+            t!("report.assessor.teams.pass_rate", locale = code),
+            t!("report.assessor.teams.p_pass_rate", locale = code),
+            t!("report.assessor.teams.p_points", locale = code),
+            t!("report.assessor.teams.outlier", locale = code),
+            t!("report.assessor.teams.pairs", locale = code),
+            t!("report.assessor.teams.mean_diff", locale = code),
+        ])
+    };
+    let yes = t!("report.assessor.teams.yes", locale = lang.code());
     let blank = |v: &Option<String>| {
         if machine {
             v.clone().unwrap_or_default()
@@ -399,7 +467,7 @@ pub fn teams(a: &Assessor, lang: Lang, machine: bool) -> Rows {
     for x in &a.teams {
         let outlier = match (machine, x.outlier) {
             (true, o) => o.to_string(),
-            (false, true) => lang.pick("是", "yes").to_string(),
+            (false, true) => yes.to_string(),
             (false, false) => String::new(),
         };
         t.push(vec![
@@ -419,27 +487,33 @@ pub fn teams(a: &Assessor, lang: Lang, machine: bool) -> Rows {
 
 fn evidence(a: &Assessor, lang: Lang) -> Rows {
     let e = &a.evidence;
-    let lines = match lang {
-        Lang::Zh => vec![
-            ("例行检查次数".to_string(), e.visits.to_string()),
-            ("发现问题的检查".to_string(), e.visits_with_points.to_string()),
-            ("问题点".to_string(), e.problem_points.to_string()),
-            ("照片".to_string(), e.photos.to_string()),
-            ("每个问题点照片数".to_string(), or_dash(&e.photos_per_point)),
-            ("有问题点无照片的检查".to_string(), e.visits_without_photo.to_string()),
-        ],
-        Lang::En => vec![
-            ("routine visits".to_string(), e.visits.to_string()),
-            ("visits with points".to_string(), e.visits_with_points.to_string()),
-            ("problem points".to_string(), e.problem_points.to_string()),
-            ("photos".to_string(), e.photos.to_string()),
-            ("photos per problem point".to_string(), or_dash(&e.photos_per_point)),
-            (
-                "visits with points and no photo".to_string(),
-                e.visits_without_photo.to_string(),
-            ),
-        ],
-    };
+    let code = lang.code();
+    let lines = vec![
+        (
+            t!("report.assessor.evidence.visits", locale = code),
+            e.visits.to_string(),
+        ),
+        (
+            t!("report.assessor.evidence.visits_with_points", locale = code),
+            e.visits_with_points.to_string(),
+        ),
+        (
+            t!("report.assessor.evidence.problem_points", locale = code),
+            e.problem_points.to_string(),
+        ),
+        (
+            t!("report.assessor.evidence.photos", locale = code),
+            e.photos.to_string(),
+        ),
+        (
+            t!("report.assessor.evidence.photos_per_point", locale = code),
+            or_dash(&e.photos_per_point),
+        ),
+        (
+            t!("report.assessor.evidence.without_photo", locale = code),
+            e.visits_without_photo.to_string(),
+        ),
+    ];
     key_value(lang, lines)
 }
 
@@ -462,26 +536,18 @@ pub fn table(a: &Assessor, f: &Frame) -> String {
 
 /// One sentence per outlying team, naming the test and its p.
 fn outliers(a: &Assessor, f: &Frame) -> Vec<String> {
+    // Looked up once, filled per outlying team.
+    let sentence = t!("report.assessor.outlier", locale = f.lang.code());
     a.teams
         .iter()
         .filter(|t| t.outlier)
-        .map(|t| match f.lang {
-            Lang::Zh => format!(
-                "{}与本层级其他检查组差异显著：合格率{}%（p={}），平均问题点{}（p={}）。",
-                t.team,
-                or_dash(&t.pass_rate),
-                or_dash(&t.p_pass_rate),
-                or_dash(&t.points_per_visit),
-                or_dash(&t.p_points)
-            ),
-            Lang::En => format!(
-                "{} differs from the level's other teams: pass rate {}% (p = {}), points per visit {} (p = {}).",
-                t.team,
-                or_dash(&t.pass_rate),
-                or_dash(&t.p_pass_rate),
-                or_dash(&t.points_per_visit),
-                or_dash(&t.p_points)
-            ),
+        .map(|t| {
+            sentence
+                .replace("%{team}", &t.team)
+                .replace("%{pass_rate}", &or_dash(&t.pass_rate))
+                .replace("%{p_pass_rate}", &or_dash(&t.p_pass_rate))
+                .replace("%{points}", &or_dash(&t.points_per_visit))
+                .replace("%{p_points}", &or_dash(&t.p_points))
         })
         .collect()
 }
@@ -514,10 +580,8 @@ pub fn document(a: &Assessor, f: &Frame) -> Document {
             ..Default::default()
         })
         .collect();
-    if let Some(s) = sections
-        .iter_mut()
-        .find(|s| s.title.starts_with(f.lang.pick("四、", "4.")))
-    {
+    let teams = t!("report.assessor.part.teams", locale = f.lang.code());
+    if let Some(s) = sections.iter_mut().find(|s| s.title == teams) {
         s.after = outliers(a, f);
     }
     Document {
@@ -525,10 +589,7 @@ pub fn document(a: &Assessor, f: &Frame) -> Document {
         title: f.title(),
         subtitle: f.subtitle(),
         sections,
-        footer: vec![match f.lang {
-            Lang::Zh => format!("{}民政局", f.district),
-            Lang::En => format!("{} Civil Affairs Bureau", f.district),
-        }],
+        footer: vec![t!("report.company.bureau", locale = f.lang.code(), district = f.district).into_owned()],
         ..Default::default()
     }
 }
@@ -536,15 +597,16 @@ pub fn document(a: &Assessor, f: &Frame) -> Document {
 /// The workbook: a sheet per part, with a 合计 row where a column adds up.
 pub fn sheets(a: &Assessor, f: &Frame) -> Vec<Sheet> {
     let line = xlsx::as_of_line(f.as_of.date, f.lang);
+    let total = t!("report.assessor.total", locale = f.lang.code());
     parts(a, f)
         .into_iter()
         .map(|p| {
             let title = xlsx::title(f.district, &f.period, &p.title, f.lang);
-            let sheet = Sheet::new(p.tab, title, line.clone(), p.rows);
+            let sheet = Sheet::new(&p.tab, title, line.clone(), p.rows);
             if p.totals.is_empty() {
                 sheet
             } else {
-                sheet.with_totals(f.lang.pick("合计", "Total"), &p.totals)
+                sheet.with_totals(&total, &p.totals)
             }
         })
         .collect()
@@ -561,47 +623,42 @@ pub fn bulletin_section(
 ) -> Section {
     let a = &Assessor::new(registry, standards, report);
     let level = report.level;
-    let lv = lang.pick(level.zh(), level.en());
+    let (lv, code) = (super::words::level(level, lang), lang.code());
     let c = &a.coverage;
-    let mut paragraphs = vec![match lang {
-        Lang::Zh => format!(
-            "覆盖：{lv}本期例行检查{}次，覆盖小区{}个（共{}个）。",
-            c.visits, c.visited, c.compounds
-        ),
-        Lang::En => format!(
-            "Coverage: {} routine {lv} visits, to {} of the {} compounds.",
-            c.visits, c.visited, c.compounds
-        ),
-    }];
-    paragraphs.push(match (&a.agreement, lang) {
-        (Some(ag), _) if ag.pairs == 0 => lang
-            .pick("一致性：本期没有可与区级抽查配对的检查。", "Agreement: no visit could be paired with a district check.")
-            .to_string(),
-        (Some(ag), Lang::Zh) => format!(
-            "一致性：与区级抽查配对{}组，平均分差{}分（{lv}减区级），最大分差{}分，结论一致率{}%，Kappa系数{}。",
-            ag.pairs,
-            or_dash(&ag.mean_diff),
-            or_dash(&ag.max_diff),
-            or_dash(&ag.verdict_agreement),
-            or_dash(&ag.kappa)
-        ),
-        (Some(ag), Lang::En) => format!(
-            "Agreement: {} pairs with the district's checks; mean difference {} ({lv} minus district), largest {}, verdicts agreeing {}%, kappa {}.",
-            ag.pairs,
-            or_dash(&ag.mean_diff),
-            or_dash(&ag.max_diff),
-            or_dash(&ag.verdict_agreement),
-            or_dash(&ag.kappa)
-        ),
-        (None, _) => String::new(),
+    let (visits, visited, compounds) = (c.visits, c.visited, c.compounds);
+    let coverage = t!(
+        "report.assessor.bulletin.coverage",
+        locale = code,
+        level = lv,
+        visits = visits,
+        visited = visited,
+        compounds = compounds
+    );
+    let mut paragraphs = vec![coverage.into_owned()];
+    paragraphs.push(match &a.agreement {
+        Some(ag) if ag.pairs == 0 => t!("report.assessor.bulletin.no_pairs", locale = code).into_owned(),
+        Some(ag) => t!(
+            "report.assessor.bulletin.agreement",
+            locale = code,
+            level = lv,
+            pairs = ag.pairs,
+            mean_diff = or_dash(&ag.mean_diff),
+            max_diff = or_dash(&ag.max_diff),
+            agreeing = or_dash(&ag.verdict_agreement),
+            kappa = or_dash(&ag.kappa)
+        )
+        .into_owned(),
+        None => String::new(),
     });
-    paragraphs.push(appeals_sentence(&a.appeals, lv, lang));
+    paragraphs.push(appeals_sentence(&a.appeals, &lv, lang));
     paragraphs.retain(|s| !s.is_empty());
+    // Chinese headings count in Chinese numerals (十一、), English in digits (11.).
+    let numeral = match lang {
+        Lang::Zh => super::bulletin::zh_numeral(n),
+        Lang::En => n.to_string(),
+    };
     Section {
-        title: match lang {
-            Lang::Zh => format!("{}、第三方考评", super::bulletin::zh_numeral(n)),
-            Lang::En => format!("{n}. Assessing the assessor"),
-        },
+        title: t!("report.assessor.bulletin.title", locale = code, n = numeral).into_owned(),
         paragraphs,
         ..Default::default()
     }
@@ -609,33 +666,22 @@ pub fn bulletin_section(
 
 /// The bulletin's sentence on appeals; the error rate only once some appeal is decided.
 fn appeals_sentence(p: &crate::report::assessor::Appeals, lv: &str, lang: Lang) -> String {
-    let rate = |zh: bool| match (&p.error_rate, zh) {
-        (Some(r), true) => format!("，差错率{r}%"),
-        (Some(r), false) => format!("; error rate {r}%"),
-        (None, _) => String::new(),
-    };
-    match lang {
-        _ if p.filed == 0 => lang
-            .pick(
-                &format!("申诉：本期没有对{lv}检查结果的申诉。"),
-                &format!("Appeals: none against the {lv} visits."),
-            )
-            .to_string(),
-        Lang::Zh => format!(
-            "申诉：提出{}件，已决定{}件，成立{}件，核减问题点{}个{}。",
-            p.filed,
-            p.decided,
-            p.upheld,
-            p.points_removed,
-            rate(true)
-        ),
-        Lang::En => format!(
-            "Appeals: {} filed, {} decided, {} upheld, {} points removed{}.",
-            p.filed,
-            p.decided,
-            p.upheld,
-            p.points_removed,
-            rate(false)
-        ),
+    let code = lang.code();
+    if p.filed == 0 {
+        return t!("report.assessor.bulletin.no_appeals", locale = code, level = lv).into_owned();
     }
+    let rate = match &p.error_rate {
+        Some(r) => t!("report.assessor.bulletin.error_rate", locale = code, rate = r).into_owned(),
+        None => String::new(),
+    };
+    t!(
+        "report.assessor.bulletin.appeals",
+        locale = code,
+        filed = p.filed,
+        decided = p.decided,
+        upheld = p.upheld,
+        points_removed = p.points_removed,
+        rate = rate
+    )
+    .into_owned()
 }

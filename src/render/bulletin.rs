@@ -7,11 +7,12 @@
 use std::path::Path;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde_json::{json, Map, Value};
 
 use crate::domain::as_of::AsOf;
 use crate::domain::bulletin::{Bulletin, Ranked, Summary};
-use crate::domain::recheck::Notice;
+use crate::domain::recheck::{Notice, VetoEffect};
 use crate::error::Result;
 use crate::model::decimal::fmt2;
 use crate::model::records::{Documents, Lang};
@@ -47,11 +48,6 @@ pub struct Frame<'a> {
 }
 
 impl Frame<'_> {
-    /// The words in the bulletin's language.
-    fn pick(&self, zh: &str, en: &str) -> String {
-        self.lang.pick(zh, en).to_string()
-    }
-
     /// The scoring level's name (第三方, third_party, ...).
     fn level(&self) -> String {
         let level = self.standards.standards.scoring_level;
@@ -80,10 +76,12 @@ impl Frame<'_> {
         if !self.documents.issuer.is_empty() {
             return self.documents.issuer.clone();
         }
-        match self.lang {
-            Lang::Zh => format!("{}民政局", self.district),
-            Lang::En => format!("{} Civil Affairs Bureau", self.district),
-        }
+        t!(
+            "report.company.bureau",
+            locale = self.lang.code(),
+            district = self.district
+        )
+        .into_owned()
     }
 
     fn community(&self, id: &str) -> String {
@@ -140,10 +138,13 @@ fn letterhead(f: &Frame, b: &Bulletin) -> Document {
         None => f.district.to_string(),
     };
     let period = f.period(b.period);
-    let title = match f.lang {
-        Lang::Zh => format!("关于{place}{period}旧楼区物业服务管理情况的通报"),
-        Lang::En => format!("Old residential compounds: property service bulletin, {place}, {period}"),
-    };
+    let title = t!(
+        "report.bulletin.title",
+        locale = f.lang.code(),
+        place = place,
+        period = period
+    )
+    .into_owned();
     let mut doc = Document {
         lang: f.lang,
         mark: f.documents.issuer_mark.clone(),
@@ -154,26 +155,29 @@ fn letterhead(f: &Frame, b: &Bulletin) -> Document {
     };
     if b.street.is_some() {
         doc.subtitle
-            .push(f.pick("街道联席会议材料", "Brief for the street's joint meeting"));
+            .push(t!("report.bulletin.subtitle.street_brief", locale = f.lang.code()).into_owned());
     }
     // A period not over is said first, before anything is read as final (DESIGN §14).
     if !f.as_of.complete(&b.period) {
-        doc.subtitle.push(match f.lang {
-            Lang::Zh => format!(
-                "本期（{period}）尚未结束：本通报仅反映截至{}的数据，为阶段性情况",
-                f.date(f.as_of.date)
-            ),
-            Lang::En => format!(
-                "{period} is not over: this bulletin shows only the data up to {}, an interim account",
-                f.date(f.as_of.date)
-            ),
-        });
+        let as_of = f.date(f.as_of.date);
+        let words = t!(
+            "report.bulletin.subtitle.not_over",
+            locale = f.lang.code(),
+            period = period,
+            as_of = as_of
+        );
+        doc.subtitle.push(words.into_owned());
     }
     let (title, level, as_of) = (&f.standards.standards.title, f.level(), f.date(f.as_of.date));
-    doc.subtitle.push(match f.lang {
-        Lang::Zh => format!("数据截至{as_of}；依据《{title}》；官方评分：{level}检查"),
-        Lang::En => format!("Data as of {as_of}; standards: {title}; official scores: {level} visits"),
-    });
+    let code = f.lang.code();
+    let basis = t!(
+        "report.bulletin.subtitle.basis",
+        locale = code,
+        as_of = as_of,
+        title = title,
+        level = level
+    );
+    doc.subtitle.push(basis.into_owned());
     doc
 }
 
@@ -184,11 +188,17 @@ fn recipients(f: &Frame, b: &Bulletin) -> Vec<String> {
         None => f.documents.recipients.clone(),
         Some(id) => {
             let name = f.street(id);
-            vec![match f.lang {
-                Lang::Zh if name.ends_with('街') => format!("{name}道办事处"),
-                Lang::Zh => format!("{name}办事处"),
-                Lang::En => format!("{name} street office"),
-            }]
+            // A Chinese street named …街 has a …街道办事处; English says "street office" for both.
+            let office = if name.ends_with('街') {
+                t!(
+                    "report.bulletin.recipient.street_office",
+                    locale = f.lang.code(),
+                    name = name
+                )
+            } else {
+                t!("report.bulletin.recipient.office", locale = f.lang.code(), name = name)
+            };
+            vec![office.into_owned()]
         }
     }
 }
@@ -198,41 +208,46 @@ fn recipients(f: &Frame, b: &Bulletin) -> Vec<String> {
 fn overview(f: &Frame, b: &Bulletin) -> Section {
     let s = &b.summary;
     let level = f.level();
-    let sentence = match f.lang {
-        Lang::Zh => {
-            let place = match &b.street {
-                Some(id) => format!("{} {} 个社区", f.street(id), s.communities),
-                None => format!("全区 {} 个街道、{} 个社区", s.streets, s.communities),
-            };
-            format!(
-                "本期{level}对{place}的 {} 个旧楼区进行了检查，拍摄照片 {} 张，出动检查人员 {} 人次，发现 {} 类问题、问题点位 {} 处，对 {} 个小区进行了复检复查。",
-                count(s.compounds_inspected as u64),
-                count(s.photos),
-                count(s.person_times),
-                s.categories_found,
-                count(s.problem_points),
-                count(s.rechecked_compounds as u64)
-            )
-        }
-        Lang::En => {
-            let place = match &b.street {
-                Some(id) => format!("{} communities of {}", s.communities, f.street(id)),
-                None => format!("{} communities of {} streets", s.communities, s.streets),
-            };
-            format!(
-                "In {} the {level} inspected {} old compounds in {place}, took {} photos with {} person-times of inspectors, found {} problem points in {} categories, and re-inspected {} compounds.",
-                f.period(b.period),
-                count(s.compounds_inspected as u64),
-                count(s.photos),
-                count(s.person_times),
-                count(s.problem_points),
-                s.categories_found,
-                count(s.rechecked_compounds as u64)
-            )
-        }
+    let code = f.lang.code();
+    let place = match &b.street {
+        Some(id) => t!(
+            "report.bulletin.overview.street",
+            locale = code,
+            street = f.street(id),
+            communities = s.communities
+        ),
+        None => t!(
+            "report.bulletin.overview.district",
+            locale = code,
+            streets = s.streets,
+            communities = s.communities
+        ),
     };
+    // Chinese says 本期 (the title has named the period); English names it.
+    let when = match f.lang {
+        Lang::Zh => t!("report.bulletin.overview.this_period", locale = code),
+        Lang::En => t!(
+            "report.bulletin.overview.in_period",
+            locale = code,
+            period = f.period(b.period)
+        ),
+    };
+    let sentence = t!(
+        "report.bulletin.overview.sentence",
+        locale = code,
+        when = when,
+        level = level,
+        place = place,
+        compounds = count(s.compounds_inspected as u64),
+        photos = count(s.photos),
+        person_times = count(s.person_times),
+        categories = s.categories_found,
+        points = count(s.problem_points),
+        rechecked = count(s.rechecked_compounds as u64)
+    )
+    .into_owned();
     Section {
-        title: f.pick("一、总体情况", "1. Overview"),
+        title: t!("report.bulletin.overview.title", locale = f.lang.code()).into_owned(),
         paragraphs: vec![sentence],
         ..Default::default()
     }
@@ -241,14 +256,22 @@ fn overview(f: &Frame, b: &Bulletin) -> Section {
 /// 二、街道排名: the ranking, what the change is against, and a chart of the mean scores.
 fn street_ranking(f: &Frame, b: &Bulletin) -> Section {
     let of = b.street.is_some().then_some(b.streets_ranked);
-    let mut streets = ranking(f, f.pick("二、街道排名", "2. Street ranking"), &b.streets, false, of);
+    let mut streets = ranking(
+        f,
+        t!("report.bulletin.streets.title", locale = f.lang.code()).into_owned(),
+        &b.streets,
+        false,
+        of,
+    );
     let previous = f.period(b.previous);
-    streets.paragraphs.push(match f.lang {
-        Lang::Zh => format!("较上期：与{previous}相比的平均分变化；“新增”表示上期无评分。"),
-        Lang::En => format!("Change: against {previous}; \"new\" where there was no score then."),
-    });
+    let against = t!(
+        "report.bulletin.streets.change",
+        locale = f.lang.code(),
+        previous = previous
+    );
+    streets.paragraphs.push(against.into_owned());
     streets.chart = Some(Chart {
-        caption: f.pick("街道平均分", "Street mean scores"),
+        caption: t!("report.bulletin.streets.chart", locale = f.lang.code()).into_owned(),
         bars: b
             .streets
             .iter()
@@ -268,53 +291,75 @@ fn street_ranking(f: &Frame, b: &Bulletin) -> Section {
 fn community_ranking(f: &Frame, b: &Bulletin) -> Section {
     ranking(
         f,
-        f.pick("三、社区排名", "3. Community ranking"),
+        t!("report.bulletin.communities.title", locale = f.lang.code()).into_owned(),
         &b.communities,
         b.street.is_none(),
         b.street.is_some().then_some(b.communities_ranked),
     )
 }
 
-/// A place in a ranking: the number in the district's bulletin; in a street's brief, where
-/// the reader sees only the street's own, the place out of how many are ranked
-/// district-wide (第6名（共58个）).
-fn place(f: &Frame, rank: Option<usize>, of: Option<usize>) -> String {
-    match (rank, of, f.lang) {
-        (None, _, _) => f.pick("未排名", "unranked"),
-        (Some(n), None, _) => n.to_string(),
-        (Some(n), Some(of), Lang::Zh) => format!("第{n}名（共{of}个）"),
-        (Some(n), Some(of), Lang::En) => format!("{n} of {of}"),
+/// The words of a ranking's places, looked up once per table.
+struct Places {
+    unranked: String,
+    /// 第%{n}名（共58个）: the place out of how many, `%{n}` left for each row.
+    out_of: Option<String>,
+}
+
+impl Places {
+    fn new(f: &Frame, of: Option<usize>) -> Places {
+        let code = f.lang.code();
+        Places {
+            unranked: t!("report.bulletin.ranking.unranked", locale = code).into_owned(),
+            // `n` is filled per row below; the catalogue fills `of` once.
+            out_of: of.map(|of| t!("report.bulletin.ranking.place", locale = code, of = of).into_owned()),
+        }
+    }
+
+    /// A place in a ranking: the number in the district's bulletin; in a street's brief,
+    /// where the reader sees only the street's own, the place out of how many are ranked
+    /// district-wide (第6名（共58个）).
+    fn of(&self, rank: Option<usize>) -> String {
+        match (rank, &self.out_of) {
+            (None, _) => self.unranked.clone(),
+            (Some(n), None) => n.to_string(),
+            (Some(n), Some(words)) => words.replace("%{n}", &n.to_string()),
+        }
     }
 }
 
 /// A ranking table of streets or communities: rank (out of `of` in a street's brief), name,
 /// (street,) mean score, change, counts and pass rate.
 fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool, of: Option<usize>) -> Section {
-    let mut header = vec![f.pick("排名", "rank"), f.pick("名称", "name")];
+    let mut header = vec![
+        t!("report.bulletin.col.rank", locale = f.lang.code()).into_owned(),
+        t!("report.bulletin.col.name", locale = f.lang.code()).into_owned(),
+    ];
     if street_col {
-        header.push(f.pick("街道", "street"));
+        header.push(t!("report.bulletin.col.street", locale = f.lang.code()).into_owned());
     }
     header.extend([
-        f.pick("平均分", "score"),
-        f.pick("较上期", "change"),
-        f.pick("检查小区", "assessed"),
-        f.pick("合格", "passed"),
-        f.pick("不合格", "failed"),
-        f.pick("合格率%", "pass rate %"),
+        t!("report.bulletin.col.mean", locale = f.lang.code()).into_owned(),
+        t!("report.bulletin.col.change", locale = f.lang.code()).into_owned(),
+        t!("report.bulletin.col.assessed", locale = f.lang.code()).into_owned(),
+        t!("report.bulletin.col.passed", locale = f.lang.code()).into_owned(),
+        t!("report.bulletin.col.failed", locale = f.lang.code()).into_owned(),
+        t!("report.bulletin.col.pass_rate", locale = f.lang.code()).into_owned(),
     ]);
     let n = header.len();
+    let places = Places::new(f, of);
+    let new = t!("report.bulletin.ranking.new", locale = f.lang.code());
     let rows = list
         .iter()
         .map(|r| {
             let g = &r.group;
-            let rank = place(f, r.rank, of);
+            let rank = places.of(r.rank);
             let mut row = vec![rank, g.name.clone()];
             if street_col {
                 row.push(g.street_id.as_deref().map(|s| f.street(s)).unwrap_or_default());
             }
             row.extend([
                 g.score.map(fmt2).unwrap_or_else(|| "—".into()),
-                change(r, f.lang),
+                change(r, &new, f.lang),
                 count(u64::from(g.assessed)),
                 count(u64::from(g.passed)),
                 count(u64::from(g.failed)),
@@ -343,9 +388,9 @@ fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool, of: Opti
 fn categories(f: &Frame, b: &Bulletin) -> Section {
     let max_points = b.categories.iter().map(|c| c.points).max().unwrap_or(0) as f64;
     Section {
-        title: f.pick("四、问题分类", "4. Problems by category"),
+        title: t!("report.bulletin.categories.title", locale = f.lang.code()).into_owned(),
         chart: Some(Chart {
-            caption: f.pick("各类问题点位", "Problem points by category"),
+            caption: t!("report.bulletin.categories.chart", locale = f.lang.code()).into_owned(),
             bars: b
                 .categories
                 .iter()
@@ -357,10 +402,10 @@ fn categories(f: &Frame, b: &Bulletin) -> Section {
         }),
         table: Some(Table {
             header: vec![
-                f.pick("类别", "category"),
-                f.pick("点位", "points"),
-                f.pick("占比%", "share %"),
-                f.pick("涉及小区", "compounds"),
+                t!("report.bulletin.categories.category", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.col.points", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.categories.share", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.categories.compounds", locale = f.lang.code()).into_owned(),
             ],
             rows: b
                 .categories
@@ -392,25 +437,28 @@ fn hotspots(f: &Frame, b: &Bulletin) -> Section {
             .map_or(code.to_string(), |c| c.name.clone())
     };
     let mut hot = Section {
-        title: f.pick("五、成片问题", "5. Hot spots"),
+        title: t!("report.bulletin.hotspots.title", locale = f.lang.code()).into_owned(),
         ..Default::default()
     };
     let min_points = standards.hotspots.min_points;
-    hot.paragraphs.push(match f.lang {
-        Lang::Zh => format!("同一小区同一类问题点位达到 {min_points} 处的，点名如下："),
-        Lang::En => format!("Compounds with {min_points} or more points of one category:"),
-    });
+    let lead = t!(
+        "report.bulletin.hotspots.lead",
+        locale = f.lang.code(),
+        min_points = min_points
+    );
+    hot.paragraphs.push(lead.into_owned());
     if b.hotspots.is_empty() {
-        hot.paragraphs.push(f.pick("本期无。", "None this period."));
+        hot.paragraphs
+            .push(t!("report.bulletin.none", locale = f.lang.code()).into_owned());
         return hot;
     }
     hot.table = Some(Table {
         header: vec![
-            f.pick("小区", "compound"),
-            f.pick("社区", "community"),
-            f.pick("街道", "street"),
-            f.pick("问题类别", "category"),
-            f.pick("点位", "points"),
+            t!("report.bulletin.col.compound", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.col.community", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.col.street", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.hotspots.category", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.col.points", locale = f.lang.code()).into_owned(),
         ],
         rows: b
             .hotspots
@@ -433,16 +481,16 @@ fn hotspots(f: &Frame, b: &Bulletin) -> Section {
 /// 六、“三看三到位”: per street, how many compounds fell short on each look, then their names.
 fn looks(f: &Frame, b: &Bulletin) -> Section {
     let mut looks = Section {
-        title: f.pick("六、“三看三到位”情况", "6. The three looks"),
+        title: t!("report.bulletin.looks.title", locale = f.lang.code()).into_owned(),
         ..Default::default()
     };
     looks.table = Some(Table {
         header: vec![
-            f.pick("街道", "street"),
-            f.pick("检查小区", "assessed"),
-            f.pick("街道管理不到位", "street mgmt not in place"),
-            f.pick("社区监督不到位", "community supervision not in place"),
-            f.pick("物业服务不到位", "property service not in place"),
+            t!("report.bulletin.col.street", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.col.assessed", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.looks.street", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.looks.community", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.looks.property", locale = f.lang.code()).into_owned(),
         ],
         rows: b
             .looks
@@ -459,26 +507,21 @@ fn looks(f: &Frame, b: &Bulletin) -> Section {
             .collect(),
         numeric: vec![1, 2, 3, 4],
     });
-    let names = |ids: &[String]| {
-        ids.iter()
-            .map(|id| f.compound(id))
-            .collect::<Vec<_>>()
-            .join(f.lang.pick("、", ", "))
-    };
+    let code = f.lang.code();
+    let separator = t!("report.document.list_separator", locale = code);
+    let names = |ids: &[String]| ids.iter().map(|id| f.compound(id)).collect::<Vec<_>>().join(&separator);
+    // What follows a street's name, looked up once for all streets.
+    let short = [
+        t!("report.bulletin.looks.street_short", locale = code),
+        t!("report.bulletin.looks.community_short", locale = code),
+        t!("report.bulletin.looks.property_short", locale = code),
+    ];
     for x in &b.looks {
-        for (what_zh, what_en, ids) in [
-            ("街道管理不到位", "street management not in place", &x.street_not),
-            ("社区监督不到位", "community supervision not in place", &x.community_not),
-            ("物业服务不到位", "property service not in place", &x.property_not),
-        ] {
+        for (what, ids) in short.iter().zip([&x.street_not, &x.community_not, &x.property_not]) {
             if !ids.is_empty() {
-                looks.after.push(format!(
-                    "{}{}{}{}",
-                    f.street(&x.street_id),
-                    f.lang.pick(what_zh, &format!(" — {what_en}")),
-                    f.lang.pick("：", ": "),
-                    names(ids)
-                ));
+                looks
+                    .after
+                    .push(format!("{}{what}{}", f.street(&x.street_id), names(ids)));
             }
         }
     }
@@ -489,32 +532,32 @@ fn looks(f: &Frame, b: &Bulletin) -> Section {
 /// compounds failing for the period.
 fn failing(f: &Frame, b: &Bulletin) -> Section {
     let mut failing = Section {
-        title: f.pick("七、不合格小区及整改情况", "7. Failing compounds and rectification"),
+        title: t!("report.bulletin.failing.title", locale = f.lang.code()).into_owned(),
         ..Default::default()
     };
     if b.notices.is_empty() {
         failing
             .paragraphs
-            .push(f.pick("本期无整改通知。", "No notices this period."));
+            .push(t!("report.bulletin.failing.no_notices", locale = f.lang.code()).into_owned());
     } else {
         failing.table = Some(notices(f, &b.notices));
     }
+    // 华阳里（78.50）: looked up once, filled per compound.
+    let named = t!("report.bulletin.failing.name_score", locale = f.lang.code());
     let failing_names: Vec<String> = b
         .failing
         .iter()
         .map(|c| {
             let score = c.score.map(fmt2).unwrap_or_default();
-            f.lang
-                .pick(&format!("{}（{score}）", c.name), &format!("{} ({score})", c.name))
-                .to_string()
+            named.replace("%{name}", &c.name).replace("%{score}", &score)
         })
         .collect();
     if !failing_names.is_empty() {
-        failing.after.push(format!(
-            "{}{}",
-            f.pick("本期评分不合格的小区：", "Compounds failing for the period: "),
-            failing_names.join(f.lang.pick("、", ", "))
-        ));
+        let code = f.lang.code();
+        let names = failing_names.join(&t!("report.document.list_separator", locale = code));
+        failing
+            .after
+            .push(t!("report.bulletin.failing.list", locale = code, names = names).into_owned());
     }
     failing
 }
@@ -522,17 +565,21 @@ fn failing(f: &Frame, b: &Bulletin) -> Section {
 /// The notices' table: where, when, the score (red line marked), the deadline, the
 /// re-inspection (late marked) and the outcome.
 fn notices(f: &Frame, notices: &[Notice]) -> Table {
-    let marked = |mark: bool, zh, en| if mark { f.lang.pick(zh, en) } else { "" };
+    let (red_line, late) = (
+        t!("report.bulletin.notices.red_line", locale = f.lang.code()),
+        t!("report.bulletin.notices.late", locale = f.lang.code()),
+    );
+    let marked = |mark: bool, words: &str| if mark { words.to_string() } else { String::new() };
     Table {
         header: vec![
-            f.pick("小区", "compound"),
-            f.pick("社区", "community"),
-            f.pick("街道", "street"),
-            f.pick("检查日期", "date"),
-            f.pick("得分", "score"),
-            f.pick("整改期限", "deadline"),
-            f.pick("复检", "re-inspection"),
-            f.pick("结果", "outcome"),
+            t!("report.bulletin.col.compound", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.col.community", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.col.street", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.notices.date", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.notices.score", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.notices.deadline", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.notices.recheck", locale = f.lang.code()).into_owned(),
+            t!("report.bulletin.notices.outcome", locale = f.lang.code()).into_owned(),
         ],
         rows: notices
             .iter()
@@ -542,18 +589,11 @@ fn notices(f: &Frame, notices: &[Notice]) -> Table {
                     f.community(&n.community_id),
                     f.street(&n.street_id),
                     f.date(n.date),
-                    format!("{}{}", fmt2(n.score), marked(n.red_line, "（红线）", " (red line)")),
+                    format!("{}{}", fmt2(n.score), marked(n.red_line, &red_line)),
                     f.date(n.deadline),
                     n.recheck
                         .as_ref()
-                        .map(|r| {
-                            format!(
-                                "{} {}{}",
-                                f.date(r.date),
-                                fmt2(r.score),
-                                marked(r.late, "（逾期）", " (late)")
-                            )
-                        })
+                        .map(|r| format!("{} {}{}", f.date(r.date), fmt2(r.score), marked(r.late, &late)))
                         .unwrap_or_else(|| "—".into()),
                     outcome(f.lang, n.outcome.as_str()),
                 ]
@@ -576,7 +616,7 @@ fn next_steps(f: &Frame, b: &Bulletin, n: usize) -> Result<Section> {
     streets.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let outcomes = |o: &str| b.notices.iter().filter(|n| n.outcome.as_str() == o).count();
     let ctx = json!({
-        "lang": f.lang.pick("zh", "en"),
+        "lang": f.lang.code(),
         "period": f.period(b.period),
         "next_period": f.period(b.period.next()),
         "street": b.street.as_deref().map(|s| f.street(s)),
@@ -590,11 +630,13 @@ fn next_steps(f: &Frame, b: &Bulletin, n: usize) -> Result<Section> {
         "gaps": b.gaps.iter().map(|g| g.missing.len()).sum::<usize>(),
     });
     let text = templates::render(f.root, "bulletin_next.txt.j2", ctx)?;
+    // Chinese headings count in Chinese numerals (十一、), English in digits (11.).
+    let numeral = match f.lang {
+        Lang::Zh => zh_numeral(n),
+        Lang::En => n.to_string(),
+    };
     Ok(Section {
-        title: match f.lang {
-            Lang::Zh => format!("{}、下一步工作要求", zh_numeral(n)),
-            Lang::En => format!("{n}. Next steps"),
-        },
+        title: t!("report.bulletin.next.title", locale = f.lang.code(), n = numeral).into_owned(),
         paragraphs: text
             .split("\n\n")
             .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(f.lang.pick("", " ")))
@@ -622,19 +664,31 @@ fn outcome(lang: Lang, o: &str) -> String {
 /// 八、一票否决: one sentence per community that lost its 美丽社区 title or candidacy.
 fn vetoes(f: &Frame, b: &Bulletin) -> Section {
     let mut veto = Section {
-        title: f.pick("八、一票否决", "8. One-vote veto"),
+        title: t!("report.bulletin.vetoes.title", locale = f.lang.code()).into_owned(),
         ..Default::default()
     };
     if b.vetoes.is_empty() {
-        veto.paragraphs.push(f.pick("本期无。", "None this period."));
+        veto.paragraphs
+            .push(t!("report.bulletin.none", locale = f.lang.code()).into_owned());
     }
     for v in &b.vetoes {
         let community = f.community(&v.community_id);
-        veto.paragraphs.push(match (f.lang, v.effect.as_str()) {
-            (Lang::Zh, "revoked") => format!("{community}：复检仍不合格，撤销其“美丽社区”称号（{}年度）。", v.year),
-            (Lang::Zh, _) => format!("{community}：复检仍不合格，取消其{}年度“美丽社区”评选资格。", v.year),
-            (Lang::En, e) => format!("{community}: re-inspection failed; 美丽社区 {e} for {}.", v.year),
-        });
+        let (code, year) = (f.lang.code(), v.year);
+        let sentence = match v.effect {
+            VetoEffect::Revoked => t!(
+                "report.bulletin.vetoes.revoked",
+                locale = code,
+                community = community,
+                year = year
+            ),
+            VetoEffect::Ineligible => t!(
+                "report.bulletin.vetoes.ineligible",
+                locale = code,
+                community = community,
+                year = year
+            ),
+        };
+        veto.paragraphs.push(sentence.into_owned());
     }
     veto
 }
@@ -642,13 +696,13 @@ fn vetoes(f: &Frame, b: &Bulletin) -> Section {
 /// 九、检查覆盖情况: per level and window, the compounds not visited (the first 20 named).
 fn coverage(f: &Frame, b: &Bulletin) -> Section {
     Section {
-        title: f.pick("九、检查覆盖情况", "9. Coverage"),
+        title: t!("report.bulletin.coverage.title", locale = f.lang.code()).into_owned(),
         table: Some(Table {
             header: vec![
-                f.pick("检查层级", "level"),
-                f.pick("周期", "window"),
-                f.pick("缺检小区数", "missing"),
-                f.pick("缺检小区", "compounds"),
+                t!("report.bulletin.coverage.level", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.coverage.window", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.coverage.missing", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.coverage.compounds", locale = f.lang.code()).into_owned(),
             ],
             rows: b
                 .gaps
@@ -686,16 +740,18 @@ fn fees(f: &Frame, b: &Bulletin) -> Option<Section> {
             fmt2(Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64))
         }
     };
+    // 12（40.00%）: looked up once, filled per street.
+    let at_90 = t!("report.bulletin.fees.at_90_share", locale = f.lang.code());
     Some(Section {
-        title: f.pick("十、物业费收缴情况", "10. Fee collection"),
+        title: t!("report.bulletin.fees.title", locale = f.lang.code()).into_owned(),
         table: Some(Table {
             header: vec![
-                f.pick("街道", "street"),
-                f.pick("应收（元）", "billed"),
-                f.pick("实收（元）", "collected"),
-                f.pick("收缴率%", "rate %"),
-                f.pick("小区", "compounds"),
-                f.pick("收缴率≥90%的小区", "compounds at 90%+"),
+                t!("report.bulletin.col.street", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.fees.billed", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.fees.collected", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.fees.rate", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.fees.compounds", locale = f.lang.code()).into_owned(),
+                t!("report.bulletin.fees.at_90", locale = f.lang.code()).into_owned(),
             ],
             rows: b
                 .fees
@@ -707,10 +763,9 @@ fn fees(f: &Frame, b: &Bulletin) -> Option<Section> {
                         money(x.collected),
                         x.rate.map(fmt2).unwrap_or_else(|| "—".into()),
                         count(x.compounds as u64),
-                        match f.lang {
-                            Lang::Zh => format!("{}（{}%）", count(x.at_90 as u64), share(x.at_90, x.compounds)),
-                            Lang::En => format!("{} ({}%)", count(x.at_90 as u64), share(x.at_90, x.compounds)),
-                        },
+                        at_90
+                            .replace("%{count}", &count(x.at_90 as u64))
+                            .replace("%{share}", &share(x.at_90, x.compounds)),
                     ]
                 })
                 .collect(),
@@ -722,10 +777,10 @@ fn fees(f: &Frame, b: &Bulletin) -> Option<Section> {
 
 /// The change since the previous period in words (上升1.28分, 下降0.52分, 持平), "new" where
 /// there was no score then, a dash where there is none now.
-fn change(r: &Ranked, lang: Lang) -> String {
+fn change(r: &Ranked, new: &str, lang: Lang) -> String {
     match r.change {
         None if r.group.score.is_none() => "—".to_string(),
-        None => lang.pick("新增", "new").to_string(),
+        None => new.to_string(),
         Some(c) => change_words(c, lang),
     }
 }

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use super::{Cell, Rows};
 use crate::domain::explain::ExplainedVisit;
@@ -39,13 +40,6 @@ pub struct Explanation<'a> {
     pub lang: Lang,
 }
 
-impl Explanation<'_> {
-    /// A label in the reader's language.
-    fn l(&self, zh: &'static str, en: &'static str) -> &'static str {
-        self.lang.pick(zh, en)
-    }
-}
-
 /// The whole explanation as text.
 pub fn text(e: &Explanation<'_>) -> String {
     let mut out = head(e);
@@ -67,36 +61,40 @@ fn head(e: &Explanation<'_>) -> String {
         "{} ({}) — {} {}, {} {}\n",
         c.name,
         c.id,
-        e.l("评分说明", "how the score came about,"),
+        t!("report.explain.head.title", locale = e.lang.code()),
         e.period,
-        e.l("检查层级", "level"),
-        e.l(e.level.zh(), e.level.en())
+        t!("report.explain.head.level", locale = e.lang.code()),
+        super::words::level(e.level, e.lang)
     );
-    out += &format!("{} {}\n", e.l("数据截至", "data as of"), e.as_of);
+    out += &format!(
+        "{} {}\n",
+        t!("report.explain.head.as_of", locale = e.lang.code()),
+        e.as_of
+    );
     out += &format!(
         "{}: {} {}; {}: {} {}\n",
-        e.l("社区", "community"),
+        t!("report.explain.head.community", locale = e.lang.code()),
         c.community_id,
         community.map_or("", |c| c.name.as_str()),
-        e.l("街道", "street"),
+        t!("report.explain.head.street", locale = e.lang.code()),
         street.map_or("", |s| s.id.as_str()),
         street.map_or("", |s| s.name.as_str()),
     );
     out += &format!(
         "{}: {} ({}, {} {}, sha256 {}); {} {}\n",
-        e.l("标准", "standards"),
+        t!("report.explain.head.standards", locale = e.lang.code()),
         st.file,
         st.standards.title,
-        e.l("生效日期", "effective from"),
+        t!("report.explain.head.effective_from", locale = e.lang.code()),
         st.standards.effective_from,
         st.sha256,
-        e.l("合格线", "pass mark"),
+        t!("report.explain.head.pass_mark", locale = e.lang.code()),
         st.standards.pass_mark
     );
-    out += &format!("{}:\n", e.l("合同", "contracts"));
+    out += &format!("{}:\n", t!("report.explain.head.contracts", locale = e.lang.code()));
     let (start, end) = (e.period.start(), e.period.end());
+    let grade = t!("report.explain.grade.service_grade", locale = e.lang.code());
     for k in reg.contracts_of(&c.id).filter(|k| k.start <= end && k.end >= start) {
-        let grade = e.l("服务等级", "service grade");
         let _ = writeln!(
             out,
             "  {} {grade} {} {}..{}",
@@ -126,14 +124,18 @@ fn grades(e: &Explanation<'_>) -> String {
         let _ = writeln!(
             out,
             "{} {g}: {} {} (M = {}){}",
-            e.l("服务等级", "service grade"),
-            e.l("适用检查项", "applicable items"),
+            t!("report.explain.grade.service_grade", locale = e.lang.code()),
+            t!("report.explain.grade.applicable", locale = e.lang.code()),
             codes(true).join(" "),
             m,
             if excluded.is_empty() {
                 String::new()
             } else {
-                format!("; {} {}", e.l("不适用", "not applicable"), excluded.join(" "))
+                format!(
+                    "; {} {}",
+                    t!("report.explain.grade.not_applicable", locale = e.lang.code()),
+                    excluded.join(" ")
+                )
             }
         );
     }
@@ -145,11 +147,11 @@ fn visit(e: &Explanation<'_>, x: &ExplainedVisit) -> String {
     let (v, b) = (&x.visit, &x.breakdown);
     let mut out = format!(
         "\n{} {} {} {} ({} {}, {})\n",
-        e.l("检查", "visit"),
+        t!("report.explain.visit.visit", locale = e.lang.code()),
         v.id,
         v.date,
         v.team,
-        e.l("服务等级", "grade"),
+        t!("report.explain.visit.grade", locale = e.lang.code()),
         x.grade,
         x.company_id
     );
@@ -157,14 +159,14 @@ fn visit(e: &Explanation<'_>, x: &ExplainedVisit) -> String {
     out += &crate::render::source::source_words(source, Some(v.level), e.lang);
     out.push('\n');
     let mut t = Rows::new([
-        e.l("检查项", "item"),
-        e.l("名称", "name"),
-        e.l("上限", "max"),
-        e.l("每点扣分", "deduct"),
-        e.l("记录点位", "recorded"),
-        e.l("申诉核减", "appealed"),
-        e.l("计分点位", "counted"),
-        e.l("扣分", "deduction"),
+        t!("report.explain.visit.item", locale = e.lang.code()),
+        t!("report.explain.visit.name", locale = e.lang.code()),
+        t!("report.explain.visit.max", locale = e.lang.code()),
+        t!("report.explain.visit.deduct", locale = e.lang.code()),
+        t!("report.explain.visit.recorded", locale = e.lang.code()),
+        t!("report.explain.visit.appealed", locale = e.lang.code()),
+        t!("report.explain.visit.counted", locale = e.lang.code()),
+        t!("report.explain.visit.deduction", locale = e.lang.code()),
     ]);
     for line in &b.lines {
         t.push(vec![
@@ -183,15 +185,15 @@ fn visit(e: &Explanation<'_>, x: &ExplainedVisit) -> String {
     }
     let (m, d) = (b.m.normalize(), b.d.normalize());
     let red = if b.red_line {
-        e.l("；红线项有问题点位：不合格", "; a red-line item has points: fails")
+        t!("report.explain.visit.red_line", locale = e.lang.code())
     } else {
-        ""
+        "".into()
     };
     let score = fmt2(b.score);
     let _ = writeln!(
         out,
         "D = {d}; {} = 100 × (M − D) / M = 100 × ({m} − {d}) / {m} = {score}{red}",
-        e.l("得分", "score")
+        t!("report.explain.score", locale = e.lang.code())
     );
     out
 }
@@ -200,24 +202,18 @@ fn visit(e: &Explanation<'_>, x: &ExplainedVisit) -> String {
 fn outcome(e: &Explanation<'_>) -> String {
     let r = e.result;
     let mut out = match r.score {
-        None => format!(
-            "{}\n",
-            e.l(
-                "本期该层级无日常检查：未检查",
-                "no routine visit at this level in the period: not_assessed"
-            )
-        ),
+        None => format!("{}\n", t!("report.explain.outcome.none", locale = e.lang.code())),
         Some(s) => {
             let scores: Vec<String> = e.visits.iter().map(|x| fmt2(x.breakdown.score)).collect();
             format!(
                 "{} = ({}) / {} = {} → {} {}, {} {}\n",
-                e.l("得分", "score"),
+                t!("report.explain.score", locale = e.lang.code()),
                 scores.join(" + "),
                 scores.len(),
                 fmt2(s),
-                e.l("等级", "grade"),
+                t!("report.explain.outcome.grade", locale = e.lang.code()),
                 r.grade.as_deref().unwrap_or_default(),
-                e.l("结论", "verdict"),
+                t!("report.explain.outcome.verdict", locale = e.lang.code()),
                 verdict_words(e, r.verdict)
             )
         }
@@ -225,16 +221,16 @@ fn outcome(e: &Explanation<'_>) -> String {
     if let Some(looks) = r.looks {
         out += &format!(
             "{}: {} {}, {} {} ({} {}, {} {}), {} {}\n",
-            e.l("三看", "three looks"),
-            e.l("街道管理", "street"),
+            t!("report.explain.looks.title", locale = e.lang.code()),
+            t!("report.explain.looks.street", locale = e.lang.code()),
             in_place(e, looks.street),
-            e.l("社区监督", "community"),
+            t!("report.explain.looks.community", locale = e.lang.code()),
             in_place(e, looks.community),
-            e.l("社区自查平均分", "community's own mean"),
+            t!("report.explain.looks.own_mean", locale = e.lang.code()),
             r.community_score.map(fmt2).unwrap_or_else(|| "-".into()),
-            e.l("允许高出", "allowed gap"),
+            t!("report.explain.looks.allowed_gap", locale = e.lang.code()),
             e.standards.standards.looks.community_max_gap,
-            e.l("物业服务", "property"),
+            t!("report.explain.looks.property", locale = e.lang.code()),
             in_place(e, looks.property)
         );
     }
@@ -269,7 +265,7 @@ fn appeals(e: &Explanation<'_>) -> String {
     }
     format!(
         "{}: {}\n",
-        e.l("申诉核减（已支持）", "upheld appeals applied"),
+        t!("report.explain.appeals", locale = e.lang.code()),
         applied.join(", ")
     )
 }

@@ -3,29 +3,42 @@
 //! 来源：2026-07-third-party-S03.csv（第三方）第12–14行，存档 3b66ae29…
 //! A visit without a line in `data/sources.csv` has 来源不明 / source unknown.
 
+use rust_i18n::t;
+
 use crate::model::records::Lang;
 use crate::model::Level;
 use crate::workspace::sources::Source;
 
 /// The rows as people read them: `12-14;17` is 第12–14、17行 / rows 12–14, 17.
 pub fn rows_words(rows: &str, lang: Lang) -> String {
+    let code = lang.code();
     let parts: Vec<String> = rows.split(';').map(|r| r.replace('-', "–")).collect();
-    match lang {
-        Lang::Zh => format!("第{}行", parts.join("、")),
-        Lang::En if parts.len() == 1 && !parts[0].contains('–') => format!("row {}", parts[0]),
-        Lang::En => format!("rows {}", parts.join(", ")),
+    let rows = parts.join(&t!("report.document.list_separator", locale = code));
+    // English says "row 5" for one row, "rows 5–7" for more; Chinese says 第…行 for both.
+    if parts.len() == 1 && !parts[0].contains('–') {
+        t!("report.source.row", locale = code, rows = rows)
+    } else {
+        t!("report.source.rows", locale = code, rows = rows)
     }
+    .into_owned()
 }
 
 /// The sheet and its rows, without the archive (a document's text carries no hash):
 /// `book.xlsx工作表「7月」第5行` / `book.xlsx, sheet "7月", row 5`.
 pub fn sheet_rows(s: &Source, lang: Lang) -> String {
-    match (lang, s.sheet.is_empty()) {
-        (Lang::Zh, true) => format!("{}{}", s.file, rows_words(&s.rows, lang)),
-        (Lang::Zh, false) => format!("{}工作表「{}」{}", s.file, s.sheet, rows_words(&s.rows, lang)),
-        (Lang::En, true) => format!("{}, {}", s.file, rows_words(&s.rows, lang)),
-        (Lang::En, false) => format!("{}, sheet \"{}\", {}", s.file, s.sheet, rows_words(&s.rows, lang)),
+    let (code, rows) = (lang.code(), rows_words(&s.rows, lang));
+    if s.sheet.is_empty() {
+        t!("report.source.file_rows", locale = code, file = s.file, rows = rows)
+    } else {
+        t!(
+            "report.source.file_sheet_rows",
+            locale = code,
+            file = s.file,
+            sheet = s.sheet,
+            rows = rows
+        )
     }
+    .into_owned()
 }
 
 /// The first eight hex digits of an archive's SHA-256 and an ellipsis.
@@ -36,41 +49,35 @@ fn short(sha: &str) -> String {
 
 /// The sentence naming where a visit came from, with its `level` when known; `None`: unknown.
 pub fn source_words(source: Option<&Source>, level: Option<Level>, lang: Lang) -> String {
+    let code = lang.code();
     let Some(s) = source else {
-        return lang.pick("来源不明", "source unknown").to_string();
+        return t!("report.verify.source_unknown", locale = code).into_owned();
     };
-    match lang {
-        Lang::Zh => {
-            let level = level.map(|l| format!("（{}）", l.zh())).unwrap_or_default();
-            let sheet = if s.sheet.is_empty() {
-                String::new()
-            } else {
-                format!("工作表「{}」", s.sheet)
+    // The level in the sheet's words: 第三方; in English its id spelt out (third party).
+    let level = level
+        .map(|l| {
+            let name = match lang {
+                Lang::Zh => super::words::level(l, lang),
+                Lang::En => l.as_str().replace('_', " "),
             };
-            format!(
-                "来源：{}{level}{sheet}{}，存档 {}",
-                s.file,
-                rows_words(&s.rows, lang),
-                short(&s.sha256)
-            )
-        }
-        Lang::En => {
-            let level = level
-                .map(|l| format!(" ({})", l.as_str().replace('_', " ")))
-                .unwrap_or_default();
-            let sheet = if s.sheet.is_empty() {
-                String::new()
-            } else {
-                format!(", sheet \"{}\"", s.sheet)
-            };
-            format!(
-                "source: {}{level}{sheet}, {}, archive {}",
-                s.file,
-                rows_words(&s.rows, lang),
-                short(&s.sha256)
-            )
-        }
-    }
+            t!("report.source.level", locale = code, level = name).into_owned()
+        })
+        .unwrap_or_default();
+    let sheet = if s.sheet.is_empty() {
+        String::new()
+    } else {
+        t!("report.source.sheet", locale = code, sheet = s.sheet).into_owned()
+    };
+    t!(
+        "report.source.sentence",
+        locale = code,
+        file = s.file,
+        level = level,
+        sheet = sheet,
+        rows = rows_words(&s.rows, lang),
+        archive = short(&s.sha256)
+    )
+    .into_owned()
 }
 
 #[cfg(test)]
