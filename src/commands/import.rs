@@ -103,6 +103,9 @@ fn parse_purpose(s: &str) -> std::result::Result<Purpose, String> {
 /// months, archive and ledger all at once (unless a dry run), and report what was done.
 pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let ws = ctx.workspace()?;
+    if let Some(errors) = &args.errors {
+        crate::workspace::refuse_store_path(&ws, errors, "--errors")?;
+    }
     let lang = ctx.lang.unwrap_or_else(|| workspace_lang(&ws));
     let registry = ws.registry()?;
     let standards = ws.standards()?;

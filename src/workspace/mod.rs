@@ -157,10 +157,9 @@ pub fn refuse_store_path(ws: &Workspace, path: &Path, flag: &str) -> Result<()> 
     for dir in ["data", "standards"] {
         let inside = resolve(&ws.path(dir));
         if target.starts_with(&inside) {
-            return Err(Error::Usage(format!(
-                "{flag} {} is inside the workspace's {dir}/: reports are never written into data/ or standards/ (they would overwrite the store); choose a path outside them",
-                path.display()
-            )));
+            return Err(Error::Usage(
+                t!("workspace.output_inside", flag = flag, path = path.display(), dir = dir).into_owned(),
+            ));
         }
     }
     Ok(())

@@ -574,7 +574,7 @@ fn out_and_notices_refuse_the_store() {
         registry.to_str().unwrap(),
     ]);
     r.status(2).stderr_line(&format!(
-        "oldestate: --out {} is inside the workspace's data/: reports are never written into data/ or standards/ (they would overwrite the store); choose a path outside them",
+        "oldestate: --out {} 位于工作区的 data/ 之内：报表和文书从不写入 data/ 或 standards/（会覆盖数据）；请另选这两个目录以外的路径",
         registry.display()
     ));
     // Relative to the workspace, and through `..`.
@@ -609,6 +609,11 @@ fn out_and_notices_refuse_the_store() {
         "data/notices",
     ])
     .status(2);
+    // An import's list of problems is refused there too, before any sheet is read.
+    ws.write("bad.csv", "not a sheet\n");
+    ws.run(&["inspect", "import", "--errors", "data/registry/streets.csv", "bad.csv"])
+        .status(2)
+        .stderr_line("oldestate: --errors data/registry/streets.csv 位于工作区的 data/ 之内：报表和文书从不写入 data/ 或 standards/（会覆盖数据）；请另选这两个目录以外的路径");
     assert_eq!(ws.snapshot(), before);
     assert!(!ws.path("standards/b.md").exists() && !ws.path("data/notices").exists());
 }
