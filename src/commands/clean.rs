@@ -2,6 +2,7 @@
 //! `data/`, a half-written journal), under the workspace lock so that no import is writing.
 
 use clap::Args;
+use rust_i18n::t;
 
 use super::Context;
 use crate::error::Result;
@@ -25,18 +26,15 @@ pub fn cmd_clean(ctx: &Context, _args: &CleanArgs) -> Result<()> {
         .lang
         .unwrap_or_else(|| crate::workspace::load_settings(&ws, &mut d).map_or(Lang::Zh, |s| s.language));
     let _lock = lock(&ws, std::time::Duration::from_secs(120), || {
-        ctx.note(lang.pick(
-            "正在等待工作区锁（另一个 oldestate 正在写入）…",
-            "waiting for the workspace lock (another oldestate is writing)…",
-        ))
+        ctx.note(t!("import.msg.clean_waiting", locale = lang.code()))
     })?;
     let found = leftovers(&ws);
     recover(&ws)?;
     if found.is_empty() {
-        ctx.note(lang.pick("没有需要清理的残留文件", "nothing to clean"));
+        ctx.note(t!("import.msg.clean_nothing", locale = lang.code()));
     } else {
         for rel in &found {
-            ctx.note(lang.pick(&format!("已删除 {rel}"), &format!("removed {rel}")));
+            ctx.note(t!("import.msg.clean_removed", locale = lang.code(), path = rel));
         }
     }
     Ok(())

@@ -130,18 +130,17 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     }
     let summary = summary(lang, args.files.len(), sheet_visits, &plan);
     if args.dry_run {
-        ctx.note(lang.pick(
-            &format!("试运行，未写入：{summary}"),
-            &format!("dry run, nothing written: {summary}"),
-        ));
+        ctx.note(t!("import.msg.dry_run", locale = lang.code(), summary = summary));
         return Ok(());
     }
     let replaced = write(&ws, plan, &sources)?;
-    ctx.note(lang.pick(&format!("已导入 {summary}"), &format!("imported {summary}")));
+    ctx.note(t!("import.msg.imported", locale = lang.code(), summary = summary));
     if let Some(archive) = replaced {
-        ctx.note(lang.pick(
-            &format!("被替换的记录已存档于 {archive}（已记入 {LEDGER}）；如需恢复：oldestate inspect import --replace {archive}"),
-            &format!("the replaced rows are archived in {archive} (logged in {LEDGER}); to restore them: oldestate inspect import --replace {archive}"),
+        ctx.note(t!(
+            "import.msg.replaced_archived",
+            locale = lang.code(),
+            archive = archive,
+            ledger = LEDGER
         ));
     }
     Ok(())
@@ -182,24 +181,20 @@ fn warn_published(dated: &[Dated], plan: &Plan, published: &[Published], ps: &mu
         else {
             continue;
         };
-        let (message, fix) = match ps.lang {
-            Lang::Zh => (
-                format!(
-                    "检查日期 {} 属于已发布的 {}（数据截至{}）：导入后，重新生成的报告将与已发布的不同",
-                    v.date,
-                    p.period,
-                    crate::render::zh_date(p.as_of)
-                ),
-                "请确认需要补录；已发布的文件可用 --as-of 重现".to_string(),
-            ),
-            Lang::En => (
-                format!(
-                    "dated {}, in {} already published (data as of {}): reports made again will differ from what was published",
-                    v.date, p.period, p.as_of
-                ),
-                "make sure the visit belongs there; --as-of reproduces what was published".to_string(),
-            ),
+        let code = ps.lang.code();
+        let as_of = match ps.lang {
+            Lang::Zh => crate::render::zh_date(p.as_of),
+            Lang::En => p.as_of.to_string(),
         };
+        let message = t!(
+            "import.msg.published",
+            locale = code,
+            date = v.date,
+            period = p.period,
+            as_of = as_of
+        )
+        .into_owned();
+        let fix = t!("import.msg.published_fix", locale = code).into_owned();
         ps.push(Problem {
             severity: Severity::Warning,
             file: v.place.file.clone(),
@@ -335,6 +330,7 @@ fn read_grids(
     ps: &mut Problems,
 ) -> (Vec<SheetVisit>, String) {
     let lang = ps.lang;
+    let code = lang.code();
     let mut found = Vec::new();
     let mut parts = Vec::new();
     let mut passed: Vec<String> = book
@@ -351,15 +347,11 @@ fn read_grids(
         };
         let Some(form) = read_form(&mut grid, &known) else {
             match &grid.name {
-                Some(n) if several => passed.push(format!("「{n}」（{}）", lang.pick("无表头", "no header"))),
-                _ => ps.file_error(
-                    &place,
-                    None,
-                    lang.pick(
-                        "找不到表头：应有一行写明 检查日期、小区、检查组、人数 等列名",
-                        "no header row: expected a row naming columns like 检查日期, 小区, 检查组, 人数",
-                    ),
-                ),
+                Some(n) if several => passed.push(format!(
+                    "「{n}」（{}）",
+                    t!("import.msg.no_header_short", locale = code)
+                )),
+                _ => ps.file_error(&place, None, t!("import.msg.no_header", locale = code)),
             }
             continue;
         };
@@ -376,20 +368,27 @@ fn read_grids(
         bar.finish_and_clear();
         let skipped = describe(&form.skipped);
         let name = grid.name.as_ref().map(|n| format!("「{n}」")).unwrap_or_default();
-        parts.push(match (skipped.is_empty(), lang) {
-            (true, Lang::Zh) => format!("{name}{} 次检查", visits.len()),
-            (false, Lang::Zh) => format!("{name}{} 次检查（略过 {skipped}）", visits.len()),
-            (true, Lang::En) => format!("{name}{} visit(s)", visits.len()),
-            (false, Lang::En) => format!("{name}{} visit(s) (passed over: {skipped})", visits.len()),
+        parts.push(if skipped.is_empty() {
+            t!("import.msg.sheet_visits", locale = code, name = name, n = visits.len())
+        } else {
+            t!(
+                "import.msg.sheet_visits_skipped",
+                locale = code,
+                name = name,
+                n = visits.len(),
+                skipped = skipped
+            )
         });
         found.extend(visits);
     }
-    let mut account = format!("{label}{}{}", lang.pick("：", ": "), parts.join(lang.pick("；", "; ")));
+    let mut account = format!(
+        "{label}{}{}",
+        t!("import.msg.colon", locale = code),
+        parts.join(t!("import.msg.parts_sep", locale = code).as_ref())
+    );
     if !passed.is_empty() {
-        account += &match lang {
-            Lang::Zh => format!("；未读取工作表 {}", passed.join("、")),
-            Lang::En => format!("; sheets not read: {}", passed.join(", ")),
-        };
+        let sheets = passed.join(t!("import.msg.rows_sep", locale = code).as_ref());
+        account += &t!("import.msg.sheets_not_read", locale = code, sheets = sheets);
     }
     (found, account)
 }
@@ -412,25 +411,24 @@ fn summary(lang: Lang, files: usize, sheet_visits: usize, plan: &Plan) -> String
     } else {
         plan.months.keys().map(ToString::to_string).collect()
     };
-    match lang {
-        Lang::Zh => format!(
-            "{files} 个文件，{sheet_visits} 次检查：新增 {}，替换 {}，已入库（略过）{}；{} 行；写入月份：{}",
-            plan.added,
-            plan.replaced,
-            plan.skipped,
-            plan.rows,
-            if months.is_empty() { "无".to_string() } else { months.join("、") }
-        ),
-        Lang::En => format!(
-            "{} file(s), {sheet_visits} visit(s): {} new, {} replaced, {} already stored (skipped); {} row(s); months written: {}",
-            files,
-            plan.added,
-            plan.replaced,
-            plan.skipped,
-            plan.rows,
-            if months.is_empty() { "none".to_string() } else { months.join(", ") }
-        ),
-    }
+    let code = lang.code();
+    let months = if months.is_empty() {
+        t!("import.msg.no_months", locale = code).into_owned()
+    } else {
+        months.join(t!("import.msg.rows_sep", locale = code).as_ref())
+    };
+    t!(
+        "import.msg.summary",
+        locale = code,
+        files = files,
+        visits = sheet_visits,
+        added = plan.added,
+        replaced = plan.replaced,
+        skipped = plan.skipped,
+        rows = plan.rows,
+        months = months
+    )
+    .into_owned()
 }
 
 /// Write the plan all or nothing: each touched month whole, each sheet's archive copy, and

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rust_i18n::t;
+
 use crate::error::{Diagnostics, Result, Severity};
 use crate::model::records::Lang;
 
@@ -125,24 +127,16 @@ fn same_visit(a: &Finding, b: &Finding) -> bool {
 
 /// A visit in words, for a message naming two visits that share an id.
 fn visit_words(f: &Finding, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "{} {} {} 检查组「{}」 小区 {}",
-            f.date,
-            f.level.as_str(),
-            f.purpose.as_str(),
-            f.team,
-            f.compound_id
-        ),
-        Lang::En => format!(
-            "{} {} {} team \"{}\" compound {}",
-            f.date,
-            f.level.as_str(),
-            f.purpose.as_str(),
-            f.team,
-            f.compound_id
-        ),
-    }
+    t!(
+        "import.msg.visit_words",
+        locale = lang.code(),
+        date = f.date,
+        level = f.level.as_str(),
+        purpose = f.purpose.as_str(),
+        team = f.team,
+        compound = f.compound_id
+    )
+    .into_owned()
 }
 
 /// One visit per id within the import: a repeat with the same content is skipped (and
@@ -157,16 +151,14 @@ fn one_per_id(visits: Vec<SheetVisit>, plan: &mut Plan, ps: &mut Problems) -> BT
             Some(first) if first.visit.content() == v.visit.content() => plan.skipped += 1,
             Some(first) => {
                 let at = place_of(first).words(ps.lang);
-                let m = ps
-                    .lang
-                    .pick(
-                        &format!("检查 {} 与 {at} 第{}行编号相同而内容不同", v.visit.id, first.row),
-                        &format!(
-                            "visit {} differs from the visit of the same id at {at} row {}",
-                            v.visit.id, first.row
-                        ),
-                    )
-                    .to_string();
+                let m = t!(
+                    "import.msg.same_id_differs",
+                    locale = ps.lang.code(),
+                    id = v.visit.id,
+                    at = at,
+                    row = first.row
+                )
+                .into_owned();
                 ps.file_error(&place_of(&v), Some(v.row), m);
             }
         }
@@ -202,16 +194,17 @@ fn sort_incoming(
                     visit_words(&old.rows[0], ps.lang),
                     visit_words(&v.visit.rows[0], ps.lang),
                 );
-                let (m, fix) = match ps.lang {
-                    Lang::Zh => (
-                        format!("检查编号 {id} 已被另一次检查占用：库中（{at}）为 {stored_words}，本表为 {sheet_words}"),
-                        "这是两次不同的检查，--replace 不会替换另一次检查：请为这次检查另编号".to_string(),
-                    ),
-                    Lang::En => (
-                        format!("visit id {id} belongs to another visit: stored at {at} is {stored_words}, this sheet has {sheet_words}"),
-                        "these are two different visits and --replace does not replace another visit: give this visit another id".to_string(),
-                    ),
-                };
+                let code = ps.lang.code();
+                let m = t!(
+                    "import.msg.id_taken",
+                    locale = code,
+                    id = id,
+                    at = at,
+                    stored = stored_words,
+                    sheet = sheet_words
+                )
+                .into_owned();
+                let fix = t!("import.msg.id_taken_fix", locale = code).into_owned();
                 ps.push(Problem {
                     severity: Severity::Error,
                     file: v.file.clone(),
@@ -234,16 +227,9 @@ fn sort_incoming(
             }
             Some((month, _, line)) => {
                 let at = format!("{}:{line}", month_path(month));
-                let (m, fix) = match ps.lang {
-                    Lang::Zh => (
-                        format!("检查 {id} 已入库（{at}），内容与本表不同"),
-                        "如确需覆盖，请加 --replace；否则请为这次检查另编号".to_string(),
-                    ),
-                    Lang::En => (
-                        format!("visit {id} is already stored with different content at {at}"),
-                        "pass --replace to overwrite it, or give this visit another id".to_string(),
-                    ),
-                };
+                let code = ps.lang.code();
+                let m = t!("import.msg.stored_differs", locale = code, id = id, at = at).into_owned();
+                let fix = t!("import.msg.stored_differs_fix", locale = code).into_owned();
                 ps.push(Problem {
                     severity: Severity::Error,
                     file: v.file.clone(),

@@ -13,6 +13,7 @@ pub mod values;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use crate::error::Severity;
 use crate::model::records::{Finding, Lang};
@@ -145,27 +146,25 @@ impl<'a> Resolver<'a> {
 
     /// The compound a cell names, or what is wrong and the change to make.
     fn compound(&self, s: &str, lang: Lang) -> Result<String, (String, String)> {
+        let code = lang.code();
         match self.compounds.get(s.trim()).map(Vec::as_slice) {
             Some([id]) => Ok(id.to_string()),
             Some(ids) => Err((
-                lang.pick(
-                    &format!("小区「{s}」不唯一：它可指 {}", ids.join("、")),
-                    &format!("compound \"{s}\" is ambiguous: it names {}", ids.join(", ")),
+                t!(
+                    "import.msg.compound_ambiguous",
+                    locale = code,
+                    compound = s,
+                    ids = ids.join(t!("import.msg.rows_sep", locale = code).as_ref())
                 )
-                .to_string(),
-                lang.pick("请改用小区编号", "use the compound id").to_string(),
+                .into_owned(),
+                t!("import.msg.compound_ambiguous_fix", locale = code).into_owned(),
             )),
             None if s.trim().is_empty() => Err((
-                lang.pick("应为小区名称或编号，此格为空", "expected a compound, the cell is empty")
-                    .to_string(),
-                lang.pick("请填写小区", "fill in the compound").to_string(),
+                t!("import.msg.compound_empty", locale = code).into_owned(),
+                t!("import.msg.compound_empty_fix", locale = code).into_owned(),
             )),
             None => Err((
-                lang.pick(
-                    &format!("登记册中没有小区「{}」", shown(s)),
-                    &format!("unknown compound \"{}\"", shown(s)),
-                )
-                .to_string(),
+                t!("import.msg.compound_unknown", locale = code, compound = shown(s)).into_owned(),
                 suggestion(lang, &nearest(s.trim(), self.compounds.keys().copied())),
             )),
         }
@@ -173,13 +172,10 @@ impl<'a> Resolver<'a> {
 
     /// An item code or name, checked against the standards in force on `date`.
     fn item(&self, s: &str, date: NaiveDate, lang: Lang) -> Result<String, String> {
-        let st = self.standards.in_force_on(first_of_month(date)).ok_or_else(|| {
-            lang.pick(
-                &format!("{date} 没有生效的检查标准"),
-                &format!("no standards in force on {date}"),
-            )
-            .to_string()
-        })?;
+        let st = self
+            .standards
+            .in_force_on(first_of_month(date))
+            .ok_or_else(|| t!("import.msg.no_standards", locale = lang.code(), date = date).into_owned())?;
         let code = self
             .items
             .get(s.trim())
@@ -194,28 +190,19 @@ impl<'a> Resolver<'a> {
             .iter()
             .flat_map(|i| [i.code.as_str(), i.name.as_str()]);
         let hint = suggestion(lang, &nearest(s.trim(), known));
-        Err(match lang {
-            Lang::Zh => format!(
-                "{} 中没有检查项「{}」{}",
-                st.file,
-                shown(s),
-                if hint.is_empty() {
-                    String::new()
-                } else {
-                    format!("。{hint}")
-                }
-            ),
-            Lang::En => format!(
-                "unknown item \"{}\" in {}{}",
-                shown(s),
-                st.file,
-                if hint.is_empty() {
-                    String::new()
-                } else {
-                    format!(". {hint}")
-                }
-            ),
-        })
+        let code = lang.code();
+        let mut m = t!(
+            "import.msg.item_unknown",
+            locale = code,
+            file = st.file,
+            item = shown(s)
+        )
+        .into_owned();
+        if !hint.is_empty() {
+            m += &t!("import.msg.fix_sep", locale = code);
+            m += &hint;
+        }
+        Err(m)
     }
 }
 
@@ -228,11 +215,12 @@ impl Resolver<'_> {
 
 /// The nearest known names as the change to make, in `lang`; empty for none.
 fn suggestion(lang: Lang, names: &[&str]) -> String {
-    match (lang, names.is_empty()) {
-        (_, true) => String::new(),
-        (Lang::Zh, false) => format!("是否为「{}」？", names.join("」或「")),
-        (Lang::En, false) => format!("did you mean \"{}\"?", names.join("\" or \"")),
+    if names.is_empty() {
+        return String::new();
     }
+    let code = lang.code();
+    let names = names.join(t!("import.msg.suggestion_or", locale = code).as_ref());
+    t!("import.msg.suggestion", locale = code, names = names).into_owned()
 }
 
 fn first_of_month(d: NaiveDate) -> NaiveDate {
@@ -318,23 +306,26 @@ impl Builder {
     /// the first row's, and no item may be listed twice.
     fn add_row(&mut self, place: &Place, key: &str, row: u64, read: RowRead, ps: &mut Problems) {
         if self.head != read.head {
-            let m = ps.lang.pick(
-                &format!("检查 {key} 的日期、层级、类型、检查组、人数或小区与第{}行不同：同一次检查的各行必须一致", self.row),
-                &format!("visit {key}: date, level, purpose, team, inspectors or compound differ from row {}: a visit's rows must agree", self.row),
-            ).to_string();
+            let m = t!(
+                "import.msg.rows_disagree",
+                locale = ps.lang.code(),
+                visit = key,
+                row = self.row
+            );
             ps.file_error(place, Some(row), m);
             return;
         }
         self.rows.push(row);
         for (code, n, r) in read.findings {
             if let Some((_, _, first)) = self.findings.iter().find(|(c, _, _)| *c == code) {
-                let m = ps
-                    .lang
-                    .pick(
-                        &format!("检查 {key}：检查项 {code} 出现两次（第{first}行和第{r}行）"),
-                        &format!("visit {key}: item {code} is listed twice (rows {first} and {r})"),
-                    )
-                    .to_string();
+                let m = t!(
+                    "import.msg.item_twice",
+                    locale = ps.lang.code(),
+                    visit = key,
+                    item = code,
+                    first = first,
+                    row = r
+                );
                 ps.file_error(place, Some(r), m);
             } else {
                 self.findings.push((code, n, r));
@@ -404,10 +395,12 @@ impl Gathered {
                 self.visits.insert(key, Builder::new(read, row));
             }
             Some(b) if wide => {
-                let m = ps.lang.pick(
-                    &format!("与第{}行是同一次检查 {key}（每个检查项一列的表，一次检查只占一行）：请合并这两行", b.row),
-                    &format!("row {} and this row describe the same visit {key} (one row per visit in a sheet with a column per item)", b.row),
-                ).to_string();
+                let m = t!(
+                    "import.msg.wide_twice",
+                    locale = ps.lang.code(),
+                    visit = key,
+                    row = b.row
+                );
                 ps.file_error(place, Some(row), m);
             }
             Some(b) => b.add_row(place, &key, row, read, ps),
@@ -418,16 +411,12 @@ impl Gathered {
     fn check_photos(&self, place: &Place, ps: &mut Problems) {
         for (key, b) in &self.visits {
             if b.photos > crate::model::records::MAX_PER_ROW {
-                let m = ps
-                    .lang
-                    .pick(
-                        &format!("检查 {key} 的照片共 {} 张，超过一次检查最多 1000000 张", b.photos),
-                        &format!(
-                            "visit {key}: {} photos in all, more than the 1000000 a visit may record",
-                            b.photos
-                        ),
-                    )
-                    .to_string();
+                let m = t!(
+                    "import.msg.too_many_photos",
+                    locale = ps.lang.code(),
+                    visit = key,
+                    n = b.photos
+                );
                 ps.file_error(place, Some(b.row), m);
             }
         }
@@ -525,16 +514,13 @@ fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
         .filter(|v| (v.visit.date().year(), v.visit.date().month()) != (y, m))
     {
         let d = v.visit.date();
-        let (message, fix) = match ps.lang {
-            Lang::Zh => (
-                format!("检查日期 {d} 不在本表大多数检查所在的 {y}年{m}月"),
-                "请核对年份和月份是否填错".to_string(),
-            ),
-            Lang::En => (
-                format!("dated {d}, outside {y}-{m:02}, the month most of the sheet's visits are in"),
-                "check the year and month".to_string(),
-            ),
+        let code = ps.lang.code();
+        let month = match ps.lang {
+            Lang::Zh => format!("{y}年{m}月"),
+            Lang::En => format!("{y}-{m:02}"),
         };
+        let message = t!("import.msg.odd_month", locale = code, date = d, month = month).into_owned();
+        let fix = t!("import.msg.odd_month_fix", locale = code).into_owned();
         ps.push(Problem {
             severity: Severity::Warning,
             file: place.file.clone(),
@@ -559,14 +545,7 @@ fn sheet_layout<'s>(
 ) -> Option<(&'s SheetRow, Layout)> {
     let lang = ps.lang;
     let Some(header) = sheet.rows.first() else {
-        ps.file_error(
-            place,
-            None,
-            lang.pick(
-                "空表：应有表头行和检查记录",
-                "empty sheet: expected a header row and visits",
-            ),
-        );
+        ps.file_error(place, None, t!("import.msg.empty_sheet", locale = lang.code()));
         return None;
     };
     let header_cells: Vec<String> = header.cells.iter().map(String::from).collect();
@@ -594,10 +573,7 @@ fn sheet_layout<'s>(
         ps.file_error(
             place,
             Some(header.row),
-            lang.pick(
-                "表中只有表头，没有检查记录：是否发错了文件？",
-                "the sheet has a header but no visits: was the wrong file sent?",
-            ),
+            t!("import.msg.header_only", locale = lang.code()),
         );
         return None;
     }
@@ -634,9 +610,6 @@ struct RowRead {
     note: Option<String>,
 }
 
-/// Words in both languages: what a cell should hold, or what to change.
-type Words<'w> = (&'w str, &'w str);
-
 /// One data row of a sheet, with what is needed to find its cells and to say where a problem
 /// is: the place, the header (for column names), and the layout (for column positions).
 struct RowCells<'s> {
@@ -653,9 +626,8 @@ impl<'s> RowCells<'s> {
     }
 
     /// Report a problem with this row as a whole.
-    fn error(&self, ps: &mut Problems, message: Words<'_>, fix: Words<'_>) {
-        let lang = ps.lang;
-        self.push(ps, None, lang.pick(message.0, message.1), lang.pick(fix.0, fix.1), None);
+    fn error(&self, ps: &mut Problems, message: &str, fix: &str) {
+        self.push(ps, None, message, fix, None);
     }
 
     /// Report a problem with this row's cell in column `col`.
@@ -677,14 +649,13 @@ impl<'s> RowCells<'s> {
         });
     }
 
-    /// Report that the cell of field `f` is not what was expected (`expected`, in both
-    /// languages), quoting what it holds, with the change to make (`fix`).
-    fn bad(&self, ps: &mut Problems, f: Field, expected: Words<'_>, fix: Words<'_>) {
+    /// Report that the cell of field `f` is not what was expected (`expected`, in the
+    /// import's language), quoting what it holds, with the change to make (`fix`).
+    fn bad(&self, ps: &mut Problems, f: Field, expected: &str, fix: &str) {
         let col = self.layout.col(f).unwrap_or(0);
         let value = self.row.cells.get(col).unwrap_or("");
         let message = found(ps.lang, expected, value);
-        let fix = ps.lang.pick(fix.0, fix.1).to_string();
-        self.cell_error(ps, col, &message, &fix, Some(f.name()));
+        self.cell_error(ps, col, &message, fix, Some(f.name()));
     }
 }
 
@@ -699,13 +670,18 @@ pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// "应为…，实为「…」" (or "此格为空"): what a cell should hold and what it holds.
-fn found(lang: Lang, expected: Words<'_>, value: &str) -> String {
+fn found(lang: Lang, expected: &str, value: &str) -> String {
     let value = shown(value);
-    match (lang, value.is_empty()) {
-        (Lang::Zh, true) => format!("应为{}，此格为空", expected.0),
-        (Lang::Zh, false) => format!("应为{}，实为「{value}」", expected.0),
-        (Lang::En, true) => format!("expected {}, the cell is empty", expected.1),
-        (Lang::En, false) => format!("expected {}, found \"{value}\"", expected.1),
+    if value.is_empty() {
+        t!("import.msg.found_empty", locale = lang.code(), expected = expected).into_owned()
+    } else {
+        t!(
+            "import.msg.found",
+            locale = lang.code(),
+            expected = expected,
+            value = value
+        )
+        .into_owned()
     }
 }
 
@@ -785,30 +761,25 @@ fn check_stray_cells(cells: &RowCells<'_>, ps: &mut Problems) {
             cells.cell_error(
                 ps,
                 col,
-                lang.pick(
-                    &format!("含控制字符 U+{code:04X}（看不见的字符，多由复制粘贴或系统导出带入）"),
-                    &format!(
-                        "holds the control character U+{code:04X} (invisible, usually pasted in or left by an export)"
-                    ),
+                &t!(
+                    "import.msg.control_char",
+                    locale = lang.code(),
+                    code = format!("{code:04X}")
                 ),
-                lang.pick("请删去该字符后另存", "delete the character and save again"),
+                &t!("import.msg.control_char_fix", locale = lang.code()),
                 None,
             );
         } else if col >= width && !value.trim().is_empty() {
             cells.cell_error(
                 ps,
                 col,
-                lang.pick(
-                    &format!("表头只到{last}列，此格在表头之外：「{}」", shown(value)),
-                    &format!(
-                        "the header ends at column {last}: this cell is beyond it: \"{}\"",
-                        shown(value)
-                    ),
+                &t!(
+                    "import.msg.beyond_header",
+                    locale = lang.code(),
+                    last = last,
+                    value = shown(value)
                 ),
-                lang.pick(
-                    "请给这一列填上表头，或删去表头之外的内容",
-                    "give the column a header, or delete what lies beyond the header",
-                ),
+                &t!("import.msg.beyond_header_fix", locale = lang.code()),
                 None,
             );
         }
@@ -823,14 +794,8 @@ fn read_visit_id(cells: &RowCells<'_>, ps: &mut Problems) -> Option<String> {
                 cells.bad(
                     ps,
                     Field::VisitId,
-                    (
-                        "由字母、数字、“-”“_”“.”组成的检查编号",
-                        "a visit id of letters, digits, '-', '_' or '.'",
-                    ),
-                    (
-                        "请去掉编号中的空格和其他符号",
-                        "remove spaces and other signs from the id",
-                    ),
+                    &t!("import.msg.expect.visit_id", locale = ps.lang.code()),
+                    &t!("import.msg.fix.visit_id", locale = ps.lang.code()),
                 );
             }
             Some(id.to_string())
@@ -841,11 +806,8 @@ fn read_visit_id(cells: &RowCells<'_>, ps: &mut Problems) -> Option<String> {
             cells.bad(
                 ps,
                 Field::VisitId,
-                ("检查编号", "the visit id"),
-                (
-                    "本表有检查编号列：请在每一行填写",
-                    "this sheet has a visit id column: fill it on every row",
-                ),
+                &t!("import.msg.expect.visit_id_blank", locale = ps.lang.code()),
+                &t!("import.msg.fix.visit_id_blank", locale = ps.lang.code()),
             );
             None
         }
@@ -861,11 +823,8 @@ fn read_date(cells: &RowCells<'_>, year: Option<i32>, ps: &mut Problems) -> Opti
         cells.bad(
             ps,
             Field::Date,
-            ("检查日期", "a date"),
-            (
-                "请写成 2026-03-05、2026/3/5 或 2026年3月5日",
-                "write it like 2026-03-05, 2026/3/5 or 2026年3月5日",
-            ),
+            &t!("import.msg.expect.date", locale = ps.lang.code()),
+            &t!("import.msg.fix.date", locale = ps.lang.code()),
         );
     }
     date
@@ -881,37 +840,33 @@ fn read_level(cells: &RowCells<'_>, defaults: Defaults, ps: &mut Problems) -> Op
                 cells.bad(
                     ps,
                     Field::Level,
-                    ("检查层级", "a level"),
-                    (
-                        "请填写 社区、街道、区 或 第三方",
-                        "write 社区, 街道, 区, 第三方 (or community, street, district, third_party)",
-                    ),
+                    &t!("import.msg.expect.level", locale = ps.lang.code()),
+                    &t!("import.msg.fix.level", locale = ps.lang.code()),
                 );
                 None
             }
             Some(l) if flag.is_some_and(|f| f != l) => {
-                let (zh, en) = (
-                    format!("表中层级为{}，而 --level 为{}", l.zh(), flag.map_or("", |f| f.zh())),
-                    format!(
-                        "the sheet says level {} but --level says {}",
-                        l.as_str(),
-                        flag.map_or("", |f| f.as_str())
-                    ),
+                // The level as each language names it on the command line.
+                let word = |l: Level| ps.lang.pick(l.zh(), l.as_str());
+                let m = t!(
+                    "import.msg.level_differs",
+                    locale = ps.lang.code(),
+                    sheet = word(l),
+                    flag = flag.map_or("", word)
                 );
-                cells.error(ps, (&zh, &en), ("请核对", "check which is right"));
+                let fix = t!("import.msg.check_which", locale = ps.lang.code());
+                cells.error(ps, &m, &fix);
                 None
             }
             Some(l) => Some(l),
         },
         (None, Some(l)) => Some(l),
         (None, None) => defaults.title_level.or_else(|| {
+            let code = ps.lang.code();
             cells.error(
                 ps,
-                ("没有检查层级", "no level"),
-                (
-                    "请在表中加“检查层级”列，或在命令中加 --level（如 --level 社区）",
-                    "add a 检查层级 column or pass --level",
-                ),
+                &t!("import.msg.no_level", locale = code),
+                &t!("import.msg.no_level_fix", locale = code),
             );
             None
         }),
@@ -927,25 +882,22 @@ fn read_purpose(cells: &RowCells<'_>, flag: Option<Purpose>, ps: &mut Problems) 
                 cells.bad(
                     ps,
                     Field::Purpose,
-                    ("检查类型", "a purpose"),
-                    ("请填写 日常 或 复检", "write 日常 or 复检 (routine or recheck)"),
+                    &t!("import.msg.expect.purpose", locale = ps.lang.code()),
+                    &t!("import.msg.fix.purpose", locale = ps.lang.code()),
                 );
                 None
             }
             Some(p) if flag.is_some_and(|f| f != p) => {
-                let (zh, en) = (
-                    format!(
-                        "表中检查类型为{}，而 --purpose 为{}",
-                        purpose_zh(p),
-                        flag.map_or("", purpose_zh)
-                    ),
-                    format!(
-                        "the sheet says purpose {} but --purpose says {}",
-                        p.as_str(),
-                        flag.map_or("", |f| f.as_str())
-                    ),
+                // The purpose as each language names it on the command line.
+                let word = |p: Purpose| ps.lang.pick(purpose_zh(p), p.as_str());
+                let m = t!(
+                    "import.msg.purpose_differs",
+                    locale = ps.lang.code(),
+                    sheet = word(p),
+                    flag = flag.map_or("", word)
                 );
-                cells.error(ps, (&zh, &en), ("请核对", "check which is right"));
+                let fix = t!("import.msg.check_which", locale = ps.lang.code());
+                cells.error(ps, &m, &fix);
                 None
             }
             Some(p) => Some(p),
@@ -969,8 +921,8 @@ fn read_team(cells: &RowCells<'_>, ps: &mut Problems) -> String {
         cells.bad(
             ps,
             Field::Team,
-            ("检查组名称", "the inspection team's name"),
-            ("请填写检查组", "fill in the team"),
+            &t!("import.msg.expect.team", locale = ps.lang.code()),
+            &t!("import.msg.fix.team", locale = ps.lang.code()),
         );
     }
     team
@@ -983,11 +935,8 @@ fn read_inspectors(cells: &RowCells<'_>, ps: &mut Problems) -> Option<u32> {
         cells.bad(
             ps,
             Field::Inspectors,
-            (
-                "检查人数（1 或以上的整数，或以顿号分隔的检查人员姓名）",
-                "the number of inspectors (a whole number 1 or more, or their names separated by 、)",
-            ),
-            ("请填写人数，如 3", "write the headcount, like 3"),
+            &t!("import.msg.expect.inspectors", locale = ps.lang.code()),
+            &t!("import.msg.fix.inspectors", locale = ps.lang.code()),
         );
     }
     inspectors
@@ -1015,11 +964,8 @@ fn read_photos(cells: &RowCells<'_>, ps: &mut Problems) -> Option<u64> {
         cells.bad(
             ps,
             Field::Photos,
-            (
-                "照片张数（0 至 1000000 的整数）",
-                "a number of photos, a whole number from 0 to 1000000",
-            ),
-            ("请填写照片张数，如 4", "write the number of photos, like 4"),
+            &t!("import.msg.expect.photos", locale = ps.lang.code()),
+            &t!("import.msg.fix.photos", locale = ps.lang.code()),
         );
     }
     photos
@@ -1033,12 +979,6 @@ fn read_note(cells: &RowCells<'_>) -> Option<String> {
         .filter(|s| !s.is_empty())
         .map(String::from)
 }
-
-/// What a count of problem points should be, in both languages.
-const COUNT: Words<'static> = (
-    "问题点位数（0 至 1000000 的整数）",
-    "a count of problem points, a whole number from 0 to 1000000",
-);
 
 /// A wide row's findings: one per item column with problem points (blank = 0), checked against
 /// the standards in force on `date`.
@@ -1058,9 +998,10 @@ fn wide_findings(
                 Err(m) => cells.cell_error(ps, *col, &m, "", None),
             },
             None => {
-                let m = found(ps.lang, COUNT, v);
-                let fix = ps.lang.pick("空格表示 0", "blank = 0");
-                cells.cell_error(ps, *col, &m, fix, Some("count"));
+                let code = ps.lang.code();
+                let m = found(ps.lang, &t!("import.msg.expect.count", locale = code), v);
+                let fix = t!("import.msg.fix.count_wide", locale = code);
+                cells.cell_error(ps, *col, &m, &fix, Some("count"));
             }
         }
     }
@@ -1085,18 +1026,19 @@ fn long_finding(
             cells.bad(
                 ps,
                 Field::Count,
-                COUNT,
-                ("请填写整数，如 2", "write a whole number, like 2"),
+                &t!("import.msg.expect.count", locale = ps.lang.code()),
+                &t!("import.msg.fix.count", locale = ps.lang.code()),
             );
             None
         }
         (true, Some(0)) => None,
         (true, Some(n)) => {
-            let (zh, en) = (
-                format!("有 {n} 处问题点位，但没有检查项"),
-                format!("{n} problem points but no item"),
+            let code = ps.lang.code();
+            cells.error(
+                ps,
+                &t!("import.msg.count_no_item", locale = code, n = n),
+                &t!("import.msg.count_no_item_fix", locale = code),
             );
-            cells.error(ps, (&zh, &en), ("请填写“问题项”列", "fill in the 问题项 column"));
             None
         }
         (false, Some(n)) => match r.item(item, date, ps.lang) {
@@ -1122,18 +1064,17 @@ fn check_contract(
 ) {
     let Some(k) = r.reg.contract_on(compound_id, date) else {
         let name = r.reg.compound(compound_id).map_or("", |c| &*c.name);
-        let (zh, en) = (
-            format!("{name}（{compound_id}）在 {date} 没有有效的物业服务合同"),
-            format!("{compound_id} has no contract in force on {date}: a visit needs one"),
+        // Chinese names the compound and gives its id; English gives the id alone.
+        let named = format!("{name}（{compound_id}）");
+        let compound = ps.lang.pick(&named, compound_id);
+        let code = ps.lang.code();
+        let m = t!(
+            "import.msg.no_contract",
+            locale = code,
+            compound = compound,
+            date = date
         );
-        cells.error(
-            ps,
-            (&zh, &en),
-            (
-                "请核对检查日期和小区；合同见 data/registry/contracts.csv",
-                "check the date and the compound (see data/registry/contracts.csv)",
-            ),
-        );
+        cells.error(ps, &m, &t!("import.msg.no_contract_fix", locale = code));
         return;
     };
     let Some(st) = r.standards.in_force_on(first_of_month(date)) else {
@@ -1142,21 +1083,17 @@ fn check_contract(
     for (code, n, _) in findings {
         if let Some(item) = st.standards.item(code) {
             if *n > 0 && !item.applies(k.service_grade) {
-                let (zh, en) = (
-                    format!(
-                        "检查项 {code}（{}）不适用于 {compound_id}：该小区 {date} 的服务等级为 {} 级",
-                        item.name, k.service_grade
-                    ),
-                    format!(
-                        "item {code} ({}) does not apply to {compound_id}, served at service grade {} on {date}",
-                        item.name, k.service_grade
-                    ),
+                let locale = ps.lang.code();
+                let m = t!(
+                    "import.msg.item_not_applicable",
+                    locale = locale,
+                    item = code,
+                    name = item.name,
+                    compound = compound_id,
+                    date = date,
+                    grade = k.service_grade
                 );
-                cells.error(
-                    ps,
-                    (&zh, &en),
-                    ("请核对检查项或小区", "check the item and the compound"),
-                );
+                cells.error(ps, &m, &t!("import.msg.item_not_applicable_fix", locale = locale));
             }
         }
     }

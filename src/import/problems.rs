@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Diagnostics, Severity};
+use rust_i18n::t;
+
 use crate::model::records::Lang;
 
 /// One problem with a sheet.
@@ -43,10 +45,15 @@ pub struct Place {
 impl Place {
     /// The file and worksheet in words: `a.xlsx（工作表「花园社区」）`.
     pub fn words(&self, lang: Lang) -> String {
-        match (&self.sheet, lang) {
-            (None, _) => self.file.clone(),
-            (Some(s), Lang::Zh) => format!("{}（工作表「{s}」）", self.file),
-            (Some(s), Lang::En) => format!("{} (sheet \"{s}\")", self.file),
+        match &self.sheet {
+            None => self.file.clone(),
+            Some(s) => t!(
+                "import.msg.place_sheet",
+                locale = lang.code(),
+                file = self.file,
+                sheet = s
+            )
+            .into_owned(),
         }
     }
 }
@@ -190,9 +197,10 @@ impl Problems {
             sheet: p.sheet.clone(),
         }
         .words(self.lang);
+        let code = self.lang.code();
         let mut at = String::new();
         if let Some(r) = p.row {
-            at += self.lang.pick(&format!("第{r}行"), &format!("row {r}"));
+            at += &t!("import.msg.row", locale = code, row = r);
         }
         if let Some((col, header)) = &p.column {
             if !at.is_empty() {
@@ -200,18 +208,18 @@ impl Problems {
             }
             at += &column_words(*col, header, self.lang);
         }
-        let sep = self.lang.pick("：", ": ");
+        let sep = t!("import.msg.colon", locale = code);
         let mut s = if at.is_empty() {
             format!("{place}{sep}")
         } else {
             format!("{place} {at}{sep}")
         };
         if p.severity == Severity::Warning {
-            s += self.lang.pick("（提示）", "warning: ");
+            s += &t!("import.msg.warning", locale = code);
         }
         s += &p.message;
         if !p.fix.is_empty() {
-            s += self.lang.pick("。", ". ");
+            s += &t!("import.msg.fix_sep", locale = code);
             s += &p.fix;
         }
         s
@@ -228,29 +236,25 @@ impl Problems {
         .words(self.lang);
         let (col, header) = p.column.clone().unwrap_or_default();
         let rows: Vec<u64> = list.iter().filter_map(|p| p.row).collect();
-        let n = list.len();
-        let mut s = match self.lang {
-            Lang::Zh => format!(
-                "{place} {} 共 {n} 行（{}）：",
-                column_words(col, &header, self.lang),
-                row_ranges(&rows, self.lang)
-            ),
-            Lang::En => format!(
-                "{place} {}, {n} rows ({}): ",
-                column_words(col, &header, self.lang),
-                row_ranges(&rows, self.lang)
-            ),
-        };
+        let code = self.lang.code();
+        let mut s = t!(
+            "import.msg.group",
+            locale = code,
+            place = place,
+            column = column_words(col, &header, self.lang),
+            n = list.len(),
+            rows = row_ranges(&rows, self.lang)
+        )
+        .into_owned();
         if p.severity == Severity::Warning {
-            s += self.lang.pick("（提示）", "warning: ");
+            s += &t!("import.msg.warning", locale = code);
         }
-        s += &match (p.row, self.lang) {
-            (Some(r), Lang::Zh) => format!("如第{r}行，{}", p.message),
-            (Some(r), Lang::En) => format!("e.g. row {r}: {}", p.message),
-            (None, _) => p.message.clone(),
+        s += &match p.row {
+            Some(r) => t!("import.msg.group_example", locale = code, row = r, message = p.message).into_owned(),
+            None => p.message.clone(),
         };
         if !p.fix.is_empty() {
-            s += self.lang.pick("。", ". ");
+            s += &t!("import.msg.fix_sep", locale = code);
             s += &p.fix;
         }
         s
@@ -276,38 +280,27 @@ impl Problems {
     /// `--errors FILE.csv`: every problem, one per line, for the person who fixes the sheet
     /// (UTF-8 with a byte-order mark, so Excel on a Chinese Windows PC opens it as it is).
     pub fn to_csv(&self) -> Vec<u8> {
-        let header = match self.lang {
-            Lang::Zh => [
-                "文件",
-                "工作表",
-                "行",
-                "列",
-                "列名",
-                "单元格内容",
-                "级别",
-                "问题",
-                "修改建议",
-            ],
-            Lang::En => [
-                "file",
-                "sheet",
-                "row",
-                "column",
-                "header",
-                "value",
-                "severity",
-                "message",
-                "suggestion",
-            ],
-        };
+        let code = self.lang.code();
+        let header = [
+            t!("import.msg.csv.file", locale = code),
+            t!("import.msg.csv.sheet", locale = code),
+            t!("import.msg.csv.row", locale = code),
+            t!("import.msg.csv.column", locale = code),
+            t!("import.msg.csv.header", locale = code),
+            t!("import.msg.csv.value", locale = code),
+            t!("import.msg.csv.severity", locale = code),
+            t!("import.msg.csv.message", locale = code),
+            t!("import.msg.csv.suggestion", locale = code),
+        ];
+        // Looked up once, not per problem.
+        let error = t!("import.msg.csv.error", locale = code);
+        let warning = t!("import.msg.csv.warning", locale = code);
         let mut w = csv::Writer::from_writer(crate::workspace::store::BOM.to_vec());
-        let _ = w.write_record(header);
+        let _ = w.write_record(header.iter().map(|h| h.as_ref()));
         for p in self.sorted() {
-            let severity = match (p.severity, self.lang) {
-                (Severity::Error, Lang::Zh) => "错误",
-                (Severity::Warning, Lang::Zh) => "提示",
-                (Severity::Error, Lang::En) => "error",
-                (Severity::Warning, Lang::En) => "warning",
+            let severity = match p.severity {
+                Severity::Error => &error,
+                Severity::Warning => &warning,
             };
             let (col, header) = match &p.column {
                 Some((c, h)) => (super::column_letter(*c), h.clone()),
@@ -345,11 +338,17 @@ fn key(p: &Problem) -> Key {
 /// A column in words: `F列「人数」`, or `column F "人数"`.
 pub fn column_words(col: usize, header: &str, lang: Lang) -> String {
     let letter = super::column_letter(col);
-    match (lang, header.is_empty()) {
-        (Lang::Zh, false) => format!("{letter}列「{header}」"),
-        (Lang::Zh, true) => format!("{letter}列"),
-        (Lang::En, false) => format!("column {letter} \"{header}\""),
-        (Lang::En, true) => format!("column {letter}"),
+    let code = lang.code();
+    if header.is_empty() {
+        t!("import.msg.column", locale = code, letter = letter).into_owned()
+    } else {
+        t!(
+            "import.msg.column_header",
+            locale = code,
+            letter = letter,
+            header = header
+        )
+        .into_owned()
     }
 }
 
@@ -371,9 +370,12 @@ pub fn row_ranges(rows: &[u64], lang: Lang) -> String {
         .take(10)
         .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") })
         .collect();
-    match lang {
-        Lang::Zh => format!("第{}行{}", text.join("、"), if more { "等" } else { "" }),
-        Lang::En => format!("rows {}{}", text.join(", "), if more { ", …" } else { "" }),
+    let code = lang.code();
+    let rows = text.join(t!("import.msg.rows_sep", locale = code).as_ref());
+    if more {
+        t!("import.msg.rows_more", locale = code, rows = rows).into_owned()
+    } else {
+        t!("import.msg.rows", locale = code, rows = rows).into_owned()
     }
 }
 
