@@ -366,7 +366,7 @@ fn read_grids(
             bar.set_position(n as u64)
         });
         bar.finish_and_clear();
-        let skipped = describe(&form.skipped);
+        let skipped = describe(&form.skipped, lang);
         let name = grid.name.as_ref().map(|n| format!("「{n}」")).unwrap_or_default();
         parts.push(if skipped.is_empty() {
             t!("import.msg.sheet_visits", locale = code, name = name, n = visits.len())

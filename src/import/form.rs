@@ -10,6 +10,7 @@
 //! printed page is passed over too. Every row kept keeps its number and its cells.
 
 use crate::model::Level;
+use rust_i18n::t;
 
 use super::book::Grid;
 use super::sheet::{Sheet, SheetRow};
@@ -105,25 +106,26 @@ pub fn read_form(grid: &mut Grid, known: &dyn Fn(&str) -> bool) -> Option<Form> 
 
 /// A summary of the rows passed over, in the workspace's words for the import's report:
 /// "第1–2行：标题；第40行：合计；第41–42行：填表人等".
-pub fn describe(skipped: &[Skipped]) -> String {
+pub fn describe(skipped: &[Skipped], lang: crate::model::records::Lang) -> String {
+    let code = lang.code();
     skipped
         .iter()
         .map(|s| {
             let what = match &s.kind {
-                SkipKind::Title => "标题",
-                SkipKind::SubHeader => "表头第二行",
-                SkipKind::RepeatedHeader => "重复的表头",
-                SkipKind::Unfilled => "未填写（仅有序号）",
-                SkipKind::Footer(words) => words.as_str(),
+                SkipKind::Title => t!("form.title", locale = code),
+                SkipKind::SubHeader => t!("form.sub_header", locale = code),
+                SkipKind::RepeatedHeader => t!("form.repeated_header", locale = code),
+                SkipKind::Unfilled => t!("form.unfilled", locale = code),
+                SkipKind::Footer(words) => words.as_str().into(),
             };
             if s.first == s.last {
-                format!("第{}行：{what}", s.first)
+                t!("form.row", locale = code, row = s.first, what = what).into_owned()
             } else {
-                format!("第{}–{}行：{what}", s.first, s.last)
+                t!("form.rows", locale = code, first = s.first, last = s.last, what = what).into_owned()
             }
         })
         .collect::<Vec<_>>()
-        .join("；")
+        .join(t!("punct.semicolon", locale = code).as_ref())
 }
 
 /// Where the header is: its first row (`top`), its second row if it takes two, the first row
@@ -572,7 +574,10 @@ mod tests {
                 level: Some(Level::Community),
             }
         );
-        assert_eq!(describe(&form.skipped), "第1–2行：标题");
+        assert_eq!(
+            describe(&form.skipped, crate::model::records::Lang::Zh),
+            "第1–2行：标题"
+        );
     }
 
     #[test]
@@ -628,7 +633,10 @@ mod tests {
             ]
         );
         assert_eq!(form.skipped, vec![skip(4, 4, SkipKind::SubHeader)]);
-        assert_eq!(describe(&form.skipped), "第4行：表头第二行");
+        assert_eq!(
+            describe(&form.skipped, crate::model::records::Lang::Zh),
+            "第4行：表头第二行"
+        );
     }
 
     #[test]
@@ -737,7 +745,10 @@ mod tests {
                 skip(5, 8, SkipKind::Footer("填表人等".into())),
             ]
         );
-        assert_eq!(describe(&form.skipped), "第4行：合计；第5–8行：填表人等");
+        assert_eq!(
+            describe(&form.skipped, crate::model::records::Lang::Zh),
+            "第4行：合计；第5–8行：填表人等"
+        );
     }
 
     #[test]
@@ -751,7 +762,10 @@ mod tests {
         ]);
         let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(form.sheet.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 2]);
-        assert_eq!(describe(&form.skipped), "第3–4行：未填写（仅有序号）；第5行：合计");
+        assert_eq!(
+            describe(&form.skipped, crate::model::records::Lang::Zh),
+            "第3–4行：未填写（仅有序号）；第5行：合计"
+        );
     }
 
     #[test]
@@ -767,7 +781,10 @@ mod tests {
         ]);
         let form = read_form(&mut g.clone(), &known).unwrap();
         assert_eq!(form.sheet.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 2, 5]);
-        assert_eq!(describe(&form.skipped), "第3–4行：注；第6–7行：小计");
+        assert_eq!(
+            describe(&form.skipped, crate::model::records::Lang::Zh),
+            "第3–4行：注；第6–7行：小计"
+        );
     }
 
     #[test]
@@ -795,7 +812,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            describe(&form.skipped),
+            describe(&form.skipped, crate::model::records::Lang::Zh),
             "第2行：表头第二行；第40–41行：重复的表头；第80行：重复的表头"
         );
     }
@@ -822,6 +839,6 @@ mod tests {
         assert_eq!(form.sheet.rows, g.rows);
         assert_eq!(form.skipped, vec![]);
         assert_eq!(form.title, Title::default());
-        assert_eq!(describe(&form.skipped), "");
+        assert_eq!(describe(&form.skipped, crate::model::records::Lang::Zh), "");
     }
 }

@@ -2,6 +2,7 @@
 //! whether the sheet is long (one row per finding) or wide (one row per visit, one column per
 //! item).
 
+use rust_i18n::t;
 use std::collections::BTreeMap;
 
 use crate::suggest::did_you_mean_closest;
@@ -136,18 +137,14 @@ pub fn refused_column(h: &str) -> Option<String> {
     let shown = h.trim();
     let whole: String = fold_width(shown).chars().filter(|c| !c.is_whitespace()).collect();
     if ["扣分", "扣除分"].iter().any(|w| whole.contains(w)) {
-        return Some(format!(
-            "「{shown}」是扣分列：本系统按问题点位（处）计算得分，请填写问题点位数而不是扣分"
-        ));
+        return Some(t!("layout.deduction_column", column = shown).into_owned());
     }
     if ["得分", "分值", "分数"].iter().any(|w| whole.contains(w)) {
-        return Some(format!(
-            "「{shown}」是分数列：本系统按问题点位（处）计算得分，请填写问题点位数而不是分数"
-        ));
+        return Some(t!("layout.score_column", column = shown).into_owned());
     }
     let n = normalise(shown);
     if ["合计", "小计", "总计", "总分"].iter().any(|w| n.ends_with(w)) {
-        return Some(format!("「{shown}」列是合计，不是检查项：请删除该列或改名"));
+        return Some(t!("layout.total_column", column = shown).into_owned());
     }
     None
 }
@@ -243,7 +240,7 @@ pub fn detect(header: &[String], item_of: &BTreeMap<String, String>) -> Result<L
             }
             Column::Item(code) => {
                 if items.iter().any(|(c, _)| c == code) {
-                    errors.push((i, format!("column \"{h}\" repeats item {code}")));
+                    errors.push((i, t!("layout.repeats_item", column = h, item = code).into_owned()));
                 }
                 items.push((code.clone(), i));
             }
@@ -278,7 +275,7 @@ fn add_field(
     } else {
         errors.push((
             i,
-            format!("column \"{h}\" repeats {} (already column {})", f.name(), prev + 1),
+            t!("layout.repeats_field", column = h, field = f.name(), at = prev + 1).into_owned(),
         ));
     }
 }
@@ -289,10 +286,12 @@ fn unknown_column(h: &str, item_of: &BTreeMap<String, String>) -> String {
         .iter()
         .flat_map(|(_, n)| n.iter().copied())
         .chain(item_of.keys().map(String::as_str));
-    format!(
-        "column \"{h}\" is neither a known field nor an item code or name{}",
-        did_you_mean_closest(h.trim(), known)
+    t!(
+        "layout.unknown_column",
+        column = h,
+        hint = did_you_mean_closest(h.trim(), known)
     )
+    .into_owned()
 }
 
 /// What the columns found lack or mix: (column index, message) for each problem.
@@ -300,21 +299,15 @@ fn layout_problems(fields: &BTreeMap<Field, usize>, items: &[(String, usize)]) -
     let mut errors = Vec::new();
     let long = fields.contains_key(&Field::Item) || fields.contains_key(&Field::Count);
     if long && !items.is_empty() {
-        errors.push((
-            items[0].1,
-            "the sheet has both item/count columns (long layout) and item columns (wide layout): use one".into(),
-        ));
+        errors.push((items[0].1, t!("layout.mixed").into_owned()));
     }
     if !long && items.is_empty() {
-        errors.push((0, "cannot tell the layout: expected item and count columns (问题项, 点位) for one row per finding, or one column per item (code or name) for one row per visit".into()));
+        errors.push((0, t!("layout.unknown_layout").into_owned()));
     }
     if long {
         for f in [Field::Item, Field::Count] {
             if !fields.contains_key(&f) {
-                errors.push((
-                    0,
-                    format!("a sheet with one row per finding needs a {} column", f.name()),
-                ));
+                errors.push((0, t!("layout.long_needs", field = f.name()).into_owned()));
             }
         }
     }
@@ -325,7 +318,11 @@ fn layout_problems(fields: &BTreeMap<Field, usize>, items: &[(String, usize)]) -
                 .find(|(g, _)| *g == f)
                 .map(|(_, n)| n.to_vec())
                 .unwrap_or_default();
-            errors.push((0, format!("missing column {} (any of: {})", f.name(), names.join(", "))));
+            let names = names.join(t!("punct.list").as_ref());
+            errors.push((
+                0,
+                t!("layout.missing_column", field = f.name(), names = names).into_owned(),
+            ));
         }
     }
     errors
@@ -356,30 +353,36 @@ mod tests {
 
     #[test]
     fn deduction_and_score_columns_are_refused_with_what_to_write() {
-        let deduct = "「私装地锁（扣分）」是扣分列：本系统按问题点位（处）计算得分，请填写问题点位数而不是扣分";
+        let deduct = "\"私装地锁（扣分）\" is a column of deductions: the tool scores by problem points (places); fill in the number of points, not the deduction";
         assert_eq!(
             wide_with(&["私装地锁（扣分）", "A02"]),
             Err(vec![(4, deduct.to_string())])
         );
         assert_eq!(
             wide_with(&["A02", "合计"]),
-            Err(vec![(5, "「合计」列是合计，不是检查项：请删除该列或改名".to_string())])
+            Err(vec![(
+                5,
+                "\"合计\" is a total, not an item: delete the column or rename it".to_string()
+            )])
         );
         assert_eq!(
             wide_with(&["A02", "得分"]),
             Err(vec![(
                 5,
-                "「得分」是分数列：本系统按问题点位（处）计算得分，请填写问题点位数而不是分数".to_string()
+                "\"得分\" is a column of scores: the tool scores by problem points (places); fill in the number of points, not the score".to_string()
             )])
         );
         for h in ["私装地锁(扣分)", "扣除分值", "私装地锁 扣分", "A01扣分"] {
-            assert!(refused_column(h).is_some_and(|m| m.ends_with("而不是扣分")), "{h}");
+            assert!(
+                refused_column(h).is_some_and(|m| m.ends_with("not the deduction")),
+                "{h}"
+            );
         }
         for h in ["分值", "检查分数", "得分（分）"] {
-            assert!(refused_column(h).is_some_and(|m| m.ends_with("而不是分数")), "{h}");
+            assert!(refused_column(h).is_some_and(|m| m.ends_with("not the score")), "{h}");
         }
         for h in ["小计", "问题合计", "总计（处）", "总分", "合计(处)"] {
-            assert!(refused_column(h).is_some_and(|m| m.contains("列是合计")), "{h}");
+            assert!(refused_column(h).is_some_and(|m| m.contains("is a total")), "{h}");
         }
         for h in ["私装地锁", "私装地锁（处）", "问题点位数（处）", "合计数量", "日期"] {
             assert_eq!(refused_column(h), None, "{h}");
@@ -394,7 +397,7 @@ mod tests {
             errors[0],
             (
                 5,
-                "「扣分」是扣分列：本系统按问题点位（处）计算得分，请填写问题点位数而不是扣分".to_string()
+                "\"扣分\" is a column of deductions: the tool scores by problem points (places); fill in the number of points, not the deduction".to_string()
             )
         );
         assert!(known_column("私装地锁（扣分）", &items()));
