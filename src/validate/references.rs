@@ -226,17 +226,34 @@ fn check_contracts_follow_selections(
         }
         let why = match &sel.winner {
             Some(w) if **w == *k.company_id => continue,
-            Some(w) => t!("check.selection_chose", winner = w),
+            Some(w) => t!("check.selection_chose", winner = named_company(reg, w)),
             None if sel.valid => t!("check.selection_no_winner"),
             None => t!("check.selection_invalid"),
         };
         d.warning(
             CONTRACTS,
             Some(k.line),
-            t!("check.contract_not_chosen", compound => k.compound_id, company => k.company_id,
+            t!("check.contract_not_chosen", compound => named_compound(reg, &k.compound_id), company => named_company(reg, &k.company_id),
                 start => k.start, selection => sel.selection_id, held_on => sel.held_on, why => why),
         );
     }
+}
+
+/// A company as a person knows it: its name with its id (天津市和平物业管理有限公司（CO1）), or
+/// the id alone when the registry does not know it.
+fn named_company(reg: &Registry, id: &str) -> String {
+    reg.company(id).map_or_else(
+        || id.to_string(),
+        |c| t!("check.named", name = c.name, id = id).into_owned(),
+    )
+}
+
+/// A compound by its name and id (昆明路公寓（P3）), or the id alone.
+fn named_compound(reg: &Registry, id: &str) -> String {
+    reg.compound(id).map_or_else(
+        || id.to_string(),
+        |c| t!("check.named", name = c.name, id = id).into_owned(),
+    )
 }
 
 /// Warnings: compounds with no contract, and contracts ending within
@@ -260,7 +277,7 @@ pub fn check_contract_coverage(reg: &Registry, newest: Option<NaiveDate>, d: &mu
             d.warning(
                 CONTRACTS,
                 Some(last.line),
-                t!("check.contract_expiring", compound => c.id, name => c.name, company => last.company_id,
+                t!("check.contract_expiring", compound => c.id, name => c.name, company => named_company(reg, &last.company_id),
                     end => last.end, days => EXPIRY_WARNING_DAYS, newest => newest),
             );
         }

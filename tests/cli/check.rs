@@ -376,7 +376,7 @@ fn warns_of_contracts_running_out_near_the_newest_data() {
     );
     warns_with(
         &ws,
-        "data/registry/contracts.csv:6: 警告：小区 P4（长沙路小区）与物业公司 CO2 的合同于 2026-06-04 到期，距最新数据（2026-03-06）不足 90 天，且没有后续合同：请组织居民选聘物业公司（合同到期）",
+        "data/registry/contracts.csv:6: 警告：长沙路小区（P4）与津南物业服务有限公司（CO2）的合同于 2026-06-04 到期，距最新数据（2026-03-06）不足 90 天，且没有后续合同：请组织居民选聘物业公司（合同到期）",
     );
     ws.replace("data/registry/contracts.csv", "2026-06-04", "2026-06-05");
     ws.run(&["check", "--strict"]).status(0);
@@ -421,13 +421,13 @@ fn warns_when_a_contract_ignores_the_residents_choice() {
     );
     warns_with(
         &ws,
-        "data/registry/contracts.csv:5: 警告：小区 P3 与物业公司 CO2 的合同自 2026-04-01 起，在 2026-03-01 的选聘 SEL1 之后，但居民选择的是 CO1（居民选、社区签）",
+        "data/registry/contracts.csv:5: 警告：小区昆明路公寓（P3）与津南物业服务有限公司（CO2）的合同自 2026-04-01 起，在 2026-03-01 的选聘 SEL1 之后，但居民选择的是天津市和平物业管理有限公司（CO1）（居民选、社区签）",
     );
     // Short of quorum (60 of 120 households): no winner at all.
     ws.replace("data/selections.csv", "CO1,90,7000.00", "CO1,50,7000.00");
     warns_with(
         &ws,
-        "data/registry/contracts.csv:5: 警告：小区 P3 与物业公司 CO2 的合同自 2026-04-01 起，在 2026-03-01 的选聘 SEL1 之后，但该次选聘无效（参与比例未达到法定要求）（居民选、社区签）",
+        "data/registry/contracts.csv:5: 警告：小区昆明路公寓（P3）与津南物业服务有限公司（CO2）的合同自 2026-04-01 起，在 2026-03-01 的选聘 SEL1 之后，但该次选聘无效（参与比例未达到法定要求）（居民选、社区签）",
     );
 }
 
