@@ -8,7 +8,7 @@ use rust_i18n::t;
 use crate::error::{Diagnostics, Result, Severity};
 use crate::model::records::Lang;
 
-use super::problems::{Place, Problem, Problems};
+use super::problems::{Place, Problems};
 use crate::model::records::Finding;
 use crate::model::{Period, Span};
 use crate::workspace::store::{month_files, month_path, read_month, MonthFile};
@@ -205,17 +205,7 @@ fn sort_incoming(
                 )
                 .into_owned();
                 let fix = t!("import.msg.id_taken_fix", locale = code).into_owned();
-                ps.push(Problem {
-                    severity: Severity::Error,
-                    file: v.file.clone(),
-                    sheet: v.sheet.clone(),
-                    row: Some(v.row),
-                    column: None,
-                    value: None,
-                    message: m,
-                    fix,
-                    cause: None,
-                });
+                ps.at_row(Severity::Error, (&v.file, v.sheet.as_deref(), v.row), m, fix);
             }
             Some((month, old, _)) if replace => {
                 plan.replaced += 1;
@@ -230,17 +220,7 @@ fn sort_incoming(
                 let code = ps.lang.code();
                 let m = t!("import.msg.stored_differs", locale = code, id = id, at = at).into_owned();
                 let fix = t!("import.msg.stored_differs_fix", locale = code).into_owned();
-                ps.push(Problem {
-                    severity: Severity::Error,
-                    file: v.file.clone(),
-                    sheet: v.sheet.clone(),
-                    row: Some(v.row),
-                    column: None,
-                    value: None,
-                    message: m,
-                    fix,
-                    cause: None,
-                });
+                ps.at_row(Severity::Error, (&v.file, v.sheet.as_deref(), v.row), m, fix);
             }
         }
     }

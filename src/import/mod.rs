@@ -521,17 +521,12 @@ fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
         };
         let message = t!("import.msg.odd_month", locale = code, date = d, month = month).into_owned();
         let fix = t!("import.msg.odd_month_fix", locale = code).into_owned();
-        ps.push(Problem {
-            severity: Severity::Warning,
-            file: place.file.clone(),
-            sheet: place.sheet.clone(),
-            row: Some(v.row),
-            column: None,
-            value: None,
+        ps.at_row(
+            Severity::Warning,
+            (&place.file, place.sheet.as_deref(), v.row),
             message,
             fix,
-            cause: None,
-        });
+        );
     }
 }
 

@@ -86,6 +86,22 @@ impl Problems {
         self.list.push(p);
     }
 
+    /// A problem of one sheet row as a whole (no column): where the file, sheet and row say.
+    pub fn at_row(&mut self, severity: Severity, place: (&str, Option<&str>, u64), message: String, fix: String) {
+        let (file, sheet, row) = place;
+        self.push(Problem {
+            severity,
+            file: file.to_string(),
+            sheet: sheet.map(str::to_string),
+            row: Some(row),
+            column: None,
+            value: None,
+            message,
+            fix,
+            cause: None,
+        });
+    }
+
     /// A problem of a whole file or sheet (no row).
     pub fn file_error(&mut self, place: &Place, row: Option<u64>, message: impl Into<String>) {
         self.push(Problem {

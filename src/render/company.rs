@@ -16,7 +16,8 @@ use crate::workspace::StandardsFile;
 
 use super::document::{Document, Section, Table};
 use super::json::{document as json_document, finish};
-use super::xlsx::{as_of_line, period_words};
+use super::words::period_words;
+use super::xlsx::as_of_line;
 
 /// The JSON document: `period` and `standards`, the report's fields, the provenance.
 pub fn json(
@@ -37,8 +38,8 @@ pub fn json(
 /// and the bureau's name at the foot.
 pub fn document(report: &CompanyReport, district: &str, period: Period, as_of: &AsOf, lang: Lang) -> Document {
     let code = lang.code();
-    // The period in words in Chinese (2026年上半年), as its id in English (2026H1).
-    let words = period_words(&period, lang);
+    // The period in words: 2026年上半年, the first half of 2026.
+    let words = period_words(period, lang);
     let mut doc = Document {
         title: t!(
             "report.company.title",

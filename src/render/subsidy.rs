@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_i18n::t;
 
-use super::xlsx::{as_of_line, period_words, Sheet};
+use super::words::period_words;
+use super::xlsx::{as_of_line, Sheet};
 use super::{Cell, Rows};
 use crate::domain::capital::capital;
 use crate::domain::subsidy::SubsidyReport;
@@ -123,7 +124,7 @@ pub fn payment_sheet(reg: &Registry, r: &SubsidyReport, district: &str, as_of: N
         "report.subsidy.payment.title",
         locale = code,
         district = district,
-        period = period_words(&r.period, lang)
+        period = period_words(r.period, lang)
     );
     let name = t!("report.subsidy.payment.sheet", locale = code);
     let mut sheet = Sheet::new(&name, title.into_owned(), as_of_line(as_of, lang), rows)

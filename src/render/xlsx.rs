@@ -72,12 +72,6 @@ impl Sheet {
     }
 }
 
-/// A period in words, as the office writes it: 2026年3月, 2026年第一季度, 2026年上半年,
-/// 2026年度 ([`super::words::period_words`], the one way every document says a period).
-pub fn period_words(p: &Period, lang: Lang) -> String {
-    super::words::period_words(*p, lang)
-}
-
 /// The as-of line under a title: 数据截至2026年6月30日.
 pub fn as_of_line(as_of: NaiveDate, lang: Lang) -> String {
     match lang {
@@ -88,7 +82,7 @@ pub fn as_of_line(as_of: NaiveDate, lang: Lang) -> String {
 
 /// A title row's text: district, period in words and what the sheet holds.
 pub fn title(district: &str, period: &Period, what: &str, lang: Lang) -> String {
-    format!("{district} {} {what}", period_words(period, lang))
+    format!("{district} {} {what}", super::words::period_words(*period, lang))
         .trim()
         .to_string()
 }
@@ -343,17 +337,6 @@ fn widths(sheet: &Sheet) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn periods_in_words() {
-        let p = |s: &str| s.parse::<Period>().unwrap();
-        assert_eq!(period_words(&p("2026H1"), Lang::Zh), "2026年上半年");
-        assert_eq!(period_words(&p("2026H2"), Lang::Zh), "2026年下半年");
-        assert_eq!(period_words(&p("2026Q3"), Lang::Zh), "2026年第三季度");
-        assert_eq!(period_words(&p("2026-03"), Lang::Zh), "2026年3月");
-        assert_eq!(period_words(&p("2026"), Lang::Zh), "2026年度");
-        assert_eq!(period_words(&p("2026H1"), Lang::En), "the first half of 2026");
-    }
 
     #[test]
     fn sums_are_exact_and_skip_blanks_and_text() {
