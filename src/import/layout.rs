@@ -275,7 +275,13 @@ fn add_field(
     } else {
         errors.push((
             i,
-            t!("layout.repeats_field", column = h, field = f.name(), at = prev + 1).into_owned(),
+            t!(
+                "layout.repeats_field",
+                column = h,
+                field = field_words(f),
+                at = prev + 1
+            )
+            .into_owned(),
         ));
     }
 }
@@ -294,6 +300,19 @@ fn unknown_column(h: &str, item_of: &BTreeMap<String, String>) -> String {
     .into_owned()
 }
 
+/// A field as the reader names it: in Chinese its first Chinese header (人数, 检查组), in English
+/// its id (`inspectors`, `team`).
+fn field_words(f: Field) -> &'static str {
+    let chinese = ALIASES
+        .iter()
+        .find(|(g, _)| *g == f)
+        .and_then(|(_, names)| names.iter().find(|n| !n.is_ascii()));
+    match (crate::i18n::current(), chinese) {
+        (crate::model::records::Lang::Zh, Some(name)) => name,
+        _ => f.name(),
+    }
+}
+
 /// What the columns found lack or mix: (column index, message) for each problem.
 fn layout_problems(fields: &BTreeMap<Field, usize>, items: &[(String, usize)]) -> Vec<(usize, String)> {
     let mut errors = Vec::new();
@@ -307,7 +326,7 @@ fn layout_problems(fields: &BTreeMap<Field, usize>, items: &[(String, usize)]) -
     if long {
         for f in [Field::Item, Field::Count] {
             if !fields.contains_key(&f) {
-                errors.push((0, t!("layout.long_needs", field = f.name()).into_owned()));
+                errors.push((0, t!("layout.long_needs", field = field_words(f)).into_owned()));
             }
         }
     }
@@ -321,7 +340,7 @@ fn layout_problems(fields: &BTreeMap<Field, usize>, items: &[(String, usize)]) -
             let names = names.join(t!("punct.list").as_ref());
             errors.push((
                 0,
-                t!("layout.missing_column", field = f.name(), names = names).into_owned(),
+                t!("layout.missing_column", field = field_words(f), names = names).into_owned(),
             ));
         }
     }

@@ -268,3 +268,16 @@ fn a_command_line_that_does_not_parse_is_refused_in_the_workspaces_language() {
     // Help is not an error.
     ws.run(&["score", "--help"]).status(0);
 }
+
+/// A sheet's missing column is named as the office names it (人数), not by the field's id.
+#[test]
+fn a_missing_column_is_named_in_the_offices_words() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "short.csv",
+        "检查日期,小区,检查组,问题项,点位\n2026-03-02,福明里,A组,X01,1\n",
+    );
+    ws.run(&["inspect", "import", "--level", "third_party", "short.csv"])
+        .status(1)
+        .stderr_line("oldestate: short.csv 第1行 A列「检查日期」：缺少“人数”列（列名可用：inspectors、人数、检查人数、人员数、检查人员、检查人、参检人员、检查人员姓名）");
+}
