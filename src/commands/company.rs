@@ -102,21 +102,23 @@ fn companies(loaded: &Loaded, asked: Option<&str>) -> Result<Vec<(String, String
     Ok(vec![(c.id.to_string(), c.name.clone())])
 }
 
-/// Every company's record for one period in one pass (the period's reports are dropped as soon
-/// as they are summed). Two passes over the store, as before: scores read only the scored
-/// months, so a problem in a later month does not fail a past period's record. A period
-/// without inspections up to the as-of date is an error when `required`, else a record
-/// without scores or notices.
+/// Every company's record for one period (the period's reports are dropped as soon as they
+/// are summed). The period asked for is scored with its notices in one pass over the store;
+/// the three before it are scored first, from their own months only, so that a period without
+/// inspections costs no pass over the later months (its record has no scores or notices). A
+/// period without inspections up to the as-of date is an error when `required`.
 fn period_records(loaded: &mut Loaded, ids: &[&str], p: Period, required: bool) -> Result<Vec<CompanyRecord>> {
     let st = loaded.standards.for_period(&p).ok().cloned();
-    let scores = match &st {
-        Some(st) if required => Some(loaded.score(p, None, st, Inapplicable::Refused)?),
-        Some(st) => loaded.score_if_any(p, None, st, Inapplicable::Refused)?,
-        None => None,
-    };
-    let rechecks = match (&st, &scores) {
-        (Some(st), Some(_)) => Some(loaded.rechecks(p, st, Inapplicable::Refused)?),
-        _ => None,
+    let (scores, rechecks) = match &st {
+        Some(st) if required => {
+            let (scores, rechecks) = loaded.score_and_rechecks(p, st, Inapplicable::Refused)?;
+            (Some(scores), Some(rechecks))
+        }
+        Some(st) => match loaded.score_if_any(p, None, st, Inapplicable::Refused)? {
+            Some(scores) => (Some(scores), Some(loaded.rechecks(p, st, Inapplicable::Refused)?)),
+            None => (None, None),
+        },
+        None => (None, None),
     };
     let mut d = Diagnostics::new();
     let fees = workspace::load_fees(&loaded.ws, &p, &mut d)?;

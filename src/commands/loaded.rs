@@ -14,7 +14,8 @@ use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
 use crate::engine::scan::{default_threads, scan_file, scan_files, Sources};
 use crate::engine::score::ScoreRun;
 use crate::error::{Diagnostics, Error, Result};
-use crate::model::records::{Appeal, Lang, Settings};
+use crate::model::funds::Funds;
+use crate::model::records::{Appeal, Fee, Lang, Settings};
 use crate::model::registry::Registry;
 use crate::model::{AsOfArg, Level, Period};
 use crate::render::Format;
@@ -23,6 +24,23 @@ use crate::workspace::store::{files_for, files_from, newest_visit, MonthFile};
 use crate::workspace::{self, StandardsFile, StandardsSet, Workspace};
 
 use super::Context;
+
+/// A period's funds and fees: what its subsidy needs besides scores and notices.
+pub struct Money {
+    /// `data/funds/PERIOD.toml`.
+    pub funds: Funds,
+    /// `data/fees/PERIOD.csv` (empty when there is none).
+    pub fees: Vec<Fee>,
+}
+
+/// One side of a comparison of two standards: the period's scores, and its notices when they
+/// were asked for.
+pub struct Side {
+    /// The period's scores under this side's standards.
+    pub scores: ScoreReport,
+    /// Its notices as of the as-of date, when asked for.
+    pub notices: Option<RecheckReport>,
+}
 
 /// A loaded workspace.
 pub struct Loaded {
@@ -405,27 +423,106 @@ impl Loaded {
         budget: Option<Decimal>,
         inapplicable: Inapplicable,
     ) -> Result<Option<SubsidyReport>> {
-        let rel = format!("data/funds/{period}.toml");
+        let Some(money) = self.funds_for(period, standards)? else {
+            return Ok(None);
+        };
+        let (scores, notices) = self.score_and_rechecks(period, standards, inapplicable)?;
+        self.allocate(period, &money, budget, &scores, &notices).map(Some)
+    }
+
+    /// What a period's subsidy needs besides its scores and notices: its funds (read with the
+    /// grades of `standards`) and fees; `None` when the period has no funds file.
+    pub fn funds_for(&mut self, period: Period, standards: &StandardsFile) -> Result<Option<Money>> {
         let grades: Vec<&str> = standards.standards.grades.iter().map(|g| g.name.as_str()).collect();
         let mut d = Diagnostics::new();
         let funds = workspace::load_funds(&self.ws, &period, &grades, &mut d)?;
         let fees = workspace::load_fees(&self.ws, &period, &mut d)?;
         d.into_result()?;
         let Some(funds) = funds else { return Ok(None) };
-        self.inputs.add_file(&self.ws, &rel)?;
+        self.inputs.add_file(&self.ws, &format!("data/funds/{period}.toml"))?;
         self.inputs.add_file(&self.ws, &format!("data/fees/{period}.csv"))?;
-        let (scores, notices) = self.score_and_rechecks(period, standards, inapplicable)?;
+        Ok(Some(Money { funds, fees }))
+    }
+
+    /// Allocate a period's subsidy from its funds, scores and notices.
+    pub fn allocate(
+        &self,
+        period: Period,
+        money: &Money,
+        budget: Option<Decimal>,
+        scores: &ScoreReport,
+        notices: &RecheckReport,
+    ) -> Result<SubsidyReport> {
         allocate(
             &self.registry,
             period,
-            &funds,
+            &money.funds,
             budget,
             &scores.compounds,
             &notices.notices,
-            &fees,
+            &money.fees,
         )
-        .map(Some)
-        .map_err(|m| Error::msg(format!("{rel}{}{m}", t!("punct.colon"))))
+        .map_err(|m| Error::msg(format!("data/funds/{period}.toml{}{m}", t!("punct.colon"))))
+    }
+
+    /// One period scored under two standards in one pass over the store (`standards diff`),
+    /// each side with its notices when `notices` (its subsidy needs them). A side whose
+    /// scoring level has no visit in the period up to the as-of date is an error, the first
+    /// side's before the second's, as when each was scored on its own.
+    pub fn score_sides(
+        &mut self,
+        period: Period,
+        sides: [&StandardsFile; 2],
+        notices: bool,
+        inapplicable: Inapplicable,
+    ) -> Result<[Side; 2]> {
+        let registry = std::sync::Arc::clone(&self.registry);
+        let as_of = self.as_of.date;
+        let scorers = sides.map(|s| {
+            let st = &s.standards;
+            let mut scorer = Scorer::new(&registry, st, period, st.scoring_level).as_of(as_of);
+            scorer.ignore_inapplicable = inapplicable.left_out();
+            scorer
+        });
+        let books = sides.map(|s| {
+            notices.then(|| {
+                let mut book = NoticeBook::new(&registry, &s.standards, period);
+                book.ignore_inapplicable = inapplicable.left_out();
+                book
+            })
+        });
+        let [a, b] = [scorers[0].span(), scorers[1].span()];
+        let range = match &books {
+            [Some(x), Some(y)] => Range::From(a.start().min(b.start()).min(x.first_day()).min(y.first_day())),
+            _ if a == b => Range::Period(a),
+            _ => Range::Between(a.start().min(b.start()), a.end().max(b.end())),
+        };
+        let [book_0, book_1] = books;
+        let runs = [0, 1].map(|i| ScoreRun::new(&scorers[i], self.threads));
+        let [run_0, run_1] = runs;
+        let acc = ((run_0, book_0), ((run_1, book_1), Inspected::new(period)));
+        let ((run_0, book_0), ((run_1, book_1), seen)) = self.scan_into(range, acc)?;
+        let scored = |run: ScoreRun, s: &StandardsFile| -> Result<ScoreReport> {
+            let report = run.finish().map_err(problems_error)?;
+            let level = s.standards.scoring_level;
+            if !seen.by(level) {
+                return Err(self.no_inspections(&period, Some(level)));
+            }
+            Ok(report)
+        };
+        let (scores_0, scores_1) = (scored(run_0, sides[0])?, scored(run_1, sides[1])?);
+        let decided = |book: Option<NoticeBook>| book.map(|b| b.finish(as_of)).transpose().map_err(problems_error);
+        let (notices_0, notices_1) = (decided(book_0)?, decided(book_1)?);
+        Ok([
+            Side {
+                scores: scores_0,
+                notices: notices_0,
+            },
+            Side {
+                scores: scores_1,
+                notices: notices_1,
+            },
+        ])
     }
 
     /// The notices of a period and their re-inspections as of the as-of date, under

@@ -132,16 +132,24 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let after_st = loaded.standards_for(&period)?;
     let before_st = alternative(&loaded, &args.against, &period)?;
     // Either side may be a proposal the data were not recorded under: a finding on an item it
-    // does not apply is left out (and counted) rather than failing the comparison.
-    let before = loaded.score(period, None, &before_st, Inapplicable::LeftOut)?;
-    let after = loaded.score(period, None, &after_st, Inapplicable::LeftOut)?;
+    // does not apply is left out (and counted) rather than failing the comparison. Both sides
+    // are scored, with their notices where the period has funds, in one pass over the store.
+    let money = [
+        loaded.funds_for(period, &before_st)?,
+        loaded.funds_for(period, &after_st)?,
+    ];
+    let funded = money.iter().all(Option::is_some);
+    let [before, after] = loaded.score_sides(period, [&before_st, &after_st], funded, Inapplicable::LeftOut)?;
     loaded.note_if_incomplete(ctx, &period, format);
-    let money_before = loaded.subsidy(period, &before_st, None, Inapplicable::LeftOut)?;
-    let money_after = loaded.subsidy(period, &after_st, None, Inapplicable::LeftOut)?;
-    let by_street = match (&money_before, &money_after) {
-        (Some(b), Some(a)) => Some((b.by_street(&loaded.registry), a.by_street(&loaded.registry))),
+    let by_street = match (&money, &before.notices, &after.notices) {
+        ([Some(mb), Some(ma)], Some(nb), Some(na)) => {
+            let b = loaded.allocate(period, mb, None, &before.scores, nb)?;
+            let a = loaded.allocate(period, ma, None, &after.scores, na)?;
+            Some((b.by_street(&loaded.registry), a.by_street(&loaded.registry)))
+        }
         _ => None,
     };
+    let (before, after) = (before.scores, after.scores);
     let subsidies = by_street.as_ref().map(|(b, a)| Subsidies { before: b, after: a });
     let report = StandardsDiffReport::new(&args.against, &before_st, &before, &after, subsidies);
     let out = match format {

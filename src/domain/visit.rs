@@ -122,6 +122,26 @@ impl<A: Accumulate, B: Accumulate> Accumulate for (A, B) {
     }
 }
 
+/// An accumulator a pass may or may not need (`standards diff`'s notices, only where the period
+/// has funds).
+impl<A: Accumulate> Accumulate for Option<A> {
+    fn add(&mut self, v: &Visit) {
+        if let Some(a) = self {
+            a.add(v);
+        }
+    }
+
+    fn fork(&self) -> Self {
+        self.as_ref().map(A::fork)
+    }
+
+    fn merge(&mut self, other: Self) {
+        if let (Some(a), Some(b)) = (self, other) {
+            a.merge(b);
+        }
+    }
+}
+
 /// Nothing to gather.
 impl Accumulate for () {
     fn add(&mut self, _: &Visit) {}
