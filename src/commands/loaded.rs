@@ -164,9 +164,16 @@ impl Loaded {
         Ok(f)
     }
 
-    /// Stream a period's visits as recorded, without applying appeals (for `--explain`).
-    pub fn scan_raw(&mut self, period: &Period, mut on_visit: impl FnMut(&Visit)) -> Result<()> {
-        let files = self.files(Range::Period(*period))?;
+    /// Stream a period's visits as recorded, without applying appeals, from the month files
+    /// `only` keeps (for `--explain`: the months of its appealed visits).
+    pub fn scan_raw(
+        &mut self,
+        period: &Period,
+        only: impl Fn(&MonthFile) -> bool,
+        mut on_visit: impl FnMut(&Visit),
+    ) -> Result<()> {
+        let mut files = self.files(Range::Period(*period))?;
+        files.retain(|f| only(f));
         let mut d = Diagnostics::new();
         let none = UpheldAppeals::default();
         let src = Sources {

@@ -4,9 +4,53 @@
 use std::sync::Arc;
 
 use crate::model::registry::Registry;
+use crate::model::{Level, Purpose};
 
 use super::rule::{Breakdown, Rule};
-use super::visit::{UpheldAppeals, Visit};
+use super::visit::{Accumulate, UpheldAppeals, Visit};
+
+/// The routine visits of one compound at one level, gathered from a pass over the store that
+/// is scoring the period anyway.
+#[derive(Debug, Clone)]
+pub struct CompoundVisits {
+    compound_id: String,
+    level: Level,
+    visits: Vec<Visit>,
+}
+
+impl CompoundVisits {
+    /// Gather the routine visits of `compound_id` by `level`.
+    pub fn new(compound_id: &str, level: Level) -> CompoundVisits {
+        CompoundVisits {
+            compound_id: compound_id.to_string(),
+            level,
+            visits: Vec::new(),
+        }
+    }
+
+    /// The visits gathered, in store order (month file, then line), whichever threads read
+    /// them.
+    pub fn in_store_order(mut self) -> Vec<Visit> {
+        self.visits.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        self.visits
+    }
+}
+
+impl Accumulate for CompoundVisits {
+    fn add(&mut self, v: &Visit) {
+        if v.compound_id == self.compound_id && v.purpose == Purpose::Routine && v.level == self.level {
+            self.visits.push(v.clone());
+        }
+    }
+
+    fn fork(&self) -> Self {
+        CompoundVisits::new(&self.compound_id, self.level)
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.visits.extend(other.visits);
+    }
+}
 
 /// One visit of the explained compound, with the contract it was scored under.
 #[derive(Debug, Clone)]

@@ -83,6 +83,11 @@ impl UpheldAppeals {
         }
     }
 
+    /// Whether an upheld appeal removes points from the visit `visit_id`.
+    pub fn touches(&self, visit_id: &str) -> bool {
+        self.removed.contains_key(visit_id)
+    }
+
     /// Points removed from one (visit, item) by upheld appeals.
     pub fn removed(&self, visit_id: &str, item: &str) -> u64 {
         self.removed

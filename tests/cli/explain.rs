@@ -42,11 +42,15 @@ fn explain_agrees_with_score_for_every_compound_of_the_demo() {
     let report = loaded.score(period, None, &standards, Inapplicable::Refused).unwrap();
     let mut visits: BTreeMap<String, Vec<Visit>> = BTreeMap::new();
     loaded
-        .scan_raw(&period, |v| {
-            if v.purpose == Purpose::Routine && v.level == st.scoring_level {
-                visits.entry(v.compound_id.to_string()).or_default().push(v.clone());
-            }
-        })
+        .scan_raw(
+            &period,
+            |_| true,
+            |v| {
+                if v.purpose == Purpose::Routine && v.level == st.scoring_level {
+                    visits.entry(v.compound_id.to_string()).or_default().push(v.clone());
+                }
+            },
+        )
         .unwrap();
     let rule = Rule::new(st);
     let (mut assessed, mut red_lines) = (0, 0);
@@ -193,4 +197,45 @@ fn en_documents_use_english_punctuation() {
         t.contains("vetoes caused: 1") && t.contains("(CO02)") && !t.contains("（CO02）"),
         "{t}"
     );
+}
+
+/// An appealed visit is explained as recorded, the appeal shown beside it: the pass that scores
+/// the period hands over visits with appeals applied, so the explanation reads that visit's
+/// month again as recorded (HP035's A07: 3 recorded, 1 removed by an upheld appeal, 2 counted).
+#[test]
+fn an_appealed_visit_is_explained_as_recorded() {
+    let ws = repo().to_str().unwrap();
+    let r = run_in(
+        repo(),
+        &[
+            "--workspace",
+            ws,
+            "--format",
+            "json",
+            "score",
+            "--period",
+            "2026H1",
+            "--explain",
+            "HP035",
+        ],
+    );
+    r.status(0);
+    let e: Value = serde_json::from_str(&r.stdout).unwrap();
+    let visit = e["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["visit_id"] == "T20260511-HP035")
+        .unwrap();
+    let a07 = visit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == "A07")
+        .unwrap();
+    assert_eq!(
+        (&a07["recorded"], &a07["appealed"], &a07["count"]),
+        (&3.into(), &1.into(), &2.into())
+    );
+    assert_eq!(visit["score"], "96.40");
 }

@@ -1,11 +1,13 @@
 //! `score --explain COMPOUND`: everything needed to defend one compound's score.
 
-use crate::domain::explain::explain_visits;
+use std::collections::{HashMap, HashSet};
+
+use crate::domain::explain::{explain_visits, CompoundVisits};
 use crate::domain::rule::Rule;
 use crate::domain::visit::Visit;
 use crate::error::{Error, Result};
 use crate::model::records::Lang;
-use crate::model::{Level, Period, Purpose};
+use crate::model::{Level, Period};
 use crate::render::explain::{text, Explanation};
 use crate::render::json::{to_pretty, Document};
 use crate::render::Format;
@@ -13,7 +15,7 @@ use crate::report::explain::Explain;
 use crate::workspace::sources::{latest_sources, load_sources_of};
 use crate::workspace::StandardsFile;
 
-use crate::commands::loaded::{Inapplicable, Loaded};
+use crate::commands::loaded::Loaded;
 
 /// Build the explanation of one compound's score as text (table format) or JSON.
 pub fn explain(
@@ -28,23 +30,45 @@ pub fn explain(
     let st = &standards.standards;
     let level = level.unwrap_or(st.scoring_level);
     let compound = loaded.registry.resolve_compound(who)?.clone();
-    let report = loaded.score(period, Some(level), standards, Inapplicable::Refused)?;
+    // The period is scored and the compound's visits gathered in one pass.
+    let gather = CompoundVisits::new(&compound.id, level);
+    let (report, gathered) =
+        loaded.score_level_and(period, level, standards, (period.start(), period.end()), gather)?;
     let result = report
         .compounds
         .iter()
         .find(|c| c.compound_id == compound.id)
         .cloned()
         .ok_or_else(|| Error::msg(format!("{} is not in the report", compound.id)))?;
-    // The visits as recorded, before appeals, so the explanation shows what appeals removed.
-    let mut visits: Vec<Visit> = Vec::new();
-    loaded.scan_raw(&period, |v| {
-        if *v.compound_id == *compound.id && v.purpose == Purpose::Routine && v.level == level {
-            visits.push(v.clone());
+    // The visits as recorded, before appeals, so the explanation shows what appeals removed:
+    // those an upheld appeal touched are read again, as recorded, from their months only.
+    let mut visits = gathered.in_store_order();
+    let appealed: HashMap<String, String> = visits
+        .iter()
+        .filter(|v| loaded.appeals.touches(&v.id))
+        .map(|v| (v.id.clone(), v.file.clone()))
+        .collect();
+    if !appealed.is_empty() {
+        let mut recorded: HashMap<String, Visit> = HashMap::new();
+        let months: HashSet<&String> = appealed.values().collect();
+        loaded.scan_raw(
+            &period,
+            |f| months.contains(&f.rel),
+            |v| {
+                if appealed.contains_key(&v.id) {
+                    recorded.insert(v.id.clone(), v.clone());
+                }
+            },
+        )?;
+        for v in &mut visits {
+            if let Some(r) = recorded.remove(&v.id) {
+                *v = r;
+            }
         }
-    })?;
+    }
     let rule = Rule::new(st);
     let explained = explain_visits(&rule, &loaded.registry, &loaded.appeals, visits).map_err(Error::msg)?;
-    let ids: std::collections::HashSet<&str> = explained.iter().map(|x| x.visit.id.as_str()).collect();
+    let ids: HashSet<&str> = explained.iter().map(|x| x.visit.id.as_str()).collect();
     let sources = latest_sources(load_sources_of(&loaded.ws, |id| ids.contains(id))?);
     if format == Format::Json {
         let provenance = loaded.inputs.provenance(&loaded.ws)?;
