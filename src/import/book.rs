@@ -8,12 +8,15 @@ mod budget;
 mod cells;
 mod dense;
 mod html;
+mod ods;
 mod workbook;
 mod xls;
 
 use rust_i18n::t;
 use std::path::Path;
 
+#[doc(hidden)]
+pub use ods::raw_ods;
 #[doc(hidden)]
 pub use workbook::raw_xlsx;
 #[doc(hidden)]

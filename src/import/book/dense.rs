@@ -3,8 +3,9 @@
 //! value per cell from the sheet's first used cell to its furthest, all sheets at once, and
 //! `worksheet_range` then hands out a copy. A 6 KB `.xls` with one value at IV65536 costs
 //! 65,536 × 256 cells (half a gigabyte); an `.ods` row repeated a million times costs what its
-//! repeats say. [`super::xls`] measures, before calamine opens the file,
-//! what it will lay out, and [`Tally`] refuses a workbook beyond [`MAX_DENSE_CELLS`].
+//! repeats say. [`super::xls`] and [`super::ods`] measure, before calamine opens the file,
+//! what it will lay out, and [`Tally`] refuses a workbook beyond [`MAX_DENSE_CELLS`] or, for
+//! the text an `.ods` repeats, [`MAX_DENSE_TEXT`].
 
 use rust_i18n::t;
 
@@ -17,6 +18,10 @@ use crate::import::sheet::SheetError;
 /// sheet (16.8 million cells) took 0.5 GB. The `.xlsx` path lays out at most
 /// [`super::cells::MAX_CELLS`] cells, but only the used ones, as text.
 pub const MAX_DENSE_CELLS: u64 = 2_000_000;
+/// The most bytes of text an `.ods` may lay out through its repeats (a value repeated across
+/// columns and rows is copied into every cell it covers; formulas likewise): a 1 KB string
+/// repeated over 16,384 columns and 4,000 rows would be 64 GB from a few hundred bytes of XML.
+pub const MAX_DENSE_TEXT: u64 = 64 * 1024 * 1024;
 
 /// A sheet's dense area: its first and furthest used cells, 0-based (row, column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,12 +62,19 @@ pub fn refuse(message: String) -> SheetError {
 #[derive(Debug)]
 pub struct Tally {
     max_cells: u64,
+    max_text: u64,
     cells: u64,
+    text: u64,
 }
 
 impl Tally {
-    pub fn new(max_cells: u64) -> Tally {
-        Tally { max_cells, cells: 0 }
+    pub fn new(max_cells: u64, max_text: u64) -> Tally {
+        Tally {
+            max_cells,
+            max_text,
+            cells: 0,
+            text: 0,
+        }
     }
 
     /// Count a sheet of `cells` dense cells spanning `extent` (`cells` may exceed its area:
@@ -94,5 +106,16 @@ impl Tally {
             t!("book.dense_total", sheet = sheet, cells = total, max = self.max_cells)
         };
         Err(refuse(message.into_owned()))
+    }
+
+    /// Count `bytes` of text a sheet's repeats copy.
+    pub fn text(&mut self, sheet: &str, bytes: u64) -> Result<(), SheetError> {
+        self.text = self.text.saturating_add(bytes);
+        if self.text <= self.max_text {
+            return Ok(());
+        }
+        Err(refuse(
+            t!("book.dense_text", sheet = sheet, mib = self.max_text >> 20).into_owned(),
+        ))
     }
 }

@@ -2,7 +2,7 @@
 //! workbook order. `.xlsx` and `.xlsb` sheets are streamed cell by cell into [`Cells`], so a
 //! hostile file's absurd dimensions cost nothing; `.xls` and `.ods` have no streaming reader
 //! in calamine and go through its dense `Range`, laid out for every sheet when the file is
-//! opened: what that will cost is measured first ([`super::xls`]) and held to
+//! opened: what that will cost is measured first ([`super::xls`], [`super::ods`]) and held to
 //! [`super::dense::MAX_DENSE_CELLS`].
 
 use rust_i18n::t;
@@ -38,10 +38,13 @@ pub fn read_workbook(bytes: &[u8], ext: &str, asked: &[String]) -> Result<Book, 
 }
 
 fn read_checked(bytes: &[u8], ext: &str, asked: &[String]) -> Result<Book, SheetError> {
-    // Whatever the extension, `open` may end up in calamine's `.xls` reader, which lays out
-    // every sheet as it opens: bound it first.
+    // Whatever the extension, `open` may end up in calamine's `.xls` or `.ods` reader, which
+    // lay out every sheet as they open: bound them first.
     if super::xls::is_cfb(bytes) {
         super::xls::check_xls(bytes)?;
+    }
+    if bytes.starts_with(b"PK") {
+        super::ods::check_ods(bytes)?;
     }
     let mut wb = open(bytes, ext)?;
     let (names, skipped) = choose(wb.sheets_metadata(), asked)?;

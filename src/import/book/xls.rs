@@ -9,7 +9,7 @@
 use rust_i18n::t;
 use std::io::{Cursor, Read};
 
-use super::dense::{refuse, Extent, Tally, MAX_DENSE_CELLS};
+use super::dense::{refuse, Extent, Tally, MAX_DENSE_CELLS, MAX_DENSE_TEXT};
 use crate::import::sheet::SheetError;
 
 /// The first bytes of a CFB container (an `.xls`, and also an encrypted `.xlsx`).
@@ -45,7 +45,7 @@ pub(super) fn check_xls_within(bytes: &[u8], max_cells: u64) -> Result<(), Sheet
     cfb.open_stream(&path)
         .and_then(|mut s| s.read_to_end(&mut stream))
         .map_err(unchecked)?;
-    walk(&stream, &mut Tally::new(max_cells))
+    walk(&stream, &mut Tally::new(max_cells, MAX_DENSE_TEXT))
 }
 
 /// One BIFF record: its type and its data (CONTINUE records after it are skipped, as
@@ -409,7 +409,7 @@ mod tests {
         for cut in [0, 7, 100, 600, good.len() - 1] {
             let _ = check_xls(&good[..cut]);
         }
-        let mut tally = Tally::new(10);
+        let mut tally = Tally::new(10, 10);
         for bytes in [
             &b""[..],
             &[9, 8, 0xFF, 0xFF, 1],
