@@ -233,7 +233,7 @@ fn dimensions(data: &[u8], name: &str) -> Result<(), SheetError> {
     // calamine subtracts without checking: a row range running backwards wraps.
     let rows = u64::from(end.0.wrapping_sub(start.0).wrapping_add(1));
     let cols = u64::from(end.1.wrapping_sub(start.1).wrapping_add(1));
-    if rows == 0 || rows > BIFF8_ROWS || cols == 0 || cols > BIFF8_COLS {
+    if rows > BIFF8_ROWS || cols > BIFF8_COLS {
         return Err(refuse(
             t!(
                 "book.xls_dimensions",
