@@ -6,14 +6,21 @@
 
 mod budget;
 mod cells;
+mod dense;
 mod html;
+mod ods;
 mod workbook;
+mod xls;
 
 use rust_i18n::t;
 use std::path::Path;
 
 #[doc(hidden)]
+pub use ods::raw_ods;
+#[doc(hidden)]
 pub use workbook::raw_xlsx;
+#[doc(hidden)]
+pub use xls::raw_xls;
 
 use super::sheet::{decode_text, parse_delimited, Encoding, SheetError, SheetRow};
 

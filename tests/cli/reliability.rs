@@ -103,17 +103,18 @@ fn workbook(cells: &[(&str, &str)]) -> Vec<u8> {
 /// Import `bytes` as in/x.xlsx: exit 1, a stderr line containing `message`, store untouched.
 #[track_caller]
 fn refused(bytes: &[u8], message: &str) {
+    refused_as("x.xlsx", bytes, message);
+}
+
+/// [`refused`], the file named `name`.
+#[track_caller]
+fn refused_as(name: &str, bytes: &[u8], message: &str) {
     let ws = Ws::fixture("mini");
     std::fs::create_dir_all(ws.path("in")).unwrap();
-    std::fs::write(ws.path("in/x.xlsx"), bytes).unwrap();
+    let file = ws.path(&format!("in/{name}"));
+    std::fs::write(&file, bytes).unwrap();
     let before = ws.snapshot();
-    let r = ws.run(&[
-        "inspect",
-        "import",
-        "--level",
-        "street",
-        ws.path("in/x.xlsx").to_str().unwrap(),
-    ]);
+    let r = ws.run(&["inspect", "import", "--level", "street", file.to_str().unwrap()]);
     r.status(1);
     assert!(r.stderr.contains(message), "expected {message:?} in:\n{}", r.stderr);
     assert_eq!(ws.snapshot(), before);
@@ -151,6 +152,52 @@ fn small_workbooks_that_killed_the_tool_exit_1() {
     let row = b"<row><c><v></v></c></row>";
     let xml: Vec<u8> = row.iter().copied().cycle().take(16 << 20).collect();
     refused(&oldestate::import::book::raw_xlsx(&xml), "疑为压缩炸弹，不予读取");
+}
+
+#[test]
+fn small_xls_and_ods_that_took_gigabytes_exit_1() {
+    let header = ["日期", "检查组", "人数", "小区", "问题项", "点位"];
+    // A 2.5 KB .xls with one value at IV65536: calamine laid out 65,536 × 256 cells for it,
+    // twice (1.07 GB peak); named .xlsx, it reached calamine's .xls reader all the same.
+    let mut cells: Vec<(u16, u16, &str)> = (0..).zip(header).map(|(c, h)| (0, c, h)).collect();
+    cells.push((65_535, 255, "z"));
+    let xls = oldestate::import::book::raw_xls(&[("S", &cells)]);
+    assert!(xls.len() < 4_096, "{}", xls.len());
+    for name in ["x.xls", "x.xlsx"] {
+        refused_as(
+            name,
+            &xls,
+            "工作表「S」的单元格从第 1 行第 1 列延伸到第 65536 行第 256 列，读取时要铺开 16777216 个单元格，超过上限 2000000 个",
+        );
+    }
+    // .ods, under 1 KB each: a row of 16,384 values repeated 6,000 times (98 million cells,
+    // within calamine's own cap of 100 million: over 6.7 GB before it gave up); a cell of two
+    // billion spaces (`<text:s text:c>`: 3.9 GB and still growing after 90 s); a table whose
+    // XML ends before it does (calamine read on past the end forever).
+    let head: String = header
+        .iter()
+        .map(|h| format!(r#"<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>"#))
+        .collect();
+    let table = |rows: &str| {
+        let xml =
+            format!(r#"<table:table table:name="S"><table:table-row>{head}</table:table-row>{rows}</table:table>"#);
+        oldestate::import::book::raw_ods(&xml)
+    };
+    let repeated = table(
+        r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row>"#,
+    );
+    refused_as(
+        "x.ods",
+        &repeated,
+        "工作表「S」的单元格从第 1 行第 1 列延伸到第 6001 行第 16384 列",
+    );
+    let spaces = table(
+        r#"<table:table-row><table:table-cell office:value-type="string"><text:p><text:s text:c="2000000000"/></text:p></table:table-cell></table:table-row>"#,
+    );
+    refused_as("x.ods", &spaces, "工作表「S」读取时要复制超过 64 MiB 的文字");
+    let xml = format!(r#"<table:table table:name="S"><table:table-row>{head}</table:table-row>"#);
+    let cut = oldestate::import::book::raw_ods(&xml);
+    refused_as("x.ods", &cut, "工作表「S」的内容在表格结束前中断（content.xml 不完整）");
 }
 
 fn dir(p: &Path) -> std::fs::File {

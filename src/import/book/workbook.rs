@@ -1,7 +1,9 @@
 //! Workbooks: `.xlsx`/`.xlsm`, `.xlsb`, `.xls` (BIFF) and `.ods`, every visible worksheet in
 //! workbook order. `.xlsx` and `.xlsb` sheets are streamed cell by cell into [`Cells`], so a
 //! hostile file's absurd dimensions cost nothing; `.xls` and `.ods` have no streaming reader
-//! in calamine and go through its dense `Range` (BIFF8 bounds a sheet to 65,536 × 256).
+//! in calamine and go through its dense `Range`, laid out for every sheet when the file is
+//! opened: what that will cost is measured first ([`super::xls`], [`super::ods`]) and held to
+//! [`super::dense::MAX_DENSE_CELLS`].
 
 use rust_i18n::t;
 use std::io::Cursor;
@@ -36,6 +38,14 @@ pub fn read_workbook(bytes: &[u8], ext: &str, asked: &[String]) -> Result<Book, 
 }
 
 fn read_checked(bytes: &[u8], ext: &str, asked: &[String]) -> Result<Book, SheetError> {
+    // Whatever the extension, `open` may end up in calamine's `.xls` or `.ods` reader, which
+    // lay out every sheet as they open: bound them first.
+    if super::xls::is_cfb(bytes) {
+        super::xls::check_xls(bytes)?;
+    }
+    if bytes.starts_with(b"PK") {
+        super::ods::check_ods(bytes)?;
+    }
     let mut wb = open(bytes, ext)?;
     let (names, skipped) = choose(wb.sheets_metadata(), asked)?;
     let mut grids = Vec::with_capacity(names.len());
