@@ -215,22 +215,52 @@ const TEXT_WIDTH: usize = 8844;
 
 /// Column widths in twips that share the 版心 by what each column holds (its widest cell,
 /// a Chinese character counting twice a digit), so that names and figures do not wrap.
+///
+/// A table too wide for the 版心 gives way where a break reads well: its headers wrap onto
+/// two lines, and dates, figures and codes (columns of Latin text only) keep their width while
+/// the columns of Chinese text share the rest (a name wraps between characters; a date broken
+/// as "2026-05-" / "06" does not read).
 fn column_widths(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
-    let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s).max(4);
-    let mut w: Vec<usize> = header.iter().map(|h| wide(h)).collect();
+    let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut data = vec![0; header.len()];
+    let mut latin = vec![true; header.len()];
     for r in rows {
         for (i, c) in r.iter().enumerate() {
-            if let Some(x) = w.get_mut(i) {
+            if let (Some(x), Some(l)) = (data.get_mut(i), latin.get_mut(i)) {
                 *x = (*x).max(wide(c));
+                *l &= c.is_ascii();
             }
         }
     }
     // A unit of display width is half a character of 五号 (105 twips), and a little more for
-    // the digits of a Latin font; a cell's margins take 120 twips more. The columns then
-    // share the 版心 in proportion.
-    let need: Vec<usize> = w.iter().map(|x| x * 115 + 120).collect();
-    let total: usize = need.iter().sum::<usize>().max(1);
-    need.iter().map(|x| TEXT_WIDTH * x / total).collect()
+    // the digits of a Latin font; a cell's margins take 120 twips more.
+    let twips = |units: usize| units.max(4) * 115 + 120;
+    let need: Vec<usize> = header.iter().zip(&data).map(|(h, d)| twips(wide(h).max(*d))).collect();
+    if need.iter().sum::<usize>() <= TEXT_WIDTH {
+        return share(&need, TEXT_WIDTH);
+    }
+    let need: Vec<usize> = header
+        .iter()
+        .zip(&data)
+        .map(|(h, d)| twips(wide(h).div_ceil(2).max(*d)))
+        .collect();
+    let fixed: usize = need.iter().zip(&latin).filter(|(_, l)| **l).map(|(n, _)| n).sum();
+    let text: Vec<usize> = need.iter().zip(&latin).map(|(n, l)| if *l { 0 } else { *n }).collect();
+    if fixed == 0 || fixed + text.iter().sum::<usize>() <= TEXT_WIDTH || fixed > TEXT_WIDTH * 3 / 4 {
+        return share(&need, TEXT_WIDTH);
+    }
+    let rest = share(&text, TEXT_WIDTH - fixed);
+    need.iter()
+        .zip(&latin)
+        .zip(rest)
+        .map(|((n, l), r)| if *l { *n } else { r })
+        .collect()
+}
+
+/// `total` twips shared in proportion to `need`.
+fn share(need: &[usize], total: usize) -> Vec<usize> {
+    let sum: usize = need.iter().sum::<usize>().max(1);
+    need.iter().map(|x| total * x / sum).collect()
 }
 
 /// A bordered table (docx-rs draws single borders by default), its columns as wide as what
@@ -512,6 +542,54 @@ pub fn properties(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_table_that_fits_shares_the_page_by_what_each_column_holds() {
+        let header = strings(&["街道", "得分"]);
+        let rows = vec![strings(&["劝业场街", "95.90"])];
+        // 8 and 5 display units: 8 × 115 + 120 and 5 × 115 + 120 twips, scaled up to the 版心.
+        assert_eq!(
+            column_widths(&header, &rows),
+            vec![TEXT_WIDTH * 1040 / 1735, TEXT_WIDTH * 695 / 1735]
+        );
+    }
+
+    #[test]
+    fn a_wide_table_keeps_dates_and_figures_whole_and_wraps_names_and_headers() {
+        let header = strings(&[
+            "小区",
+            "街道",
+            "第三方日期",
+            "第三方得分",
+            "第三方结论",
+            "区级日期",
+            "区级得分",
+            "区级结论",
+            "分差",
+        ]);
+        let rows = vec![strings(&[
+            "张自忠路公寓小区西院",
+            "劝业场街",
+            "2026-05-06",
+            "95.90",
+            "不合格",
+            "2026-04-22",
+            "98.51",
+            "合格",
+            "-14.18",
+        ])];
+        let w = column_widths(&header, &rows);
+        assert!(w.iter().sum::<usize>() <= TEXT_WIDTH);
+        // The dates keep their ten digits on one line; a score its five characters.
+        assert_eq!((w[2], w[5]), (10 * 115 + 120, 10 * 115 + 120));
+        assert_eq!(w[3], 5 * 115 + 120);
+        // The name gives way first, in proportion with the other Chinese columns.
+        assert!(w[0] < 20 * 115 + 120 && w[0] > w[1]);
+    }
 
     fn part(bytes: &[u8], name: &str) -> String {
         let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
