@@ -14,7 +14,8 @@ use indicatif::ProgressBar;
 
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{Appeal, Finding};
-use crate::model::registry::Registry;
+use crate::model::registry::{Contract, Registry};
+use crate::model::standards::{Item, Standards};
 use crate::model::{Level, Period, Purpose, Span};
 use crate::suggest::did_you_mean;
 use crate::workspace::store::{month_files, read_findings, MonthFile};
@@ -208,6 +209,8 @@ fn check_file(
     let mut heads: Map<Box<str>, VisitHead> = Map::default();
     // The previous row's (date, visit_id, item), its strings reused.
     let mut prev: Option<(NaiveDate, String, String)> = None;
+    let standards = in_force.map(|s| &s.standards);
+    let mut refs = Refs::new(standards);
     let seen = Seen {
         earlier,
         files: rules.files,
@@ -226,7 +229,7 @@ fn check_file(
         check_row_month(&f, file, rel, line, d);
         newest = newest.max(Some(f.date));
         check_visit_head(&seen, &mut heads, rel, line, &f, d);
-        check_row_refs(rules.reg, in_force.map(|s| &s.standards), rel, line, &f, d);
+        check_row_refs(rules.reg, standards, &mut refs, rel, line, &f, d);
         record_appealed_count(&mut appealed_counts, rules.appealed, &f);
     })?;
     Ok(FileFacts {
@@ -423,24 +426,60 @@ fn check_visit_head(
     first.findings |= !empty_now;
 }
 
-fn check_row_refs(
-    reg: &Registry,
-    standards: Option<&crate::model::standards::Standards>,
+/// What a row's references resolve to, kept from the previous row: a visit's rows share
+/// their compound and day, and their items come from one standards file.
+struct Refs<'a> {
+    /// The items of the standards in force for the file, by code (the first of a code).
+    items: Map<&'a str, &'a Item>,
+    /// The previous row's compound and day, when the compound is known, and its contract.
+    last: Option<(String, NaiveDate, Option<&'a Contract>)>,
+}
+
+impl<'a> Refs<'a> {
+    fn new(standards: Option<&'a Standards>) -> Refs<'a> {
+        let mut items = Map::default();
+        for i in standards.map_or(&[][..], |st| &st.items[..]) {
+            items.entry(i.code.as_str()).or_insert(i);
+        }
+        Refs { items, last: None }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_row_refs<'a>(
+    reg: &'a Registry,
+    standards: Option<&'a Standards>,
+    refs: &mut Refs<'a>,
     rel: &str,
     line: u64,
     f: &Finding,
     d: &mut Diagnostics,
 ) {
-    if reg.compound(&f.compound_id).is_none() {
-        let hint = did_you_mean(&f.compound_id, reg.compounds.iter().map(|c| &*c.id));
-        d.error(
-            rel,
-            Some(line),
-            t!("check.unknown_compound", compound = f.compound_id, hint = hint),
-        );
-        return;
-    }
-    let contract = reg.contract_on(&f.compound_id, f.date);
+    let contract = match &refs.last {
+        Some((id, date, contract)) if *id == f.compound_id && *date == f.date => *contract,
+        _ => {
+            if reg.compound(&f.compound_id).is_none() {
+                let hint = did_you_mean(&f.compound_id, reg.compounds.iter().map(|c| &*c.id));
+                d.error(
+                    rel,
+                    Some(line),
+                    t!("check.unknown_compound", compound = f.compound_id, hint = hint),
+                );
+                return;
+            }
+            let contract = reg.contract_on(&f.compound_id, f.date);
+            match &mut refs.last {
+                Some(last) => {
+                    last.0.clear();
+                    last.0.push_str(&f.compound_id);
+                    last.1 = f.date;
+                    last.2 = contract;
+                }
+                None => refs.last = Some((f.compound_id.clone(), f.date, contract)),
+            }
+            contract
+        }
+    };
     if contract.is_none() {
         d.error(
             rel,
@@ -451,7 +490,7 @@ fn check_row_refs(
     let (Some(st), false) = (standards, f.item.is_empty()) else {
         return;
     };
-    let Some(item) = st.item(&f.item) else {
+    let Some(&item) = refs.items.get(f.item.as_str()) else {
         let hint = did_you_mean(&f.item, st.items.iter().map(|i| i.code.as_str()));
         let hint = if hint.is_empty() {
             t!("check.known_items", codes = st.item_codes_hint()).into_owned()
