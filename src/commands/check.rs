@@ -8,6 +8,7 @@ use crate::error::{Error, Result, Severity};
 use crate::render::Format;
 use crate::validate::validate;
 
+use super::progress::{progress_bar, Unit};
 use super::{emit, Context};
 
 /// Validate the whole workspace and list every problem.
@@ -28,7 +29,8 @@ pub struct CheckArgs {
 pub fn cmd_check(ctx: &Context, args: &CheckArgs) -> Result<()> {
     let format = ctx.format("check", crate::cli::CHECK_FORMATS)?;
     let ws = ctx.workspace()?;
-    let diags = validate(&ws)?;
+    let label = t!("check.progress");
+    let diags = validate(&ws, |bytes| progress_bar(ctx, bytes, Unit::Bytes, &label))?;
     let (errors, warnings) = (diags.errors(), diags.warnings());
     let list = diags.sorted();
     let out = match format {

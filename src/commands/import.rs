@@ -77,20 +77,6 @@ pub struct ImportArgs {
     pub strict: bool,
 }
 
-/// A progress bar on stderr for large sheets, only when stderr is a terminal and not `-q`.
-fn progress_bar(ctx: &Context, rows: usize, label: &str) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if ctx.quiet || rows < 50_000 || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(rows as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows") {
-        bar.set_style(style);
-    }
-    bar.set_message(label.to_string());
-    bar
-}
-
 fn parse_sheet_level(s: &str) -> std::result::Result<Level, String> {
     crate::import::values::parse_level(s).ok_or_else(|| t!("import.bad_level", value = s).into_owned())
 }
@@ -361,7 +347,8 @@ fn read_grids(
             title_level: form.title.level,
             year: form.title.year,
         };
-        let bar = progress_bar(ctx, form.sheet.rows.len().saturating_sub(1), label);
+        let rows = form.sheet.rows.len().saturating_sub(1) as u64;
+        let bar = super::progress::progress_bar(ctx, rows, super::progress::Unit::Rows, label);
         let visits = visits_from_sheet(resolver, &place, &form.sheet, defaults, ps, &mut |n| {
             bar.set_position(n as u64)
         });

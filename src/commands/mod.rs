@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod import;
 pub mod init;
 pub mod loaded;
+mod progress;
 pub mod publish;
 pub mod recheck;
 pub mod score;

@@ -7,12 +7,18 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_i18n::t;
 
-use crate::error::{Diagnostics, Result};
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use indicatif::ProgressBar;
+
+use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::{Appeal, Finding};
-use crate::model::registry::Registry;
+use crate::model::registry::{Contract, Registry};
+use crate::model::standards::{Item, Standards};
 use crate::model::{Level, Period, Purpose, Span};
 use crate::suggest::did_you_mean;
-use crate::workspace::store::{month_files, read_month, MonthFile};
+use crate::workspace::store::{month_files, read_findings, MonthFile};
 use crate::workspace::{StandardsSet, Workspace};
 
 /// Fast hashing for the store's ids (the bureau's own files, not an adversary's).
@@ -56,55 +62,230 @@ pub struct VisitHead {
 
 /// Check every month file of the store, row by row (see the module's rules), and gather what
 /// the appeal and contract checks need to know about it.
+///
+/// The files are checked on up to `threads` threads, each file on its own with its own
+/// diagnostics and visits, and merged in file order: the diagnostics are those of one thread
+/// checking the files one after another, in the same order. A file that repeats a visit id
+/// of an earlier file is checked again at the merge, knowing the earlier files' visits (the
+/// rule for a repeated id replaces the rules for the visit's rows): rare, and exact.
+/// `progress` is handed the bytes of the month files and returns the bar that counts them.
 pub fn check_store(
     ws: &Workspace,
     reg: &Registry,
     standards: &StandardsSet,
     appeals: &[Appeal],
+    threads: usize,
+    progress: impl FnOnce(u64) -> ProgressBar,
     d: &mut Diagnostics,
 ) -> Result<StoreFacts> {
     let files = month_files(ws, d)?;
     let appealed = appealed_items(appeals);
-    let mut facts = StoreFacts {
-        newest: None,
-        visits: Map::default(),
-        appealed_counts: HashMap::new(),
+    let bytes = files
+        .iter()
+        .map(|f| std::fs::metadata(ws.path(&f.rel)).map_or(0, |m| m.len()))
+        .sum();
+    let bar = progress(bytes);
+    let rules = Rules {
+        ws,
+        reg,
+        standards,
+        appealed: &appealed,
+        files: &files,
     };
-    // The visits of the file being checked, with the fields their rows must agree on.
-    let mut heads: Map<String, VisitHead> = Map::default();
-    for (fi, file) in files.iter().enumerate() {
-        let rel = file.rel.as_str();
-        let in_force = standards.in_force_on(file.month.start());
-        if in_force.is_none() && !standards.files.is_empty() {
-            d.error(rel, None, t!("check.no_standards_for_month", day = file.month.start()));
-        }
-        heads.clear();
-        // The previous row's (date, visit_id, item), its strings reused.
-        let mut prev: Option<(NaiveDate, String, String)> = None;
-        read_month(ws, file, d, |line, row, d| {
-            let f = match row {
-                Ok(f) => f,
-                Err(problems) => {
-                    for p in problems {
-                        d.error(rel, Some(line), p);
+    let facts = check_files(&rules, threads, &bar, d);
+    bar.finish_and_clear();
+    facts
+}
+
+/// What every file's check reads.
+struct Rules<'a> {
+    ws: &'a Workspace,
+    reg: &'a Registry,
+    standards: &'a StandardsSet,
+    appealed: &'a Map<&'a str, Vec<&'a str>>,
+    files: &'a [MonthFile],
+}
+
+/// What the check of one month file found.
+struct FileFacts {
+    /// Its diagnostics, in the order they were found.
+    diags: Diagnostics,
+    /// The visits first seen in this file (not in an earlier one), with their first line.
+    visits: Vec<(Box<str>, u64)>,
+    /// The latest visit date in the file.
+    newest: Option<NaiveDate>,
+    /// Counts of the (visit, item) pairs that some appeal names, the file's last of each.
+    appealed_counts: HashMap<(String, String), u64>,
+}
+
+/// Check the files on a pool of threads (each takes the next file not yet taken) and merge
+/// their findings in file order as they come; see [`check_store`].
+fn check_files(rules: &Rules<'_>, threads: usize, bar: &ProgressBar, d: &mut Diagnostics) -> Result<StoreFacts> {
+    let n = rules.files.len();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let none = Map::default();
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for _ in 0..threads.clamp(1, n.max(1)) {
+            let (tx, next, stop, none) = (tx.clone(), &next, &stop, &none);
+            s.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let fi = next.fetch_add(1, Ordering::Relaxed);
+                    if fi >= n || tx.send((fi, check_file(rules, fi, none, bar))).is_err() {
+                        break;
                     }
-                    return;
                 }
+            });
+        }
+        drop(tx);
+        let mut facts = StoreFacts {
+            newest: None,
+            visits: Map::default(),
+            appealed_counts: HashMap::new(),
+        };
+        // Files checked before an earlier one was merged.
+        let mut waiting = std::collections::BTreeMap::new();
+        for fi in 0..n {
+            let part = loop {
+                if let Some(part) = waiting.remove(&fi) {
+                    break part;
+                }
+                match rx.recv() {
+                    Ok((i, part)) => waiting.insert(i, part),
+                    // A thread panicked (the scope's end says how).
+                    Err(_) => break Err(Error::msg(t!("store.scan_panicked"))),
+                };
             };
-            check_row_order(&mut prev, &f, rel, line, d);
-            check_row_month(&f, file, rel, line, d);
-            facts.newest = facts.newest.max(Some(f.date));
-            check_visit_head(&mut facts, &mut heads, &files, fi, rel, line, &f, d);
-            check_row_refs(reg, in_force.map(|s| &s.standards), rel, line, &f, d);
-            record_appealed_count(&mut facts, &appealed, &f);
-        })?;
+            let merged = part.and_then(|part| merge_file(rules, fi, part, &mut facts, d));
+            if merged.is_err() {
+                stop.store(true, Ordering::Relaxed);
+                return merged.map(|()| facts);
+            }
+        }
+        Ok(facts)
+    })
+}
+
+/// Take a checked file's findings into the store's, after the earlier files'. When the file
+/// repeats a visit id of an earlier file, it is checked again knowing the earlier visits.
+fn merge_file(
+    rules: &Rules<'_>,
+    fi: usize,
+    mut part: FileFacts,
+    facts: &mut StoreFacts,
+    d: &mut Diagnostics,
+) -> Result<()> {
+    if part.visits.iter().any(|(id, _)| facts.visits.contains_key(id)) {
+        part = check_file(rules, fi, &facts.visits, &ProgressBar::hidden())?;
     }
-    Ok(facts)
+    facts
+        .visits
+        .extend(part.visits.into_iter().map(|(id, line)| (id, (fi, line))));
+    facts.newest = facts.newest.max(part.newest);
+    facts.appealed_counts.extend(part.appealed_counts);
+    d.absorb(part.diags);
+    Ok(())
+}
+
+/// Check the month file `fi` row by row. `earlier` holds the visits of the earlier files (or
+/// none, when they are not known yet: then [`merge_file`] sees any repeat).
+fn check_file(
+    rules: &Rules<'_>,
+    fi: usize,
+    earlier: &Map<Box<str>, (usize, u64)>,
+    bar: &ProgressBar,
+) -> Result<FileFacts> {
+    let file = &rules.files[fi];
+    let rel = file.rel.as_str();
+    let mut d = Diagnostics::new();
+    let in_force = rules.standards.in_force_on(file.month.start());
+    if in_force.is_none() && !rules.standards.files.is_empty() {
+        d.error(rel, None, t!("check.no_standards_for_month", day = file.month.start()));
+    }
+    let mut newest = None;
+    let mut appealed_counts = HashMap::new();
+    // The visits of this file, with the fields their rows must agree on.
+    let mut heads: Map<Box<str>, VisitHead> = Map::default();
+    // The previous row's (date, visit_id, item), its strings reused.
+    let mut prev: Option<(NaiveDate, String, String)> = None;
+    let standards = in_force.map(|s| &s.standards);
+    let mut refs = Refs::new(standards);
+    let seen = Seen {
+        earlier,
+        files: rules.files,
+    };
+    read_counted(rules.ws, file, bar, &mut d, |line, row, d| {
+        let f = match row {
+            Ok(f) => f,
+            Err(problems) => {
+                for p in problems {
+                    d.error(rel, Some(line), p);
+                }
+                return;
+            }
+        };
+        check_row_order(&mut prev, &f, rel, line, d);
+        check_row_month(&f, file, rel, line, d);
+        newest = newest.max(Some(f.date));
+        check_visit_head(&seen, &mut heads, rel, line, &f, d);
+        check_row_refs(rules.reg, standards, &mut refs, rel, line, &f, d);
+        record_appealed_count(&mut appealed_counts, rules.appealed, &f);
+    })?;
+    Ok(FileFacts {
+        diags: d,
+        visits: heads.into_iter().map(|(id, head)| (id, head.line)).collect(),
+        newest,
+        appealed_counts,
+    })
+}
+
+/// [`read_month`](crate::workspace::store::read_month)'s reading of a month file, every byte read counted on `bar` (and no
+/// digest: `check` has no use for it).
+fn read_counted(
+    ws: &Workspace,
+    file: &MonthFile,
+    bar: &ProgressBar,
+    d: &mut Diagnostics,
+    mut visit: impl FnMut(u64, std::result::Result<Finding, Vec<String>>, &mut Diagnostics),
+) -> Result<()> {
+    let path = ws.path(&file.rel);
+    let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    let mut counted = Counted { inner: f, bar };
+    read_findings(
+        std::io::BufReader::with_capacity(1 << 16, &mut counted),
+        &file.rel,
+        d,
+        &mut visit,
+    )?;
+    // Drain what the CSV reader did not need (a file that ended early on a bad header).
+    std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
+    Ok(())
+}
+
+/// A reader that counts what it reads on a progress bar.
+struct Counted<'a, R> {
+    inner: R,
+    bar: &'a ProgressBar,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+/// The visits of the earlier files, and the files (to name where a visit was first seen).
+struct Seen<'a> {
+    earlier: &'a Map<Box<str>, (usize, u64)>,
+    files: &'a [MonthFile],
 }
 
 /// The items some appeal names, by visit.
-fn appealed_items(appeals: &[Appeal]) -> HashMap<&str, Vec<&str>> {
-    let mut appealed: HashMap<&str, Vec<&str>> = HashMap::new();
+fn appealed_items(appeals: &[Appeal]) -> Map<&str, Vec<&str>> {
+    let mut appealed: Map<&str, Vec<&str>> = Map::default();
     for a in appeals {
         appealed.entry(&a.visit_id).or_default().push(&a.item);
     }
@@ -163,23 +344,19 @@ fn check_row_month(f: &Finding, file: &MonthFile, rel: &str, line: u64, d: &mut 
 }
 
 /// Keep the recorded count of a finding some appeal names, for the appeal checks.
-fn record_appealed_count(facts: &mut StoreFacts, appealed: &HashMap<&str, Vec<&str>>, f: &Finding) {
+fn record_appealed_count(counts: &mut HashMap<(String, String), u64>, appealed: &Map<&str, Vec<&str>>, f: &Finding) {
     let named = appealed
         .get(f.visit_id.as_str())
         .is_some_and(|items| items.contains(&f.item.as_str()));
     if !f.item.is_empty() && named {
-        facts
-            .appealed_counts
-            .insert((f.visit_id.clone(), f.item.clone()), f.count);
+        counts.insert((f.visit_id.clone(), f.item.clone()), f.count);
     }
 }
 
 #[allow(clippy::too_many_arguments)]
 fn check_visit_head(
-    facts: &mut StoreFacts,
-    heads: &mut Map<String, VisitHead>,
-    files: &[crate::workspace::store::MonthFile],
-    fi: usize,
+    seen: &Seen<'_>,
+    heads: &mut Map<Box<str>, VisitHead>,
     rel: &str,
     line: u64,
     f: &Finding,
@@ -187,15 +364,14 @@ fn check_visit_head(
 ) {
     let Some(first) = heads.get_mut(f.visit_id.as_str()) else {
         // Not in this file yet: in an earlier one, or new.
-        if let Some(&(file, first_line)) = facts.visits.get(f.visit_id.as_str()) {
+        if let Some(&(file, first_line)) = seen.earlier.get(f.visit_id.as_str()) {
             d.error(
                 rel,
                 Some(line),
-                t!("check.duplicate_visit", visit => f.visit_id, file => files[file].rel, line => first_line),
+                t!("check.duplicate_visit", visit => f.visit_id, file => seen.files[file].rel, line => first_line),
             );
             return;
         }
-        facts.visits.insert(f.visit_id.as_str().into(), (fi, line));
         let head = VisitHead {
             line,
             date: f.date,
@@ -207,7 +383,7 @@ fn check_visit_head(
             empty_row: f.item.is_empty(),
             findings: !f.item.is_empty(),
         };
-        heads.insert(f.visit_id.clone(), head);
+        heads.insert(f.visit_id.as_str().into(), head);
         return;
     };
     // Compared as values; worded only when they differ.
@@ -250,24 +426,60 @@ fn check_visit_head(
     first.findings |= !empty_now;
 }
 
-fn check_row_refs(
-    reg: &Registry,
-    standards: Option<&crate::model::standards::Standards>,
+/// What a row's references resolve to, kept from the previous row: a visit's rows share
+/// their compound and day, and their items come from one standards file.
+struct Refs<'a> {
+    /// The items of the standards in force for the file, by code (the first of a code).
+    items: Map<&'a str, &'a Item>,
+    /// The previous row's compound and day, when the compound is known, and its contract.
+    last: Option<(String, NaiveDate, Option<&'a Contract>)>,
+}
+
+impl<'a> Refs<'a> {
+    fn new(standards: Option<&'a Standards>) -> Refs<'a> {
+        let mut items = Map::default();
+        for i in standards.map_or(&[][..], |st| &st.items[..]) {
+            items.entry(i.code.as_str()).or_insert(i);
+        }
+        Refs { items, last: None }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_row_refs<'a>(
+    reg: &'a Registry,
+    standards: Option<&'a Standards>,
+    refs: &mut Refs<'a>,
     rel: &str,
     line: u64,
     f: &Finding,
     d: &mut Diagnostics,
 ) {
-    if reg.compound(&f.compound_id).is_none() {
-        let hint = did_you_mean(&f.compound_id, reg.compounds.iter().map(|c| &*c.id));
-        d.error(
-            rel,
-            Some(line),
-            t!("check.unknown_compound", compound = f.compound_id, hint = hint),
-        );
-        return;
-    }
-    let contract = reg.contract_on(&f.compound_id, f.date);
+    let contract = match &refs.last {
+        Some((id, date, contract)) if *id == f.compound_id && *date == f.date => *contract,
+        _ => {
+            if reg.compound(&f.compound_id).is_none() {
+                let hint = did_you_mean(&f.compound_id, reg.compounds.iter().map(|c| &*c.id));
+                d.error(
+                    rel,
+                    Some(line),
+                    t!("check.unknown_compound", compound = f.compound_id, hint = hint),
+                );
+                return;
+            }
+            let contract = reg.contract_on(&f.compound_id, f.date);
+            match &mut refs.last {
+                Some(last) => {
+                    last.0.clear();
+                    last.0.push_str(&f.compound_id);
+                    last.1 = f.date;
+                    last.2 = contract;
+                }
+                None => refs.last = Some((f.compound_id.clone(), f.date, contract)),
+            }
+            contract
+        }
+    };
     if contract.is_none() {
         d.error(
             rel,
@@ -278,7 +490,7 @@ fn check_row_refs(
     let (Some(st), false) = (standards, f.item.is_empty()) else {
         return;
     };
-    let Some(item) = st.item(&f.item) else {
+    let Some(&item) = refs.items.get(f.item.as_str()) else {
         let hint = did_you_mean(&f.item, st.items.iter().map(|i| i.code.as_str()));
         let hint = if hint.is_empty() {
             t!("check.known_items", codes = st.item_codes_hint()).into_owned()

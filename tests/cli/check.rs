@@ -483,3 +483,39 @@ fn a_document_number_without_its_year_or_sequence_is_an_error() {
         "data/workspace.toml:7: 不认识的设置项 `numbr`（可用：issuer, issuer_mark, number, recipients, cc, contact）",
     );
 }
+
+/// A visit id in three month files, checked on as many threads as there are cores: every row
+/// of a repeat names the file and line where the id was first used, and the rules within each
+/// file still apply, all in file and line order, as when the files were checked one by one.
+#[test]
+fn a_visit_id_repeated_across_three_month_files() {
+    let ws = Ws::fixture("mini");
+    ws.write(
+        "data/inspections/2026/2026-04.csv",
+        &format!(
+            "{HEADER}T2,2026-04-03,third_party,routine,第三方一组,3,P2,X01,1,1,\n\
+             T2,2026-04-03,third_party,routine,第三方一组,4,P2,X02,1,1,\n\
+             T5,2026-04-04,street,routine,劝业场街检查组,2,P4,,0,1,\n"
+        ),
+    );
+    ws.write(
+        "data/inspections/2026/2026-05.csv",
+        &format!(
+            "{HEADER}T2,2026-05-01,third_party,routine,第三方一组,3,P2,,0,1,\n\
+             T5,2026-05-02,street,routine,劝业场街检查组,2,P4,,0,1,\n\
+             T6,2026-05-03,street,routine,劝业场街检查组,2,P4,X01,1,1,\n\
+             T6,2026-05-03,street,routine,劝业场街检查组,3,P4,X02,1,1,\n"
+        ),
+    );
+    let r = ws.run(&["check"]);
+    r.status(1);
+    assert_eq!(
+        r.stdout,
+        "data/inspections/2026/2026-04.csv:2: 检查单号 `visit_id` “T2” 重复：已在 data/inspections/2026/2026-03.csv:4 使用（检查单号在全部检查记录中必须唯一）\n\
+         data/inspections/2026/2026-04.csv:3: 检查单号 `visit_id` “T2” 重复：已在 data/inspections/2026/2026-03.csv:4 使用（检查单号在全部检查记录中必须唯一）\n\
+         data/inspections/2026/2026-05.csv:2: 检查单号 `visit_id` “T2” 重复：已在 data/inspections/2026/2026-03.csv:4 使用（检查单号在全部检查记录中必须唯一）\n\
+         data/inspections/2026/2026-05.csv:3: 检查单号 `visit_id` “T5” 重复：已在 data/inspections/2026/2026-04.csv:4 使用（检查单号在全部检查记录中必须唯一）\n\
+         data/inspections/2026/2026-05.csv:5: 检查 T6：本行的 `inspectors` 是“3”，但第 4 行是“2”：同一次检查的各行在 `date`、`level`、`purpose`、`team`、`inspectors` 和 `compound_id` 上必须一致\n"
+    );
+    assert!(r.stderr.contains("检查完毕：5 个错误，0 个警告"), "{}", r.stderr);
+}
