@@ -18,7 +18,7 @@ use std::path::Path;
 #[doc(hidden)]
 pub use ods::raw_ods;
 #[doc(hidden)]
-pub use workbook::raw_xlsx;
+pub use workbook::{raw_xlsx, raw_xlsx_shared};
 #[doc(hidden)]
 pub use xls::raw_xls;
 
