@@ -18,9 +18,9 @@ use std::path::Path;
 #[doc(hidden)]
 pub use ods::raw_ods;
 #[doc(hidden)]
-pub use workbook::raw_xlsx;
+pub use workbook::{raw_xlsx, raw_xlsx_shared};
 #[doc(hidden)]
-pub use xls::raw_xls;
+pub use xls::{raw_xls, raw_xls_shared};
 
 use super::sheet::{decode_text, parse_delimited, Encoding, SheetError, SheetRow};
 

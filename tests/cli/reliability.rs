@@ -200,6 +200,42 @@ fn small_xls_and_ods_that_took_gigabytes_exit_1() {
     refused_as("x.ods", &cut, "工作表「S」的内容在表格结束前中断（content.xml 不完整）");
 }
 
+#[test]
+fn small_workbooks_whose_shared_strings_took_gigabytes_exit_1() {
+    let header = ["日期", "检查组", "人数", "小区", "问题项", "点位"];
+    let long = "x".repeat(32_000);
+    let mut strings = header.to_vec();
+    strings.push(&long);
+    // An .xlsx whose cells all refer to one shared string of 32,000 characters: every cell
+    // held its own copy (a million cells, a 2.6 MB file, asked for 32 GB and aborted at the
+    // 4 GB address limit); here 120,000 cells, 3.8 GB, refused at the 256 MiB text budget.
+    let head: String = (0..6)
+        .map(|i| format!(r#"<c r="{}1" t="s"><v>{i}</v></c>"#, char::from(b'A' + i as u8)))
+        .collect();
+    let mut xml = format!(r#"<row r="1">{head}</row>"#);
+    for r in 2..=10_001 {
+        let cells: String = ('A'..='L')
+            .map(|c| format!(r#"<c r="{c}{r}" t="s"><v>6</v></c>"#))
+            .collect();
+        xml.push_str(&format!(r#"<row r="{r}">{cells}</row>"#));
+    }
+    let xlsx = oldestate::import::book::raw_xlsx_shared(&strings, xml.as_bytes());
+    assert!(xlsx.len() < 600_000, "{}", xlsx.len());
+    refused(
+        &xlsx,
+        "工作表「S」：读到第 701 行第 1 列时，工作簿各单元格的文字合计已超过 256 MiB",
+    );
+    // The same in an .xls, 14 bytes a cell: calamine copied the string into every cell as it
+    // opened the file, before anything was read.
+    let mut cells: Vec<(u16, u16, u32)> = (0..6).map(|c| (0, c, u32::from(c))).collect();
+    cells.extend((0..10_000u16).map(|i| (1 + i / 10, i % 10, 6)));
+    let xls = oldestate::import::book::raw_xls_shared(&strings, &[("S", &cells)]);
+    assert!(xls.len() < 250_000, "{}", xls.len());
+    for name in ["x.xls", "x.xlsx"] {
+        refused_as(name, &xls, "读到工作表「S」时，各单元格要复制的共享文字合计超过 64 MiB");
+    }
+}
+
 fn dir(p: &Path) -> std::fs::File {
     std::fs::File::open(p).unwrap()
 }

@@ -18,15 +18,32 @@ pub const MAX_CELLS: usize = 20_000_000;
 /// visits and a title or group across a few columns; a 6 KB file merging A1 down to X751775
 /// (found by fuzzing) would otherwise copy its value 18 million times.
 pub const MAX_MERGE_FILL: usize = 2_000_000;
+/// The most bytes of text the cells of one workbook may hold, all sheets together (each
+/// sheet's cells are laid out as rows and kept until the import is done). Every cell keeps its
+/// own copy: an `.xlsx` shared string of 32,000 characters referenced by a million cells is a
+/// 2.5 MB file asking for 32 GB, and a merge copies its top-left text into every cell it fills.
+/// The largest real sheets, a million rows of a dozen short columns, hold about 100 MB; the
+/// rows are built from the cells while they are still held, so the text costs at most twice
+/// this, half a gigabyte.
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The non-empty cells of one sheet, by (row, column), both 0-based.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Cells {
     cells: Vec<(u32, u32, String)>,
     /// How many cells the layout will hold so far (values and merge fills).
     budget: usize,
     /// How many cells merges have filled so far.
     filled: usize,
+    /// Bytes of text held so far, and the most this sheet may hold.
+    text: u64,
+    max_text: u64,
+}
+
+impl Default for Cells {
+    fn default() -> Cells {
+        Cells::within(MAX_TEXT_BYTES)
+    }
 }
 
 fn too_large(what: &str) -> SheetError {
@@ -43,7 +60,47 @@ fn too_large(what: &str) -> SheetError {
     }
 }
 
+fn text_too_large(max: u64, row: u32, col: u32) -> SheetError {
+    SheetError {
+        row: None,
+        message: t!(
+            "book.text_too_large",
+            mib = max >> 20,
+            row = u64::from(row) + 1,
+            col = u64::from(col) + 1
+        )
+        .into_owned(),
+    }
+}
+
 impl Cells {
+    /// No cells yet, which may hold at most `max_text` bytes of text (what is left of the
+    /// workbook's [`MAX_TEXT_BYTES`] when the sheet is read).
+    pub fn within(max_text: u64) -> Cells {
+        Cells {
+            cells: Vec::new(),
+            budget: 0,
+            filled: 0,
+            text: 0,
+            max_text,
+        }
+    }
+
+    /// The bytes of text held so far.
+    pub fn text_held(&self) -> u64 {
+        self.text
+    }
+
+    /// Count `bytes` more text (at `row`, `col`, for the message) before it is copied.
+    fn spend_text(&mut self, bytes: u64, row: u32, col: u32) -> Result<(), SheetError> {
+        let total = self.text.saturating_add(bytes);
+        if total > self.max_text {
+            return Err(text_too_large(self.max_text, row, col));
+        }
+        self.text = total;
+        Ok(())
+    }
+
     /// Keep a cell's text (trimmed; blank text is not kept). A position beyond Excel's grid
     /// or one cell too many is an error.
     pub fn push(&mut self, row: u32, col: u32, text: &str) -> Result<(), SheetError> {
@@ -59,6 +116,7 @@ impl Cells {
             )));
         }
         self.spend(1)?;
+        self.spend_text(text.len() as u64, row, col)?;
         self.cells.push((row, col, text.to_string()));
         Ok(())
     }
@@ -120,6 +178,8 @@ impl Cells {
                 });
             }
             self.spend(area.saturating_sub(1))?;
+            // Each filled cell holds a copy (the top-left one's is dropped when sorted).
+            self.spend_text((area as u64).saturating_mul(value.len() as u64), r0, c0)?;
             for r in fr..=r1 {
                 for c in fc..=c1 {
                     // The other cells of a merge are empty in Excel; a stray value there (a
@@ -253,5 +313,47 @@ mod tests {
         c.fill_merges(&merges).unwrap();
         // Every region filled (the last one clipped to the used rows).
         assert_eq!(c.into_rows().unwrap().len(), 999_999);
+    }
+
+    #[test]
+    fn text_beyond_the_budget_is_refused_before_it_is_copied() {
+        // A 32,000-character text in every cell: the 8,389th would pass 256 MiB.
+        let long = "x".repeat(32_000);
+        let mut c = Cells::default();
+        let fit = (MAX_TEXT_BYTES / 32_000) as u32;
+        for r in 0..fit {
+            c.push(r, 0, &long).unwrap();
+        }
+        let e = c.push(fit, 0, &long).unwrap_err();
+        assert_eq!(
+            e.message,
+            "at row 8389, column 1, the text of the workbook's cells comes to more than 256 MiB (a text that many cells refer to, or that a merge fills in, counts once per cell), beyond what can be read, so it is not read: delete the unneeded cells or overlong texts, or split the workbook into several files and import those"
+        );
+        // The refused text was not kept: what is held is what fits.
+        assert_eq!(c.text_held(), u64::from(fit) * 32_000);
+        assert_eq!(c.cells.len(), fit as usize);
+        // Trimmed text is what counts, and a budget already partly spent elsewhere is kept.
+        let mut c = Cells::within(10);
+        c.push(0, 0, "  南营门  ").unwrap();
+        assert_eq!(c.text_held(), 9);
+        assert!(c.push(0, 1, "ab").is_err());
+    }
+
+    #[test]
+    fn a_merge_copies_count_as_text() {
+        // A 1,000-byte title merged over 1,000 rows × 2 columns: 2,000 copies, 2 MB.
+        let title = "题".repeat(1_000 / 3 + 1);
+        let mut c = Cells::within(1_500_000);
+        c.push(0, 0, &title).unwrap();
+        c.push(999, 1, "z").unwrap();
+        let e = c.fill_merges(&[Dimensions::new((0, 0), (999, 1))]).unwrap_err();
+        assert!(e.message.starts_with("at row 1, column 1, the text"), "{}", e.message);
+        // Within a budget that holds it, every cell of the merge has the title.
+        let mut c = Cells::within(2_100_000);
+        c.push(0, 0, &title).unwrap();
+        c.push(999, 1, "z").unwrap();
+        c.fill_merges(&[Dimensions::new((0, 0), (999, 1))]).unwrap();
+        let rows = c.into_rows().unwrap();
+        assert_eq!((rows.len(), &rows[500].cells[1]), (1_000, title.as_str()));
     }
 }

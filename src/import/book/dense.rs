@@ -5,7 +5,8 @@
 //! 65,536 × 256 cells (half a gigabyte); an `.ods` row repeated a million times costs what its
 //! repeats say. [`super::xls`] and [`super::ods`] measure, before calamine opens the file,
 //! what it will lay out, and [`Tally`] refuses a workbook beyond [`MAX_DENSE_CELLS`] or, for
-//! the text an `.ods` repeats, [`MAX_DENSE_TEXT`].
+//! the text an `.ods` repeats or an `.xls`'s cells copy from its shared strings,
+//! [`MAX_DENSE_TEXT`].
 
 use rust_i18n::t;
 
@@ -21,6 +22,10 @@ pub const MAX_DENSE_CELLS: u64 = 2_000_000;
 /// The most bytes of text an `.ods` may lay out through its repeats (a value repeated across
 /// columns and rows is copied into every cell it covers; formulas likewise): a 1 KB string
 /// repeated over 16,384 columns and 4,000 rows would be 64 GB from a few hundred bytes of XML.
+/// Likewise an `.xls`: calamine copies a shared string into every cell that refers to it, so
+/// one string of 32,000 characters referred to by a million cells (14 bytes a reference) would
+/// be 32 GB. calamine holds this text twice (its sheets, and the copy it hands out) and the
+/// cells a third time, so it costs at most about 200 MB.
 pub const MAX_DENSE_TEXT: u64 = 64 * 1024 * 1024;
 
 /// A sheet's dense area: its first and furthest used cells, 0-based (row, column).
@@ -110,12 +115,27 @@ impl Tally {
 
     /// Count `bytes` of text a sheet's repeats copy.
     pub fn text(&mut self, sheet: &str, bytes: u64) -> Result<(), SheetError> {
-        self.text = self.text.saturating_add(bytes);
-        if self.text <= self.max_text {
+        if self.add_text(bytes) {
             return Ok(());
         }
         Err(refuse(
             t!("book.dense_text", sheet = sheet, mib = self.max_text >> 20).into_owned(),
         ))
+    }
+
+    /// Count `bytes` of text an `.xls` sheet's cells copy from the shared string table.
+    pub fn shared_text(&mut self, sheet: &str, bytes: u64) -> Result<(), SheetError> {
+        if self.add_text(bytes) {
+            return Ok(());
+        }
+        Err(refuse(
+            t!("book.xls_shared_text", sheet = sheet, mib = self.max_text >> 20).into_owned(),
+        ))
+    }
+
+    /// Count `bytes` more text; whether the total is still within the budget.
+    fn add_text(&mut self, bytes: u64) -> bool {
+        self.text = self.text.saturating_add(bytes);
+        self.text <= self.max_text
     }
 }

@@ -3,14 +3,15 @@
 //! hostile file's absurd dimensions cost nothing; `.xls` and `.ods` have no streaming reader
 //! in calamine and go through its dense `Range`, laid out for every sheet when the file is
 //! opened: what that will cost is measured first ([`super::xls`], [`super::ods`]) and held to
-//! [`super::dense::MAX_DENSE_CELLS`].
+//! [`super::dense::MAX_DENSE_CELLS`]. Every cell keeps a copy of its text, so the text all
+//! sheets' cells hold together is held to [`super::cells::MAX_TEXT_BYTES`] as they are read.
 
 use rust_i18n::t;
 use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{open_workbook_from_rs, DataRef, Ods, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
 
-use super::cells::Cells;
+use super::cells::{Cells, MAX_TEXT_BYTES};
 use super::{Book, Grid};
 use crate::import::sheet::{cell_text, data_ref_text, SheetError, SheetRow};
 
@@ -49,8 +50,10 @@ fn read_checked(bytes: &[u8], ext: &str, asked: &[String]) -> Result<Book, Sheet
     let mut wb = open(bytes, ext)?;
     let (names, skipped) = choose(wb.sheets_metadata(), asked)?;
     let mut grids = Vec::with_capacity(names.len());
+    // The text all sheets' cells may still hold: every sheet's rows are kept until the end.
+    let mut text_left = MAX_TEXT_BYTES;
     for name in names {
-        let rows = read_worksheet(&mut wb, &name).map_err(|e| SheetError {
+        let rows = read_worksheet(&mut wb, &name, &mut text_left).map_err(|e| SheetError {
             message: format!("工作表「{name}」：{}", e.message),
             ..e
         })?;
@@ -144,15 +147,16 @@ pub fn choose(meta: &[calamine::Sheet], asked: &[String]) -> Result<Chosen, Shee
     Ok((read, skipped))
 }
 
-/// One worksheet's non-blank rows, merged regions filled from their top-left cell.
-fn read_worksheet(wb: &mut Workbook<'_>, name: &str) -> Result<Vec<SheetRow>, SheetError> {
-    let mut cells = Cells::default();
+/// One worksheet's non-blank rows, merged regions filled from their top-left cell, holding at
+/// most `text_left` bytes of text (less what they hold, after).
+fn read_worksheet(wb: &mut Workbook<'_>, name: &str, text_left: &mut u64) -> Result<Vec<SheetRow>, SheetError> {
+    let mut cells = Cells::within(*text_left);
     let merges = match wb {
         Sheets::Xlsx(x) => {
             let mut reader = x.worksheet_cells_reader(name).map_err(|e| err(e.to_string()))?;
             while let Some(cell) = reader.next_cell().map_err(|e| err(e.to_string()))? {
                 let (r, c) = cell.get_position();
-                cells.push(r, c, &data_ref_text(cell.get_value()))?;
+                push_ref(&mut cells, r, c, cell.get_value())?;
             }
             drop(reader);
             x.merge_cells_by_sheet_name(name).map_err(|e| err(e.to_string()))?
@@ -161,7 +165,7 @@ fn read_worksheet(wb: &mut Workbook<'_>, name: &str) -> Result<Vec<SheetRow>, Sh
             let mut reader = x.worksheet_cells_reader(name).map_err(|e| err(e.to_string()))?;
             while let Some(cell) = reader.next_cell().map_err(|e| err(e.to_string()))? {
                 let (r, c) = cell.get_position();
-                cells.push(r, c, &data_ref_text(cell.get_value()))?;
+                push_ref(&mut cells, r, c, cell.get_value())?;
             }
             // calamine reads no merged regions from .xlsb.
             Vec::new()
@@ -177,7 +181,20 @@ fn read_worksheet(wb: &mut Workbook<'_>, name: &str) -> Result<Vec<SheetRow>, Sh
         }
     };
     cells.fill_merges(&merges)?;
+    *text_left = text_left.saturating_sub(cells.text_held());
     cells.into_rows()
+}
+
+/// Keep a streamed cell. calamine lends a shared string's text (`DataRef::SharedString`, one
+/// `String` in its table however many cells refer to it): it is measured against the budget
+/// before it is copied, so a string referenced a million times is refused at the budget
+/// without a copy per cell on the way.
+fn push_ref(cells: &mut Cells, r: u32, c: u32, value: &DataRef<'_>) -> Result<(), SheetError> {
+    match value {
+        DataRef::SharedString(s) => cells.push(r, c, s),
+        DataRef::String(s) => cells.push(r, c, s),
+        other => cells.push(r, c, &data_ref_text(other)),
+    }
 }
 
 /// The used cells of a dense range, at their sheet positions.
@@ -195,6 +212,17 @@ fn dense(range: calamine::Range<calamine::Data>, cells: &mut Cells) -> Result<()
 /// targets (`fuzz/`), not for reports.
 #[doc(hidden)]
 pub fn raw_xlsx(sheet_data: &[u8]) -> Vec<u8> {
+    xlsx(None, sheet_data)
+}
+
+/// [`raw_xlsx`] with a shared string table holding `strings` (`xl/sharedStrings.xml`), which
+/// cells refer to by index (`<c r="A1" t="s"><v>0</v></c>`). For tests, not for reports.
+#[doc(hidden)]
+pub fn raw_xlsx_shared(strings: &[&str], sheet_data: &[u8]) -> Vec<u8> {
+    xlsx(Some(strings), sheet_data)
+}
+
+fn xlsx(strings: Option<&[&str]>, sheet_data: &[u8]) -> Vec<u8> {
     use std::io::Write;
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -218,8 +246,25 @@ pub fn raw_xlsx(sheet_data: &[u8]) -> Vec<u8> {
         ),
     ];
     for (name, body) in files {
+        if strings.is_some() && name == "xl/_rels/workbook.xml.rels" {
+            continue;
+        }
         zip.start_file(name, opts).expect("writing to memory");
         zip.write_all(body).expect("writing to memory");
+    }
+    if let Some(strings) = strings {
+        // calamine finds the table by the workbook's relationship to it.
+        zip.start_file("xl/_rels/workbook.xml.rels", opts)
+            .expect("writing to memory");
+        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#)
+            .expect("writing to memory");
+        zip.start_file("xl/sharedStrings.xml", opts).expect("writing to memory");
+        write!(zip, r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">"#, n = strings.len())
+            .expect("writing to memory");
+        for s in strings {
+            write!(zip, "<si><t>{s}</t></si>").expect("writing to memory");
+        }
+        zip.write_all(b"</sst>").expect("writing to memory");
     }
     zip.start_file("xl/worksheets/sheet1.xml", opts.compression_level(Some(9)))
         .expect("writing to memory");
@@ -296,5 +341,45 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    /// `n` rows of 12 cells each referring to shared string 0.
+    fn shared_rows(n: u32) -> Vec<u8> {
+        (1..=n)
+            .flat_map(|r| {
+                let cells: String = ('A'..='L')
+                    .map(|c| format!(r#"<c r="{c}{r}" t="s"><v>0</v></c>"#))
+                    .collect();
+                format!(r#"<row r="{r}">{cells}</row>"#).into_bytes()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_shared_string_in_many_cells_is_refused_at_the_text_budget() {
+        // 32,000 characters in 12,000 cells: 384 MB of copies from a 60 KB file (a million
+        // cells, 32 GB, is a 2.6 MB file: the reliability test's).
+        let long = "x".repeat(32_000);
+        let bytes = raw_xlsx_shared(&[&long], &shared_rows(1_000));
+        assert!(bytes.len() < 60_000, "{}", bytes.len());
+        let e = read(&bytes).unwrap_err();
+        // The 8,389th copy (row 700, column A) would pass 256 MiB.
+        assert!(
+            e.message.starts_with(
+                "工作表「S」：at row 700, column 1, the text of the workbook's cells comes to more than 256 MiB"
+            ),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn shared_strings_read_as_their_text() {
+        let bytes = raw_xlsx_shared(
+            &["日期", " 南营门里 "],
+            br#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>"#,
+        );
+        let rows = &read(&bytes).unwrap().grids[0].rows;
+        assert_eq!(rows[0].cells.iter().collect::<Vec<_>>(), ["日期", "南营门里"]);
     }
 }
