@@ -63,6 +63,8 @@ pub struct Loaded {
     pub threads: usize,
     /// `-v`: say which files are read.
     pub verbose: u8,
+    /// `-q`: no progress bar.
+    quiet: bool,
     /// Held while the report reads the store, so no import renames months under it.
     _lock: Option<crate::workspace::transaction::WorkspaceLock>,
 }
@@ -134,6 +136,7 @@ impl Loaded {
             inputs,
             threads: default_threads(),
             verbose: ctx.verbose,
+            quiet: ctx.quiet,
             _lock: lock,
         })
     }
@@ -201,7 +204,18 @@ impl Loaded {
             registry: &self.registry,
             hash: self.inputs.hash_while_scanning,
         };
-        let (values, scans) = scan_files(&src, &files, self.threads, || acc.fork(), |t, v| t.add(v))?;
+        // A bar on a terminal when the store is large (a national half-year: seconds), moved as
+        // each month file is done.
+        let size = |f: &MonthFile| std::fs::metadata(self.ws.path(&f.rel)).map_or(0, |m| m.len());
+        let bar = super::progress::bar(
+            self.quiet,
+            files.iter().map(size).sum(),
+            super::progress::Unit::Bytes,
+            &t!("scan.progress"),
+        );
+        let done = |f: &MonthFile| bar.inc(size(f));
+        let (values, scans) = scan_files(&src, &files, self.threads, || acc.fork(), |t, v| t.add(v), done)?;
+        bar.finish_and_clear();
         let mut d = Diagnostics::new();
         for r in scans {
             d.absorb(r.diags);

@@ -56,13 +56,15 @@ pub struct FileScan {
 /// Scan `files` on up to `threads` threads. Each thread fills one `T` from `init` with the
 /// visits of the files it takes, in store order within a file; the callers' accumulators are
 /// order-free (sums, sets, sorted lists), so merging the threads' `T`s gives the same result
-/// whatever the split. Per-file results come back in file order.
+/// whatever the split. Per-file results come back in file order; `done` is told of each file
+/// as it is finished (a progress bar).
 pub fn scan_files<T: Send>(
     src: &Sources<'_>,
     files: &[MonthFile],
     threads: usize,
     init: impl Fn() -> T + Sync,
     visit: impl Fn(&mut T, &Visit) + Sync,
+    done: impl Fn(&MonthFile) + Sync,
 ) -> Result<(Vec<T>, Vec<FileScan>)> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<FileScan>>>> = Mutex::new((0..files.len()).map(|_| None).collect());
@@ -77,6 +79,7 @@ pub fn scan_files<T: Send>(
                 sha256,
                 diags,
             });
+            done(file);
             if let Ok(mut all) = results.lock() {
                 all[i] = Some(r);
             }
