@@ -422,14 +422,14 @@ impl Gathered {
         }
     }
 
-    /// The visits, in the order of their first rows.
-    fn into_visits(self, place: &Place) -> Vec<SheetVisit> {
+    /// Each visit to `each`, in the order of their first rows, its builder freed as it goes.
+    fn each_visit(self, place: &Place, each: &mut dyn FnMut(SheetVisit)) {
         let Gathered { mut visits, order } = self;
-        order
-            .into_iter()
-            .filter_map(|key| visits.remove(&key).map(|b| (key, b)))
-            .map(|(id, b)| b.into_visit(id, place))
-            .collect()
+        for key in order {
+            if let Some(b) = visits.remove(&key) {
+                each(b.into_visit(key, place));
+            }
+        }
     }
 }
 
@@ -468,8 +468,24 @@ pub fn visits_from_sheet(
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
 ) -> Vec<SheetVisit> {
+    let mut visits = Vec::new();
+    visits_from_sheet_each(resolver, place, sheet, defaults, ps, progress, &mut |v| visits.push(v));
+    visits
+}
+
+/// [`visits_from_sheet`], each visit handed to `each` as it is made instead of all of them
+/// returned together: an import packs them as they come ([`merge::Sheets`]).
+pub fn visits_from_sheet_each(
+    resolver: &Resolver<'_>,
+    place: &Place,
+    sheet: &Sheet,
+    defaults: Defaults,
+    ps: &mut Problems,
+    progress: &mut dyn FnMut(usize),
+    each: &mut dyn FnMut(SheetVisit),
+) {
     let Some((header, layout)) = sheet_layout(resolver, place, sheet, ps) else {
-        return Vec::new();
+        return;
     };
     let mut gathered = Gathered::default();
     let mut ids = VisitIds::default();
@@ -490,17 +506,21 @@ pub fn visits_from_sheet(
         gathered.add(place, key, row.row, read, layout.is_wide(), ps);
     }
     gathered.check_photos(place, ps);
-    let visits = gathered.into_visits(place);
-    warn_outside_month(place, &visits, ps);
-    visits
+    // The date and first row of each visit, for the warning about odd months.
+    let mut dated = Vec::new();
+    gathered.each_visit(place, &mut |v| {
+        dated.push((v.visit.date(), v.row));
+        each(v);
+    });
+    warn_outside_month(place, &dated, ps);
 }
 
 /// A visit dated outside the month most of its sheet is in (a year typed wrong, 2025 in a
 /// July 2026 sheet) is a warning naming its row: it would go into another month's file.
-fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
+/// `visits` are each visit's date and first row.
+fn warn_outside_month(place: &Place, visits: &[(NaiveDate, u64)], ps: &mut Problems) {
     let mut months: BTreeMap<(i32, u32), usize> = BTreeMap::new();
-    for v in visits {
-        let d = v.visit.date();
+    for (d, _) in visits {
         *months.entry((d.year(), d.month())).or_default() += 1;
     }
     let Some((&(y, m), &most)) = months.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) else {
@@ -509,11 +529,7 @@ fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
     if most * 2 <= visits.len() {
         return;
     }
-    for v in visits
-        .iter()
-        .filter(|v| (v.visit.date().year(), v.visit.date().month()) != (y, m))
-    {
-        let d = v.visit.date();
+    for (d, row) in visits.iter().filter(|(d, _)| (d.year(), d.month()) != (y, m)) {
         let code = ps.lang.code();
         let month = match ps.lang {
             Lang::Zh => format!("{y}年{m}月"),
@@ -523,7 +539,7 @@ fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
         let fix = t!("import.msg.odd_month_fix", locale = code).into_owned();
         ps.at_row(
             Severity::Warning,
-            (&place.file, place.sheet.as_deref(), v.row),
+            (&place.file, place.sheet.as_deref(), *row),
             message,
             fix,
         );

@@ -143,7 +143,9 @@ pub struct Transaction {
 impl Transaction {
     /// Write `bytes` to a synced temporary file beside `rel`'s final place.
     pub fn stage(&mut self, ws: &Workspace, rel: &str, bytes: &[u8]) -> Result<()> {
-        self.stage_with(ws, rel, |out| out.write_all(bytes).map_err(|e| Error::io(ws.path(rel), e)))
+        self.stage_with(ws, rel, |out| {
+            out.write_all(bytes).map_err(|e| Error::io(ws.path(rel), e))
+        })
     }
 
     /// Write what `write` writes to a synced temporary file beside `rel`'s final place: a file
