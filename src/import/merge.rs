@@ -42,7 +42,7 @@ pub struct Plan {
     pub months: BTreeSet<Period>,
     /// Ids of the added and replaced visits.
     pub imported: BTreeSet<String>,
-    /// The stored ids whose rows go (replaced visits'), and where they are.
+    /// The stored ids whose rows go (replaced visits').
     removed: BTreeSet<String>,
     /// The visits to write, by month, each month's sorted by (date, id): their rows, already in
     /// store order within a visit, follow in that order.
@@ -114,14 +114,14 @@ impl Stored {
                 .rows
                 .iter()
                 .position(|r| !r.item.is_empty() && r.item == row.item && r.count == row.count);
-            match at {
-                Some(i) if !self.seen[i] => self.seen[i] = true,
+            match at.and_then(|i| self.seen.get_mut(i)) {
+                Some(seen) if !*seen => *seen = true,
                 _ => self.equal = false,
             }
         }
         if !row.note.is_empty() {
             let sep = if self.any_note { "；" } else { "" };
-            let rest = &notes[self.notes.min(notes.len())..];
+            let rest = notes.get(self.notes..).unwrap_or_default();
             match rest.strip_prefix(sep).and_then(|r| r.strip_prefix(row.note.as_str())) {
                 Some(after) => self.notes = notes.len() - after.len(),
                 None => self.equal = false,
@@ -663,4 +663,76 @@ fn get_str<'b>(at: &mut &'b [u8]) -> Option<&'b str> {
     let bytes = at.get(..n)?;
     *at = &at[n..];
     std::str::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn visit(id: &str, team: &str, items: &[(String, u64)], photos: u64, note: &str) -> SheetVisit {
+        let date = NaiveDate::from_ymd_opt(2026, 7, 3).unwrap_or_default();
+        let rows = items
+            .iter()
+            .enumerate()
+            .map(|(i, (item, count))| Finding {
+                visit_id: id.to_string(),
+                date,
+                level: Level::Street,
+                purpose: Purpose::Recheck,
+                team: team.to_string(),
+                inspectors: 3,
+                compound_id: "HP001".to_string(),
+                item: item.clone(),
+                count: *count,
+                photos: if i == 0 { photos } else { 0 },
+                note: if i == 0 { note.to_string() } else { String::new() },
+            })
+            .collect();
+        SheetVisit {
+            visit: VisitRows {
+                id: id.to_string(),
+                rows,
+            },
+            file: "a.csv".to_string(),
+            sheet: Some("七月".to_string()),
+            row: 7,
+            rows: vec![7, 8],
+        }
+    }
+
+    proptest! {
+        /// A packed visit unpacks to the very rows it was packed from, whatever its strings and
+        /// numbers (the import writes what it unpacks).
+        #[test]
+        fn a_packed_visit_unpacks_to_its_rows(
+            id in "[A-Za-z0-9-]{1,40}",
+            team in "\\PC{0,12}",
+            items in prop::collection::vec(("[A-Z][0-9]{2}", 0u64..=u64::MAX), 1..6),
+            photos in 0u64..=u64::MAX,
+            note in "\\PC{0,30}",
+        ) {
+            let v = visit(&id, &team, &items, photos, &note);
+            let mut sheets = Sheets::default();
+            sheets.push(&v);
+            let packed = &sheets.visits[0];
+            prop_assert_eq!(packed.unpack(), Some(v.visit.clone()));
+            prop_assert_eq!(packed.head(), Some((team.as_str(), "HP001")));
+            prop_assert_eq!(sheets.places().next().map(|(id, _, p, row)| (id.to_string(), p.sheet.clone(), row)),
+                Some((id.clone(), Some("七月".to_string()), 7)));
+        }
+    }
+
+    #[test]
+    fn a_truncated_buffer_unpacks_to_nothing_rather_than_panicking() {
+        let v = visit("V1", "甲组", &[("A01".to_string(), 300)], 2, "东侧");
+        let mut sheets = Sheets::default();
+        sheets.push(&v);
+        let p = &mut sheets.visits[0];
+        let cut = p.buf.len() - 1;
+        p.buf = p.buf[..cut].to_vec().into_boxed_slice();
+        assert_eq!(p.unpack(), None);
+        let mut at = &[0xffu8; 11][..];
+        assert_eq!(get_u64(&mut at), None, "more than 64 bits");
+    }
 }
