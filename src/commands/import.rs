@@ -391,7 +391,7 @@ fn read_grids(
         visits_from_sheet_each(
             resolver,
             &place,
-            &form.sheet,
+            form.sheet,
             defaults,
             ps,
             &mut |n| bar.set_position(n as u64),

@@ -477,34 +477,67 @@ pub fn visits_from_sheet(
     progress: &mut dyn FnMut(usize),
 ) -> Vec<SheetVisit> {
     let mut visits = Vec::new();
-    visits_from_sheet_each(resolver, place, sheet, defaults, ps, progress, &mut |v| visits.push(v));
+    let Some((header, layout)) = sheet_layout(resolver, place, sheet, ps) else {
+        return visits;
+    };
+    let rows = sheet.rows[1..].iter();
+    gather(
+        resolver,
+        (place, header, &layout),
+        rows,
+        defaults,
+        ps,
+        progress,
+        &mut |v| visits.push(v),
+    );
     visits
 }
 
-/// [`visits_from_sheet`], each visit handed to `each` as it is made instead of all of them
-/// returned together: an import packs them as they come ([`merge::Sheets`]).
+/// [`visits_from_sheet`] for an import: the sheet is taken, and each of its rows freed once
+/// read (the rows of a million-row sheet and the visits gathered from them are not held
+/// together), and each visit is handed to `each` as it is made instead of all of them
+/// returned together (an import packs them as they come, [`merge::Sheets`]).
 pub fn visits_from_sheet_each(
     resolver: &Resolver<'_>,
     place: &Place,
-    sheet: &Sheet,
+    sheet: Sheet,
     defaults: Defaults,
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(SheetVisit),
 ) {
-    let Some((header, layout)) = sheet_layout(resolver, place, sheet, ps) else {
+    let Some((_, layout)) = sheet_layout(resolver, place, &sheet, ps) else {
         return;
     };
+    let mut rows = sheet.rows.into_iter();
+    let Some(header) = rows.next() else {
+        return;
+    };
+    gather(resolver, (place, &header, &layout), rows, defaults, ps, progress, each);
+}
+
+/// Gather the visits of a sheet's data `rows` under its header and layout, and hand each to
+/// `each` in the order of their first rows; then warn of visits dated in an odd month.
+fn gather<R: std::borrow::Borrow<SheetRow>>(
+    resolver: &Resolver<'_>,
+    (place, header, layout): (&Place, &SheetRow, &Layout),
+    rows: impl Iterator<Item = R>,
+    defaults: Defaults,
+    ps: &mut Problems,
+    progress: &mut dyn FnMut(usize),
+    each: &mut dyn FnMut(SheetVisit),
+) {
     let mut gathered = Gathered::default();
     let mut ids = VisitIds::default();
-    for (n, row) in sheet.rows[1..].iter().enumerate() {
+    for (n, row) in rows.enumerate() {
         if n % 10_000 == 0 {
             progress(n);
         }
+        let row = row.borrow();
         let cells = RowCells {
             place,
             header,
-            layout: &layout,
+            layout,
             row,
         };
         let Some(mut read) = read_row(resolver, &cells, defaults, ps) else {
