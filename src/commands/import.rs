@@ -11,10 +11,10 @@ use crate::error::Severity;
 use crate::error::{Diagnostics, Error, Result};
 use crate::import::book::{read_book_file, Book};
 use crate::import::form::{describe, read_form};
-use crate::import::merge::{self, Plan};
+use crate::import::merge::{self, Plan, Sheets};
 use crate::import::problems::{Place, Problem, Problems};
 use crate::import::sheet::Encoding;
-use crate::import::{visits_from_sheet, Defaults, Resolver, SheetVisit};
+use crate::import::{visits_from_sheet_each, Defaults, Resolver, SheetVisit};
 use crate::model::records::Lang;
 use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
@@ -97,17 +97,31 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let standards = ws.standards()?;
     let resolver = Resolver::new(&registry, &standards);
     let mut ps = Problems::new(lang);
-    let (visits, sources, read) = read_sheets(ctx, args, &resolver, &mut ps)?;
-    let sheet_visits = visits.len();
+    let started = std::time::Instant::now();
+    let (sheets, sources, read) = read_sheets(ctx, args, &resolver, &mut ps)?;
+    let sheet_visits = sheets.len();
+    phase(
+        ctx,
+        t!("import.phase_read", visits = sheet_visits, seconds = seconds(started)),
+    );
     let _lock = take_lock(ctx, &ws, args.dry_run)?;
     let mut d = Diagnostics::new();
     let published = crate::workspace::load_published(&ws, &mut d)?;
     // Where and when each visit is, kept only when something has been published.
     let dated: Vec<Dated> = match published.is_empty() {
         true => Vec::new(),
-        false => visits.iter().map(Dated::of).collect(),
+        false => sheets.places().map(Dated::of).collect(),
     };
-    let plan = merge::plan(&ws, visits, args.replace, &mut ps, &mut d)?;
+    let started = std::time::Instant::now();
+    let plan = merge::plan(&ws, sheets, args.replace, &mut ps, &mut d)?;
+    phase(
+        ctx,
+        t!(
+            "import.phase_planned",
+            months = plan.months.len(),
+            seconds = seconds(started)
+        ),
+    );
     ps.absorb(d);
     warn_published(&dated, &plan, &published, &mut ps);
     report_problems(ctx, args, &mut ps)?;
@@ -119,7 +133,9 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
         ctx.note(t!("import.msg.dry_run", locale = lang.code(), summary = summary));
         return Ok(());
     }
+    let started = std::time::Instant::now();
     let replaced = write(&ws, plan, &sources)?;
+    phase(ctx, t!("import.phase_written", seconds = seconds(started)));
     ctx.note(t!("import.msg.imported", locale = lang.code(), summary = summary));
     if let Some(archive) = replaced {
         ctx.note(t!(
@@ -132,6 +148,18 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
+/// With `-vv`, a phase of the import done: what, how long, and the peak memory so far.
+fn phase(ctx: &Context, what: impl std::fmt::Display) {
+    if ctx.verbose > 1 {
+        crate::say!("oldestate: {what}{}", super::loaded::peak_memory());
+    }
+}
+
+/// The seconds since `started`, as a phase states them.
+fn seconds(started: std::time::Instant) -> String {
+    format!("{:.2}", started.elapsed().as_secs_f64())
+}
+
 /// Where and when a visit of a sheet is, for the warnings about published periods.
 struct Dated {
     id: String,
@@ -141,15 +169,12 @@ struct Dated {
 }
 
 impl Dated {
-    fn of(v: &SheetVisit) -> Dated {
+    fn of((id, date, place, row): (&str, chrono::NaiveDate, &Place, u64)) -> Dated {
         Dated {
-            id: v.visit.id.clone(),
-            date: v.visit.date(),
-            place: Place {
-                file: v.file.clone(),
-                sheet: v.sheet.clone(),
-            },
-            row: v.row,
+            id: id.to_string(),
+            date,
+            place: place.clone(),
+            row,
         }
     }
 }
@@ -242,40 +267,34 @@ struct VisitPlace {
     rows: Vec<u64>,
 }
 
-/// Where each of `found` was read, its sheet rows moved out (merging needs only the visit).
-/// The visits of one worksheet are adjacent, so its name is quoted once.
-fn places(found: &mut [SheetVisit]) -> Vec<VisitPlace> {
-    let mut last: Option<(Option<String>, std::rc::Rc<str>)> = None;
-    found
-        .iter_mut()
-        .map(|v| {
-            let sheet = match &last {
-                Some((name, field)) if *name == v.sheet => field.clone(),
-                _ => {
-                    let field: std::rc::Rc<str> = csv_field(v.sheet.as_deref().unwrap_or("")).into();
-                    last = Some((v.sheet.clone(), field.clone()));
-                    field
-                }
-            };
-            VisitPlace {
-                date: v.visit.date(),
-                sheet,
-                rows: std::mem::take(&mut v.rows),
-            }
-        })
-        .collect()
+/// Where in its file a visit was read, its sheet rows moved out (merging needs only the visit).
+/// The visits of one worksheet are adjacent, so its name is quoted once (`last`).
+fn place(v: &mut SheetVisit, last: &mut Option<(Option<String>, std::rc::Rc<str>)>) -> VisitPlace {
+    let sheet = match last {
+        Some((name, field)) if *name == v.sheet => field.clone(),
+        _ => {
+            let field: std::rc::Rc<str> = csv_field(v.sheet.as_deref().unwrap_or("")).into();
+            *last = Some((v.sheet.clone(), field.clone()));
+            field
+        }
+    };
+    VisitPlace {
+        date: v.visit.date(),
+        sheet,
+        rows: std::mem::take(&mut v.rows),
+    }
 }
 
-/// Read every sheet of `args` into visits, each with the source it came from, and a line per
-/// file saying which worksheets were read and what was passed over. Every problem of every
-/// sheet goes to `ps` before giving up.
+/// Read every sheet of `args` into visits (packed as they are read), each with the source it
+/// came from, and a line per file saying which worksheets were read and what was passed over.
+/// Every problem of every sheet goes to `ps` before giving up.
 fn read_sheets(
     ctx: &Context,
     args: &ImportArgs,
     resolver: &Resolver<'_>,
     ps: &mut Problems,
-) -> Result<(Vec<SheetVisit>, Vec<Source>, Vec<String>)> {
-    let mut visits = Vec::new();
+) -> Result<(Sheets, Vec<Source>, Vec<String>)> {
+    let mut sheets = Sheets::default();
     let mut sources = Vec::new();
     let mut read = Vec::new();
     for path in &args.files {
@@ -292,21 +311,27 @@ fn read_sheets(
                 continue;
             }
         };
-        let (mut found, account) = read_grids(ctx, args, resolver, &label, book, ps);
-        read.push(account);
-        sources.push(Source {
+        let mut source = Source {
             path: path.clone(),
             bytes,
-            visits: found.iter().map(|v| (v.visit.id.clone(), v.visit.rows.len())).collect(),
-            places: places(&mut found),
+            visits: Vec::new(),
+            places: Vec::new(),
+        };
+        let mut last = None;
+        let account = read_grids(ctx, args, resolver, &label, book, ps, &mut |mut v| {
+            source.visits.push((v.visit.id.clone(), v.visit.rows.len()));
+            source.places.push(place(&mut v, &mut last));
+            sheets.push(&v);
         });
-        visits.extend(found);
+        read.push(account);
+        sources.push(source);
     }
-    Ok((visits, sources, read))
+    Ok((sheets, sources, read))
 }
 
-/// The visits of every grid of a book that reads as a form, and the account of the file:
-/// each worksheet read (with what was passed over in it), each passed over and why.
+/// The visits of every grid of a book that reads as a form, each to `each` as it is made, and
+/// the account of the file: each worksheet read (with what was passed over in it), each
+/// passed over and why.
 fn read_grids(
     ctx: &Context,
     args: &ImportArgs,
@@ -314,10 +339,10 @@ fn read_grids(
     label: &str,
     book: Book,
     ps: &mut Problems,
-) -> (Vec<SheetVisit>, String) {
+    each: &mut dyn FnMut(SheetVisit),
+) -> String {
     let lang = ps.lang;
     let code = lang.code();
-    let mut found = Vec::new();
     let mut parts = Vec::new();
     let mut passed: Vec<String> = book
         .skipped
@@ -349,24 +374,33 @@ fn read_grids(
         };
         let rows = form.sheet.rows.len().saturating_sub(1) as u64;
         let bar = super::progress::progress_bar(ctx, rows, super::progress::Unit::Rows, label);
-        let visits = visits_from_sheet(resolver, &place, &form.sheet, defaults, ps, &mut |n| {
-            bar.set_position(n as u64)
-        });
+        let mut n = 0;
+        visits_from_sheet_each(
+            resolver,
+            &place,
+            form.sheet,
+            defaults,
+            ps,
+            &mut |n| bar.set_position(n as u64),
+            &mut |v| {
+                n += 1;
+                each(v);
+            },
+        );
         bar.finish_and_clear();
         let skipped = describe(&form.skipped, lang);
         let name = grid.name.as_ref().map(|n| format!("「{n}」")).unwrap_or_default();
         parts.push(if skipped.is_empty() {
-            t!("import.msg.sheet_visits", locale = code, name = name, n = visits.len())
+            t!("import.msg.sheet_visits", locale = code, name = name, n = n)
         } else {
             t!(
                 "import.msg.sheet_visits_skipped",
                 locale = code,
                 name = name,
-                n = visits.len(),
+                n = n,
                 skipped = skipped
             )
         });
-        found.extend(visits);
     }
     let mut account = format!(
         "{label}{}{}",
@@ -377,7 +411,7 @@ fn read_grids(
         let sheets = passed.join(t!("import.msg.rows_sep", locale = code).as_ref());
         account += &t!("import.msg.sheets_not_read", locale = code, sheets = sheets);
     }
-    (found, account)
+    account
 }
 
 /// Hold the workspace while the store is read and written: a dry run reads the store as a
@@ -396,7 +430,7 @@ fn summary(lang: Lang, files: usize, sheet_visits: usize, plan: &Plan) -> String
     let months: Vec<String> = if plan.imported.is_empty() {
         Vec::new()
     } else {
-        plan.months.keys().map(ToString::to_string).collect()
+        plan.months.iter().map(ToString::to_string).collect()
     };
     let code = lang.code();
     let months = if months.is_empty() {
@@ -422,15 +456,16 @@ fn summary(lang: Lang, files: usize, sheet_visits: usize, plan: &Plan) -> String
 /// the ledger with a line per sheet. An import that adds nothing writes nothing. The rows
 /// that `--replace` removed are archived as a store file (importable back with `--replace`)
 /// and logged in the ledger as `replaced-by:SHEETS`; returns that archive's path.
-fn write(ws: &Workspace, mut plan: Plan, sources: &[Source]) -> Result<Option<String>> {
+fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String>> {
     let mut tx = Transaction::default();
     let mut replaced = None;
     if !plan.imported.is_empty() {
-        for (month, mut rows) in plan.months {
-            let mut out = Vec::new();
-            write_findings(&mut out, &mut rows)
-                .map_err(|e| Error::msg(t!("import.write_failed", file = month_path(&month), error = e)))?;
-            tx.stage(ws, &month_path(&month), &out)?;
+        // The rows that `--replace` removed, gathered as their months are rewritten.
+        let mut replaced_rows = Vec::new();
+        for month in &plan.months {
+            tx.stage_with(ws, &month_path(month), |out| {
+                plan.write_month(ws, *month, out, &mut replaced_rows)
+            })?;
         }
         let mut ledger = read_ledger(ws)?;
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
@@ -444,8 +479,8 @@ fn write(ws: &Workspace, mut plan: Plan, sources: &[Source]) -> Result<Option<St
             ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
             source_lines(&mut record, &when, source, &sha, &mut pending);
         }
-        if !plan.replaced_rows.is_empty() {
-            let rows = &mut plan.replaced_rows;
+        if !replaced_rows.is_empty() {
+            let rows = &mut replaced_rows;
             let visits: BTreeSet<&str> = rows.iter().map(|r| r.visit_id.as_str()).collect();
             let visits = visits.len();
             let mut out = Vec::new();
@@ -465,7 +500,7 @@ fn write(ws: &Workspace, mut plan: Plan, sources: &[Source]) -> Result<Option<St
                 crate::render::csv_safe(&format!("replaced-by:{}", names.join(";"))).as_ref(),
                 &sha,
                 &visits.to_string(),
-                &plan.replaced_rows.len().to_string(),
+                &replaced_rows.len().to_string(),
             ]);
             ledger.push_str(&String::from_utf8_lossy(&line.into_inner().unwrap_or_default()));
             replaced = Some(archive);

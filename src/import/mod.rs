@@ -378,21 +378,24 @@ impl Builder {
     }
 }
 
-/// The visits of one sheet as its rows are read, kept in the order of their first rows.
+/// The visits of one sheet as its rows are read, kept in the order of their first rows. Each
+/// id is held once (in `index`): a million-row sheet has a third of a million visits.
 #[derive(Default)]
 struct Gathered {
-    visits: HashMap<String, Builder>,
-    order: Vec<String>,
+    /// Visit id → its place in `builders`.
+    index: HashMap<String, usize>,
+    /// The visits, in the order of their first rows.
+    builders: Vec<Builder>,
 }
 
 impl Gathered {
     /// Add a row read at sheet row `row` to visit `key`. A wide sheet has one row per visit, so
     /// there a second row for the same visit is an error.
     fn add(&mut self, place: &Place, key: String, row: u64, read: RowRead, wide: bool, ps: &mut Problems) {
-        match self.visits.get_mut(&key) {
+        match self.index.get(&key).and_then(|&i| self.builders.get_mut(i)) {
             None => {
-                self.order.push(key.clone());
-                self.visits.insert(key, Builder::new(read, row));
+                self.index.insert(key, self.builders.len());
+                self.builders.push(Builder::new(read, row));
             }
             Some(b) if wide => {
                 let m = t!(
@@ -409,7 +412,8 @@ impl Gathered {
 
     /// Report each visit whose rows add up to more photos than a visit may record.
     fn check_photos(&self, place: &Place, ps: &mut Problems) {
-        for (key, b) in &self.visits {
+        for (key, &i) in &self.index {
+            let Some(b) = self.builders.get(i) else { continue };
             if b.photos > crate::model::records::MAX_PER_ROW {
                 let m = t!(
                     "import.msg.too_many_photos",
@@ -422,14 +426,18 @@ impl Gathered {
         }
     }
 
-    /// The visits, in the order of their first rows.
-    fn into_visits(self, place: &Place) -> Vec<SheetVisit> {
-        let Gathered { mut visits, order } = self;
-        order
-            .into_iter()
-            .filter_map(|key| visits.remove(&key).map(|b| (key, b)))
-            .map(|(id, b)| b.into_visit(id, place))
-            .collect()
+    /// Each visit to `each`, in the order of their first rows, its builder freed as it goes.
+    fn each_visit(self, place: &Place, each: &mut dyn FnMut(SheetVisit)) {
+        let Gathered { index, builders } = self;
+        let mut keys = vec![String::new(); builders.len()];
+        for (key, i) in index {
+            if let Some(k) = keys.get_mut(i) {
+                *k = key;
+            }
+        }
+        for (b, key) in builders.into_iter().zip(keys) {
+            each(b.into_visit(key, place));
+        }
     }
 }
 
@@ -468,19 +476,68 @@ pub fn visits_from_sheet(
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
 ) -> Vec<SheetVisit> {
+    let mut visits = Vec::new();
     let Some((header, layout)) = sheet_layout(resolver, place, sheet, ps) else {
-        return Vec::new();
+        return visits;
     };
+    let rows = sheet.rows[1..].iter();
+    gather(
+        resolver,
+        (place, header, &layout),
+        rows,
+        defaults,
+        ps,
+        progress,
+        &mut |v| visits.push(v),
+    );
+    visits
+}
+
+/// [`visits_from_sheet`] for an import: the sheet is taken, and each of its rows freed once
+/// read (the rows of a million-row sheet and the visits gathered from them are not held
+/// together), and each visit is handed to `each` as it is made instead of all of them
+/// returned together (an import packs them as they come, [`merge::Sheets`]).
+pub fn visits_from_sheet_each(
+    resolver: &Resolver<'_>,
+    place: &Place,
+    sheet: Sheet,
+    defaults: Defaults,
+    ps: &mut Problems,
+    progress: &mut dyn FnMut(usize),
+    each: &mut dyn FnMut(SheetVisit),
+) {
+    let Some((_, layout)) = sheet_layout(resolver, place, &sheet, ps) else {
+        return;
+    };
+    let mut rows = sheet.rows.into_iter();
+    let Some(header) = rows.next() else {
+        return;
+    };
+    gather(resolver, (place, &header, &layout), rows, defaults, ps, progress, each);
+}
+
+/// Gather the visits of a sheet's data `rows` under its header and layout, and hand each to
+/// `each` in the order of their first rows; then warn of visits dated in an odd month.
+fn gather<R: std::borrow::Borrow<SheetRow>>(
+    resolver: &Resolver<'_>,
+    (place, header, layout): (&Place, &SheetRow, &Layout),
+    rows: impl Iterator<Item = R>,
+    defaults: Defaults,
+    ps: &mut Problems,
+    progress: &mut dyn FnMut(usize),
+    each: &mut dyn FnMut(SheetVisit),
+) {
     let mut gathered = Gathered::default();
     let mut ids = VisitIds::default();
-    for (n, row) in sheet.rows[1..].iter().enumerate() {
+    for (n, row) in rows.enumerate() {
         if n % 10_000 == 0 {
             progress(n);
         }
+        let row = row.borrow();
         let cells = RowCells {
             place,
             header,
-            layout: &layout,
+            layout,
             row,
         };
         let Some(mut read) = read_row(resolver, &cells, defaults, ps) else {
@@ -490,17 +547,21 @@ pub fn visits_from_sheet(
         gathered.add(place, key, row.row, read, layout.is_wide(), ps);
     }
     gathered.check_photos(place, ps);
-    let visits = gathered.into_visits(place);
-    warn_outside_month(place, &visits, ps);
-    visits
+    // The date and first row of each visit, for the warning about odd months.
+    let mut dated = Vec::new();
+    gathered.each_visit(place, &mut |v| {
+        dated.push((v.visit.date(), v.row));
+        each(v);
+    });
+    warn_outside_month(place, &dated, ps);
 }
 
 /// A visit dated outside the month most of its sheet is in (a year typed wrong, 2025 in a
 /// July 2026 sheet) is a warning naming its row: it would go into another month's file.
-fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
+/// `visits` are each visit's date and first row.
+fn warn_outside_month(place: &Place, visits: &[(NaiveDate, u64)], ps: &mut Problems) {
     let mut months: BTreeMap<(i32, u32), usize> = BTreeMap::new();
-    for v in visits {
-        let d = v.visit.date();
+    for (d, _) in visits {
         *months.entry((d.year(), d.month())).or_default() += 1;
     }
     let Some((&(y, m), &most)) = months.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) else {
@@ -509,11 +570,7 @@ fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
     if most * 2 <= visits.len() {
         return;
     }
-    for v in visits
-        .iter()
-        .filter(|v| (v.visit.date().year(), v.visit.date().month()) != (y, m))
-    {
-        let d = v.visit.date();
+    for (d, row) in visits.iter().filter(|(d, _)| (d.year(), d.month()) != (y, m)) {
         let code = ps.lang.code();
         let month = match ps.lang {
             Lang::Zh => format!("{y}年{m}月"),
@@ -523,7 +580,7 @@ fn warn_outside_month(place: &Place, visits: &[SheetVisit], ps: &mut Problems) {
         let fix = t!("import.msg.odd_month_fix", locale = code).into_owned();
         ps.at_row(
             Severity::Warning,
-            (&place.file, place.sheet.as_deref(), v.row),
+            (&place.file, place.sheet.as_deref(), *row),
             message,
             fix,
         );

@@ -449,20 +449,25 @@ pub fn write_findings<W: std::io::Write>(out: W, rows: &mut [Finding]) -> csv::R
     let mut w = csv::Writer::from_writer(out);
     w.write_record(STORE_HEADER)?;
     for r in rows.iter() {
-        w.write_record([
-            r.visit_id.as_str(),
-            &r.date.to_string(),
-            r.level.as_str(),
-            r.purpose.as_str(),
-            &r.team,
-            &r.inspectors.to_string(),
-            &r.compound_id,
-            &r.item,
-            &r.count.to_string(),
-            &r.photos.to_string(),
-            &r.note,
-        ])?;
+        write_finding(&mut w, r)?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// Write one store row, as every writer of the store writes it.
+pub fn write_finding<W: std::io::Write>(w: &mut csv::Writer<W>, r: &Finding) -> csv::Result<()> {
+    w.write_record([
+        r.visit_id.as_str(),
+        &r.date.to_string(),
+        r.level.as_str(),
+        r.purpose.as_str(),
+        &r.team,
+        &r.inspectors.to_string(),
+        &r.compound_id,
+        &r.item,
+        &r.count.to_string(),
+        &r.photos.to_string(),
+        &r.note,
+    ])
 }

@@ -143,6 +143,19 @@ pub struct Transaction {
 impl Transaction {
     /// Write `bytes` to a synced temporary file beside `rel`'s final place.
     pub fn stage(&mut self, ws: &Workspace, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.stage_with(ws, rel, |out| {
+            out.write_all(bytes).map_err(|e| Error::io(ws.path(rel), e))
+        })
+    }
+
+    /// Write what `write` writes to a synced temporary file beside `rel`'s final place: a file
+    /// too large to hold (a month of the store) is streamed into place.
+    pub fn stage_with(
+        &mut self,
+        ws: &Workspace,
+        rel: &str,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
         let target = ws.path(rel);
         let dir = target
             .parent()
@@ -150,10 +163,12 @@ impl Transaction {
             .unwrap_or_else(|| ws.root.clone());
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let mut tmp = temp_file_in(&dir, TMP_PREFIX).map_err(|e| Error::io(&dir, e))?;
-        keep_mode(tmp.as_file(), &target)
-            .and_then(|_| tmp.write_all(bytes))
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| Error::io(&target, e))?;
+        keep_mode(tmp.as_file(), &target).map_err(|e| Error::io(&target, e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut out)?;
+        out.flush().map_err(|e| Error::io(&target, e))?;
+        drop(out);
+        tmp.as_file().sync_all().map_err(|e| Error::io(&target, e))?;
         let (_, path) = tmp.keep().map_err(|e| Error::io(&target, e.error))?;
         // The temporary's directory entry must be durable before the journal names it.
         sync_dir(&dir);

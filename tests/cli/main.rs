@@ -15,6 +15,7 @@ mod harness;
 mod help;
 mod hostile;
 mod import;
+mod import_merge;
 mod init;
 mod messages;
 mod names;
