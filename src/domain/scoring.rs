@@ -453,6 +453,18 @@ impl<'a> Scorer<'a> {
     /// What visit `v` (upheld appeals applied) adds to its compound, its problem points by
     /// category appended to `points`; `None` when it adds nothing. Problems go to `log`.
     pub fn contribution(&self, v: &Visit, points: &mut Vec<(usize, u64)>, log: &mut ScoreLog) -> Option<Contribution> {
+        let li = level_ix(v.level);
+        let covered = self.windows[li]
+            .iter()
+            .enumerate()
+            .filter(|(_, window)| window.contains(v.date))
+            .fold(0u32, |bits, (w, _)| bits | (1 << w));
+        // A visit neither in the period nor in one of its windows is none of this score's
+        // business, whatever its faults: a pass that also reads later months (for notices)
+        // fails no score on them.
+        if covered == 0 && !self.period.contains(v.date) {
+            return None;
+        }
         let Some(ci) = v.compound else {
             log.problem(v, format!("unknown compound_id \"{}\"", v.compound_id));
             return None;
@@ -460,12 +472,6 @@ impl<'a> Scorer<'a> {
         if v.purpose != Purpose::Routine {
             return None;
         }
-        let li = level_ix(v.level);
-        let covered = self.windows[li]
-            .iter()
-            .enumerate()
-            .filter(|(_, window)| window.contains(v.date))
-            .fold(0u32, |bits, (w, _)| bits | (1 << w));
         let mut c = Contribution {
             compound: ci,
             level: li,

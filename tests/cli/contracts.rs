@@ -153,15 +153,16 @@ fn company_documents_print_a_page_per_company() {
 
 #[test]
 fn a_past_periods_record_ignores_problems_in_later_months() {
-    // Scores read only the months the scored period needs (here the half-year of its
-    // half-yearly windows): a visit to an unknown compound in July does not fail the first
-    // quarter's company record (later months are read only for re-inspections, which skip
-    // such a visit).
+    // A visit to an unknown compound in July does not fail the first quarter's company record
+    // or bulletin: their pass reads later months for re-inspections (which skip such a visit),
+    // and the score leaves alone a visit outside the period and its windows (here the
+    // half-year of its half-yearly windows). Scoring July itself fails on it.
     let ws = crate::score::with_store(&[
         "T1,2026-02-03,third_party,routine,甲组,3,P1,X01,1,4,",
         "T2,2026-07-06,third_party,routine,甲组,3,ZZ9,X01,1,4,",
     ]);
     ws.run(&["company", "--period", "2026Q1", "--format", "json"]).status(0);
+    ws.run(&["bulletin", "--period", "2026Q1"]).status(0);
     ws.run(&["score", "--period", "2026Q3"])
         .status(1)
         .stderr_line("oldestate: data/inspections/2026/2026-07.csv:2: unknown compound_id \"ZZ9\"");
