@@ -2,7 +2,7 @@
 //! `cargo run --release --example synth_sheet -- ROWS OUT.csv` (July 2026, community level,
 //! three findings per visit on items every grade has, teams numbered so visits stay distinct).
 //! `... ROWS OUT.csv COMPOUNDS`: for the synthetic national store of `examples/synth.rs`
-//! instead (its compounds P000001..; June 2026, a month the store already holds, so the import
+//! instead (its compounds P000000..; June 2026, a month the store already holds, so the import
 //! merges into a stored month).
 
 #[path = "kit/mod.rs"]
@@ -40,7 +40,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     // Three distinct items per visit.
                     let item = ITEMS[(x as usize + k * 4) % ITEMS.len()];
                     if national.is_some() {
-                        writeln!(w, "{month}-{day:02},普查组{team},3,P{c:06},{item},{},2", 1 + x % 3)?;
+                        writeln!(
+                            w,
+                            "{month}-{day:02},普查组{team},3,P{:06},{item},{},2",
+                            c - 1,
+                            1 + x % 3
+                        )?;
                     } else {
                         writeln!(w, "{month}-{day:02},组{team},3,HP{c:03},{item},{},2", 1 + x % 3)?;
                     }

@@ -18,7 +18,7 @@ use crate::import::{visits_from_sheet_each, Defaults, Resolver, SheetVisit};
 use crate::model::records::Lang;
 use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
-use crate::workspace::sources::{csv_field, push_source_line, read_sources_text, SOURCES};
+use crate::workspace::sources::{copy_sources, csv_field, push_source_line, SOURCES};
 use crate::workspace::store::{month_path, write_findings};
 use crate::workspace::transaction::{lock, recover, Transaction, WorkspaceLock};
 use crate::workspace::Published;
@@ -470,7 +470,8 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
         let mut ledger = read_ledger(ws)?;
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
         let mut archived = BTreeSet::new();
-        let mut record = read_sources_text(ws)?;
+        // The source record's new lines; the record itself is copied into place, not held.
+        let mut record = String::new();
         // Each visit written gets one line, from the first sheet that gave it.
         let mut pending: BTreeSet<&str> = plan.imported.iter().map(String::as_str).collect();
         for source in sources {
@@ -506,7 +507,11 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
             replaced = Some(archive);
         }
         tx.stage(ws, LEDGER, ledger.as_bytes())?;
-        tx.stage(ws, SOURCES, record.as_bytes())?;
+        tx.stage_with(ws, SOURCES, |out| {
+            copy_sources(ws, out)?;
+            out.write_all(record.as_bytes())
+                .map_err(|e| Error::io(ws.path(SOURCES), e))
+        })?;
     }
     tx.commit(ws)?;
     Ok(replaced)

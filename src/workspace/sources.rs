@@ -8,6 +8,7 @@
 
 use rust_i18n::t;
 use std::collections::HashMap;
+use std::io::{Read, Write};
 
 use chrono::NaiveDate;
 
@@ -116,19 +117,50 @@ fn push_rows(out: &mut String, rows: &[u64]) {
     }
 }
 
-/// The record as it stands, ending in a newline, ready to be appended to (the header alone when
-/// absent). One that is not UTF-8 stops the writer rather than losing its history.
-pub fn read_sources_text(ws: &Workspace) -> Result<String> {
-    let mut text = match std::fs::read(ws.path(SOURCES)) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map_err(|_| Error::msg(t!("ledger.not_utf8", file = SOURCES, action = t!("ledger.importing"))))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => SOURCES_HEADER.to_string(),
-        Err(e) => return Err(Error::io(ws.path(SOURCES), e)),
+/// Copy the record as it stands to `out`, ending in a newline (a missing record starts with
+/// its header), streamed: a national store's record is hundreds of megabytes, and an import
+/// appends to it without holding it. A record that is not UTF-8 is refused, as the ledger is.
+pub fn copy_sources(ws: &Workspace, out: &mut dyn Write) -> Result<()> {
+    let path = ws.path(SOURCES);
+    let io = |e: std::io::Error| Error::io(&path, e);
+    let mut file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return out.write_all(SOURCES_HEADER.as_bytes()).map_err(io);
+        }
+        Err(e) => return Err(io(e)),
     };
-    if !text.ends_with('\n') {
-        text.push('\n');
+    let not_utf8 = || Error::msg(t!("ledger.not_utf8", file = SOURCES, action = t!("ledger.importing")));
+    let mut buf = vec![0u8; 1 << 16];
+    // Bytes of a character cut by the end of the last read, carried to the next.
+    let mut carried = 0;
+    // An empty record gets the newline it lacks, as one cut short does.
+    let mut last = 0u8;
+    loop {
+        let n = file.read(&mut buf[carried..]).map_err(io)?;
+        let filled = carried + n;
+        if n == 0 {
+            if carried > 0 {
+                return Err(not_utf8());
+            }
+            break;
+        }
+        let whole = match std::str::from_utf8(&buf[..filled]) {
+            Ok(_) => filled,
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => return Err(not_utf8()),
+        };
+        out.write_all(&buf[..whole]).map_err(io)?;
+        if whole > 0 {
+            last = buf[whole - 1];
+        }
+        buf.copy_within(whole..filled, 0);
+        carried = filled - whole;
     }
-    Ok(text)
+    if last != b'\n' {
+        out.write_all(b"\n").map_err(io)?;
+    }
+    Ok(())
 }
 
 /// A text field as the record writes it: a value that could be read as a formula in Excel gets
@@ -202,6 +234,47 @@ mod tests {
         assert_eq!(rows_text(&[5]), "5");
         assert_eq!(rows_text(&[3, 5, 6]), "3;5-6");
         assert_eq!(rows_text(&[]), "");
+    }
+
+    fn copied(ws: &Workspace) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        copy_sources(ws, &mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn the_record_is_copied_whole_across_read_boundaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace {
+            root: dir.path().to_path_buf(),
+        };
+        std::fs::create_dir_all(ws.path("data")).unwrap();
+        // Absent: the header alone.
+        assert_eq!(copied(&ws).unwrap(), SOURCES_HEADER.as_bytes());
+        // Empty: the newline it lacks, as one cut short gets.
+        std::fs::write(ws.path(SOURCES), "").unwrap();
+        assert_eq!(copied(&ws).unwrap(), b"\n");
+        // Chinese sheet names over several reads of 64 KiB: some character is cut by a read.
+        let d = NaiveDate::from_ymd_opt(2026, 7, 3).unwrap();
+        let mut text = SOURCES_HEADER.to_string();
+        for i in 0..3000 {
+            text.push_str(&source_line(
+                "t",
+                &format!("V{i}"),
+                d,
+                "七月.xlsx",
+                "aa",
+                "和平区社区检查",
+                &[i],
+            ));
+        }
+        std::fs::write(ws.path(SOURCES), text.trim_end()).unwrap();
+        assert_eq!(copied(&ws).unwrap(), text.as_bytes());
+        // Not UTF-8: refused, its history not lost.
+        let mut bad = text.into_bytes();
+        bad[70_000] = 0xff;
+        std::fs::write(ws.path(SOURCES), &bad).unwrap();
+        assert!(copied(&ws).is_err());
     }
 
     fn all_lines(ws: &Workspace) -> Vec<Source> {
