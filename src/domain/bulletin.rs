@@ -43,12 +43,64 @@ pub struct SummaryBuilder<'a> {
     standards: &'a Standards,
     period: Period,
     street: Option<String>,
-    inspected: BTreeSet<String>,
-    rechecked: BTreeSet<String>,
+    inspected: Compounds,
+    rechecked: Compounds,
     photos: u64,
-    crews: HashMap<(chrono::NaiveDate, String), u32>,
+    /// Per day, each team's largest headcount (looked up by the team's name without copying
+    /// it: a national half-year has millions of visits and few teams a day).
+    crews: HashMap<chrono::NaiveDate, HashMap<String, u32>>,
     categories: BTreeSet<String>,
     points: u64,
+}
+
+/// A set of compounds: the registered ones by their registry position (one bit each), the
+/// others (a visit to an unregistered compound) by id.
+#[derive(Debug, Clone, Default)]
+struct Compounds {
+    registered: Vec<u64>,
+    others: BTreeSet<String>,
+}
+
+impl Compounds {
+    fn new(registered: usize) -> Compounds {
+        Compounds {
+            registered: vec![0; registered.div_ceil(64)],
+            others: BTreeSet::new(),
+        }
+    }
+
+    fn insert(&mut self, v: &Visit) {
+        match v
+            .compound
+            .and_then(|i| self.registered.get_mut(i / 64).map(|w| (w, i % 64)))
+        {
+            Some((word, bit)) => *word |= 1 << bit,
+            None => {
+                if !self.others.contains(&v.compound_id) {
+                    self.others.insert(v.compound_id.clone());
+                }
+            }
+        }
+    }
+
+    fn extend(&mut self, other: Compounds) {
+        for (a, b) in self.registered.iter_mut().zip(other.registered) {
+            *a |= b;
+        }
+        self.others.extend(other.others);
+    }
+
+    fn len(&self) -> usize {
+        self.registered.iter().map(|w| w.count_ones() as usize).sum::<usize>() + self.others.len()
+    }
+
+    /// The registered compounds' positions.
+    fn registered(&self) -> impl Iterator<Item = usize> + '_ {
+        self.registered
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &w)| (0..64).filter(move |b| w & (1 << b) != 0).map(move |b| k * 64 + b))
+    }
 }
 
 impl Accumulate for SummaryBuilder<'_> {
@@ -64,9 +116,12 @@ impl Accumulate for SummaryBuilder<'_> {
         self.inspected.extend(other.inspected);
         self.rechecked.extend(other.rechecked);
         self.photos += other.photos;
-        for (k, n) in other.crews {
-            let e = self.crews.entry(k).or_insert(0);
-            *e = (*e).max(n);
+        for (day, teams) in other.crews {
+            let mine = self.crews.entry(day).or_default();
+            for (team, n) in teams {
+                let e = mine.entry(team).or_insert(0);
+                *e = (*e).max(n);
+            }
         }
         self.categories.extend(other.categories);
         self.points += other.points;
@@ -86,8 +141,8 @@ impl<'a> SummaryBuilder<'a> {
             standards,
             period,
             street: street.map(String::from),
-            inspected: BTreeSet::new(),
-            rechecked: BTreeSet::new(),
+            inspected: Compounds::new(reg.compounds.len()),
+            rechecked: Compounds::new(reg.compounds.len()),
             photos: 0,
             crews: HashMap::new(),
             categories: BTreeSet::new(),
@@ -111,19 +166,24 @@ impl<'a> SummaryBuilder<'a> {
             }
         }
         self.photos += v.photos;
-        let crew = self.crews.entry((v.date, v.team.clone())).or_insert(0);
-        *crew = (*crew).max(v.inspectors);
-        match v.purpose {
-            Purpose::Recheck => {
-                self.rechecked.insert(v.compound_id.clone());
+        let teams = self.crews.entry(v.date).or_default();
+        match teams.get_mut(v.team.as_str()) {
+            Some(crew) => *crew = (*crew).max(v.inspectors),
+            None => {
+                teams.insert(v.team.clone(), v.inspectors);
             }
+        }
+        match v.purpose {
+            Purpose::Recheck => self.rechecked.insert(v),
             Purpose::Routine => {
-                self.inspected.insert(v.compound_id.clone());
+                self.inspected.insert(v);
                 for (code, n) in &v.findings {
                     if *n > 0 {
                         self.points += n;
                         if let Some(item) = self.standards.item(code) {
-                            self.categories.insert(item.category.clone());
+                            if !self.categories.contains(&item.category) {
+                                self.categories.insert(item.category.clone());
+                            }
                         }
                     }
                 }
@@ -133,16 +193,9 @@ impl<'a> SummaryBuilder<'a> {
 
     /// The headline figures of the visits taken.
     pub fn finish(self) -> Summary {
-        let communities: BTreeSet<&str> = self
-            .inspected
-            .iter()
-            .filter_map(|id| self.reg.compound(id))
-            .map(|c| &*c.community_id)
-            .collect();
-        let streets: BTreeSet<&str> = self
-            .inspected
-            .iter()
-            .filter_map(|id| self.reg.compound(id))
+        let inspected = || self.inspected.registered().filter_map(|i| self.reg.compounds.get(i));
+        let communities: BTreeSet<&str> = inspected().map(|c| &*c.community_id).collect();
+        let streets: BTreeSet<&str> = inspected()
             .filter_map(|c| self.reg.street_of_compound(c))
             .map(|s| s.id.as_str())
             .collect();
@@ -152,7 +205,12 @@ impl<'a> SummaryBuilder<'a> {
             communities: communities.len(),
             rechecked_compounds: self.rechecked.len(),
             photos: self.photos,
-            person_times: self.crews.values().map(|&n| u64::from(n)).sum(),
+            person_times: self
+                .crews
+                .values()
+                .flat_map(HashMap::values)
+                .map(|&n| u64::from(n))
+                .sum(),
             categories_found: self.categories.len(),
             problem_points: self.points,
         }
