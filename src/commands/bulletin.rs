@@ -167,7 +167,8 @@ fn bulletin(
     let summary = headline.finish();
     if ctx.verbose > 1 {
         crate::say!(
-            "oldestate: scores, notices and headline done{}",
+            "oldestate: {}{}",
+            t!("bulletin.verbose.scored"),
             super::loaded::peak_memory()
         );
     }
@@ -196,7 +197,11 @@ fn bulletin(
     );
     b.assessor = assessor;
     if ctx.verbose > 1 {
-        crate::say!("oldestate: bulletin built{}", super::loaded::peak_memory());
+        crate::say!(
+            "oldestate: {}{}",
+            t!("bulletin.verbose.built"),
+            super::loaded::peak_memory()
+        );
     }
     Ok(b)
 }
