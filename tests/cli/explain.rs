@@ -86,6 +86,25 @@ fn explain_agrees_with_score_for_every_compound_of_the_demo() {
     assert_eq!((report.compounds.len(), assessed, red_lines), (323, 323, 3));
 }
 
+/// `score --period 2026H1 --explain ID` on the demo, as JSON.
+fn explain_json(id: &str) -> Value {
+    let ws = repo().to_str().unwrap();
+    let args = [
+        "--workspace",
+        ws,
+        "--format",
+        "json",
+        "score",
+        "--period",
+        "2026H1",
+        "--explain",
+        id,
+    ];
+    let r = run_in(repo(), &args);
+    r.status(0);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
 /// The command's JSON: the compound it explains is the score report's entry, field for field.
 #[test]
 fn explain_json_carries_the_score_reports_own_entry() {
@@ -97,22 +116,7 @@ fn explain_json_carries_the_score_reports_own_entry() {
     score.status(0);
     let score: Value = serde_json::from_str(&score.stdout).unwrap();
     for id in ["HP014", "HP106", "HP300"] {
-        let r = run_in(
-            repo(),
-            &[
-                "--workspace",
-                ws,
-                "--format",
-                "json",
-                "score",
-                "--period",
-                "2026H1",
-                "--explain",
-                id,
-            ],
-        );
-        r.status(0);
-        let e: Value = serde_json::from_str(&r.stdout).unwrap();
+        let e = explain_json(id);
         let entry = score["compounds"]
             .as_array()
             .unwrap()
@@ -204,23 +208,7 @@ fn en_documents_use_english_punctuation() {
 /// month again as recorded (HP035's A07: 3 recorded, 1 removed by an upheld appeal, 2 counted).
 #[test]
 fn an_appealed_visit_is_explained_as_recorded() {
-    let ws = repo().to_str().unwrap();
-    let r = run_in(
-        repo(),
-        &[
-            "--workspace",
-            ws,
-            "--format",
-            "json",
-            "score",
-            "--period",
-            "2026H1",
-            "--explain",
-            "HP035",
-        ],
-    );
-    r.status(0);
-    let e: Value = serde_json::from_str(&r.stdout).unwrap();
+    let e = explain_json("HP035");
     let visit = e["visits"]
         .as_array()
         .unwrap()
