@@ -18,7 +18,7 @@ use crate::model::registry::{Contract, Registry};
 use crate::model::standards::{Item, Standards};
 use crate::model::{Level, Period, Purpose, Span};
 use crate::suggest::did_you_mean;
-use crate::workspace::store::{month_files, read_findings, MonthFile};
+use crate::workspace::store::{month_files, read_findings_lent, MonthFile};
 use crate::workspace::{StandardsSet, Workspace};
 
 /// Fast hashing for the store's ids (the bureau's own files, not an adversary's).
@@ -225,12 +225,12 @@ fn check_file(
                 return;
             }
         };
-        check_row_order(&mut prev, &f, rel, line, d);
-        check_row_month(&f, file, rel, line, d);
+        check_row_order(&mut prev, f, rel, line, d);
+        check_row_month(f, file, rel, line, d);
         newest = newest.max(Some(f.date));
-        check_visit_head(&seen, &mut heads, rel, line, &f, d);
-        check_row_refs(rules.reg, standards, &mut refs, rel, line, &f, d);
-        record_appealed_count(&mut appealed_counts, rules.appealed, &f);
+        check_visit_head(&seen, &mut heads, rel, line, f, d);
+        check_row_refs(rules.reg, standards, &mut refs, rel, line, f, d);
+        record_appealed_count(&mut appealed_counts, rules.appealed, f);
     })?;
     Ok(FileFacts {
         diags: d,
@@ -247,12 +247,12 @@ fn read_counted(
     file: &MonthFile,
     bar: &ProgressBar,
     d: &mut Diagnostics,
-    mut visit: impl FnMut(u64, std::result::Result<Finding, Vec<String>>, &mut Diagnostics),
+    mut visit: impl FnMut(u64, std::result::Result<&Finding, Vec<String>>, &mut Diagnostics),
 ) -> Result<()> {
     let path = ws.path(&file.rel);
     let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let mut counted = Counted { inner: f, bar };
-    read_findings(
+    read_findings_lent(
         std::io::BufReader::with_capacity(1 << 16, &mut counted),
         &file.rel,
         d,

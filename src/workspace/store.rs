@@ -183,6 +183,16 @@ pub fn read_findings<R: Read>(
     diags: &mut Diagnostics,
     visit: &mut impl FnMut(u64, std::result::Result<Finding, Vec<String>>, &mut Diagnostics),
 ) -> Result<()> {
+    read_findings_lent(reader, rel, diags, &mut |line, row, d| visit(line, row.cloned(), d))
+}
+
+/// [`read_findings`], each finding lent to `visit` and its strings reused for the next row.
+pub fn read_findings_lent<R: Read>(
+    reader: R,
+    rel: &str,
+    diags: &mut Diagnostics,
+    visit: &mut impl FnMut(u64, std::result::Result<&Finding, Vec<String>>, &mut Diagnostics),
+) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(reader);
     let mut rec = csv::StringRecord::new();
     match rdr.read_record(&mut rec) {
@@ -206,12 +216,14 @@ pub fn read_findings<R: Read>(
             return Ok(());
         }
     }
+    let mut finding = blank_finding();
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => return Ok(()),
             Ok(true) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                visit(line, parse_finding(&rec), diags);
+                let row = parse_finding_into(&rec, &mut finding).map(|()| &finding);
+                visit(line, row, diags);
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line());
@@ -404,6 +416,29 @@ fn is_finding(item: &str, count: u64) -> bool {
 
 /// Parse one store record (already known to have the header's 11 fields) by [`read_row`].
 pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Vec<String>> {
+    let mut f = blank_finding();
+    parse_finding_into(rec, &mut f).map(|()| f)
+}
+
+/// A finding to parse into.
+fn blank_finding() -> Finding {
+    Finding {
+        visit_id: String::new(),
+        date: NaiveDate::MIN,
+        level: Level::Community,
+        purpose: Purpose::Routine,
+        team: String::new(),
+        inspectors: 0,
+        compound_id: String::new(),
+        item: String::new(),
+        count: 0,
+        photos: 0,
+        note: String::new(),
+    }
+}
+
+/// [`parse_finding`] into `out`, its strings reused (`check` reads millions of rows).
+pub fn parse_finding_into(rec: &csv::StringRecord, out: &mut Finding) -> std::result::Result<(), Vec<String>> {
     let bytes = rec.as_byte_record();
     let mut f: RowFields<'_> = [&[]; STORE_HEADER.len() - 1];
     for (slot, v) in f.iter_mut().zip(bytes.iter()) {
@@ -412,20 +447,23 @@ pub fn parse_finding(rec: &csv::StringRecord) -> std::result::Result<Finding, Ve
     let mut problems = Vec::new();
     let row = read_row(&f, None, Some(&mut problems)).ok_or(problems)?;
     // The record's fields as text (a StringRecord's are UTF-8).
-    let text = |i: usize| rec.get(i).unwrap_or_default().to_string();
-    Ok(Finding {
-        visit_id: text(0),
-        date: row.date,
-        level: row.level,
-        purpose: row.purpose,
-        team: text(4),
-        inspectors: row.inspectors,
-        compound_id: text(6),
-        item: row.item.to_string(),
-        count: row.count,
-        photos: row.photos,
-        note: text(10),
-    })
+    let set = |s: &mut String, text: &str| {
+        s.clear();
+        s.push_str(text);
+    };
+    let text = |i: usize| rec.get(i).unwrap_or_default();
+    set(&mut out.visit_id, text(0));
+    out.date = row.date;
+    out.level = row.level;
+    out.purpose = row.purpose;
+    set(&mut out.team, text(4));
+    out.inspectors = row.inspectors;
+    set(&mut out.compound_id, text(6));
+    set(&mut out.item, row.item);
+    out.count = row.count;
+    out.photos = row.photos;
+    set(&mut out.note, text(10));
+    Ok(())
 }
 
 /// A whole number written plainly (`12`, also `0012`), at most [`MAX_PER_ROW`]; `-1`, `1.5`,
