@@ -4,26 +4,29 @@
 use std::sync::Arc;
 
 use crate::model::registry::Registry;
-use crate::model::{Level, Purpose};
+use crate::model::{Level, Period, Purpose};
 
 use super::rule::{Breakdown, Rule};
 use super::visit::{Accumulate, UpheldAppeals, Visit};
 
-/// The routine visits of one compound at one level, gathered from a pass over the store that
-/// is scoring the period anyway.
+/// The routine visits of one compound at one level in a period, gathered from a pass over the
+/// store that is scoring the period anyway (and may read beyond it: the windows of a level
+/// with a longer cadence).
 #[derive(Debug, Clone)]
 pub struct CompoundVisits {
     compound_id: String,
     level: Level,
+    period: Period,
     visits: Vec<Visit>,
 }
 
 impl CompoundVisits {
-    /// Gather the routine visits of `compound_id` by `level`.
-    pub fn new(compound_id: &str, level: Level) -> CompoundVisits {
+    /// Gather the routine visits of `compound_id` by `level` in `period`.
+    pub fn new(compound_id: &str, level: Level, period: Period) -> CompoundVisits {
         CompoundVisits {
             compound_id: compound_id.to_string(),
             level,
+            period,
             visits: Vec::new(),
         }
     }
@@ -38,13 +41,17 @@ impl CompoundVisits {
 
 impl Accumulate for CompoundVisits {
     fn add(&mut self, v: &Visit) {
-        if v.compound_id == self.compound_id && v.purpose == Purpose::Routine && v.level == self.level {
+        if v.compound_id == self.compound_id
+            && v.purpose == Purpose::Routine
+            && v.level == self.level
+            && self.period.contains(v.date)
+        {
             self.visits.push(v.clone());
         }
     }
 
     fn fork(&self) -> Self {
-        CompoundVisits::new(&self.compound_id, self.level)
+        CompoundVisits::new(&self.compound_id, self.level, self.period)
     }
 
     fn merge(&mut self, other: Self) {

@@ -227,3 +227,36 @@ fn an_appealed_visit_is_explained_as_recorded() {
     );
     assert_eq!(visit["score"], "96.40");
 }
+
+/// A month's explanation at the community level lists that month's visits only, though the
+/// pass that scores it reads the whole half-year (the district's half-yearly window).
+#[test]
+fn a_months_explanation_lists_the_months_visits_only() {
+    let ws = repo().to_str().unwrap();
+    for id in ["HP014", "HP117", "HP300"] {
+        let args = [
+            "--workspace",
+            ws,
+            "--format",
+            "json",
+            "score",
+            "--period",
+            "2026-05",
+            "--level",
+            "community",
+            "--explain",
+            id,
+        ];
+        let r = run_in(repo(), &args);
+        r.status(0);
+        let e: Value = serde_json::from_str(&r.stdout).unwrap();
+        let visits = e["visits"].as_array().unwrap();
+        assert_eq!(Some(visits.len() as u64), e["compound"]["visits"].as_u64(), "{id}");
+        assert!(
+            visits
+                .iter()
+                .all(|v| v["date"].as_str().unwrap().starts_with("2026-05")),
+            "{id}: {visits:?}"
+        );
+    }
+}

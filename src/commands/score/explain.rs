@@ -31,7 +31,7 @@ pub fn explain(
     let level = level.unwrap_or(st.scoring_level);
     let compound = loaded.registry.resolve_compound(who)?.clone();
     // The period is scored and the compound's visits gathered in one pass.
-    let gather = CompoundVisits::new(&compound.id, level);
+    let gather = CompoundVisits::new(&compound.id, level, period);
     let (report, gathered) =
         loaded.score_level_and(period, level, standards, (period.start(), period.end()), gather)?;
     let result = report
