@@ -13,7 +13,7 @@ use crate::render::{docx, Format};
 use crate::report::assessor::Assessor;
 use crate::workspace::StandardsFile;
 
-use super::loaded::{AsOfDefault, Loaded};
+use super::loaded::Loaded;
 use super::{csv_text, emit, emit_binary, emit_xlsx, AsOfOpt, Context};
 
 /// The assessor's own assessment: coverage, agreement, appeals, teams, evidence.
@@ -37,28 +37,18 @@ pub struct AssessorArgs {
     pub period: Period,
     /// Assess this level's teams instead of the standards' scoring level
     /// (community | street | district | third_party)
-    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    #[arg(long, value_name = "LEVEL", value_parser = crate::model::level::parse_level)]
     pub level: Option<Level>,
     /// `--as-of DATE|today`: the day the report stands on.
     #[command(flatten)]
     pub when: AsOfOpt,
 }
 
-/// clap parser for a level id.
-fn parse_level(s: &str) -> std::result::Result<Level, String> {
-    s.parse()
-}
-
 /// Run `assessor`: load, gather the level's visits while scoring the period, draw up the
 /// assessment, render it.
 pub fn cmd_assessor(ctx: &Context, args: &AssessorArgs) -> Result<()> {
     let format = ctx.format("assessor", crate::cli::ASSESSOR_FORMATS)?;
-    let mut loaded = Loaded::load(
-        ctx,
-        format.carries_provenance(),
-        args.when.as_of,
-        AsOfDefault::NewestVisit,
-    )?;
+    let mut loaded = Loaded::report(ctx, format, args.when.as_of)?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let level = args.level.unwrap_or(standards.standards.scoring_level);

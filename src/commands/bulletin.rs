@@ -19,7 +19,7 @@ use crate::render::{docx, Format};
 use crate::report::assessor::Assessor;
 use crate::workspace::{self, StandardsFile};
 
-use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::loaded::{Inapplicable, Loaded};
 use super::publish::{format_arg, lang_arg, publish, Made};
 use super::{emit, AsOfOpt, Context};
 
@@ -77,12 +77,7 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
 /// its inputs' digest, for publishing). `verify` makes it again through this.
 pub fn document(ctx: &Context, args: &BulletinArgs, provenance: bool) -> Result<Made> {
     let format = ctx.format("bulletin", crate::cli::DOCUMENT_FORMATS)?;
-    let mut loaded = Loaded::load(
-        ctx,
-        format.carries_provenance(),
-        args.when.as_of,
-        AsOfDefault::NewestVisit,
-    )?;
+    let mut loaded = Loaded::report(ctx, format, args.when.as_of)?;
     let lang = loaded.lang(ctx);
     let street = known_street(&loaded.registry, args.street.as_deref())?;
     let street = street.as_deref();

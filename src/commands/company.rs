@@ -9,7 +9,7 @@ use crate::render::{docx, Format};
 use crate::report::company::CompanyReport;
 use crate::workspace;
 
-use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, AsOfOpt, Context};
 
 /// Each property company's record, for residents choosing a company.
@@ -40,12 +40,7 @@ pub struct CompanyArgs {
 /// three before it, written as Markdown, HTML or JSON.
 pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     let format = ctx.format("company", crate::cli::DOCUMENT_FORMATS)?;
-    let mut loaded = Loaded::load(
-        ctx,
-        format.carries_provenance(),
-        args.when.as_of,
-        AsOfDefault::NewestVisit,
-    )?;
+    let mut loaded = Loaded::report(ctx, format, args.when.as_of)?;
     let lang = loaded.lang(ctx);
     let companies = companies(&loaded, args.company.as_deref())?;
     let standards = loaded.standards_for(&args.period)?;

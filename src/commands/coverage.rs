@@ -8,7 +8,7 @@ use crate::render::json::{to_pretty, Document};
 use crate::render::{coverage, Format};
 use crate::report::coverage::Coverage;
 
-use super::loaded::{AsOfDefault, Loaded};
+use super::loaded::Loaded;
 use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 
 /// Which compounds each level failed to visit in its required windows.
@@ -33,12 +33,7 @@ pub struct CoverageArgs {
 /// Run `inspect coverage`: load, score the period, render each level's gaps.
 pub fn cmd_coverage(ctx: &Context, args: &CoverageArgs) -> Result<()> {
     let format = ctx.format("inspect coverage", crate::cli::TABLE_FORMATS)?;
-    let mut loaded = Loaded::load(
-        ctx,
-        format.carries_provenance(),
-        args.when.as_of,
-        AsOfDefault::NewestVisit,
-    )?;
+    let mut loaded = Loaded::report(ctx, format, args.when.as_of)?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let coverage = loaded.coverage(args.period, &standards)?;

@@ -70,6 +70,12 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// [`Loaded::load`] as most reports load: provenance hashed when `format` carries it,
+    /// `--as-of` as given, else the newest visit's date.
+    pub fn report(ctx: &Context, format: Format, as_of: Option<AsOfArg>) -> Result<Loaded> {
+        Loaded::load(ctx, format.carries_provenance(), as_of, AsOfDefault::NewestVisit)
+    }
+
     /// Load the workspace's settings, registry, standards and appeals; any error fails.
     /// `provenance`: the report will carry its provenance, so the month files are hashed as
     /// they are scanned rather than read again for it (see [`Inputs`]). `as_of`: `--as-of` as

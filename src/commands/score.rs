@@ -14,7 +14,7 @@ use crate::render::xlsx::{self, Sheet};
 use crate::render::{Format, Rows};
 use crate::report::score::Score;
 
-use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::loaded::{Inapplicable, Loaded};
 use super::{csv_text, emit, emit_xlsx, AsOfOpt, Context};
 
 /// Score every compound, community and street for a period.
@@ -33,7 +33,7 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "PERIOD")]
     pub period: Period,
     /// Score at this level instead of the standards' scoring level
-    #[arg(long, value_parser = parse_level)]
+    #[arg(long, value_parser = crate::model::level::parse_level)]
     pub level: Option<Level>,
     /// Which rows the table and CSV list (JSON always holds all three)
     #[arg(long, value_enum, default_value_t = By::Compound)]
@@ -57,21 +57,11 @@ pub enum By {
     Street,
 }
 
-/// clap parser for a level id.
-pub fn parse_level(s: &str) -> std::result::Result<Level, String> {
-    s.parse()
-}
-
 /// Run `score`: load, score the period (or explain one compound), render the report. Every
 /// format is streamed: a national report lists hundreds of thousands of compounds.
 pub fn cmd_score(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let format = ctx.format("score", crate::cli::TABLE_FORMATS)?;
-    let mut loaded = Loaded::load(
-        ctx,
-        format.carries_provenance(),
-        args.when.as_of,
-        AsOfDefault::NewestVisit,
-    )?;
+    let mut loaded = Loaded::report(ctx, format, args.when.as_of)?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     if let Some(who) = &args.explain {

@@ -13,7 +13,7 @@ use crate::render::Format;
 use crate::report::standards::{StandardsDiffReport, Subsidies};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
-use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::loaded::{Inapplicable, Loaded};
 use super::{emit, emit_xlsx, AsOfOpt, Context};
 
 /// Standards files: review a change before it is merged.
@@ -121,12 +121,7 @@ fn located(file: &str, problems: Vec<(Option<u64>, String)>) -> Error {
 pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     let StandardsCommand::Diff(args) = cmd;
     let format = ctx.format("standards diff", crate::cli::DIFF_FORMATS)?;
-    let mut loaded = Loaded::load(
-        ctx,
-        format.carries_provenance(),
-        args.when.as_of,
-        AsOfDefault::NewestVisit,
-    )?;
+    let mut loaded = Loaded::report(ctx, format, args.when.as_of)?;
     let lang = loaded.lang(ctx);
     let period = args.period;
     let after_st = loaded.standards_for(&period)?;

@@ -15,7 +15,7 @@ use crate::render::xlsx::{self, Sheet};
 use crate::render::{subsidy, Format, Rows};
 use crate::report::subsidy::Subsidy;
 
-use super::loaded::{AsOfDefault, Inapplicable, Loaded};
+use super::loaded::{Inapplicable, Loaded};
 use super::publish::{format_arg, lang_arg, publish, Made};
 use super::{csv_text, emit, AsOfOpt, Context};
 
@@ -92,12 +92,7 @@ pub fn cmd_subsidy(ctx: &Context, args: &SubsidyArgs) -> Result<()> {
 /// its inputs' digest, for publishing). `verify` makes it again through this.
 pub fn document(ctx: &Context, args: &SubsidyArgs, provenance: bool) -> Result<Made> {
     let format = ctx.format("subsidy", crate::cli::TABLE_FORMATS)?;
-    let mut loaded = Loaded::load(
-        ctx,
-        format.carries_provenance(),
-        args.when.as_of,
-        AsOfDefault::NewestVisit,
-    )?;
+    let mut loaded = Loaded::report(ctx, format, args.when.as_of)?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let report = loaded

@@ -62,6 +62,11 @@ impl fmt::Display for Level {
     }
 }
 
+/// A level id on the command line (`--level street`): clap's parser.
+pub fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse()
+}
+
 impl FromStr for Level {
     type Err = String;
 

@@ -250,6 +250,21 @@ fn wait_until(mut still: impl FnMut() -> bool, what: &str) {
     }
 }
 
+/// Wait until some process holds `dir` locked exclusively (a shared lock can no longer be had).
+#[track_caller]
+fn wait_until_locked(dir: &std::fs::File, what: &str) {
+    wait_until(
+        || match dir.try_lock_shared() {
+            Ok(()) => {
+                dir.unlock().unwrap();
+                true
+            }
+            Err(_) => false,
+        },
+        what,
+    );
+}
+
 fn spawn(ws: &Ws, wait: &str, args: &[&str]) -> std::process::Child {
     Command::new(bin())
         .arg("--workspace")
@@ -298,16 +313,7 @@ fn deleting_the_lock_file_mid_import_never_lets_two_writers_in() {
     // Once the first import holds the store, its lock file (git-ignored: `git clean -fdX`) is
     // deleted and a second import started.
     let data = dir(&ws.path("data"));
-    wait_until(
-        || match data.try_lock_shared() {
-            Ok(()) => {
-                data.unlock().unwrap();
-                true
-            }
-            Err(_) => false,
-        },
-        "the first import holds the store",
-    );
+    wait_until_locked(&data, "the first import holds the store");
     let _ = std::fs::remove_file(ws.path("data/.oldestate.lock"));
     let b = spawn(
         &ws,
@@ -348,16 +354,7 @@ fn a_reader_arriving_while_a_writer_waits_queues_behind_it() {
     );
     // The import announces itself on the workspace directory and waits for the report.
     let root = dir(ws.root());
-    wait_until(
-        || match root.try_lock_shared() {
-            Ok(()) => {
-                root.unlock().unwrap();
-                true
-            }
-            Err(_) => false,
-        },
-        "the import announces that it waits",
-    );
+    wait_until_locked(&root, "the import announces that it waits");
     // A report started now waits behind the import (here, for one second, then gives up).
     let late = spawn(&ws, "1", &["score", "--period", "2026-03"])
         .wait_with_output()
