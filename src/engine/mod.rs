@@ -14,4 +14,4 @@ pub mod hint;
 pub mod par;
 pub mod scan;
 pub mod score;
-mod utf8_watch;
+pub(crate) mod utf8_watch;

@@ -279,10 +279,10 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
 /// A reader that clears `plain` once the bytes read through it hold a `\r` or a blank line
 /// (two `\n` in a row, across reads too): where the csv crate and simd-csv could split lines
 /// differently, or count them differently.
-struct LineWatch<'a, R> {
-    inner: R,
-    plain: &'a Cell<bool>,
-    last: u8,
+pub(crate) struct LineWatch<'a, R> {
+    pub(crate) inner: R,
+    pub(crate) plain: &'a Cell<bool>,
+    pub(crate) last: u8,
 }
 
 impl<R: std::io::Read> std::io::Read for LineWatch<'_, R> {
@@ -306,7 +306,7 @@ impl<R: std::io::Read> std::io::Read for LineWatch<'_, R> {
 /// blank line in the stream, see [`LineWatch`], both then end it at the same `\n`.)
 /// Anything else is read by the csv crate, which this tool's messages and line numbers are
 /// defined by. Also gives the line breaks in the record (in a quoted note only).
-fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Option<(RowFields<'r>, u64)> {
+pub(crate) fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Option<(RowFields<'r>, u64)> {
     if rec.len() != FIELDS {
         return None;
     }

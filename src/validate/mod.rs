@@ -2,7 +2,9 @@
 //! DESIGN §2–§4 and §13 applied, every problem collected.
 
 mod references;
+mod rows;
 mod store;
+mod visits;
 
 use crate::error::{Diagnostics, Result};
 use crate::workspace::{self, Workspace};

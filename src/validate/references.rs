@@ -28,7 +28,7 @@ pub const EXPIRY_WARNING_DAYS: u64 = 90;
 pub fn check_appeals(appeals: &[Appeal], store: &StoreFacts, standards: Option<&StandardsSet>, d: &mut Diagnostics) {
     let mut upheld: BTreeMap<(&str, &str), (u64, u64)> = BTreeMap::new();
     for a in appeals {
-        if !store.visits.contains_key(a.visit_id.as_str()) {
+        if !store.visits.contains(&a.visit_id) {
             d.error(
                 APPEALS,
                 Some(a.line),

@@ -1,25 +1,34 @@
 //! The store's rules (DESIGN §4): header, field types, visits consistent across their rows,
 //! ids unique, rows sorted and in their month's file, compounds and items known, items
 //! applicable to the compound's service grade, a contract in force on the visit's day.
+//!
+//! At national scale (8 million rows) each rule is asked of every row, so the check keeps
+//! what rows share: a visit's rows are consecutive, so its head is looked up once per visit;
+//! its compound and day are looked up once, through the registry's compound table (the
+//! scan's one probe); the previous row's date and month are remembered. Every rule is still
+//! asked of every row: only the lookups are shared, so the messages are those of each row.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_i18n::t;
 
-use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use indicatif::ProgressBar;
 
 use crate::error::{Diagnostics, Error, Result};
-use crate::model::records::{Appeal, Finding};
-use crate::model::registry::{Contract, Registry};
+use crate::model::records::Appeal;
+use crate::model::registry::Registry;
 use crate::model::standards::{Item, Standards};
-use crate::model::{Level, Period, Purpose, Span};
+use crate::model::{Period, Span};
 use crate::suggest::did_you_mean;
-use crate::workspace::store::{month_files, read_findings_lent, MonthFile};
+use crate::workspace::store::{month_files, MonthFile, StoreRow};
 use crate::workspace::{StandardsSet, Workspace};
+
+use super::rows::read_rows;
+use super::visits::{hash_id, FileHeads, FileVisits, VisitIndex};
 
 /// Fast hashing for the store's ids (the bureau's own files, not an adversary's).
 type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::RandomState>;
@@ -31,33 +40,9 @@ pub struct StoreFacts {
     /// Every visit id, with the file (its index among the month files) and line where it was
     /// first seen. A national store has millions of visits: this is all that is kept of them
     /// once their file is checked.
-    pub visits: Map<Box<str>, (usize, u64)>,
+    pub visits: VisitIndex,
     /// Counts of the (visit, item) pairs that some appeal names.
     pub appealed_counts: HashMap<(String, String), u64>,
-}
-
-/// The fields a visit's rows must agree on, and where in its file the visit was first seen
-/// (kept while its file is checked).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VisitHead {
-    /// Where in its file the visit was first seen.
-    pub line: u64,
-    /// The visit's day.
-    pub date: NaiveDate,
-    /// Who inspected.
-    pub level: Level,
-    /// Routine round or re-inspection.
-    pub purpose: Purpose,
-    /// The inspecting team.
-    pub team: String,
-    /// People on the team that day.
-    pub inspectors: u32,
-    /// The compound visited.
-    pub compound_id: String,
-    /// Whether the visit has the empty "found nothing" row.
-    pub empty_row: bool,
-    /// Whether the visit has a row with a finding.
-    pub findings: bool,
 }
 
 /// Check every month file of the store, row by row (see the module's rules), and gather what
@@ -111,7 +96,7 @@ struct FileFacts {
     /// Its diagnostics, in the order they were found.
     diags: Diagnostics,
     /// The visits first seen in this file (not in an earlier one), with their first line.
-    visits: Vec<(Box<str>, u64)>,
+    visits: FileVisits,
     /// The latest visit date in the file.
     newest: Option<NaiveDate>,
     /// Counts of the (visit, item) pairs that some appeal names, the file's last of each.
@@ -124,7 +109,7 @@ fn check_files(rules: &Rules<'_>, threads: usize, bar: &ProgressBar, d: &mut Dia
     let n = rules.files.len();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let none = Map::default();
+    let none = VisitIndex::default();
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::channel();
         for _ in 0..threads.clamp(1, n.max(1)) {
@@ -141,7 +126,7 @@ fn check_files(rules: &Rules<'_>, threads: usize, bar: &ProgressBar, d: &mut Dia
         drop(tx);
         let mut facts = StoreFacts {
             newest: None,
-            visits: Map::default(),
+            visits: VisitIndex::default(),
             appealed_counts: HashMap::new(),
         };
         // Files checked before an earlier one was merged.
@@ -176,12 +161,10 @@ fn merge_file(
     facts: &mut StoreFacts,
     d: &mut Diagnostics,
 ) -> Result<()> {
-    if part.visits.iter().any(|(id, _)| facts.visits.contains_key(id)) {
+    if facts.visits.any_of(&part.visits) {
         part = check_file(rules, fi, &facts.visits, &ProgressBar::hidden())?;
     }
-    facts
-        .visits
-        .extend(part.visits.into_iter().map(|(id, line)| (id, (fi, line))));
+    facts.visits.push(part.visits);
     facts.newest = facts.newest.max(part.newest);
     facts.appealed_counts.extend(part.appealed_counts);
     d.absorb(part.diags);
@@ -190,97 +173,32 @@ fn merge_file(
 
 /// Check the month file `fi` row by row. `earlier` holds the visits of the earlier files (or
 /// none, when they are not known yet: then [`merge_file`] sees any repeat).
-fn check_file(
-    rules: &Rules<'_>,
-    fi: usize,
-    earlier: &Map<Box<str>, (usize, u64)>,
-    bar: &ProgressBar,
-) -> Result<FileFacts> {
+fn check_file(rules: &Rules<'_>, fi: usize, earlier: &VisitIndex, bar: &ProgressBar) -> Result<FileFacts> {
     let file = &rules.files[fi];
-    let rel = file.rel.as_str();
     let mut d = Diagnostics::new();
     let in_force = rules.standards.in_force_on(file.month.start());
     if in_force.is_none() && !rules.standards.files.is_empty() {
-        d.error(rel, None, t!("check.no_standards_for_month", day = file.month.start()));
+        d.error(
+            &file.rel,
+            None,
+            t!("check.no_standards_for_month", day = file.month.start()),
+        );
     }
-    let mut newest = None;
-    let mut appealed_counts = HashMap::new();
-    // The visits of this file, with the fields their rows must agree on.
-    let mut heads: Map<Box<str>, VisitHead> = Map::default();
-    // The previous row's (date, visit_id, item), its strings reused.
-    let mut prev: Option<(NaiveDate, String, String)> = None;
-    let standards = in_force.map(|s| &s.standards);
-    let mut refs = Refs::new(standards);
-    let seen = Seen {
-        earlier,
-        files: rules.files,
-    };
-    read_counted(rules.ws, file, bar, &mut d, |line, row, d| {
-        let f = match row {
-            Ok(f) => f,
-            Err(problems) => {
-                for p in problems {
-                    d.error(rel, Some(line), p);
-                }
-                return;
+    let mut check = FileCheck::new(rules, file, earlier, in_force.map(|s| &s.standards));
+    read_rows(rules.ws, file, bar, &mut d, &mut |line, row, d| match row {
+        Ok(row) => check.row(line, &row, d),
+        Err(problems) => {
+            for p in problems {
+                d.error(&file.rel, Some(line), p);
             }
-        };
-        check_row_order(&mut prev, f, rel, line, d);
-        check_row_month(f, file, rel, line, d);
-        newest = newest.max(Some(f.date));
-        check_visit_head(&seen, &mut heads, rel, line, f, d);
-        check_row_refs(rules.reg, standards, &mut refs, rel, line, f, d);
-        record_appealed_count(&mut appealed_counts, rules.appealed, f);
+        }
     })?;
     Ok(FileFacts {
         diags: d,
-        visits: heads.into_iter().map(|(id, head)| (id, head.line)).collect(),
-        newest,
-        appealed_counts,
+        visits: check.heads.into_visits(),
+        newest: check.newest,
+        appealed_counts: check.appealed_counts,
     })
-}
-
-/// [`read_month`](crate::workspace::store::read_month)'s reading of a month file, every byte read counted on `bar` (and no
-/// digest: `check` has no use for it).
-fn read_counted(
-    ws: &Workspace,
-    file: &MonthFile,
-    bar: &ProgressBar,
-    d: &mut Diagnostics,
-    mut visit: impl FnMut(u64, std::result::Result<&Finding, Vec<String>>, &mut Diagnostics),
-) -> Result<()> {
-    let path = ws.path(&file.rel);
-    let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    let mut counted = Counted { inner: f, bar };
-    read_findings_lent(
-        std::io::BufReader::with_capacity(1 << 16, &mut counted),
-        &file.rel,
-        d,
-        &mut visit,
-    )?;
-    // Drain what the CSV reader did not need (a file that ended early on a bad header).
-    std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
-    Ok(())
-}
-
-/// A reader that counts what it reads on a progress bar.
-struct Counted<'a, R> {
-    inner: R,
-    bar: &'a ProgressBar,
-}
-
-impl<R: Read> Read for Counted<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
-        Ok(n)
-    }
-}
-
-/// The visits of the earlier files, and the files (to name where a visit was first seen).
-struct Seen<'a> {
-    earlier: &'a Map<Box<str>, (usize, u64)>,
-    files: &'a [MonthFile],
 }
 
 /// The items some appeal names, by visit.
@@ -292,224 +210,337 @@ fn appealed_items(appeals: &[Appeal]) -> Map<&str, Vec<&str>> {
     appealed
 }
 
-/// Rows are sorted by (date, visit_id, item) and none repeats its predecessor's key. `prev` is
-/// the previous row's key, updated to this row's with its strings reused.
-fn check_row_order(
-    prev: &mut Option<(NaiveDate, String, String)>,
-    f: &Finding,
-    rel: &str,
-    line: u64,
-    d: &mut Diagnostics,
-) {
-    let key = (f.date, f.visit_id.as_str(), f.item.as_str());
-    if let Some(p) = prev {
-        let before = (p.0, p.1.as_str(), p.2.as_str());
-        if key < before {
-            d.error(
-                rel,
-                Some(line),
-                t!("check.rows_out_of_order", date => key.0, visit => key.1, item => key.2, prev_date => p.0,
-                    prev_visit => p.1, prev_item => p.2),
-            );
-        } else if key == before {
-            d.error(
-                rel,
-                Some(line),
-                t!("check.duplicate_row", visit = f.visit_id, item = f.item),
-            );
-        }
-    }
-    match prev {
-        Some(p) => {
-            p.0 = f.date;
-            p.1.clear();
-            p.1.push_str(&f.visit_id);
-            p.2.clear();
-            p.2.push_str(&f.item);
-        }
-        None => *prev = Some((f.date, f.visit_id.clone(), f.item.clone())),
-    }
+/// A store row's text, for a message (the readers hand over only text).
+fn text(b: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(b)
 }
 
-/// A row lives in the file of its date's month.
-fn check_row_month(f: &Finding, file: &MonthFile, rel: &str, line: u64, d: &mut Diagnostics) {
-    if Period::containing(f.date, Span::Month) != file.month {
-        d.error(
-            rel,
-            Some(line),
-            t!("check.row_in_wrong_month", visit => f.visit_id, date => f.date, month => file.month,
-                file => crate::workspace::store::month_path(&Period::containing(f.date, Span::Month))),
-        );
-    }
+/// The previous good row of a file: its key, and what was found about its visit.
+struct Prev<'a> {
+    date: NaiveDate,
+    visit_id: Vec<u8>,
+    item: Vec<u8>,
+    /// Its visit: the position of its head in the file, or where an earlier file has it.
+    visit: Seen,
+    /// The items of its visit that some appeal names.
+    appealed: Option<&'a [&'a str]>,
 }
 
-/// Keep the recorded count of a finding some appeal names, for the appeal checks.
-fn record_appealed_count(counts: &mut HashMap<(String, String), u64>, appealed: &Map<&str, Vec<&str>>, f: &Finding) {
-    let named = appealed
-        .get(f.visit_id.as_str())
-        .is_some_and(|items| items.contains(&f.item.as_str()));
-    if !f.item.is_empty() && named {
-        counts.insert((f.visit_id.clone(), f.item.clone()), f.count);
-    }
+/// Where a visit id was found.
+#[derive(Debug, Clone, Copy)]
+enum Seen {
+    /// In this file, its head at this position.
+    Here(usize),
+    /// In an earlier file (its index) first, on this line.
+    Earlier(usize, u64),
 }
 
-#[allow(clippy::too_many_arguments)]
-fn check_visit_head(
-    seen: &Seen<'_>,
-    heads: &mut Map<Box<str>, VisitHead>,
-    rel: &str,
-    line: u64,
-    f: &Finding,
-    d: &mut Diagnostics,
-) {
-    let Some(first) = heads.get_mut(f.visit_id.as_str()) else {
-        // Not in this file yet: in an earlier one, or new.
-        if let Some(&(file, first_line)) = seen.earlier.get(f.visit_id.as_str()) {
-            d.error(
-                rel,
-                Some(line),
-                t!("check.duplicate_visit", visit => f.visit_id, file => seen.files[file].rel, line => first_line),
-            );
-            return;
-        }
-        let head = VisitHead {
-            line,
-            date: f.date,
-            level: f.level,
-            purpose: f.purpose,
-            team: f.team.clone(),
-            inspectors: f.inspectors,
-            compound_id: f.compound_id.clone(),
-            empty_row: f.item.is_empty(),
-            findings: !f.item.is_empty(),
-        };
-        heads.insert(f.visit_id.as_str().into(), head);
-        return;
-    };
-    // Compared as values; worded only when they differ.
-    let first_line = first.line;
-    let mut differ = |name: &str, same: bool, a: &dyn std::fmt::Display, b: &dyn std::fmt::Display| {
-        if !same {
-            d.error(
-                rel,
-                Some(line),
-                t!("check.visit_rows_disagree", visit => f.visit_id, column => name, here => b, first => a,
-                    line => first_line),
-            );
-        }
-    };
-    differ("date", first.date == f.date, &first.date, &f.date);
-    differ("level", first.level == f.level, &first.level, &f.level);
-    differ("purpose", first.purpose == f.purpose, &first.purpose, &f.purpose);
-    differ("team", first.team == f.team, &first.team, &f.team);
-    differ(
-        "inspectors",
-        first.inspectors == f.inspectors,
-        &first.inspectors,
-        &f.inspectors,
-    );
-    differ(
-        "compound_id",
-        first.compound_id == f.compound_id,
-        &first.compound_id,
-        &f.compound_id,
-    );
-    let empty_now = f.item.is_empty();
-    if (empty_now && first.findings) || (!empty_now && first.empty_row) {
-        d.error(
-            rel,
-            Some(line),
-            t!("check.findings_and_empty_row", visit = f.visit_id, line = first.line),
-        );
-    }
-    first.empty_row |= empty_now;
-    first.findings |= !empty_now;
+/// What a compound and day resolve to: the compound unknown (with the hint for it), or the
+/// service grade of its contract in force that day, if any.
+enum Resolved {
+    Unknown(String),
+    Grade(Option<u8>),
 }
 
-/// What a row's references resolve to, kept from the previous row: a visit's rows share
-/// their compound and day, and their items come from one standards file.
-struct Refs<'a> {
-    /// The items of the standards in force for the file, by code (the first of a code).
+/// One month file's check in progress: the rules asked of each good row in turn.
+struct FileCheck<'a> {
+    reg: &'a Registry,
+    file: &'a MonthFile,
+    files: &'a [MonthFile],
+    earlier: &'a VisitIndex,
+    appealed: &'a Map<&'a str, Vec<&'a str>>,
+    /// The standards in force for the file, and their items by code (the first of a code).
+    standards: Option<&'a Standards>,
     items: Map<&'a str, &'a Item>,
-    /// The previous row's compound and day, when the compound is known, and its contract.
-    last: Option<(String, NaiveDate, Option<&'a Contract>)>,
+    heads: FileHeads,
+    prev: Option<Prev<'a>>,
+    /// The last day seen and whether it lies in the file's month.
+    day: Option<(NaiveDate, bool)>,
+    /// The last compound and day looked up, and what they resolved to.
+    resolved: Option<(Vec<u8>, NaiveDate, Resolved)>,
+    newest: Option<NaiveDate>,
+    appealed_counts: HashMap<(String, String), u64>,
 }
 
-impl<'a> Refs<'a> {
-    fn new(standards: Option<&'a Standards>) -> Refs<'a> {
+impl<'a> FileCheck<'a> {
+    fn new(
+        rules: &'a Rules<'a>,
+        file: &'a MonthFile,
+        earlier: &'a VisitIndex,
+        standards: Option<&'a Standards>,
+    ) -> FileCheck<'a> {
         let mut items = Map::default();
         for i in standards.map_or(&[][..], |st| &st.items[..]) {
             items.entry(i.code.as_str()).or_insert(i);
         }
-        Refs { items, last: None }
+        FileCheck {
+            reg: rules.reg,
+            file,
+            files: rules.files,
+            earlier,
+            appealed: rules.appealed,
+            standards,
+            items,
+            heads: FileHeads::default(),
+            prev: None,
+            day: None,
+            resolved: None,
+            newest: None,
+            appealed_counts: HashMap::new(),
+        }
     }
-}
 
-#[allow(clippy::too_many_arguments)]
-fn check_row_refs<'a>(
-    reg: &'a Registry,
-    standards: Option<&'a Standards>,
-    refs: &mut Refs<'a>,
-    rel: &str,
-    line: u64,
-    f: &Finding,
-    d: &mut Diagnostics,
-) {
-    let contract = match &refs.last {
-        Some((id, date, contract)) if *id == f.compound_id && *date == f.date => *contract,
-        _ => {
-            if reg.compound(&f.compound_id).is_none() {
-                let hint = did_you_mean(&f.compound_id, reg.compounds.iter().map(|c| &*c.id));
+    /// Ask every rule of a row that reads, on `line`.
+    fn row(&mut self, line: u64, r: &StoreRow<'_>, d: &mut Diagnostics) {
+        // The previous good row's visit, when this row's is the same: found already.
+        let same = self
+            .prev
+            .as_ref()
+            .filter(|p| p.visit_id == r.visit_id)
+            .map(|p| (p.visit, p.appealed));
+        self.check_order(r, same.is_some(), line, d);
+        self.check_month(r, line, d);
+        self.newest = self.newest.max(Some(r.date));
+        let (visit, added) = match same {
+            Some((visit, _)) => (visit, false),
+            None => self.find_visit(r, line),
+        };
+        if !added {
+            self.check_visit(visit, r, line, d);
+        }
+        self.check_refs(r, line, d);
+        let appealed = match same {
+            Some((_, appealed)) => appealed,
+            None => self.appealed_of(r.visit_id),
+        };
+        self.record_appealed_count(appealed, r);
+        let prev = self.prev.as_mut().expect("set by check_order");
+        prev.visit = visit;
+        prev.appealed = appealed;
+    }
+
+    /// Rows are sorted by (date, visit_id, item) and none repeats its predecessor's key. The
+    /// previous row's key becomes this row's, its buffers reused. `same_visit` says the
+    /// previous row's visit id is this row's.
+    fn check_order(&mut self, r: &StoreRow<'_>, same_visit: bool, line: u64, d: &mut Diagnostics) {
+        let rel = &self.file.rel;
+        let Some(p) = &mut self.prev else {
+            self.prev = Some(Prev {
+                date: r.date,
+                visit_id: r.visit_id.to_vec(),
+                item: r.item.as_bytes().to_vec(),
+                visit: Seen::Here(0),
+                appealed: None,
+            });
+            return;
+        };
+        // (date, visit_id, item) against the previous row's, the ids compared once.
+        let order = r.date.cmp(&p.date).then_with(|| match same_visit {
+            true => r.item.as_bytes().cmp(&p.item),
+            false => r.visit_id.cmp(&p.visit_id),
+        });
+        match order {
+            std::cmp::Ordering::Less => d.error(
+                rel,
+                Some(line),
+                t!("check.rows_out_of_order", date => r.date, visit => text(r.visit_id), item => r.item,
+                    prev_date => p.date, prev_visit => text(&p.visit_id), prev_item => text(&p.item)),
+            ),
+            std::cmp::Ordering::Equal => d.error(
+                rel,
+                Some(line),
+                t!("check.duplicate_row", visit = text(r.visit_id), item = r.item),
+            ),
+            std::cmp::Ordering::Greater => {}
+        }
+        p.date = r.date;
+        if !same_visit {
+            p.visit_id.clear();
+            p.visit_id.extend_from_slice(r.visit_id);
+        }
+        p.item.clear();
+        p.item.extend_from_slice(r.item.as_bytes());
+    }
+
+    /// A row lives in the file of its date's month.
+    fn check_month(&mut self, r: &StoreRow<'_>, line: u64, d: &mut Diagnostics) {
+        let in_month = match self.day {
+            Some((day, in_month)) if day == r.date => in_month,
+            _ => {
+                let in_month = Period::containing(r.date, Span::Month) == self.file.month;
+                self.day = Some((r.date, in_month));
+                in_month
+            }
+        };
+        if !in_month {
+            let month = Period::containing(r.date, Span::Month);
+            d.error(
+                &self.file.rel,
+                Some(line),
+                t!("check.row_in_wrong_month", visit => text(r.visit_id), date => r.date,
+                    month => self.file.month, file => crate::workspace::store::month_path(&month)),
+            );
+        }
+    }
+
+    /// Where the visit of a row that begins a run of its rows was seen: in this file, in an
+    /// earlier one, or nowhere yet (then it is added to this file's, with this row as its
+    /// head: the second value says so).
+    fn find_visit(&mut self, r: &StoreRow<'_>, line: u64) -> (Seen, bool) {
+        let hash = hash_id(r.visit_id);
+        if let Some(i) = self.heads.find(hash, r.visit_id) {
+            return (Seen::Here(i), false);
+        }
+        match self.earlier.get(hash, r.visit_id) {
+            Some((file, first_line)) => (Seen::Earlier(file, first_line), false),
+            None => (Seen::Here(self.heads.insert(hash, r, line)), true),
+        }
+    }
+
+    /// A visit id is not used again in a later file, and a visit's rows agree on its fields
+    /// with its first (the head).
+    fn check_visit(&mut self, visit: Seen, r: &StoreRow<'_>, line: u64, d: &mut Diagnostics) {
+        let rel = &self.file.rel;
+        let i = match visit {
+            Seen::Earlier(file, first_line) => {
+                let file = &self.files[file].rel;
                 d.error(
                     rel,
                     Some(line),
-                    t!("check.unknown_compound", compound = f.compound_id, hint = hint),
+                    t!("check.duplicate_visit", visit => text(r.visit_id), file => file, line => first_line),
                 );
                 return;
             }
-            let contract = reg.contract_on(&f.compound_id, f.date);
-            match &mut refs.last {
-                Some(last) => {
-                    last.0.clear();
-                    last.0.push_str(&f.compound_id);
-                    last.1 = f.date;
-                    last.2 = contract;
-                }
-                None => refs.last = Some((f.compound_id.clone(), f.date, contract)),
-            }
-            contract
-        }
-    };
-    if contract.is_none() {
-        d.error(
-            rel,
-            Some(line),
-            t!("check.no_contract_that_day", visit => f.visit_id, compound => f.compound_id, date => f.date),
-        );
-    }
-    let (Some(st), false) = (standards, f.item.is_empty()) else {
-        return;
-    };
-    let Some(&item) = refs.items.get(f.item.as_str()) else {
-        let hint = did_you_mean(&f.item, st.items.iter().map(|i| i.code.as_str()));
-        let hint = if hint.is_empty() {
-            t!("check.known_items", codes = st.item_codes_hint()).into_owned()
-        } else {
-            hint
+            Seen::Here(i) => i,
         };
-        d.error(rel, Some(line), t!("check.unknown_item", item = f.item, hint = hint));
-        return;
-    };
-    if let Some(c) = contract {
-        if !item.applies(c.service_grade) {
-            let applies_to = format!("{:?}", item.applies_to.clone().unwrap_or_default());
+        let h = self.heads.head(i);
+        // Compared as values; worded only when they differ.
+        let first_line = h.line;
+        let mut differ = |name: &str, same: bool, a: &dyn std::fmt::Display, b: &dyn std::fmt::Display| {
+            if !same {
+                d.error(
+                    rel,
+                    Some(line),
+                    t!("check.visit_rows_disagree", visit => text(r.visit_id), column => name, here => b,
+                        first => a, line => first_line),
+                );
+            }
+        };
+        differ("date", h.date == r.date, &h.date, &r.date);
+        differ("level", h.level == r.level, &h.level, &r.level);
+        differ("purpose", h.purpose == r.purpose, &h.purpose, &r.purpose);
+        let team = self.heads.team(i);
+        if team != r.team {
+            differ("team", false, &text(team), &text(r.team));
+        }
+        differ("inspectors", h.inspectors == r.inspectors, &h.inspectors, &r.inspectors);
+        let compound = self.heads.compound(i);
+        if compound != r.compound_id {
+            differ("compound_id", false, &text(compound), &text(r.compound_id));
+        }
+        let empty_now = r.item.is_empty();
+        if (empty_now && h.findings) || (!empty_now && h.empty_row) {
             d.error(
                 rel,
                 Some(line),
-                t!("check.item_not_for_grade", item => item.code, name => item.name,
-                    compound => f.compound_id, grade => c.service_grade, date => f.date,
-                    applies_to => applies_to),
+                t!("check.findings_and_empty_row", visit = text(r.visit_id), line = h.line),
             );
+        }
+        let h = self.heads.head_mut(i);
+        h.empty_row |= empty_now;
+        h.findings |= !empty_now;
+    }
+
+    /// The compound is known, has a contract in force on the day, and the item is one of the
+    /// standards in force, applicable to the contract's service grade.
+    fn check_refs(&mut self, r: &StoreRow<'_>, line: u64, d: &mut Diagnostics) {
+        let rel = &self.file.rel;
+        let grade = match self.resolve(r.compound_id, r.date) {
+            Resolved::Unknown(hint) => {
+                d.error(
+                    rel,
+                    Some(line),
+                    t!("check.unknown_compound", compound = text(r.compound_id), hint = hint),
+                );
+                return;
+            }
+            Resolved::Grade(grade) => *grade,
+        };
+        if grade.is_none() {
+            d.error(
+                rel,
+                Some(line),
+                t!("check.no_contract_that_day", visit => text(r.visit_id), compound => text(r.compound_id),
+                    date => r.date),
+            );
+        }
+        let (Some(st), false) = (self.standards, r.item.is_empty()) else {
+            return;
+        };
+        let Some(&item) = self.items.get(r.item) else {
+            let hint = did_you_mean(r.item, st.items.iter().map(|i| i.code.as_str()));
+            let hint = if hint.is_empty() {
+                t!("check.known_items", codes = st.item_codes_hint()).into_owned()
+            } else {
+                hint
+            };
+            d.error(rel, Some(line), t!("check.unknown_item", item = r.item, hint = hint));
+            return;
+        };
+        if let Some(grade) = grade {
+            if !item.applies(grade) {
+                let applies_to = format!("{:?}", item.applies_to.clone().unwrap_or_default());
+                d.error(
+                    rel,
+                    Some(line),
+                    t!("check.item_not_for_grade", item => item.code, name => item.name,
+                        compound => text(r.compound_id), grade => grade, date => r.date,
+                        applies_to => applies_to),
+                );
+            }
+        }
+    }
+
+    /// What a compound and day resolve to, looked up only when they are not the last row's.
+    fn resolve(&mut self, compound: &[u8], date: NaiveDate) -> &Resolved {
+        let hit = matches!(&self.resolved, Some((c, day, _)) if c == compound && *day == date);
+        if !hit {
+            let reg = self.reg;
+            let id = text(compound);
+            let resolved = match reg.compound_and_grade(&id, date) {
+                Some((_, grade)) => Resolved::Grade(grade),
+                None => match &self.resolved {
+                    // The same unknown compound on another day: the same hint.
+                    Some((c, _, Resolved::Unknown(hint))) if c == compound => Resolved::Unknown(hint.clone()),
+                    _ => Resolved::Unknown(did_you_mean(&id, reg.compounds.iter().map(|c| &*c.id))),
+                },
+            };
+            let kept = self
+                .resolved
+                .get_or_insert_with(|| (Vec::new(), date, Resolved::Grade(None)));
+            kept.0.clear();
+            kept.0.extend_from_slice(compound);
+            kept.1 = date;
+            kept.2 = resolved;
+        }
+        &self.resolved.as_ref().expect("resolved above").2
+    }
+
+    /// The items some appeal names of visit `id`.
+    fn appealed_of(&self, id: &[u8]) -> Option<&'a [&'a str]> {
+        if self.appealed.is_empty() {
+            return None;
+        }
+        let appealed: &'a Map<&'a str, Vec<&'a str>> = self.appealed;
+        appealed.get(std::str::from_utf8(id).ok()?).map(Vec::as_slice)
+    }
+
+    /// Keep the recorded count of a finding some appeal names, for the appeal checks.
+    fn record_appealed_count(&mut self, appealed: Option<&[&str]>, r: &StoreRow<'_>) {
+        let named = appealed.is_some_and(|items| items.contains(&r.item));
+        if !r.item.is_empty() && named {
+            self.appealed_counts
+                .insert((text(r.visit_id).into_owned(), r.item.to_string()), r.count);
         }
     }
 }
