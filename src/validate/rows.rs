@@ -37,8 +37,20 @@ pub fn read_rows(
     d: &mut Diagnostics,
     visit: &mut impl FnMut(u64, RowRead<'_>, &mut Diagnostics),
 ) -> Result<()> {
-    let path = ws.path(&file.rel);
-    let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    read_path(&ws.path(&file.rel), &file.rel, 1 << 16, bar, d, visit)
+}
+
+/// [`read_rows`] of the file at `path`, named `rel` in messages, read `capacity` bytes at a
+/// time by the fast reader.
+fn read_path(
+    path: &std::path::Path,
+    rel: &str,
+    capacity: usize,
+    bar: &ProgressBar,
+    d: &mut Diagnostics,
+    visit: &mut impl FnMut(u64, RowRead<'_>, &mut Diagnostics),
+) -> Result<()> {
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let counted = Cell::new(0);
     let (text, plain) = (Cell::new(true), Cell::new(true));
     let stopped = {
@@ -59,12 +71,12 @@ pub fn read_rows(
         let mut rdr = simd_csv::ZeroCopyReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .buffer_capacity(1 << 16)
+            .buffer_capacity(capacity)
             .from_reader(watched);
         read_plain(&mut rdr, (&text, &plain), d, visit)
     };
     if let Some(skip) = stopped {
-        let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let rest = Counted {
             inner: f,
             bar,
@@ -72,15 +84,9 @@ pub fn read_rows(
             skip: counted.get(),
             read: &Cell::new(0),
         };
-        let mut rest = read_careful(
-            std::io::BufReader::with_capacity(1 << 16, rest),
-            &file.rel,
-            skip,
-            d,
-            visit,
-        )?;
+        let mut rest = read_careful(std::io::BufReader::with_capacity(1 << 16, rest), rel, skip, d, visit)?;
         // Drain what the CSV reader did not need (a file that ended early), for the bar.
-        std::io::copy(&mut rest, &mut std::io::sink()).map_err(|e| Error::io(&path, e))?;
+        std::io::copy(&mut rest, &mut std::io::sink()).map_err(|e| Error::io(path, e))?;
     }
     Ok(())
 }
@@ -226,5 +232,128 @@ impl<R: Read> Read for Counted<'_, R> {
         self.bar.inc(n as u64 - passed);
         self.read.set(self.read.get() + n as u64);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What a reading handed over: each row (or its problems) on its line, and the
+    /// diagnostics of the file.
+    type Events = (Vec<String>, String);
+
+    fn events(read: impl FnOnce(&mut Diagnostics, &mut dyn FnMut(u64, RowRead<'_>))) -> Events {
+        let mut d = Diagnostics::new();
+        let mut seen = Vec::new();
+        read(&mut d, &mut |line, row| seen.push(format!("{line}: {row:?}")));
+        (seen, format!("{d:?}"))
+    }
+
+    /// The fast reading of `data` (simd-csv, then the csv crate) and the csv crate's alone.
+    fn both(data: &[u8]) -> (Events, Events) {
+        both_by(data, 1 << 16)
+    }
+
+    /// [`both`], the fast reader reading `capacity` bytes at a time (and the damage seen as
+    /// it is read, after rows it has handed over).
+    fn both_by(data: &[u8], capacity: usize) -> (Events, Events) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2026-03.csv");
+        std::fs::write(&path, data).unwrap();
+        let rel = "data/inspections/2026/2026-03.csv";
+        let bar = ProgressBar::hidden();
+        let fast = events(|d, seen| {
+            read_path(&path, rel, capacity, &bar, d, &mut |line, row, _| seen(line, row)).unwrap();
+        });
+        let careful = events(|d, seen| {
+            read_careful(data, rel, 0, d, &mut |line, row, _| seen(line, row)).unwrap();
+        });
+        (fast, careful)
+    }
+
+    const HEADER: &str = "visit_id,date,level,purpose,team,inspectors,compound_id,item,count,photos,note";
+
+    /// A field of a store row: mostly good values, some damaged the ways files are.
+    fn field() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            24 => prop::sample::select(vec![
+                "V1", "V2", "2026-03-02", "2026-03-03", "community", "street", "routine", "组",
+                "2", "HP001", "A05", "1", "0", "", "住户称已整改",
+            ])
+            .prop_map(|s| s.as_bytes().to_vec()),
+            1 => prop::sample::select(vec![
+                "\"quoted\"", "\"a, b\"", "\"two\nlines\"", "\"said \"\"x\"\"\"", "bad\"quote", "\"open",
+                "x", "-1", "2026-02-30", "\r", "\n", "\n\n",
+            ])
+            .prop_map(|s| s.as_bytes().to_vec()),
+            1 => prop::sample::select(vec![&b"\xff"[..], b"\xe6\xbb", b"\xef\xbb\xbf"]).prop_map(<[u8]>::to_vec),
+        ]
+    }
+
+    /// A store file: a header (maybe with a byte-order mark, maybe wrong), rows of mostly
+    /// eleven fields, line ends mostly `\n`, the last perhaps missing.
+    fn file() -> impl Strategy<Value = Vec<u8>> {
+        let header = prop_oneof![
+            6 => Just(HEADER.as_bytes().to_vec()),
+            1 => Just([BOM, HEADER.as_bytes()].concat()),
+            1 => Just(HEADER.replace("item", "code").into_bytes()),
+        ];
+        let note = prop::sample::select(vec![
+            "",
+            "",
+            "plain",
+            "\"住户称\"\"已整改\"\"\"",
+            "\"two\nlines\"",
+            "\"three\nshort\nlines\"",
+            "\"a, b\"",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec());
+        let row = prop_oneof![
+            12 => (prop::collection::vec(field(), 10), note).prop_map(|(mut f, note)| {
+                f.push(note);
+                f
+            }),
+            1 => prop::collection::vec(field(), 9..13),
+        ];
+        let end = prop_oneof![12 => Just(&b"\n"[..]), 1 => Just(&b"\r\n"[..]), 1 => Just(&b"\n\n"[..])];
+        (header, prop::collection::vec((row, end), 0..12), any::<bool>()).prop_map(|(h, rows, last)| {
+            let mut out = h;
+            out.push(b'\n');
+            for (fields, end) in rows {
+                out.extend_from_slice(&fields.join(&b","[..]));
+                out.extend_from_slice(end);
+            }
+            if !last {
+                out.pop();
+            }
+            out
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The fast reading hands over what the csv crate's reading does: the same rows and
+        /// problems on the same lines, the same diagnostics, whatever the damage.
+        #[test]
+        fn reads_as_the_csv_crate_reads(data in file(), capacity in prop::sample::select(vec![16, 37, 128, 1 << 16])) {
+            let (fast, careful) = both_by(&data, capacity);
+            prop_assert_eq!(fast, careful);
+        }
+    }
+
+    #[test]
+    fn good_rows_are_read_on_their_lines_and_bad_ones_worded() {
+        let data = format!(
+            "{HEADER}\nV1,2026-03-02,street,routine,组,2,HP001,A05,1,1,\"two\nlines\"\n\
+             V1,2026-03-02,street,routine,组,2,HP001,A06,x,1,\nV2,2026-03-03,street,routine,组,2,HP001,,0,1,\n"
+        );
+        let ((fast, diags), careful) = both(data.as_bytes());
+        assert_eq!(fast.len(), 3, "{fast:?}");
+        assert!(fast[0].starts_with("2: Ok("), "{fast:?}");
+        assert!(fast[1].starts_with("4: Err(") && fast[1].contains("count"), "{fast:?}");
+        assert!(fast[2].starts_with("5: Ok("), "{fast:?}");
+        assert_eq!((fast, diags), careful);
     }
 }

@@ -195,3 +195,59 @@ impl VisitIndex {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    fn row(id: &str) -> StoreRow<'_> {
+        StoreRow {
+            visit_id: id.as_bytes(),
+            date_text: b"2026-03-02",
+            date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            level: Level::Street,
+            purpose: Purpose::Routine,
+            team: "组".as_bytes(),
+            inspectors: 2,
+            compound_id: id.as_bytes(),
+            item: "",
+            count: 0,
+            photos: 0,
+        }
+    }
+
+    proptest! {
+        /// Files of ids, each id added to its file's heads once (where it was first seen
+        /// there) unless an earlier file has it: the index answers as a map from id to the
+        /// first file and line that had it.
+        #[test]
+        fn agrees_with_a_hash_map(files in prop::collection::vec(prop::collection::vec("[a-d]{0,3}|[a-d]{20}", 0..30), 0..5)) {
+            let mut index = VisitIndex::default();
+            let mut oracle: HashMap<String, (usize, u64)> = HashMap::new();
+            for (f, ids) in files.iter().enumerate() {
+                let mut heads = FileHeads::default();
+                for (k, id) in ids.iter().enumerate() {
+                    let (h, line) = (hash_id(id.as_bytes()), k as u64 + 2);
+                    if heads.find(h, id.as_bytes()).is_none() && index.get(h, id.as_bytes()).is_none() {
+                        let i = heads.insert(h, &row(id), line);
+                        prop_assert_eq!(heads.compound(i), id.as_bytes());
+                        prop_assert_eq!(heads.head(i).line, line);
+                    }
+                    if !oracle.contains_key(id.as_str()) {
+                        oracle.insert(id.clone(), (f, line));
+                    }
+                }
+                let visits = heads.into_visits();
+                prop_assert!(!index.any_of(&visits));
+                index.push(visits);
+                for id in ids {
+                    prop_assert_eq!(index.get(hash_id(id.as_bytes()), id.as_bytes()), oracle.get(id).copied());
+                    prop_assert!(index.contains(id));
+                }
+            }
+            prop_assert!(!index.contains("zz"));
+        }
+    }
+}
