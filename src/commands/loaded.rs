@@ -604,7 +604,7 @@ impl Loaded {
 /// `a` and `b` at once, `b` on a thread of its own (a panic in either goes on in the caller):
 /// for a report's two independent halves after its pass over the store, which would otherwise
 /// leave the second core idle.
-pub fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+pub fn both<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
     std::thread::scope(|s| {
         let b = s.spawn(b);
         let a = a();

@@ -462,14 +462,29 @@ fn ranked_communities(scores: &ScoreReport, previous: Option<&ScoreReport>, stre
 /// category's share of all points and the compounds it was found in.
 fn categories(standards: &Standards, compounds: &[&CompoundResult]) -> Vec<CategoryLine> {
     let total_points: u64 = compounds.iter().map(|c| c.problem_points).sum();
+    // Each compound's points go to their category in one pass (a pass per category over
+    // 220,000 compounds was a fifth of a national bulletin's build); a code the standards list
+    // twice is the first one's.
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for (k, cat) in standards.categories.iter().enumerate() {
+        at.entry(cat.code.as_str()).or_insert(k);
+    }
+    let mut points = vec![0u64; standards.categories.len()];
+    let mut found_in = vec![0usize; standards.categories.len()];
+    for c in compounds {
+        for (code, n) in c.categories.iter() {
+            if let Some(&k) = at.get(code) {
+                points[k] += n;
+                found_in[k] += usize::from(n > 0);
+            }
+        }
+    }
     let mut categories: Vec<CategoryLine> = standards
         .categories
         .iter()
         .map(|cat| {
-            let points: u64 = compounds
-                .iter()
-                .map(|c| c.categories.get(&cat.code).copied().unwrap_or(0))
-                .sum();
+            let k = at.get(cat.code.as_str()).copied().unwrap_or_default();
+            let points = points[k];
             CategoryLine {
                 code: cat.code.clone(),
                 name: cat.name.clone(),
@@ -479,10 +494,7 @@ fn categories(standards: &Standards, compounds: &[&CompoundResult]) -> Vec<Categ
                 } else {
                     round2(Decimal::from(points) * Decimal::ONE_HUNDRED / Decimal::from(total_points))
                 },
-                compounds: compounds
-                    .iter()
-                    .filter(|c| c.categories.get(&cat.code).is_some_and(|&n| n > 0))
-                    .count(),
+                compounds: found_in[k],
             }
         })
         .collect();
