@@ -189,7 +189,7 @@ fn bulletin(
             summary,
             &scores,
             previous.as_ref(),
-            &rechecks,
+            rechecks,
             &fees,
             street,
         ))
