@@ -433,8 +433,12 @@ impl Loaded {
         let run = ScoreRun::new(&scorer, self.threads);
         let seen = Inspected::new(period);
         let ((run, book), (extra, seen)) = self.scan_into(Range::From(first), ((run, book), (extra, seen)))?;
-        let scores = run.finish().map_err(problems_error)?;
-        let notices = book.finish(self.as_of.date).map_err(problems_error)?;
+        // The notices are decided on a core of their own while the scores are built; a
+        // problem with the scores is still the one told first.
+        let as_of = self.as_of.date;
+        let (scores, notices) = both(|| run.finish(), || book.finish(as_of));
+        let scores = scores.map_err(problems_error)?;
+        let notices = notices.map_err(problems_error)?;
         if !seen.by(st.scoring_level) {
             return Err(self.no_inspections(&period, Some(st.scoring_level)));
         }
