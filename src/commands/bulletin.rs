@@ -19,7 +19,7 @@ use crate::render::{docx, Format};
 use crate::report::assessor::Assessor;
 use crate::workspace::{self, StandardsFile};
 
-use super::loaded::{Inapplicable, Loaded};
+use super::loaded::{both, Inapplicable, Loaded};
 use super::publish::{format_arg, lang_arg, publish, Made};
 use super::{emit, AsOfOpt, Context};
 
@@ -159,37 +159,43 @@ fn bulletin(
     let earliest = Some(gather.span().0);
     let (scores, rechecks, (headline, gather)) =
         loaded.score_rechecks_and_from(period, standards, Inapplicable::Refused, (headline, gather), earliest)?;
-    let summary = headline.finish();
-    if ctx.verbose > 1 {
-        crate::say!(
-            "oldestate: {}{}",
-            t!("bulletin.verbose.scored"),
-            super::loaded::peak_memory()
-        );
-    }
-    let mut d = Diagnostics::new();
-    let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
-    d.into_result()?;
-    loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
-    let assessor = street.is_none().then(|| {
-        gather.finish(&assessor::Context {
-            registry: &registry,
-            appeals: &appeals,
-            as_of: &loaded.as_of,
-            coverage: &scores.coverage(),
-            settings: loaded.settings.assessor,
-        })
-    });
-    let mut b = build(
-        &registry,
-        &standards.standards,
-        summary,
-        &scores,
-        previous.as_ref(),
-        &rechecks,
-        &fees,
-        street,
-    );
+    // After the pass, the assessor section's statistics are worked out on a core of their own
+    // while the rest of the bulletin is built on this one.
+    let district = street.is_none();
+    let (as_of, coverage) = (loaded.as_of, if district { scores.coverage() } else { Vec::new() });
+    let cx = assessor::Context {
+        registry: &registry,
+        appeals: &appeals,
+        as_of: &as_of,
+        coverage: &coverage,
+        settings: loaded.settings.assessor,
+    };
+    let rest = || -> Result<Bulletin> {
+        let summary = headline.finish();
+        if ctx.verbose > 1 {
+            crate::say!(
+                "oldestate: {}{}",
+                t!("bulletin.verbose.scored"),
+                super::loaded::peak_memory()
+            );
+        }
+        let mut d = Diagnostics::new();
+        let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
+        d.into_result()?;
+        loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
+        Ok(build(
+            &registry,
+            &standards.standards,
+            summary,
+            &scores,
+            previous.as_ref(),
+            rechecks,
+            &fees,
+            street,
+        ))
+    };
+    let (b, assessor) = both(rest, || district.then(|| gather.finish(&cx)));
+    let mut b = b?;
     b.assessor = assessor;
     if ctx.verbose > 1 {
         crate::say!(

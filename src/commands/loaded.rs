@@ -433,8 +433,12 @@ impl Loaded {
         let run = ScoreRun::new(&scorer, self.threads);
         let seen = Inspected::new(period);
         let ((run, book), (extra, seen)) = self.scan_into(Range::From(first), ((run, book), (extra, seen)))?;
-        let scores = run.finish().map_err(problems_error)?;
-        let notices = book.finish(self.as_of.date).map_err(problems_error)?;
+        // The notices are decided on a core of their own while the scores are built; a
+        // problem with the scores is still the one told first.
+        let as_of = self.as_of.date;
+        let (scores, notices) = both(|| run.finish(), || book.finish(as_of));
+        let scores = scores.map_err(problems_error)?;
+        let notices = notices.map_err(problems_error)?;
         if !seen.by(st.scoring_level) {
             return Err(self.no_inspections(&period, Some(st.scoring_level)));
         }
@@ -529,16 +533,23 @@ impl Loaded {
         let [run_0, run_1] = runs;
         let acc = ((run_0, book_0), ((run_1, book_1), Inspected::new(period)));
         let ((run_0, book_0), ((run_1, book_1), seen)) = self.scan_into(range, acc)?;
-        let scored = |run: ScoreRun, s: &StandardsFile| -> Result<ScoreReport> {
-            let report = run.finish().map_err(problems_error)?;
-            let level = s.standards.scoring_level;
-            if !seen.by(level) {
-                return Err(self.no_inspections(&period, Some(level)));
-            }
-            Ok(report)
-        };
+        // Each side is finished on its own core; the errors are then taken in the order
+        // scoring each side on its own would meet them.
+        let finish = |run: ScoreRun, book: Option<NoticeBook>| (run.finish(), book.map(|b| b.finish(as_of)));
+        let ((run_0, book_0), (run_1, book_1)) = both(|| finish(run_0, book_0), || finish(run_1, book_1));
+        let scored =
+            |run: std::result::Result<ScoreReport, Vec<ScoreProblem>>, s: &StandardsFile| -> Result<ScoreReport> {
+                let report = run.map_err(problems_error)?;
+                let level = s.standards.scoring_level;
+                if !seen.by(level) {
+                    return Err(self.no_inspections(&period, Some(level)));
+                }
+                Ok(report)
+            };
         let (scores_0, scores_1) = (scored(run_0, sides[0])?, scored(run_1, sides[1])?);
-        let decided = |book: Option<NoticeBook>| book.map(|b| b.finish(as_of)).transpose().map_err(problems_error);
+        let decided = |book: Option<std::result::Result<RecheckReport, Vec<ScoreProblem>>>| {
+            book.transpose().map_err(problems_error)
+        };
         let (notices_0, notices_1) = (decided(book_0)?, decided(book_1)?);
         Ok([
             Side {
@@ -592,6 +603,17 @@ impl Loaded {
             newest = newest
         ))
     }
+}
+
+/// `a` and `b` at once, `b` on a thread of its own (a panic in either goes on in the caller):
+/// for a report's two independent halves after its pass over the store, which would otherwise
+/// leave the second core idle.
+pub fn both<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|s| {
+        let b = s.spawn(b);
+        let a = a();
+        (a, b.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
 }
 
 /// The workspace's settings, registry, standards and appeals; any error fails.

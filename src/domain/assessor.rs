@@ -480,20 +480,25 @@ impl Gather<'_> {
         let mut pairs = Vec::new();
         let mut items = vec![(0u64, 0u64, 0u64, 0u64); self.standards.items.len()];
         let mut table = [0u64; 4];
+        // Each side's points by item, summed into these once per pair (not searched for item
+        // by item) and cleared after.
+        let (mut found_a, mut found_d) = (vec![0u64; items.len()], vec![0u64; items.len()]);
+        let add = |found: &mut [u64], s: &Seen| {
+            for &(i, n) in s.items.iter() {
+                if let Some(f) = found.get_mut(usize::from(i)) {
+                    *f += n;
+                }
+            }
+        };
         for a in &self.assessed {
             let Some(d) = nearest(&self.district, a, self.days) else {
                 continue;
             };
             table[usize::from(!a.passed) * 2 + usize::from(!d.passed)] += 1;
-            for (k, line) in items.iter_mut().enumerate() {
-                let found = |s: &Seen| {
-                    s.items
-                        .iter()
-                        .filter(|(i, _)| usize::from(*i) == k)
-                        .map(|(_, n)| n)
-                        .sum::<u64>()
-                };
-                let (x, y) = (found(a), found(d));
+            add(&mut found_a, a);
+            add(&mut found_d, d);
+            for ((line, x), y) in items.iter_mut().zip(&mut found_a).zip(&mut found_d) {
+                let (x, y) = (std::mem::take(x), std::mem::take(y));
                 *line = (
                     line.0 + x,
                     line.1 + y,

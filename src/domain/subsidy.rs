@@ -175,25 +175,39 @@ pub fn allocate(
     notices: &[Notice],
     fees: &[Fee],
 ) -> Result<SubsidyReport, String> {
-    let fee_of: BTreeMap<&str, &Fee> = fees.iter().map(|f| (f.compound_id.as_str(), f)).collect();
-    let mut notices_of: BTreeMap<&str, Vec<&Notice>> = BTreeMap::new();
-    for n in notices {
-        notices_of.entry(&n.compound_id).or_default().push(n);
+    // Fee rows and notices by registry position (the last fee row of a compound counts): a
+    // national allocation looks up 220,000 compounds, once each.
+    let mut fee_of: Vec<Option<&Fee>> = vec![None; reg.compounds.len()];
+    for f in fees {
+        if let Some(i) = reg.compound_index(&f.compound_id) {
+            fee_of[i] = Some(f);
+        }
     }
+    let mut notices_of: Vec<Vec<&Notice>> = vec![Vec::new(); reg.compounds.len()];
+    for n in notices {
+        if let Some(i) = reg.compound_index(&n.compound_id) {
+            notices_of[i].push(n);
+        }
+    }
+    let rates = Rates::new(funds);
     let mut compounds = Vec::with_capacity(results.len());
     for r in results {
-        let Some(c) = reg.compound(&r.compound_id) else {
+        let Some(i) = reg.compound_index(&r.compound_id) else {
             continue;
         };
-        let notices = notices_of.get(&*c.id).map_or(&[][..], |v| v.as_slice());
+        let c = Registered {
+            compound: &reg.compounds[i],
+            index: i,
+        };
         compounds.push(entitlement(
             reg,
             period,
             funds,
+            &rates,
             r,
             c,
-            notices,
-            fee_of.get(&*c.id).copied(),
+            &notices_of[i],
+            fee_of[i],
         )?);
     }
     let budget = budget.or(funds.budget);
@@ -214,18 +228,49 @@ pub fn allocate(
     })
 }
 
+/// A registered compound and its position in the registry (its contracts are found by it).
+#[derive(Clone, Copy)]
+struct Registered<'a> {
+    compound: &'a Compound,
+    index: usize,
+}
+
+/// The funds' rate of each service grade, looked up once (the funds file keys them by the
+/// grade's number as text).
+struct Rates(Vec<Option<Decimal>>);
+
+impl Rates {
+    fn new(funds: &Funds) -> Rates {
+        Rates(
+            (0..=u8::MAX)
+                .map(|g| funds.rates.get(&g.to_string()).copied())
+                .collect(),
+        )
+    }
+
+    fn of(&self, grade: u8) -> Result<Decimal, String> {
+        self.0
+            .get(usize::from(grade))
+            .copied()
+            .flatten()
+            .ok_or_else(|| t!("subsidy.no_rate", grade = grade).into_owned())
+    }
+}
+
 /// One compound's exact entitlement (its amount is apportioned later): the base from its
 /// contract months, times its outcome's coefficient, times the fee bonus it earned.
+#[allow(clippy::too_many_arguments)]
 fn entitlement(
     reg: &Registry,
     period: Period,
     funds: &Funds,
+    rates: &Rates,
     r: &CompoundResult,
-    c: &Compound,
+    c: Registered,
     notices: &[&Notice],
     fee: Option<&Fee>,
 ) -> Result<CompoundSubsidy, String> {
-    let (months, base) = contract_base(reg, period, funds, c)?;
+    let (months, base) = contract_base(reg, period, rates, c)?;
     let outcome = outcome_key(r, notices);
     let coefficient = *funds
         .coefficients
@@ -236,11 +281,11 @@ fn entitlement(
     let entitlement = base
         .checked_mul(coefficient)
         .and_then(|e| e.checked_mul(factor))
-        .ok_or_else(|| overflow(&c.id))?;
+        .ok_or_else(|| overflow(&c.compound.id))?;
     Ok(CompoundSubsidy {
-        compound_id: c.id.clone(),
+        compound_id: c.compound.id.clone(),
         street_id: r.street_id.clone(),
-        company_id: attributed_company(reg, period, c),
+        company_id: attributed_company(reg, period, c.index),
         months,
         base,
         outcome,
@@ -254,21 +299,19 @@ fn entitlement(
 
 /// The months of the period with a contract in force on their first day, and the base they
 /// earn: area × the rate of each month's service grade.
-fn contract_base(reg: &Registry, period: Period, funds: &Funds, c: &Compound) -> Result<(u32, Decimal), String> {
+fn contract_base(reg: &Registry, period: Period, rates: &Rates, c: Registered) -> Result<(u32, Decimal), String> {
     let mut months = 0;
     let mut base = Decimal::ZERO;
     for m in period.months() {
-        if let Some(k) = reg.contract_on(&c.id, m.start()) {
-            let rate = funds
-                .rates
-                .get(&k.service_grade.to_string())
-                .ok_or_else(|| t!("subsidy.no_rate", grade = k.service_grade).into_owned())?;
+        if let Some(k) = reg.contract_on_ix(c.index, m.start()) {
+            let rate = rates.of(k.service_grade)?;
             months += 1;
             base = c
+                .compound
                 .area_m2
-                .checked_mul(*rate)
+                .checked_mul(rate)
                 .and_then(|m| base.checked_add(m))
-                .ok_or_else(|| overflow(&c.id))?;
+                .ok_or_else(|| overflow(&c.compound.id))?;
         }
     }
     Ok((months, base))
@@ -288,11 +331,12 @@ fn scale(a: Decimal, b: Decimal, d: Decimal) -> Decimal {
         .unwrap_or(Decimal::ZERO)
 }
 
-/// The company under contract on the period's last day, else the latest in the period.
-fn attributed_company(reg: &Registry, period: Period, c: &Compound) -> Option<std::sync::Arc<str>> {
-    reg.contract_on(&c.id, period.end())
+/// The company under contract on the period's last day, else the latest in the period, of the
+/// compound at `index` in the registry.
+fn attributed_company(reg: &Registry, period: Period, index: usize) -> Option<std::sync::Arc<str>> {
+    reg.contract_on_ix(index, period.end())
         .or_else(|| {
-            reg.contracts_of(&c.id)
+            reg.contracts_of_ix(index)
                 .filter(|k| k.start <= period.end() && k.end >= period.start())
                 .last()
         })
@@ -353,12 +397,29 @@ pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (
         .collect();
     let given: Decimal = amounts.iter().sum();
     let mut left = ((target - given) / fen).round().to_i64().unwrap_or(0).max(0);
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| {
-        (values[b] - amounts[b])
-            .cmp(&(values[a] - amounts[a]))
+    if left == 0 {
+        return (amounts, target, scaled);
+    }
+    // The fen left go down `order`: largest remainder first, ties to the smaller id (then to
+    // the earlier entitlement, as a stable sort leaves them). Fewer fen than entitlements (the
+    // rule: exact arithmetic leaves less than one fen each) go one each to the first ones,
+    // whose order among themselves does not matter: they are selected, not sorted (a national
+    // allocation has 220,000).
+    let remainders: Vec<Decimal> = values.iter().zip(&amounts).map(|(v, a)| v - a).collect();
+    let first = |&a: &usize, &b: &usize| {
+        remainders[b]
+            .cmp(&remainders[a])
             .then_with(|| entitlements[a].0.cmp(entitlements[b].0))
-    });
+            .then(a.cmp(&b))
+    };
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    match usize::try_from(left) {
+        Ok(n) if n < order.len() => {
+            order.select_nth_unstable_by(n - 1, first);
+            order.truncate(n);
+        }
+        _ => order.sort_by(first),
+    }
     // At most one fen each; the loop only wraps if the scaled values fell short of the budget
     // by more than one fen per compound, which exact arithmetic rules out.
     while left > 0 && !order.is_empty() {
@@ -412,6 +473,7 @@ mod tests {
     mod laws {
         use super::super::apportion;
         use proptest::prelude::*;
+        use rust_decimal::prelude::ToPrimitive;
         use rust_decimal::Decimal;
 
         /// Entitlements from 0 to 10 million yuan with up to 6 decimals, and an optional budget.
@@ -431,6 +493,60 @@ mod tests {
             let refs: Vec<(&str, Decimal)> = ents.iter().map(|(id, e)| (id.as_str(), *e)).collect();
             let (amounts, target, _) = apportion(&refs, budget.map(|b| Decimal::new(b, 2)));
             (ents, amounts, target)
+        }
+
+        /// The apportioning as first written, every entitlement sorted: what the selection
+        /// must give.
+        fn apportion_sorted(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> Vec<Decimal> {
+            let (_, target, _) = apportion(entitlements, budget);
+            let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
+            let values: Vec<Decimal> = match budget {
+                Some(b) if sum > b => {
+                    let b = b.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+                    entitlements
+                        .iter()
+                        .map(|(_, e)| super::super::scale(*e, b, sum))
+                        .collect()
+                }
+                _ => entitlements.iter().map(|(_, e)| *e).collect(),
+            };
+            let mut amounts: Vec<Decimal> = values
+                .iter()
+                .map(|v| {
+                    v.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
+                        .max(Decimal::ZERO)
+                })
+                .collect();
+            let fen = Decimal::new(1, 2);
+            let given: Decimal = amounts.iter().sum();
+            let mut left = ((target - given) / fen).round().to_i64().unwrap_or(0).max(0);
+            let mut order: Vec<usize> = (0..values.len()).collect();
+            order.sort_by(|&a, &b| {
+                (values[b] - amounts[b])
+                    .cmp(&(values[a] - amounts[a]))
+                    .then_with(|| entitlements[a].0.cmp(entitlements[b].0))
+            });
+            while left > 0 && !order.is_empty() {
+                for &i in &order {
+                    if left == 0 {
+                        break;
+                    }
+                    amounts[i] += fen;
+                    left -= 1;
+                }
+            }
+            amounts
+        }
+
+        /// Entitlements with many equal remainders (few distinct values, ids that repeat).
+        fn ties() -> impl Strategy<Value = (Vec<(u8, i64)>, Option<i64>)> {
+            (
+                prop::collection::vec(
+                    (0u8..6, prop::sample::select(vec![0i64, 5, 3333, 6667, 10_000, 12_345])),
+                    1..60,
+                ),
+                prop::option::of(0i64..2_000),
+            )
         }
 
         proptest! {
@@ -454,6 +570,24 @@ mod tests {
                         }
                     }
                 }
+            }
+
+            #[test]
+            fn selecting_the_largest_remainders_gives_what_sorting_them_all_gave((raw, budget) in cases()) {
+                let ents: Vec<(String, Decimal)> =
+                    raw.iter().enumerate().map(|(i, &e)| (format!("C{i:03}"), Decimal::new(e, 6))).collect();
+                let refs: Vec<(&str, Decimal)> = ents.iter().map(|(id, e)| (id.as_str(), *e)).collect();
+                let budget = budget.map(|b| Decimal::new(b, 2));
+                prop_assert_eq!(apportion(&refs, budget).0, apportion_sorted(&refs, budget));
+            }
+
+            #[test]
+            fn ties_and_repeated_ids_go_as_when_sorted((raw, budget) in ties()) {
+                let ents: Vec<(String, Decimal)> =
+                    raw.iter().map(|&(id, e)| (format!("C{id}"), Decimal::new(e, 6))).collect();
+                let refs: Vec<(&str, Decimal)> = ents.iter().map(|(id, e)| (id.as_str(), *e)).collect();
+                let budget = budget.map(|b| Decimal::new(b, 4));
+                prop_assert_eq!(apportion(&refs, budget).0, apportion_sorted(&refs, budget));
             }
 
             #[test]

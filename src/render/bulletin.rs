@@ -101,7 +101,37 @@ impl Frame<'_> {
 /// (from the template `bulletin_next.txt.j2`), the signature, date, contact and 抄送.
 pub fn to_document(f: &Frame, b: &Bulletin) -> Result<Document> {
     let mut doc = letterhead(f, b);
-    doc.sections.extend([
+    let fees = fees(f, b);
+    let n = doc.sections.len() + FIRST_SECTIONS + usize::from(fees.is_some()) + 1;
+    // The 第三方考评 section (its statistics put into words: a third of drawing a national
+    // bulletin) is drawn on a thread of its own while the sections before it are drawn here.
+    let (first, assessor) = std::thread::scope(|s| {
+        let assessor = s.spawn(|| {
+            b.assessor
+                .as_ref()
+                .map(|a| super::assessor::bulletin_section(a, f.registry, &f.standards.standards, f.lang, n))
+        });
+        let first = first_sections(f, b);
+        (first, assessor.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    doc.sections.extend(first);
+    doc.sections.extend(fees);
+    doc.sections.extend(assessor);
+    let n = doc.sections.len() + 1;
+    doc.sections.push(next_steps(f, b, n)?);
+    doc.signature = Some(f.issuer());
+    doc.date = Some(f.as_of.date);
+    doc.contact.clone_from(&f.documents.contact);
+    doc.cc.clone_from(&f.documents.cc);
+    Ok(doc)
+}
+
+/// How many sections [`first_sections`] draws.
+const FIRST_SECTIONS: usize = 9;
+
+/// The sections every bulletin has, before its fees and the 第三方考评.
+fn first_sections(f: &Frame, b: &Bulletin) -> [Section; FIRST_SECTIONS] {
+    [
         overview(f, b),
         street_ranking(f, b),
         community_ranking(f, b),
@@ -111,21 +141,7 @@ pub fn to_document(f: &Frame, b: &Bulletin) -> Result<Document> {
         failing(f, b),
         vetoes(f, b),
         coverage(f, b),
-    ]);
-    doc.sections.extend(fees(f, b));
-    let n = doc.sections.len() + 1;
-    doc.sections.extend(
-        b.assessor
-            .as_ref()
-            .map(|a| super::assessor::bulletin_section(a, f.registry, &f.standards.standards, f.lang, n)),
-    );
-    let n = doc.sections.len() + 1;
-    doc.sections.push(next_steps(f, b, n)?);
-    doc.signature = Some(f.issuer());
-    doc.date = Some(f.as_of.date);
-    doc.contact.clone_from(&f.documents.contact);
-    doc.cc.clone_from(&f.documents.cc);
-    Ok(doc)
+    ]
 }
 
 /// The heading of the document: the red heading and 文号 of `[documents]`, the title (the
