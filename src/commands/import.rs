@@ -470,15 +470,12 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
         let mut ledger = read_ledger(ws)?;
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
         let mut archived = BTreeSet::new();
-        // The source record's new lines; the record itself is copied into place, not held.
-        let mut record = String::new();
-        // Each visit written gets one line, from the first sheet that gave it.
-        let mut pending: BTreeSet<&str> = plan.imported.iter().map(String::as_str).collect();
+        let mut shas = Vec::with_capacity(sources.len());
         for source in sources {
             let sha = sha256_hex(&source.bytes);
             stage_archive(&mut tx, ws, source, &sha, &mut archived)?;
             ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
-            source_lines(&mut record, &when, source, &sha, &mut pending);
+            shas.push(sha);
         }
         if !replaced_rows.is_empty() {
             let rows = &mut replaced_rows;
@@ -507,10 +504,16 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
             replaced = Some(archive);
         }
         tx.stage(ws, LEDGER, ledger.as_bytes())?;
+        // The source record is copied into place and its new lines written after, neither
+        // held: a million-row sheet adds a third of a million lines.
         tx.stage_with(ws, SOURCES, |out| {
             copy_sources(ws, out)?;
-            out.write_all(record.as_bytes())
-                .map_err(|e| Error::io(ws.path(SOURCES), e))
+            // Each visit written gets one line, from the first sheet that gave it.
+            let mut pending: BTreeSet<&str> = plan.imported.iter().map(String::as_str).collect();
+            for (source, sha) in sources.iter().zip(&shas) {
+                source_lines(out, &when, source, sha, &mut pending).map_err(|e| Error::io(ws.path(SOURCES), e))?;
+            }
+            Ok(())
         })?;
     }
     tx.commit(ws)?;
@@ -520,18 +523,28 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
 /// Append to the source record a line per visit of `source` still `pending` (imported, added
 /// or replaced, and not yet recorded), each visit once: the first sheet that gave it is the
 /// one merged ([`merge::plan`] keeps the first of identical repeats).
-fn source_lines(record: &mut String, when: &str, source: &Source, sha: &str, pending: &mut BTreeSet<&str>) {
+fn source_lines(
+    out: &mut dyn std::io::Write,
+    when: &str,
+    source: &Source,
+    sha: &str,
+    pending: &mut BTreeSet<&str>,
+) -> std::io::Result<()> {
     let name = source
         .path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let file = csv_field(&name);
+    let mut line = String::new();
     for ((id, _), place) in source.visits.iter().zip(&source.places) {
         if pending.remove(id.as_str()) {
-            push_source_line(record, when, id, place.date, &file, sha, &place.sheet, &place.rows);
+            line.clear();
+            push_source_line(&mut line, when, id, place.date, &file, sha, &place.sheet, &place.rows);
+            out.write_all(line.as_bytes())?;
         }
     }
+    Ok(())
 }
 
 /// The ledger as it stands, ending in a newline. Only a missing ledger starts afresh; one that
