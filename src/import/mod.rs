@@ -109,7 +109,7 @@ pub struct Resolver<'a> {
     reg: &'a Registry,
     standards: &'a StandardsSet,
     /// Compound id, name or alias → compound ids (more than one: ambiguous).
-    compounds: BTreeMap<&'a str, Vec<&'a str>>,
+    compounds: BTreeMap<&'a str, Ids<'a>>,
     /// Item code or name (any standards file) → code.
     items: BTreeMap<String, String>,
 }
@@ -118,15 +118,17 @@ impl<'a> Resolver<'a> {
     /// Index the compounds of `reg` by id, name and alias, and the items of every standards
     /// file by code and name, once for all the sheets of an import.
     pub fn new(reg: &'a Registry, standards: &'a StandardsSet) -> Resolver<'a> {
-        let mut compounds: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut compounds: BTreeMap<&str, Ids<'_>> = BTreeMap::new();
         for c in &reg.compounds {
             let names = [&*c.id, &*c.name]
                 .into_iter()
                 .chain(c.aliases.iter().map(String::as_str));
             for key in names {
-                let ids = compounds.entry(key).or_default();
-                if !ids.contains(&&*c.id) {
-                    ids.push(&c.id);
+                match compounds.entry(key) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(Ids::One(&c.id));
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().add(&c.id),
                 }
             }
         }
@@ -148,7 +150,7 @@ impl<'a> Resolver<'a> {
     /// The compound a cell names, or what is wrong and the change to make.
     fn compound(&self, s: &str, lang: Lang) -> Result<&'a str, (String, String)> {
         let code = lang.code();
-        match self.compounds.get(s.trim()).map(Vec::as_slice) {
+        match self.compounds.get(s.trim()).map(Ids::as_slice) {
             Some([id]) => Ok(id),
             Some(ids) => Err((
                 t!(
@@ -201,6 +203,31 @@ impl<'a> Resolver<'a> {
             m += &hint;
         }
         Err(m)
+    }
+}
+
+/// The compounds a name, alias or id stands for: nearly always one, held without a vector of
+/// its own (a national registry has hundreds of thousands of names).
+enum Ids<'a> {
+    One(&'a str),
+    Many(Vec<&'a str>),
+}
+
+impl<'a> Ids<'a> {
+    fn as_slice(&self) -> &[&'a str] {
+        match self {
+            Ids::One(id) => std::slice::from_ref(id),
+            Ids::Many(ids) => ids,
+        }
+    }
+
+    /// Add `id` unless it is there.
+    fn add(&mut self, id: &'a str) {
+        match self {
+            Ids::One(first) if *first != id => *self = Ids::Many(vec![*first, id]),
+            Ids::Many(ids) if !ids.contains(&id) => ids.push(id),
+            _ => {}
+        }
     }
 }
 
@@ -574,6 +601,9 @@ fn gather_rows<'a, 's>(
         let key = ids.of(read.given_id.take(), &read.head);
         gathered.add(place, key, row.row, read, layout.is_wide(), ps);
     }
+    // The visits' table grew by doubling; what it did not fill is given back before the
+    // visits are made from it (a third of a million builders).
+    gathered.builders.shrink_to_fit();
     gathered
 }
 
