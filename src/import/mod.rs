@@ -873,8 +873,7 @@ fn check_stray_cells(cells: &RowCells<'_>, ps: &mut Problems) {
         .cells
         .iter()
         .enumerate()
-        .filter(|(_, h)| !h.trim().is_empty())
-        .last()
+        .rfind(|(_, h)| !h.trim().is_empty())
         .map_or(0, |(i, _)| i + 1);
     let last = column_letter(width.saturating_sub(1));
     for (col, value) in cells.row.cells.iter().enumerate() {

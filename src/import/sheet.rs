@@ -625,6 +625,109 @@ mod tests {
 }
 
 #[cfg(test)]
+mod flat_rows {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Rows as a plain model: (row number, cells).
+    fn model(rows: &Rows) -> Vec<(u64, Vec<String>)> {
+        rows.iter()
+            .map(|r| (r.row, r.cells.iter().map(String::from).collect()))
+            .collect()
+    }
+
+    fn rows_of(model: &[(u64, Vec<String>)]) -> Rows {
+        let mut rows = Rows::default();
+        for (n, cells) in model {
+            rows.push(*n, cells.iter().map(String::as_str)).unwrap();
+        }
+        rows
+    }
+
+    fn any_rows() -> impl Strategy<Value = Vec<(u64, Vec<String>)>> {
+        prop::collection::vec((any::<u64>(), prop::collection::vec("\\PC{0,6}", 0..6)), 0..12)
+    }
+
+    proptest! {
+        /// Rows hold exactly what was pushed: each row's number and cells, in order, and a
+        /// cell past a row's end is none.
+        #[test]
+        fn rows_read_back_as_pushed(m in any_rows()) {
+            let rows = rows_of(&m);
+            prop_assert_eq!(model(&rows), m.clone());
+            prop_assert_eq!(rows.len(), m.len());
+            for (i, (n, cells)) in m.iter().enumerate() {
+                let r = rows.get(i).unwrap();
+                prop_assert_eq!(r.row, *n);
+                prop_assert_eq!(r.cells.len(), cells.len());
+                prop_assert_eq!(r.cells.get(cells.len()), None);
+                for (j, c) in cells.iter().enumerate() {
+                    prop_assert_eq!(&r.cells[j], c.as_str());
+                }
+            }
+            prop_assert!(rows.get(m.len()).is_none());
+        }
+
+        /// Keeping rows is the plain filter: the header row first (its number, the cells
+        /// given), then the rows from `from` on that are kept, each unchanged.
+        #[test]
+        fn keep_is_a_filter_after_the_header(
+            m in any_rows().prop_filter("two rows", |m| m.len() >= 2),
+            head in prop::collection::vec("\\PC{0,6}", 0..6),
+            keep in prop::collection::vec(any::<bool>(), 12),
+            at in 0usize..12,
+        ) {
+            let top = at % (m.len() - 1);
+            let from = top + 1;
+            let mut expected = vec![(m[top].0, head.clone())];
+            for (i, row) in m.iter().enumerate().skip(from) {
+                if keep[i % keep.len()] {
+                    expected.push(row.clone());
+                }
+            }
+            let mut i = from;
+            let kept = rows_of(&m)
+                .keep(top, &head, from, |_| {
+                    i += 1;
+                    keep[(i - 1) % keep.len()]
+                })
+                .unwrap();
+            prop_assert_eq!(model(&kept), expected.clone());
+            // Equality is by content, not by where the text lies.
+            prop_assert_eq!(kept, rows_of(&expected));
+        }
+    }
+
+    #[test]
+    fn a_utf8_sheet_is_read_from_its_bytes_without_a_copy() {
+        let bytes = "日期,小区\n2026-07-03,南营门里\n".as_bytes();
+        assert!(matches!(decode_borrowed(bytes, None).unwrap().0, Cow::Borrowed(_)));
+        let bom = b"\xEF\xBB\xBFa,b\n";
+        assert!(matches!(
+            decode_borrowed(bom, None).unwrap(),
+            (Cow::Borrowed("a,b\n"), false)
+        ));
+        let (gb, _, _) = encoding_rs::GB18030.encode("小区\n");
+        assert!(matches!(decode_borrowed(&gb, None).unwrap().0, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn quoted_cells_and_blank_lines_keep_their_rows_and_text() {
+        let s = read_text(
+            "a,b\r\n\r\n\" x \"\"y\"\" \",\"1\n2\"\n\n,\u{3000}\n3,4".as_bytes(),
+            false,
+            None,
+        )
+        .unwrap();
+        let got: Vec<(u64, Vec<&str>)> = s.rows.iter().map(|r| (r.row, r.cells.iter().collect())).collect();
+        assert_eq!(
+            got,
+            vec![(1, vec!["a", "b"]), (3, vec!["x \"y\"", "1\n2"]), (7, vec!["3", "4"])]
+        );
+    }
+}
+
+#[cfg(test)]
 mod never_panic {
     use proptest::prelude::*;
 
