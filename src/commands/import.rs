@@ -11,7 +11,7 @@ use crate::error::Severity;
 use crate::error::{Diagnostics, Error, Result};
 use crate::import::book::{read_book_file, Book};
 use crate::import::form::{describe, read_form};
-use crate::import::merge::{self, Plan, Sheets};
+use crate::import::merge::{self, get_str, get_u64, put_str, put_u64, Plan, Sheets};
 use crate::import::problems::{Place, Problem, Problems};
 use crate::import::sheet::Encoding;
 use crate::import::{visits_from_sheet_each, Defaults, Resolver, SheetVisit};
@@ -250,38 +250,92 @@ fn report_problems(ctx: &Context, args: &ImportArgs, ps: &mut Problems) -> Resul
     Err(Error::Reported(ps.errors()))
 }
 
-/// A sheet file read: its path, its bytes (archived as they came), and the (id, row count) of
-/// each visit read from it, with where in it each was read (for `data/sources.csv`).
+/// A sheet file read: its path, its bytes (archived as they came), and the visits read from it
+/// with where in it each was read (for `data/sources.csv`).
 struct Source {
     path: PathBuf,
     bytes: Vec<u8>,
-    visits: Vec<(String, usize)>,
-    places: Vec<VisitPlace>,
+    visits: SourceVisits,
 }
 
-/// Where in its file a visit was read: its date, worksheet and sheet rows.
-struct VisitPlace {
+/// The visits read from one sheet file, packed one after another in one buffer: each one's
+/// id, its count of store rows, its date, its worksheet and its sheet rows. A million-row sheet
+/// gives a third of a million visits, and a `String` and a `Vec` for each cost three times
+/// the buffer.
+#[derive(Default)]
+struct SourceVisits {
+    buf: Vec<u8>,
+    /// The worksheets the visits were read from, each with its name as a CSV field (empty for
+    /// a CSV sheet); a visit holds its worksheet's index.
+    sheets: Vec<(Option<String>, String)>,
+}
+
+/// One visit of a [`SourceVisits`]: its id, its count of store rows, its date, its worksheet
+/// (as a CSV field) and its sheet rows, ascending.
+struct VisitPlace<'s> {
+    id: &'s str,
+    rows: usize,
     date: chrono::NaiveDate,
-    /// The worksheet as a CSV field (empty for a CSV sheet), shared by the sheet's visits.
-    sheet: std::rc::Rc<str>,
-    rows: Vec<u64>,
+    sheet: &'s str,
+    sheet_rows: Vec<u64>,
 }
 
-/// Where in its file a visit was read, its sheet rows moved out (merging needs only the visit).
-/// The visits of one worksheet are adjacent, so its name is quoted once (`last`).
-fn place(v: &mut SheetVisit, last: &mut Option<(Option<String>, std::rc::Rc<str>)>) -> VisitPlace {
-    let sheet = match last {
-        Some((name, field)) if *name == v.sheet => field.clone(),
-        _ => {
-            let field: std::rc::Rc<str> = csv_field(v.sheet.as_deref().unwrap_or("")).into();
-            *last = Some((v.sheet.clone(), field.clone()));
-            field
+impl SourceVisits {
+    /// Take in a visit read from the file. The visits of one worksheet are adjacent, so its
+    /// name is quoted once.
+    fn push(&mut self, v: &SheetVisit) {
+        use chrono::Datelike;
+        let sheet = match self.sheets.last() {
+            Some((name, _)) if *name == v.sheet => self.sheets.len() - 1,
+            _ => {
+                let field = csv_field(v.sheet.as_deref().unwrap_or(""));
+                self.sheets.push((v.sheet.clone(), field));
+                self.sheets.len() - 1
+            }
+        };
+        let buf = &mut self.buf;
+        put_str(buf, &v.visit.id);
+        put_u64(buf, v.visit.rows.len() as u64);
+        let day = v.visit.date().num_days_from_ce();
+        // Zigzag: a day before the era is a small number too.
+        put_u64(buf, u64::from(((day << 1) ^ (day >> 31)) as u32));
+        put_u64(buf, sheet as u64);
+        put_u64(buf, v.rows.len() as u64);
+        let mut last = 0u64;
+        for &r in &v.rows {
+            put_u64(buf, r.wrapping_sub(last));
+            last = r;
         }
-    };
-    VisitPlace {
-        date: v.visit.date(),
-        sheet,
-        rows: std::mem::take(&mut v.rows),
+    }
+
+    /// The visits, in the order taken in.
+    fn iter(&self) -> impl Iterator<Item = VisitPlace<'_>> + '_ {
+        let mut at = &self.buf[..];
+        std::iter::from_fn(move || {
+            if at.is_empty() {
+                return None;
+            }
+            let id = get_str(&mut at)?;
+            let rows = usize::try_from(get_u64(&mut at)?).ok()?;
+            let zig = u32::try_from(get_u64(&mut at)?).ok()?;
+            let day = ((zig >> 1) as i32) ^ -((zig & 1) as i32);
+            let date = chrono::NaiveDate::from_num_days_from_ce_opt(day)?;
+            let sheet = self.sheets.get(usize::try_from(get_u64(&mut at)?).ok()?)?;
+            let n = usize::try_from(get_u64(&mut at)?).ok()?;
+            let mut sheet_rows = Vec::with_capacity(n.min(at.len()));
+            let mut last = 0u64;
+            for _ in 0..n {
+                last = last.wrapping_add(get_u64(&mut at)?);
+                sheet_rows.push(last);
+            }
+            Some(VisitPlace {
+                id,
+                rows,
+                date,
+                sheet: &sheet.1,
+                sheet_rows,
+            })
+        })
     }
 }
 
@@ -314,13 +368,10 @@ fn read_sheets(
         let mut source = Source {
             path: path.clone(),
             bytes,
-            visits: Vec::new(),
-            places: Vec::new(),
+            visits: SourceVisits::default(),
         };
-        let mut last = None;
-        let account = read_grids(ctx, args, resolver, &label, book, ps, &mut |mut v| {
-            source.visits.push((v.visit.id.clone(), v.visit.rows.len()));
-            source.places.push(place(&mut v, &mut last));
+        let account = read_grids(ctx, args, resolver, &label, book, ps, &mut |v| {
+            source.visits.push(&v);
             sheets.push(&v);
         });
         read.push(account);
@@ -470,15 +521,12 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
         let mut ledger = read_ledger(ws)?;
         let when = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
         let mut archived = BTreeSet::new();
-        // The source record's new lines; the record itself is copied into place, not held.
-        let mut record = String::new();
-        // Each visit written gets one line, from the first sheet that gave it.
-        let mut pending: BTreeSet<&str> = plan.imported.iter().map(String::as_str).collect();
+        let mut shas = Vec::with_capacity(sources.len());
         for source in sources {
             let sha = sha256_hex(&source.bytes);
             stage_archive(&mut tx, ws, source, &sha, &mut archived)?;
             ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
-            source_lines(&mut record, &when, source, &sha, &mut pending);
+            shas.push(sha);
         }
         if !replaced_rows.is_empty() {
             let rows = &mut replaced_rows;
@@ -507,10 +555,16 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
             replaced = Some(archive);
         }
         tx.stage(ws, LEDGER, ledger.as_bytes())?;
+        // The source record is copied into place and its new lines written after, neither
+        // held: a million-row sheet adds a third of a million lines.
         tx.stage_with(ws, SOURCES, |out| {
             copy_sources(ws, out)?;
-            out.write_all(record.as_bytes())
-                .map_err(|e| Error::io(ws.path(SOURCES), e))
+            // Each visit written gets one line, from the first sheet that gave it.
+            let mut pending: BTreeSet<&str> = plan.imported.iter().map(String::as_str).collect();
+            for (source, sha) in sources.iter().zip(&shas) {
+                source_lines(out, &when, source, sha, &mut pending).map_err(|e| Error::io(ws.path(SOURCES), e))?;
+            }
+            Ok(())
         })?;
     }
     tx.commit(ws)?;
@@ -520,18 +574,28 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
 /// Append to the source record a line per visit of `source` still `pending` (imported, added
 /// or replaced, and not yet recorded), each visit once: the first sheet that gave it is the
 /// one merged ([`merge::plan`] keeps the first of identical repeats).
-fn source_lines(record: &mut String, when: &str, source: &Source, sha: &str, pending: &mut BTreeSet<&str>) {
+fn source_lines(
+    out: &mut dyn std::io::Write,
+    when: &str,
+    source: &Source,
+    sha: &str,
+    pending: &mut BTreeSet<&str>,
+) -> std::io::Result<()> {
     let name = source
         .path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let file = csv_field(&name);
-    for ((id, _), place) in source.visits.iter().zip(&source.places) {
-        if pending.remove(id.as_str()) {
-            push_source_line(record, when, id, place.date, &file, sha, &place.sheet, &place.rows);
+    let mut line = String::new();
+    for v in source.visits.iter() {
+        if pending.remove(v.id) {
+            line.clear();
+            push_source_line(&mut line, when, v.id, v.date, &file, sha, v.sheet, &v.sheet_rows);
+            out.write_all(line.as_bytes())?;
         }
     }
+    Ok(())
 }
 
 /// The ledger as it stands, ending in a newline. Only a missing ledger starts afresh; one that
@@ -575,19 +639,22 @@ fn stage_archive(
 /// The ledger's line for one sheet: when, its file name, its SHA-256, and how many of its
 /// visits and rows were `imported` (added or replaced).
 fn ledger_line(when: &str, source: &Source, sha: &str, imported: &BTreeSet<String>) -> String {
-    let mine: Vec<&(String, usize)> = source.visits.iter().filter(|(id, _)| imported.contains(id)).collect();
+    let (mut visits, mut rows) = (0usize, 0usize);
+    for v in source.visits.iter().filter(|v| imported.contains(v.id)) {
+        visits += 1;
+        rows += v.rows;
+    }
     let name = source
         .path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut line = csv::Writer::from_writer(Vec::new());
-    let rows: usize = mine.iter().map(|(_, n)| n).sum();
     let _ = line.write_record([
         when,
         crate::render::csv_safe(&name).as_ref(),
         sha,
-        &mine.len().to_string(),
+        &visits.to_string(),
         &rows.to_string(),
     ]);
     String::from_utf8_lossy(&line.into_inner().unwrap_or_default()).into_owned()

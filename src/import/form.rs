@@ -13,7 +13,7 @@ use crate::model::Level;
 use rust_i18n::t;
 
 use super::book::Grid;
-use super::sheet::{Sheet, SheetRow};
+use super::sheet::{Cells, Rows, Sheet, SheetRow};
 use super::values::{parse_date, parse_level};
 
 /// A grid read as a form: the header and the data rows, what was passed over, and what the
@@ -78,25 +78,25 @@ pub fn read_form(grid: &mut Grid, known: &dyn Fn(&str) -> bool) -> Option<Form> 
     let rows = std::mem::take(&mut grid.rows);
     let head = Head::find(&rows, found, known);
     let mut skips = Skips::default();
-    for r in &rows[..head.top] {
+    for r in rows.range(0..head.top) {
         skips.skip(r.row, SkipKind::Title, false);
     }
-    if let Some(second) = head.second {
-        skips.skip(rows[second].row, SkipKind::SubHeader, false);
+    if let Some(second) = head.second.and_then(|i| rows.get(i)) {
+        skips.skip(second.row, SkipKind::SubHeader, false);
     }
-    let mut kept = Vec::with_capacity(rows.len() - head.body + 1);
-    kept.push(SheetRow {
-        row: rows[head.top].row,
-        cells: head.cells.clone(),
-    });
-    let header: Vec<csv::StringRecord> = [Some(head.top), head.second]
+    let owned = |r: Option<SheetRow<'_>>| r.map(|r| r.cells.iter().map(String::from).collect::<Vec<_>>());
+    let header: Vec<Vec<String>> = [Some(head.top), head.second]
         .into_iter()
         .flatten()
-        .map(|i| rows[i].cells.clone())
+        .filter_map(|i| owned(rows.get(i)))
         .chain([head.cells.clone()])
         .collect();
-    let title = read_title(&rows[..head.top]);
-    read_body(rows.into_iter().skip(head.body), &header, &mut kept, &mut skips);
+    let title = read_title(rows.range(0..head.top));
+    let mut body = Body::new(&header, &mut skips);
+    // The header's text is added after the rows' (within 4 GiB: read_form is not refused for
+    // it; a header is a row's worth of text, and the text of a sheet near the limit would not
+    // have been read).
+    let kept = rows.keep(head.top, &head.cells, head.body, |row| body.keep(row)).ok()?;
     Some(Form {
         sheet: Sheet { rows: kept },
         skipped: skips.list,
@@ -134,39 +134,48 @@ struct Head {
     top: usize,
     second: Option<usize>,
     body: usize,
-    cells: csv::StringRecord,
+    cells: Vec<String>,
 }
 
 impl Head {
     /// The header around row `found`, the first naming three known columns: with the row under
     /// it when that is a sub-header, else with the row over it when that is a row of group
     /// words, else alone.
-    fn find(rows: &[SheetRow], found: usize, known: &dyn Fn(&str) -> bool) -> Head {
-        let here = &rows[found].cells;
-        if let Some(next) = rows.get(found + 1).filter(|n| is_sub_header(here, &n.cells, known)) {
+    fn find(rows: &Rows, found: usize, known: &dyn Fn(&str) -> bool) -> Head {
+        let cells = |i: usize| rows.get(i).map(|r| r.cells);
+        let Some(here) = cells(found) else {
+            return Head {
+                top: found,
+                second: None,
+                body: found + 1,
+                cells: Vec::new(),
+            };
+        };
+        if let Some(next) = cells(found + 1).filter(|n| is_sub_header(here, *n, known)) {
             return Head {
                 top: found,
                 second: Some(found + 1),
                 body: found + 2,
-                cells: combine(here, &next.cells, known),
+                cells: combine(here, next, known),
             };
         }
-        if let Some(above) = found
+        if let Some((above, upper)) = found
             .checked_sub(1)
-            .filter(|&a| is_group_row(&rows[a].cells, here, known))
+            .and_then(|a| Some((a, cells(a)?)))
+            .filter(|&(_, upper)| is_group_row(upper, here, known))
         {
             return Head {
                 top: above,
                 second: Some(found),
                 body: found + 1,
-                cells: combine(&rows[above].cells, here, known),
+                cells: combine(upper, here, known),
             };
         }
         Head {
             top: found,
             second: None,
             body: found + 1,
-            cells: here.clone(),
+            cells: here.iter().map(String::from).collect(),
         }
     }
 }
@@ -174,7 +183,7 @@ impl Head {
 /// Whether `lower`, the row under the header `upper`, is the header's second row: it names a
 /// known column, each of its cells names one or repeats the cell above (a field name merged
 /// down), and it holds no date (a data row would).
-fn is_sub_header(upper: &csv::StringRecord, lower: &csv::StringRecord, known: &dyn Fn(&str) -> bool) -> bool {
+fn is_sub_header(upper: Cells<'_>, lower: Cells<'_>, known: &dyn Fn(&str) -> bool) -> bool {
     lower.iter().any(known)
         && lower
             .iter()
@@ -187,7 +196,7 @@ fn is_sub_header(upper: &csv::StringRecord, lower: &csv::StringRecord, known: &d
 /// different labels, each naming a known column, repeating the cell below (merged down) or
 /// merged across with its neighbour, one of them at least merged across; no digits, colons or
 /// dates (a title or a subtitle has them, or is one text merged across the whole row).
-fn is_group_row(upper: &csv::StringRecord, lower: &csv::StringRecord, known: &dyn Fn(&str) -> bool) -> bool {
+fn is_group_row(upper: Cells<'_>, lower: Cells<'_>, known: &dyn Fn(&str) -> bool) -> bool {
     let cells: Vec<&str> = upper.iter().collect();
     let across = |i: usize| {
         let c = cells[i];
@@ -210,23 +219,23 @@ fn is_group_row(upper: &csv::StringRecord, lower: &csv::StringRecord, known: &dy
 /// The two rows of a header as one: per column, the lower cell when it names a known column
 /// or the upper does not (an item under its group label, a field under a group word), else
 /// the upper cell (a field name merged down over a blank).
-fn combine(upper: &csv::StringRecord, lower: &csv::StringRecord, known: &dyn Fn(&str) -> bool) -> csv::StringRecord {
+fn combine(upper: Cells<'_>, lower: Cells<'_>, known: &dyn Fn(&str) -> bool) -> Vec<String> {
     (0..upper.len().max(lower.len()))
         .map(|i| {
             let (u, l) = (upper.get(i).unwrap_or(""), lower.get(i).unwrap_or(""));
             if !l.is_empty() && (known(l) || !known(u)) || u.is_empty() {
-                l
+                l.to_string()
             } else {
-                u
+                u.to_string()
             }
         })
         .collect()
 }
 
 /// What the title rows state: the first year and month found in their texts, and the level.
-fn read_title(rows: &[SheetRow]) -> Title {
+fn read_title<'a>(rows: impl Iterator<Item = SheetRow<'a>>) -> Title {
     let mut texts: Vec<String> = Vec::new();
-    for c in rows.iter().flat_map(|r| r.cells.iter()) {
+    for c in rows.flat_map(|r| r.cells.iter()) {
         let t = half_width(c);
         if !t.is_empty() && !texts.contains(&t) {
             texts.push(t);
@@ -434,7 +443,7 @@ const FOOTERS: &[(&str, &str, Tail)] = &[
 ];
 
 /// The footer words a row begins with (its first non-empty cell), and what the row is.
-fn footer(row: &SheetRow) -> Option<(&'static str, Tail)> {
+fn footer(row: SheetRow<'_>) -> Option<(&'static str, Tail)> {
     let first = row.cells.iter().find(|c| !c.is_empty())?;
     let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
     FOOTERS
@@ -444,58 +453,69 @@ fn footer(row: &SheetRow) -> Option<(&'static str, Tail)> {
 }
 
 /// Whether a row holds one text only (a line of a note, merged across the row).
-fn one_text(row: &SheetRow) -> bool {
+fn one_text(row: SheetRow<'_>) -> bool {
     let mut texts = row.cells.iter().filter(|c| !c.is_empty());
     texts.next().is_some_and(|t| texts.all(|c| c == t))
 }
 
 /// Whether a row holds nothing but its number under the header's 序号 (a blank form's rows
 /// come numbered; a row with no visit in it is no error).
-fn unfilled(header: &csv::StringRecord, row: &SheetRow) -> bool {
+fn unfilled(header: &[String], row: SheetRow<'_>) -> bool {
     let mut filled = row.cells.iter().enumerate().filter(|(_, c)| !c.is_empty());
-    filled.all(|(i, _)| header.get(i) == Some("序号"))
+    filled.all(|(i, _)| header.get(i).map(String::as_str) == Some("序号"))
 }
 
 /// Whether two rows hold the same cells (trailing blanks aside).
-fn same_cells(a: &csv::StringRecord, b: &csv::StringRecord) -> bool {
-    let trim = |r: &csv::StringRecord| (0..r.len()).rev().find(|&i| !r[i].is_empty()).map_or(0, |i| i + 1);
-    let (n, m) = (trim(a), trim(b));
-    n == m && a.iter().take(n).eq(b.iter().take(m))
+fn same_cells(a: &[String], b: Cells<'_>) -> bool {
+    let n = a.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+    let m = b.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+    n == m && a.iter().take(n).map(String::as_str).eq(b.iter().take(m))
 }
 
-/// Sort the rows under the header into data rows (`kept`, unchanged) and rows passed over:
-/// footers, the lines after a note or a signature line, and the header printed again.
-/// `header` holds the header's rows as the sheet has them, and combined.
-fn read_body(
-    body: impl Iterator<Item = SheetRow>,
-    header: &[csv::StringRecord],
-    kept: &mut Vec<SheetRow>,
-    skips: &mut Skips,
-) {
-    let mut tail = Tail::Table;
-    for row in body {
-        let words = footer(&row);
-        if tail == Tail::Signature {
+/// Sorts the rows under the header, one by one, into data rows (kept, unchanged) and rows
+/// passed over: footers, the lines after a note or a signature line, and the header printed
+/// again. `header` holds the header's rows as the sheet has them, and combined.
+struct Body<'h> {
+    header: &'h [Vec<String>],
+    skips: &'h mut Skips,
+    tail: Tail,
+}
+
+impl<'h> Body<'h> {
+    fn new(header: &'h [Vec<String>], skips: &'h mut Skips) -> Body<'h> {
+        Body {
+            header,
+            skips,
+            tail: Tail::Table,
+        }
+    }
+
+    /// Whether `row`, the next under the header, is a data row; if not, it is passed over.
+    fn keep(&mut self, row: SheetRow<'_>) -> bool {
+        let (skips, header) = (&mut *self.skips, self.header);
+        let words = footer(row);
+        if self.tail == Tail::Signature {
             match words {
                 Some((w, _)) => skips.skip(row.row, SkipKind::Footer(w.to_string()), true),
                 None => skips.extend(row.row, SkipKind::Footer(String::new())),
             }
         } else if let Some((w, t)) = words {
             skips.skip(row.row, SkipKind::Footer(w.to_string()), false);
-            tail = t;
-        } else if tail == Tail::Note && one_text(&row) {
+            self.tail = t;
+        } else if self.tail == Tail::Note && one_text(row) {
             skips.extend(row.row, SkipKind::Footer(String::new()));
-        } else if header.iter().any(|h| same_cells(h, &row.cells)) {
+        } else if header.iter().any(|h| same_cells(h, row.cells)) {
             skips.skip(row.row, SkipKind::RepeatedHeader, false);
-            tail = Tail::Table;
-        } else if header.last().is_some_and(|h| unfilled(h, &row)) {
+            self.tail = Tail::Table;
+        } else if header.last().is_some_and(|h| unfilled(h, row)) {
             skips.skip(row.row, SkipKind::Unfilled, false);
-            tail = Tail::Table;
+            self.tail = Tail::Table;
         } else {
-            kept.push(row);
             skips.keep();
-            tail = Tail::Table;
+            self.tail = Tail::Table;
+            return true;
         }
+        false
     }
 }
 
@@ -523,16 +543,13 @@ mod tests {
     }
 
     fn grid(rows: &[(u64, &[&str])]) -> Grid {
+        let mut all = Rows::default();
+        for (n, cells) in rows {
+            all.push(*n, cells.iter().copied()).unwrap();
+        }
         Grid {
             name: Some("7月".into()),
-            rows: rows.iter().map(|(n, cells)| row(*n, cells)).collect(),
-        }
-    }
-
-    fn row(n: u64, cells: &[&str]) -> SheetRow {
-        SheetRow {
-            row: n,
-            cells: csv::StringRecord::from(cells.to_vec()),
+            rows: all,
         }
     }
 
@@ -582,7 +599,7 @@ mod tests {
 
     #[test]
     fn titles_state_year_month_and_level_as_offices_write_them() {
-        let title = |t: &str| read_title(&[row(1, &[t])]);
+        let title = |t: &str| read_title(grid(&[(1, &[t])]).rows.iter());
         let t = title("第三方检查考评记录（2026 年 七月）");
         assert_eq!(
             (t.year, t.month, t.level),

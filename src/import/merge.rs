@@ -628,7 +628,7 @@ impl Packed {
     }
 }
 
-fn put_u64(buf: &mut Vec<u8>, mut n: u64) {
+pub(crate) fn put_u64(buf: &mut Vec<u8>, mut n: u64) {
     loop {
         let low = (n & 0x7f) as u8;
         n >>= 7;
@@ -640,7 +640,7 @@ fn put_u64(buf: &mut Vec<u8>, mut n: u64) {
     }
 }
 
-fn get_u64(at: &mut &[u8]) -> Option<u64> {
+pub(crate) fn get_u64(at: &mut &[u8]) -> Option<u64> {
     let mut n = 0u64;
     for shift in (0..64).step_by(7) {
         let (&b, rest) = at.split_first()?;
@@ -653,12 +653,12 @@ fn get_u64(at: &mut &[u8]) -> Option<u64> {
     None
 }
 
-fn put_str(buf: &mut Vec<u8>, s: &str) {
+pub(crate) fn put_str(buf: &mut Vec<u8>, s: &str) {
     put_u64(buf, s.len() as u64);
     buf.extend_from_slice(s.as_bytes());
 }
 
-fn get_str<'b>(at: &mut &'b [u8]) -> Option<&'b str> {
+pub(crate) fn get_str<'b>(at: &mut &'b [u8]) -> Option<&'b str> {
     let n = usize::try_from(get_u64(at)?).ok()?;
     let bytes = at.get(..n)?;
     *at = &at[n..];

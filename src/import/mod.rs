@@ -10,7 +10,8 @@ pub mod problems;
 pub mod sheet;
 pub mod values;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use rust_i18n::t;
@@ -108,7 +109,7 @@ pub struct Resolver<'a> {
     reg: &'a Registry,
     standards: &'a StandardsSet,
     /// Compound id, name or alias → compound ids (more than one: ambiguous).
-    compounds: BTreeMap<&'a str, Vec<&'a str>>,
+    compounds: BTreeMap<&'a str, Ids<'a>>,
     /// Item code or name (any standards file) → code.
     items: BTreeMap<String, String>,
 }
@@ -117,15 +118,17 @@ impl<'a> Resolver<'a> {
     /// Index the compounds of `reg` by id, name and alias, and the items of every standards
     /// file by code and name, once for all the sheets of an import.
     pub fn new(reg: &'a Registry, standards: &'a StandardsSet) -> Resolver<'a> {
-        let mut compounds: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut compounds: BTreeMap<&str, Ids<'_>> = BTreeMap::new();
         for c in &reg.compounds {
             let names = [&*c.id, &*c.name]
                 .into_iter()
                 .chain(c.aliases.iter().map(String::as_str));
             for key in names {
-                let ids = compounds.entry(key).or_default();
-                if !ids.contains(&&*c.id) {
-                    ids.push(&c.id);
+                match compounds.entry(key) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(Ids::One(&c.id));
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().add(&c.id),
                 }
             }
         }
@@ -145,10 +148,10 @@ impl<'a> Resolver<'a> {
     }
 
     /// The compound a cell names, or what is wrong and the change to make.
-    fn compound(&self, s: &str, lang: Lang) -> Result<String, (String, String)> {
+    fn compound(&self, s: &str, lang: Lang) -> Result<&'a str, (String, String)> {
         let code = lang.code();
-        match self.compounds.get(s.trim()).map(Vec::as_slice) {
-            Some([id]) => Ok(id.to_string()),
+        match self.compounds.get(s.trim()).map(Ids::as_slice) {
+            Some([id]) => Ok(id),
             Some(ids) => Err((
                 t!(
                     "import.msg.compound_ambiguous",
@@ -171,18 +174,15 @@ impl<'a> Resolver<'a> {
     }
 
     /// An item code or name, checked against the standards in force on `date`.
-    fn item(&self, s: &str, date: NaiveDate, lang: Lang) -> Result<String, String> {
-        let st = self
-            .standards
+    /// The code is the standards' own text, not a copy: a sheet names an item on every row.
+    fn item(&self, s: &str, date: NaiveDate, lang: Lang) -> Result<&'a str, String> {
+        let standards: &'a StandardsSet = self.standards;
+        let st = standards
             .in_force_on(first_of_month(date))
             .ok_or_else(|| t!("import.msg.no_standards", locale = lang.code(), date = date).into_owned())?;
-        let code = self
-            .items
-            .get(s.trim())
-            .cloned()
-            .unwrap_or_else(|| s.trim().to_string());
-        if st.standards.item(&code).is_some() {
-            return Ok(code);
+        let code = self.items.get(s.trim()).map_or(s.trim(), String::as_str);
+        if let Some(item) = st.standards.item(code) {
+            return Ok(&item.code);
         }
         let known = st
             .standards
@@ -203,6 +203,31 @@ impl<'a> Resolver<'a> {
             m += &hint;
         }
         Err(m)
+    }
+}
+
+/// The compounds a name, alias or id stands for: nearly always one, held without a vector of
+/// its own (a national registry has hundreds of thousands of names).
+enum Ids<'a> {
+    One(&'a str),
+    Many(Vec<&'a str>),
+}
+
+impl<'a> Ids<'a> {
+    fn as_slice(&self) -> &[&'a str] {
+        match self {
+            Ids::One(id) => std::slice::from_ref(id),
+            Ids::Many(ids) => ids,
+        }
+    }
+
+    /// Add `id` unless it is there.
+    fn add(&mut self, id: &'a str) {
+        match self {
+            Ids::One(first) if *first != id => *self = Ids::Many(vec![*first, id]),
+            Ids::Many(ids) if !ids.contains(&id) => ids.push(id),
+            _ => {}
+        }
     }
 }
 
@@ -229,15 +254,31 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
 
 use chrono::Datelike;
 
-/// A visit's own fields.
+/// A visit's own fields. A sheet has a third of a million visits and few teams: a team's name
+/// is held once ([`Teams`]), and the compound id is the registry's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Head {
+struct Head<'a> {
     date: NaiveDate,
     level: Level,
     purpose: Purpose,
-    team: String,
+    team: Rc<str>,
     inspectors: u32,
-    compound_id: String,
+    compound_id: &'a str,
+}
+
+/// The team names of a sheet, each held once.
+#[derive(Default)]
+struct Teams(HashSet<Rc<str>>);
+
+impl Teams {
+    fn of(&mut self, team: &str) -> Rc<str> {
+        if let Some(t) = self.0.get(team) {
+            return t.clone();
+        }
+        let t: Rc<str> = team.into();
+        self.0.insert(t.clone());
+        t
+    }
 }
 
 /// Derive a visit id from the visit's own fields, so re-importing a sheet derives the same id:
@@ -279,19 +320,19 @@ fn valid_visit_id(s: &str) -> bool {
 
 /// A visit being gathered from its rows: its head, the sheet row where it starts, its findings
 /// as (item code, count, sheet row), and the photos and notes of all its rows.
-struct Builder {
-    head: Head,
+struct Builder<'a> {
+    head: Head<'a>,
     row: u64,
     /// Every sheet row of the visit, in the order read.
     rows: Vec<u64>,
-    findings: Vec<(String, u64, u64)>,
+    findings: Vec<(&'a str, u64, u64)>,
     photos: u64,
     notes: Vec<String>,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     /// A visit begun by its first row, sheet row `row`.
-    fn new(read: RowRead, row: u64) -> Builder {
+    fn new(read: RowRead<'a>, row: u64) -> Builder<'a> {
         Builder {
             head: read.head,
             row,
@@ -304,7 +345,7 @@ impl Builder {
 
     /// A further row of visit `key` (a long sheet's), sheet row `row`: its head must agree with
     /// the first row's, and no item may be listed twice.
-    fn add_row(&mut self, place: &Place, key: &str, row: u64, read: RowRead, ps: &mut Problems) {
+    fn add_row(&mut self, place: &Place, key: &str, row: u64, read: RowRead<'a>, ps: &mut Problems) {
         if self.head != read.head {
             let m = t!(
                 "import.msg.rows_disagree",
@@ -338,7 +379,7 @@ impl Builder {
     /// The visit as the store holds it: one row per item with points, sorted by item (a visit
     /// with none has one row with no item); photos and notes on the first row.
     fn into_visit(self, id: String, place: &Place) -> SheetVisit {
-        let mut findings: Vec<(String, u64)> = self
+        let mut findings: Vec<(&str, u64)> = self
             .findings
             .into_iter()
             .filter(|(_, n, _)| *n > 0)
@@ -346,7 +387,7 @@ impl Builder {
             .collect();
         findings.sort();
         if findings.is_empty() {
-            findings.push((String::new(), 0));
+            findings.push(("", 0));
         }
         let h = &self.head;
         let rows = findings
@@ -357,10 +398,10 @@ impl Builder {
                 date: h.date,
                 level: h.level,
                 purpose: h.purpose,
-                team: h.team.clone(),
+                team: h.team.to_string(),
                 inspectors: h.inspectors,
-                compound_id: h.compound_id.clone(),
-                item,
+                compound_id: h.compound_id.to_string(),
+                item: item.to_string(),
                 count,
                 photos: if i == 0 { self.photos } else { 0 },
                 note: if i == 0 { self.notes.join("；") } else { String::new() },
@@ -381,17 +422,17 @@ impl Builder {
 /// The visits of one sheet as its rows are read, kept in the order of their first rows. Each
 /// id is held once (in `index`): a million-row sheet has a third of a million visits.
 #[derive(Default)]
-struct Gathered {
+struct Gathered<'a> {
     /// Visit id → its place in `builders`.
     index: HashMap<String, usize>,
     /// The visits, in the order of their first rows.
-    builders: Vec<Builder>,
+    builders: Vec<Builder<'a>>,
 }
 
-impl Gathered {
+impl<'a> Gathered<'a> {
     /// Add a row read at sheet row `row` to visit `key`. A wide sheet has one row per visit, so
     /// there a second row for the same visit is an error.
-    fn add(&mut self, place: &Place, key: String, row: u64, read: RowRead, wide: bool, ps: &mut Problems) {
+    fn add(&mut self, place: &Place, key: String, row: u64, read: RowRead<'a>, wide: bool, ps: &mut Problems) {
         match self.index.get(&key).and_then(|&i| self.builders.get_mut(i)) {
             None => {
                 self.index.insert(key, self.builders.len());
@@ -444,20 +485,20 @@ impl Gathered {
 /// The ids of a sheet's visits: the one a row gives, else one derived from its head. The rows
 /// of a visit are usually adjacent, so the last derived id is kept and reused.
 #[derive(Default)]
-struct VisitIds {
-    last: Option<(Head, String)>,
+struct VisitIds<'a> {
+    last: Option<(Head<'a>, String)>,
 }
 
-impl VisitIds {
+impl<'a> VisitIds<'a> {
     /// The id of the visit a row with `given` id and `head` belongs to.
-    fn of(&mut self, given: Option<String>, head: &Head) -> String {
+    fn of(&mut self, given: Option<String>, head: &Head<'a>) -> String {
         if let Some(id) = given {
             return id;
         }
         match &self.last {
             Some((h, id)) if h == head => id.clone(),
             _ => {
-                let id = derive_visit_id(head.date, head.level, head.purpose, &head.team, &head.compound_id);
+                let id = derive_visit_id(head.date, head.level, head.purpose, &head.team, head.compound_id);
                 self.last = Some((head.clone(), id.clone()));
                 id
             }
@@ -480,7 +521,7 @@ pub fn visits_from_sheet(
     let Some((header, layout)) = sheet_layout(resolver, place, sheet, ps) else {
         return visits;
     };
-    let rows = sheet.rows[1..].iter();
+    let rows = sheet.rows.iter().skip(1);
     gather(
         resolver,
         (place, header, &layout),
@@ -493,10 +534,9 @@ pub fn visits_from_sheet(
     visits
 }
 
-/// [`visits_from_sheet`] for an import: the sheet is taken, and each of its rows freed once
-/// read (the rows of a million-row sheet and the visits gathered from them are not held
-/// together), and each visit is handed to `each` as it is made instead of all of them
-/// returned together (an import packs them as they come, [`merge::Sheets`]).
+/// [`visits_from_sheet`] for an import: the sheet is taken (and freed once read), and each
+/// visit is handed to `each` as it is made instead of all of them returned together (an
+/// import packs them as they come, [`merge::Sheets`]).
 pub fn visits_from_sheet_each(
     resolver: &Resolver<'_>,
     place: &Place,
@@ -506,46 +546,70 @@ pub fn visits_from_sheet_each(
     progress: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(SheetVisit),
 ) {
-    let Some((_, layout)) = sheet_layout(resolver, place, &sheet, ps) else {
+    let Some((header, layout)) = sheet_layout(resolver, place, &sheet, ps) else {
         return;
     };
-    let mut rows = sheet.rows.into_iter();
-    let Some(header) = rows.next() else {
-        return;
-    };
-    gather(resolver, (place, &header, &layout), rows, defaults, ps, progress, each);
+    let rows = sheet.rows.iter().skip(1);
+    let gathered = gather_rows(resolver, (place, header, &layout), rows, defaults, ps, progress);
+    // The sheet's rows are read: its text goes before the visits are made from what was
+    // gathered (and packed, by `each`), so the two are not held together.
+    drop(sheet);
+    hand_out(gathered, place, ps, each);
 }
 
 /// Gather the visits of a sheet's data `rows` under its header and layout, and hand each to
 /// `each` in the order of their first rows; then warn of visits dated in an odd month.
-fn gather<R: std::borrow::Borrow<SheetRow>>(
-    resolver: &Resolver<'_>,
-    (place, header, layout): (&Place, &SheetRow, &Layout),
-    rows: impl Iterator<Item = R>,
+fn gather<'a, 's>(
+    resolver: &Resolver<'a>,
+    (place, header, layout): (&Place, SheetRow<'s>, &Layout),
+    rows: impl Iterator<Item = SheetRow<'s>>,
     defaults: Defaults,
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(SheetVisit),
 ) {
+    let gathered = gather_rows(resolver, (place, header, layout), rows, defaults, ps, progress);
+    hand_out(gathered, place, ps, each);
+}
+
+/// The visits of a sheet's data `rows` under its header and layout, gathered; each row's
+/// problems go to `ps`.
+fn gather_rows<'a, 's>(
+    resolver: &Resolver<'a>,
+    (place, header, layout): (&Place, SheetRow<'s>, &Layout),
+    rows: impl Iterator<Item = SheetRow<'s>>,
+    defaults: Defaults,
+    ps: &mut Problems,
+    progress: &mut dyn FnMut(usize),
+) -> Gathered<'a> {
     let mut gathered = Gathered::default();
     let mut ids = VisitIds::default();
+    let mut teams = Teams::default();
     for (n, row) in rows.enumerate() {
         if n % 10_000 == 0 {
             progress(n);
         }
-        let row = row.borrow();
         let cells = RowCells {
             place,
             header,
             layout,
             row,
         };
-        let Some(mut read) = read_row(resolver, &cells, defaults, ps) else {
+        let Some(mut read) = read_row(resolver, &cells, defaults, &mut teams, ps) else {
             continue;
         };
         let key = ids.of(read.given_id.take(), &read.head);
         gathered.add(place, key, row.row, read, layout.is_wide(), ps);
     }
+    // The visits' table grew by doubling; what it did not fill is given back before the
+    // visits are made from it (a third of a million builders).
+    gathered.builders.shrink_to_fit();
+    gathered
+}
+
+/// Hand each visit gathered to `each`, in the order of their first rows, after the problems
+/// of their rows taken together; then warn of visits dated in an odd month.
+fn hand_out(gathered: Gathered<'_>, place: &Place, ps: &mut Problems, each: &mut dyn FnMut(SheetVisit)) {
     gathered.check_photos(place, ps);
     // The date and first row of each visit, for the warning about odd months.
     let mut dated = Vec::new();
@@ -594,7 +658,7 @@ fn sheet_layout<'s>(
     place: &Place,
     sheet: &'s Sheet,
     ps: &mut Problems,
-) -> Option<(&'s SheetRow, Layout)> {
+) -> Option<(SheetRow<'s>, Layout)> {
     let lang = ps.lang;
     let Some(header) = sheet.rows.first() else {
         ps.file_error(place, None, t!("import.msg.empty_sheet", locale = lang.code()));
@@ -647,15 +711,15 @@ pub fn column_letter(mut col: usize) -> String {
 }
 
 /// What one data row of a sheet says. The rows of one visit are merged into a [`Builder`].
-struct RowRead {
+struct RowRead<'a> {
     /// The visit id the sheet gives, if it has a visit id column; else it is derived from
     /// the head ([`derive_visit_id`]).
     given_id: Option<String>,
     /// The visit's own fields, which every row of the visit must repeat.
-    head: Head,
+    head: Head<'a>,
     /// Its findings as (item code, count of problem points, sheet row): in a wide sheet, one
     /// per item column with points; in a long sheet, at most one.
-    findings: Vec<(String, u64, u64)>,
+    findings: Vec<(&'a str, u64, u64)>,
     /// Photos taken, as the row counts them (a visit's rows add up).
     photos: u64,
     /// The row's note, if any.
@@ -666,9 +730,9 @@ struct RowRead {
 /// is: the place, the header (for column names), and the layout (for column positions).
 struct RowCells<'s> {
     place: &'s Place,
-    header: &'s SheetRow,
+    header: SheetRow<'s>,
     layout: &'s Layout,
-    row: &'s SheetRow,
+    row: SheetRow<'s>,
 }
 
 impl<'s> RowCells<'s> {
@@ -739,7 +803,13 @@ fn found(lang: Lang, expected: &str, value: &str) -> String {
 
 /// One data row: its given visit id, the visit's fields, its findings, photos and note.
 /// `None` when any cell was wrong (each reported).
-fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, ps: &mut Problems) -> Option<RowRead> {
+fn read_row<'a>(
+    r: &Resolver<'a>,
+    cells: &RowCells<'_>,
+    defaults: Defaults,
+    teams: &mut Teams,
+    ps: &mut Problems,
+) -> Option<RowRead<'a>> {
     let before = ps.errors();
     check_stray_cells(cells, ps);
     let given_id = read_visit_id(cells, ps);
@@ -761,7 +831,7 @@ fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, ps: &mut
     else {
         return None;
     };
-    check_contract(r, cells, &compound_id, date, &findings, ps);
+    check_contract(r, cells, compound_id, date, &findings, ps);
     if ps.errors() > before {
         return None;
     }
@@ -771,7 +841,7 @@ fn read_row(r: &Resolver<'_>, cells: &RowCells<'_>, defaults: Defaults, ps: &mut
             date,
             level,
             purpose,
-            team,
+            team: teams.of(&team),
             inspectors,
             compound_id,
         },
@@ -803,8 +873,7 @@ fn check_stray_cells(cells: &RowCells<'_>, ps: &mut Problems) {
         .cells
         .iter()
         .enumerate()
-        .filter(|(_, h)| !h.trim().is_empty())
-        .last()
+        .rfind(|(_, h)| !h.trim().is_empty())
         .map_or(0, |(i, _)| i + 1);
     let last = column_letter(width.saturating_sub(1));
     for (col, value) in cells.row.cells.iter().enumerate() {
@@ -995,7 +1064,7 @@ fn read_inspectors(cells: &RowCells<'_>, ps: &mut Problems) -> Option<u32> {
 }
 
 /// The id of the compound visited, named by id, name or alias.
-fn read_compound(r: &Resolver<'_>, cells: &RowCells<'_>, ps: &mut Problems) -> Option<String> {
+fn read_compound<'a>(r: &Resolver<'a>, cells: &RowCells<'_>, ps: &mut Problems) -> Option<&'a str> {
     match r.compound(cells.get(Field::Compound).unwrap_or(""), ps.lang) {
         Ok(id) => Some(id),
         Err((m, fix)) => {
@@ -1034,12 +1103,12 @@ fn read_note(cells: &RowCells<'_>) -> Option<String> {
 
 /// A wide row's findings: one per item column with problem points (blank = 0), checked against
 /// the standards in force on `date`.
-fn wide_findings(
-    r: &Resolver<'_>,
+fn wide_findings<'a>(
+    r: &Resolver<'a>,
     cells: &RowCells<'_>,
     date: NaiveDate,
     ps: &mut Problems,
-) -> Vec<(String, u64, u64)> {
+) -> Vec<(&'a str, u64, u64)> {
     let mut findings = Vec::new();
     for (code, col) in &cells.layout.items {
         let v = cells.row.cells.get(*col).unwrap_or("").trim();
@@ -1062,12 +1131,12 @@ fn wide_findings(
 
 /// A long row's finding, if it has one: its item (checked against the standards in force on
 /// `date`) and count of problem points. A row with no item and no points is a visit with none.
-fn long_finding(
-    r: &Resolver<'_>,
+fn long_finding<'a>(
+    r: &Resolver<'a>,
     cells: &RowCells<'_>,
     date: NaiveDate,
     ps: &mut Problems,
-) -> Option<(String, u64, u64)> {
+) -> Option<(&'a str, u64, u64)> {
     let item = cells.get(Field::Item).unwrap_or("").trim();
     let count = cells.get(Field::Count).unwrap_or("").trim();
     match (
@@ -1111,7 +1180,7 @@ fn check_contract(
     cells: &RowCells<'_>,
     compound_id: &str,
     date: NaiveDate,
-    findings: &[(String, u64, u64)],
+    findings: &[(&str, u64, u64)],
     ps: &mut Problems,
 ) {
     let Some(k) = r.reg.contract_on(compound_id, date) else {

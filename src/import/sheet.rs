@@ -3,6 +3,7 @@
 //! and delimiter detection (comma, tab or semicolon), and a workbook cell as text. Decoding
 //! is strict: bytes valid in no encoding are an error with their row.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use calamine::{Data, DataRef, ExcelDateTime};
@@ -10,20 +11,276 @@ use chrono::{Days, NaiveDate};
 
 /// A sheet as rows of text cells. `row` numbers are as a person sees them (1 = the first line
 /// of the file or the first row of the worksheet).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sheet {
     /// Its rows, the header first; blank rows are not kept.
-    pub rows: Vec<SheetRow>,
+    pub rows: Rows,
 }
 
-/// One row's cells, trimmed: one record (a buffer and its cell bounds), not a string per cell,
-/// since a month's sheet can have a million rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SheetRow {
+/// Rows of text cells held flat: the text of every cell in one buffer, where each cell ends in
+/// it, and a table of rows (the row's number, its first cell and how many). A month's sheet can
+/// have a million rows: a record per row (a box and two vectors, ~200 bytes) held five times
+/// the text it carried; this holds the text and 4 bytes a cell and 16 a row.
+///
+/// The rows are read through views ([`SheetRow`]), as a `Vec` of rows would be: [`Rows::iter`],
+/// [`Rows::get`], [`Rows::first`]. Rows are added by [`Rows::push`] or cell by cell
+/// ([`Rows::push_cell`], then [`Rows::end_row`]).
+#[derive(Clone)]
+pub struct Rows {
+    /// The text of every cell, one after another.
+    text: String,
+    /// Cell `k` is `text[bounds[k]..bounds[k + 1]]`; `bounds[0]` is 0.
+    bounds: Vec<u32>,
+    /// The rows, in order.
+    rows: Vec<RowAt>,
+    /// The first cell of the row being added.
+    open: usize,
+}
+
+/// Where a row's cells are in [`Rows`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowAt {
+    row: u64,
+    first: u32,
+    len: u32,
+}
+
+/// One row: where it is in the sheet, and its cells (trimmed), borrowed from its [`Rows`].
+#[derive(Debug, Clone, Copy)]
+pub struct SheetRow<'a> {
     /// Where the row is, as a person counts (1 = the first line or worksheet row).
     pub row: u64,
     /// Its cells, trimmed.
-    pub cells: csv::StringRecord,
+    pub cells: Cells<'a>,
+}
+
+/// A row's cells, as text: `cells[i]`, [`Cells::get`], [`Cells::iter`].
+#[derive(Clone, Copy)]
+pub struct Cells<'a> {
+    text: &'a str,
+    /// One more than there are cells: cell `i` is `text[bounds[i]..bounds[i + 1]]`.
+    bounds: &'a [u32],
+}
+
+/// A sheet's text beyond what [`Rows`] can hold (4 GiB; cells are found by 32-bit offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+impl TooLarge {
+    /// The error a reader gives for it, on `row` when known.
+    pub fn error(self, row: Option<u64>) -> SheetError {
+        err(row, rust_i18n::t!("book.sheet_over_4gib").into_owned())
+    }
+}
+
+impl Default for Rows {
+    fn default() -> Rows {
+        Rows::with_capacity(0)
+    }
+}
+
+impl Rows {
+    /// No rows, with room for `text` bytes of cell text.
+    pub fn with_capacity(text: usize) -> Rows {
+        Rows {
+            text: String::with_capacity(text),
+            bounds: vec![0],
+            rows: Vec::new(),
+            open: 0,
+        }
+    }
+
+    /// Add a cell to the row being added.
+    pub fn push_cell(&mut self, cell: &str) -> Result<(), TooLarge> {
+        let end = u32::try_from(self.text.len() + cell.len()).map_err(|_| TooLarge)?;
+        if self.bounds.len() > u32::MAX as usize {
+            return Err(TooLarge);
+        }
+        self.text.push_str(cell);
+        self.bounds.push(end);
+        Ok(())
+    }
+
+    /// The cells added since the last row are row `row`.
+    pub fn end_row(&mut self, row: u64) {
+        let first = self.open;
+        let len = self.bounds.len() - 1 - first;
+        // `push_cell` keeps the count of cells within u32.
+        self.rows.push(RowAt {
+            row,
+            first: first as u32,
+            len: len as u32,
+        });
+        self.open = self.bounds.len() - 1;
+    }
+
+    /// Add row `row` holding `cells`.
+    pub fn push<'c>(&mut self, row: u64, cells: impl IntoIterator<Item = &'c str>) -> Result<(), TooLarge> {
+        for c in cells {
+            self.push_cell(c)?;
+        }
+        self.end_row(row);
+        Ok(())
+    }
+
+    /// How many rows there are.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    fn view(&self, at: RowAt) -> SheetRow<'_> {
+        let (first, len) = (at.first as usize, at.len as usize);
+        SheetRow {
+            row: at.row,
+            cells: Cells {
+                text: &self.text,
+                bounds: &self.bounds[first..=first + len],
+            },
+        }
+    }
+
+    /// Row `i` (0 = the first kept).
+    pub fn get(&self, i: usize) -> Option<SheetRow<'_>> {
+        self.rows.get(i).map(|&at| self.view(at))
+    }
+
+    /// The first row.
+    pub fn first(&self) -> Option<SheetRow<'_>> {
+        self.get(0)
+    }
+
+    /// The rows, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = SheetRow<'_>> + DoubleEndedIterator + '_ {
+        self.rows.iter().map(|&at| self.view(at))
+    }
+
+    /// Rows `range` (indexes), in order.
+    pub fn range(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = SheetRow<'_>> + '_ {
+        self.rows[range].iter().map(|&at| self.view(at))
+    }
+
+    /// Keep row `head` first, its cells replaced by `cells` (a header combined from two rows),
+    /// then of the rows from index `from` on those `keep` says, in order, each with its number
+    /// and cells; the others are dropped. The rows' text stays where it is: the table of rows
+    /// is rewritten in place.
+    pub fn keep(
+        mut self,
+        head: usize,
+        cells: &[String],
+        from: usize,
+        mut keep: impl FnMut(SheetRow<'_>) -> bool,
+    ) -> Result<Rows, TooLarge> {
+        let row = self.rows.get(head).map_or(0, |at| at.row);
+        self.push(row, cells.iter().map(String::as_str))?;
+        let header = self.rows.pop().unwrap_or(RowAt { row, first: 0, len: 0 });
+        let Rows { text, bounds, rows, .. } = &mut self;
+        let view = |at: RowAt| {
+            let (first, len) = (at.first as usize, at.len as usize);
+            SheetRow {
+                row: at.row,
+                cells: Cells {
+                    text,
+                    bounds: &bounds[first..=first + len],
+                },
+            }
+        };
+        let mut kept = 0;
+        for i in from..rows.len() {
+            let at = rows[i];
+            if keep(view(at)) {
+                // `kept` < `from` <= `i`: a row is moved only to where one was read.
+                kept += 1;
+                rows[kept] = at;
+            }
+        }
+        rows.truncate(kept + 1);
+        if let Some(first) = rows.first_mut() {
+            *first = header;
+        } else {
+            rows.push(header);
+        }
+        Ok(self)
+    }
+}
+
+impl PartialEq for Rows {
+    /// Rows are equal when they hold the same rows, however their text is laid out.
+    fn eq(&self, other: &Rows) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl Eq for Rows {}
+
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for SheetRow<'_> {
+    fn eq(&self, other: &SheetRow<'_>) -> bool {
+        self.row == other.row && self.cells == other.cells
+    }
+}
+
+impl<'a> Cells<'a> {
+    /// How many cells there are.
+    pub fn len(&self) -> usize {
+        self.bounds.len().saturating_sub(1)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Cell `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let (start, end) = (*self.bounds.get(i)?, *self.bounds.get(i + 1)?);
+        self.text.get(start as usize..end as usize)
+    }
+
+    /// The cells, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + DoubleEndedIterator + Clone + 'a {
+        let text = self.text;
+        self.bounds
+            .windows(2)
+            .map(move |w| text.get(w[0] as usize..w[1] as usize).unwrap_or(""))
+    }
+}
+
+impl std::ops::Index<usize> for Cells<'_> {
+    type Output = str;
+    fn index(&self, i: usize) -> &str {
+        match self.get(i) {
+            Some(c) => c,
+            None => panic!("cell {i} of a row of {}", self.len()),
+        }
+    }
+}
+
+impl PartialEq for Cells<'_> {
+    fn eq(&self, other: &Cells<'_>) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for Cells<'_> {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        self.iter().eq(other.iter().map(AsRef::as_ref))
+    }
+}
+
+impl std::fmt::Debug for Cells<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// A text encoding a CSV sheet may be in: UTF-8 (`utf-8`, `utf8`) or GB18030, as Excel in
@@ -79,16 +336,18 @@ fn row_of(bytes: &[u8], offset: usize) -> u64 {
 /// Decode text strictly: UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 (a BOM is
 /// dropped) or GB18030, detected unless `forced` (a UTF-16 BOM wins over `forced`).
 pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetError> {
-    decode_text(bytes, forced).map(|(text, _)| text)
+    decode_borrowed(bytes, forced).map(|(text, _)| text.into_owned())
 }
 
-/// [`decode`], also saying whether the text was UTF-16 (which Excel writes tab-separated).
-pub fn decode_text(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, bool), SheetError> {
+/// [`decode`], also saying whether the text was UTF-16 (which Excel writes tab-separated); the
+/// text is borrowed from `bytes` when they are UTF-8 already: a sheet's bytes are kept (for
+/// the archive), and a copy of them as text is not.
+pub fn decode_borrowed(bytes: &[u8], forced: Option<Encoding>) -> Result<(Cow<'_, str>, bool), SheetError> {
     if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
-        return decode_utf16(body, true).map(|t| (t, true));
+        return decode_utf16(body, true).map(|t| (Cow::Owned(t), true));
     }
     if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
-        return decode_utf16(body, false).map(|t| (t, true));
+        return decode_utf16(body, false).map(|t| (Cow::Owned(t), true));
     }
     decode_8bit(bytes, forced).map(|t| (t, false))
 }
@@ -123,13 +382,13 @@ fn decode_utf16(body: &[u8], le: bool) -> Result<String, SheetError> {
 }
 
 /// UTF-8 (a BOM is dropped) or GB18030, detected unless `forced`.
-fn decode_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetError> {
+fn decode_8bit<'b>(bytes: &'b [u8], forced: Option<Encoding>) -> Result<Cow<'b, str>, SheetError> {
     let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (true, rest),
         None => (false, bytes),
     };
-    let utf8 = |body: &[u8]| {
-        std::str::from_utf8(body).map(str::to_string).map_err(|e| {
+    let utf8 = |body: &'b [u8]| -> Result<Cow<'b, str>, SheetError> {
+        std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
             err(
                 Some(row_of(body, e.valid_up_to())),
                 "不是有效的 UTF-8 文本（是否按 GB18030 保存？可加 --encoding gb18030）",
@@ -141,7 +400,7 @@ fn decode_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetEr
         let mut out = String::with_capacity(body.len() * 3 / 2 + 16);
         let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
         match result {
-            encoding_rs::DecoderResult::InputEmpty => Ok(out),
+            encoding_rs::DecoderResult::InputEmpty => Ok(Cow::Owned(out)),
             encoding_rs::DecoderResult::Malformed(bad, _) => Err(err(
                 Some(row_of(body, read.saturating_sub(bad as usize))),
                 "既不是 UTF-8 也不是 GB18030 编码：文件已损坏或为其他编码（请在 Excel 中另存为“CSV UTF-8”）",
@@ -155,7 +414,7 @@ fn decode_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetEr
         Some(Encoding::Gb18030) => gb(body),
         None if bom => utf8(body),
         None => match std::str::from_utf8(body) {
-            Ok(s) => Ok(s.to_string()),
+            Ok(s) => Ok(Cow::Borrowed(s)),
             // Neither? Report the decoder that got further: a UTF-8 sheet with one bad byte is
             // located at that byte, not at its Chinese header (which is not GB18030).
             Err(e8) => gb(body).map_err(|egb| {
@@ -173,7 +432,7 @@ fn decode_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetEr
 /// Parse delimited text: the delimiter is tab for `.tsv` and UTF-16 "Unicode text", else
 /// whichever of comma, tab and semicolon the header line holds most of.
 pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<Sheet, SheetError> {
-    let (text, utf16) = decode_text(bytes, encoding)?;
+    let (text, utf16) = decode_borrowed(bytes, encoding)?;
     parse_delimited(&text, tsv || utf16)
 }
 
@@ -194,24 +453,28 @@ pub fn parse_delimited(text: &str, tab: bool) -> Result<Sheet, SheetError> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    // The cells are the text less delimiters, quotes and spaces: its length is room enough.
+    let mut rows = Rows::with_capacity(text.len());
     // The csv crate's line numbers skip blank lines and miscount CRLF ones; a row is counted
     // here from its byte offset, so an error names the line a person sees in an editor.
     let mut lines = LineCounter::default();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let row = e.position().map(|p| lines.line_at(text.as_bytes(), p.byte()));
-            err(row, format!("无法读取的 CSV：{e}"))
-        })?;
+    // One record, reused: each row's cells are copied into `rows`.
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let row = e.position().map(|p| lines.line_at(text.as_bytes(), p.byte()));
+                return Err(err(row, format!("无法读取的 CSV：{e}")));
+            }
+        }
         let row = rec.position().map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let mut cells = csv::StringRecord::with_capacity(rec.as_slice().len(), rec.len());
-        for c in &rec {
-            cells.push_field(c.trim());
-        }
-        rows.push(SheetRow { row, cells });
+        rows.push(row, rec.iter().map(str::trim))
+            .map_err(|e| e.error(Some(row)))?;
     }
     Ok(Sheet { rows })
 }
@@ -333,15 +596,10 @@ mod tests {
     #[test]
     fn picks_the_delimiter_of_the_header() {
         let s = read_text("a;b;c\n1;2;3\n".as_bytes(), false, None).unwrap();
-        assert_eq!(s.rows[1].cells, vec!["1", "2", "3"]);
+        assert_eq!(s.rows.get(1).unwrap().cells, vec!["1", "2", "3"]);
         let s = read_text("a\tb\n1\t2\n".as_bytes(), false, None).unwrap();
-        assert_eq!(
-            s.rows[1],
-            SheetRow {
-                row: 2,
-                cells: csv::StringRecord::from(vec!["1", "2"])
-            }
-        );
+        let row = s.rows.get(1).unwrap();
+        assert_eq!((row.row, row.cells.iter().collect::<Vec<_>>()), (2, vec!["1", "2"]));
     }
 
     #[test]
@@ -363,6 +621,109 @@ mod tests {
         assert_eq!(excel_serial_date(46086.0), NaiveDate::from_ymd_opt(2026, 3, 5));
         assert_eq!(excel_serial_date(61.0), NaiveDate::from_ymd_opt(1900, 3, 1));
         assert_eq!(excel_serial_date(12.0), None);
+    }
+}
+
+#[cfg(test)]
+mod flat_rows {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Rows as a plain model: (row number, cells).
+    fn model(rows: &Rows) -> Vec<(u64, Vec<String>)> {
+        rows.iter()
+            .map(|r| (r.row, r.cells.iter().map(String::from).collect()))
+            .collect()
+    }
+
+    fn rows_of(model: &[(u64, Vec<String>)]) -> Rows {
+        let mut rows = Rows::default();
+        for (n, cells) in model {
+            rows.push(*n, cells.iter().map(String::as_str)).unwrap();
+        }
+        rows
+    }
+
+    fn any_rows() -> impl Strategy<Value = Vec<(u64, Vec<String>)>> {
+        prop::collection::vec((any::<u64>(), prop::collection::vec("\\PC{0,6}", 0..6)), 0..12)
+    }
+
+    proptest! {
+        /// Rows hold exactly what was pushed: each row's number and cells, in order, and a
+        /// cell past a row's end is none.
+        #[test]
+        fn rows_read_back_as_pushed(m in any_rows()) {
+            let rows = rows_of(&m);
+            prop_assert_eq!(model(&rows), m.clone());
+            prop_assert_eq!(rows.len(), m.len());
+            for (i, (n, cells)) in m.iter().enumerate() {
+                let r = rows.get(i).unwrap();
+                prop_assert_eq!(r.row, *n);
+                prop_assert_eq!(r.cells.len(), cells.len());
+                prop_assert_eq!(r.cells.get(cells.len()), None);
+                for (j, c) in cells.iter().enumerate() {
+                    prop_assert_eq!(&r.cells[j], c.as_str());
+                }
+            }
+            prop_assert!(rows.get(m.len()).is_none());
+        }
+
+        /// Keeping rows is the plain filter: the header row first (its number, the cells
+        /// given), then the rows from `from` on that are kept, each unchanged.
+        #[test]
+        fn keep_is_a_filter_after_the_header(
+            m in any_rows().prop_filter("two rows", |m| m.len() >= 2),
+            head in prop::collection::vec("\\PC{0,6}", 0..6),
+            keep in prop::collection::vec(any::<bool>(), 12),
+            at in 0usize..12,
+        ) {
+            let top = at % (m.len() - 1);
+            let from = top + 1;
+            let mut expected = vec![(m[top].0, head.clone())];
+            for (i, row) in m.iter().enumerate().skip(from) {
+                if keep[i % keep.len()] {
+                    expected.push(row.clone());
+                }
+            }
+            let mut i = from;
+            let kept = rows_of(&m)
+                .keep(top, &head, from, |_| {
+                    i += 1;
+                    keep[(i - 1) % keep.len()]
+                })
+                .unwrap();
+            prop_assert_eq!(model(&kept), expected.clone());
+            // Equality is by content, not by where the text lies.
+            prop_assert_eq!(kept, rows_of(&expected));
+        }
+    }
+
+    #[test]
+    fn a_utf8_sheet_is_read_from_its_bytes_without_a_copy() {
+        let bytes = "日期,小区\n2026-07-03,南营门里\n".as_bytes();
+        assert!(matches!(decode_borrowed(bytes, None).unwrap().0, Cow::Borrowed(_)));
+        let bom = b"\xEF\xBB\xBFa,b\n";
+        assert!(matches!(
+            decode_borrowed(bom, None).unwrap(),
+            (Cow::Borrowed("a,b\n"), false)
+        ));
+        let (gb, _, _) = encoding_rs::GB18030.encode("小区\n");
+        assert!(matches!(decode_borrowed(&gb, None).unwrap().0, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn quoted_cells_and_blank_lines_keep_their_rows_and_text() {
+        let s = read_text(
+            "a,b\r\n\r\n\" x \"\"y\"\" \",\"1\n2\"\n\n,\u{3000}\n3,4".as_bytes(),
+            false,
+            None,
+        )
+        .unwrap();
+        let got: Vec<(u64, Vec<&str>)> = s.rows.iter().map(|r| (r.row, r.cells.iter().collect())).collect();
+        assert_eq!(
+            got,
+            vec![(1, vec!["a", "b"]), (3, vec!["x \"y\"", "1\n2"]), (7, vec!["3", "4"])]
+        );
     }
 }
 

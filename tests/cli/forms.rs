@@ -283,7 +283,7 @@ mod any_form {
     use oldestate::import::book::Grid;
     use oldestate::import::form::read_form;
     use oldestate::import::problems::{Place, Problems};
-    use oldestate::import::sheet::SheetRow;
+    use oldestate::import::sheet::Rows;
     use oldestate::import::{visits_from_sheet, Defaults, Resolver, VisitRows};
     use oldestate::model::records::Lang;
     use oldestate::model::Level;
@@ -304,17 +304,11 @@ mod any_form {
     }
 
     fn grid(rows: Vec<Vec<String>>) -> Grid {
-        Grid {
-            name: None,
-            rows: rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, cells)| SheetRow {
-                    row: i as u64 + 1,
-                    cells: csv::StringRecord::from(cells),
-                })
-                .collect(),
+        let mut all = Rows::default();
+        for (i, cells) in rows.iter().enumerate() {
+            all.push(i as u64 + 1, cells.iter().map(String::as_str)).unwrap();
         }
+        Grid { name: None, rows: all }
     }
 
     fn header() -> Vec<String> {

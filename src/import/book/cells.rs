@@ -6,7 +6,9 @@
 use calamine::Dimensions;
 use rust_i18n::t;
 
-use crate::import::sheet::{SheetError, SheetRow};
+#[cfg(test)]
+use crate::import::sheet::SheetRow;
+use crate::import::sheet::{Rows, SheetError};
 
 /// Excel's last row (1-based count): a cell below it is not in a real worksheet.
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -206,10 +208,11 @@ impl Cells {
 
     /// The non-blank rows, numbered as Excel numbers them (1 = the sheet's first row), each
     /// starting at column A so that a cell's place is its column letter.
-    pub fn into_rows(mut self) -> Result<Vec<SheetRow>, SheetError> {
+    pub fn into_rows(mut self) -> Result<Rows, SheetError> {
         self.sort();
         let mut laid_out = 0usize;
-        let mut rows: Vec<SheetRow> = Vec::new();
+        let text = self.cells.iter().map(|c| c.2.len()).sum();
+        let mut rows = Rows::with_capacity(text);
         let mut i = 0;
         while i < self.cells.len() {
             let row = self.cells[i].0;
@@ -219,19 +222,16 @@ impl Cells {
             if laid_out > MAX_CELLS {
                 return Err(too_large(&t!("book.too_many_cells")));
             }
-            let mut record = csv::StringRecord::with_capacity(0, width);
+            let row = u64::from(row) + 1;
             let mut next = 0u32;
             for (_, col, text) in &self.cells[i..end] {
                 for _ in next..*col {
-                    record.push_field("");
+                    rows.push_cell("").map_err(|e| e.error(Some(row)))?;
                 }
-                record.push_field(text);
+                rows.push_cell(text).map_err(|e| e.error(Some(row)))?;
                 next = col + 1;
             }
-            rows.push(SheetRow {
-                row: u64::from(row) + 1,
-                cells: record,
-            });
+            rows.end_row(row);
             i = end;
         }
         Ok(rows)
@@ -242,8 +242,10 @@ impl Cells {
 mod tests {
     use super::*;
 
-    fn texts(rows: &[SheetRow]) -> Vec<(u64, Vec<&str>)> {
-        rows.iter().map(|r| (r.row, r.cells.iter().collect())).collect()
+    fn texts(rows: &Rows) -> Vec<(u64, Vec<&str>)> {
+        rows.iter()
+            .map(|r: SheetRow<'_>| (r.row, r.cells.iter().collect()))
+            .collect()
     }
 
     #[test]
@@ -354,6 +356,7 @@ mod tests {
         c.push(999, 1, "z").unwrap();
         c.fill_merges(&[Dimensions::new((0, 0), (999, 1))]).unwrap();
         let rows = c.into_rows().unwrap();
-        assert_eq!((rows.len(), &rows[500].cells[1]), (1_000, title.as_str()));
+        let row = rows.get(500).unwrap();
+        assert_eq!((rows.len(), &row.cells[1]), (1_000, title.as_str()));
     }
 }

@@ -8,7 +8,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 
 use super::cells::MAX_CELLS;
 use super::Grid;
-use crate::import::sheet::{SheetError, SheetRow};
+use crate::import::sheet::{Rows, SheetError};
 
 /// The widest `colspan` HTML allows.
 const MAX_COLSPAN: usize = 1_000;
@@ -71,12 +71,12 @@ fn span(el: ElementRef<'_>, attr: &str, max: usize) -> usize {
 }
 
 /// The table's non-blank rows, numbered from 1 by `<tr>` (blank ones counted), spans filled.
-fn table_rows(table: ElementRef<'_>, limit: usize) -> Result<Vec<SheetRow>, SheetError> {
+fn table_rows(table: ElementRef<'_>, limit: usize) -> Result<Rows, SheetError> {
     let trs = selector("tr");
     // Cells spanning down from rows above: column → (rows still to cover, text).
     let mut carry: BTreeMap<usize, (usize, String)> = BTreeMap::new();
     let mut budget = 0usize;
-    let mut rows = Vec::new();
+    let mut rows = Rows::default();
     let own = table
         .select(&trs)
         .filter(|tr| owner_table(*tr).is_some_and(|t| t.id() == table.id()));
@@ -109,11 +109,8 @@ fn table_rows(table: ElementRef<'_>, limit: usize) -> Result<Vec<SheetRow>, Shee
         if line.iter().all(|c| c.as_deref().unwrap_or("").is_empty()) {
             continue;
         }
-        let mut cells = csv::StringRecord::with_capacity(0, line.len());
-        for c in &line {
-            cells.push_field(c.as_deref().unwrap_or(""));
-        }
-        rows.push(SheetRow { row, cells });
+        rows.push(row, line.iter().map(|c| c.as_deref().unwrap_or("")))
+            .map_err(|e| e.error(Some(row)))?;
     }
     Ok(rows)
 }

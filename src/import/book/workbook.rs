@@ -13,7 +13,7 @@ use calamine::{open_workbook_from_rs, DataRef, Ods, Reader, SheetType, SheetVisi
 
 use super::cells::{Cells, MAX_TEXT_BYTES};
 use super::{Book, Grid};
-use crate::import::sheet::{cell_text, data_ref_text, SheetError, SheetRow};
+use crate::import::sheet::{cell_text, data_ref_text, Rows, SheetError};
 
 type Workbook<'a> = Sheets<Cursor<&'a [u8]>>;
 
@@ -149,7 +149,7 @@ pub fn choose(meta: &[calamine::Sheet], asked: &[String]) -> Result<Chosen, Shee
 
 /// One worksheet's non-blank rows, merged regions filled from their top-left cell, holding at
 /// most `text_left` bytes of text (less what they hold, after).
-fn read_worksheet(wb: &mut Workbook<'_>, name: &str, text_left: &mut u64) -> Result<Vec<SheetRow>, SheetError> {
+fn read_worksheet(wb: &mut Workbook<'_>, name: &str, text_left: &mut u64) -> Result<Rows, SheetError> {
     let mut cells = Cells::within(*text_left);
     let merges = match wb {
         Sheets::Xlsx(x) => {
@@ -293,7 +293,7 @@ mod tests {
             let bytes = raw_xlsx(&cell(r, "z"));
             assert!(bytes.len() < 6_000, "{}", bytes.len());
             let book = read(&bytes).unwrap();
-            let row = &book.grids[0].rows[0];
+            let row = book.grids[0].rows.get(0).unwrap();
             assert_eq!((row.cells.len(), &row.cells[16_383]), (16_384, "z"));
         }
     }
@@ -380,6 +380,9 @@ mod tests {
             br#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>"#,
         );
         let rows = &read(&bytes).unwrap().grids[0].rows;
-        assert_eq!(rows[0].cells.iter().collect::<Vec<_>>(), ["日期", "南营门里"]);
+        assert_eq!(
+            rows.get(0).unwrap().cells.iter().collect::<Vec<_>>(),
+            ["日期", "南营门里"]
+        );
     }
 }

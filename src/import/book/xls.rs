@@ -608,8 +608,9 @@ mod tests {
         let bytes = raw_xls(&[("S", &[(0, 0, "日期"), (2, 1, "z")])]);
         let book = super::super::workbook::read_workbook(&bytes, "xls", &[]).unwrap();
         let rows = &book.grids[0].rows;
-        assert_eq!((rows[0].row, &rows[0].cells[0]), (1, "日期"));
-        assert_eq!((rows[1].row, &rows[1].cells[1]), (3, "z"));
+        let (first, second) = (rows.get(0).unwrap(), rows.get(1).unwrap());
+        assert_eq!((first.row, &first.cells[0]), (1, "日期"));
+        assert_eq!((second.row, &second.cells[1]), (3, "z"));
     }
 
     #[test]
