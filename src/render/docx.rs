@@ -275,20 +275,26 @@ fn table(header: &[String], rows: &[Vec<String>], numeric: &[usize]) -> Table {
     };
     let widths = column_widths(header, rows);
     let width = |i: usize| widths.get(i).copied().unwrap_or(0);
+    // No row is split across pages; the header row is marked to repeat by [`repeat_headers`]
+    // (docx-rs writes no `w:tblHeader`).
     let mut t = vec![TableRow::new(
         header
             .iter()
             .enumerate()
             .map(|(i, h)| cell(h, AlignmentType::Center, true, width(i)))
             .collect(),
-    )];
+    )
+    .cant_split()];
     for r in rows {
-        t.push(TableRow::new(
-            r.iter()
-                .enumerate()
-                .map(|(i, c)| cell(c, align(i), false, width(i)))
-                .collect(),
-        ));
+        t.push(
+            TableRow::new(
+                r.iter()
+                    .enumerate()
+                    .map(|(i, c)| cell(c, align(i), false, width(i)))
+                    .collect(),
+            )
+            .cant_split(),
+        );
     }
     Table::new(t)
         .margins(docx_rs::TableCellMargins::new().margin(0, 60, 0, 60))
@@ -301,30 +307,32 @@ fn table(header: &[String], rows: &[Vec<String>], numeric: &[usize]) -> Table {
 /// Add one block to the document.
 fn add_block(doc: Docx, b: &Block) -> Docx {
     match b {
-        Block::Heading1(t) => doc.add_paragraph(indented(t, FONT_H1)),
-        Block::Heading2(t) => doc.add_paragraph(indented(t, FONT_H2)),
+        // A heading stays on the page of what it heads.
+        Block::Heading1(t) => doc.add_paragraph(indented(t, FONT_H1).keep_next(true)),
+        Block::Heading2(t) => doc.add_paragraph(indented(t, FONT_H2).keep_next(true)),
         Block::Para(t) => doc.add_paragraph(indented(t, FONT_BODY)),
         Block::Table { header, rows, numeric } => doc.add_table(table(header, rows, numeric)),
         Block::PageBreak => doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
+        // The tear-off receipt is kept on one page: each of its paragraphs but the last is
+        // kept with the next.
         Block::Receipt { cut, title, lines } => {
             let cut_line = para()
                 .align(AlignmentType::Center)
                 .add_run(run(cut, FONT_BODY, SIZE_TABLE));
             let mut doc = doc
-                .add_paragraph(para())
-                .add_paragraph(bordered(
-                    cut_line,
-                    ParagraphBorderPosition::Bottom,
-                    BorderType::Dashed,
-                    "000000",
-                ))
+                .add_paragraph(para().keep_next(true))
+                .add_paragraph(
+                    bordered(cut_line, ParagraphBorderPosition::Bottom, BorderType::Dashed, "000000").keep_next(true),
+                )
                 .add_paragraph(
                     para()
                         .align(AlignmentType::Center)
-                        .add_run(run(title, FONT_H1, SIZE_BODY)),
+                        .add_run(run(title, FONT_H1, SIZE_BODY))
+                        .keep_next(!lines.is_empty()),
                 );
-            for l in lines {
-                doc = doc.add_paragraph(para().add_run(run(l, FONT_BODY, SIZE_BODY)));
+            for (i, l) in lines.iter().enumerate() {
+                let last = i + 1 == lines.len();
+                doc = doc.add_paragraph(para().add_run(run(l, FONT_BODY, SIZE_BODY)).keep_next(!last));
             }
             doc
         }
@@ -433,7 +441,36 @@ fn xml(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// Copy a packed .docx, replacing `docProps/core.xml`.
+/// The row properties docx-rs writes for a row that is not split across pages.
+const ROW_KEPT: &[u8] = b"<w:trPr><w:cantSplit /></w:trPr>";
+/// The same for a table's header row, repeated at the top of every page the table runs onto.
+const HEADER_ROW: &[u8] = b"<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>";
+
+/// `word/document.xml` with each table's first row (its header, see [`table`]) marked to
+/// repeat on every page.
+fn repeat_headers(xml: &[u8]) -> Vec<u8> {
+    let finder = memchr::memmem::Finder::new(b"<w:tbl>");
+    let row = memchr::memmem::Finder::new(ROW_KEPT);
+    let mut out = Vec::with_capacity(xml.len() + 64);
+    let mut at = 0;
+    while let Some(t) = finder.find(&xml[at..]) {
+        let table = at + t;
+        let end = memchr::memmem::find(&xml[table..], b"</w:tbl>").map_or(xml.len(), |e| table + e);
+        let Some(r) = row.find(&xml[table..end]) else {
+            out.extend_from_slice(&xml[at..end]);
+            at = end;
+            continue;
+        };
+        let r = table + r;
+        out.extend_from_slice(&xml[at..r]);
+        out.extend_from_slice(HEADER_ROW);
+        at = r + ROW_KEPT.len();
+    }
+    out.extend_from_slice(&xml[at..]);
+    out
+}
+
+/// Copy a packed .docx, replacing `docProps/core.xml` and marking tables' header rows.
 fn with_properties(packed: &[u8], p: &Properties) -> Result<Vec<u8>> {
     let err = |e: zip::result::ZipError| Error::msg(t!("render.docx_failed", error = e));
     let mut src = zip::ZipArchive::new(Cursor::new(packed)).map_err(err)?;
@@ -447,6 +484,8 @@ fn with_properties(packed: &[u8], p: &Properties) -> Result<Vec<u8>> {
             .map_err(|e| Error::msg(t!("render.docx_failed", error = e)))?;
         if name == "docProps/core.xml" {
             bytes = core_xml(p).into_bytes();
+        } else if name == "word/document.xml" {
+            bytes = repeat_headers(&bytes);
         }
         out.start_file(name, opts).map_err(err)?;
         out.write_all(&bytes)
@@ -635,6 +674,7 @@ mod tests {
             assert!(doc.contains(needle), "{needle} missing");
         }
         assert!(!doc.contains("sha256"), "hashes stay out of the text");
+        assert!(doc.contains("<w:keepNext />"), "a heading stays with what follows it");
         let footer = part(&bytes, "word/footer1.xml");
         assert!(footer.contains("PAGE") && footer.contains("— "), "{footer}");
         let core = part(&bytes, "docProps/core.xml");
@@ -643,5 +683,43 @@ mod tests {
             "{core}"
         );
         roxmltree::Document::parse(&core).unwrap();
+    }
+
+    #[test]
+    fn table_rows_are_kept_whole_and_the_header_row_repeats_on_every_page() {
+        let table = Block::Table {
+            header: vec!["名称".into(), "得分".into()],
+            rows: vec![vec!["甲".into(), "90.00".into()], vec!["乙".into(), "80.00".into()]],
+            numeric: vec![1],
+        };
+        let g = Gongwen {
+            title: "通报".into(),
+            blocks: vec![table.clone(), Block::Para("正文。".into()), table],
+            ..Gongwen::default()
+        };
+        let doc = part(&to_docx(&g).unwrap(), "word/document.xml");
+        let parsed = roxmltree::Document::parse(&doc).unwrap();
+        let tables: Vec<_> = parsed.descendants().filter(|n| n.has_tag_name("tbl")).collect();
+        assert_eq!(tables.len(), 2);
+        for t in tables {
+            let rows: Vec<_> = t.children().filter(|n| n.has_tag_name("tr")).collect();
+            assert_eq!(rows.len(), 3);
+            for (i, r) in rows.iter().enumerate() {
+                let props = r.children().find(|n| n.has_tag_name("trPr")).unwrap();
+                assert!(props.children().any(|n| n.has_tag_name("cantSplit")), "row {i}");
+                let header = props.children().any(|n| n.has_tag_name("tblHeader"));
+                assert_eq!(header, i == 0, "row {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn header_rows_are_marked_in_tables_only_and_a_table_without_rows_is_left_alone() {
+        let xml = b"<w:body><w:trPr><w:cantSplit /></w:trPr><w:tbl></w:tbl><w:tbl><w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr><w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr></w:tbl></w:body>";
+        let out = String::from_utf8(repeat_headers(xml)).unwrap();
+        assert_eq!(
+            out,
+            "<w:body><w:trPr><w:cantSplit /></w:trPr><w:tbl></w:tbl><w:tbl><w:tr><w:trPr><w:cantSplit /><w:tblHeader /></w:trPr></w:tr><w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr></w:tbl></w:body>"
+        );
     }
 }
