@@ -61,6 +61,18 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The command line with its help in Chinese, as a zh run parses it (also what its
+/// completions and man page describe).
+pub fn localized_command() -> clap::Command {
+    help_text::localize(Cli::command())
+}
+
+/// `cmd` with each value's own help in Chinese, for completion scripts (see
+/// [`help_text::localize_values`]).
+pub fn with_localized_values(cmd: clap::Command) -> clap::Command {
+    help_text::localize_values(cmd)
+}
+
 impl Cli {
     /// Parse the command line as clap does, then check `--format` against the command: a format
     /// the command does not write is a usage error (exit 2) before anything is read.
@@ -87,7 +99,7 @@ impl Cli {
         if lang == Lang::En {
             return Cli::try_parse();
         }
-        let cmd = help_text::localize(Cli::command());
+        let cmd = localized_command();
         Cli::from_arg_matches_mut(&mut cmd.try_get_matches()?)
     }
 

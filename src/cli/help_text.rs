@@ -9,8 +9,9 @@
 //! `Possible values:`, the help and version flags. A zh run gives every argument a heading of
 //! its own, its own help and version flags, a help template with 用法, and writes the values
 //! and the default into the argument's help (clap's are hidden). What stays English: the usage
-//! line's `[OPTIONS]`, `<COMMAND>` and value names (they are syntax, typed as shown), and the
-//! completions and man page, which describe the command line in clap's English.
+//! line's `[OPTIONS]`, `<COMMAND>` and value names (they are syntax, typed as shown). The
+//! completions and man page are made from the same rewritten command, the completions with
+//! each value's own help in the catalogue's words too ([`localize_values`]).
 //!
 //! The test below walks the derived command and fails when a text lacks an entry or the
 //! entry's `en` is not clap's text today, so a new option cannot ship without its Chinese.
@@ -244,6 +245,39 @@ fn values(arg: &Arg, path: &str) -> Option<(String, Option<String>)> {
         }
     }
     Some((list, Some(block)))
+}
+
+/// `cmd` with each value's own help in the catalogue's words (a shell shows it beside the
+/// value it completes). Only for describing the command line: the value parsers it sets give
+/// strings, not the typed values a run parses.
+pub fn localize_values(cmd: Command) -> Command {
+    values_in(cmd, TOP)
+}
+
+fn values_in(mut cmd: Command, path: &str) -> Command {
+    let ids: Vec<clap::Id> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
+    for id in ids {
+        cmd = cmd.mut_arg(id, |arg| {
+            let values = arg.get_possible_values();
+            if values.is_empty() || !arg.get_action().takes_values() {
+                return arg;
+            }
+            let own: Vec<PossibleValue> = values
+                .into_iter()
+                .map(|v| match lookup(&value_key(path, &arg, &v)) {
+                    Some(help) => v.help(help),
+                    None => v,
+                })
+                .collect();
+            arg.value_parser(clap::builder::PossibleValuesParser::new(own))
+        });
+    }
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let sub = child(path, &name);
+        cmd = cmd.mut_subcommand(&name, |s| values_in(s, &sub));
+    }
+    cmd
 }
 
 /// The `help` command clap adds to a command with subcommands, in the catalogue's words.

@@ -226,6 +226,44 @@ fn bash_completions_name_the_commands() {
 }
 
 #[test]
+fn completions_and_the_man_page_speak_the_run_language() {
+    let dir = Ws::empty();
+    let fish = run_in(dir.root(), &["completions", "fish"]);
+    fish.status(0);
+    // An option's help and a value's help, as a shell shows them beside what it completes.
+    assert!(fish.stdout.contains("-l lang -d '报告语言"), "{}", fish.stdout);
+    assert!(
+        fish.stdout.contains("table\\t'终端中供人阅读的表格（默认）'"),
+        "{}",
+        fish.stdout
+    );
+    assert!(!fish.stdout.contains("A table for people"), "{}", fish.stdout);
+    let bash = run_in(dir.root(), &["completions", "bash"]);
+    assert!(
+        bash.stdout.contains("table csv json md html docx xlsx"),
+        "{}",
+        bash.stdout
+    );
+    let en = run_in(dir.root(), &["--lang", "en", "completions", "fish"]);
+    assert!(
+        en.stdout
+            .contains("table\\t'A table for people in a terminal (the default)'"),
+        "{}",
+        en.stdout
+    );
+    let man = run_in(dir.root(), &["man"]);
+    man.status(0);
+    assert!(man.stdout.contains("老旧小区打包物业模式监管工具"), "{}", man.stdout);
+    assert!(man.stdout.contains(".SH 全局选项"), "{}", man.stdout);
+    let man = run_in(dir.root(), &["--lang", "en", "man"]);
+    assert!(
+        man.stdout.contains("Supervision toolkit for old residential compounds"),
+        "{}",
+        man.stdout
+    );
+}
+
+#[test]
 fn the_man_page_is_roff() {
     let dir = Ws::empty();
     let r = run_in(dir.root(), &["man"]);
