@@ -159,26 +159,8 @@ fn read_careful<R: Read>(
 ) -> Result<R> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(reader);
     let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
-        Ok(true) => {
-            if !header_ok(rec.as_byte_record().iter()) {
-                let found: Vec<&str> = rec.iter().collect();
-                d.error(
-                    rel,
-                    Some(1),
-                    t!("store.wrong_header", expected => STORE_HEADER.join(","), found => found.join(",")),
-                );
-                return Ok(rdr.into_inner());
-            }
-        }
-        Ok(false) => {
-            d.error(rel, Some(1), t!("table.empty_file", header => STORE_HEADER.join(",")));
-            return Ok(rdr.into_inner());
-        }
-        Err(e) => {
-            d.error(rel, Some(1), csv_problem(&e));
-            return Ok(rdr.into_inner());
-        }
+    if !crate::workspace::store::read_header(&mut rdr, &mut rec, rel, d) {
+        return Ok(rdr.into_inner());
     }
     for _ in 0..skip {
         // Read already, by `read_plain`.

@@ -186,6 +186,36 @@ pub fn read_findings<R: Read>(
     read_findings_lent(reader, rel, diags, &mut |line, row, d| visit(line, row.cloned(), d))
 }
 
+/// Read a month file's header line with the csv crate: `false`, with the problem in `d`, when
+/// the file is empty, unreadable at line 1 or its header is not the store's.
+pub(crate) fn read_header<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    rec: &mut csv::StringRecord,
+    rel: &str,
+    d: &mut Diagnostics,
+) -> bool {
+    match rdr.read_record(rec) {
+        Ok(true) if header_ok(rec.as_byte_record().iter()) => true,
+        Ok(true) => {
+            let found: Vec<&str> = rec.iter().collect();
+            d.error(
+                rel,
+                Some(1),
+                t!("store.wrong_header", expected => STORE_HEADER.join(","), found => found.join(",")),
+            );
+            false
+        }
+        Ok(false) => {
+            d.error(rel, Some(1), t!("table.empty_file", header => STORE_HEADER.join(",")));
+            false
+        }
+        Err(e) => {
+            d.error(rel, Some(1), csv_problem(&e));
+            false
+        }
+    }
+}
+
 /// [`read_findings`], each finding lent to `visit` and its strings reused for the next row.
 pub fn read_findings_lent<R: Read>(
     reader: R,
@@ -195,26 +225,8 @@ pub fn read_findings_lent<R: Read>(
 ) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(reader);
     let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
-        Ok(true) => {
-            if !header_ok(rec.as_byte_record().iter()) {
-                let found: Vec<&str> = rec.iter().collect();
-                diags.error(
-                    rel,
-                    Some(1),
-                    t!("store.wrong_header", expected => STORE_HEADER.join(","), found => found.join(",")),
-                );
-                return Ok(());
-            }
-        }
-        Ok(false) => {
-            diags.error(rel, Some(1), t!("table.empty_file", header => STORE_HEADER.join(",")));
-            return Ok(());
-        }
-        Err(e) => {
-            diags.error(rel, Some(1), csv_problem(&e));
-            return Ok(());
-        }
+    if !read_header(&mut rdr, &mut rec, rel, diags) {
+        return Ok(());
     }
     let mut finding = blank_finding();
     loop {
