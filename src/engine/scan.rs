@@ -316,9 +316,10 @@ pub(crate) fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Opt
     }
     let raw = rec.as_slice();
     let mut breaks = 0;
-    if memchr::memchr(b'"', raw).is_some() {
+    if let Some(first) = memchr::memchr(b'"', raw) {
+        // The first quote must be in the note, the record's last field.
         let note = rec.get(FIELDS - 1)?;
-        if memchr::memchr(b'"', raw.get(..raw.len() - note.len())?).is_some() {
+        if first < raw.len() - note.len() {
             return None;
         }
         // Quoted, with the quotes inside in pairs.
