@@ -317,9 +317,9 @@ mod tests {
     fn csv_cell() -> impl Strategy<Value = Cell<'static>> {
         let text = "([a-z0-9 .=+@-]|[,\"\n\r\t]|[小区])*";
         prop_oneof![
-            text.prop_map(|s| Cell::text(s)),
-            text.prop_map(|s| Cell::num(s)),
-            text.prop_map(|s| Cell::date(s))
+            text.prop_map(Cell::text),
+            text.prop_map(Cell::num),
+            text.prop_map(Cell::date)
         ]
     }
 

@@ -154,10 +154,10 @@ impl<W: Write> TableWriter<W> {
         let mut s = std::mem::take(&mut self.buf);
         s.clear();
         for k in 0..height {
-            s.push_str("│");
+            s.push('│');
             for (i, &w) in self.widths.0.iter().enumerate() {
                 if i > 0 {
-                    s.push_str("┆");
+                    s.push('┆');
                 }
                 let (cell, right) = if i < n { cell(i) } else { ("", false) };
                 let text = if height == 1 {
@@ -308,6 +308,11 @@ impl Line {
     /// How many cells.
     pub fn len(&self) -> usize {
         self.cells.len()
+    }
+
+    /// No cell yet.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
     }
 
     /// The cells' text and whether each is a number, in order.
