@@ -397,6 +397,10 @@ pub struct Scorer<'a> {
     period: Period,
     level: Level,
     windows: [Vec<Period>; 4],
+    /// The first and last days of the period and of each window in `windows`: a visit's date
+    /// is compared with them, without working out its month for every window.
+    period_days: Days,
+    window_days: [Vec<Days>; 4],
     rule: Rule<'a>,
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
@@ -404,6 +408,25 @@ pub struct Scorer<'a> {
 
 fn level_ix(l: Level) -> usize {
     l as usize
+}
+
+/// A period's first and last days (inclusive).
+#[derive(Debug, Clone, Copy)]
+struct Days(NaiveDate, NaiveDate);
+
+impl Days {
+    fn of(p: &Period) -> Days {
+        Days(p.start(), p.end())
+    }
+
+    /// Whether `date` lies in the period, as [`Period::contains`] says.
+    fn contain(self, date: NaiveDate) -> bool {
+        self.0 <= date && date <= self.1
+    }
+}
+
+fn window_days(windows: &[Vec<Period>; 4]) -> [Vec<Days>; 4] {
+    windows.each_ref().map(|w| w.iter().map(Days::of).collect())
 }
 
 impl<'a> Scorer<'a> {
@@ -415,6 +438,8 @@ impl<'a> Scorer<'a> {
             standards,
             period,
             level,
+            period_days: Days::of(&period),
+            window_days: window_days(&windows),
             windows,
             rule: Rule::new(standards),
             ignore_inapplicable: false,
@@ -428,6 +453,7 @@ impl<'a> Scorer<'a> {
         for w in &mut self.windows {
             w.retain(|p| p.end() <= day);
         }
+        self.window_days = window_days(&self.windows);
         self
     }
 
@@ -454,15 +480,16 @@ impl<'a> Scorer<'a> {
     /// category appended to `points`; `None` when it adds nothing. Problems go to `log`.
     pub fn contribution(&self, v: &Visit, points: &mut Vec<(usize, u64)>, log: &mut ScoreLog) -> Option<Contribution> {
         let li = level_ix(v.level);
-        let covered = self.windows[li]
+        let covered = self.window_days[li]
             .iter()
             .enumerate()
-            .filter(|(_, window)| window.contains(v.date))
+            .filter(|(_, window)| window.contain(v.date))
             .fold(0u32, |bits, (w, _)| bits | (1 << w));
+        let in_period = self.period_days.contain(v.date);
         // A visit neither in the period nor in one of its windows is none of this score's
         // business, whatever its faults: a pass that also reads later months (for notices)
         // fails no score on them.
-        if covered == 0 && !self.period.contains(v.date) {
+        if covered == 0 && !in_period {
             return None;
         }
         let Some(ci) = v.compound else {
@@ -485,7 +512,7 @@ impl<'a> Scorer<'a> {
         // of the community's mean; with a scored visit it fails the report.
         let official = v.level == self.level;
         let community = v.level == Level::Community;
-        if !self.period.contains(v.date) || (!official && !community) {
+        if !in_period || (!official && !community) {
             return (covered != 0).then_some(c);
         }
         let Some(grade) = v.grade else {
@@ -766,6 +793,25 @@ min_points = 10
 
     fn f(code: &str, n: u64) -> (String, u64) {
         (code.to_string(), n)
+    }
+
+    /// A period's first and last days hold the same dates as the period: every day of three
+    /// years against every period of every span around them.
+    #[test]
+    fn days_contain_what_the_period_contains() {
+        use crate::model::Span;
+        let first = crate::model::parse_date("2025-01-01").unwrap();
+        let days: Vec<NaiveDate> = first.iter_days().take(3 * 366).collect();
+        for span in [Span::Month, Span::Quarter, Span::Half, Span::Year] {
+            let mut periods: Vec<Period> = days.iter().map(|&d| Period::containing(d, span)).collect();
+            periods.dedup();
+            for p in &periods {
+                let d = Days::of(p);
+                for &day in &days {
+                    assert_eq!(d.contain(day), p.contains(day), "{p} {day}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,11 +9,11 @@ use rust_decimal::Decimal;
 use rust_i18n::t;
 
 use super::json::{write_pretty, Document};
-use super::table::{write_table, write_table_parallel};
+use super::table::{write_table, write_table_lines, Line};
 use super::{Cell, CsvStream, RowSink, Rows};
 use crate::domain::scoring::{CompoundResult, GroupResult, Looks, ScoreReport, Verdict};
 use crate::engine::par::chunks_in_order;
-use crate::model::decimal::fmt2;
+use crate::model::decimal::{fmt2, round2};
 use crate::model::records::Lang;
 use crate::report::score::Score;
 use crate::workspace::StandardsFile;
@@ -44,12 +44,21 @@ pub fn compounds_csv<W: Write>(
     let list = CompoundRows::new(st, lang, true);
     let mut head = CsvStream::new(Vec::new());
     head.header(list.header());
-    let draw = |r: std::ops::Range<usize>| {
-        let mut w = CsvStream::new(Vec::new());
+    // Each row drawn into a reused line and written as it is when no cell needs quoting or
+    // a formula guard (every row of a plain registry); otherwise by the CSV writer.
+    let draw = |r: std::ops::Range<usize>| -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut line = Line::default();
         for c in &compounds[r] {
-            w.row(list.row(c));
+            line.clear();
+            list.fill(c, &mut line);
+            if !super::plain_csv_line(&mut out, &line) {
+                let mut w = CsvStream::new(out);
+                w.row(list.row(c));
+                out = w.into_inner()?;
+            }
         }
-        w.into_inner()
+        Ok(out)
     };
     out.write_all(&head.into_inner()?)?;
     chunks_in_order(compounds.len(), threads, draw, |b| out.write_all(&b?))?;
@@ -74,7 +83,7 @@ pub fn compounds_table<W: Write>(
 ) -> std::io::Result<()> {
     writeln!(out, "{title}")?;
     let list = CompoundRows::new(st, lang, false);
-    write_table_parallel(out, list.header(), compounds, threads, |c| list.row(c))?;
+    write_table_lines(out, list.header(), compounds, threads, |c, line| list.fill(c, line))?;
     Ok(())
 }
 
@@ -237,6 +246,44 @@ impl<'s> CompoundRows<'s> {
         }
         row
     }
+
+    /// The cells of [`CompoundRows::row`], drawn into a reused [`Line`]: a national table
+    /// draws each of 220,000 rows twice (to measure, then to write), without allocating.
+    pub fn fill(&self, c: &CompoundResult, line: &mut Line) {
+        let (lang, machine) = (self.lang, self.machine);
+        let look = |f: fn(&Looks) -> bool| c.looks.as_ref().map_or("", |lk| yes_no(f(lk), lang, machine));
+        line.text(&c.compound_id);
+        line.text(&c.name);
+        line.text(&c.community_id);
+        line.text(&c.street_id);
+        line.int(u64::from(c.visits));
+        match c.score {
+            // As `fmt2` writes it.
+            Some(s) => {
+                let mut r = round2(s);
+                r.rescale(2);
+                line.decimal(r);
+            }
+            None => line.num(""),
+        }
+        line.text(c.grade.as_deref().unwrap_or_default());
+        line.text(verdict_label(c.verdict, lang, machine));
+        line.text(match (machine, c.red_line) {
+            (true, true) => "true",
+            (true, false) => "false",
+            (false, true) => "●",
+            (false, false) => "",
+        });
+        line.int(c.problem_points);
+        line.text(look(|l| l.street));
+        line.text(look(|l| l.community));
+        line.text(look(|l| l.property));
+        if machine {
+            for k in &self.cats {
+                line.int(c.categories.get(k).copied().unwrap_or(0));
+            }
+        }
+    }
 }
 
 /// The community or street listing: header and one row per group. `machine` keeps English
@@ -300,5 +347,110 @@ pub fn group_rows(groups: Groups<'_>, lang: Lang, machine: bool, t: &mut dyn Row
             Cell::num(g.looks.property),
         ]);
         t.row(row);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::scoring::CategoryPoints;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn standards() -> StandardsFile {
+        StandardsFile {
+            file: "standards/2026-01-01.toml".into(),
+            sha256: "ab12".into(),
+            standards: toml::from_str(include_str!("../../standards/2026-01-01.toml")).unwrap(),
+        }
+    }
+
+    fn compound() -> impl Strategy<Value = CompoundResult> {
+        let name = "([a-zA-Z0-9 ,\"=-]|[小区第里]|\n){0,6}";
+        let looks = prop::option::of((any::<bool>(), any::<bool>(), any::<bool>()));
+        let points = prop::collection::vec(("[A-E]", 0u64..20), 0..4);
+        (
+            (
+                name,
+                name,
+                any::<u32>(),
+                prop::option::of((-99_999i64..99_999, 0u32..5)),
+            ),
+            (
+                prop::option::of(name),
+                0u8..3,
+                any::<bool>(),
+                any::<u64>(),
+                looks,
+                points,
+            ),
+        )
+            .prop_map(
+                |((id, n, visits, score), (grade, verdict, red_line, pp, looks, points))| {
+                    let verdict = [Verdict::Pass, Verdict::Fail, Verdict::NotAssessed][usize::from(verdict)];
+                    CompoundResult {
+                        compound_id: Arc::from(id.as_str()),
+                        name: Arc::from(n.as_str()),
+                        community_id: Arc::from("C01"),
+                        street_id: Arc::from("-S"),
+                        visits,
+                        score: score.map(|(m, scale)| Decimal::new(m, scale)),
+                        grade: grade.map(|g| Arc::from(g.as_str())),
+                        verdict,
+                        red_line,
+                        problem_points: pp,
+                        categories: points
+                            .into_iter()
+                            .map(|(c, n)| (Arc::from(c.as_str()), n))
+                            .collect::<CategoryPoints>(),
+                        looks: looks.map(|(street, community, property)| Looks {
+                            street,
+                            community,
+                            property,
+                        }),
+                        community_score: None,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        /// A row drawn into a line has the cells the row is made of: the same text, numbers
+        /// alike, for people and for scripts.
+        #[test]
+        fn fill_draws_the_row(c in compound(), machine in any::<bool>(), en in any::<bool>()) {
+            let st = standards();
+            let lang = if en { Lang::En } else { Lang::Zh };
+            let list = CompoundRows::new(&st, lang, machine);
+            let mut line = Line::default();
+            list.fill(&c, &mut line);
+            let row = list.row(&c);
+            prop_assert_eq!(line.len(), row.len());
+            for (i, cell) in row.iter().enumerate() {
+                prop_assert_eq!(line.get(i), Some((cell.as_str(), matches!(cell, Cell::Num(_)))));
+            }
+        }
+
+        /// The compound table and CSV, drawn from lines, are what the rows give.
+        #[test]
+        fn compounds_are_written_as_their_rows(cs in prop::collection::vec(compound(), 0..8), threads in 1usize..3) {
+            let st = standards();
+            let list = CompoundRows::new(&st, Lang::Zh, false);
+            let mut fast = Vec::new();
+            compounds_table(&mut fast, "t", &cs, &st, Lang::Zh, threads).unwrap();
+            let mut slow = b"t\n".to_vec();
+            super::super::table::write_table_parallel(&mut slow, list.header(), &cs, threads, |c| list.row(c)).unwrap();
+            prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
+
+            let machine = CompoundRows::new(&st, Lang::Zh, true);
+            let mut fast = Vec::new();
+            compounds_csv(&mut fast, &cs, &st, Lang::Zh, threads).unwrap();
+            let mut slow = CsvStream::new(Vec::new());
+            slow.header(machine.header());
+            for c in &cs {
+                slow.row(machine.row(c));
+            }
+            prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow.into_inner().unwrap()).unwrap());
+        }
     }
 }

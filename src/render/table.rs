@@ -16,13 +16,23 @@ use super::{Cell, RowSink};
 use crate::engine::par::chunks_in_order;
 
 /// The width of one line of text in terminal columns. Most cells are ids and numbers:
-/// printable ASCII is a column a byte, without the Unicode tables.
+/// printable ASCII is a column a byte, without the Unicode tables. Names are mostly printable
+/// ASCII and CJK unified ideographs (two columns each, with no sequence that joins them):
+/// counted without the tables too, as `unicode-width` counts them (a property test holds the
+/// two equal); anything else asks the tables.
 fn line_width(text: &str) -> usize {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        text.len()
-    } else {
-        text.width()
+        return text.len();
     }
+    let mut w = 0;
+    for c in text.chars() {
+        match c {
+            ' '..='~' => w += 1,
+            '\u{4E00}'..='\u{9FFF}' => w += 2,
+            _ => return text.width(),
+        }
+    }
+    w
 }
 
 /// A cell's width: its widest line.
@@ -126,6 +136,21 @@ impl<W: Write> TableWriter<W> {
     /// high.
     fn line(&mut self, cells: &[Cell]) {
         let height = cells.iter().map(|c| height(c.as_str())).max().unwrap_or(1);
+        self.draw(cells.len(), height, |i| {
+            cells
+                .get(i)
+                .map_or(("", false), |c| (c.as_str(), matches!(c, Cell::Num(_))))
+        });
+    }
+
+    /// [`TableWriter::line`] of a row drawn into a [`Line`].
+    fn line_of(&mut self, line: &Line) {
+        self.draw(line.len(), line.height(), |i| line.get(i).unwrap_or(("", false)));
+    }
+
+    /// Draw a row of `n` cells and `height` lines, `cell(i)` giving the i-th cell's text and
+    /// whether it is right-aligned (a number); missing cells are empty.
+    fn draw<'c>(&mut self, n: usize, height: usize, cell: impl Fn(usize) -> (&'c str, bool)) {
         let mut s = std::mem::take(&mut self.buf);
         s.clear();
         for k in 0..height {
@@ -134,9 +159,7 @@ impl<W: Write> TableWriter<W> {
                 if i > 0 {
                     s.push('┆');
                 }
-                let (cell, right) = cells
-                    .get(i)
-                    .map_or(("", false), |c| (c.as_str(), matches!(c, Cell::Num(_))));
+                let (cell, right) = if i < n { cell(i) } else { ("", false) };
                 let text = if height == 1 {
                     cell
                 } else {
@@ -214,12 +237,159 @@ pub fn write_table_parallel<'a, T: Sync, W: Write>(
     threads: usize,
     row: impl Fn(&'a T) -> Vec<Cell<'a>> + Sync,
 ) -> std::io::Result<W> {
+    write_table_lines(out, header, items, threads, |item, line| {
+        for c in row(item) {
+            line.cell(&c);
+        }
+    })
+}
+
+/// One row's cells, drawn into one buffer reused from row to row: a table of a whole
+/// country's compounds is measured and drawn without an allocation per row or cell.
+#[derive(Debug, Default)]
+pub struct Line {
+    text: String,
+    /// Each cell's end in `text` and whether it is a number (right-aligned).
+    cells: Vec<(usize, bool)>,
+}
+
+impl Line {
+    /// Empty, for the next row.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cells.clear();
+    }
+
+    /// A text cell (left-aligned).
+    pub fn text(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.cells.push((self.text.len(), false));
+    }
+
+    /// A number cell (right-aligned), as its `Display` writes it.
+    pub fn num(&mut self, n: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        // Writing to a String cannot fail.
+        let _ = write!(self.text, "{n}");
+        self.cells.push((self.text.len(), true));
+    }
+
+    /// A whole number cell, as `Display` writes it (without the formatting machinery: a
+    /// national CSV writes millions of them).
+    pub fn int(&mut self, n: u64) {
+        push_digits(&mut self.text, n);
+        self.cells.push((self.text.len(), true));
+    }
+
+    /// A decimal number cell, as `Display` writes it; one of two decimals, not negative (a
+    /// score), without the formatting machinery.
+    pub fn decimal(&mut self, d: rust_decimal::Decimal) {
+        match u64::try_from(d.mantissa()) {
+            Ok(m) if d.scale() == 2 && !d.is_sign_negative() => {
+                push_digits(&mut self.text, m / 100);
+                self.text.push('.');
+                let cents = m % 100;
+                push_digits(&mut self.text, cents / 10);
+                push_digits(&mut self.text, cents % 10);
+                self.cells.push((self.text.len(), true));
+            }
+            _ => self.num(d),
+        }
+    }
+
+    /// A cell as [`TableWriter`] draws a [`Cell`]: numbers right-aligned, the rest left.
+    pub fn cell(&mut self, c: &Cell<'_>) {
+        match c {
+            Cell::Num(s) => self.num(s),
+            Cell::Text(s) | Cell::Date(s) => self.text(s),
+        }
+    }
+
+    /// How many cells.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// No cell yet.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The cells' text and whether each is a number, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, bool)> + '_ {
+        let mut start = 0;
+        self.cells.iter().map(move |&(end, right)| {
+            let text = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            (text, right)
+        })
+    }
+
+    /// How many lines the row takes: its tallest cell's.
+    fn height(&self) -> usize {
+        if memchr::memchr(b'\n', self.text.as_bytes()).is_none() {
+            return 1;
+        }
+        self.iter().map(|(text, _)| height(text)).max().unwrap_or(1)
+    }
+
+    /// All the cells' text, run together.
+    pub fn joined(&self) -> &str {
+        &self.text
+    }
+
+    /// The i-th cell's text and whether it is a number.
+    pub fn get(&self, i: usize) -> Option<(&str, bool)> {
+        let &(end, right) = self.cells.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.cells[i - 1].0,
+        };
+        Some((self.text.get(start..end)?, right))
+    }
+}
+
+/// Append `n` in decimal digits.
+fn push_digits(s: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        // (A digit: the cast cannot truncate.)
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[k..] {
+        s.push(char::from(d));
+    }
+}
+
+/// [`write_table_parallel`] with each row drawn by `fill` into a reused [`Line`] (twice: to
+/// measure, then to draw), rather than made as cells.
+pub fn write_table_lines<'a, T: Sync, W: Write>(
+    out: W,
+    header: Vec<String>,
+    items: &'a [T],
+    threads: usize,
+    fill: impl Fn(&'a T, &mut Line) + Sync,
+) -> std::io::Result<W> {
     let mut widths = Widths::default();
     widths.header(header.clone());
     let measure = |r: Range<usize>| {
         let mut w = Widths::default();
+        let mut line = Line::default();
         for item in &items[r] {
-            w.row(row(item));
+            line.clear();
+            fill(item, &mut line);
+            if line.height() == 1 {
+                // (No line breaks: a cell's width is its one line's.)
+                w.widen(line.iter().map(|(text, _)| line_width(text).max(1)));
+            } else {
+                w.fit(line.iter().map(|(text, _)| text));
+            }
         }
         w
     };
@@ -229,8 +399,11 @@ pub fn write_table_parallel<'a, T: Sync, W: Write>(
     });
     let draw = |r: Range<usize>| -> std::io::Result<Vec<u8>> {
         let mut t = TableWriter::new(Vec::new(), widths.clone());
+        let mut line = Line::default();
         for item in &items[r] {
-            t.row(row(item));
+            line.clear();
+            fill(item, &mut line);
+            t.line_of(&line);
         }
         t.finish()
     };
@@ -290,6 +463,24 @@ mod tests {
     }
 
     proptest! {
+        /// Numbers are written as `Display` writes them.
+        #[test]
+        fn numbers_are_written_as_displayed(n in any::<u64>(), m in any::<i64>(), scale in 0u32..5) {
+            let d = rust_decimal::Decimal::new(m, scale);
+            let mut line = Line::default();
+            line.int(n);
+            line.decimal(d);
+            let (n, d) = (n.to_string(), d.to_string());
+            prop_assert_eq!(line.get(0), Some((n.as_str(), true)));
+            prop_assert_eq!(line.get(1), Some((d.as_str(), true)));
+        }
+
+        /// Counted without the tables, a line is as wide as `unicode-width` says.
+        #[test]
+        fn line_width_is_unicode_widths(text in "([ -~]|[\u{4E00}-\u{9FFF}]|[\u{0}-\u{FFFF}]|[\u{1F300}-\u{1F64F}]|\u{200D}|\u{FE0F}|\u{20E3})*") {
+            prop_assert_eq!(line_width(&text), text.width());
+        }
+
         #[test]
         fn draws_what_comfy_table_draws(rows in table()) {
             prop_assert_eq!(ours(&rows), comfy(&rows));
