@@ -11,7 +11,7 @@ use crate::error::Severity;
 use crate::error::{Diagnostics, Error, Result};
 use crate::import::book::{open_book, Grid, Opened, TextSheet};
 use crate::import::form::{describe, read_form};
-use crate::import::merge::{self, get_str, get_u64, put_str, put_u64, Plan, Sheets};
+use crate::import::merge::{self, get_str, get_u64, put_str, put_u64, Arena, Plan, Sheets};
 use crate::import::problems::{Place, Problem, Problems};
 use crate::import::sheet::Encoding;
 use crate::import::{visits_from_rows, visits_from_sheet_each, Defaults, Resolver, SheetVisit};
@@ -270,7 +270,8 @@ struct Source {
 /// the buffer.
 #[derive(Default)]
 struct SourceVisits {
-    buf: Vec<u8>,
+    /// The visits' records, in blocks (none grows by doubling).
+    buf: Arena,
     /// The worksheets the visits were read from, each with its name as a CSV field (empty for
     /// a CSV sheet); a visit holds its worksheet's index.
     sheets: Vec<(Option<String>, String)>,
@@ -299,7 +300,8 @@ impl SourceVisits {
                 self.sheets.len() - 1
             }
         };
-        let buf = &mut self.buf;
+        let mut record = Vec::with_capacity(64);
+        let buf = &mut record;
         put_str(buf, &v.visit.id);
         put_u64(buf, v.visit.rows.len() as u64);
         let day = v.visit.date().num_days_from_ce();
@@ -312,14 +314,16 @@ impl SourceVisits {
             put_u64(buf, r.wrapping_sub(last));
             last = r;
         }
+        self.buf.put(&record);
     }
 
     /// The visits, in the order taken in.
     fn iter(&self) -> impl Iterator<Item = VisitPlace<'_>> + '_ {
-        let mut at = &self.buf[..];
+        let mut blocks = self.buf.blocks();
+        let mut at: &[u8] = &[];
         std::iter::from_fn(move || {
-            if at.is_empty() {
-                return None;
+            while at.is_empty() {
+                at = blocks.next()?;
             }
             let id = get_str(&mut at)?;
             let rows = usize::try_from(get_u64(&mut at)?).ok()?;
@@ -378,10 +382,19 @@ fn read_sheets(
             sha256,
             visits: SourceVisits::default(),
         };
-        let account = read_grids(ctx, args, resolver, (&label, path), opened, ps, &mut |v| {
+        // How many visits a grid is about to hand out: the list they join is made room for
+        // once, not grown by doubling.
+        let expected = std::cell::Cell::new(0);
+        let expect = |n| expected.set(n);
+        let each = &mut |v: SheetVisit| {
+            let n = expected.take();
+            if n > 0 {
+                sheets.reserve(n);
+            }
             source.visits.push(&v);
             sheets.push(&v);
-        });
+        };
+        let account = read_grids(ctx, args, resolver, (&label, path), opened, ps, (&expect, each));
         read.push(account);
         sources.push(source);
     }
@@ -405,7 +418,7 @@ fn read_grids(
     (label, path): (&str, &std::path::Path),
     opened: Opened,
     ps: &mut Problems,
-    each: &mut dyn FnMut(SheetVisit),
+    (expect, each): (&dyn Fn(usize), &mut dyn FnMut(SheetVisit)),
 ) -> String {
     let lang = ps.lang;
     let code = lang.code();
@@ -448,6 +461,7 @@ fn read_grids(
                     defaults(&form.title),
                     ps,
                     &mut |n| bar.set_position(n as u64),
+                    &mut |n| expect(n),
                     &mut |v| {
                         n += 1;
                         each(v);
@@ -484,6 +498,7 @@ fn read_grids(
                             i += 1;
                         })
                     },
+                    &mut |n| expect(n),
                     &mut |v| {
                         n += 1;
                         each(v);

@@ -108,8 +108,10 @@ pub struct SheetVisit {
 pub struct Resolver<'a> {
     reg: &'a Registry,
     standards: &'a StandardsSet,
-    /// Compound id, name or alias → compound ids (more than one: ambiguous).
-    compounds: BTreeMap<&'a str, Ids<'a>>,
+    /// Every compound id, name and alias with the compound it names, sorted by name (a name
+    /// of several compounds is ambiguous; they follow in registry order). A sorted vector, not
+    /// a map: a national registry has hundreds of thousands of names.
+    compounds: Vec<(&'a str, &'a str)>,
     /// Item code or name (any standards file) → code.
     items: BTreeMap<String, String>,
 }
@@ -118,20 +120,17 @@ impl<'a> Resolver<'a> {
     /// Index the compounds of `reg` by id, name and alias, and the items of every standards
     /// file by code and name, once for all the sheets of an import.
     pub fn new(reg: &'a Registry, standards: &'a StandardsSet) -> Resolver<'a> {
-        let mut compounds: BTreeMap<&str, Ids<'_>> = BTreeMap::new();
+        let mut compounds: Vec<(&str, &str)> = Vec::new();
         for c in &reg.compounds {
             let names = [&*c.id, &*c.name]
                 .into_iter()
                 .chain(c.aliases.iter().map(String::as_str));
-            for key in names {
-                match compounds.entry(key) {
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        e.insert(Ids::One(&c.id));
-                    }
-                    std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().add(&c.id),
-                }
-            }
+            compounds.extend(names.map(|key| (key, &*c.id)));
         }
+        // Stable: a name's compounds stay in registry order; each once.
+        compounds.sort_by(|a, b| a.0.cmp(b.0));
+        compounds.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        compounds.shrink_to_fit();
         let mut items = BTreeMap::new();
         for f in &standards.files {
             for i in &f.standards.items {
@@ -150,7 +149,12 @@ impl<'a> Resolver<'a> {
     /// The compound a cell names, or what is wrong and the change to make.
     fn compound(&self, s: &str, lang: Lang) -> Result<&'a str, (String, String)> {
         let code = lang.code();
-        match self.compounds.get(s.trim()).map(Ids::as_slice) {
+        let key = s.trim();
+        let from = self.compounds.partition_point(|(k, _)| *k < key);
+        let named = &self.compounds[from..];
+        let named = &named[..named.partition_point(|(k, _)| *k == key)];
+        let ids: Vec<&'a str> = named.iter().map(|(_, id)| *id).collect();
+        match (!ids.is_empty()).then_some(ids.as_slice()) {
             Some([id]) => Ok(id),
             Some(ids) => Err((
                 t!(
@@ -168,9 +172,19 @@ impl<'a> Resolver<'a> {
             )),
             None => Err((
                 t!("import.msg.compound_unknown", locale = code, compound = shown(s)).into_owned(),
-                suggestion(lang, &nearest(s.trim(), self.compounds.keys().copied())),
+                suggestion(lang, &nearest(s.trim(), self.names())),
             )),
         }
+    }
+
+    /// Every compound id, name and alias, each once, in order.
+    fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let mut last = None;
+        self.compounds.iter().filter_map(move |&(k, _)| {
+            let new = last != Some(k);
+            last = Some(k);
+            new.then_some(k)
+        })
     }
 
     /// An item code or name, checked against the standards in force on `date`.
@@ -203,31 +217,6 @@ impl<'a> Resolver<'a> {
             m += &hint;
         }
         Err(m)
-    }
-}
-
-/// The compounds a name, alias or id stands for: nearly always one, held without a vector of
-/// its own (a national registry has hundreds of thousands of names).
-enum Ids<'a> {
-    One(&'a str),
-    Many(Vec<&'a str>),
-}
-
-impl<'a> Ids<'a> {
-    fn as_slice(&self) -> &[&'a str] {
-        match self {
-            Ids::One(id) => std::slice::from_ref(id),
-            Ids::Many(ids) => ids,
-        }
-    }
-
-    /// Add `id` unless it is there.
-    fn add(&mut self, id: &'a str) {
-        match self {
-            Ids::One(first) if *first != id => *self = Ids::Many(vec![*first, id]),
-            Ids::Many(ids) if !ids.contains(&id) => ids.push(id),
-            _ => {}
-        }
     }
 }
 
@@ -755,13 +744,15 @@ pub fn visits_from_sheet(
     for row in sheet.rows.iter().skip(1) {
         g.row(header, row, ps, progress);
     }
-    g.hand_out(ps, &mut |v| visits.push(v));
+    g.hand_out(ps, &mut |_| {}, &mut |v| visits.push(v));
     visits
 }
 
 /// [`visits_from_sheet`] for an import: the sheet is taken (and freed once read), and each
 /// visit is handed to `each` as it is made instead of all of them returned together (an
-/// import packs them as they come, [`merge::Sheets`]).
+/// import packs them as they come, [`merge::Sheets`]); `expect` is told first how many there
+/// are.
+#[allow(clippy::too_many_arguments)]
 pub fn visits_from_sheet_each(
     resolver: &Resolver<'_>,
     place: &Place,
@@ -769,6 +760,7 @@ pub fn visits_from_sheet_each(
     defaults: Defaults,
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
+    expect: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(SheetVisit),
 ) {
     let Some((header, layout)) = sheet_layout(resolver, place, sheet.rows.first(), sheet.rows.len(), ps) else {
@@ -781,7 +773,7 @@ pub fn visits_from_sheet_each(
     // The sheet's rows are read: its text goes before the visits are made from what was
     // gathered (and packed, by `each`), so the two are not held together.
     drop(sheet);
-    g.hand_out(ps, each);
+    g.hand_out(ps, expect, each);
 }
 
 /// [`visits_from_sheet_each`] for a sheet whose rows are not held but read one at a time
@@ -799,6 +791,7 @@ pub fn visits_from_rows<E>(
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
     read: &mut dyn FnMut(&mut dyn FnMut(SheetRow<'_>)) -> Result<(), E>,
+    expect: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(SheetVisit),
 ) -> Result<(), E> {
     let Some((header, layout)) = sheet_layout(resolver, place, Some(header), rows + 1, ps) else {
@@ -806,7 +799,7 @@ pub fn visits_from_rows<E>(
     };
     let mut g = Gatherer::new(resolver, place, &layout, defaults);
     read(&mut |row| g.row(header, row, ps, progress))?;
-    g.hand_out(ps, each);
+    g.hand_out(ps, expect, each);
     Ok(())
 }
 
@@ -860,7 +853,7 @@ impl<'r, 'a> Gatherer<'r, 'a> {
 
     /// Hand each visit gathered to `each`, in the order of their first rows, after the
     /// problems of their rows taken together; then warn of visits dated in an odd month.
-    fn hand_out(self, ps: &mut Problems, each: &mut dyn FnMut(SheetVisit)) {
+    fn hand_out(self, ps: &mut Problems, expect: &mut dyn FnMut(usize), each: &mut dyn FnMut(SheetVisit)) {
         let Gatherer {
             place,
             mut gathered,
@@ -872,12 +865,15 @@ impl<'r, 'a> Gatherer<'r, 'a> {
         gathered.index = HashMap::new();
         gathered.clashes = HashMap::new();
         // The date and first row of each visit, for the warning about odd months.
-        let dated: Vec<(NaiveDate, u64)> = gathered
-            .blocks
-            .iter()
-            .flat_map(|b| &b.slots)
-            .map(|s| (s.head.date, s.row))
-            .collect();
+        let dated = || {
+            gathered
+                .blocks
+                .iter()
+                .flat_map(|b| &b.slots)
+                .map(|s| (s.head.date, s.row))
+        };
+        let odd = outside_month(dated(), dated());
+        expect(gathered.len);
         for v in 0..gathered.len {
             if let Some(visit) = gathered.visit(v, &teams, place) {
                 each(visit);
@@ -890,25 +886,38 @@ impl<'r, 'a> Gatherer<'r, 'a> {
             }
         }
         drop(gathered);
-        warn_outside_month(place, &dated, ps);
+        warn_outside_month(place, odd, ps);
     }
 }
 
-/// A visit dated outside the month most of its sheet is in (a year typed wrong, 2025 in a
-/// July 2026 sheet) is a warning naming its row: it would go into another month's file.
-/// `visits` are each visit's date and first row.
-fn warn_outside_month(place: &Place, visits: &[(NaiveDate, u64)], ps: &mut Problems) {
+/// The visits dated outside the month most of their sheet is in (a year typed wrong, 2025 in
+/// a July 2026 sheet), with that month; none when no month has most. `visits` (given twice, to
+/// be read twice) are each visit's date and first row.
+fn outside_month(
+    visits: impl Iterator<Item = (NaiveDate, u64)>,
+    again: impl Iterator<Item = (NaiveDate, u64)>,
+) -> Option<((i32, u32), Vec<(NaiveDate, u64)>)> {
     let mut months: BTreeMap<(i32, u32), usize> = BTreeMap::new();
+    let mut n = 0;
     for (d, _) in visits {
         *months.entry((d.year(), d.month())).or_default() += 1;
+        n += 1;
     }
-    let Some((&(y, m), &most)) = months.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) else {
+    let (&(y, m), &most) = months.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))?;
+    if most * 2 <= n {
+        return None;
+    }
+    let odd = again.filter(|(d, _)| (d.year(), d.month()) != (y, m)).collect();
+    Some(((y, m), odd))
+}
+
+/// A visit dated outside the month most of its sheet is in is a warning naming its row: it
+/// would go into another month's file. `odd` is what [`outside_month`] found.
+fn warn_outside_month(place: &Place, odd: Option<((i32, u32), Vec<(NaiveDate, u64)>)>, ps: &mut Problems) {
+    let Some(((y, m), visits)) = odd else {
         return;
     };
-    if most * 2 <= visits.len() {
-        return;
-    }
-    for (d, row) in visits.iter().filter(|(d, _)| (d.year(), d.month()) != (y, m)) {
+    for (d, row) in &visits {
         let code = ps.lang.code();
         let month = match ps.lang {
             Lang::Zh => format!("{y}年{m}月"),
