@@ -116,6 +116,7 @@ fn settle(rows: &Rows, found: usize, known: &dyn Fn(&str) -> bool) -> (Head, Tit
 /// whose rows are not held: the rows down to the header's are kept until the header is
 /// settled, the rows under it are only sorted and counted. [`FormScan::finish`] says what was
 /// found; the sheet is then read again and its rows sorted the same way ([`ScannedForm::body`]).
+#[derive(Default)]
 pub struct FormScan {
     /// The rows read until the header is settled.
     prefix: Rows,
@@ -158,16 +159,6 @@ impl BodySorter {
     /// Whether `row`, the next under the header, is a data row.
     pub fn keep(&mut self, row: SheetRow<'_>) -> bool {
         self.0.keep(row)
-    }
-}
-
-impl Default for FormScan {
-    fn default() -> Self {
-        FormScan {
-            prefix: Rows::default(),
-            found: None,
-            settled: None,
-        }
     }
 }
 

@@ -509,7 +509,7 @@ impl<'a> Gathered<'a> {
                 self.clashes.insert(key.to_string(), n);
             }
         }
-        if v % BLOCK == 0 {
+        if v.is_multiple_of(BLOCK) {
             self.blocks.push(Block {
                 slots: Vec::with_capacity(BLOCK),
                 ..Block::default()
@@ -776,6 +776,9 @@ pub fn visits_from_sheet_each(
     g.hand_out(ps, expect, each);
 }
 
+/// Hands each row of a sheet in turn to the function it is given ([`visits_from_rows`]).
+pub type ReadRows<'f, E> = dyn FnMut(&mut dyn FnMut(SheetRow<'_>)) -> Result<(), E> + 'f;
+
 /// [`visits_from_sheet_each`] for a sheet whose rows are not held but read one at a time
 /// (a text file read again, [`sheet::TextPlan`]): `header` is its header row, `rows` how many
 /// data rows it has, and `read` hands each data row in turn to the function it is given. When
@@ -790,7 +793,7 @@ pub fn visits_from_rows<E>(
     defaults: Defaults,
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
-    read: &mut dyn FnMut(&mut dyn FnMut(SheetRow<'_>)) -> Result<(), E>,
+    read: &mut ReadRows<'_, E>,
     expect: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(SheetVisit),
 ) -> Result<(), E> {
@@ -833,7 +836,7 @@ impl<'r, 'a> Gatherer<'r, 'a> {
 
     /// Take in data row `row`, under `header`.
     fn row(&mut self, header: SheetRow<'_>, row: SheetRow<'_>, ps: &mut Problems, progress: &mut dyn FnMut(usize)) {
-        if self.n % 10_000 == 0 {
+        if self.n.is_multiple_of(10_000) {
             progress(self.n);
         }
         self.n += 1;
@@ -890,13 +893,16 @@ impl<'r, 'a> Gatherer<'r, 'a> {
     }
 }
 
+/// The month most of a sheet's visits are in, and the visits (date, first row) dated outside it.
+type OddMonth = Option<((i32, u32), Vec<(NaiveDate, u64)>)>;
+
 /// The visits dated outside the month most of their sheet is in (a year typed wrong, 2025 in
 /// a July 2026 sheet), with that month; none when no month has most. `visits` (given twice, to
 /// be read twice) are each visit's date and first row.
 fn outside_month(
     visits: impl Iterator<Item = (NaiveDate, u64)>,
     again: impl Iterator<Item = (NaiveDate, u64)>,
-) -> Option<((i32, u32), Vec<(NaiveDate, u64)>)> {
+) -> OddMonth {
     let mut months: BTreeMap<(i32, u32), usize> = BTreeMap::new();
     let mut n = 0;
     for (d, _) in visits {
@@ -913,7 +919,7 @@ fn outside_month(
 
 /// A visit dated outside the month most of its sheet is in is a warning naming its row: it
 /// would go into another month's file. `odd` is what [`outside_month`] found.
-fn warn_outside_month(place: &Place, odd: Option<((i32, u32), Vec<(NaiveDate, u64)>)>, ps: &mut Problems) {
+fn warn_outside_month(place: &Place, odd: OddMonth, ps: &mut Problems) {
     let Some(((y, m), visits)) = odd else {
         return;
     };
