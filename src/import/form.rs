@@ -558,10 +558,15 @@ const FOOTERS: &[(&str, &str, Tail)] = &[
 /// The footer words a row begins with (its first non-empty cell), and what the row is.
 fn footer(row: SheetRow<'_>) -> Option<(&'static str, Tail)> {
     let first = row.cells.iter().find(|c| !c.is_empty())?;
-    let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    // The cell without spaces starts with the words (compared without making it: every data
+    // row of a sheet is asked).
+    let starts = |words: &str| {
+        let mut cell = first.chars().filter(|c| !c.is_whitespace());
+        words.chars().all(|w| cell.next() == Some(w))
+    };
     FOOTERS
         .iter()
-        .find(|(start, _, _)| first.starts_with(start))
+        .find(|(start, _, _)| starts(start))
         .map(|&(_, words, tail)| (words, tail))
 }
 

@@ -512,10 +512,24 @@ impl Plan {
 /// version derived the stored id (24 bits of hash, [`super::legacy_visit_id`]), being the same
 /// visit. The derived id is worked out from the stored row's own fields, so no table of old
 /// ids is held.
-fn key_of(stored: &Finding, incoming: &[Packed], arena: &Arena) -> Option<usize> {
+fn key_of(
+    stored: &Finding,
+    incoming: &[Packed],
+    arena: &Arena,
+    last: &mut Option<(String, Option<usize>)>,
+) -> Option<usize> {
     let find = |id: &str| incoming.binary_search_by(|p| p.id_bytes(arena).cmp(id.as_bytes())).ok();
     let id = &stored.visit_id;
-    if let Some(i) = find(id) {
+    // A stored visit's rows are together: its id is looked up once.
+    let found = match last {
+        Some((last, found)) if last == id => *found,
+        _ => {
+            let found = find(id);
+            *last = Some((id.clone(), found));
+            found
+        }
+    };
+    if let Some(i) = found {
         return Some(i);
     }
     let tail = id.len().checked_sub(7).and_then(|at| id.get(at..))?;
@@ -549,6 +563,8 @@ fn read_into(
 ) -> Result<bool> {
     let mut sorted = true;
     let mut last: Option<(NaiveDate, String, String)> = None;
+    // The stored id last looked up, and what it found.
+    let mut last_id = None;
     // The sheet visit last compared, unpacked: a stored visit's rows are together.
     let mut cache: Option<(usize, VisitRows, String)> = None;
     read_month(ws, f, diags, |line, row, diags| match row {
@@ -574,7 +590,7 @@ fn read_into(
                     last = Some((finding.date, finding.visit_id.clone(), finding.item.clone()));
                 }
             }
-            let Some(i) = key_of(&finding, incoming, arena) else {
+            let Some(i) = key_of(&finding, incoming, arena, &mut last_id) else {
                 return;
             };
             if cache.as_ref().is_none_or(|(at, _, _)| *at != i) {

@@ -153,24 +153,27 @@ impl<'a> Resolver<'a> {
         let from = self.compounds.partition_point(|(k, _)| *k < key);
         let named = &self.compounds[from..];
         let named = &named[..named.partition_point(|(k, _)| *k == key)];
-        let ids: Vec<&'a str> = named.iter().map(|(_, id)| *id).collect();
-        match (!ids.is_empty()).then_some(ids.as_slice()) {
-            Some([id]) => Ok(id),
-            Some(ids) => Err((
+        match named {
+            [(_, id)] => Ok(id),
+            [_, ..] => Err((
                 t!(
                     "import.msg.compound_ambiguous",
                     locale = code,
                     compound = s,
-                    ids = ids.join(t!("import.msg.rows_sep", locale = code).as_ref())
+                    ids = named
+                        .iter()
+                        .map(|(_, id)| *id)
+                        .collect::<Vec<_>>()
+                        .join(t!("import.msg.rows_sep", locale = code).as_ref())
                 )
                 .into_owned(),
                 t!("import.msg.compound_ambiguous_fix", locale = code).into_owned(),
             )),
-            None if s.trim().is_empty() => Err((
+            [] if key.is_empty() => Err((
                 t!("import.msg.compound_empty", locale = code).into_owned(),
                 t!("import.msg.compound_empty_fix", locale = code).into_owned(),
             )),
-            None => Err((
+            [] => Err((
                 t!("import.msg.compound_unknown", locale = code, compound = shown(s)).into_owned(),
                 suggestion(lang, &nearest(s.trim(), self.names())),
             )),
