@@ -699,8 +699,10 @@ fn read_ledger(ws: &Workspace) -> Result<String> {
     Ok(ledger)
 }
 
-/// Keep a sheet as it came, under data/archive/ by its SHA-256 (`sha`), unless it is there
-/// already or another sheet of this import with the same bytes is.
+/// Keep a sheet as it came, under data/archive/ by its SHA-256 (`sha`, as it was read), unless
+/// it is there already or another sheet of this import with the same bytes is. The file is
+/// copied from disk, not held: if it changed since it was read, the import stops, nothing
+/// written ([`copy_verified`]).
 fn stage_archive(
     tx: &mut Transaction,
     ws: &Workspace,

@@ -6,7 +6,8 @@
 //! whose id is being imported with the sheet's as its rows go by ([`Stored`]); writing streams
 //! each touched month file again, past the sorted visits to add ([`Plan::write_month`]). What
 //! is held is the sheets' visits themselves, packed ([`Packed`]): a visit's fields once and its
-//! rows' items in one buffer, about a quarter of their size as [`Finding`]s.
+//! id, team, compound and rows' items in blocks shared by all ([`Arena`]), a small part of
+//! their size as [`Finding`]s.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;

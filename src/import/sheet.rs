@@ -348,8 +348,8 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetErr
 }
 
 /// [`decode`], also saying whether the text was UTF-16 (which Excel writes tab-separated); the
-/// text is borrowed from `bytes` when they are UTF-8 already: a sheet's bytes are kept (for
-/// the archive), and a copy of them as text is not.
+/// text is borrowed from `bytes` when they are UTF-8 already (a copy of a sheet's bytes as
+/// text would double them).
 pub fn decode_borrowed(bytes: &[u8], forced: Option<Encoding>) -> Result<(Cow<'_, str>, bool), SheetError> {
     if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
         return decode_utf16(body, true).map(|t| (Cow::Owned(t), true));
