@@ -9,12 +9,12 @@ use clap::Args;
 
 use crate::error::Severity;
 use crate::error::{Diagnostics, Error, Result};
-use crate::import::book::{read_book_file, Book};
+use crate::import::book::{open_book, Grid, Opened, TextSheet};
 use crate::import::form::{describe, read_form};
-use crate::import::merge::{self, get_str, get_u64, put_str, put_u64, Plan, Sheets};
+use crate::import::merge::{self, get_str, get_u64, put_str, put_u64, Arena, Plan, Sheets};
 use crate::import::problems::{Place, Problem, Problems};
 use crate::import::sheet::Encoding;
-use crate::import::{visits_from_sheet_each, Defaults, Resolver, SheetVisit};
+use crate::import::{visits_from_rows, visits_from_sheet_each, Defaults, Resolver, SheetVisit};
 use crate::model::records::Lang;
 use crate::model::{Level, Purpose};
 use crate::workspace::sha256_hex;
@@ -99,6 +99,11 @@ pub fn cmd_import(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut ps = Problems::new(lang);
     let started = std::time::Instant::now();
     let (sheets, sources, read) = read_sheets(ctx, args, &resolver, &mut ps)?;
+    // The sheets are read: the registry and its lookups (a national registry's are a hundred
+    // MiB) give their room to the merge.
+    drop(resolver);
+    drop(standards);
+    drop(registry);
     let sheet_visits = sheets.len();
     phase(
         ctx,
@@ -250,11 +255,12 @@ fn report_problems(ctx: &Context, args: &ImportArgs, ps: &mut Problems) -> Resul
     Err(Error::Reported(ps.errors()))
 }
 
-/// A sheet file read: its path, its bytes (archived as they came), and the visits read from it
-/// with where in it each was read (for `data/sources.csv`).
+/// A sheet file read: its path, its SHA-256 as read (the archive copies the file and checks
+/// it is the same), and the visits read from it with where in it each was read (for
+/// `data/sources.csv`).
 struct Source {
     path: PathBuf,
-    bytes: Vec<u8>,
+    sha256: String,
     visits: SourceVisits,
 }
 
@@ -264,7 +270,8 @@ struct Source {
 /// the buffer.
 #[derive(Default)]
 struct SourceVisits {
-    buf: Vec<u8>,
+    /// The visits' records, in blocks (none grows by doubling).
+    buf: Arena,
     /// The worksheets the visits were read from, each with its name as a CSV field (empty for
     /// a CSV sheet); a visit holds its worksheet's index.
     sheets: Vec<(Option<String>, String)>,
@@ -293,7 +300,8 @@ impl SourceVisits {
                 self.sheets.len() - 1
             }
         };
-        let buf = &mut self.buf;
+        let mut record = Vec::with_capacity(64);
+        let buf = &mut record;
         put_str(buf, &v.visit.id);
         put_u64(buf, v.visit.rows.len() as u64);
         let day = v.visit.date().num_days_from_ce();
@@ -306,14 +314,16 @@ impl SourceVisits {
             put_u64(buf, r.wrapping_sub(last));
             last = r;
         }
+        self.buf.put(&record);
     }
 
     /// The visits, in the order taken in.
     fn iter(&self) -> impl Iterator<Item = VisitPlace<'_>> + '_ {
-        let mut at = &self.buf[..];
+        let mut blocks = self.buf.blocks();
+        let mut at: &[u8] = &[];
         std::iter::from_fn(move || {
-            if at.is_empty() {
-                return None;
+            while at.is_empty() {
+                at = blocks.next()?;
             }
             let id = get_str(&mut at)?;
             let rows = usize::try_from(get_u64(&mut at)?).ok()?;
@@ -357,8 +367,10 @@ fn read_sheets(
             file: label.clone(),
             sheet: None,
         };
-        // One read: what is archived is what was read.
-        let (book, bytes) = match read_book_file(path, &args.sheet, args.encoding) {
+        // What is archived is what was read: the archive copies the file and checks its
+        // SHA-256 against this reading's.
+        let known = |h: &str| resolver.known_column(h);
+        let (opened, sha256) = match open_book(path, &args.sheet, args.encoding, &known) {
             Ok(read) => read,
             Err(e) => {
                 ps.file_error(&file, e.row, e.message);
@@ -367,17 +379,33 @@ fn read_sheets(
         };
         let mut source = Source {
             path: path.clone(),
-            bytes,
+            sha256,
             visits: SourceVisits::default(),
         };
-        let account = read_grids(ctx, args, resolver, &label, book, ps, &mut |v| {
+        // How many visits a grid is about to hand out: the list they join is made room for
+        // once, not grown by doubling.
+        let expected = std::cell::Cell::new(0);
+        let expect = |n| expected.set(n);
+        let each = &mut |v: SheetVisit| {
+            let n = expected.take();
+            if n > 0 {
+                sheets.reserve(n);
+            }
             source.visits.push(&v);
             sheets.push(&v);
-        });
+        };
+        let account = read_grids(ctx, args, resolver, (&label, path), opened, ps, (&expect, each));
         read.push(account);
         sources.push(source);
     }
     Ok((sheets, sources, read))
+}
+
+/// A grid of a sheet file: a workbook's worksheet (or a text file's rows) held, or a UTF-8
+/// text file's, read again row by row.
+enum GridIn {
+    Held(Grid),
+    Text(Box<TextSheet>),
 }
 
 /// The visits of every grid of a book that reads as a form, each to `each` as it is made, and
@@ -387,60 +415,104 @@ fn read_grids(
     ctx: &Context,
     args: &ImportArgs,
     resolver: &Resolver<'_>,
-    label: &str,
-    book: Book,
+    (label, path): (&str, &std::path::Path),
+    opened: Opened,
     ps: &mut Problems,
-    each: &mut dyn FnMut(SheetVisit),
+    (expect, each): (&dyn Fn(usize), &mut dyn FnMut(SheetVisit)),
 ) -> String {
     let lang = ps.lang;
     let code = lang.code();
     let mut parts = Vec::new();
-    let mut passed: Vec<String> = book
-        .skipped
-        .iter()
-        .map(|(n, why)| format!("「{n}」（{why}）"))
-        .collect();
+    let (skipped, grids) = match opened {
+        Opened::Book(book) => (book.skipped, book.grids.into_iter().map(GridIn::Held).collect()),
+        Opened::Text(text) => (Vec::new(), vec![GridIn::Text(text)]),
+    };
+    let mut passed: Vec<String> = skipped.iter().map(|(n, why)| format!("「{n}」（{why}）")).collect();
     let known = |h: &str| resolver.known_column(h);
-    let several = book.grids.len() > 1;
-    for mut grid in book.grids {
+    let several = grids.len() > 1;
+    for grid in grids {
+        let name = match &grid {
+            GridIn::Held(g) => g.name.clone(),
+            GridIn::Text(_) => None,
+        };
         let place = Place {
             file: label.to_string(),
-            sheet: grid.name.clone(),
+            sheet: name.clone(),
         };
-        let Some(form) = read_form(&mut grid, &known) else {
-            match &grid.name {
-                Some(n) if several => passed.push(format!(
-                    "「{n}」（{}）",
-                    t!("import.msg.no_header_short", locale = code)
-                )),
-                _ => ps.file_error(&place, None, t!("import.msg.no_header", locale = code)),
-            }
-            continue;
-        };
-        let defaults = Defaults {
+        let defaults = |title: &crate::import::form::Title| Defaults {
             level: args.level,
             purpose: args.purpose,
-            title_level: form.title.level,
-            year: form.title.year,
+            title_level: title.level,
+            year: title.year,
         };
-        let rows = form.sheet.rows.len().saturating_sub(1) as u64;
-        let bar = super::progress::progress_bar(ctx, rows, super::progress::Unit::Rows, label);
         let mut n = 0;
-        visits_from_sheet_each(
-            resolver,
-            &place,
-            form.sheet,
-            defaults,
-            ps,
-            &mut |n| bar.set_position(n as u64),
-            &mut |v| {
-                n += 1;
-                each(v);
-            },
-        );
-        bar.finish_and_clear();
-        let skipped = describe(&form.skipped, lang);
-        let name = grid.name.as_ref().map(|n| format!("「{n}」")).unwrap_or_default();
+        let skipped = match grid {
+            GridIn::Held(mut grid) => {
+                let Some(form) = read_form(&mut grid, &known) else {
+                    no_header(&place, name.as_deref(), several, &mut passed, ps);
+                    continue;
+                };
+                let rows = form.sheet.rows.len().saturating_sub(1) as u64;
+                let bar = super::progress::progress_bar(ctx, rows, super::progress::Unit::Rows, label);
+                visits_from_sheet_each(
+                    resolver,
+                    &place,
+                    form.sheet,
+                    defaults(&form.title),
+                    ps,
+                    &mut |n| bar.set_position(n as u64),
+                    &mut |n| expect(n),
+                    &mut |v| {
+                        n += 1;
+                        each(v);
+                    },
+                );
+                bar.finish_and_clear();
+                form.skipped
+            }
+            GridIn::Text(text) => {
+                let TextSheet { plan, form } = *text;
+                let Some(form) = form else {
+                    no_header(&place, name.as_deref(), several, &mut passed, ps);
+                    continue;
+                };
+                let bar = super::progress::progress_bar(ctx, form.rows as u64, super::progress::Unit::Rows, label);
+                let mut sorter = form.body();
+                let body_at = form.body_at;
+                // A scanned form always has its header row.
+                let Some(header) = form.header.first() else { continue };
+                let read = visits_from_rows(
+                    resolver,
+                    &place,
+                    header,
+                    form.rows,
+                    defaults(&form.title),
+                    ps,
+                    &mut |n| bar.set_position(n as u64),
+                    &mut |give| {
+                        let mut i = 0usize;
+                        plan.read(path, &mut |row| {
+                            if i >= body_at && sorter.keep(row) {
+                                give(row);
+                            }
+                            i += 1;
+                        })
+                    },
+                    &mut |n| expect(n),
+                    &mut |v| {
+                        n += 1;
+                        each(v);
+                    },
+                );
+                bar.finish_and_clear();
+                if read.is_err() {
+                    ps.file_error(&place, None, t!("import.msg.changed_while_read", locale = code));
+                }
+                form.skipped
+            }
+        };
+        let skipped = describe(&skipped, lang);
+        let name = name.as_ref().map(|n| format!("「{n}」")).unwrap_or_default();
         parts.push(if skipped.is_empty() {
             t!("import.msg.sheet_visits", locale = code, name = name, n = n)
         } else {
@@ -463,6 +535,19 @@ fn read_grids(
         account += &t!("import.msg.sheets_not_read", locale = code, sheets = sheets);
     }
     account
+}
+
+/// A grid in which no row is a header: passed over when its book has several (an
+/// instructions sheet), else an error.
+fn no_header(place: &Place, name: Option<&str>, several: bool, passed: &mut Vec<String>, ps: &mut Problems) {
+    let code = ps.lang.code();
+    match name {
+        Some(n) if several => passed.push(format!(
+            "「{n}」（{}）",
+            t!("import.msg.no_header_short", locale = code)
+        )),
+        _ => ps.file_error(place, None, t!("import.msg.no_header", locale = code)),
+    }
 }
 
 /// Hold the workspace while the store is read and written: a dry run reads the store as a
@@ -523,7 +608,7 @@ fn write(ws: &Workspace, plan: Plan, sources: &[Source]) -> Result<Option<String
         let mut archived = BTreeSet::new();
         let mut shas = Vec::with_capacity(sources.len());
         for source in sources {
-            let sha = sha256_hex(&source.bytes);
+            let sha = source.sha256.clone();
             stage_archive(&mut tx, ws, source, &sha, &mut archived)?;
             ledger.push_str(&ledger_line(&when, source, &sha, &plan.imported));
             shas.push(sha);
@@ -614,8 +699,10 @@ fn read_ledger(ws: &Workspace) -> Result<String> {
     Ok(ledger)
 }
 
-/// Keep a sheet as it came, under data/archive/ by its SHA-256 (`sha`), unless it is there
-/// already or another sheet of this import with the same bytes is.
+/// Keep a sheet as it came, under data/archive/ by its SHA-256 (`sha`, as it was read), unless
+/// it is there already or another sheet of this import with the same bytes is. The file is
+/// copied from disk, not held: if it changed since it was read, the import stops, nothing
+/// written ([`copy_verified`]).
 fn stage_archive(
     tx: &mut Transaction,
     ws: &Workspace,
@@ -631,7 +718,49 @@ fn stage_archive(
         .to_ascii_lowercase();
     let archive = format!("data/archive/{sha}.{ext}");
     if !ws.path(&archive).exists() && archived.insert(archive.clone()) {
-        tx.stage(ws, &archive, &source.bytes)?;
+        tx.stage_with(ws, &archive, |out| match copy_verified(&source.path, sha, out) {
+            Ok(()) => Ok(()),
+            Err(CopyError::Io(e)) => Err(Error::io(&source.path, e)),
+            Err(CopyError::Changed) => Err(Error::msg(t!("import.sheet_changed", file = source.path.display()))),
+        })?;
+    }
+    Ok(())
+}
+
+/// Why a sheet could not be copied into the archive.
+#[derive(Debug)]
+enum CopyError {
+    /// Reading the sheet or writing the copy failed.
+    Io(std::io::Error),
+    /// The sheet's SHA-256 is no longer the one it had when it was read: it changed during
+    /// the import.
+    Changed,
+}
+
+/// Copy the file at `path` to `out`, hashing it as it goes: [`CopyError::Changed`] unless its
+/// SHA-256 is `sha` (what the import read is what is archived, without holding its bytes).
+fn copy_verified(
+    path: &std::path::Path,
+    sha: &str,
+    out: &mut dyn std::io::Write,
+) -> std::result::Result<(), CopyError> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(CopyError::Io)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Io(e)),
+        };
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n]).map_err(CopyError::Io)?;
+    }
+    if crate::workspace::provenance::hex(&hasher.finalize()) != sha {
+        return Err(CopyError::Changed);
     }
     Ok(())
 }
@@ -658,4 +787,44 @@ fn ledger_line(when: &str, source: &Source, sha: &str, imported: &BTreeSet<Strin
         &rows.to_string(),
     ]);
     String::from_utf8_lossy(&line.into_inner().unwrap_or_default()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_archive_copy_is_the_file_read_and_a_changed_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.csv");
+        let first = "日期,小区\n2026-07-03,南营门里\n";
+        std::fs::write(&path, first).unwrap();
+        let sha = sha256_hex(first.as_bytes());
+        let mut out = Vec::new();
+        copy_verified(&path, &sha, &mut out).unwrap();
+        assert_eq!(out, first.as_bytes());
+        // Changed in place (same length), grown, emptied: refused.
+        for changed in [
+            "日期,小区\n2026-07-04,南营门里\n",
+            "日期,小区\n2026-07-03,南营门里\nx\n",
+            "",
+        ] {
+            std::fs::write(&path, changed).unwrap();
+            assert!(matches!(
+                copy_verified(&path, &sha, &mut Vec::new()),
+                Err(CopyError::Changed)
+            ));
+        }
+        // A file larger than the copy's buffer is copied whole.
+        let big: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        std::fs::write(&path, &big).unwrap();
+        let mut out = Vec::new();
+        copy_verified(&path, &sha256_hex(&big), &mut out).unwrap();
+        assert_eq!(out, big);
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(
+            copy_verified(&path, &sha, &mut Vec::new()),
+            Err(CopyError::Io(_))
+        ));
+    }
 }

@@ -22,7 +22,8 @@ pub use workbook::{raw_xlsx, raw_xlsx_shared};
 #[doc(hidden)]
 pub use xls::{raw_xls, raw_xls_shared};
 
-use super::sheet::{decode_borrowed, parse_delimited, Encoding, Rows, SheetError};
+use super::form::{FormScan, ScannedForm};
+use super::sheet::{decode_borrowed, parse_delimited, scan_delimited, Encoding, Rows, SheetError, TextPlan};
 
 /// One worksheet as text cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +79,65 @@ pub fn read_book_file(
     })?;
     let book = read_book_bytes(&bytes, &ext, sheets, encoding)?;
     Ok((book, bytes))
+}
+
+/// A sheet file opened for import ([`open_book`]).
+pub enum Opened {
+    /// Its grids, held: a workbook, an HTML page, a text file not in UTF-8.
+    Book(Book),
+    /// A UTF-8 delimited text file, read through once: how to read it again row by row, and
+    /// its form as that reading found it (`None`: no row is a header). A million-row sheet's
+    /// rows are not held.
+    Text(Box<TextSheet>),
+}
+
+/// A UTF-8 delimited text file read through once ([`Opened::Text`]).
+pub struct TextSheet {
+    /// How to read it again.
+    pub plan: TextPlan,
+    /// Its form, if a row is a header.
+    pub form: Option<ScannedForm>,
+}
+
+/// Open a sheet file for import: read it once, and say its SHA-256 (its bytes are not kept:
+/// the archive copies the file again and checks it is the same). `known` says whether a
+/// header cell names a known column (for a text file's form, found as it is read). Refused as
+/// [`read_book_file`] refuses.
+pub fn open_book(
+    path: &Path,
+    sheets: &[String],
+    encoding: Option<Encoding>,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<(Opened, String), SheetError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !KNOWN.contains(&ext.as_str()) {
+        return Err(SheetError {
+            row: None,
+            message: t!("book.unknown_type", ext = ext).into_owned(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| SheetError {
+        row: None,
+        message: t!("book.unreadable", error = crate::error::io_words(&e)).into_owned(),
+    })?;
+    let sha = crate::workspace::sha256_hex(&bytes);
+    if !is_workbook(&bytes) && !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods") {
+        if let (std::borrow::Cow::Borrowed(text), false) = decode_borrowed(&bytes, encoding)? {
+            if !looks_like_html(text) {
+                let mut form = FormScan::default();
+                let mut plan = scan_delimited(&bytes, text, ext == "tsv", &mut |row| form.row(row, known))?;
+                plan.sha256.clone_from(&sha);
+                let form = form.finish(known);
+                return Ok((Opened::Text(Box::new(TextSheet { plan, form })), sha));
+            }
+        }
+    }
+    let book = read_book_bytes(&bytes, &ext, sheets, encoding)?;
+    Ok((Opened::Book(book), sha))
 }
 
 /// Read a sheet file held in memory; `ext` is its extension in lower case (it names the file

@@ -76,7 +76,23 @@ pub fn read_form(grid: &mut Grid, known: &dyn Fn(&str) -> bool) -> Option<Form> 
         .position(|r| r.cells.iter().filter(|c| known(c)).count() >= 3)?;
     // The rows move into the form: a month's sheet can have a million of them.
     let rows = std::mem::take(&mut grid.rows);
-    let head = Head::find(&rows, found, known);
+    let (head, title, mut body) = settle(&rows, found, known);
+    // The header's text is added after the rows' (within 4 GiB: read_form is not refused for
+    // it; a header is a row's worth of text, and the text of a sheet near the limit would not
+    // have been read).
+    let kept = rows.keep(head.top, &head.cells, head.body, |row| body.keep(row)).ok()?;
+    Some(Form {
+        sheet: Sheet { rows: kept },
+        skipped: body.skips.list,
+        title,
+    })
+}
+
+/// The header around row `found` of `rows` (the first naming three known columns), what the
+/// title above it says, and the sorter of the rows under it, the title and sub-header rows
+/// passed over already.
+fn settle(rows: &Rows, found: usize, known: &dyn Fn(&str) -> bool) -> (Head, Title, Body) {
+    let head = Head::find(rows, found, known);
     let mut skips = Skips::default();
     for r in rows.range(0..head.top) {
         skips.skip(r.row, SkipKind::Title, false);
@@ -92,16 +108,113 @@ pub fn read_form(grid: &mut Grid, known: &dyn Fn(&str) -> bool) -> Option<Form> 
         .chain([head.cells.clone()])
         .collect();
     let title = read_title(rows.range(0..head.top));
-    let mut body = Body::new(&header, &mut skips);
-    // The header's text is added after the rows' (within 4 GiB: read_form is not refused for
-    // it; a header is a row's worth of text, and the text of a sheet near the limit would not
-    // have been read).
-    let kept = rows.keep(head.top, &head.cells, head.body, |row| body.keep(row)).ok()?;
-    Some(Form {
-        sheet: Sheet { rows: kept },
-        skipped: skips.list,
-        title,
-    })
+    let body = Body::new(header, skips);
+    (head, title, body)
+}
+
+/// A form read a row at a time ([`FormScan::row`]), as [`read_form`] reads a grid, for a sheet
+/// whose rows are not held: the rows down to the header's are kept until the header is
+/// settled, the rows under it are only sorted and counted. [`FormScan::finish`] says what was
+/// found; the sheet is then read again and its rows sorted the same way ([`ScannedForm::body`]).
+#[derive(Default)]
+pub struct FormScan {
+    /// The rows read until the header is settled.
+    prefix: Rows,
+    /// The index of the first row naming three known columns.
+    found: Option<usize>,
+    settled: Option<ScannedForm>,
+}
+
+/// What a [`FormScan`] found: the header, the title, the rows passed over, how many data rows
+/// there are and from which row on.
+pub struct ScannedForm {
+    /// The header row (its number and cells, combined from two rows if it takes two).
+    pub header: Rows,
+    /// What the title above the header says.
+    pub title: Title,
+    /// Rows passed over, in order.
+    pub skipped: Vec<Skipped>,
+    /// How many data rows there are.
+    pub rows: usize,
+    /// The index of the first row under the header.
+    pub body_at: usize,
+    /// The sorter as it stood before the first row under the header.
+    fresh: Body,
+    /// The sorter of this reading.
+    body: Body,
+}
+
+impl ScannedForm {
+    /// A sorter of the rows under the header, from index [`ScannedForm::body_at`] on: whether
+    /// each is a data row, as the scan found.
+    pub fn body(&self) -> BodySorter {
+        BodySorter(self.fresh.clone())
+    }
+}
+
+/// Sorts the rows under a scanned form's header ([`ScannedForm::body`]).
+pub struct BodySorter(Body);
+
+impl BodySorter {
+    /// Whether `row`, the next under the header, is a data row.
+    pub fn keep(&mut self, row: SheetRow<'_>) -> bool {
+        self.0.keep(row)
+    }
+}
+
+impl FormScan {
+    /// Take in the next row of the grid.
+    pub fn row(&mut self, row: SheetRow<'_>, known: &dyn Fn(&str) -> bool) {
+        if let Some(s) = &mut self.settled {
+            if s.body.keep(row) {
+                s.rows += 1;
+            }
+            return;
+        }
+        let i = self.prefix.len();
+        // Within 4 GiB: the scan's reader refuses a sheet past it.
+        let _ = self.prefix.push(row.row, row.cells.iter());
+        if self.found.is_none() && row.cells.iter().filter(|c| known(c)).count() >= 3 {
+            self.found = Some(i);
+        }
+        if self.found.is_some_and(|f| self.prefix.len() == f + 2) {
+            self.settle(known);
+        }
+    }
+
+    fn settle(&mut self, known: &dyn Fn(&str) -> bool) {
+        let Some(found) = self.found else { return };
+        let rows = std::mem::take(&mut self.prefix);
+        let (head, title, body) = settle(&rows, found, known);
+        let mut header = Rows::default();
+        let row = rows.get(head.top).map_or(0, |r| r.row);
+        let _ = header.push(row, head.cells.iter().map(String::as_str));
+        let mut s = ScannedForm {
+            header,
+            title,
+            skipped: Vec::new(),
+            rows: 0,
+            body_at: head.body,
+            fresh: body.clone(),
+            body,
+        };
+        for r in rows.range(head.body.min(rows.len())..rows.len()) {
+            if s.body.keep(r) {
+                s.rows += 1;
+            }
+        }
+        self.settled = Some(s);
+    }
+
+    /// What the rows read say, all read; `None` when no row is a header.
+    pub fn finish(mut self, known: &dyn Fn(&str) -> bool) -> Option<ScannedForm> {
+        if self.settled.is_none() {
+            self.settle(known);
+        }
+        let mut s = self.settled?;
+        s.skipped = std::mem::take(&mut s.body.skips.list);
+        Some(s)
+    }
 }
 
 /// A summary of the rows passed over, in the workspace's words for the import's report:
@@ -365,7 +478,7 @@ fn find_level(texts: &[String]) -> Option<Level> {
 
 /// The rows passed over so far; `open` while the row just read was passed over, so that the
 /// next one passed over may join its run.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Skips {
     list: Vec<Skipped>,
     open: bool,
@@ -445,10 +558,15 @@ const FOOTERS: &[(&str, &str, Tail)] = &[
 /// The footer words a row begins with (its first non-empty cell), and what the row is.
 fn footer(row: SheetRow<'_>) -> Option<(&'static str, Tail)> {
     let first = row.cells.iter().find(|c| !c.is_empty())?;
-    let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    // The cell without spaces starts with the words (compared without making it: every data
+    // row of a sheet is asked).
+    let starts = |words: &str| {
+        let mut cell = first.chars().filter(|c| !c.is_whitespace());
+        words.chars().all(|w| cell.next() == Some(w))
+    };
     FOOTERS
         .iter()
-        .find(|(start, _, _)| first.starts_with(start))
+        .find(|(start, _, _)| starts(start))
         .map(|&(_, words, tail)| (words, tail))
 }
 
@@ -475,14 +593,15 @@ fn same_cells(a: &[String], b: Cells<'_>) -> bool {
 /// Sorts the rows under the header, one by one, into data rows (kept, unchanged) and rows
 /// passed over: footers, the lines after a note or a signature line, and the header printed
 /// again. `header` holds the header's rows as the sheet has them, and combined.
-struct Body<'h> {
-    header: &'h [Vec<String>],
-    skips: &'h mut Skips,
+#[derive(Clone)]
+struct Body {
+    header: Vec<Vec<String>>,
+    skips: Skips,
     tail: Tail,
 }
 
-impl<'h> Body<'h> {
-    fn new(header: &'h [Vec<String>], skips: &'h mut Skips) -> Body<'h> {
+impl Body {
+    fn new(header: Vec<Vec<String>>, skips: Skips) -> Body {
         Body {
             header,
             skips,
@@ -492,7 +611,7 @@ impl<'h> Body<'h> {
 
     /// Whether `row`, the next under the header, is a data row; if not, it is passed over.
     fn keep(&mut self, row: SheetRow<'_>) -> bool {
-        let (skips, header) = (&mut *self.skips, self.header);
+        let (skips, header) = (&mut self.skips, &self.header);
         let words = footer(row);
         if self.tail == Tail::Signature {
             match words {

@@ -6,9 +6,10 @@
 //! whose id is being imported with the sheet's as its rows go by ([`Stored`]); writing streams
 //! each touched month file again, past the sorted visits to add ([`Plan::write_month`]). What
 //! is held is the sheets' visits themselves, packed ([`Packed`]): a visit's fields once and its
-//! rows' items in one buffer, about a quarter of their size as [`Finding`]s.
+//! id, team, compound and rows' items in blocks shared by all ([`Arena`]), a small part of
+//! their size as [`Finding`]s.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use rust_i18n::t;
@@ -47,34 +48,49 @@ pub struct Plan {
     /// The visits to write, by month, each month's sorted by (date, id): their rows, already in
     /// store order within a visit, follow in that order.
     adding: BTreeMap<Period, Vec<Packed>>,
+    /// The bytes of the visits to write.
+    arena: Arena,
     /// The stored month files, and whether each is in store order (an unsorted one, edited by
     /// hand, is rewritten by reading it whole).
     files: Vec<(MonthFile, bool)>,
 }
 
 /// Where a stored visit whose id is being imported again is, and how it compares with the
-/// sheet's visit, gathered as the store streams past: no stored row is held.
+/// sheet's visit, gathered as the store streams past: no stored row is held. Small and of
+/// one size (re-importing a month's sheet meets a third of a million of them): what is rare
+/// is boxed ([`StoredRare`]).
 struct Stored {
     /// The month file it was first met in, and the line of its first row.
     month: Period,
     line: u64,
-    /// The id it is stored under, when not the sheet's (an earlier version's derived id).
-    id: Option<String>,
-    /// Its first row's visit fields, kept only when they are not the sheet visit's (for the
-    /// message naming both).
-    other: Option<Box<Finding>>,
+    /// The id it is stored under when not the sheet's, its first row when not the sheet
+    /// visit's, and which items it has named when the sheet visit has more than 64 rows.
+    rare: Option<Box<StoredRare>>,
     /// Whether its first row has the sheet visit's date, level, purpose, team and compound.
     same_visit: bool,
     /// Whether its content can still equal the sheet visit's.
     equal: bool,
-    /// Which of the sheet visit's items its rows have named (in the sheet visit's order).
-    seen: Vec<bool>,
+    /// Which of the sheet visit's items its rows have named (in the sheet visit's order), a
+    /// bit each (or in `rare`, past 64).
+    seen: u64,
     /// Its photos so far.
     photos: u64,
     /// How much of the sheet visit's joined notes its notes have matched so far, and whether
     /// any has.
     notes: usize,
     any_note: bool,
+}
+
+/// What a [`Stored`] visit rarely has.
+#[derive(Default)]
+struct StoredRare {
+    /// The id it is stored under, when not the sheet's (an earlier version's derived id).
+    id: Option<String>,
+    /// Its first row's visit fields, kept only when they are not the sheet visit's (for the
+    /// message naming both).
+    other: Option<Finding>,
+    /// Which of the sheet visit's items its rows have named, when it has more than 64 rows.
+    seen: Vec<bool>,
 }
 
 impl Stored {
@@ -91,18 +107,57 @@ impl Stored {
             first.inspectors,
             &first.compound_id,
         ) == (v.date, v.level, v.purpose, &v.team, v.inspectors, &v.compound_id);
+        let rare = StoredRare {
+            id: (first.visit_id != key).then(|| first.visit_id.clone()),
+            other: (!same_visit).then(|| first.clone()),
+            seen: if visit.rows.len() > 64 {
+                vec![false; visit.rows.len()]
+            } else {
+                Vec::new()
+            },
+        };
+        let common = rare.id.is_none() && rare.other.is_none() && rare.seen.is_empty();
         Stored {
             month,
             line,
-            id: (first.visit_id != key).then(|| first.visit_id.clone()),
-            other: (!same_visit).then(|| Box::new(first.clone())),
+            rare: (!common).then(|| Box::new(rare)),
             same_visit,
             equal: head,
-            seen: vec![false; visit.rows.len()],
+            seen: 0,
             photos: 0,
             notes: 0,
             any_note: false,
         }
+    }
+
+    /// The id it is stored under, when not the sheet's.
+    fn id(&self) -> Option<&String> {
+        self.rare.as_ref()?.id.as_ref()
+    }
+
+    /// Its first row, when not the sheet visit's.
+    fn other(&self) -> Option<&Finding> {
+        self.rare.as_ref()?.other.as_ref()
+    }
+
+    /// Whether it has named the sheet visit's item `i` (of `n`), marking it named.
+    fn see(&mut self, i: usize, n: usize) -> bool {
+        if n > 64 {
+            let seen = self.rare.as_mut().and_then(|r| r.seen.get_mut(i));
+            return seen.is_some_and(|s| std::mem::replace(s, true));
+        }
+        let bit = 1u64 << i;
+        let was = self.seen & bit != 0;
+        self.seen |= bit;
+        was
+    }
+
+    /// Whether it has named the sheet visit's item `i` (of `n`).
+    fn seen(&self, i: usize, n: usize) -> bool {
+        if n > 64 {
+            return self.rare.as_ref().and_then(|r| r.seen.get(i)).is_some_and(|s| *s);
+        }
+        self.seen & (1u64 << i) != 0
     }
 
     /// Take in one more of its rows: [`VisitRows::content`] compared a row at a time (items as
@@ -114,8 +169,8 @@ impl Stored {
                 .rows
                 .iter()
                 .position(|r| !r.item.is_empty() && r.item == row.item && r.count == row.count);
-            match at.and_then(|i| self.seen.get_mut(i)) {
-                Some(seen) if !*seen => *seen = true,
+            match at {
+                Some(i) if !self.see(i, visit.rows.len()) => {}
                 _ => self.equal = false,
             }
         }
@@ -132,9 +187,38 @@ impl Stored {
 
     /// Whether its content, all rows read, equals the sheet `visit`'s.
     fn equals(&self, visit: &VisitRows, notes: &str) -> bool {
-        let items = visit.rows.iter().zip(&self.seen).all(|(r, s)| r.item.is_empty() || *s);
+        let n = visit.rows.len();
+        let items = (0..n).all(|i| visit.rows[i].item.is_empty() || self.seen(i, n));
         let photos: u64 = visit.rows.iter().map(|r| r.photos).sum();
         self.equal && items && self.photos == photos && self.notes == notes.len()
+    }
+}
+
+/// The stored visits sharing an id with a sheet's, by the index of the sheet's visit: an
+/// index per sheet visit into one list, made when the first is met.
+#[derive(Default)]
+struct StoredMap {
+    at: Vec<u32>,
+    list: Vec<Stored>,
+}
+
+impl StoredMap {
+    fn get(&self, i: usize) -> Option<&Stored> {
+        let &at = self.at.get(i)?;
+        self.list.get(at as usize)
+    }
+
+    /// The stored visit of sheet visit `i` (of `n`), made by `make` if there is none yet.
+    fn entry(&mut self, i: usize, n: usize, make: impl FnOnce() -> Stored) -> Option<&mut Stored> {
+        if self.at.is_empty() {
+            self.at = vec![u32::MAX; n];
+        }
+        let at = self.at.get_mut(i)?;
+        if *at == u32::MAX {
+            *at = u32::try_from(self.list.len()).ok()?;
+            self.list.push(make());
+        }
+        self.list.get_mut(*at as usize)
     }
 }
 
@@ -155,20 +239,30 @@ fn joined_notes(v: &VisitRows) -> String {
 /// an id are held.
 pub fn plan(ws: &Workspace, sheets: Sheets, replace: bool, ps: &mut Problems, diags: &mut Diagnostics) -> Result<Plan> {
     let mut plan = Plan::default();
-    let Sheets { visits, origins } = sheets;
-    let incoming = one_per_id(visits, &origins, &mut plan, ps);
-    let mut stored: HashMap<usize, Stored> = HashMap::new();
+    let Sheets { visits, arena, origins } = sheets;
+    let incoming = one_per_id(visits, &origins, &arena, &mut plan, ps);
+    let mut stored = StoredMap::default();
     for f in month_files(ws, diags)? {
-        let sorted = read_into(ws, &f, &incoming, &mut stored, diags)?;
+        let sorted = read_into(ws, &f, (&incoming, &arena), &mut stored, diags)?;
         plan.files.push((f, sorted));
     }
     if diags.has_errors() {
         return Ok(plan);
     }
     let mut touched: BTreeSet<Period> = incoming.iter().map(Packed::month).collect();
-    sort_incoming(incoming, &origins, &stored, replace, &mut plan, &mut touched, ps);
+    sort_incoming(
+        (incoming, &arena),
+        &origins,
+        &stored,
+        replace,
+        &mut plan,
+        &mut touched,
+        ps,
+    );
+    plan.arena = arena;
     for visits in plan.adding.values_mut() {
-        visits.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        let arena = &plan.arena;
+        visits.sort_by(|a, b| (a.date, a.id_bytes(arena)).cmp(&(b.date, b.id_bytes(arena))));
     }
     plan.months = touched;
     Ok(plan)
@@ -187,7 +281,11 @@ impl Plan {
         replaced: &mut Vec<Finding>,
     ) -> Result<()> {
         let adding = self.adding.get(&month).map_or(&[][..], Vec::as_slice);
-        let mut incoming = adding.iter().filter_map(Packed::unpack).flat_map(|v| v.rows).peekable();
+        let mut incoming = adding
+            .iter()
+            .filter_map(|p| p.unpack(&self.arena))
+            .flat_map(|v| v.rows)
+            .peekable();
         let mut w = RowWriter::new(out, month);
         w.header()?;
         let file = self.files.iter().find(|(f, _)| f.month == month);
@@ -303,14 +401,20 @@ fn visit_words(f: &Finding, lang: Lang) -> String {
 
 /// One visit per id within the import, sorted by id: a repeat with the same content is skipped
 /// (and counted), one with different content is an error. The first read is kept.
-fn one_per_id(mut visits: Vec<Packed>, origins: &[Place], plan: &mut Plan, ps: &mut Problems) -> Vec<Packed> {
+fn one_per_id(
+    mut visits: Vec<Packed>,
+    origins: &[Place],
+    arena: &Arena,
+    plan: &mut Plan,
+    ps: &mut Problems,
+) -> Vec<Packed> {
     // Stable: of one id's visits, the first read comes first.
-    visits.sort_by(|a, b| a.id.cmp(&b.id));
+    visits.sort_by(|a, b| a.id_bytes(arena).cmp(b.id_bytes(arena)));
     visits.dedup_by(|v, first| {
-        if v.id != first.id {
+        if v.id_bytes(arena) != first.id_bytes(arena) {
             return false;
         }
-        let (a, b) = (first.unpack(), v.unpack());
+        let (a, b) = (first.unpack(arena), v.unpack(arena));
         if a.as_ref().map(VisitRows::content) == b.as_ref().map(VisitRows::content) {
             plan.skipped += 1;
         } else {
@@ -318,7 +422,7 @@ fn one_per_id(mut visits: Vec<Packed>, origins: &[Place], plan: &mut Plan, ps: &
             let m = t!(
                 "import.msg.same_id_differs",
                 locale = ps.lang.code(),
-                id = v.id,
+                id = v.id(arena),
                 at = at,
                 row = first.row
             )
@@ -343,21 +447,21 @@ fn origin(origins: &[Place], v: &Packed) -> Place {
 /// differently (replaced with `replace`, its month touched and its stored id in
 /// `plan.removed`; else an error). The visits to write go to `plan.adding`.
 fn sort_incoming(
-    incoming: Vec<Packed>,
+    (incoming, arena): (Vec<Packed>, &Arena),
     origins: &[Place],
-    stored: &HashMap<usize, Stored>,
+    stored: &StoredMap,
     replace: bool,
     plan: &mut Plan,
     touched: &mut BTreeSet<Period>,
     ps: &mut Problems,
 ) {
     for (i, p) in incoming.into_iter().enumerate() {
-        let Some(old) = stored.get(&i) else {
+        let Some(old) = stored.get(i) else {
             plan.added += 1;
-            plan.add(p);
+            plan.add(p, p.id(arena));
             continue;
         };
-        let Some(v) = p.unpack() else { continue };
+        let Some(v) = p.unpack(arena) else { continue };
         let place = origin(origins, &p);
         let at = (place.file.as_str(), place.sheet.as_deref(), p.row);
         if old.equals(&v, &joined_notes(&v)) {
@@ -365,7 +469,7 @@ fn sort_incoming(
         } else if !old.same_visit {
             // Another visit holds this id: --replace may not take it.
             let where_ = format!("{}:{}", month_path(&old.month), old.line);
-            let first = old.other.as_deref().unwrap_or(&v.rows[0]);
+            let first = old.other().unwrap_or(&v.rows[0]);
             let (stored_words, sheet_words) = (visit_words(first, ps.lang), visit_words(&v.rows[0], ps.lang));
             let code = ps.lang.code();
             let m = t!(
@@ -382,9 +486,9 @@ fn sort_incoming(
         } else if replace {
             plan.replaced += 1;
             // The stored id: an id of an earlier version's store, if it was stored so.
-            plan.removed.insert(old.id.clone().unwrap_or_else(|| v.id.clone()));
+            plan.removed.insert(old.id().cloned().unwrap_or_else(|| v.id.clone()));
             touched.insert(old.month);
-            plan.add(p);
+            plan.add(p, &v.id);
         } else {
             let where_ = format!("{}:{}", month_path(&old.month), old.line);
             let code = ps.lang.code();
@@ -397,9 +501,9 @@ fn sort_incoming(
 
 impl Plan {
     /// Take in a visit to write (added or replacing): its id, its rows, its month's list.
-    fn add(&mut self, p: Packed) {
+    fn add(&mut self, p: Packed, id: &str) {
         self.rows += p.rows as usize;
-        self.imported.insert(p.id.to_string());
+        self.imported.insert(id.to_string());
         self.adding.entry(p.month()).or_default().push(p);
     }
 }
@@ -409,10 +513,24 @@ impl Plan {
 /// version derived the stored id (24 bits of hash, [`super::legacy_visit_id`]), being the same
 /// visit. The derived id is worked out from the stored row's own fields, so no table of old
 /// ids is held.
-fn key_of(stored: &Finding, incoming: &[Packed]) -> Option<usize> {
-    let find = |id: &str| incoming.binary_search_by(|p| (*p.id).cmp(id)).ok();
+fn key_of(
+    stored: &Finding,
+    incoming: &[Packed],
+    arena: &Arena,
+    last: &mut Option<(String, Option<usize>)>,
+) -> Option<usize> {
+    let find = |id: &str| incoming.binary_search_by(|p| p.id_bytes(arena).cmp(id.as_bytes())).ok();
     let id = &stored.visit_id;
-    if let Some(i) = find(id) {
+    // A stored visit's rows are together: its id is looked up once.
+    let found = match last {
+        Some((last, found)) if last == id => *found,
+        _ => {
+            let found = find(id);
+            *last = Some((id.clone(), found));
+            found
+        }
+    };
+    if let Some(i) = found {
         return Some(i);
     }
     let tail = id.len().checked_sub(7).and_then(|at| id.get(at..))?;
@@ -428,7 +546,7 @@ fn key_of(stored: &Finding, incoming: &[Packed]) -> Option<usize> {
     let new = super::derive_visit_id(date, level, purpose, team, compound);
     let i = find(&new)?;
     let p = &incoming[i];
-    let (team, compound) = p.head()?;
+    let (team, compound) = p.head(arena)?;
     let derived = super::derive_visit_id(p.date, p.level, p.purpose, team, compound) == new;
     let same = (p.date, p.level, p.purpose, team, compound)
         == (f.date, f.level, f.purpose, f.team.as_str(), f.compound_id.as_str());
@@ -440,12 +558,14 @@ fn key_of(stored: &Finding, incoming: &[Packed]) -> Option<usize> {
 fn read_into(
     ws: &Workspace,
     f: &MonthFile,
-    incoming: &[Packed],
-    stored: &mut HashMap<usize, Stored>,
+    (incoming, arena): (&[Packed], &Arena),
+    stored: &mut StoredMap,
     diags: &mut Diagnostics,
 ) -> Result<bool> {
     let mut sorted = true;
     let mut last: Option<(NaiveDate, String, String)> = None;
+    // The stored id last looked up, and what it found.
+    let mut last_id = None;
     // The sheet visit last compared, unpacked: a stored visit's rows are together.
     let mut cache: Option<(usize, VisitRows, String)> = None;
     read_month(ws, f, diags, |line, row, diags| match row {
@@ -471,18 +591,18 @@ fn read_into(
                     last = Some((finding.date, finding.visit_id.clone(), finding.item.clone()));
                 }
             }
-            let Some(i) = key_of(&finding, incoming) else {
+            let Some(i) = key_of(&finding, incoming, arena, &mut last_id) else {
                 return;
             };
             if cache.as_ref().is_none_or(|(at, _, _)| *at != i) {
-                let Some(v) = incoming[i].unpack() else { return };
+                let Some(v) = incoming[i].unpack(arena) else { return };
                 let notes = joined_notes(&v);
                 cache = Some((i, v, notes));
             }
             let Some((_, v, notes)) = &cache else { return };
-            let e = stored
-                .entry(i)
-                .or_insert_with(|| Stored::new(f.month, line, &v.id, &finding, v));
+            let Some(e) = stored.entry(i, incoming.len(), || Stored::new(f.month, line, &v.id, &finding, v)) else {
+                return;
+            };
             if e.month != f.month {
                 diags.error(
                     &f.rel,
@@ -500,31 +620,71 @@ fn read_into(
     Ok(sorted)
 }
 
-/// A sheet's visit as an import holds it until it is written: its visit fields once and its
-/// rows' items, counts, photos and notes in one buffer, instead of a [`Finding`] of five
-/// strings per row (a million-row sheet is a third of a million visits).
-#[derive(Debug)]
+/// A sheet's visit as an import holds it until it is written: its visit fields, and where in
+/// its [`Arena`] its id, team, compound and rows' items, counts, photos and notes are, instead
+/// of a [`Finding`] of five strings per row (a million-row sheet is a third of a million
+/// visits, and even a buffer of its own each cost half as much again).
+#[derive(Debug, Clone, Copy)]
 pub struct Packed {
-    id: Box<str>,
+    /// Where its bytes are in the arena ([`Arena::bytes`]).
+    at: u64,
+    /// The sheet row of its first row (for messages).
+    row: u64,
     date: NaiveDate,
-    level: Level,
-    purpose: Purpose,
     inspectors: u32,
     /// How many rows the visit has.
     rows: u32,
     /// The sheet it was read from: an index into [`Sheets::origins`].
     origin: u32,
-    /// The sheet row of its first row (for messages).
-    row: u64,
-    /// The team and the compound, then each row's item, count, photos and note: strings as
-    /// their length and bytes, numbers as LEB128.
-    buf: Box<[u8]>,
+    level: Level,
+    purpose: Purpose,
+}
+
+/// The bytes of packed visits, one after another in blocks of a mebibyte (none grows by
+/// doubling, as one buffer of them all would): each visit's id, team and compound, then each
+/// row's item, count, photos and note, strings as their length and bytes, numbers as LEB128.
+#[derive(Debug, Default)]
+pub(crate) struct Arena {
+    blocks: Vec<Vec<u8>>,
+}
+
+/// The size of an [`Arena`]'s blocks (a visit larger than this has a block of its own).
+const ARENA_BLOCK: usize = 1 << 20;
+
+impl Arena {
+    /// Keep `bytes`; where they are.
+    pub(crate) fn put(&mut self, bytes: &[u8]) -> u64 {
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= bytes.len() && b.len() <= u32::MAX as usize);
+        if !fits {
+            self.blocks.push(Vec::with_capacity(ARENA_BLOCK.max(bytes.len())));
+        }
+        let n = self.blocks.len() - 1;
+        let Some(b) = self.blocks.last_mut() else { return 0 };
+        let at = ((n as u64) << 32) | b.len() as u64;
+        b.extend_from_slice(bytes);
+        at
+    }
+
+    /// The blocks, in order: what was put, one after another.
+    pub(crate) fn blocks(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.blocks.iter().map(Vec::as_slice)
+    }
+
+    /// The bytes from `at` on (to the end of its block).
+    fn bytes(&self, at: u64) -> &[u8] {
+        let (n, off) = ((at >> 32) as usize, (at & u64::from(u32::MAX)) as usize);
+        self.blocks.get(n).and_then(|b| b.get(off..)).unwrap_or_default()
+    }
 }
 
 /// The visits of every sheet of an import, packed ([`Packed`]), in the order read.
 #[derive(Debug, Default)]
 pub struct Sheets {
     visits: Vec<Packed>,
+    arena: Arena,
     /// Where the visits were read from: file and worksheet.
     origins: Vec<Place>,
 }
@@ -543,7 +703,8 @@ impl Sheets {
             }
         };
         let f = &v.visit.rows[0];
-        let mut buf = Vec::with_capacity(16 + 8 * v.visit.rows.len());
+        let mut buf = Vec::with_capacity(64 + 8 * v.visit.rows.len());
+        put_str(&mut buf, &v.visit.id);
         put_str(&mut buf, &f.team);
         put_str(&mut buf, &f.compound_id);
         for r in &v.visit.rows {
@@ -552,17 +713,23 @@ impl Sheets {
             put_u64(&mut buf, r.photos);
             put_str(&mut buf, &r.note);
         }
+        let at = self.arena.put(&buf);
         self.visits.push(Packed {
-            id: v.visit.id.as_str().into(),
+            at,
+            row: v.row,
             date: f.date,
-            level: f.level,
-            purpose: f.purpose,
             inspectors: f.inspectors,
             rows: u32::try_from(v.visit.rows.len()).unwrap_or(u32::MAX),
             origin: u32::try_from(origin).unwrap_or(u32::MAX),
-            row: v.row,
-            buf: buf.into_boxed_slice(),
+            level: f.level,
+            purpose: f.purpose,
         });
+    }
+
+    /// Room for `n` more visits (a sheet's, gathered), so that the list of them does not
+    /// grow by doubling.
+    pub fn reserve(&mut self, n: usize) {
+        self.visits.reserve_exact(n);
     }
 
     /// How many visits were read.
@@ -578,18 +745,32 @@ impl Sheets {
     /// Each visit's id, date, and where it was read (file, worksheet, first row).
     pub fn places(&self) -> impl Iterator<Item = (&str, NaiveDate, &Place, u64)> {
         let origins = &self.origins;
+        let arena = &self.arena;
         self.visits.iter().filter_map(move |v| {
             let place = origins.get(v.origin as usize)?;
-            Some((&*v.id, v.date, place, v.row))
+            Some((v.id(arena), v.date, place, v.row))
         })
     }
 }
 
 impl Packed {
-    /// The visit's rows as the store holds them; `None` only for a buffer this module did not
+    /// The visit's id as bytes, to compare (as `str`s compare) without checking them again.
+    fn id_bytes<'r>(&self, arena: &'r Arena) -> &'r [u8] {
+        let mut at = arena.bytes(self.at);
+        let n = get_u64(&mut at).and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        at.get(..n).unwrap_or_default()
+    }
+
+    /// The visit's id ("" only for bytes this module did not write).
+    fn id<'r>(&self, arena: &'r Arena) -> &'r str {
+        get_str(&mut arena.bytes(self.at)).unwrap_or_default()
+    }
+
+    /// The visit's rows as the store holds them; `None` only for bytes this module did not
     /// write.
-    fn unpack(&self) -> Option<VisitRows> {
-        let mut at = &self.buf[..];
+    fn unpack(&self, arena: &Arena) -> Option<VisitRows> {
+        let mut at = arena.bytes(self.at);
+        let id = get_str(&mut at)?;
         let team = get_str(&mut at)?;
         let compound = get_str(&mut at)?;
         let mut rows = Vec::with_capacity(self.rows as usize);
@@ -598,7 +779,7 @@ impl Packed {
             let (count, photos) = (get_u64(&mut at)?, get_u64(&mut at)?);
             let note = get_str(&mut at)?;
             rows.push(Finding {
-                visit_id: self.id.to_string(),
+                visit_id: id.to_string(),
                 date: self.date,
                 level: self.level,
                 purpose: self.purpose,
@@ -612,7 +793,7 @@ impl Packed {
             });
         }
         (!rows.is_empty()).then(|| VisitRows {
-            id: self.id.to_string(),
+            id: id.to_string(),
             rows,
         })
     }
@@ -622,8 +803,9 @@ impl Packed {
     }
 
     /// The visit's team and compound.
-    fn head(&self) -> Option<(&str, &str)> {
-        let mut at = &self.buf[..];
+    fn head<'r>(&self, arena: &'r Arena) -> Option<(&'r str, &'r str)> {
+        let mut at = arena.bytes(self.at);
+        get_str(&mut at)?;
         Some((get_str(&mut at)?, get_str(&mut at)?))
     }
 }
@@ -716,10 +898,36 @@ mod tests {
             let mut sheets = Sheets::default();
             sheets.push(&v);
             let packed = &sheets.visits[0];
-            prop_assert_eq!(packed.unpack(), Some(v.visit.clone()));
-            prop_assert_eq!(packed.head(), Some((team.as_str(), "HP001")));
+            prop_assert_eq!(packed.unpack(&sheets.arena), Some(v.visit.clone()));
+            prop_assert_eq!(packed.head(&sheets.arena), Some((team.as_str(), "HP001")));
+            prop_assert_eq!(packed.id(&sheets.arena), id.as_str());
             prop_assert_eq!(sheets.places().next().map(|(id, _, p, row)| (id.to_string(), p.sheet.clone(), row)),
                 Some((id.clone(), Some("七月".to_string()), 7)));
+        }
+    }
+
+    #[test]
+    fn visits_past_an_arena_block_unpack_whole() {
+        let big = "东".repeat(100_000);
+        let huge = "西".repeat(500_000);
+        let visits: Vec<SheetVisit> = (0..12u64)
+            .map(|i| {
+                let note = match i % 4 {
+                    0 => big.as_str(),
+                    1 => huge.as_str(),
+                    _ => "短",
+                };
+                visit(&format!("V{i}"), "甲组", &[("A01".to_string(), i)], i, note)
+            })
+            .collect();
+        let mut sheets = Sheets::default();
+        for v in &visits {
+            sheets.push(v);
+        }
+        assert!(sheets.arena.blocks.len() > 3);
+        assert!(sheets.arena.blocks.iter().any(|b| b.len() > ARENA_BLOCK));
+        for (p, v) in sheets.visits.iter().zip(&visits) {
+            assert_eq!(p.unpack(&sheets.arena), Some(v.visit.clone()));
         }
     }
 
@@ -728,10 +936,10 @@ mod tests {
         let v = visit("V1", "甲组", &[("A01".to_string(), 300)], 2, "东侧");
         let mut sheets = Sheets::default();
         sheets.push(&v);
-        let p = &mut sheets.visits[0];
-        let cut = p.buf.len() - 1;
-        p.buf = p.buf[..cut].to_vec().into_boxed_slice();
-        assert_eq!(p.unpack(), None);
+        let p = sheets.visits[0];
+        let block = &mut sheets.arena.blocks[0];
+        block.truncate(block.len() - 1);
+        assert_eq!(p.unpack(&sheets.arena), None);
         let mut at = &[0xffu8; 11][..];
         assert_eq!(get_u64(&mut at), None, "more than 64 bits");
     }

@@ -10,7 +10,7 @@ pub mod problems;
 pub mod sheet;
 pub mod values;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use chrono::NaiveDate;
@@ -108,8 +108,10 @@ pub struct SheetVisit {
 pub struct Resolver<'a> {
     reg: &'a Registry,
     standards: &'a StandardsSet,
-    /// Compound id, name or alias → compound ids (more than one: ambiguous).
-    compounds: BTreeMap<&'a str, Ids<'a>>,
+    /// Every compound id, name and alias with the compound it names, sorted by name (a name
+    /// of several compounds is ambiguous; they follow in registry order). A sorted vector, not
+    /// a map: a national registry has hundreds of thousands of names.
+    compounds: Vec<(&'a str, &'a str)>,
     /// Item code or name (any standards file) → code.
     items: BTreeMap<String, String>,
 }
@@ -118,20 +120,17 @@ impl<'a> Resolver<'a> {
     /// Index the compounds of `reg` by id, name and alias, and the items of every standards
     /// file by code and name, once for all the sheets of an import.
     pub fn new(reg: &'a Registry, standards: &'a StandardsSet) -> Resolver<'a> {
-        let mut compounds: BTreeMap<&str, Ids<'_>> = BTreeMap::new();
+        let mut compounds: Vec<(&str, &str)> = Vec::new();
         for c in &reg.compounds {
             let names = [&*c.id, &*c.name]
                 .into_iter()
                 .chain(c.aliases.iter().map(String::as_str));
-            for key in names {
-                match compounds.entry(key) {
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        e.insert(Ids::One(&c.id));
-                    }
-                    std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().add(&c.id),
-                }
-            }
+            compounds.extend(names.map(|key| (key, &*c.id)));
         }
+        // Stable: a name's compounds stay in registry order; each once.
+        compounds.sort_by(|a, b| a.0.cmp(b.0));
+        compounds.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        compounds.shrink_to_fit();
         let mut items = BTreeMap::new();
         for f in &standards.files {
             for i in &f.standards.items {
@@ -150,27 +149,45 @@ impl<'a> Resolver<'a> {
     /// The compound a cell names, or what is wrong and the change to make.
     fn compound(&self, s: &str, lang: Lang) -> Result<&'a str, (String, String)> {
         let code = lang.code();
-        match self.compounds.get(s.trim()).map(Ids::as_slice) {
-            Some([id]) => Ok(id),
-            Some(ids) => Err((
+        let key = s.trim();
+        let from = self.compounds.partition_point(|(k, _)| *k < key);
+        let named = &self.compounds[from..];
+        let named = &named[..named.partition_point(|(k, _)| *k == key)];
+        match named {
+            [(_, id)] => Ok(id),
+            [_, ..] => Err((
                 t!(
                     "import.msg.compound_ambiguous",
                     locale = code,
                     compound = s,
-                    ids = ids.join(t!("import.msg.rows_sep", locale = code).as_ref())
+                    ids = named
+                        .iter()
+                        .map(|(_, id)| *id)
+                        .collect::<Vec<_>>()
+                        .join(t!("import.msg.rows_sep", locale = code).as_ref())
                 )
                 .into_owned(),
                 t!("import.msg.compound_ambiguous_fix", locale = code).into_owned(),
             )),
-            None if s.trim().is_empty() => Err((
+            [] if key.is_empty() => Err((
                 t!("import.msg.compound_empty", locale = code).into_owned(),
                 t!("import.msg.compound_empty_fix", locale = code).into_owned(),
             )),
-            None => Err((
+            [] => Err((
                 t!("import.msg.compound_unknown", locale = code, compound = shown(s)).into_owned(),
-                suggestion(lang, &nearest(s.trim(), self.compounds.keys().copied())),
+                suggestion(lang, &nearest(s.trim(), self.names())),
             )),
         }
+    }
+
+    /// Every compound id, name and alias, each once, in order.
+    fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let mut last = None;
+        self.compounds.iter().filter_map(move |&(k, _)| {
+            let new = last != Some(k);
+            last = Some(k);
+            new.then_some(k)
+        })
     }
 
     /// An item code or name, checked against the standards in force on `date`.
@@ -206,31 +223,6 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// The compounds a name, alias or id stands for: nearly always one, held without a vector of
-/// its own (a national registry has hundreds of thousands of names).
-enum Ids<'a> {
-    One(&'a str),
-    Many(Vec<&'a str>),
-}
-
-impl<'a> Ids<'a> {
-    fn as_slice(&self) -> &[&'a str] {
-        match self {
-            Ids::One(id) => std::slice::from_ref(id),
-            Ids::Many(ids) => ids,
-        }
-    }
-
-    /// Add `id` unless it is there.
-    fn add(&mut self, id: &'a str) {
-        match self {
-            Ids::One(first) if *first != id => *self = Ids::Many(vec![*first, id]),
-            Ids::Many(ids) if !ids.contains(&id) => ids.push(id),
-            _ => {}
-        }
-    }
-}
-
 impl Resolver<'_> {
     /// Whether a header cell names a column import knows (see [`layout::known_column`]).
     pub fn known_column(&self, h: &str) -> bool {
@@ -255,29 +247,41 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
 use chrono::Datelike;
 
 /// A visit's own fields. A sheet has a third of a million visits and few teams: a team's name
-/// is held once ([`Teams`]), and the compound id is the registry's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// is held once ([`Teams`]) and named by its index, and the compound id is the registry's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Head<'a> {
     date: NaiveDate,
     level: Level,
     purpose: Purpose,
-    team: Rc<str>,
+    /// The team's index in the sheet's [`Teams`].
+    team: u32,
     inspectors: u32,
     compound_id: &'a str,
 }
 
-/// The team names of a sheet, each held once.
+/// The team names of a sheet, each held once and known by its index.
 #[derive(Default)]
-struct Teams(HashSet<Rc<str>>);
+struct Teams {
+    names: Vec<Rc<str>>,
+    index: HashMap<Rc<str>, u32>,
+}
 
 impl Teams {
-    fn of(&mut self, team: &str) -> Rc<str> {
-        if let Some(t) = self.0.get(team) {
-            return t.clone();
+    /// The index of `team`, taken in if new.
+    fn of(&mut self, team: &str) -> u32 {
+        if let Some(&i) = self.index.get(team) {
+            return i;
         }
+        let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         let t: Rc<str> = team.into();
-        self.0.insert(t.clone());
-        t
+        self.names.push(t.clone());
+        self.index.insert(t, i);
+        i
+    }
+
+    /// The name of team `i`.
+    fn name(&self, i: u32) -> &str {
+        self.names.get(i as usize).map_or("", |t| t)
     }
 }
 
@@ -318,47 +322,293 @@ fn valid_visit_id(s: &str) -> bool {
         && !s.contains("..")
 }
 
-/// A visit being gathered from its rows: its head, the sheet row where it starts, its findings
-/// as (item code, count, sheet row), and the photos and notes of all its rows.
-struct Builder<'a> {
+/// A visit being gathered: its head, its id (in [`Gathered::ids`]), the sheet row where it
+/// starts, its photos, and where the rest of what its rows said is (in [`Gathered::data`]).
+/// Fixed in size: a million-row sheet has a third of a million visits, and a vector or two
+/// of their own each (rows, findings, notes) cost several times what they held.
+struct Slot<'a> {
     head: Head<'a>,
+    id: (usize, u32),
     row: u64,
-    /// Every sheet row of the visit, in the order read.
-    rows: Vec<u64>,
-    findings: Vec<(&'a str, u64, u64)>,
     photos: u64,
-    notes: Vec<String>,
+    /// The first and last of its chunks in [`Gathered::data`].
+    chunks: (usize, usize),
 }
 
-impl<'a> Builder<'a> {
-    /// A visit begun by its first row, sheet row `row`.
-    fn new(read: RowRead<'a>, row: u64) -> Builder<'a> {
-        Builder {
-            head: read.head,
-            row,
-            rows: vec![row],
-            findings: read.findings,
-            photos: read.photos,
-            notes: read.note.into_iter().collect(),
+/// A chunk's header in [`Gathered::data`]: where the visit's next chunk is (8 bytes, [`NONE`]
+/// for none) and how many bytes of entries follow (4 bytes).
+const CHUNK_HEAD: usize = 12;
+const NONE: u64 = u64::MAX;
+/// The entries of a chunk: a sheet row of the visit, a finding, a note.
+const ROW: u8 = 0;
+const FINDING: u8 = 1;
+const NOTE: u8 = 2;
+
+/// What one entry of a visit's chunks says.
+enum Entry<'d> {
+    /// A sheet row of the visit.
+    Row(u64),
+    /// A finding: its item (an index into [`Gathered::items`]), its count and its sheet row.
+    Finding(u32, u64, u64),
+    /// A row's note.
+    Note(&'d str),
+}
+
+/// The visits of one sheet as its rows are read, kept in the order of their first rows: a
+/// fixed [`Slot`] each, their ids one after another in one string, and what their rows said
+/// as entries in one buffer of chunks. A visit's rows are nearly always adjacent, so its
+/// entries are nearly always one chunk; a row of a visit met earlier starts a chunk of its
+/// own, linked from its last. The visits are held in blocks of [`BLOCK`], each with its ids
+/// and chunks, so that handing them out frees them as it goes.
+#[derive(Default)]
+struct Gathered<'a> {
+    blocks: Vec<Block<'a>>,
+    /// How many visits there are.
+    len: usize,
+    /// The hash of a visit id → its index; an id whose hash another id has is in `clashes`.
+    index: HashMap<u64, u32>,
+    clashes: HashMap<String, u32>,
+    hasher: std::collections::hash_map::RandomState,
+    /// The item codes findings name, each once.
+    items: Vec<&'a str>,
+    item_index: HashMap<&'a str, u32>,
+}
+
+/// How many visits a [`Block`] holds.
+const BLOCK: usize = 1 << 13;
+
+/// A block with no visits, for an index past the last.
+static EMPTY_BLOCK: Block<'static> = Block {
+    slots: Vec::new(),
+    ids: String::new(),
+    data: Vec::new(),
+    open: None,
+};
+
+/// [`BLOCK`] visits of a [`Gathered`]: their slots, ids and chunks.
+#[derive(Default)]
+struct Block<'a> {
+    slots: Vec<Slot<'a>>,
+    ids: String,
+    data: Vec<u8>,
+    /// The visit (index in the block) whose chunk is last in `data` (it grows in place).
+    open: Option<usize>,
+}
+
+impl<'a> Block<'a> {
+    fn id(&self, slot: &Slot<'a>) -> &str {
+        let (at, len) = slot.id;
+        self.ids.get(at..at + len as usize).unwrap_or("")
+    }
+
+    /// Append an entry to visit `v`'s chunks: in place when its chunk is the last in `data`,
+    /// else in a new chunk linked from its last.
+    fn append(&mut self, v: usize, entry: &[u8]) {
+        if self.open != Some(v) {
+            let at = self.data.len();
+            self.data.extend_from_slice(&NONE.to_le_bytes());
+            self.data.extend_from_slice(&0u32.to_le_bytes());
+            let Some(slot) = self.slots.get_mut(v) else { return };
+            if slot.chunks.0 == usize::MAX {
+                slot.chunks.0 = at;
+            } else if let Some(next) = self.data.get_mut(slot.chunks.1..slot.chunks.1 + 8) {
+                next.copy_from_slice(&(at as u64).to_le_bytes());
+            }
+            slot.chunks.1 = at;
+            self.open = Some(v);
+        }
+        let Some(last) = self.slots.get(v).map(|s| s.chunks.1) else {
+            return;
+        };
+        self.data.extend_from_slice(entry);
+        let len = self.data.len() - last - CHUNK_HEAD;
+        if let Some(l) = self.data.get_mut(last + 8..last + CHUNK_HEAD) {
+            l.copy_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
         }
     }
 
-    /// A further row of visit `key` (a long sheet's), sheet row `row`: its head must agree with
-    /// the first row's, and no item may be listed twice.
-    fn add_row(&mut self, place: &Place, key: &str, row: u64, read: RowRead<'a>, ps: &mut Problems) {
-        if self.head != read.head {
-            let m = t!(
-                "import.msg.rows_disagree",
-                locale = ps.lang.code(),
-                visit = key,
-                row = self.row
-            );
-            ps.file_error(place, Some(row), m);
-            return;
+    /// Visit `v`'s entries, in the order appended.
+    fn entries(&self, v: usize) -> impl Iterator<Item = Entry<'_>> + '_ {
+        let mut chunk = self.slots.get(v).map_or(NONE, |s| s.chunks.0 as u64);
+        let mut at: &[u8] = &[];
+        std::iter::from_fn(move || loop {
+            if let Some((&tag, rest)) = at.split_first() {
+                at = rest;
+                let entry = match tag {
+                    ROW => Entry::Row(merge::get_u64(&mut at)?),
+                    FINDING => {
+                        let item = u32::try_from(merge::get_u64(&mut at)?).ok()?;
+                        Entry::Finding(item, merge::get_u64(&mut at)?, merge::get_u64(&mut at)?)
+                    }
+                    NOTE => Entry::Note(merge::get_str(&mut at)?),
+                    _ => return None,
+                };
+                return Some(entry);
+            }
+            if chunk == NONE {
+                return None;
+            }
+            let c = usize::try_from(chunk).ok()?;
+            let head = self.data.get(c..c + CHUNK_HEAD)?;
+            chunk = u64::from_le_bytes(head[..8].try_into().ok()?);
+            let len = u32::from_le_bytes(head[8..].try_into().ok()?) as usize;
+            at = self.data.get(c + CHUNK_HEAD..c + CHUNK_HEAD + len)?;
+        })
+    }
+}
+
+impl<'a> Gathered<'a> {
+    /// Visit `v`'s block and its index there.
+    fn at(&self, v: usize) -> Option<(&Block<'a>, usize)> {
+        Some((self.blocks.get(v / BLOCK)?, v % BLOCK))
+    }
+
+    fn slot(&self, v: usize) -> Option<&Slot<'a>> {
+        let (b, i) = self.at(v)?;
+        b.slots.get(i)
+    }
+
+    fn id(&self, v: usize) -> &str {
+        self.at(v).and_then(|(b, i)| Some(b.id(b.slots.get(i)?))).unwrap_or("")
+    }
+
+    fn append(&mut self, v: usize, entry: &[u8]) {
+        if let Some(b) = self.blocks.get_mut(v / BLOCK) {
+            b.append(v % BLOCK, entry);
         }
-        self.rows.push(row);
+    }
+
+    fn entries(&self, v: usize) -> impl Iterator<Item = Entry<'_>> + '_ {
+        let (b, i) = match self.at(v) {
+            Some(at) => at,
+            None => (&EMPTY_BLOCK, 0),
+        };
+        b.entries(i)
+    }
+
+    /// The index of visit `key`, if it has one.
+    fn find(&self, key: &str) -> Option<usize> {
+        use std::hash::BuildHasher;
+        let h = self.hasher.hash_one(key);
+        let &i = self.index.get(&h)?;
+        let i = i as usize;
+        if self.id(i) == key {
+            return Some(i);
+        }
+        self.clashes.get(key).map(|&i| i as usize)
+    }
+
+    /// A new visit `key`, begun by its first row `row`.
+    fn begin(&mut self, key: &str, head: Head<'a>, row: u64) -> usize {
+        use std::hash::BuildHasher;
+        let v = self.len;
+        let n = u32::try_from(v).unwrap_or(u32::MAX);
+        let h = self.hasher.hash_one(key);
+        match self.index.entry(h) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(n);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.clashes.insert(key.to_string(), n);
+            }
+        }
+        if v.is_multiple_of(BLOCK) {
+            self.blocks.push(Block {
+                slots: Vec::with_capacity(BLOCK),
+                ..Block::default()
+            });
+        }
+        let Some(b) = self.blocks.last_mut() else { return v };
+        let id = (b.ids.len(), u32::try_from(key.len()).unwrap_or(u32::MAX));
+        b.ids.push_str(key);
+        b.slots.push(Slot {
+            head,
+            id,
+            row,
+            photos: 0,
+            chunks: (usize::MAX, usize::MAX),
+        });
+        self.len += 1;
+        v
+    }
+
+    /// The index of item `code`.
+    fn item(&mut self, code: &'a str) -> u32 {
+        if let Some(&i) = self.item_index.get(code) {
+            return i;
+        }
+        let i = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
+        self.items.push(code);
+        self.item_index.insert(code, i);
+        i
+    }
+
+    /// Add a row read at sheet row `row` to visit `key`. A wide sheet has one row per visit, so
+    /// there a second row for the same visit is an error.
+    fn add(&mut self, place: &Place, key: &str, row: u64, read: RowRead<'a>, wide: bool, ps: &mut Problems) {
+        let v = match self.find(key) {
+            None => {
+                let v = self.begin(key, read.head, row);
+                self.add_row(v, place, key, row, read, true, ps);
+                return;
+            }
+            Some(v) if wide => {
+                let first = self.slot(v).map_or(0, |s| s.row);
+                let m = t!(
+                    "import.msg.wide_twice",
+                    locale = ps.lang.code(),
+                    visit = key,
+                    row = first
+                );
+                ps.file_error(place, Some(row), m);
+                return;
+            }
+            Some(v) => {
+                let Some(slot) = self.slot(v) else { return };
+                if slot.head != read.head {
+                    let m = t!(
+                        "import.msg.rows_disagree",
+                        locale = ps.lang.code(),
+                        visit = key,
+                        row = slot.row
+                    );
+                    ps.file_error(place, Some(row), m);
+                    return;
+                }
+                v
+            }
+        };
+        self.add_row(v, place, key, row, read, false, ps);
+    }
+
+    /// Take in a row of visit `v` (`key`), sheet row `row`: no item may be listed twice (the
+    /// `first` row's findings are taken as they are).
+    #[allow(clippy::too_many_arguments)]
+    fn add_row(
+        &mut self,
+        v: usize,
+        place: &Place,
+        key: &str,
+        row: u64,
+        read: RowRead<'a>,
+        first: bool,
+        ps: &mut Problems,
+    ) {
+        let mut entry = Vec::with_capacity(16);
+        entry.push(ROW);
+        merge::put_u64(&mut entry, row);
+        self.append(v, &entry);
         for (code, n, r) in read.findings {
-            if let Some((_, _, first)) = self.findings.iter().find(|(c, _, _)| *c == code) {
+            let item = self.item(code);
+            let twice = (!first)
+                .then(|| {
+                    self.entries(v).find_map(|e| match e {
+                        Entry::Finding(i, _, at) if i == item => Some(at),
+                        _ => None,
+                    })
+                })
+                .flatten();
+            if let Some(first) = twice {
                 let m = t!(
                     "import.msg.item_twice",
                     locale = ps.lang.code(),
@@ -369,27 +619,62 @@ impl<'a> Builder<'a> {
                 );
                 ps.file_error(place, Some(r), m);
             } else {
-                self.findings.push((code, n, r));
+                entry.clear();
+                entry.push(FINDING);
+                merge::put_u64(&mut entry, u64::from(item));
+                merge::put_u64(&mut entry, n);
+                merge::put_u64(&mut entry, r);
+                self.append(v, &entry);
             }
         }
-        self.photos += read.photos;
-        self.notes.extend(read.note);
+        if let Some(slot) = self.blocks.get_mut(v / BLOCK).and_then(|b| b.slots.get_mut(v % BLOCK)) {
+            slot.photos += read.photos;
+        }
+        if let Some(note) = read.note {
+            entry.clear();
+            entry.push(NOTE);
+            merge::put_str(&mut entry, &note);
+            self.append(v, &entry);
+        }
     }
 
-    /// The visit as the store holds it: one row per item with points, sorted by item (a visit
+    /// Report each visit whose rows add up to more photos than a visit may record.
+    fn check_photos(&self, place: &Place, ps: &mut Problems) {
+        for b in &self.blocks {
+            for s in b.slots.iter().filter(|s| s.photos > crate::model::records::MAX_PER_ROW) {
+                let m = t!(
+                    "import.msg.too_many_photos",
+                    locale = ps.lang.code(),
+                    visit = b.id(s),
+                    n = s.photos
+                );
+                ps.file_error(place, Some(s.row), m);
+            }
+        }
+    }
+
+    /// Visit `v` as the store holds it: one row per item with points, sorted by item (a visit
     /// with none has one row with no item); photos and notes on the first row.
-    fn into_visit(self, id: String, place: &Place) -> SheetVisit {
-        let mut findings: Vec<(&str, u64)> = self
-            .findings
-            .into_iter()
-            .filter(|(_, n, _)| *n > 0)
-            .map(|(c, n, _)| (c, n))
-            .collect();
+    fn visit(&self, v: usize, teams: &Teams, place: &Place) -> Option<SheetVisit> {
+        let slot = self.slot(v)?;
+        let id = self.id(v).to_string();
+        let mut findings: Vec<(&str, u64)> = Vec::new();
+        let mut notes: Vec<&str> = Vec::new();
+        let mut sheet_rows = Vec::new();
+        for e in self.entries(v) {
+            match e {
+                Entry::Row(r) => sheet_rows.push(r),
+                Entry::Finding(item, n, _) if n > 0 => findings.push((self.items.get(item as usize)?, n)),
+                Entry::Finding(..) => {}
+                Entry::Note(note) => notes.push(note),
+            }
+        }
         findings.sort();
         if findings.is_empty() {
             findings.push(("", 0));
         }
-        let h = &self.head;
+        let h = &slot.head;
+        let note = notes.join("；");
         let rows = findings
             .into_iter()
             .enumerate()
@@ -398,87 +683,23 @@ impl<'a> Builder<'a> {
                 date: h.date,
                 level: h.level,
                 purpose: h.purpose,
-                team: h.team.to_string(),
+                team: teams.name(h.team).to_string(),
                 inspectors: h.inspectors,
                 compound_id: h.compound_id.to_string(),
                 item: item.to_string(),
                 count,
-                photos: if i == 0 { self.photos } else { 0 },
-                note: if i == 0 { self.notes.join("；") } else { String::new() },
+                photos: if i == 0 { slot.photos } else { 0 },
+                note: if i == 0 { note.clone() } else { String::new() },
             })
             .collect();
-        let mut sheet_rows = self.rows;
         sheet_rows.sort_unstable();
-        SheetVisit {
+        Some(SheetVisit {
             visit: VisitRows { id, rows },
             file: place.file.clone(),
             sheet: place.sheet.clone(),
-            row: self.row,
+            row: slot.row,
             rows: sheet_rows,
-        }
-    }
-}
-
-/// The visits of one sheet as its rows are read, kept in the order of their first rows. Each
-/// id is held once (in `index`): a million-row sheet has a third of a million visits.
-#[derive(Default)]
-struct Gathered<'a> {
-    /// Visit id → its place in `builders`.
-    index: HashMap<String, usize>,
-    /// The visits, in the order of their first rows.
-    builders: Vec<Builder<'a>>,
-}
-
-impl<'a> Gathered<'a> {
-    /// Add a row read at sheet row `row` to visit `key`. A wide sheet has one row per visit, so
-    /// there a second row for the same visit is an error.
-    fn add(&mut self, place: &Place, key: String, row: u64, read: RowRead<'a>, wide: bool, ps: &mut Problems) {
-        match self.index.get(&key).and_then(|&i| self.builders.get_mut(i)) {
-            None => {
-                self.index.insert(key, self.builders.len());
-                self.builders.push(Builder::new(read, row));
-            }
-            Some(b) if wide => {
-                let m = t!(
-                    "import.msg.wide_twice",
-                    locale = ps.lang.code(),
-                    visit = key,
-                    row = b.row
-                );
-                ps.file_error(place, Some(row), m);
-            }
-            Some(b) => b.add_row(place, &key, row, read, ps),
-        }
-    }
-
-    /// Report each visit whose rows add up to more photos than a visit may record.
-    fn check_photos(&self, place: &Place, ps: &mut Problems) {
-        for (key, &i) in &self.index {
-            let Some(b) = self.builders.get(i) else { continue };
-            if b.photos > crate::model::records::MAX_PER_ROW {
-                let m = t!(
-                    "import.msg.too_many_photos",
-                    locale = ps.lang.code(),
-                    visit = key,
-                    n = b.photos
-                );
-                ps.file_error(place, Some(b.row), m);
-            }
-        }
-    }
-
-    /// Each visit to `each`, in the order of their first rows, its builder freed as it goes.
-    fn each_visit(self, place: &Place, each: &mut dyn FnMut(SheetVisit)) {
-        let Gathered { index, builders } = self;
-        let mut keys = vec![String::new(); builders.len()];
-        for (key, i) in index {
-            if let Some(k) = keys.get_mut(i) {
-                *k = key;
-            }
-        }
-        for (b, key) in builders.into_iter().zip(keys) {
-            each(b.into_visit(key, place));
-        }
+        })
     }
 }
 
@@ -491,15 +712,16 @@ struct VisitIds<'a> {
 
 impl<'a> VisitIds<'a> {
     /// The id of the visit a row with `given` id and `head` belongs to.
-    fn of(&mut self, given: Option<String>, head: &Head<'a>) -> String {
+    fn of(&mut self, given: Option<String>, head: &Head<'a>, teams: &Teams) -> String {
         if let Some(id) = given {
             return id;
         }
         match &self.last {
             Some((h, id)) if h == head => id.clone(),
             _ => {
-                let id = derive_visit_id(head.date, head.level, head.purpose, &head.team, head.compound_id);
-                self.last = Some((head.clone(), id.clone()));
+                let team = teams.name(head.team);
+                let id = derive_visit_id(head.date, head.level, head.purpose, team, head.compound_id);
+                self.last = Some((*head, id.clone()));
                 id
             }
         }
@@ -518,25 +740,22 @@ pub fn visits_from_sheet(
     progress: &mut dyn FnMut(usize),
 ) -> Vec<SheetVisit> {
     let mut visits = Vec::new();
-    let Some((header, layout)) = sheet_layout(resolver, place, sheet, ps) else {
+    let Some((header, layout)) = sheet_layout(resolver, place, sheet.rows.first(), sheet.rows.len(), ps) else {
         return visits;
     };
-    let rows = sheet.rows.iter().skip(1);
-    gather(
-        resolver,
-        (place, header, &layout),
-        rows,
-        defaults,
-        ps,
-        progress,
-        &mut |v| visits.push(v),
-    );
+    let mut g = Gatherer::new(resolver, place, &layout, defaults);
+    for row in sheet.rows.iter().skip(1) {
+        g.row(header, row, ps, progress);
+    }
+    g.hand_out(ps, &mut |_| {}, &mut |v| visits.push(v));
     visits
 }
 
 /// [`visits_from_sheet`] for an import: the sheet is taken (and freed once read), and each
 /// visit is handed to `each` as it is made instead of all of them returned together (an
-/// import packs them as they come, [`merge::Sheets`]).
+/// import packs them as they come, [`merge::Sheets`]); `expect` is told first how many there
+/// are.
+#[allow(clippy::too_many_arguments)]
 pub fn visits_from_sheet_each(
     resolver: &Resolver<'_>,
     place: &Place,
@@ -544,97 +763,170 @@ pub fn visits_from_sheet_each(
     defaults: Defaults,
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
+    expect: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(SheetVisit),
 ) {
-    let Some((header, layout)) = sheet_layout(resolver, place, &sheet, ps) else {
+    let Some((header, layout)) = sheet_layout(resolver, place, sheet.rows.first(), sheet.rows.len(), ps) else {
         return;
     };
-    let rows = sheet.rows.iter().skip(1);
-    let gathered = gather_rows(resolver, (place, header, &layout), rows, defaults, ps, progress);
+    let mut g = Gatherer::new(resolver, place, &layout, defaults);
+    for row in sheet.rows.iter().skip(1) {
+        g.row(header, row, ps, progress);
+    }
     // The sheet's rows are read: its text goes before the visits are made from what was
     // gathered (and packed, by `each`), so the two are not held together.
     drop(sheet);
-    hand_out(gathered, place, ps, each);
+    g.hand_out(ps, expect, each);
 }
 
-/// Gather the visits of a sheet's data `rows` under its header and layout, and hand each to
-/// `each` in the order of their first rows; then warn of visits dated in an odd month.
-fn gather<'a, 's>(
-    resolver: &Resolver<'a>,
-    (place, header, layout): (&Place, SheetRow<'s>, &Layout),
-    rows: impl Iterator<Item = SheetRow<'s>>,
+/// Hands each row of a sheet in turn to the function it is given ([`visits_from_rows`]).
+pub type ReadRows<'f, E> = dyn FnMut(&mut dyn FnMut(SheetRow<'_>)) -> Result<(), E> + 'f;
+
+/// [`visits_from_sheet_each`] for a sheet whose rows are not held but read one at a time
+/// (a text file read again, [`sheet::TextPlan`]): `header` is its header row, `rows` how many
+/// data rows it has, and `read` hands each data row in turn to the function it is given. When
+/// `read` fails (the file changed since it was first read), no visit is handed out and its
+/// error is returned.
+#[allow(clippy::too_many_arguments)]
+pub fn visits_from_rows<E>(
+    resolver: &Resolver<'_>,
+    place: &Place,
+    header: SheetRow<'_>,
+    rows: usize,
     defaults: Defaults,
     ps: &mut Problems,
     progress: &mut dyn FnMut(usize),
+    read: &mut ReadRows<'_, E>,
+    expect: &mut dyn FnMut(usize),
     each: &mut dyn FnMut(SheetVisit),
-) {
-    let gathered = gather_rows(resolver, (place, header, layout), rows, defaults, ps, progress);
-    hand_out(gathered, place, ps, each);
+) -> Result<(), E> {
+    let Some((header, layout)) = sheet_layout(resolver, place, Some(header), rows + 1, ps) else {
+        return Ok(());
+    };
+    let mut g = Gatherer::new(resolver, place, &layout, defaults);
+    read(&mut |row| g.row(header, row, ps, progress))?;
+    g.hand_out(ps, expect, each);
+    Ok(())
 }
 
-/// The visits of a sheet's data `rows` under its header and layout, gathered; each row's
-/// problems go to `ps`.
-fn gather_rows<'a, 's>(
-    resolver: &Resolver<'a>,
-    (place, header, layout): (&Place, SheetRow<'s>, &Layout),
-    rows: impl Iterator<Item = SheetRow<'s>>,
+/// The visits of a sheet's data rows under its header and layout, gathered a row at a time;
+/// each row's problems go to `ps`.
+struct Gatherer<'r, 'a> {
+    resolver: &'r Resolver<'a>,
+    place: &'r Place,
+    layout: &'r Layout,
     defaults: Defaults,
-    ps: &mut Problems,
-    progress: &mut dyn FnMut(usize),
-) -> Gathered<'a> {
-    let mut gathered = Gathered::default();
-    let mut ids = VisitIds::default();
-    let mut teams = Teams::default();
-    for (n, row) in rows.enumerate() {
-        if n % 10_000 == 0 {
-            progress(n);
-        }
-        let cells = RowCells {
+    gathered: Gathered<'a>,
+    ids: VisitIds<'a>,
+    teams: Teams,
+    /// Data rows read so far.
+    n: usize,
+}
+
+impl<'r, 'a> Gatherer<'r, 'a> {
+    fn new(resolver: &'r Resolver<'a>, place: &'r Place, layout: &'r Layout, defaults: Defaults) -> Self {
+        Gatherer {
+            resolver,
             place,
-            header,
             layout,
+            defaults,
+            gathered: Gathered::default(),
+            ids: VisitIds::default(),
+            teams: Teams::default(),
+            n: 0,
+        }
+    }
+
+    /// Take in data row `row`, under `header`.
+    fn row(&mut self, header: SheetRow<'_>, row: SheetRow<'_>, ps: &mut Problems, progress: &mut dyn FnMut(usize)) {
+        if self.n.is_multiple_of(10_000) {
+            progress(self.n);
+        }
+        self.n += 1;
+        let cells = RowCells {
+            place: self.place,
+            header,
+            layout: self.layout,
             row,
         };
-        let Some(mut read) = read_row(resolver, &cells, defaults, &mut teams, ps) else {
-            continue;
+        let Some(mut read) = read_row(self.resolver, &cells, self.defaults, &mut self.teams, ps) else {
+            return;
         };
-        let key = ids.of(read.given_id.take(), &read.head);
-        gathered.add(place, key, row.row, read, layout.is_wide(), ps);
+        let key = self.ids.of(read.given_id.take(), &read.head, &self.teams);
+        let wide = self.layout.is_wide();
+        self.gathered.add(self.place, &key, row.row, read, wide, ps);
     }
-    // The visits' table grew by doubling; what it did not fill is given back before the
-    // visits are made from it (a third of a million builders).
-    gathered.builders.shrink_to_fit();
-    gathered
+
+    /// Hand each visit gathered to `each`, in the order of their first rows, after the
+    /// problems of their rows taken together; then warn of visits dated in an odd month.
+    fn hand_out(self, ps: &mut Problems, expect: &mut dyn FnMut(usize), each: &mut dyn FnMut(SheetVisit)) {
+        let Gatherer {
+            place,
+            mut gathered,
+            teams,
+            ..
+        } = self;
+        gathered.check_photos(place, ps);
+        // The visits are found by id no more.
+        gathered.index = HashMap::new();
+        gathered.clashes = HashMap::new();
+        // The date and first row of each visit, for the warning about odd months.
+        let dated = || {
+            gathered
+                .blocks
+                .iter()
+                .flat_map(|b| &b.slots)
+                .map(|s| (s.head.date, s.row))
+        };
+        let odd = outside_month(dated(), dated());
+        expect(gathered.len);
+        for v in 0..gathered.len {
+            if let Some(visit) = gathered.visit(v, &teams, place) {
+                each(visit);
+            }
+            // A block handed out is freed: the visits packed take its room.
+            if v % BLOCK == BLOCK - 1 {
+                if let Some(b) = gathered.blocks.get_mut(v / BLOCK) {
+                    *b = Block::default();
+                }
+            }
+        }
+        drop(gathered);
+        warn_outside_month(place, odd, ps);
+    }
 }
 
-/// Hand each visit gathered to `each`, in the order of their first rows, after the problems
-/// of their rows taken together; then warn of visits dated in an odd month.
-fn hand_out(gathered: Gathered<'_>, place: &Place, ps: &mut Problems, each: &mut dyn FnMut(SheetVisit)) {
-    gathered.check_photos(place, ps);
-    // The date and first row of each visit, for the warning about odd months.
-    let mut dated = Vec::new();
-    gathered.each_visit(place, &mut |v| {
-        dated.push((v.visit.date(), v.row));
-        each(v);
-    });
-    warn_outside_month(place, &dated, ps);
-}
+/// The month most of a sheet's visits are in, and the visits (date, first row) dated outside it.
+type OddMonth = Option<((i32, u32), Vec<(NaiveDate, u64)>)>;
 
-/// A visit dated outside the month most of its sheet is in (a year typed wrong, 2025 in a
-/// July 2026 sheet) is a warning naming its row: it would go into another month's file.
-/// `visits` are each visit's date and first row.
-fn warn_outside_month(place: &Place, visits: &[(NaiveDate, u64)], ps: &mut Problems) {
+/// The visits dated outside the month most of their sheet is in (a year typed wrong, 2025 in
+/// a July 2026 sheet), with that month; none when no month has most. `visits` (given twice, to
+/// be read twice) are each visit's date and first row.
+fn outside_month(
+    visits: impl Iterator<Item = (NaiveDate, u64)>,
+    again: impl Iterator<Item = (NaiveDate, u64)>,
+) -> OddMonth {
     let mut months: BTreeMap<(i32, u32), usize> = BTreeMap::new();
+    let mut n = 0;
     for (d, _) in visits {
         *months.entry((d.year(), d.month())).or_default() += 1;
+        n += 1;
     }
-    let Some((&(y, m), &most)) = months.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) else {
+    let (&(y, m), &most) = months.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))?;
+    if most * 2 <= n {
+        return None;
+    }
+    let odd = again.filter(|(d, _)| (d.year(), d.month()) != (y, m)).collect();
+    Some(((y, m), odd))
+}
+
+/// A visit dated outside the month most of its sheet is in is a warning naming its row: it
+/// would go into another month's file. `odd` is what [`outside_month`] found.
+fn warn_outside_month(place: &Place, odd: OddMonth, ps: &mut Problems) {
+    let Some(((y, m), visits)) = odd else {
         return;
     };
-    if most * 2 <= visits.len() {
-        return;
-    }
-    for (d, row) in visits.iter().filter(|(d, _)| (d.year(), d.month()) != (y, m)) {
+    for (d, row) in &visits {
         let code = ps.lang.code();
         let month = match ps.lang {
             Lang::Zh => format!("{y}年{m}月"),
@@ -656,11 +948,12 @@ fn warn_outside_month(place: &Place, visits: &[(NaiveDate, u64)], ps: &mut Probl
 fn sheet_layout<'s>(
     resolver: &Resolver<'_>,
     place: &Place,
-    sheet: &'s Sheet,
+    header: Option<SheetRow<'s>>,
+    rows: usize,
     ps: &mut Problems,
 ) -> Option<(SheetRow<'s>, Layout)> {
     let lang = ps.lang;
-    let Some(header) = sheet.rows.first() else {
+    let Some(header) = header else {
         ps.file_error(place, None, t!("import.msg.empty_sheet", locale = lang.code()));
         return None;
     };
@@ -685,7 +978,7 @@ fn sheet_layout<'s>(
             return None;
         }
     };
-    if sheet.rows.len() < 2 {
+    if rows < 2 {
         ps.file_error(
             place,
             Some(header.row),

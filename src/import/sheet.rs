@@ -128,6 +128,14 @@ impl Rows {
         self.rows.len()
     }
 
+    /// No rows any more (the room they took is kept, for the next).
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.bounds.truncate(1);
+        self.rows.clear();
+        self.open = 0;
+    }
+
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
@@ -340,8 +348,8 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetErr
 }
 
 /// [`decode`], also saying whether the text was UTF-16 (which Excel writes tab-separated); the
-/// text is borrowed from `bytes` when they are UTF-8 already: a sheet's bytes are kept (for
-/// the archive), and a copy of them as text is not.
+/// text is borrowed from `bytes` when they are UTF-8 already (a copy of a sheet's bytes as
+/// text would double them).
 pub fn decode_borrowed(bytes: &[u8], forced: Option<Encoding>) -> Result<(Cow<'_, str>, bool), SheetError> {
     if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
         return decode_utf16(body, true).map(|t| (Cow::Owned(t), true));
@@ -439,26 +447,45 @@ pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<
 /// Split decoded text into rows of trimmed cells, blank rows dropped; `tab` forces the tab
 /// delimiter.
 pub fn parse_delimited(text: &str, tab: bool) -> Result<Sheet, SheetError> {
+    // The cells are the text less delimiters, quotes and spaces: its length is room enough.
+    let mut rows = Rows::with_capacity(text.len());
+    records(text, delimiter_of(text, tab), &mut |row, _, rec| {
+        rows.push(row, rec.iter().map(str::trim))
+            .map_err(|e| e.error(Some(row)))
+    })?;
+    Ok(Sheet { rows })
+}
+
+/// The delimiter of delimited text: tab when `tab` says so (`.tsv`, UTF-16 "Unicode text"),
+/// else whichever of comma, tab and semicolon the first line holds most of.
+fn delimiter_of(text: &str, tab: bool) -> u8 {
     let first = text.lines().next().unwrap_or("");
-    let delimiter = if tab {
+    if tab {
         b'\t'
     } else {
         [b',', b'\t', b';']
             .into_iter()
             .max_by_key(|d| (first.bytes().filter(|b| b == d).count(), *d == b','))
             .unwrap_or(b',')
-    };
+    }
+}
+
+/// Each record of delimited `text` that is not blank, to `each` with its row (the line a
+/// person sees in an editor) and the byte offset the csv reader gives it.
+fn records(
+    text: &str,
+    delimiter: u8,
+    each: &mut dyn FnMut(u64, u64, &csv::StringRecord) -> Result<(), SheetError>,
+) -> Result<(), SheetError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    // The cells are the text less delimiters, quotes and spaces: its length is room enough.
-    let mut rows = Rows::with_capacity(text.len());
     // The csv crate's line numbers skip blank lines and miscount CRLF ones; a row is counted
     // here from its byte offset, so an error names the line a person sees in an editor.
     let mut lines = LineCounter::default();
-    // One record, reused: each row's cells are copied into `rows`.
+    // One record, reused.
     let mut rec = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut rec) {
@@ -469,14 +496,148 @@ pub fn parse_delimited(text: &str, tab: bool) -> Result<Sheet, SheetError> {
                 return Err(err(row, format!("无法读取的 CSV：{e}")));
             }
         }
+        let at = rec.position().map_or(0, |p| p.byte());
         let row = rec.position().map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        rows.push(row, rec.iter().map(str::trim))
-            .map_err(|e| e.error(Some(row)))?;
+        each(row, at, &rec)?;
     }
-    Ok(Sheet { rows })
+    Ok(())
+}
+
+/// A UTF-8 delimited text file read once, to be read again row by row ([`TextPlan::read`])
+/// instead of holding its rows: a million-row sheet's rows are twice its bytes. The first
+/// reading checks everything a reading can refuse (the encoding, the quoting, the size), so
+/// the second can only fail if the file changed in between; it is read in pieces of about a
+/// mebibyte, each starting at a record, and its SHA-256 must be the first reading's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextPlan {
+    delimiter: u8,
+    /// How many bytes precede the text (a UTF-8 BOM).
+    start: u64,
+    /// The text's length in bytes.
+    len: u64,
+    /// Where each piece starts in the text, and how many lines come before it.
+    pieces: Vec<(u64, u64)>,
+    /// The file's SHA-256, as the first reading found it.
+    pub sha256: String,
+}
+
+/// The size a piece of a [`TextPlan`] reaches before the next record starts a new one.
+const PIECE: u64 = 1 << 20;
+
+/// The file changed between two readings (its bytes, or its SHA-256, differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Changed;
+
+/// Read a UTF-8 delimited file's `text` (`bytes` after any BOM; `tab` forces the tab
+/// delimiter) once, giving each row that is not blank to `each` (its cells trimmed), and plan
+/// reading it again ([`TextPlan`], its SHA-256 to be set by the caller, who has it). Refused as [`parse_delimited`] refuses: unreadable CSV,
+/// or more than 4 GiB of cell text.
+pub fn scan_delimited(
+    bytes: &[u8],
+    text: &str,
+    tab: bool,
+    each: &mut dyn FnMut(SheetRow<'_>),
+) -> Result<TextPlan, SheetError> {
+    scan_in_pieces(bytes, text, tab, PIECE, each)
+}
+
+/// [`scan_delimited`], the pieces reaching `piece` bytes.
+fn scan_in_pieces(
+    bytes: &[u8],
+    text: &str,
+    tab: bool,
+    piece_size: u64,
+    each: &mut dyn FnMut(SheetRow<'_>),
+) -> Result<TextPlan, SheetError> {
+    let delimiter = delimiter_of(text, tab);
+    let start = (text.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize) as u64;
+    let mut pieces = vec![(0u64, 0u64)];
+    // Lines before the offset last counted to.
+    let (mut counted, mut lines) = (0usize, 0u64);
+    // The cell text and cells a grid of these rows would hold, which may not pass 4 GiB.
+    let (mut held, mut cells) = (0u64, 1u64);
+    let mut one = Rows::default();
+    records(text, delimiter, &mut |row, at, rec| {
+        for c in rec.iter() {
+            held += c.trim().len() as u64;
+            cells += 1;
+            if held > u64::from(u32::MAX) || cells > u64::from(u32::MAX) + 1 {
+                return Err(TooLarge.error(Some(row)));
+            }
+        }
+        let piece = pieces.last().map_or(0, |p| p.0);
+        let at_usize = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
+        // A fresh reader drops a BOM at its start: a piece may not start with one.
+        if at - piece >= piece_size && !text.as_bytes()[at_usize..].starts_with(b"\xEF\xBB\xBF") {
+            lines += text.as_bytes()[counted..at_usize]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            counted = at_usize;
+            pieces.push((at, lines));
+        }
+        one.clear();
+        one.push(row, rec.iter().map(str::trim))
+            .map_err(|e| e.error(Some(row)))?;
+        if let Some(r) = one.first() {
+            each(r);
+        }
+        Ok(())
+    })?;
+    Ok(TextPlan {
+        delimiter,
+        start,
+        len: text.len() as u64,
+        pieces,
+        sha256: String::new(),
+    })
+}
+
+impl TextPlan {
+    /// Read the file at `path` again, giving each row that is not blank to `each` as the first
+    /// reading did; [`Changed`] if its bytes are not those first read.
+    pub fn read(&self, path: &Path, each: &mut dyn FnMut(SheetRow<'_>)) -> Result<(), Changed> {
+        use sha2::Digest;
+        use std::io::Read;
+        let mut file = std::fs::File::open(path).map_err(|_| Changed)?;
+        let mut sha = sha2::Sha256::new();
+        let mut buf = vec![0u8; usize::try_from(self.start).map_err(|_| Changed)?];
+        file.read_exact(&mut buf).map_err(|_| Changed)?;
+        sha.update(&buf);
+        let mut one = Rows::default();
+        for (k, &(at, lines)) in self.pieces.iter().enumerate() {
+            let end = self.pieces.get(k + 1).map_or(self.len, |p| p.0);
+            let len = usize::try_from(end.checked_sub(at).ok_or(Changed)?).map_err(|_| Changed)?;
+            buf.clear();
+            buf.resize(len, 0);
+            file.read_exact(&mut buf).map_err(|_| Changed)?;
+            sha.update(&buf);
+            let text = std::str::from_utf8(&buf).map_err(|_| Changed)?;
+            records(text, self.delimiter, &mut |row, _, rec| {
+                one.clear();
+                one.push(lines + row, rec.iter().map(str::trim))
+                    .map_err(|e| e.error(None))?;
+                if let Some(r) = one.first() {
+                    each(r);
+                }
+                Ok(())
+            })
+            .map_err(|_| Changed)?;
+        }
+        // Nothing may follow what was read first.
+        let mut rest = [0u8; 1];
+        if file.read(&mut rest).map_err(|_| Changed)? != 0 {
+            return Err(Changed);
+        }
+        let sha = crate::workspace::provenance::hex(&sha.finalize());
+        if sha != self.sha256 {
+            return Err(Changed);
+        }
+        Ok(())
+    }
 }
 
 /// Lines counted up to a byte offset, resumed from the last offset asked (offsets only grow).
@@ -724,6 +885,114 @@ mod flat_rows {
             got,
             vec![(1, vec!["a", "b"]), (3, vec!["x \"y\"", "1\n2"]), (7, vec!["3", "4"])]
         );
+    }
+}
+
+#[cfg(test)]
+mod read_twice {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rows_of_sheet(rows: &Rows) -> Vec<(u64, Vec<String>)> {
+        rows.iter()
+            .map(|r| (r.row, r.cells.iter().map(String::from).collect()))
+            .collect()
+    }
+
+    /// Scan `bytes` (UTF-8) in pieces of `piece`, write them to a file and read it again:
+    /// the rows of each reading.
+    #[allow(clippy::type_complexity)]
+    fn both(bytes: &[u8], tab: bool, piece: u64) -> Option<(Vec<(u64, Vec<String>)>, Vec<(u64, Vec<String>)>)> {
+        let (text, utf16) = decode_borrowed(bytes, None).ok()?;
+        let Cow::Borrowed(text) = text else { return None };
+        if utf16 {
+            return None;
+        }
+        let mut first = Rows::default();
+        let mut plan = scan_in_pieces(bytes, text, tab, piece, &mut |r| {
+            first.push(r.row, r.cells.iter()).unwrap();
+        })
+        .ok()?;
+        plan.sha256 = crate::workspace::sha256_hex(bytes);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let mut second = Rows::default();
+        plan.read(&path, &mut |r| second.push(r.row, r.cells.iter()).unwrap())
+            .unwrap();
+        Some((rows_of_sheet(&first), rows_of_sheet(&second)))
+    }
+
+    fn csvish() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("a".to_string()),
+                Just("日期".to_string()),
+                Just(",".to_string()),
+                Just(";".to_string()),
+                Just("\t".to_string()),
+                Just("\"".to_string()),
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("\r".to_string()),
+                Just(" ".to_string()),
+                Just("\u{feff}".to_string()),
+                Just("7".to_string()),
+            ],
+            0..80,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// Read in pieces, a second time from the file, a text sheet gives the very rows (and
+        /// row numbers) that reading it whole gives, wherever the pieces start.
+        #[test]
+        fn reading_again_in_pieces_gives_the_rows_read_whole(
+            text in csvish(),
+            bom in any::<bool>(),
+            tab in any::<bool>(),
+            piece in 1u64..40,
+        ) {
+            let mut bytes = Vec::new();
+            if bom {
+                bytes.extend_from_slice(b"\xEF\xBB\xBF");
+            }
+            bytes.extend_from_slice(text.as_bytes());
+            let whole = read_text(&bytes, tab, None);
+            match both(&bytes, tab, piece) {
+                Some((first, second)) => {
+                    let whole = whole.expect("a scan that reads, reads whole");
+                    prop_assert_eq!(&first, &rows_of_sheet(&whole.rows));
+                    prop_assert_eq!(&second, &first);
+                }
+                None => prop_assert!(whole.is_err()),
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_changed_between_the_readings_is_found_out() {
+        let bytes = "日期,小区\n2026-07-03,南营门里\n2026-07-04,南营门里\n".as_bytes();
+        let mut plan = scan_in_pieces(bytes, std::str::from_utf8(bytes).unwrap(), false, 8, &mut |_| {}).unwrap();
+        plan.sha256 = crate::workspace::sha256_hex(bytes);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.csv");
+        // The same length, one digit changed; longer; shorter; gone.
+        for changed in [
+            "日期,小区\n2026-07-03,南营门里\n2026-07-05,南营门里\n".to_string(),
+            format!("{}x\n", std::str::from_utf8(bytes).unwrap()),
+            "日期,小区\n".to_string(),
+        ] {
+            std::fs::write(&path, changed).unwrap();
+            assert_eq!(plan.read(&path, &mut |_| {}), Err(Changed));
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let mut n = 0;
+        assert_eq!(plan.read(&path, &mut |_| n += 1), Ok(()));
+        assert_eq!(n, 3);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(plan.read(&path, &mut |_| {}), Err(Changed));
     }
 }
 
