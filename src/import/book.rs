@@ -52,16 +52,13 @@ const KNOWN: [&str; 10] = ["csv", "tsv", "txt", "xls", "xlsx", "xlsm", "xlsb", "
 /// Read a sheet file into its grids. `sheets` narrows a workbook to the worksheets named
 /// (`--sheet`, repeatable; empty: every visible one); `encoding` forces a text file's.
 pub fn read_book(path: &Path, sheets: &[String], encoding: Option<Encoding>) -> Result<Book, SheetError> {
-    read_book_file(path, sheets, encoding).map(|(book, _)| book)
+    let (ext, bytes) = read_known_file(path)?;
+    read_book_bytes(&bytes, &ext, sheets, encoding)
 }
 
-/// [`read_book`], with the file's bytes as they were read: what import archives is then
-/// exactly what it read, in one read of the file.
-pub fn read_book_file(
-    path: &Path,
-    sheets: &[String],
-    encoding: Option<Encoding>,
-) -> Result<(Book, Vec<u8>), SheetError> {
+/// A sheet file's extension in lower case and its bytes; a type not read, or a file that
+/// cannot be read, is refused.
+fn read_known_file(path: &Path) -> Result<(String, Vec<u8>), SheetError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -77,8 +74,7 @@ pub fn read_book_file(
         row: None,
         message: t!("book.unreadable", error = crate::error::io_words(&e)).into_owned(),
     })?;
-    let book = read_book_bytes(&bytes, &ext, sheets, encoding)?;
-    Ok((book, bytes))
+    Ok((ext, bytes))
 }
 
 /// A sheet file opened for import ([`open_book`]).
@@ -102,28 +98,14 @@ pub struct TextSheet {
 /// Open a sheet file for import: read it once, and say its SHA-256 (its bytes are not kept:
 /// the archive copies the file again and checks it is the same). `known` says whether a
 /// header cell names a known column (for a text file's form, found as it is read). Refused as
-/// [`read_book_file`] refuses.
+/// [`read_book`] refuses.
 pub fn open_book(
     path: &Path,
     sheets: &[String],
     encoding: Option<Encoding>,
     known: &dyn Fn(&str) -> bool,
 ) -> Result<(Opened, String), SheetError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !KNOWN.contains(&ext.as_str()) {
-        return Err(SheetError {
-            row: None,
-            message: t!("book.unknown_type", ext = ext).into_owned(),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| SheetError {
-        row: None,
-        message: t!("book.unreadable", error = crate::error::io_words(&e)).into_owned(),
-    })?;
+    let (ext, bytes) = read_known_file(path)?;
     let sha = crate::workspace::sha256_hex(&bytes);
     if !is_workbook(&bytes) && !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods") {
         if let (std::borrow::Cow::Borrowed(text), false) = decode_borrowed(&bytes, encoding)? {
