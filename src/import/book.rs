@@ -70,6 +70,14 @@ fn read_known_file(path: &Path) -> Result<(String, Vec<u8>), SheetError> {
             message: t!("book.unknown_type", ext = ext).into_owned(),
         });
     }
+    // A named pipe or a device cannot be read twice (a text sheet is read again row by row,
+    // and every sheet again when archived): reading it a second time would wait forever.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Err(SheetError {
+            row: None,
+            message: t!("book.not_a_file").into_owned(),
+        });
+    }
     let bytes = std::fs::read(path).map_err(|e| SheetError {
         row: None,
         message: t!("book.unreadable", error = crate::error::io_words(&e)).into_owned(),

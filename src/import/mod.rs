@@ -785,8 +785,8 @@ pub type ReadRows<'f, E> = dyn FnMut(&mut dyn FnMut(SheetRow<'_>)) -> Result<(),
 /// [`visits_from_sheet_each`] for a sheet whose rows are not held but read one at a time
 /// (a text file read again, [`sheet::TextPlan`]): `header` is its header row, `rows` how many
 /// data rows it has, and `read` hands each data row in turn to the function it is given. When
-/// `read` fails (the file changed since it was first read), no visit is handed out and its
-/// error is returned.
+/// `read` fails (the file changed since it was first read), no visit is handed out, no problem
+/// of its rows is kept, and its error is returned.
 #[allow(clippy::too_many_arguments)]
 pub fn visits_from_rows<E>(
     resolver: &Resolver<'_>,
@@ -804,7 +804,13 @@ pub fn visits_from_rows<E>(
         return Ok(());
     };
     let mut g = Gatherer::new(resolver, place, &layout, defaults);
-    read(&mut |row| g.row(header, row, ps, progress))?;
+    // A reading that fails was not of the file first read: its rows' problems name rows in
+    // neither version, so they are not said.
+    let mark = ps.mark();
+    if let Err(e) = read(&mut |row| g.row(header, row, ps, progress)) {
+        ps.rewind(mark);
+        return Err(e);
+    }
     g.hand_out(ps, expect, each);
     Ok(())
 }

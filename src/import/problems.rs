@@ -135,6 +135,19 @@ impl Problems {
         }
     }
 
+    /// How many problems are recorded, to [`Problems::rewind`] to.
+    pub fn mark(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Forget the problems recorded since `mark`: they were found in a reading that turned out
+    /// not to be the file's (it changed while read), so they name rows in neither version.
+    pub fn rewind(&mut self, mark: usize) {
+        for p in self.list.drain(mark.min(self.list.len())..) {
+            self.errors -= usize::from(p.severity == Severity::Error);
+        }
+    }
+
     /// How many errors.
     pub fn errors(&self) -> usize {
         self.errors
@@ -437,6 +450,25 @@ mod tests {
             );
         }
         assert_eq!(ps.lines(), ["a.csv 第2–4行：没有检查层级"]);
+    }
+
+    /// A reading's problems are forgotten when the reading is: the errors count with them,
+    /// and what came before stays.
+    #[test]
+    fn rewinding_forgets_the_problems_since_the_mark() {
+        let mut ps = Problems::new(Lang::Zh);
+        ps.push(problem(2, "x"));
+        let mark = ps.mark();
+        ps.push(problem(228887, "P005"));
+        ps.push(Problem {
+            severity: Severity::Warning,
+            ..problem(9, "y")
+        });
+        assert_eq!((ps.errors(), ps.warnings()), (2, 1));
+        ps.rewind(mark);
+        assert_eq!((ps.errors(), ps.warnings()), (1, 0));
+        assert_eq!(ps.lines().len(), 1);
+        assert!(ps.lines()[0].contains("第2行"), "{:?}", ps.lines());
     }
 
     /// One problem: where, what, and what to change.

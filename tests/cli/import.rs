@@ -395,3 +395,23 @@ fn a_bad_byte_in_a_utf8_sheet_is_located_at_its_row() {
     r.status(1);
     assert!(r.stderr.starts_with(&format!("oldestate: {b} 第3行：")), "{}", r.stderr);
 }
+
+/// A named pipe cannot be read twice (a text sheet is read again row by row, every sheet again
+/// when archived): it is refused at once rather than waited on forever.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_not_waited_on() {
+    let ws = Ws::fixture("mini");
+    let pipe = ws.path("in.csv");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo here: nothing to test
+    }
+    let r = import(&ws, &["--dry-run", pipe.to_str().unwrap()]);
+    r.status(1);
+    assert!(
+        r.stderr.contains("不是普通文件（如命名管道或设备），无法导入"),
+        "{}",
+        r.stderr
+    );
+}
