@@ -887,8 +887,15 @@ impl<'r, 'a> Gatherer<'r, 'a> {
         let odd = outside_month(dated(), dated());
         expect(gathered.len);
         for v in 0..gathered.len {
-            if let Some(visit) = gathered.visit(v, &teams, place) {
-                each(visit);
+            match gathered.visit(v, &teams, place) {
+                Some(visit) => each(visit),
+                // Not reached: only this module packs these bytes. Were a visit's unreadable,
+                // the import fails rather than leave it out.
+                None => ps.file_error(
+                    place,
+                    None,
+                    t!("import.msg.visit_lost", locale = ps.lang.code(), n = v + 1),
+                ),
             }
             // A block handed out is freed: the visits packed take its room.
             if v % BLOCK == BLOCK - 1 {
