@@ -420,11 +420,7 @@ fn scan_careful<V: FnMut(&Visit)>(
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Err(e) => {
-                diags.error(rel, e.position().map(|p| p.line()), csv_problem(&e));
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                ) {
+                if !crate::workspace::store::row_error(&e, rel, diags) {
                     break;
                 }
             }

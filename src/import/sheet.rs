@@ -114,6 +114,17 @@ impl Rows {
         self.open = self.bounds.len() - 1;
     }
 
+    /// As a reused one-row grid: hold only `rec` (its cells trimmed) as row `row` and hand it
+    /// to `each`.
+    fn hand(&mut self, row: u64, rec: &csv::StringRecord, each: &mut dyn FnMut(SheetRow<'_>)) -> Result<(), TooLarge> {
+        self.clear();
+        self.push(row, rec.iter().map(str::trim))?;
+        if let Some(r) = self.first() {
+            each(r);
+        }
+        Ok(())
+    }
+
     /// Add row `row` holding `cells`.
     pub fn push<'c>(&mut self, row: u64, cells: impl IntoIterator<Item = &'c str>) -> Result<(), TooLarge> {
         for c in cells {
@@ -533,8 +544,8 @@ pub struct Changed;
 
 /// Read a UTF-8 delimited file's `text` (`bytes` after any BOM; `tab` forces the tab
 /// delimiter) once, giving each row that is not blank to `each` (its cells trimmed), and plan
-/// reading it again ([`TextPlan`], its SHA-256 to be set by the caller, who has it). Refused as [`parse_delimited`] refuses: unreadable CSV,
-/// or more than 4 GiB of cell text.
+/// reading it again ([`TextPlan`], its SHA-256 to be set by the caller, who has it). Refused
+/// as [`parse_delimited`] refuses: unreadable CSV, or more than 4 GiB of cell text.
 pub fn scan_delimited(
     bytes: &[u8],
     text: &str,
@@ -579,13 +590,7 @@ fn scan_in_pieces(
             counted = at_usize;
             pieces.push((at, lines));
         }
-        one.clear();
-        one.push(row, rec.iter().map(str::trim))
-            .map_err(|e| e.error(Some(row)))?;
-        if let Some(r) = one.first() {
-            each(r);
-        }
-        Ok(())
+        one.hand(row, rec, each).map_err(|e| e.error(Some(row)))
     })?;
     Ok(TextPlan {
         delimiter,
@@ -617,13 +622,7 @@ impl TextPlan {
             sha.update(&buf);
             let text = std::str::from_utf8(&buf).map_err(|_| Changed)?;
             records(text, self.delimiter, &mut |row, _, rec| {
-                one.clear();
-                one.push(lines + row, rec.iter().map(str::trim))
-                    .map_err(|e| e.error(None))?;
-                if let Some(r) = one.first() {
-                    each(r);
-                }
-                Ok(())
+                one.hand(lines + row, rec, each).map_err(|e| e.error(None))
             })
             .map_err(|_| Changed)?;
         }
@@ -791,7 +790,7 @@ mod flat_rows {
     use proptest::prelude::*;
 
     /// Rows as a plain model: (row number, cells).
-    fn model(rows: &Rows) -> Vec<(u64, Vec<String>)> {
+    pub(super) fn model(rows: &Rows) -> Vec<(u64, Vec<String>)> {
         rows.iter()
             .map(|r| (r.row, r.cells.iter().map(String::from).collect()))
             .collect()
@@ -893,11 +892,7 @@ mod read_twice {
     use super::*;
     use proptest::prelude::*;
 
-    fn rows_of_sheet(rows: &Rows) -> Vec<(u64, Vec<String>)> {
-        rows.iter()
-            .map(|r| (r.row, r.cells.iter().map(String::from).collect()))
-            .collect()
-    }
+    use super::flat_rows::model as rows_of_sheet;
 
     /// Scan `bytes` (UTF-8) in pieces of `piece`, write them to a file and read it again:
     /// the rows of each reading.

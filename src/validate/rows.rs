@@ -21,7 +21,7 @@ use crate::engine::utf8_watch::Utf8Watch;
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::STORE_HEADER;
 use crate::workspace::store::{header_ok, read_row, MonthFile, RowFields, StoreRow, BOM};
-use crate::workspace::{csv_problem, Workspace};
+use crate::workspace::Workspace;
 
 /// What a row of a month file gave: the row, or the problems of its fields, worded.
 pub type RowRead<'r> = std::result::Result<StoreRow<'r>, Vec<String>>;
@@ -184,12 +184,7 @@ fn read_careful<R: Read>(
                 }
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line());
-                d.error(rel, line, csv_problem(&e));
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                ) {
+                if !crate::workspace::store::row_error(&e, rel, d) {
                     return Ok(rdr.into_inner());
                 }
             }

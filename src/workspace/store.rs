@@ -118,11 +118,11 @@ fn latest_date_split(file: impl Read, month: Period) -> Option<Option<NaiveDate>
         .has_headers(true)
         .buffer_capacity(1 << 16)
         .from_reader(file);
-    let (mut latest, mut prev) = (None, Vec::new());
+    let mut latest = Latest::new(month);
     loop {
         let rec = match rdr.split_record() {
             Ok(Some(rec)) => rec,
-            Ok(None) => return Some(latest),
+            Ok(None) => return Some(latest.day),
             Err(_) => return None,
         };
         // One field (a blank line): no date.
@@ -134,17 +134,37 @@ fn latest_date_split(file: impl Read, month: Period) -> Option<Option<NaiveDate>
         if memchr::memchr(b'"', &rec[..first + 1 + text.len()]).is_some() {
             return None;
         }
-        if text == prev.as_slice() {
-            continue;
+        latest.see(text)?;
+    }
+}
+
+/// The latest day of a month file's date texts seen so far, each parsed once per run of equal
+/// texts (rows come in date order).
+struct Latest {
+    month: Period,
+    day: Option<NaiveDate>,
+    prev: Vec<u8>,
+}
+
+impl Latest {
+    fn new(month: Period) -> Latest {
+        Latest {
+            month,
+            day: None,
+            prev: Vec::new(),
         }
-        match parse_date_bytes(text).filter(|d| month.contains(*d)) {
-            Some(day) => {
-                latest = latest.max(Some(day));
-                prev.clear();
-                prev.extend_from_slice(text);
-            }
-            None => return None,
+    }
+
+    /// Take a row's date text; `None` when it is not a day of the month (the careful reader
+    /// then words the problem).
+    fn see(&mut self, text: &[u8]) -> Option<()> {
+        if text != self.prev.as_slice() {
+            let day = parse_date_bytes(text).filter(|d| self.month.contains(*d))?;
+            self.day = self.day.max(Some(day));
+            self.prev.clear();
+            self.prev.extend_from_slice(text);
         }
+        Some(())
     }
 }
 
@@ -157,25 +177,16 @@ fn latest_date_fast(file: impl Read, month: Period) -> Option<Option<NaiveDate>>
         .flexible(true)
         .buffer_capacity(1 << 16)
         .from_reader(file);
-    let (mut latest, mut prev) = (None, Vec::new());
+    let mut latest = Latest::new(month);
     loop {
         let rec = match rdr.read_byte_record() {
             Ok(Some(rec)) => rec,
-            Ok(None) => return Some(latest),
+            Ok(None) => return Some(latest.day),
             Err(_) => return None,
         };
-        match rec.get(1) {
-            Some(text) if text == prev.as_slice() => {}
-            Some(text) => match parse_date_bytes(text).filter(|d| month.contains(*d)) {
-                Some(day) => {
-                    latest = latest.max(Some(day));
-                    prev.clear();
-                    prev.extend_from_slice(text);
-                }
-                None => return None,
-            },
-            // A blank line.
-            None => {}
+        // (A blank line has no date.)
+        if let Some(text) = rec.get(1) {
+            latest.see(text)?;
         }
     }
 }
@@ -234,6 +245,16 @@ pub fn read_findings<R: Read>(
     read_findings_lent(reader, rel, diags, &mut |line, row, d| visit(line, row.cloned(), d))
 }
 
+/// Say the csv crate's error on a month file's row; `true` when reading goes on (a row of the
+/// wrong length or not UTF-8 is that row's problem; anything else ends the file).
+pub(crate) fn row_error(e: &csv::Error, rel: &str, d: &mut Diagnostics) -> bool {
+    d.error(rel, e.position().map(|p| p.line()), csv_problem(e));
+    matches!(
+        e.kind(),
+        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+    )
+}
+
 /// Read a month file's header line with the csv crate: `false`, with the problem in `d`, when
 /// the file is empty, unreadable at line 1 or its header is not the store's.
 pub(crate) fn read_header<R: Read>(
@@ -286,12 +307,7 @@ pub fn read_findings_lent<R: Read>(
                 visit(line, row, diags);
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line());
-                diags.error(rel, line, csv_problem(&e));
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                ) {
+                if !row_error(&e, rel, diags) {
                     return Ok(());
                 }
             }
