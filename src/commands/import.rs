@@ -13,7 +13,7 @@ use crate::import::book::{open_book, Grid, Opened, TextSheet};
 use crate::import::form::{describe, read_form};
 use crate::import::merge::{self, get_str, get_u64, put_str, put_u64, Arena, Plan, Sheets};
 use crate::import::problems::{Place, Problem, Problems};
-use crate::import::sheet::Encoding;
+use crate::import::sheet::{Changed, Encoding};
 use crate::import::{visits_from_rows, visits_from_sheet_each, Defaults, Resolver, SheetVisit};
 use crate::model::records::Lang;
 use crate::model::{Level, Purpose};
@@ -401,8 +401,8 @@ fn read_sheets(
     Ok((sheets, sources, read))
 }
 
-/// A grid of a sheet file: a workbook's worksheet (or a text file's rows) held, or a UTF-8
-/// text file's, read again row by row.
+/// A grid of a sheet file: a workbook's worksheet (or a UTF-16 text file's rows) held, or a
+/// delimited text file's, read again row by row.
 enum GridIn {
     Held(Grid),
     Text(Box<TextSheet>),
@@ -505,8 +505,19 @@ fn read_grids(
                     },
                 );
                 bar.finish_and_clear();
-                if read.is_err() {
-                    ps.file_error(&place, None, t!("import.msg.changed_while_read", locale = code));
+                match read {
+                    Ok(()) => {}
+                    Err(Changed::Content) => {
+                        ps.file_error(&place, None, t!("import.msg.changed_while_read", locale = code));
+                    }
+                    Err(Changed::Io(e)) => {
+                        let error = crate::error::io_words(&e);
+                        ps.file_error(
+                            &place,
+                            None,
+                            t!("import.msg.unreadable_while_read", locale = code, error = error),
+                        );
+                    }
                 }
                 form.skipped
             }
@@ -792,6 +803,22 @@ fn ledger_line(when: &str, source: &Source, sha: &str, imported: &BTreeSet<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sheet_that_cannot_be_read_again_says_what_the_system_said() {
+        let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let error = crate::error::io_words(&gone);
+        for code in ["zh", "en"] {
+            let said = t!(
+                "import.msg.unreadable_while_read",
+                locale = code,
+                error = error.as_str()
+            );
+            assert!(said.ends_with(error.as_str()), "{said}");
+            assert!(!said.contains("import.msg"), "{said}");
+            assert_ne!(said, t!("import.msg.changed_while_read", locale = code));
+        }
+    }
 
     #[test]
     fn the_archive_copy_is_the_file_read_and_a_changed_file_is_refused() {

@@ -23,7 +23,9 @@ pub use workbook::{raw_xlsx, raw_xlsx_shared};
 pub use xls::{raw_xls, raw_xls_shared};
 
 use super::form::{FormScan, ScannedForm};
-use super::sheet::{decode_borrowed, parse_delimited, scan_delimited, Encoding, Rows, SheetError, TextPlan};
+use super::sheet::{
+    decode_borrowed, first_char_after, parse_delimited, scan_delimited, text_8bit, Encoding, Rows, SheetError, TextPlan,
+};
 
 /// One worksheet as text cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,15 +89,16 @@ fn read_known_file(path: &Path) -> Result<(String, Vec<u8>), SheetError> {
 
 /// A sheet file opened for import ([`open_book`]).
 pub enum Opened {
-    /// Its grids, held: a workbook, an HTML page, a text file not in UTF-8.
+    /// Its grids, held: a workbook, an HTML page, a UTF-16 text file.
     Book(Book),
-    /// A UTF-8 delimited text file, read through once: how to read it again row by row, and
+    /// A delimited text file in UTF-8 or GB18030, read through once: how to read it again row
+    /// by row, and
     /// its form as that reading found it (`None`: no row is a header). A million-row sheet's
     /// rows are not held.
     Text(Box<TextSheet>),
 }
 
-/// A UTF-8 delimited text file read through once ([`Opened::Text`]).
+/// A delimited text file read through once ([`Opened::Text`]).
 pub struct TextSheet {
     /// How to read it again.
     pub plan: TextPlan,
@@ -115,15 +118,15 @@ pub fn open_book(
 ) -> Result<(Opened, String), SheetError> {
     let (ext, bytes) = read_known_file(path)?;
     let sha = crate::workspace::sha256_hex(&bytes);
-    if !is_workbook(&bytes) && !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods") {
-        if let (std::borrow::Cow::Borrowed(text), false) = decode_borrowed(&bytes, encoding)? {
-            if !looks_like_html(text) {
-                let mut form = FormScan::default();
-                let mut plan = scan_delimited(&bytes, text, ext == "tsv", &mut |row| form.row(row, known))?;
-                plan.sha256.clone_from(&sha);
-                let form = form.finish(known);
-                return Ok((Opened::Text(Box::new(TextSheet { plan, form })), sha));
-            }
+    // UTF-16 text is decoded whole, as a grid (its errors are those `read_book_bytes` gives).
+    if !is_workbook(&bytes) && !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods") && !is_utf16(&bytes) {
+        let text = text_8bit(&bytes, encoding)?;
+        if first_char_after(text, before_tag) != Some('<') {
+            let mut form = FormScan::default();
+            let mut plan = scan_delimited(&bytes, text, ext == "tsv", &mut |row| form.row(row, known))?;
+            plan.sha256.clone_from(&sha);
+            let form = form.finish(known);
+            return Ok((Opened::Text(Box::new(TextSheet { plan, form })), sha));
         }
     }
     let book = read_book_bytes(&bytes, &ext, sheets, encoding)?;
@@ -166,10 +169,19 @@ fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 }
 
+/// UTF-16 text, told by its BOM (which wins over `--encoding`).
+fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF")
+}
+
 /// An HTML page: after any whitespace, a tag (`<html>`, `<table>`, `<meta …>`, `<!DOCTYPE>`).
 fn looks_like_html(text: &str) -> bool {
-    text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
-        .starts_with('<')
+    text.chars().find(|&c| !before_tag(c)) == Some('<')
+}
+
+/// What may come before an HTML page's first tag: a BOM, whitespace.
+fn before_tag(c: char) -> bool {
+    matches!(c, '\u{feff}' | ' ' | '\t' | '\r' | '\n')
 }
 
 /// Keep the tables `--sheet` names, as for a workbook's worksheets.

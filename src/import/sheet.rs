@@ -402,38 +402,53 @@ fn decode_utf16(body: &[u8], le: bool) -> Result<String, SheetError> {
 
 /// UTF-8 (a BOM is dropped) or GB18030, detected unless `forced`.
 fn decode_8bit<'b>(bytes: &'b [u8], forced: Option<Encoding>) -> Result<Cow<'b, str>, SheetError> {
+    match text_8bit(bytes, forced)? {
+        Text8::Utf8(text) => Ok(Cow::Borrowed(text)),
+        Text8::Gb18030(body) => {
+            // `text_8bit` checked the body as this decoding would have read it.
+            let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+            let mut out = String::with_capacity(body.len() * 3 / 2 + 16);
+            match decoder.decode_to_string_without_replacement(body, &mut out, true) {
+                (encoding_rs::DecoderResult::InputEmpty, _) => Ok(Cow::Owned(out)),
+                _ => Err(err(None, "解码中断")),
+            }
+        }
+    }
+}
+
+/// An 8-bit text file's text, known good: UTF-8 (borrowed, after any BOM), or the body of a
+/// GB18030 file (after any UTF-8 BOM), every byte of it checked to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text8<'b> {
+    /// UTF-8 text.
+    Utf8(&'b str),
+    /// GB18030 bytes that decode without error.
+    Gb18030(&'b [u8]),
+}
+
+/// Which encoding an 8-bit text file is read in (UTF-8, a BOM dropped, or GB18030; detected
+/// unless `forced`), its bytes checked but not decoded: the rule of [`decode`] for a file
+/// without a UTF-16 BOM, and its errors.
+pub fn text_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<Text8<'_>, SheetError> {
     let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (true, rest),
         None => (false, bytes),
     };
-    let utf8 = |body: &'b [u8]| -> Result<Cow<'b, str>, SheetError> {
-        std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
+    let utf8 = |body| -> Result<Text8<'_>, SheetError> {
+        std::str::from_utf8(body).map(Text8::Utf8).map_err(|e| {
             err(
                 Some(row_of(body, e.valid_up_to())),
                 "不是有效的 UTF-8 文本（是否按 GB18030 保存？可加 --encoding gb18030）",
             )
         })
     };
-    let gb = |body: &[u8]| {
-        let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-        let mut out = String::with_capacity(body.len() * 3 / 2 + 16);
-        let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
-        match result {
-            encoding_rs::DecoderResult::InputEmpty => Ok(Cow::Owned(out)),
-            encoding_rs::DecoderResult::Malformed(bad, _) => Err(err(
-                Some(row_of(body, read.saturating_sub(bad as usize))),
-                "既不是 UTF-8 也不是 GB18030 编码：文件已损坏或为其他编码（请在 Excel 中另存为“CSV UTF-8”）",
-            )),
-            // The output string grows as needed; a full buffer cannot happen.
-            encoding_rs::DecoderResult::OutputFull => Err(err(None, "解码中断")),
-        }
-    };
+    let gb = |body| check_gb18030(body).map(|()| Text8::Gb18030(body));
     match forced {
         Some(Encoding::Utf8) => utf8(body),
         Some(Encoding::Gb18030) => gb(body),
         None if bom => utf8(body),
         None => match std::str::from_utf8(body) {
-            Ok(s) => Ok(Cow::Borrowed(s)),
+            Ok(s) => Ok(Text8::Utf8(s)),
             // Neither? Report the decoder that got further: a UTF-8 sheet with one bad byte is
             // located at that byte, not at its Chinese header (which is not GB18030).
             Err(e8) => gb(body).map_err(|egb| {
@@ -445,6 +460,39 @@ fn decode_8bit<'b>(bytes: &'b [u8], forced: Option<Encoding>) -> Result<Cow<'b, 
                 }
             }),
         },
+    }
+}
+
+/// Whether `body` decodes as GB18030, checked a piece at a time (a decoded copy of a sheet
+/// would be half as large again as its bytes), with the error that decoding it whole into a
+/// string of `len * 3 / 2 + 16` bytes gives: a malformed byte on its row, or "解码中断" if
+/// that string is too small (the decoder asks for room for four bytes before a character; a
+/// sheet dense in 0x80, which GB18030 reads as the three-byte €, can outgrow it).
+fn check_gb18030(body: &[u8]) -> Result<(), SheetError> {
+    const ROOM: usize = 1 << 16;
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut scratch = vec![0u8; ROOM];
+    // Room left in the string decoding it whole would have written to.
+    let mut left = body.len() * 3 / 2 + 16;
+    let mut read = 0;
+    loop {
+        let room = left.min(ROOM);
+        let (result, n, written) =
+            decoder.decode_to_utf8_without_replacement(&body[read..], &mut scratch[..room], true);
+        read += n;
+        left -= written;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return Ok(()),
+            encoding_rs::DecoderResult::Malformed(bad, _) => {
+                return Err(err(
+                    Some(row_of(body, read.saturating_sub(bad as usize))),
+                    "既不是 UTF-8 也不是 GB18030 编码：文件已损坏或为其他编码（请在 Excel 中另存为“CSV UTF-8”）",
+                ))
+            }
+            // The whole string is full: decoding it whole stops here.
+            encoding_rs::DecoderResult::OutputFull if room == left + written => return Err(err(None, "解码中断")),
+            encoding_rs::DecoderResult::OutputFull => {}
+        }
     }
 }
 
@@ -460,39 +508,54 @@ pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<
 pub fn parse_delimited(text: &str, tab: bool) -> Result<Sheet, SheetError> {
     // The cells are the text less delimiters, quotes and spaces: its length is room enough.
     let mut rows = Rows::with_capacity(text.len());
-    records(text, delimiter_of(text, tab), &mut |row, _, rec| {
-        rows.push(row, rec.iter().map(str::trim))
-            .map_err(|e| e.error(Some(row)))
+    records(Whole::new(text), delimiter_of(text.as_bytes(), tab), &mut |at, rec| {
+        rows.push(at.row, rec.iter().map(str::trim))
+            .map_err(|e| e.error(Some(at.row)))
     })?;
     Ok(Sheet { rows })
 }
 
 /// The delimiter of delimited text: tab when `tab` says so (`.tsv`, UTF-16 "Unicode text"),
-/// else whichever of comma, tab and semicolon the first line holds most of.
-fn delimiter_of(text: &str, tab: bool) -> u8 {
-    let first = text.lines().next().unwrap_or("");
+/// else whichever of comma, tab and semicolon the first line holds most of. `text` is UTF-8,
+/// or GB18030 not yet decoded: a line feed, a comma, a tab or a semicolon is never a byte of a
+/// GB18030 character (after its first byte, 0x81 or above, come bytes 0x30–0x39 or 0x40 and
+/// above), so they are counted the same in its bytes as in its text.
+fn delimiter_of(text: &[u8], tab: bool) -> u8 {
+    let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
     if tab {
         b'\t'
     } else {
         [b',', b'\t', b';']
             .into_iter()
-            .max_by_key(|d| (first.bytes().filter(|b| b == d).count(), *d == b','))
+            .max_by_key(|d| (first.iter().filter(|b| *b == d).count(), *d == b','))
             .unwrap_or(b',')
     }
 }
 
-/// Each record of delimited `text` that is not blank, to `each` with its row (the line a
-/// person sees in an editor) and the byte offset the csv reader gives it.
-fn records(
-    text: &str,
+/// Where [`records`] found a record.
+struct Spot<'h> {
+    /// The line a person sees it start on.
+    row: u64,
+    /// The byte offset the csv reader gives it.
+    byte: u64,
+    /// How many line feeds come before that offset.
+    lines: u64,
+    /// The text from that offset on, as far as it has been read.
+    ahead: &'h [u8],
+}
+
+/// Each record of delimited text that is not blank, to `each` with where it is ([`Spot`]);
+/// the text, read to its end, is given back.
+fn records<R: Held>(
+    text: R,
     delimiter: u8,
-    each: &mut dyn FnMut(u64, u64, &csv::StringRecord) -> Result<(), SheetError>,
-) -> Result<(), SheetError> {
+    each: &mut dyn FnMut(Spot<'_>, &csv::StringRecord) -> Result<(), SheetError>,
+) -> Result<R, SheetError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+        .from_reader(text);
     // The csv crate's line numbers skip blank lines and miscount CRLF ones; a row is counted
     // here from its byte offset, so an error names the line a person sees in an editor.
     let mut lines = LineCounter::default();
@@ -503,33 +566,220 @@ fn records(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let row = e.position().map(|p| lines.line_at(text.as_bytes(), p.byte()));
+                let row = e.position().map(|p| lines.line_at(rdr.get_ref().held(), p.byte()));
                 return Err(err(row, format!("无法读取的 CSV：{e}")));
             }
         }
         let at = rec.position().map_or(0, |p| p.byte());
-        let row = rec.position().map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
+        let row = rec
+            .position()
+            .map_or(0, |p| lines.line_at(rdr.get_ref().held(), p.byte()));
+        rdr.get_mut().forget(lines.offset);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        each(row, at, &rec)?;
+        let (held, base) = rdr.get_ref().held();
+        let from = usize::try_from(at.saturating_sub(base)).unwrap_or(usize::MAX);
+        let spot = Spot {
+            row,
+            byte: at,
+            lines: lines.line,
+            ahead: held.get(from..).unwrap_or_default(),
+        };
+        each(spot, &rec)?;
     }
-    Ok(())
+    Ok(rdr.into_inner())
 }
 
-/// A UTF-8 delimited text file read once, to be read again row by row ([`TextPlan::read`])
-/// instead of holding its rows: a million-row sheet's rows are twice its bytes. The first
-/// reading checks everything a reading can refuse (the encoding, the quoting, the size), so
-/// the second can only fail if the file changed in between; it is read in pieces of about a
-/// mebibyte, each starting at a record, and its SHA-256 must be the first reading's.
+/// Text that [`records`] reads, and as much of it as is still held, to count lines in.
+trait Held: std::io::Read {
+    /// The text held, and the offset of its first byte in the whole text.
+    fn held(&self) -> (&[u8], u64);
+    /// The text before offset `before` will not be asked for again.
+    fn forget(&mut self, before: u64);
+}
+
+/// Text in memory, all of it held.
+struct Whole<'t> {
+    text: &'t [u8],
+    /// How much of it has been read.
+    read: usize,
+}
+
+impl<'t> Whole<'t> {
+    fn new(text: &'t str) -> Whole<'t> {
+        Whole {
+            text: text.as_bytes(),
+            read: 0,
+        }
+    }
+}
+
+impl std::io::Read for Whole<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self.text.get(self.read..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.read += n;
+        Ok(n)
+    }
+}
+
+impl Held for Whole<'_> {
+    fn held(&self) -> (&[u8], u64) {
+        (self.text, 0)
+    }
+
+    fn forget(&mut self, _: u64) {}
+}
+
+/// How many bytes of GB18030 are decoded at a time.
+const GB_STEP: usize = 1 << 16;
+
+/// GB18030 bytes that decode without error ([`Text8::Gb18030`]) decoded as they are read, the
+/// text held only from where lines were last counted: a sheet is never decoded whole (its
+/// text would be half as large again as its bytes, held beside them).
+struct GbRead<'b> {
+    /// The bytes not yet decoded.
+    rest: &'b [u8],
+    decoder: encoding_rs::Decoder,
+    /// Whether every byte is decoded.
+    done: bool,
+    /// The text decoded, from offset `base` on.
+    text: Vec<u8>,
+    base: u64,
+    /// How much of `text` has been read.
+    given: usize,
+}
+
+impl<'b> GbRead<'b> {
+    fn new(body: &'b [u8]) -> GbRead<'b> {
+        GbRead {
+            rest: body,
+            decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            done: false,
+            text: Vec::new(),
+            base: 0,
+            given: 0,
+        }
+    }
+
+    /// Decode the next bytes onto the text; false once every byte is decoded.
+    fn decode_more(&mut self) -> std::io::Result<bool> {
+        if self.done {
+            return Ok(false);
+        }
+        let take = self.rest.len().min(GB_STEP);
+        let last = take == self.rest.len();
+        let (read, result) = decode_onto(&mut self.decoder, &self.rest[..take], &mut self.text, last);
+        self.rest = &self.rest[read..];
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => {
+                self.done = last;
+                Ok(true)
+            }
+            // Neither can happen: the bytes were checked, and room made for the most text
+            // they can decode to.
+            _ => Err(std::io::Error::from(std::io::ErrorKind::InvalidData)),
+        }
+    }
+
+    /// The length of the whole text, once it is all read.
+    fn len(&self) -> u64 {
+        self.base + self.text.len() as u64
+    }
+}
+
+/// Decode `bytes` onto the end of `text` (room is made for the most they can decode to): how
+/// many bytes were read, and how it ended.
+fn decode_onto(
+    decoder: &mut encoding_rs::Decoder,
+    bytes: &[u8],
+    text: &mut Vec<u8>,
+    last: bool,
+) -> (usize, encoding_rs::DecoderResult) {
+    let Some(room) = decoder.max_utf8_buffer_length_without_replacement(bytes.len()) else {
+        return (0, encoding_rs::DecoderResult::OutputFull);
+    };
+    let old = text.len();
+    text.resize(old + room, 0);
+    let (result, read, written) = decoder.decode_to_utf8_without_replacement(bytes, &mut text[old..], last);
+    text.truncate(old + written);
+    (read, result)
+}
+
+impl std::io::Read for GbRead<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // The buffer is filled as far as the text goes: the csv reader drops a BOM only if
+        // its first read holds all three of its bytes.
+        let mut n = 0;
+        while n < buf.len() {
+            if self.given == self.text.len() && !self.decode_more()? {
+                break;
+            }
+            let k = (self.text.len() - self.given).min(buf.len() - n);
+            buf[n..n + k].copy_from_slice(&self.text[self.given..self.given + k]);
+            self.given += k;
+            n += k;
+        }
+        Ok(n)
+    }
+}
+
+impl Held for GbRead<'_> {
+    fn held(&self) -> (&[u8], u64) {
+        (&self.text, self.base)
+    }
+
+    fn forget(&mut self, before: u64) {
+        let gone = usize::try_from(before.saturating_sub(self.base))
+            .unwrap_or(usize::MAX)
+            .min(self.given);
+        // Moved down only once it is half the text held, so each byte is moved about once.
+        if gone >= GB_STEP && gone * 2 >= self.text.len() {
+            self.text.drain(..gone);
+            self.base += gone as u64;
+            self.given -= gone;
+        }
+    }
+}
+
+/// An 8-bit text file's text is decoded a piece at a time up to its first character not
+/// passed over by `skip`, which is given (`None`: every character is passed over).
+pub fn first_char_after(text: Text8<'_>, skip: impl Fn(char) -> bool) -> Option<char> {
+    match text {
+        Text8::Utf8(t) => t.chars().find(|&c| !skip(c)),
+        Text8::Gb18030(body) => {
+            let mut gb = GbRead::new(body);
+            while gb.decode_more().ok()? {
+                // The decoder writes whole characters.
+                let found = std::str::from_utf8(&gb.text).ok()?.chars().find(|&c| !skip(c));
+                if found.is_some() {
+                    return found;
+                }
+                gb.text.clear();
+            }
+            None
+        }
+    }
+}
+
+/// A delimited text file read once, to be read again row by row ([`TextPlan::read`]) instead
+/// of holding its rows: a million-row sheet's rows are twice its bytes. Its text is UTF-8, or
+/// GB18030 decoded a piece at a time in both readings. The first reading checks everything a
+/// reading can refuse (the encoding, the quoting, the size), so the second can only fail if
+/// the file changed in between (or cannot be read again); it is read in pieces of about a
+/// mebibyte of text, each starting at a record, and its SHA-256 must be the first reading's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextPlan {
     delimiter: u8,
+    /// The text's encoding: UTF-8, or GB18030.
+    encoding: Encoding,
     /// How many bytes precede the text (a UTF-8 BOM).
     start: u64,
-    /// The text's length in bytes.
+    /// The text's length in bytes (decoded, in UTF-8).
     len: u64,
-    /// Where each piece starts in the text, and how many lines come before it.
+    /// Where each piece starts in the text (decoded), and how many lines come before it.
     pieces: Vec<(u64, u64)>,
     /// The file's SHA-256, as the first reading found it.
     pub sha256: String,
@@ -538,17 +788,22 @@ pub struct TextPlan {
 /// The size a piece of a [`TextPlan`] reaches before the next record starts a new one.
 const PIECE: u64 = 1 << 20;
 
-/// The file changed between two readings (its bytes, or its SHA-256, differ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Changed;
+/// Why a second reading of a file ([`TextPlan::read`]) did not give what the first did.
+#[derive(Debug)]
+pub enum Changed {
+    /// The file changed in between: its bytes, or its SHA-256, are not those first read.
+    Content,
+    /// It could not be read again (removed, its permission taken away, a disk error).
+    Io(std::io::Error),
+}
 
-/// Read a UTF-8 delimited file's `text` (`bytes` after any BOM; `tab` forces the tab
-/// delimiter) once, giving each row that is not blank to `each` (its cells trimmed), and plan
-/// reading it again ([`TextPlan`], its SHA-256 to be set by the caller, who has it). Refused
-/// as [`parse_delimited`] refuses: unreadable CSV, or more than 4 GiB of cell text.
+/// Read a delimited file's `text` (in `bytes`, after any BOM; `tab` forces the tab delimiter)
+/// once, giving each row that is not blank to `each` (its cells trimmed), and plan reading it
+/// again ([`TextPlan`], its SHA-256 to be set by the caller, who has it). Refused as
+/// [`parse_delimited`] refuses: unreadable CSV, or more than 4 GiB of cell text.
 pub fn scan_delimited(
     bytes: &[u8],
-    text: &str,
+    text: Text8<'_>,
     tab: bool,
     each: &mut dyn FnMut(SheetRow<'_>),
 ) -> Result<TextPlan, SheetError> {
@@ -558,44 +813,51 @@ pub fn scan_delimited(
 /// [`scan_delimited`], the pieces reaching `piece` bytes.
 fn scan_in_pieces(
     bytes: &[u8],
-    text: &str,
+    text: Text8<'_>,
     tab: bool,
     piece_size: u64,
     each: &mut dyn FnMut(SheetRow<'_>),
 ) -> Result<TextPlan, SheetError> {
-    let delimiter = delimiter_of(text, tab);
-    let start = (text.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize) as u64;
+    let body = match text {
+        Text8::Utf8(t) => t.as_bytes(),
+        Text8::Gb18030(b) => b,
+    };
+    let delimiter = delimiter_of(body, tab);
+    let start = (body.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize) as u64;
     let mut pieces = vec![(0u64, 0u64)];
-    // Lines before the offset last counted to.
-    let (mut counted, mut lines) = (0usize, 0u64);
     // The cell text and cells a grid of these rows would hold, which may not pass 4 GiB.
     let (mut held, mut cells) = (0u64, 1u64);
     let mut one = Rows::default();
-    records(text, delimiter, &mut |row, at, rec| {
+    let mut record = |at: Spot<'_>, rec: &csv::StringRecord| {
         for c in rec.iter() {
             held += c.trim().len() as u64;
             cells += 1;
             if held > u64::from(u32::MAX) || cells > u64::from(u32::MAX) + 1 {
-                return Err(TooLarge.error(Some(row)));
+                return Err(TooLarge.error(Some(at.row)));
             }
         }
         let piece = pieces.last().map_or(0, |p| p.0);
-        let at_usize = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
         // A fresh reader drops a BOM at its start: a piece may not start with one.
-        if at - piece >= piece_size && !text.as_bytes()[at_usize..].starts_with(b"\xEF\xBB\xBF") {
-            lines += text.as_bytes()[counted..at_usize]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            counted = at_usize;
-            pieces.push((at, lines));
+        if at.byte - piece >= piece_size && !at.ahead.starts_with(b"\xEF\xBB\xBF") {
+            pieces.push((at.byte, at.lines));
         }
-        one.hand(row, rec, each).map_err(|e| e.error(Some(row)))
-    })?;
+        one.hand(at.row, rec, each).map_err(|e| e.error(Some(at.row)))
+    };
+    let (encoding, len) = match text {
+        Text8::Utf8(t) => {
+            records(Whole::new(t), delimiter, &mut record)?;
+            (Encoding::Utf8, t.len() as u64)
+        }
+        Text8::Gb18030(b) => (
+            Encoding::Gb18030,
+            records(GbRead::new(b), delimiter, &mut record)?.len(),
+        ),
+    };
     Ok(TextPlan {
         delimiter,
+        encoding,
         start,
-        len: text.len() as u64,
+        len,
         pieces,
         sha256: String::new(),
     })
@@ -603,64 +865,172 @@ fn scan_in_pieces(
 
 impl TextPlan {
     /// Read the file at `path` again, giving each row that is not blank to `each` as the first
-    /// reading did; [`Changed`] if its bytes are not those first read.
+    /// reading did; [`Changed`] if its bytes are not those first read, or it cannot be read.
     pub fn read(&self, path: &Path, each: &mut dyn FnMut(SheetRow<'_>)) -> Result<(), Changed> {
         use sha2::Digest;
-        use std::io::Read;
-        let mut file = std::fs::File::open(path).map_err(|_| Changed)?;
+        let mut file = std::fs::File::open(path).map_err(Changed::Io)?;
         let mut sha = sha2::Sha256::new();
-        let mut buf = vec![0u8; usize::try_from(self.start).map_err(|_| Changed)?];
-        file.read_exact(&mut buf).map_err(|_| Changed)?;
+        let mut buf = vec![0u8; usize::try_from(self.start).map_err(|_| Changed::Content)?];
+        fill(&mut file, &mut buf)?;
         sha.update(&buf);
-        let mut one = Rows::default();
-        for (k, &(at, lines)) in self.pieces.iter().enumerate() {
-            let end = self.pieces.get(k + 1).map_or(self.len, |p| p.0);
-            let len = usize::try_from(end.checked_sub(at).ok_or(Changed)?).map_err(|_| Changed)?;
-            buf.clear();
-            buf.resize(len, 0);
-            file.read_exact(&mut buf).map_err(|_| Changed)?;
-            sha.update(&buf);
-            let text = std::str::from_utf8(&buf).map_err(|_| Changed)?;
-            records(text, self.delimiter, &mut |row, _, rec| {
-                one.hand(lines + row, rec, each).map_err(|e| e.error(None))
-            })
-            .map_err(|_| Changed)?;
-        }
-        // Nothing may follow what was read first.
-        let mut rest = [0u8; 1];
-        if file.read(&mut rest).map_err(|_| Changed)? != 0 {
-            return Err(Changed);
+        match self.encoding {
+            Encoding::Utf8 => self.read_utf8(&mut file, &mut sha, each)?,
+            Encoding::Gb18030 => self.read_gb18030(&mut file, &mut sha, each)?,
         }
         let sha = crate::workspace::provenance::hex(&sha.finalize());
         if sha != self.sha256 {
-            return Err(Changed);
+            return Err(Changed::Content);
         }
         Ok(())
     }
+
+    /// The UTF-8 text, read a piece at a time.
+    fn read_utf8(
+        &self,
+        file: &mut std::fs::File,
+        sha: &mut sha2::Sha256,
+        each: &mut dyn FnMut(SheetRow<'_>),
+    ) -> Result<(), Changed> {
+        use sha2::Digest;
+        let mut one = Rows::default();
+        let mut buf = Vec::new();
+        for (k, &(at, lines)) in self.pieces.iter().enumerate() {
+            let end = self.pieces.get(k + 1).map_or(self.len, |p| p.0);
+            let len = usize::try_from(end.checked_sub(at).ok_or(Changed::Content)?).map_err(|_| Changed::Content)?;
+            buf.clear();
+            buf.resize(len, 0);
+            fill(file, &mut buf)?;
+            sha.update(&buf);
+            let text = std::str::from_utf8(&buf).map_err(|_| Changed::Content)?;
+            self.piece(text, lines, &mut one, each)?;
+        }
+        // Nothing may follow what was read first.
+        if read_some(file, &mut [0u8; 1])? != 0 {
+            return Err(Changed::Content);
+        }
+        Ok(())
+    }
+
+    /// The GB18030 text, decoded as it is read, each piece read once it is decoded whole.
+    fn read_gb18030(
+        &self,
+        file: &mut std::fs::File,
+        sha: &mut sha2::Sha256,
+        each: &mut dyn FnMut(SheetRow<'_>),
+    ) -> Result<(), Changed> {
+        use sha2::Digest;
+        let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+        let mut one = Rows::default();
+        let mut raw = vec![0u8; GB_STEP];
+        // The text decoded and not yet read: it starts where the next piece does.
+        let mut text = Vec::new();
+        let mut next = 0;
+        let mut done = false;
+        loop {
+            while let Some(&(at, lines)) = self.pieces.get(next) {
+                let end = self.pieces.get(next + 1).map_or(self.len, |p| p.0);
+                let len =
+                    usize::try_from(end.checked_sub(at).ok_or(Changed::Content)?).map_err(|_| Changed::Content)?;
+                if text.len() < len {
+                    break;
+                }
+                let piece = std::str::from_utf8(&text[..len]).map_err(|_| Changed::Content)?;
+                self.piece(piece, lines, &mut one, each)?;
+                text.drain(..len);
+                next += 1;
+            }
+            if done {
+                break;
+            }
+            let n = read_some(file, &mut raw)?;
+            sha.update(&raw[..n]);
+            done = n == 0;
+            match decode_onto(&mut decoder, &raw[..n], &mut text, done) {
+                (read, encoding_rs::DecoderResult::InputEmpty) if read == n => {}
+                _ => return Err(Changed::Content),
+            }
+        }
+        // Every piece read, and nothing after: the text is the one first read.
+        if next < self.pieces.len() || !text.is_empty() {
+            return Err(Changed::Content);
+        }
+        Ok(())
+    }
+
+    /// The rows of one piece of the text, numbered after the `lines` before it.
+    fn piece(&self, text: &str, lines: u64, one: &mut Rows, each: &mut dyn FnMut(SheetRow<'_>)) -> Result<(), Changed> {
+        records(Whole::new(text), self.delimiter, &mut |at, rec| {
+            one.hand(lines + at.row, rec, each).map_err(|e| e.error(None))
+        })
+        .map(drop)
+        .map_err(|_| Changed::Content)
+    }
 }
 
-/// Lines counted up to a byte offset, resumed from the last offset asked (offsets only grow).
+/// Fill `buf` from `file`: a file that ends first has changed.
+fn fill(file: &mut std::fs::File, buf: &mut [u8]) -> Result<(), Changed> {
+    use std::io::Read;
+    file.read_exact(buf).map_err(|e| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => Changed::Content,
+        _ => Changed::Io(e),
+    })
+}
+
+/// Read what comes next of `file` into `buf`: how many bytes (0 at its end).
+fn read_some(file: &mut std::fs::File, buf: &mut [u8]) -> Result<usize, Changed> {
+    use std::io::Read;
+    loop {
+        match file.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Changed::Io(e)),
+        }
+    }
+}
+
+/// Line feeds counted up to a byte offset, resumed from the last offset asked (the csv
+/// reader's offsets only grow).
 #[derive(Default)]
 struct LineCounter {
-    offset: usize,
+    /// The last offset asked.
+    offset: u64,
+    /// The line feeds before it.
     line: u64,
 }
 
 impl LineCounter {
-    fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
+    /// The row of a record the csv reader puts at `offset`, in text held from `base` on (`base`
+    /// is at most the last offset asked): 1 + the line feeds before its first byte.
+    fn line_at(&mut self, (held, base): (&[u8], u64), offset: u64) -> u64 {
+        let index = |o: u64| {
+            usize::try_from(o.saturating_sub(base))
+                .unwrap_or(usize::MAX)
+                .min(held.len())
+        };
+        let (from, mut to) = (index(self.offset), index(offset));
+        if to < from {
+            // Never: the csv reader's offsets only grow. Counted again from what is held.
+            self.line = 0;
+            self.offset = base;
+            to = index(offset);
+            self.line += newlines(&held[..to]);
+        } else {
+            self.line += newlines(&held[from..to]);
+        }
+        self.offset = base + to as u64;
         // A record's position may be the end of the one before it (before its line ending or
         // the blank lines passed over); a record never starts with a line ending.
-        let mut offset = usize::try_from(offset).unwrap_or(usize::MAX).min(bytes.len());
-        while matches!(bytes.get(offset), Some(b'\r' | b'\n')) {
-            offset += 1;
+        let mut first = to;
+        while matches!(held.get(first), Some(b'\r' | b'\n')) {
+            first += 1;
         }
-        if offset < self.offset {
-            return row_of(bytes, offset);
-        }
-        self.line += bytes[self.offset..offset].iter().filter(|&&b| b == b'\n').count() as u64;
-        self.offset = offset;
-        self.line + 1
+        self.line + newlines(&held[to..first]) + 1
     }
+}
+
+/// How many line feeds `bytes` hold.
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// Read the first visible (or the named) worksheet of a workbook held in memory.
@@ -894,15 +1264,16 @@ mod read_twice {
 
     use super::flat_rows::model as rows_of_sheet;
 
-    /// Scan `bytes` (UTF-8) in pieces of `piece`, write them to a file and read it again:
-    /// the rows of each reading.
-    #[allow(clippy::type_complexity)]
-    fn both(bytes: &[u8], tab: bool, piece: u64) -> Option<(Vec<(u64, Vec<String>)>, Vec<(u64, Vec<String>)>)> {
-        let (text, utf16) = decode_borrowed(bytes, None).ok()?;
-        let Cow::Borrowed(text) = text else { return None };
-        if utf16 {
+    type Model = Vec<(u64, Vec<String>)>;
+
+    /// Scan `bytes` (UTF-8 or GB18030, as `forced` or detected) in pieces of `piece`, write
+    /// them to a file and read it again: the plan and the rows of each reading (`None`: the
+    /// scan refused them, or they are UTF-16).
+    fn both(bytes: &[u8], forced: Option<Encoding>, tab: bool, piece: u64) -> Option<(TextPlan, Model, Model)> {
+        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
             return None;
         }
+        let text = text_8bit(bytes, forced).ok()?;
         let mut first = Rows::default();
         let mut plan = scan_in_pieces(bytes, text, tab, piece, &mut |r| {
             first.push(r.row, r.cells.iter()).unwrap();
@@ -915,7 +1286,22 @@ mod read_twice {
         let mut second = Rows::default();
         plan.read(&path, &mut |r| second.push(r.row, r.cells.iter()).unwrap())
             .unwrap();
-        Some((rows_of_sheet(&first), rows_of_sheet(&second)))
+        Some((plan, rows_of_sheet(&first), rows_of_sheet(&second)))
+    }
+
+    /// The three readings of `bytes` agree: the scan in pieces, the second reading, and the
+    /// whole decoding split into rows.
+    fn agree(bytes: &[u8], forced: Option<Encoding>, tab: bool, piece: u64) -> Result<(), TestCaseError> {
+        let whole = read_text(bytes, tab, forced);
+        match both(bytes, forced, tab, piece) {
+            Some((_, first, second)) => {
+                let whole = whole.expect("a scan that reads, reads whole");
+                prop_assert_eq!(&first, &rows_of_sheet(&whole.rows));
+                prop_assert_eq!(&second, &first);
+            }
+            None => prop_assert!(whole.is_err()),
+        }
+        Ok(())
     }
 
     fn csvish() -> impl Strategy<Value = String> {
@@ -939,6 +1325,38 @@ mod read_twice {
         .prop_map(|v| v.concat())
     }
 
+    /// Text as GB18030 sheets hold it: Chinese in every cell, characters GB18030 writes in
+    /// four bytes (an emoji, CJK extension B, the BOM character), the euro sign (one byte,
+    /// 0x80), quotes and every line ending.
+    fn gbish() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("南营门里".to_string()),
+                Just("日期".to_string()),
+                Just("😀".to_string()),
+                Just("𠀀𪚥".to_string()),
+                Just("\u{feff}".to_string()),
+                Just("€".to_string()),
+                Just("ÿ".to_string()),
+                Just(",".to_string()),
+                Just(";".to_string()),
+                Just("\t".to_string()),
+                Just("\"".to_string()),
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("\r".to_string()),
+                Just(" ".to_string()),
+                Just("7".to_string()),
+            ],
+            0..80,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    fn gb18030(text: &str) -> Vec<u8> {
+        encoding_rs::GB18030.encode(text).0.into_owned()
+    }
+
     proptest! {
         /// Read in pieces, a second time from the file, a text sheet gives the very rows (and
         /// row numbers) that reading it whole gives, wherever the pieces start.
@@ -954,40 +1372,203 @@ mod read_twice {
                 bytes.extend_from_slice(b"\xEF\xBB\xBF");
             }
             bytes.extend_from_slice(text.as_bytes());
-            let whole = read_text(&bytes, tab, None);
-            match both(&bytes, tab, piece) {
-                Some((first, second)) => {
-                    let whole = whole.expect("a scan that reads, reads whole");
-                    prop_assert_eq!(&first, &rows_of_sheet(&whole.rows));
-                    prop_assert_eq!(&second, &first);
+            agree(&bytes, None, tab, piece)?;
+        }
+
+        /// So does a GB18030 sheet, decoded a piece at a time in both readings: detected, or
+        /// forced (after a UTF-8 BOM, which forcing passes over).
+        #[test]
+        fn a_gb18030_sheet_read_in_pieces_gives_the_rows_read_whole(
+            text in gbish(),
+            bom in any::<bool>(),
+            tab in any::<bool>(),
+            piece in 1u64..40,
+        ) {
+            let mut bytes = Vec::new();
+            if bom {
+                bytes.extend_from_slice(b"\xEF\xBB\xBF");
+            }
+            bytes.extend(gb18030(&text));
+            agree(&bytes, Some(Encoding::Gb18030), tab, piece)?;
+            if !bom {
+                agree(&bytes, None, tab, piece)?;
+                if let Some((plan, ..)) = both(&bytes, None, tab, piece) {
+                    // Chinese text is not UTF-8: read as GB18030 (pure ASCII is UTF-8).
+                    let gb = std::str::from_utf8(&bytes).is_err();
+                    prop_assert_eq!(plan.encoding == Encoding::Gb18030, gb);
                 }
-                None => prop_assert!(whole.is_err()),
+            }
+        }
+
+        /// Decoded as it is read, GB18030 gives each record where, and as, its decoded text
+        /// read whole does; and a record's row is 1 + the line feeds before its first byte.
+        #[test]
+        fn gb18030_decoded_as_read_finds_the_records_of_its_text(text in gbish(), tab in any::<bool>()) {
+            let bytes = gb18030(&text);
+            let delimiter = delimiter_of(&bytes, tab);
+            prop_assert_eq!(delimiter, delimiter_of(text.as_bytes(), tab));
+            let mut whole = Vec::new();
+            records(Whole::new(&text), delimiter, &mut |at, rec| {
+                whole.push((at.row, at.byte, at.lines, at.ahead.starts_with(b"\xEF\xBB\xBF"), rec.clone()));
+                Ok(())
+            })
+            .unwrap();
+            let mut streamed = Vec::new();
+            let gb = records(GbRead::new(&bytes), delimiter, &mut |at, rec| {
+                streamed.push((at.row, at.byte, at.lines, at.ahead.starts_with(b"\xEF\xBB\xBF"), rec.clone()));
+                Ok(())
+            })
+            .unwrap();
+            prop_assert_eq!(gb.len(), text.len() as u64);
+            prop_assert_eq!(&streamed, &whole);
+            for (row, byte, lines, ..) in &whole {
+                let mut first = (*byte as usize).min(text.len());
+                prop_assert_eq!(*lines, newlines(&text.as_bytes()[..first]));
+                while matches!(text.as_bytes().get(first), Some(b'\r' | b'\n')) {
+                    first += 1;
+                }
+                prop_assert_eq!(*row, row_of(text.as_bytes(), first));
             }
         }
     }
 
+    /// A sheet larger than the pieces decoded and held (so the text held is let go of as it is
+    /// read), with long quoted notes over several lines, CRLF and lone CR line endings.
     #[test]
-    fn a_file_changed_between_the_readings_is_found_out() {
-        let bytes = "日期,小区\n2026-07-03,南营门里\n2026-07-04,南营门里\n".as_bytes();
-        let mut plan = scan_in_pieces(bytes, std::str::from_utf8(bytes).unwrap(), false, 8, &mut |_| {}).unwrap();
+    fn a_large_gb18030_sheet_reads_as_its_text() {
+        let mut text = String::from("日期,小区,备注\r\n");
+        for i in 0..20_000 {
+            let note = match i % 7 {
+                0 => format!("\"第{i}条：楼道堆物\r\n已整改😀\n\"\"复查\"\"\""),
+                3 => "𠀀".repeat(i % 300),
+                _ => format!("无{i}"),
+            };
+            let end = if i % 5 == 0 { "\r" } else { "\n" };
+            text += &format!("2026-07-{:02},南营门里{i},{note}{end}", 1 + i % 28);
+            if i % 1000 == 0 {
+                text += "\r\n\r\n";
+            }
+        }
+        let bytes = gb18030(&text);
+        assert!(bytes.len() > 4 * GB_STEP);
+        for piece in [1, 999, 1 << 16, PIECE] {
+            let (plan, first, second) = both(&bytes, None, false, piece).unwrap();
+            assert_eq!(plan.encoding, Encoding::Gb18030);
+            assert_eq!(first, rows_of_sheet(&read_text(&bytes, false, None).unwrap().rows));
+            assert_eq!(second, first);
+            assert_eq!(first.len(), 20_001);
+        }
+    }
+
+    /// Decoding GB18030 whole into a string of `len * 3 / 2 + 16` bytes, as `decode` did before
+    /// the check read it a piece at a time: what the check must say.
+    fn decoded_whole(body: &[u8]) -> Result<(), SheetError> {
+        let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+        let mut out = String::with_capacity(body.len() * 3 / 2 + 16);
+        let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => Ok(()),
+            encoding_rs::DecoderResult::Malformed(bad, _) => Err(err(
+                Some(row_of(body, read.saturating_sub(bad as usize))),
+                "既不是 UTF-8 也不是 GB18030 编码：文件已损坏或为其他编码（请在 Excel 中另存为“CSV UTF-8”）",
+            )),
+            encoding_rs::DecoderResult::OutputFull => Err(err(None, "解码中断")),
+        }
+    }
+
+    fn gb_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                Just(vec![0x80]),
+                Just(vec![b'\n']),
+                Just(vec![b'a']),
+                Just(b"\xC4\xCF".to_vec()),
+                Just(b"\x95\x32\x82\x36".to_vec()),
+                Just(b"\x84\x31\x95\x33".to_vec()),
+                any::<u8>().prop_map(|b| vec![b]),
+            ],
+            0..4000,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// The check read a piece at a time refuses what decoding whole refused, with the
+        /// same row and words; and a sheet dense in € (0x80, three bytes decoded) that
+        /// outgrows the whole decoding's string is refused as that decoding refused it.
+        #[test]
+        fn checking_gb18030_in_pieces_is_decoding_it_whole(body in gb_bytes()) {
+            prop_assert_eq!(check_gb18030(&body), decoded_whole(&body));
+        }
+    }
+
+    #[test]
+    fn a_sheet_of_euro_signs_outgrows_the_whole_decoding_as_before() {
+        for n in [1, 15, 16, 17, 100, 1 << 16, (1 << 16) + 7, 3 << 16] {
+            let mut body = vec![0x80; n];
+            assert_eq!(check_gb18030(&body), decoded_whole(&body), "{n}");
+            body.extend(vec![b'a'; 2 * n]);
+            assert_eq!(check_gb18030(&body), decoded_whole(&body), "{n} and ascii");
+        }
+        assert_eq!(check_gb18030(&[0x80; 1000]), Err(err(None, "解码中断")));
+    }
+
+    /// A plan of `text` read in pieces of 8, its SHA-256 set, and the file it was read from.
+    fn planned(bytes: &[u8]) -> (TextPlan, tempfile::TempDir, std::path::PathBuf) {
+        let mut plan = scan_in_pieces(bytes, text_8bit(bytes, None).unwrap(), false, 8, &mut |_| {}).unwrap();
         plan.sha256 = crate::workspace::sha256_hex(bytes);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.csv");
-        // The same length, one digit changed; longer; shorter; gone.
-        for changed in [
-            "日期,小区\n2026-07-03,南营门里\n2026-07-05,南营门里\n".to_string(),
-            format!("{}x\n", std::str::from_utf8(bytes).unwrap()),
-            "日期,小区\n".to_string(),
-        ] {
-            std::fs::write(&path, changed).unwrap();
-            assert_eq!(plan.read(&path, &mut |_| {}), Err(Changed));
-        }
         std::fs::write(&path, bytes).unwrap();
-        let mut n = 0;
-        assert_eq!(plan.read(&path, &mut |_| n += 1), Ok(()));
-        assert_eq!(n, 3);
-        std::fs::remove_file(&path).unwrap();
-        assert_eq!(plan.read(&path, &mut |_| {}), Err(Changed));
+        (plan, dir, path)
+    }
+
+    #[test]
+    fn a_file_changed_between_the_readings_is_found_out() {
+        let text = "日期,小区\n2026-07-03,南营门里\n2026-07-04,南营门里\n";
+        // The same length, one digit changed; longer; shorter; in UTF-8 and in GB18030 (where
+        // also a byte no longer GB18030, and the file read as UTF-8).
+        for encode in [|s: &str| s.as_bytes().to_vec(), |s: &str| gb18030(s)] {
+            let bytes = encode(text);
+            let (plan, _dir, path) = planned(&bytes);
+            let mut bad = bytes.clone();
+            bad[4] = 0xFF;
+            for changed in [
+                encode("日期,小区\n2026-07-03,南营门里\n2026-07-05,南营门里\n"),
+                encode(&format!("{text}x\n")),
+                encode("日期,小区\n"),
+                bad,
+                text.as_bytes().to_vec(),
+            ] {
+                if changed == bytes {
+                    continue;
+                }
+                std::fs::write(&path, changed).unwrap();
+                assert!(matches!(plan.read(&path, &mut |_| {}), Err(Changed::Content)));
+            }
+            std::fs::write(&path, &bytes).unwrap();
+            let mut n = 0;
+            assert!(plan.read(&path, &mut |_| n += 1).is_ok());
+            assert_eq!(n, 3);
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_again_says_why() {
+        let text = "日期,小区\n2026-07-03,南营门里\n2026-07-04,南营门里\n";
+        for bytes in [text.as_bytes().to_vec(), gb18030(text)] {
+            let (plan, dir, path) = planned(&bytes);
+            // Removed after the first reading.
+            std::fs::remove_file(&path).unwrap();
+            match plan.read(&path, &mut |_| {}) {
+                Err(Changed::Io(e)) => assert_eq!(e.kind(), std::io::ErrorKind::NotFound),
+                other => panic!("{other:?}"),
+            }
+            // A directory where the file was: opened, its reading fails.
+            std::fs::create_dir(&path).unwrap();
+            assert!(matches!(plan.read(&path, &mut |_| {}), Err(Changed::Io(_))));
+            drop(dir);
+        }
     }
 }
 
