@@ -379,12 +379,11 @@ fn decode_utf16(body: &[u8], le: bool) -> Result<String, SheetError> {
     } else {
         encoding_rs::UTF_16BE
     };
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(body.len() + 16);
-    let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
-    match result {
-        encoding_rs::DecoderResult::InputEmpty => Ok(out),
-        encoding_rs::DecoderResult::Malformed(bad, _) => {
+    let decoder = encoding.new_decoder_without_bom_handling();
+    match decode_whole(decoder, body) {
+        Ok(out) => Ok(out),
+        Err(Undecoded::NoRoom) => Err(err(None, "解码中断")),
+        Err(Undecoded::Malformed { bad, read }) => {
             let at = read.saturating_sub(bad as usize);
             let newline: [u8; 2] = if le { [b'\n', 0] } else { [0, b'\n'] };
             let row = 1 + body[..at.min(body.len())]
@@ -396,8 +395,33 @@ fn decode_utf16(body: &[u8], le: bool) -> Result<String, SheetError> {
                 "不是有效的 UTF-16 文本：文件已损坏（请在 Excel 中重新另存）",
             ))
         }
-        encoding_rs::DecoderResult::OutputFull => Err(err(None, "解码中断")),
     }
+}
+
+/// All of `body` decoded into one string, room for the longest text it can give reserved
+/// first (a UTF-16 CJK character takes two bytes and gives three; GB18030's one-byte € gives
+/// three); or why not.
+fn decode_whole(mut decoder: encoding_rs::Decoder, body: &[u8]) -> Result<String, Undecoded> {
+    let room = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .ok_or(Undecoded::NoRoom)?;
+    let mut out = String::new();
+    // Reserved, not touched: a page counts once written to.
+    out.try_reserve_exact(room).map_err(|_| Undecoded::NoRoom)?;
+    match decoder.decode_to_string_without_replacement(body, &mut out, true) {
+        (encoding_rs::DecoderResult::InputEmpty, _) => Ok(out),
+        (encoding_rs::DecoderResult::Malformed(bad, _), read) => Err(Undecoded::Malformed { bad, read }),
+        // Not with the decoder's own bound reserved.
+        (encoding_rs::DecoderResult::OutputFull, _) => Err(Undecoded::NoRoom),
+    }
+}
+
+/// Why [`decode_whole`] gave no text.
+enum Undecoded {
+    /// A malformed sequence of `bad` bytes ends at byte `read`.
+    Malformed { bad: u8, read: usize },
+    /// No memory for the text.
+    NoRoom,
 }
 
 /// UTF-8 (a BOM is dropped) or GB18030, detected unless `forced`.
@@ -406,12 +430,9 @@ fn decode_8bit<'b>(bytes: &'b [u8], forced: Option<Encoding>) -> Result<Cow<'b, 
         Text8::Utf8(text) => Ok(Cow::Borrowed(text)),
         Text8::Gb18030(body) => {
             // `text_8bit` checked the body as this decoding would have read it.
-            let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-            let mut out = String::with_capacity(body.len() * 3 / 2 + 16);
-            match decoder.decode_to_string_without_replacement(body, &mut out, true) {
-                (encoding_rs::DecoderResult::InputEmpty, _) => Ok(Cow::Owned(out)),
-                _ => Err(err(None, "解码中断")),
-            }
+            decode_whole(encoding_rs::GB18030.new_decoder_without_bom_handling(), body)
+                .map(Cow::Owned)
+                .map_err(|_| err(None, "解码中断"))
         }
     }
 }
@@ -464,23 +485,14 @@ pub fn text_8bit(bytes: &[u8], forced: Option<Encoding>) -> Result<Text8<'_>, Sh
 }
 
 /// Whether `body` decodes as GB18030, checked a piece at a time (a decoded copy of a sheet
-/// would be half as large again as its bytes), with the error that decoding it whole into a
-/// string of `len * 3 / 2 + 16` bytes gives: a malformed byte on its row, or "解码中断" if
-/// that string is too small (the decoder asks for room for four bytes before a character; a
-/// sheet dense in 0x80, which GB18030 reads as the three-byte €, can outgrow it).
+/// would be half as large again as its bytes): if not, the malformed byte on its row.
 fn check_gb18030(body: &[u8]) -> Result<(), SheetError> {
-    const ROOM: usize = 1 << 16;
     let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-    let mut scratch = vec![0u8; ROOM];
-    // Room left in the string decoding it whole would have written to.
-    let mut left = body.len() * 3 / 2 + 16;
+    let mut scratch = vec![0u8; 1 << 16];
     let mut read = 0;
     loop {
-        let room = left.min(ROOM);
-        let (result, n, written) =
-            decoder.decode_to_utf8_without_replacement(&body[read..], &mut scratch[..room], true);
+        let (result, n, _) = decoder.decode_to_utf8_without_replacement(&body[read..], &mut scratch, true);
         read += n;
-        left -= written;
         match result {
             encoding_rs::DecoderResult::InputEmpty => return Ok(()),
             encoding_rs::DecoderResult::Malformed(bad, _) => {
@@ -489,8 +501,7 @@ fn check_gb18030(body: &[u8]) -> Result<(), SheetError> {
                     "既不是 UTF-8 也不是 GB18030 编码：文件已损坏或为其他编码（请在 Excel 中另存为“CSV UTF-8”）",
                 ))
             }
-            // The whole string is full: decoding it whole stops here.
-            encoding_rs::DecoderResult::OutputFull if room == left + written => return Err(err(None, "解码中断")),
+            // The scratch is full: decode on into it again.
             encoding_rs::DecoderResult::OutputFull => {}
         }
     }
@@ -1461,19 +1472,15 @@ mod read_twice {
         }
     }
 
-    /// Decoding GB18030 whole into a string of `len * 3 / 2 + 16` bytes, as `decode` did before
-    /// the check read it a piece at a time: what the check must say.
+    /// Decoding GB18030 whole, with all the room the decoder may need: what the check must say.
     fn decoded_whole(body: &[u8]) -> Result<(), SheetError> {
-        let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-        let mut out = String::with_capacity(body.len() * 3 / 2 + 16);
-        let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
-        match result {
-            encoding_rs::DecoderResult::InputEmpty => Ok(()),
-            encoding_rs::DecoderResult::Malformed(bad, _) => Err(err(
+        match decode_whole(encoding_rs::GB18030.new_decoder_without_bom_handling(), body) {
+            Ok(_) => Ok(()),
+            Err(Undecoded::Malformed { bad, read }) => Err(err(
                 Some(row_of(body, read.saturating_sub(bad as usize))),
                 "既不是 UTF-8 也不是 GB18030 编码：文件已损坏或为其他编码（请在 Excel 中另存为“CSV UTF-8”）",
             )),
-            encoding_rs::DecoderResult::OutputFull => Err(err(None, "解码中断")),
+            Err(Undecoded::NoRoom) => Err(err(None, "解码中断")),
         }
     }
 
@@ -1518,14 +1525,29 @@ mod read_twice {
     }
 
     #[test]
-    fn a_sheet_of_euro_signs_outgrows_the_whole_decoding_as_before() {
+    fn a_sheet_dense_in_euro_signs_is_read() {
+        // GB18030 reads 0x80 alone as €, three bytes decoded: a sheet of them once outgrew
+        // the string decoding it whole and was refused ("解码中断").
         for n in [1, 15, 16, 17, 100, 1 << 16, (1 << 16) + 7, 3 << 16] {
             let mut body = vec![0x80; n];
-            assert_eq!(check_gb18030(&body), decoded_whole(&body), "{n}");
+            assert_eq!(check_gb18030(&body), Ok(()), "{n}");
+            assert_eq!(decode(&body, None).map(|t| t.chars().count()), Ok(n), "{n}");
             body.extend(vec![b'a'; 2 * n]);
-            assert_eq!(check_gb18030(&body), decoded_whole(&body), "{n} and ascii");
+            assert_eq!(check_gb18030(&body), Ok(()), "{n} and ascii");
         }
-        assert_eq!(check_gb18030(&[0x80; 1000]), Err(err(None, "解码中断")));
+    }
+
+    #[test]
+    fn utf16_chinese_is_read_whole() {
+        // Two bytes of UTF-16 give three of UTF-8 for a Chinese character: a sheet of them
+        // once outgrew the string decoding it and was refused ("解码中断").
+        let text = "小区,问题数\n幸福里小区一期,1\n".repeat(200);
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(&le, None).as_deref(), Ok(text.as_str()));
+        assert_eq!(decode(&be, None).as_deref(), Ok(text.as_str()));
     }
 
     /// A plan of `text` read in pieces of 8, its SHA-256 set, and the file it was read from.

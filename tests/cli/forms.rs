@@ -168,6 +168,17 @@ fn excel_unicode_text_and_web_exports_are_read() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
     stores_as_plain("unicode.txt", &utf16, &["--level", "street"]);
+    // The same with a long Chinese title: a CJK character is two bytes in UTF-16 and three
+    // decoded, so such a sheet once outgrew its decoding and was refused (解码中断).
+    let titled = format!(
+        "{}\n{}",
+        "南营门街道办事处二〇二六年四月旧楼区物业服务街道季度检查问题点位记录汇总表（第二季度第一次）", PLAIN
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in titled.replace(',', "\t").encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    stores_as_plain("titled-unicode.txt", &utf16, &["--level", "street"]);
     // A web system's "export to Excel": an HTML table named .xls.
     let mut html = String::from("<html><head><meta charset=\"utf-8\"></head><body><table>");
     for row in plain_rows() {
