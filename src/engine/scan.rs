@@ -22,7 +22,7 @@ use crate::workspace::provenance::HashingReader;
 use crate::workspace::store::{header_ok, parse_finding, read_row, read_row_tail, MonthFile, RowFields, StoreRow};
 use crate::workspace::{csv_problem, Workspace};
 
-use super::store_rows::{Next, StoreRows, HEAD};
+use super::store_rows::{Cut, Next, StoreRows, HEAD};
 use super::utf8_watch::Utf8Watch;
 
 /// Fields of a store row; the note is the last.
@@ -284,7 +284,8 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
 
 /// A reader that clears `plain` once the bytes read through it hold a `\r` or a blank line
 /// (two `\n` in a row, across reads too): where the csv crate and simd-csv could split lines
-/// differently, or count them differently.
+/// differently, or count them differently. (With [`plain_record`], for `check`'s reading of
+/// month files with simd-csv, `validate/rows.rs`; the scan reads with [`StoreRows`].)
 pub(crate) struct LineWatch<'a, R> {
     pub(crate) inner: R,
     pub(crate) plain: &'a Cell<bool>,
@@ -352,6 +353,28 @@ struct Head {
     inspectors: u32,
 }
 
+impl Head {
+    /// The row `rec`, cut by `cut`, that repeats this head: its own item, count and photos by
+    /// [`read_row`]'s rules, the rest the head's (equal bytes, equal fields).
+    #[inline(always)]
+    fn row<'r>(&self, rec: &'r [u8], cut: &Cut) -> Option<StoreRow<'r>> {
+        let (item, count, photos) = read_row_tail(cut.field(rec, 7), cut.field(rec, 8), cut.field(rec, 9))?;
+        Some(StoreRow {
+            visit_id: cut.field(rec, 0),
+            date_text: cut.field(rec, 1),
+            date: self.date,
+            level: self.level,
+            purpose: self.purpose,
+            team: cut.field(rec, 4),
+            inspectors: self.inspectors,
+            compound_id: cut.field(rec, 6),
+            item,
+            count,
+            photos,
+        })
+    }
+}
+
 /// Read as many rows as [`StoreRows`] hands over plain and [`read_row`] reads, on their lines.
 /// Returns how many data rows it took, or `None` when it took them all.
 fn scan_store<R: std::io::Read, V: FnMut(&Visit)>(
@@ -371,28 +394,13 @@ fn scan_store<R: std::io::Read, V: FnMut(&Visit)>(
             Next::Stop => return Some(taken),
         };
         let rec = &rows.bytes()[at..at + cut.len as usize];
-        let row =
-            match head {
-                Some(h) if cut.same_head => read_row_tail(cut.field(rec, 7), cut.field(rec, 8), cut.field(rec, 9)).map(
-                    |(item, count, photos)| StoreRow {
-                        visit_id: cut.field(rec, 0),
-                        date_text: cut.field(rec, 1),
-                        date: h.date,
-                        level: h.level,
-                        purpose: h.purpose,
-                        team: cut.field(rec, 4),
-                        inspectors: h.inspectors,
-                        compound_id: cut.field(rec, 6),
-                        item,
-                        count,
-                        photos,
-                    },
-                ),
-                _ => {
-                    let f: RowFields<'_> = std::array::from_fn(|i| cut.field(rec, i));
-                    s.fast_row(&f, rows.is_text(at, rec.len()))
-                }
-            };
+        let row = match head {
+            Some(h) if cut.same_head => h.row(rec, &cut),
+            _ => {
+                let f: RowFields<'_> = std::array::from_fn(|i| cut.field(rec, i));
+                s.fast_row(&f, rows.is_text(at, rec.len()))
+            }
+        };
         let Some(row) = row else {
             return Some(taken);
         };
