@@ -41,7 +41,50 @@ def damaged_newest(ws):
     check_same.set_lines(ws, rel, ls)
 
 
-check_same.CASES = check_same.CASES + [damaged_newest]
+def damaged_notes(ws):
+    """Each month file damaged where the store's own reader (engine/store_rows.rs) decides,
+    before and at the row where it hands over to the csv crate: a quoted note with doubled
+    quotes, a comma and a line break (read on), two wrong-month rows sharing a head (read on),
+    then one of six rows it must not read, a different one in each month: a note with a blank
+    line inside, a `\r` inside a quoted note, a row repeating its visit's head with a bad
+    count, an unquoted note with a quote, one with a comma, a stray quote in a repeated head.
+    The last row has no line break."""
+    stops = [
+        lambda r: r + b'"two\n\nparagraphs"',
+        lambda r: r + b'"cr\rinside"',
+        lambda r: b",".join(r.split(b",")[:8] + [b"x"] + r.split(b",")[9:]),
+        lambda r: r + b'say "hi"',
+        lambda r: r + b"one,two",
+        lambda r: r.replace(b",community", b',"community', 1),
+    ]
+    for month, stop in enumerate(stops, start=1):
+        rel = f"data/inspections/2026/2026-{month:02}.csv"
+        if not os.path.exists(os.path.join(ws, rel)):
+            continue
+        ls = [l for l in check_same.lines_of(ws, rel) if l]
+        if len(ls) < 14:
+            continue
+        ls[1] = ls[1] + b'"a ""quoted"" note, with a comma\nand a second line"'
+        later = ls[6].replace(f",2026-{month:02}-".encode(), f",2026-{month + 1:02}-".encode(), 1)
+        ls[6:6] = [later, later]
+        ls[11] = stop(ls[11])
+        check_same.write(ws, rel, b"\n".join(ls))
+
+
+def quiet_notes(ws):
+    """Every March row with a note the writer would quote (doubled quotes, commas, line
+    breaks) and nothing else wrong: read to the end by the fast reader."""
+    rel = check_same.MAR
+    ls = check_same.lines_of(ws, rel)
+    for i in range(1, len(ls)):
+        if ls[i] and i % 3 == 0:
+            ls[i] = ls[i] + b'"line one, ""two""\nline three"'
+        elif ls[i] and i % 3 == 1:
+            ls[i] = ls[i] + "住户称已整改".encode()
+    check_same.set_lines(ws, rel, ls)
+
+
+check_same.CASES = check_same.CASES + [damaged_newest, damaged_notes, quiet_notes]
 
 if __name__ == "__main__":
     check_same.main()

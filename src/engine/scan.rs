@@ -19,9 +19,10 @@ use crate::model::registry::Registry;
 use crate::model::{Level, Period, Purpose, Span};
 
 use crate::workspace::provenance::HashingReader;
-use crate::workspace::store::{header_ok, parse_finding, read_row, MonthFile, RowFields, StoreRow, BOM};
+use crate::workspace::store::{header_ok, parse_finding, read_row, read_row_tail, MonthFile, RowFields, StoreRow};
 use crate::workspace::{csv_problem, Workspace};
 
+use super::store_rows::{Cut, Next, StoreRows, HEAD};
 use super::utf8_watch::Utf8Watch;
 
 /// Fields of a store row; the note is the last.
@@ -202,8 +203,11 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
         read_row(f, prev_day, None)
     }
 
-    /// Take a row [`FileScanner::fast_row`] read, on line `line`.
-    fn take(&mut self, row: StoreRow<'_>, line: u64, diags: &mut Diagnostics) {
+    /// Take a row [`FileScanner::fast_row`] read, on line `line`. `false` when the row was
+    /// left out (dated outside the file's month): the previous good row is still the one
+    /// before it. `same` says the caller knows the row repeats the previous good row's visit
+    /// id and date (the row repeats its head, [`scan_store`]), so the open visit is its own.
+    fn take(&mut self, row: StoreRow<'_>, line: u64, same: bool, diags: &mut Diagnostics) -> bool {
         let rel = &self.file.rel;
         let prev = &mut self.prev;
         // (The previous good row's day is in the month already.)
@@ -214,12 +218,13 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
                 t!("store.row_in_wrong_month", visit => String::from_utf8_lossy(row.visit_id), date => row.date,
                     month => self.file.month),
             );
-            return;
+            return false;
         }
         let b = &mut self.b;
         // The previous good row belongs to the open visit, so one comparison of visit ids
         // serves both the order check and the grouping.
-        let same_visit = b.open && b.visit.id.as_bytes() == row.visit_id;
+        debug_assert!(!same || (b.open && b.visit.id.as_bytes() == row.visit_id && prev.date == Some(row.date)));
+        let same_visit = same || b.open && b.visit.id.as_bytes() == row.visit_id;
         if let Some(pd) = prev.date {
             let in_order = match row.date.cmp(&pd) {
                 std::cmp::Ordering::Greater => true,
@@ -241,7 +246,7 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
             let text = std::str::from_utf8;
             let (Ok(id), Ok(team), Ok(compound_id)) = (text(row.visit_id), text(row.team), text(row.compound_id))
             else {
-                return;
+                return false;
             };
             b.complete((self.reg, self.appeals, self.as_of), &mut self.on_visit);
             b.reset_findings();
@@ -267,6 +272,7 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
             prev.date = Some(row.date);
         }
         set_bytes(&mut prev.item, row.item.as_bytes());
+        true
     }
 
     /// Hand over the last visit.
@@ -278,7 +284,8 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
 
 /// A reader that clears `plain` once the bytes read through it hold a `\r` or a blank line
 /// (two `\n` in a row, across reads too): where the csv crate and simd-csv could split lines
-/// differently, or count them differently.
+/// differently, or count them differently. (With [`plain_record`], for `check`'s reading of
+/// month files with simd-csv, `validate/rows.rs`; the scan reads with [`StoreRows`].)
 pub(crate) struct LineWatch<'a, R> {
     pub(crate) inner: R,
     pub(crate) plain: &'a Cell<bool>,
@@ -336,45 +343,81 @@ pub(crate) fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Opt
     Some((f, breaks))
 }
 
-/// Read as many rows as simd-csv can read for sure (see [`plain_record`]), on their lines.
-/// `plain` is the [`LineWatch`] of the stream. Returns how many data rows it took, or `None`
-/// when it took them all.
-fn scan_plain<R: std::io::Read, V: FnMut(&Visit)>(
-    rdr: &mut simd_csv::ZeroCopyReader<R>,
+/// The parsed head (date, level, purpose, inspectors) of the last row taken, whose fields a
+/// row repeating its head's bytes has too.
+#[derive(Clone, Copy)]
+struct Head {
+    date: NaiveDate,
+    level: Level,
+    purpose: Purpose,
+    inspectors: u32,
+}
+
+impl Head {
+    /// The row `rec`, cut by `cut`, that repeats this head: its own item, count and photos by
+    /// [`read_row`]'s rules, the rest the head's (equal bytes, equal fields).
+    #[inline(always)]
+    fn row<'r>(&self, rec: &'r [u8], cut: &Cut) -> Option<StoreRow<'r>> {
+        let (item, count, photos) = read_row_tail(cut.field(rec, 7), cut.field(rec, 8), cut.field(rec, 9))?;
+        Some(StoreRow {
+            visit_id: cut.field(rec, 0),
+            date_text: cut.field(rec, 1),
+            date: self.date,
+            level: self.level,
+            purpose: self.purpose,
+            team: cut.field(rec, 4),
+            inspectors: self.inspectors,
+            compound_id: cut.field(rec, 6),
+            item,
+            count,
+            photos,
+        })
+    }
+}
+
+/// Read as many rows as [`StoreRows`] hands over plain and [`read_row`] reads, on their lines.
+/// Returns how many data rows it took, or `None` when it took them all.
+fn scan_store<R: std::io::Read, V: FnMut(&Visit)>(
+    rows: &mut StoreRows<R>,
     s: &mut FileScanner<'_, V>,
-    (text, plain): (&Cell<bool>, &Cell<bool>),
     diags: &mut Diagnostics,
 ) -> Option<u64> {
-    // The header (simd-csv drops a byte-order mark), on line 1: it must begin the file, as
-    // a blank line before it would be counted by the csv crate and skipped by simd-csv.
-    let len = match rdr.read_byte_record() {
-        // (A quoted header is read by the csv crate: its raw fields do not match.)
-        Ok(Some(h)) if plain.get() && header_ok(h.iter()) => h.as_slice().len(),
-        _ => return Some(0),
-    };
-    let consumed = rdr.position();
-    if consumed != len as u64 + 1 && consumed != len as u64 + 1 + BOM.len() as u64 {
-        return Some(0);
-    }
     let (mut line, mut taken) = (2u64, 0u64);
+    // The last row taken's head bytes and commas, and its fields read, while it is the
+    // scanner's previous good row (so a row repeating it is in the same visit and day).
+    let (mut head_bytes, mut head_commas, mut head) = (Vec::new(), [0u32; HEAD], None::<Head>);
     loop {
-        let rec = match rdr.read_byte_record() {
-            Ok(Some(rec)) => rec,
-            Ok(None) => return None,
-            Err(_) => return Some(taken),
+        let given = head.is_some().then_some((head_bytes.as_slice(), &head_commas));
+        let (at, cut) = match rows.next(given) {
+            Next::Record(at, cut) => (at, cut),
+            Next::End => return None,
+            Next::Stop => return Some(taken),
         };
-        // Every byte of this record has been read, and checked by the watch.
-        if !plain.get() {
+        let rec = &rows.bytes()[at..at + cut.len as usize];
+        let row = match head {
+            Some(h) if cut.same_head => h.row(rec, &cut),
+            _ => {
+                let f: RowFields<'_> = std::array::from_fn(|i| cut.field(rec, i));
+                s.fast_row(&f, rows.is_text(at, rec.len()))
+            }
+        };
+        let Some(row) = row else {
             return Some(taken);
+        };
+        if !s.take(row, line, cut.same_head && head.is_some(), diags) {
+            head = None;
+        } else if !cut.same_head || head.is_none() {
+            head_bytes.clear();
+            head_bytes.extend_from_slice(&rec[..cut.head_len()]);
+            head_commas.copy_from_slice(&cut.commas[..HEAD]);
+            head = Some(Head {
+                date: row.date,
+                level: row.level,
+                purpose: row.purpose,
+                inspectors: row.inspectors,
+            });
         }
-        let Some((f, breaks)) = plain_record(&rec) else {
-            return Some(taken);
-        };
-        let Some(row) = s.fast_row(&f, text.get()) else {
-            return Some(taken);
-        };
-        s.take(row, line, diags);
-        line += 1 + breaks;
+        line += 1 + u64::from(cut.breaks);
         taken += 1;
     }
 }
@@ -436,7 +479,9 @@ fn scan_careful<V: FnMut(&Visit)>(
                     None
                 };
                 match row {
-                    Some(row) => s.take(row, line, diags),
+                    Some(row) => {
+                        s.take(row, line, false, diags);
+                    }
                     None => slow_problems(&rec, rel, line, diags),
                 }
             }
@@ -448,10 +493,10 @@ fn scan_careful<V: FnMut(&Visit)>(
 /// Stream one month file's visits, upheld appeals applied. Returns the file's SHA-256 if
 /// [`Sources::hash`] asked for it.
 ///
-/// Rows are split by simd-csv, twice as fast as the csv crate, for as long as each record is
-/// one both read alike (`plain_record`) and its row is well formed; from the first other
-/// record on (a damaged row, a blank line, a `\r`), the file is read on by the csv crate,
-/// whose reading, line numbers and messages are the contract.
+/// Rows are split by [`StoreRows`], a reader made for the store's own shape, for as long as
+/// each record is plain and its row well formed; from the first other record on (a damaged
+/// row, a blank line, a `\r`, a quote outside the note), the file is read on by the csv
+/// crate, whose reading, line numbers and messages are the contract.
 pub fn scan_file(
     src: &Sources<'_>,
     file: &MonthFile,
@@ -493,20 +538,10 @@ pub fn scan_file(
         prev: Prev::default(),
         on_visit,
     };
-    let (text, plain) = (Cell::new(true), Cell::new(true));
-    let stopped = {
-        let watched = LineWatch {
-            inner: Utf8Watch::new(&mut hashing, &text),
-            plain: &plain,
-            // As if after a line: a blank first line counts.
-            last: b'\n',
-        };
-        let mut rdr = simd_csv::ZeroCopyReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(watched);
-        scan_plain(&mut rdr, &mut s, (&text, &plain), diags)
+    let stopped = match StoreRows::new(&mut hashing) {
+        Some(mut rows) => scan_store(&mut rows, &mut s, diags),
+        // (Not the header line exactly: the careful reader reads the file from its start.)
+        None => Some(0),
     };
     if let Some(skip) = stopped {
         scan_careful(&path, skip, &mut s, diags)?;

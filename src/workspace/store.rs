@@ -402,6 +402,16 @@ fn row_if_good<'r>(f: &RowFields<'r>, prev_day: Option<(&[u8], NaiveDate)>) -> O
     is_finding(row.item, row.count).then_some(row)
 }
 
+/// The item, count and photos columns of a row by [`read_row`]'s rules, for a row whose
+/// other columns are known to read (the scan's rows repeating the previous row's head byte for
+/// byte): the item, the count and the photos, or `None` when [`read_row`] would refuse the row.
+#[inline(always)]
+pub fn read_row_tail<'r>(item: &'r [u8], count: &[u8], photos: &[u8]) -> Option<(&'r str, u64, u64)> {
+    let (count, photos) = (whole(count)?, whole(photos)?);
+    let item = std::str::from_utf8(item).ok()?;
+    is_finding(item, count).then_some((item, count, photos))
+}
+
 /// Word every problem of a row into `why`, column by column. An item that is not UTF-8 ends
 /// the wording (a `StringRecord`'s never is; the scan words such rows through one).
 #[cold]
