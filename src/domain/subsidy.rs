@@ -198,6 +198,8 @@ pub fn allocate(
         }
     }
     let rates = Rates::new(funds);
+    // The first day of each month of the period, for every compound's contract months.
+    let starts: Vec<chrono::NaiveDate> = period.months().map(|m| m.start()).collect();
     let mut compounds = Vec::with_capacity(results.len());
     let mut at = Positions::new(reg);
     for r in results {
@@ -211,6 +213,7 @@ pub fn allocate(
         compounds.push(entitlement(
             reg,
             period,
+            &starts,
             funds,
             &rates,
             r,
@@ -296,6 +299,7 @@ impl Rates {
 fn entitlement(
     reg: &Registry,
     period: Period,
+    starts: &[chrono::NaiveDate],
     funds: &Funds,
     rates: &Rates,
     r: &CompoundResult,
@@ -303,7 +307,7 @@ fn entitlement(
     notices: &[&Notice],
     fee: Option<&Fee>,
 ) -> Result<CompoundSubsidy, String> {
-    let (months, base) = contract_base(reg, period, rates, c)?;
+    let (months, base) = contract_base(reg, starts, rates, c)?;
     let outcome = outcome_key(r, notices);
     let coefficient = *funds
         .coefficients
@@ -330,19 +334,31 @@ fn entitlement(
     })
 }
 
-/// The months of the period with a contract in force on their first day, and the base they
-/// earn: area × the rate of each month's service grade.
-fn contract_base(reg: &Registry, period: Period, rates: &Rates, c: Registered) -> Result<(u32, Decimal), String> {
+/// The months of the period with a contract in force on their first day (`starts`), and the
+/// base they earn: area × the rate of each month's service grade (the product worked out once
+/// while the grade stays the same, and added month by month as before).
+fn contract_base(
+    reg: &Registry,
+    starts: &[chrono::NaiveDate],
+    rates: &Rates,
+    c: Registered,
+) -> Result<(u32, Decimal), String> {
     let mut months = 0;
     let mut base = Decimal::ZERO;
-    for m in period.months() {
-        if let Some(k) = reg.contract_on_ix(c.index, m.start()) {
-            let rate = rates.of(k.service_grade)?;
+    let mut last: Option<(u8, Option<Decimal>)> = None;
+    for &start in starts {
+        if let Some(k) = reg.contract_on_ix(c.index, start) {
+            let amount = match last {
+                Some((grade, amount)) if grade == k.service_grade => amount,
+                _ => {
+                    let rate = rates.of(k.service_grade)?;
+                    let amount = c.compound.area_m2.checked_mul(rate);
+                    last = Some((k.service_grade, amount));
+                    amount
+                }
+            };
             months += 1;
-            base = c
-                .compound
-                .area_m2
-                .checked_mul(rate)
+            base = amount
                 .and_then(|m| base.checked_add(m))
                 .ok_or_else(|| overflow(&c.compound.id))?;
         }
