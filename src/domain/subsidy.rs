@@ -485,9 +485,78 @@ pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (
 
 #[cfg(test)]
 mod tests {
-    use super::apportion;
+    use super::{apportion, contract_base, Positions, Rates, Registered};
+    use crate::model::registry::{Compound, Contract, Registry};
+    use proptest::prelude::*;
     use rust_decimal::Decimal;
     use rust_decimal_macros::dec;
+
+    fn compound(id: &str, area: Decimal) -> Compound {
+        Compound {
+            id: id.into(),
+            community_id: "K1".into(),
+            name: id.into(),
+            aliases: Vec::new(),
+            households: 1,
+            area_m2: area,
+            buildings: 1,
+            line: 2,
+        }
+    }
+
+    fn registry(compounds: Vec<Compound>, contracts: Vec<Contract>) -> Registry {
+        Registry::new(Vec::new(), Vec::new(), compounds, Vec::new(), contracts, Vec::new())
+    }
+
+    proptest! {
+        /// Ids in any order, known or not, get the positions the registry's index gives.
+        #[test]
+        fn positions_answer_as_the_index_does(order in proptest::collection::vec(0usize..12, 0..60)) {
+            let reg = registry((0..8).map(|i| compound(&format!("P{i}"), Decimal::ONE)).collect(), Vec::new());
+            let mut at = Positions::new(&reg);
+            for i in order {
+                let id = format!("P{i}");
+                prop_assert_eq!(at.of(&id), reg.compound_index(&id));
+            }
+        }
+    }
+
+    #[test]
+    fn a_grade_change_mid_period_earns_each_months_rate() {
+        // Grade 1 from January to March, none in April, grade 2 in May and June, grade 1
+        // again from July (after the half year): 2 × 1.10 × 3 + 2 × 2.25 × 2 months.
+        let day = |s: &str| crate::model::parse_date(s).unwrap();
+        let contract = |start: &str, end: &str, grade: u8| Contract {
+            compound_id: "P1".into(),
+            company_id: "CO1".into(),
+            service_grade: grade,
+            start: day(start),
+            end: day(end),
+            line: 2,
+        };
+        let reg = registry(
+            vec![compound("P1", dec!(2))],
+            vec![
+                contract("2026-01-01", "2026-03-31", 1),
+                contract("2026-05-01", "2026-06-30", 2),
+                contract("2026-07-01", "2026-12-31", 1),
+            ],
+        );
+        let period: crate::model::Period = "2026H1".parse().unwrap();
+        let starts: Vec<_> = period.months().map(|m| m.start()).collect();
+        let mut rates = vec![None; 256];
+        rates[1] = Some(dec!(1.10));
+        rates[2] = Some(dec!(2.25));
+        let c = Registered {
+            compound: &reg.compounds[0],
+            index: 0,
+        };
+        let (months, base) = contract_base(&reg, &starts, &Rates(rates.clone()), c).unwrap();
+        assert_eq!((months, base), (5, dec!(15.60)));
+        // A grade without a rate is an error, whenever it comes.
+        rates[2] = None;
+        assert!(contract_base(&reg, &starts, &Rates(rates), c).is_err());
+    }
 
     #[test]
     fn remainders_go_to_the_largest_then_the_smaller_id() {
