@@ -103,7 +103,8 @@ fn made(ctx: &Context, args: &BulletinArgs, provenance: bool, last: bool) -> Res
         documents: &loaded.settings.documents,
         root: Some(&loaded.ws.root),
     };
-    // What the bulletin was built from is freed on the second core while it is drawn.
+    // What the bulletin was built from is left to the process's end, or (for `verify`) freed on
+    // the second core while the bulletin is drawn.
     let render = || -> Result<Vec<u8>> {
         Ok(match format {
             Format::Json => {
