@@ -161,10 +161,10 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
             // The two allocations are independent: one on each core, each side's notices freed
             // on its own. The first side's error is the one told, as when they were made in turn.
             let streets = |money, scores: &ScoreReport, notices: RecheckReport| -> Result<Vec<StreetSubsidy>> {
+                // The allocation and the notices are freed here (not left to the end: the report
+                // drawn next reuses their memory).
                 let allocation = loaded.allocate(period, money, None, scores, &notices)?;
-                let streets = allocation.by_street(&loaded.registry);
-                ctx.discard((allocation, notices));
-                Ok(streets)
+                Ok(allocation.by_street(&loaded.registry))
             };
             let (b, a) = both(|| streets(mb, &before, nb), || streets(ma, &after, na));
             Some((b?, a?))
