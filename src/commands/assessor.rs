@@ -52,7 +52,7 @@ pub fn cmd_assessor(ctx: &Context, args: &AssessorArgs) -> Result<()> {
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let level = args.level.unwrap_or(standards.standards.scoring_level);
-    let report = assess(&mut loaded, &standards, args.period, level)?;
+    let report = assess(ctx, &mut loaded, &standards, args.period, level)?;
     loaded.note_if_incomplete(ctx, &args.period, format);
     let value = Assessor::new(&loaded.registry, &standards.standards, &report);
     let frame = Frame {
@@ -85,12 +85,19 @@ pub fn cmd_assessor(ctx: &Context, args: &AssessorArgs) -> Result<()> {
         Format::Xlsx => return emit_xlsx(&render::sheets(&value, &frame)),
         _ => render::table(&value, &frame),
     };
+    ctx.discard((report, std::sync::Arc::clone(&loaded.registry)));
     emit(out.as_bytes())
 }
 
 /// The assessment of `level` in `period`: the appeals read, the level's visits gathered in the
 /// pass that scores the period at that level (its coverage comes from the same pass).
-pub fn assess(loaded: &mut Loaded, standards: &StandardsFile, period: Period, level: Level) -> Result<AssessorReport> {
+pub fn assess(
+    ctx: &Context,
+    loaded: &mut Loaded,
+    standards: &StandardsFile,
+    period: Period,
+    level: Level,
+) -> Result<AssessorReport> {
     let (appeals, appealed) = loaded.appeal_records()?;
     let st = &standards.standards;
     let rule = Rule::new(st);
@@ -100,11 +107,14 @@ pub fn assess(loaded: &mut Loaded, standards: &StandardsFile, period: Period, le
     let (scores, gather) = loaded.score_level_and(period, level, standards, span, gather)?;
     let coverage = scores.coverage();
     let registry = std::sync::Arc::clone(&loaded.registry);
-    Ok(gather.finish(&assessor::Context {
+    let report = gather.finish(&assessor::Context {
         registry: &registry,
         appeals: &appeals,
         as_of: &loaded.as_of,
         coverage: &coverage,
         settings,
-    }))
+    });
+    // The period's 220,000 results (at national scale) are done with.
+    ctx.discard((scores, coverage));
+    Ok(report)
 }

@@ -9,8 +9,9 @@ use clap::Args;
 use crate::domain::assessor::{self, Gather};
 use crate::domain::bulletin::{build, Bulletin, SummaryBuilder};
 use crate::domain::rule::Rule;
-use crate::domain::scoring::ScoreReport;
+use crate::domain::scoring::{LevelCoverage, ScoreReport};
 use crate::error::{Diagnostics, Error, Result};
+use crate::model::records::Appeal;
 use crate::model::registry::Registry;
 use crate::model::Period;
 use crate::render::bulletin::{to_document, to_json, Frame};
@@ -57,7 +58,7 @@ pub struct BulletinArgs {
 /// the bulletin and write it in the format asked for (and record it as published when asked).
 pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
     let format = ctx.format("bulletin", crate::cli::DOCUMENT_FORMATS)?;
-    let made = document(ctx, args, args.publish)?;
+    let made = made(ctx, args, args.publish, true)?;
     if args.out.is_none() && format.is_binary() {
         super::emit_binary(&made.bytes)?;
     } else {
@@ -76,6 +77,13 @@ pub fn cmd_bulletin(ctx: &Context, args: &BulletinArgs) -> Result<()> {
 /// The bulletin's bytes in the format asked for, with what they stood on (`provenance`: also
 /// its inputs' digest, for publishing). `verify` makes it again through this.
 pub fn document(ctx: &Context, args: &BulletinArgs, provenance: bool) -> Result<Made> {
+    made(ctx, args, provenance, false)
+}
+
+/// [`document`]; `last`: the command ends with it, so what it built is left to the process's
+/// end ([`Context::discard`]) rather than freed (`verify` makes several documents in one
+/// process: there it is freed).
+fn made(ctx: &Context, args: &BulletinArgs, provenance: bool, last: bool) -> Result<Made> {
     let format = ctx.format("bulletin", crate::cli::DOCUMENT_FORMATS)?;
     let mut loaded = Loaded::report(ctx, format, args.when.as_of)?;
     let lang = loaded.lang(ctx);
@@ -85,7 +93,7 @@ pub fn document(ctx: &Context, args: &BulletinArgs, provenance: bool) -> Result<
     if let Some(out) = &args.out {
         crate::workspace::refuse_store_path(&loaded.ws, out, "--out")?;
     }
-    let b = bulletin(ctx, &mut loaded, &standards, args.period, street)?;
+    let (b, spent) = bulletin(ctx, &mut loaded, &standards, args.period, street)?;
     let frame = Frame {
         registry: &loaded.registry,
         standards: &standards,
@@ -95,30 +103,43 @@ pub fn document(ctx: &Context, args: &BulletinArgs, provenance: bool) -> Result<
         documents: &loaded.settings.documents,
         root: Some(&loaded.ws.root),
     };
-    let out = match format {
-        Format::Json => {
-            let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            let mut doc = to_json(&b, &standards, &loaded.as_of);
-            if let Some(a) = &b.assessor {
-                let value = Assessor::new(&loaded.registry, &standards.standards, a);
-                doc.insert("assessor".into(), serde_json::to_value(value).unwrap_or_default());
+    // What the bulletin was built from is left to the process's end, or (for `verify`) freed on
+    // the second core while the bulletin is drawn.
+    let render = || -> Result<Vec<u8>> {
+        Ok(match format {
+            Format::Json => {
+                let provenance = loaded.inputs.provenance(&loaded.ws)?;
+                let mut doc = to_json(&b, &standards, &loaded.as_of);
+                if let Some(a) = &b.assessor {
+                    let value = Assessor::new(&loaded.registry, &standards.standards, a);
+                    doc.insert("assessor".into(), serde_json::to_value(value).unwrap_or_default());
+                }
+                finish(doc, &provenance).into_bytes()
             }
-            finish(doc, &provenance).into_bytes()
-        }
-        Format::Html => to_document(&frame, &b)?.to_html(lang.pick("zh-CN", "en")).into_bytes(),
-        Format::Docx => {
-            let provenance = loaded.inputs.provenance(&loaded.ws)?;
-            let doc = to_document(&frame, &b)?;
-            let props = docx::properties(&doc.title, &standards, &provenance);
-            docx::to_docx(&docx::from_document(&doc, props))?
-        }
-        _ => to_document(&frame, &b)?.to_markdown().into_bytes(),
+            Format::Html => to_document(&frame, &b)?.to_html(lang.pick("zh-CN", "en")).into_bytes(),
+            Format::Docx => {
+                let provenance = loaded.inputs.provenance(&loaded.ws)?;
+                let doc = to_document(&frame, &b)?;
+                let props = docx::properties(&doc.title, &standards, &provenance);
+                docx::to_docx(&docx::from_document(&doc, props))?
+            }
+            _ => to_document(&frame, &b)?.to_markdown().into_bytes(),
+        })
     };
+    let (out, ()) = both(render, move || {
+        if last {
+            ctx.discard(spent);
+        }
+    });
+    let out = out?;
     let mut arguments = format!("bulletin --period {}", args.period);
     if let Some(s) = street {
         arguments += &format!(" --street {s}");
     }
     arguments += &format!(" --format {} --lang {}", format_arg(format), lang_arg(lang));
+    if last {
+        ctx.discard((b, std::sync::Arc::clone(&loaded.registry)));
+    }
     Ok(Made {
         bytes: out,
         period: args.period,
@@ -147,7 +168,7 @@ fn bulletin(
     standards: &StandardsFile,
     period: Period,
     street: Option<&str>,
-) -> Result<Bulletin> {
+) -> Result<(Bulletin, Spent)> {
     let previous = previous_scores(loaded, period, standards);
     let registry = std::sync::Arc::clone(&loaded.registry);
     let headline = SummaryBuilder::new(&registry, &standards.standards, period, street);
@@ -204,8 +225,12 @@ fn bulletin(
             super::loaded::peak_memory()
         );
     }
-    Ok(b)
+    Ok((b, (scores, previous, coverage, appeals)))
 }
+
+/// What a bulletin is built from and no longer needs once built: the period's scores (at
+/// national scale 220,000 results), the previous period's, the coverage and the appeals.
+type Spent = (ScoreReport, Option<ScoreReport>, Vec<LevelCoverage>, Vec<Appeal>);
 
 /// The previous period's street and community scores, for the change; its compounds are
 /// dropped at once.

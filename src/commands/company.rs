@@ -54,7 +54,7 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
     let mut by_period = Vec::new();
     for (i, p) in periods.iter().enumerate() {
         // The period asked for must have inspections; the three before it may not.
-        by_period.push(period_records(&mut loaded, &ids, *p, i == 0)?);
+        by_period.push(period_records(ctx, &mut loaded, &ids, *p, i == 0)?);
     }
     let report = CompanyReport::new(&companies, by_period);
     let out = match format {
@@ -79,6 +79,7 @@ pub fn cmd_company(ctx: &Context, args: &CompanyArgs) -> Result<()> {
             }
         }
     };
+    ctx.discard(std::sync::Arc::clone(&loaded.registry));
     emit(out.as_bytes())
 }
 
@@ -102,7 +103,13 @@ fn companies(loaded: &Loaded, asked: Option<&str>) -> Result<Vec<(String, String
 /// the three before it are scored first, from their own months only, so that a period without
 /// inspections costs no pass over the later months (its record has no scores or notices). A
 /// period without inspections up to the as-of date is an error when `required`.
-fn period_records(loaded: &mut Loaded, ids: &[&str], p: Period, required: bool) -> Result<Vec<CompanyRecord>> {
+fn period_records(
+    ctx: &Context,
+    loaded: &mut Loaded,
+    ids: &[&str],
+    p: Period,
+    required: bool,
+) -> Result<Vec<CompanyRecord>> {
     let st = loaded.standards.for_period(&p).ok().cloned();
     let (scores, rechecks) = match &st {
         Some(st) if required => {
@@ -119,12 +126,7 @@ fn period_records(loaded: &mut Loaded, ids: &[&str], p: Period, required: bool) 
     let fees = workspace::load_fees(&loaded.ws, &p, &mut d)?;
     d.into_result()?;
     loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{p}.csv"))?;
-    Ok(records(
-        &loaded.registry,
-        ids,
-        p,
-        scores.as_ref(),
-        rechecks.as_ref(),
-        &fees,
-    ))
+    let records = records(&loaded.registry, ids, p, scores.as_ref(), rechecks.as_ref(), &fees);
+    ctx.discard((scores, rechecks, fees));
+    Ok(records)
 }

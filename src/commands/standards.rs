@@ -161,6 +161,8 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
             // The two allocations are independent: one on each core, each side's notices freed
             // on its own. The first side's error is the one told, as when they were made in turn.
             let streets = |money, scores: &ScoreReport, notices: RecheckReport| -> Result<Vec<StreetSubsidy>> {
+                // The allocation and the notices are freed here (not left to the end: the report
+                // drawn next reuses their memory).
                 let allocation = loaded.allocate(period, money, None, scores, &notices)?;
                 Ok(allocation.by_street(&loaded.registry))
             };
@@ -193,9 +195,11 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
         ),
     };
     let written = emit(out.as_bytes());
-    // Each side's 220,000 results (at national scale) are freed on a core of their own.
-    drop(report);
-    both(move || drop(before), move || drop(after));
+    // Each side's 220,000 results (at national scale) are left to the process's end, or freed
+    // on a core of their own when it goes on.
+    let registry = std::sync::Arc::clone(&loaded.registry);
+    ctx.discard((report, by_street, registry));
+    both(move || ctx.discard(before), move || ctx.discard(after));
     written
 }
 

@@ -76,6 +76,9 @@ pub struct Gather<'a> {
     period: Period,
     /// District visits this far from the period's ends can still pair with one in it.
     days: i64,
+    /// The first and last day whose visits count (see [`Gather::span`]), worked out once
+    /// rather than for every visit of the pass.
+    span: (NaiveDate, NaiveDate),
     /// Ids of the visits some appeal names: only those are remembered, with their compound.
     appealed: &'a HashSet<String>,
     assessed: Vec<Seen>,
@@ -96,12 +99,15 @@ impl<'a> Gather<'a> {
         settings: AssessorSettings,
         appealed: &'a HashSet<String>,
     ) -> Gather<'a> {
+        let days = i64::from(settings.agreement_days);
+        let widen = chrono::Duration::days(days);
         Gather {
             rule,
             standards,
             level,
             period,
-            days: i64::from(settings.agreement_days),
+            days,
+            span: (period.start() - widen, period.end() + widen),
             appealed,
             assessed: Vec::new(),
             district: Vec::new(),
@@ -114,8 +120,7 @@ impl<'a> Gather<'a> {
     /// The first and last day whose visits count: the period widened by `agreement_days` on
     /// each side for the district's visits.
     pub fn span(&self) -> (NaiveDate, NaiveDate) {
-        let widen = chrono::Duration::days(self.days);
-        (self.period.start() - widen, self.period.end() + widen)
+        self.span
     }
 
     /// A routine visit scored: `None` when it cannot be (no contract, an item that does not
@@ -140,7 +145,7 @@ impl<'a> Gather<'a> {
     }
 
     fn item_position(&self, code: &str) -> Option<u16> {
-        let k = self.standards.items.iter().position(|i| i.code == code)?;
+        let k = self.rule.item_position(code)?;
         u16::try_from(k).ok()
     }
 
@@ -180,7 +185,7 @@ impl Accumulate for Gather<'_> {
             return;
         }
         let assessed = in_period && v.level == self.level;
-        let (first, last) = self.span();
+        let (first, last) = self.span;
         let district = self.level != Level::District && v.level == Level::District && (first..=last).contains(&v.date);
         if !assessed && !district {
             return;

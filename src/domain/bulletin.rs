@@ -48,10 +48,17 @@ pub struct SummaryBuilder<'a> {
     photos: u64,
     /// Per day, each team's largest headcount (looked up by the team's name without copying
     /// it: a national half-year has millions of visits and few teams a day).
-    crews: HashMap<chrono::NaiveDate, HashMap<String, u32>>,
+    crews: Crews,
     categories: BTreeSet<String>,
+    /// How many categories the standards' items name: once all are found, a finding's item
+    /// need not be looked up for its category.
+    item_categories: usize,
     points: u64,
 }
+
+/// Per day, each team's largest headcount: looked up for every visit of the pass, so hashed
+/// with foldhash (only summed: the order is never seen).
+type Crews = HashMap<chrono::NaiveDate, HashMap<String, u32, foldhash::fast::RandomState>, foldhash::fast::RandomState>;
 
 /// A set of compounds: the registered ones by their registry position (one bit each), the
 /// others (a visit to an unregistered compound) by id.
@@ -144,8 +151,14 @@ impl<'a> SummaryBuilder<'a> {
             inspected: Compounds::new(reg.compounds.len()),
             rechecked: Compounds::new(reg.compounds.len()),
             photos: 0,
-            crews: HashMap::new(),
+            crews: Crews::default(),
             categories: BTreeSet::new(),
+            item_categories: standards
+                .items
+                .iter()
+                .map(|i| &i.category)
+                .collect::<BTreeSet<_>>()
+                .len(),
             points: 0,
         }
     }
@@ -180,6 +193,9 @@ impl<'a> SummaryBuilder<'a> {
                 for (code, n) in &v.findings {
                     if *n > 0 {
                         self.points += n;
+                        if self.categories.len() == self.item_categories {
+                            continue;
+                        }
                         if let Some(item) = self.standards.item(code) {
                             if !self.categories.contains(&item.category) {
                                 self.categories.insert(item.category.clone());
@@ -208,7 +224,7 @@ impl<'a> SummaryBuilder<'a> {
             person_times: self
                 .crews
                 .values()
-                .flat_map(HashMap::values)
+                .flat_map(|teams| teams.values())
                 .map(|&n| u64::from(n))
                 .sum(),
             categories_found: self.categories.len(),

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::model::decimal::round2;
 use crate::model::records::Fee;
-use crate::model::registry::Registry;
+use crate::model::registry::{Contract, Registry};
 use crate::model::Period;
 
 use super::recheck::{Outcome, RecheckReport};
@@ -44,13 +44,18 @@ pub struct CompanyRecord {
 /// The company a compound is attributed to for a period: under contract on the period's last
 /// day, else the latest contract in the period (the rule of DESIGN §9).
 pub fn serves(reg: &Registry, compound_id: &str, period: &Period) -> Option<String> {
-    reg.contract_on(compound_id, period.end())
-        .or_else(|| {
-            reg.contracts_of(compound_id)
-                .filter(|k| k.start <= period.end() && k.end >= period.start())
-                .last()
-        })
-        .map(|k| k.company_id.to_string())
+    let index = reg.compound_index(compound_id)?;
+    serving(reg, index, period).map(|k| k.company_id.to_string())
+}
+
+/// The contract that attributes the compound at `index` in the registry to its company for a
+/// period (see [`serves`]).
+fn serving<'r>(reg: &'r Registry, index: usize, period: &Period) -> Option<&'r Contract> {
+    reg.contract_on_ix(index, period.end()).or_else(|| {
+        reg.contracts_of_ix(index)
+            .filter(|k| k.start <= period.end() && k.end >= period.start())
+            .last()
+    })
 }
 
 /// A company's running sums for one period.
@@ -85,12 +90,16 @@ pub fn records(
     let slot = slots(companies);
     let mut sums = vec![Sums::default(); companies.len()];
     count_contracts(&mut sums, &slot, reg, &period);
-    let owner = owners(&slot, reg, &period);
-    add_scores(&mut sums, &owner, scores);
+    // A period without scores or fees (one before the standards, at national scale three of a
+    // record's four) needs no compound attributed.
+    if scores.is_some() || !fees.is_empty() {
+        let owner = owners(&slot, reg, &period);
+        add_scores(&mut sums, &owner, reg, scores);
+        add_fees(&mut sums, &owner, reg, fees);
+    }
     if let Some(r) = rechecks {
         add_notices_and_vetoes(&mut sums, &slot, r);
     }
-    add_fees(&mut sums, &owner, fees);
     companies
         .iter()
         .zip(sums)
@@ -116,21 +125,41 @@ fn count_contracts(sums: &mut [Sums], slot: &HashMap<&str, usize>, reg: &Registr
     }
 }
 
-/// The company each compound is attributed to, among those asked about.
-fn owners<'r>(slot: &HashMap<&str, usize>, reg: &'r Registry, period: &Period) -> HashMap<&'r str, usize> {
-    reg.compounds
-        .iter()
-        .filter_map(|c| {
-            let company = serves(reg, &c.id, period)?;
-            Some((&*c.id, *slot.get(company.as_str())?))
+/// The company each compound is attributed to, among those asked about: its place in the
+/// list, by the compound's position in the registry.
+fn owners(slot: &HashMap<&str, usize>, reg: &Registry, period: &Period) -> Vec<Option<usize>> {
+    // A company's contracts name it by one shared id: its place is looked up once per id.
+    let mut last: Option<(&Contract, Option<usize>)> = None;
+    (0..reg.compounds.len())
+        .map(|i| {
+            let k = serving(reg, i, period)?;
+            match last {
+                Some((prev, place)) if std::sync::Arc::ptr_eq(&prev.company_id, &k.company_id) => place,
+                _ => {
+                    let place = slot.get(&*k.company_id).copied();
+                    last = Some((k, place));
+                    place
+                }
+            }
         })
         .collect()
 }
 
+/// The registry position of a result's compound: results come in registry order, so its own
+/// position unless the registry holds another compound there.
+fn position(reg: &Registry, at: usize, compound_id: &str) -> Option<usize> {
+    match reg.compounds.get(at) {
+        Some(c) if *c.id == *compound_id => Some(at),
+        _ => reg.compound_index(compound_id),
+    }
+}
+
 /// Add the official scores and verdicts of each company's compounds.
-fn add_scores(sums: &mut [Sums], owner: &HashMap<&str, usize>, scores: Option<&ScoreReport>) {
-    for c in scores.map_or(&[][..], |s| &s.compounds) {
-        let Some(&i) = owner.get(&*c.compound_id) else { continue };
+fn add_scores(sums: &mut [Sums], owner: &[Option<usize>], reg: &Registry, scores: Option<&ScoreReport>) {
+    for (at, c) in scores.map_or(&[][..], |s| &s.compounds).iter().enumerate() {
+        let Some(i) = position(reg, at, &c.compound_id).and_then(|p| owner[p]) else {
+            continue;
+        };
         let s = &mut sums[i];
         if let Some(score) = c.score {
             s.score_sum += score;
@@ -176,9 +205,9 @@ fn add_notices_and_vetoes(sums: &mut [Sums], slot: &HashMap<&str, usize>, r: &Re
 }
 
 /// Add the fees billed and collected at each company's compounds.
-fn add_fees(sums: &mut [Sums], owner: &HashMap<&str, usize>, fees: &[Fee]) {
+fn add_fees(sums: &mut [Sums], owner: &[Option<usize>], reg: &Registry, fees: &[Fee]) {
     for f in fees {
-        if let Some(&i) = owner.get(f.compound_id.as_str()) {
+        if let Some(i) = reg.compound_index(&f.compound_id).and_then(|p| owner[p]) {
             sums[i].billed += f.billed;
             sums[i].collected += f.collected;
         }

@@ -259,6 +259,12 @@ impl<'a> Rule<'a> {
         self.position(code).map(|k| self.entries[k].deduction(count))
     }
 
+    /// The position of the item `code` in the standards (item codes are unique: standards
+    /// listing one twice do not load), without a search through them.
+    pub fn item_position(&self, code: &str) -> Option<usize> {
+        self.position(code)
+    }
+
     /// The position of the item `code` in the standards.
     fn position(&self, code: &str) -> Option<usize> {
         match pack(code) {

@@ -622,7 +622,7 @@ pub fn bulletin_section(
     lang: Lang,
     n: usize,
 ) -> Section {
-    let a = &Assessor::new(registry, standards, report);
+    let a = &Assessor::summary(registry, standards, report);
     let level = report.level;
     let (lv, code) = (super::words::level(level, lang), lang.code());
     let c = &a.coverage;

@@ -241,6 +241,16 @@ pub fn p_text(p: f64) -> Option<String> {
 impl Assessor {
     /// The JSON value of a report.
     pub fn new(reg: &Registry, standards: &Standards, r: &AssessorReport) -> Assessor {
+        Assessor::drawn(reg, standards, r, true)
+    }
+
+    /// The value without `agreement.list` (empty): what the bulletin's short section says,
+    /// without a line per pair (a national half-year pairs hundreds of thousands of visits).
+    pub fn summary(reg: &Registry, standards: &Standards, r: &AssessorReport) -> Assessor {
+        Assessor::drawn(reg, standards, r, false)
+    }
+
+    fn drawn(reg: &Registry, standards: &Standards, r: &AssessorReport, list: bool) -> Assessor {
         let c = &r.coverage;
         let e = &r.evidence;
         Assessor {
@@ -263,7 +273,7 @@ impl Assessor {
                     })
                     .collect(),
             },
-            agreement: r.agreement.as_ref().map(|a| agreement(reg, a)),
+            agreement: r.agreement.as_ref().map(|a| agreement(reg, a, list)),
             appeals: appeals(reg, &r.appeals, |code| {
                 standards.items.iter().find(|i| i.code == code).map(|i| i.name.clone())
             }),
@@ -294,7 +304,7 @@ impl Assessor {
     }
 }
 
-fn agreement(reg: &Registry, a: &crate::domain::assessor::Agreement) -> Agreement {
+fn agreement(reg: &Registry, a: &crate::domain::assessor::Agreement, list: bool) -> Agreement {
     let side = |(date, score, passed): (chrono::NaiveDate, Decimal, bool)| Side {
         date: date.to_string(),
         score: fmt2(score),
@@ -336,7 +346,11 @@ fn agreement(reg: &Registry, a: &crate::domain::assessor::Agreement) -> Agreemen
                 only_district: i.only_district,
             })
             .collect(),
-        list: a.pairs.iter().map(pair).collect(),
+        list: if list {
+            a.pairs.iter().map(pair).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
