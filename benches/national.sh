@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process benchmark at national scale (DESIGN §12, BENCHMARKS.md): generate a synthetic
 # half-year of 220,000 compounds (~8 million store rows, ~660 MB), then time every report,
-# `check`, `standards diff`, a 1,000,000-row import and the floor, a single-threaded csv
-# ByteRecord loop over the same month files.
+# `check`, `standards diff`, a 1,000,000-row import (UTF-8, the same again, then as GB18030)
+# and the floor, a single-threaded csv ByteRecord loop over the same month files.
 # Run from the repository root: bash benches/national.sh [COMPOUNDS] [DIR] [RUNS]
 # OLD=path/to/oldestate also times another build (the one before a change) in the same run,
 # each command with both binaries back to back, so before and after share the machine's
@@ -34,6 +34,9 @@ sed 's/^pass_mark = 80$/pass_mark = 85/' "$dir/standards/2026-01-01.toml" > "$di
 # The import: a 1,000,000-row sheet of June visits (a month the store holds).
 sheet="$dir/sheet-national.csv"
 [ -f "$sheet" ] || target/release/examples/synth_sheet 1000000 "$sheet" "$n"
+# The same sheet as Excel on Chinese Windows saves "CSV": GB18030.
+gb="$dir/sheet-national-gb.csv"
+[ -f "$gb" ] || iconv -f UTF-8 -t GB18030 "$sheet" > "$gb"
 bytes=$(cat "$dir"/data/inspections/2026/*.csv | wc -c)
 echo "store: $(du -sh "$dir/data/inspections" | cut -f1), $(cat "$dir"/data/inspections/2026/*.csv | wc -l) lines"
 names=(
@@ -45,6 +48,7 @@ names=(
   "bulletin (md)"
   "subsidy --format csv"
   "company --format json (the period and three before)"
+  "company --period 2026-05 (a month: four periods with visits)"
   "assessor (table, the third party assessed)"
   "inspect coverage"
   "score --explain (one compound)"
@@ -62,6 +66,7 @@ cmds=(
   "BIN --workspace $dir bulletin --period 2026H1 --as-of 2026-07-15"
   "BIN --workspace $dir subsidy --period 2026H1 --as-of 2026-07-15 --format csv"
   "BIN --workspace $dir company --period 2026H1 --format json"
+  "BIN --workspace $dir company --period 2026-05 --format json"
   "BIN --workspace $dir assessor --period 2026H1"
   "BIN --workspace $dir inspect coverage --period 2026H1"
   "BIN --workspace $dir score --period 2026H1 --explain P000016"
@@ -69,7 +74,8 @@ cmds=(
   "BIN --workspace $dir standards diff --period 2026H1 --against $dir/proposed.toml"
   "BIN --workspace $dir check"
 )
-imports=("inspect import, 1,000,000 rows into June" "the same import again (all skipped)")
+imports=("inspect import, 1,000,000 rows into June" "the same import again (all skipped)"
+  "the same rows as GB18030, into a fresh copy")
 out=$(mktemp)
 copy="$dir.import"
 for ((r = 0; r < runs; r++)); do
@@ -84,9 +90,14 @@ for ((r = 0; r < runs; r++)); do
   # never writes a stored file in place), then the same sheet again.
   for k in "${!bins[@]}"; do
     rm -rf "$copy" && cp -al "$dir" "$copy" && rm -f "$copy"/data/.oldestate*
-    for j in 0 1; do
+    for j in 0 1 2; do
+      from=$sheet
+      if [ "$j" = 2 ]; then
+        from=$gb
+        rm -rf "$copy" && cp -al "$dir" "$copy" && rm -f "$copy"/data/.oldestate*
+      fi
       /usr/bin/time -f "import$j.$k %e %U %M" -a -o "$out" \
-        "${bins[$k]}" --workspace "$copy" inspect import --level community "$sheet" > "$dir.import.log" 2>&1 ||
+        "${bins[$k]}" --workspace "$copy" inspect import --level community "$from" > "$dir.import.log" 2>&1 ||
         { echo "the import failed:" >&2; cat "$dir.import.log" >&2; exit 1; }
     done
   done
@@ -108,7 +119,7 @@ row floor "floor (csv ByteRecord loop, 1 thread)" "$(median 0.0)"
 for i in "${!cmds[@]}"; do
   for k in "${!bins[@]}"; do row "$i.$k" "${names[$i]}${labels[$k]}" "$(median "0.$k")"; done
 done
-for j in 0 1; do
+for j in 0 1 2; do
   for k in "${!bins[@]}"; do row "import$j.$k" "${imports[$j]}${labels[$k]}" "$(median "0.$k")"; done
 done
 rm -f "$out"
