@@ -192,7 +192,8 @@ struct FileScanner<'s, V> {
 
 impl<V: FnMut(&Visit)> FileScanner<'_, V> {
     /// Read a row by the store's rule, or `None` for the careful reader to word its problems.
-    /// `text` says the file so far is UTF-8 (see [`Utf8Watch`]), so every field is text. The
+    /// `text` says every field is known to be text already (the store reader's buffer checked,
+    /// or the file so far, see [`Utf8Watch`]), so none is checked again. The
     /// note is not read (no report uses it; `check` checks it).
     #[inline]
     fn fast_row<'r>(&self, f: &RowFields<'r>, text: bool) -> Option<StoreRow<'r>> {
@@ -204,7 +205,8 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
     }
 
     /// Take a row [`FileScanner::fast_row`] read, on line `line`. `false` when the row was
-    /// left out (dated outside the file's month): the previous good row is still the one
+    /// left out (dated outside the file's month; or a field not text, which `fast_row` has
+    /// ruled out already): the previous good row is still the one
     /// before it. `same` says the caller knows the row repeats the previous good row's visit
     /// id and date (the row repeats its head, [`scan_store`]), so the open visit is its own.
     fn take(&mut self, row: StoreRow<'_>, line: u64, same: bool, diags: &mut Diagnostics) -> bool {
@@ -454,7 +456,7 @@ fn scan_careful<V: FnMut(&Visit)>(
         }
     }
     for _ in 0..skip {
-        // Read already, by `scan_plain`.
+        // Read already, by `scan_store`.
         if !rdr.read_byte_record(&mut rec).unwrap_or(false) {
             return Err(Error::msg(t!("store.changed_while_read", file => rel)));
         }
