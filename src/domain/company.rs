@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::model::decimal::round2;
 use crate::model::records::Fee;
-use crate::model::registry::{Contract, Registry};
+use crate::model::registry::{Contract, Positions, Registry};
 use crate::model::Period;
 
 use super::recheck::{Outcome, RecheckReport};
@@ -145,19 +145,11 @@ fn owners(slot: &HashMap<&str, usize>, reg: &Registry, period: &Period) -> Vec<O
         .collect()
 }
 
-/// The registry position of a result's compound: results come in registry order, so its own
-/// position unless the registry holds another compound there.
-fn position(reg: &Registry, at: usize, compound_id: &str) -> Option<usize> {
-    match reg.compounds.get(at) {
-        Some(c) if *c.id == *compound_id => Some(at),
-        _ => reg.compound_index(compound_id),
-    }
-}
-
 /// Add the official scores and verdicts of each company's compounds.
 fn add_scores(sums: &mut [Sums], owner: &[Option<usize>], reg: &Registry, scores: Option<&ScoreReport>) {
-    for (at, c) in scores.map_or(&[][..], |s| &s.compounds).iter().enumerate() {
-        let Some(i) = position(reg, at, &c.compound_id).and_then(|p| owner[p]) else {
+    let mut at = Positions::new(reg);
+    for c in scores.map_or(&[][..], |s| &s.compounds) {
+        let Some(i) = at.of(&c.compound_id).and_then(|p| owner[p]) else {
             continue;
         };
         let s = &mut sums[i];
@@ -206,8 +198,9 @@ fn add_notices_and_vetoes(sums: &mut [Sums], slot: &HashMap<&str, usize>, r: &Re
 
 /// Add the fees billed and collected at each company's compounds.
 fn add_fees(sums: &mut [Sums], owner: &[Option<usize>], reg: &Registry, fees: &[Fee]) {
+    let mut at = Positions::new(reg);
     for f in fees {
-        if let Some(i) = reg.compound_index(&f.compound_id).and_then(|p| owner[p]) {
+        if let Some(i) = at.of(&f.compound_id).and_then(|p| owner[p]) {
             sums[i].billed += f.billed;
             sums[i].collected += f.collected;
         }

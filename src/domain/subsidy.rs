@@ -10,7 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::funds::Funds;
 use crate::model::records::Fee;
-use crate::model::registry::{Compound, Registry};
+use crate::model::registry::{Compound, Positions, Registry};
 use crate::model::Period;
 
 use super::recheck::{Notice, Outcome};
@@ -238,30 +238,6 @@ pub fn allocate(
         total,
         compounds,
     })
-}
-
-/// Registry positions of compound ids that mostly come in registry order (results always do;
-/// fee rows and notices as files and passes list them): the position after the last one found
-/// is tried first, then the registry's index. The same answers as
-/// [`Registry::compound_index`], with one comparison instead of a hash lookup in the usual case.
-struct Positions<'r> {
-    reg: &'r Registry,
-    next: usize,
-}
-
-impl<'r> Positions<'r> {
-    fn new(reg: &'r Registry) -> Positions<'r> {
-        Positions { reg, next: 0 }
-    }
-
-    fn of(&mut self, compound_id: &str) -> Option<usize> {
-        let i = match self.reg.compounds.get(self.next) {
-            Some(c) if *c.id == *compound_id => self.next,
-            _ => self.reg.compound_index(compound_id)?,
-        };
-        self.next = i + 1;
-        Some(i)
-    }
 }
 
 /// A registered compound and its position in the registry (its contracts are found by it).

@@ -1316,53 +1316,39 @@ mod read_twice {
         Ok(())
     }
 
+    /// Text of up to 80 pieces, each one of `tokens`.
+    fn text_of(tokens: &'static [&'static str]) -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(tokens), 0..80).prop_map(|v| v.concat())
+    }
+
     fn csvish() -> impl Strategy<Value = String> {
-        prop::collection::vec(
-            prop_oneof![
-                Just("a".to_string()),
-                Just("日期".to_string()),
-                Just(",".to_string()),
-                Just(";".to_string()),
-                Just("\t".to_string()),
-                Just("\"".to_string()),
-                Just("\n".to_string()),
-                Just("\r\n".to_string()),
-                Just("\r".to_string()),
-                Just(" ".to_string()),
-                Just("\u{feff}".to_string()),
-                Just("7".to_string()),
-            ],
-            0..80,
-        )
-        .prop_map(|v| v.concat())
+        text_of(&[
+            "a", "日期", ",", ";", "\t", "\"", "\n", "\r\n", "\r", " ", "\u{feff}", "7",
+        ])
     }
 
     /// Text as GB18030 sheets hold it: Chinese in every cell, characters GB18030 writes in
     /// four bytes (an emoji, CJK extension B, the BOM character), the euro sign (one byte,
     /// 0x80), quotes and every line ending.
     fn gbish() -> impl Strategy<Value = String> {
-        prop::collection::vec(
-            prop_oneof![
-                Just("南营门里".to_string()),
-                Just("日期".to_string()),
-                Just("😀".to_string()),
-                Just("𠀀𪚥".to_string()),
-                Just("\u{feff}".to_string()),
-                Just("€".to_string()),
-                Just("ÿ".to_string()),
-                Just(",".to_string()),
-                Just(";".to_string()),
-                Just("\t".to_string()),
-                Just("\"".to_string()),
-                Just("\n".to_string()),
-                Just("\r\n".to_string()),
-                Just("\r".to_string()),
-                Just(" ".to_string()),
-                Just("7".to_string()),
-            ],
-            0..80,
-        )
-        .prop_map(|v| v.concat())
+        text_of(&[
+            "南营门里",
+            "日期",
+            "😀",
+            "𠀀𪚥",
+            "\u{feff}",
+            "€",
+            "ÿ",
+            ",",
+            ";",
+            "\t",
+            "\"",
+            "\n",
+            "\r\n",
+            "\r",
+            " ",
+            "7",
+        ])
     }
 
     fn gb18030(text: &str) -> Vec<u8> {
