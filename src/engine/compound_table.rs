@@ -228,6 +228,18 @@ mod tests {
         crate::model::parse_date(s).unwrap()
     }
 
+    /// A slot is 32 bytes at a multiple of 32: never across two cache lines of 64.
+    #[test]
+    fn a_slot_lies_in_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Slot>(), 32);
+        assert_eq!(std::mem::align_of::<Slot>(), 32);
+        let t = CompoundTable::build(["P1", "P2", "P3"].into_iter());
+        for slot in &t.slots {
+            let at = std::ptr::from_ref(slot) as usize;
+            assert!(at % 64 + 32 <= 64, "slot at {at:#x}");
+        }
+    }
+
     #[test]
     fn finds_short_and_long_ids_and_keeps_the_first_of_a_duplicate() {
         let long = "一个很长很长的小区编号-0001"; // more than 16 bytes
