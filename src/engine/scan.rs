@@ -209,7 +209,17 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
     /// ruled out already): the previous good row is still the one
     /// before it. `same` says the caller knows the row repeats the previous good row's visit
     /// id and date (the row repeats its head, [`scan_store`]), so the open visit is its own.
-    fn take(&mut self, row: StoreRow<'_>, line: u64, same: bool, diags: &mut Diagnostics) -> bool {
+    ///
+    /// `texts` gives the row's visit id, team and compound id as text (they are read as text
+    /// only when the row opens a visit), `None` when one is not UTF-8.
+    fn take<'r>(
+        &mut self,
+        row: StoreRow<'r>,
+        line: u64,
+        same: bool,
+        texts: impl FnOnce() -> Option<(&'r str, &'r str, &'r str)>,
+        diags: &mut Diagnostics,
+    ) -> bool {
         let rel = &self.file.rel;
         let prev = &mut self.prev;
         // (The previous good row's day is in the month already.)
@@ -245,9 +255,7 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
             b.visit.photos += row.photos;
         } else {
             // Checked as text by `fast_row` already: this cannot fail.
-            let text = std::str::from_utf8;
-            let (Ok(id), Ok(team), Ok(compound_id)) = (text(row.visit_id), text(row.team), text(row.compound_id))
-            else {
+            let Some((id, team, compound_id)) = texts() else {
                 return false;
             };
             b.complete((self.reg, self.appeals, self.as_of), &mut self.on_visit);
@@ -377,6 +385,32 @@ impl Head {
     }
 }
 
+/// A row's visit id, team and compound id as text, each checked on its own.
+fn field_texts<'r>(fields: (&'r [u8], &'r [u8], &'r [u8])) -> Option<(&'r str, &'r str, &'r str)> {
+    let text = |b: &'r [u8]| std::str::from_utf8(b).ok();
+    Some((text(fields.0)?, text(fields.1)?, text(fields.2)?))
+}
+
+/// [`field_texts`] of a row [`StoreRows`] cut: the record's first seven fields are checked as
+/// text in one go (three checks of short fields cost more than one of the bytes around them)
+/// and the three cut out of it where [`Cut::field`] cuts them. Should the head not be text
+/// where those three are (it cannot: the other four read as ASCII by the row's rules), each is
+/// checked on its own.
+fn head_texts<'r>(rec: &'r [u8], cut: &Cut) -> Option<(&'r str, &'r str, &'r str)> {
+    let one = |head: &'r str| {
+        Some((
+            cut.text_field(head, 0)?,
+            cut.text_field(head, 4)?,
+            cut.text_field(head, 6)?,
+        ))
+    };
+    let whole = rec.get(..cut.head_len()).and_then(|h| std::str::from_utf8(h).ok());
+    whole.and_then(one).or_else(|| {
+        let text = |i: usize| std::str::from_utf8(cut.field(rec, i)).ok();
+        Some((text(0)?, text(4)?, text(6)?))
+    })
+}
+
 /// Read as many rows as [`StoreRows`] hands over plain and [`read_row`] reads, on their lines.
 /// Returns how many data rows it took, or `None` when it took them all.
 fn scan_store<R: std::io::Read, V: FnMut(&Visit)>(
@@ -406,7 +440,13 @@ fn scan_store<R: std::io::Read, V: FnMut(&Visit)>(
         let Some(row) = row else {
             return Some(taken);
         };
-        if !s.take(row, line, cut.same_head && head.is_some(), diags) {
+        if !s.take(
+            row,
+            line,
+            cut.same_head && head.is_some(),
+            || head_texts(rec, &cut),
+            diags,
+        ) {
             head = None;
         } else if !cut.same_head || head.is_none() {
             head_bytes.clear();
@@ -482,7 +522,8 @@ fn scan_careful<V: FnMut(&Visit)>(
                 };
                 match row {
                     Some(row) => {
-                        s.take(row, line, false, diags);
+                        let texts = (row.visit_id, row.team, row.compound_id);
+                        s.take(row, line, false, || field_texts(texts), diags);
                     }
                     None => slow_problems(&rec, rel, line, diags),
                 }
@@ -575,6 +616,37 @@ fn slow_problems(rec: &csv::ByteRecord, rel: &str, line: u64, diags: &mut Diagno
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The first record of `data` after the store's header, as the store reader cuts it.
+    fn first_record(data: &[u8]) -> (Vec<u8>, Cut) {
+        let mut rdr = StoreRows::new(data).unwrap();
+        let Next::Record(at, cut) = rdr.next(None) else {
+            panic!("no record")
+        };
+        (rdr.bytes()[at..at + cut.len as usize].to_vec(), cut)
+    }
+
+    /// The visit id, team and compound id read in one check of the head are those read one by
+    /// one: text (CJK too) when they are, `None` when one is not UTF-8.
+    #[test]
+    fn head_texts_are_the_fields_texts() {
+        let header = STORE_HEADER.join(",");
+        let good = format!("{header}\nV1,2026-06-01,community,routine,社区组1,1,P1,A01,1,0,备注\n");
+        let (rec, cut) = first_record(good.as_bytes());
+        assert_eq!(head_texts(&rec, &cut), Some(("V1", "社区组1", "P1")));
+        let fields = (cut.field(&rec, 0), cut.field(&rec, 4), cut.field(&rec, 6));
+        assert_eq!(head_texts(&rec, &cut), field_texts(fields));
+        // A byte that is not UTF-8 in the visit id, the team or the compound id.
+        for field in ["V1,", "组1,", "P1,"] {
+            let mut data = good.clone().into_bytes();
+            let at = good.find(field).unwrap();
+            data[at] = 0x80;
+            let (rec, cut) = first_record(&data);
+            let fields = (cut.field(&rec, 0), cut.field(&rec, 4), cut.field(&rec, 6));
+            assert_eq!(head_texts(&rec, &cut), None, "{field}");
+            assert_eq!(field_texts(fields), None, "{field}");
+        }
+    }
 
     /// The note rule stated byte by byte: quotes inside a quoted note in pairs, and its line
     /// breaks counted.

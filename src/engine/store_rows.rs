@@ -69,6 +69,18 @@ impl Cut {
         }
     }
 
+    /// Field `i` (one of the first ten) of the record's text `text`, a prefix of the record
+    /// this cut was made of holding the field: [`Cut::field`]'s bytes, as text.
+    #[inline(always)]
+    pub(crate) fn text_field<'r>(&self, text: &'r str, i: usize) -> Option<&'r str> {
+        let start = if i == 0 {
+            0
+        } else {
+            *self.commas.get(i - 1)? as usize + 1
+        };
+        text.get(start..*self.commas.get(i)? as usize)
+    }
+
     /// The length of the record's head, its seventh comma included.
     #[inline(always)]
     pub(crate) fn head_len(&self) -> usize {
@@ -476,6 +488,30 @@ mod tests {
         assert!(StoreRows::new(format!("\"visit_id\"{}\n", &header[8..]).as_bytes()).is_none());
         let mut bare = StoreRows::new(header.as_bytes()).expect("a header without its line break");
         assert!(matches!(bare.next(None), Next::End));
+    }
+
+    /// A field cut out of the record's text is the field's bytes as text; a field whose
+    /// bounds are not in the text given is `None`.
+    #[test]
+    fn text_fields_are_the_fields_bytes() {
+        let header = crate::model::records::STORE_HEADER.join(",");
+        let data = format!("{header}\nV1,2026-06-01,community,routine,社区组1,1,P1,A01,1,0,x\n");
+        let mut rdr = StoreRows::new(data.as_bytes()).unwrap();
+        let Next::Record(at, cut) = rdr.next(None) else {
+            panic!("no record")
+        };
+        let rec = &rdr.bytes()[at..at + cut.len as usize];
+        let text = std::str::from_utf8(rec).unwrap();
+        for i in 0..10 {
+            assert_eq!(
+                cut.text_field(text, i).map(str::as_bytes),
+                Some(cut.field(rec, i)),
+                "field {i}"
+            );
+        }
+        assert_eq!(cut.text_field(text, 4), Some("社区组1"));
+        assert_eq!(cut.text_field(&text[..cut.head_len()], 7), None);
+        assert_eq!(cut.text_field(text, 10), None);
     }
 
     /// A last record without its line break reads as with it; a damaged byte makes its
