@@ -292,67 +292,6 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
     }
 }
 
-/// A reader that clears `plain` once the bytes read through it hold a `\r` or a blank line
-/// (two `\n` in a row, across reads too): where the csv crate and simd-csv could split lines
-/// differently, or count them differently. (With [`plain_record`], for `check`'s reading of
-/// month files with simd-csv, `validate/rows.rs`; the scan reads with [`StoreRows`].)
-pub(crate) struct LineWatch<'a, R> {
-    pub(crate) inner: R,
-    pub(crate) plain: &'a Cell<bool>,
-    pub(crate) last: u8,
-}
-
-impl<R: std::io::Read> std::io::Read for LineWatch<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let b = &buf[..n];
-        if self.plain.get() && n > 0 {
-            let blank = (self.last == b'\n' && b[0] == b'\n') || memchr::memmem::find(b, b"\n\n").is_some();
-            if blank || memchr::memchr(b'\r', b).is_some() {
-                self.plain.set(false);
-            }
-            self.last = b[n - 1];
-        }
-        Ok(n)
-    }
-}
-
-/// The ten fields before the note of a record simd-csv read, when the csv crate reads that
-/// record the same way: eleven fields, no quote before the note, and the note either
-/// unquoted without quotes or quoted with its inner quotes doubled. (With no `\r` and no
-/// blank line in the stream, see [`LineWatch`], both then end it at the same `\n`.)
-/// Anything else is read by the csv crate, which this tool's messages and line numbers are
-/// defined by. Also gives the line breaks in the record (in a quoted note only).
-pub(crate) fn plain_record<'r>(rec: &'r simd_csv::ZeroCopyByteRecord<'_>) -> Option<(RowFields<'r>, u64)> {
-    if rec.len() != FIELDS {
-        return None;
-    }
-    let mut f: RowFields<'r> = [&[]; FIELDS - 1];
-    for (i, slot) in f.iter_mut().enumerate() {
-        *slot = rec.get(i)?;
-    }
-    let raw = rec.as_slice();
-    let mut breaks = 0;
-    if let Some(first) = memchr::memchr(b'"', raw) {
-        // The first quote must be in the note, the record's last field.
-        let note = rec.get(FIELDS - 1)?;
-        if first < raw.len() - note.len() {
-            return None;
-        }
-        // Quoted, with the quotes inside in pairs (each quote found is the first of a pair).
-        let inner = note.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
-        let mut rest = inner;
-        while let Some(q) = memchr::memchr(b'"', rest) {
-            if rest.get(q + 1) != Some(&b'"') {
-                return None;
-            }
-            rest = &rest[q + 2..];
-        }
-        breaks = memchr::memchr_iter(b'\n', inner).count() as u64;
-    }
-    Some((f, breaks))
-}
-
 /// The parsed head (date, level, purpose, inspectors) of the last row taken, whose fields a
 /// row repeating its head's bytes has too.
 #[derive(Clone, Copy)]
@@ -615,7 +554,6 @@ fn slow_problems(rec: &csv::ByteRecord, rel: &str, line: u64, diags: &mut Diagno
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     /// The first record of `data` after the store's header, as the store reader cuts it.
     fn first_record(data: &[u8]) -> (Vec<u8>, Cut) {
@@ -645,44 +583,6 @@ mod tests {
             let fields = (cut.field(&rec, 0), cut.field(&rec, 4), cut.field(&rec, 6));
             assert_eq!(head_texts(&rec, &cut), None, "{field}");
             assert_eq!(field_texts(fields), None, "{field}");
-        }
-    }
-
-    /// The note rule stated byte by byte: quotes inside a quoted note in pairs, and its line
-    /// breaks counted.
-    fn note_oracle(inner: &[u8]) -> Option<u64> {
-        let (mut odd, mut breaks) = (false, 0);
-        for &c in inner {
-            match c {
-                b'"' => odd = !odd,
-                _ if odd => return None,
-                b'\n' => breaks += 1,
-                _ => {}
-            }
-        }
-        (!odd).then_some(breaks)
-    }
-
-    proptest! {
-        /// A record whose quoted note has its inner quotes in pairs is plain, with the note's
-        /// line breaks counted; any other quoting in the note is not.
-        #[test]
-        fn quoted_notes_are_read_by_the_rule(inner in "[a\"\\n,住]{0,12}") {
-            let data = format!("v,2026-03-02,community,routine,t,1,P1,A01,1,0,\"{inner}\"\n");
-            let mut rdr = simd_csv::ZeroCopyReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(data.as_bytes());
-            let rec = rdr.read_byte_record().unwrap().unwrap();
-            // (A stray quote can end the record early: the rule is asked of the note read.)
-            if rec.len() == FIELDS {
-                let note = rec.get(FIELDS - 1).unwrap();
-                let expected = note
-                    .strip_prefix(b"\"")
-                    .and_then(|n| n.strip_suffix(b"\""))
-                    .and_then(note_oracle);
-                prop_assert_eq!(plain_record(&rec).map(|(_, breaks)| breaks), expected);
-            }
         }
     }
 }

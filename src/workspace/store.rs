@@ -386,7 +386,8 @@ pub fn read_row<'r>(
 #[inline(always)]
 fn row_if_good<'r>(f: &RowFields<'r>, prev_day: Option<(&[u8], NaiveDate)>) -> Option<StoreRow<'r>> {
     let [visit_id, date_text, level, purpose, team, inspectors, compound_id, item, count, photos] = *f;
-    let row = StoreRow {
+    let (item, count, photos) = read_row_tail(item, count, photos)?;
+    Some(StoreRow {
         visit_id: non_empty(visit_id)?,
         date_text,
         date: row_date(date_text, prev_day)?,
@@ -395,11 +396,10 @@ fn row_if_good<'r>(f: &RowFields<'r>, prev_day: Option<(&[u8], NaiveDate)>) -> O
         team,
         inspectors: headcount(inspectors)?,
         compound_id: non_empty(compound_id)?,
-        count: whole(count)?,
-        photos: whole(photos)?,
-        item: std::str::from_utf8(item).ok()?,
-    };
-    is_finding(row.item, row.count).then_some(row)
+        count,
+        photos,
+        item,
+    })
 }
 
 /// The item, count and photos columns of a row by [`read_row`]'s rules, for a row whose
