@@ -1189,6 +1189,97 @@ mod tests {
         assert_eq!(e.row, Some(3));
     }
 
+    /// The line endings an office's sheets come with: LF, CRLF, CR alone ("CSV (Macintosh)").
+    const ENDINGS: [&str; 3] = ["\n", "\r\n", "\r"];
+
+    #[test]
+    fn bad_bytes_are_located_on_their_line_whatever_its_endings() {
+        for end in ENDINGS {
+            let lines = |last: &[u8]| [b"a,b".as_slice(), b"ok,ok", last, b""].join(end.as_bytes());
+            // Neither UTF-8 nor GB18030; UTF-8 (its BOM says so); GB18030, forced.
+            assert_eq!(
+                decode(&lines(b"\x81\x20bad"), None).unwrap_err().row,
+                Some(3),
+                "{end:?}"
+            );
+            let bom = [b"\xEF\xBB\xBF".as_slice(), &lines(b"x\xFF")].concat();
+            assert_eq!(decode(&bom, None).unwrap_err().row, Some(3), "{end:?}");
+            let forced = decode(&lines(b"\x81\x20bad"), Some(Encoding::Gb18030));
+            assert_eq!(forced.unwrap_err().row, Some(3), "{end:?}");
+            // UTF-16, little- and big-endian, with an unpaired surrogate on line 3.
+            let text: Vec<u16> = format!("a\tb{end}ok\tok{end}x")
+                .encode_utf16()
+                .chain([0xD800, u16::from(b'y')])
+                .collect();
+            let le: Vec<u8> = [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.iter().flat_map(|u| u.to_le_bytes()))
+                .collect();
+            let be: Vec<u8> = [0xFE, 0xFF]
+                .into_iter()
+                .chain(text.iter().flat_map(|u| u.to_be_bytes()))
+                .collect();
+            assert_eq!(decode(&le, None).unwrap_err().row, Some(3), "{end:?}");
+            assert_eq!(decode(&be, None).unwrap_err().row, Some(3), "{end:?}");
+        }
+    }
+
+    #[test]
+    fn a_byte_is_on_the_line_an_editor_shows_it_on() {
+        // The LF of a CRLF ends the line its CR does; a lone CR ends one.
+        let rows: Vec<u64> = (0..=7).map(|at| row_of(b"a\r\nb\rc\nd", at)).collect();
+        assert_eq!(rows, [1, 1, 1, 2, 2, 3, 3, 4]);
+    }
+
+    #[test]
+    fn rows_are_numbered_alike_whatever_the_line_endings() {
+        let lines = [
+            "日期,小区,备注",
+            "",
+            "2026-07-03,南营门里,\"楼道<>堆物\"",
+            "2026-07-04,福明里,",
+            "",
+            "合计,,",
+        ];
+        let rows = |text: String| -> Vec<(u64, Vec<String>)> {
+            let sheet = read_text(text.as_bytes(), false, None).unwrap();
+            sheet
+                .rows
+                .iter()
+                .map(|r| (r.row, r.cells.iter().map(String::from).collect()))
+                .collect()
+        };
+        let note = |end: &str| format!("楼道{end}堆物");
+        for end in ENDINGS {
+            let text = lines.map(|l| l.replace("<>", end)).join(end);
+            assert_eq!(
+                rows(text),
+                [
+                    (1, vec!["日期".into(), "小区".into(), "备注".into()]),
+                    (3, vec!["2026-07-03".into(), "南营门里".into(), note(end)]),
+                    (5, vec!["2026-07-04".into(), "福明里".into(), String::new()]),
+                    (7, vec!["合计".into(), String::new(), String::new()]),
+                ],
+                "{end:?}"
+            );
+        }
+        // Mixed in one file, each line's ending its own.
+        let mixed = "日期,小区\r\n\r2026-07-03,南营门里\n\r\n2026-07-04,\"福\r明里\"\r\r\n合计,";
+        let numbers: Vec<u64> = rows(mixed.into()).iter().map(|r| r.0).collect();
+        assert_eq!(numbers, [1, 3, 5, 8]);
+    }
+
+    #[test]
+    fn a_cr_sheets_delimiter_is_counted_on_its_first_line() {
+        // Commas in the notes below outnumber the header's semicolons: the first line ends at
+        // the first CR.
+        let text = "日期;小区;备注\r2026-07-03;南营门里;\"东,西,南,北,中\"\r2026-07-04;福明里;\"a,b,c,d,e\"\r";
+        let sheet = read_text(text.as_bytes(), false, None).unwrap();
+        let row = sheet.rows.get(1).unwrap();
+        assert_eq!(row.row, 2);
+        assert_eq!(row.cells, vec!["2026-07-03", "南营门里", "东,西,南,北,中"]);
+    }
+
     #[test]
     fn picks_the_delimiter_of_the_header() {
         let s = read_text("a;b;c\n1;2;3\n".as_bytes(), false, None).unwrap();
@@ -1494,6 +1585,95 @@ mod read_twice {
                 prop_assert_eq!(*row, editor_row(&text[..first]));
             }
         }
+    }
+
+    /// Text with line feeds only: a line's end, or a break in a quoted cell.
+    fn lf_csvish() -> impl Strategy<Value = String> {
+        text_of(&["a", "日期", "😀", ",", ";", "\t", "\"", "\n", " ", "\u{feff}", "7"])
+    }
+
+    /// `text` with each line feed made the ending `endings` gives it in turn (0: LF, 1: CRLF,
+    /// 2: CR alone), an LF never put right after a lone CR (together they would be one CRLF,
+    /// one break where `text` has two).
+    fn with_endings(text: &str, endings: &[usize]) -> String {
+        let mut out = String::new();
+        for (k, line) in text.split('\n').enumerate() {
+            if k > 0 {
+                let mut end = ["\n", "\r\n", "\r"][endings[(k - 1) % endings.len()] % 3];
+                if out.ends_with('\r') && end == "\n" {
+                    end = "\r\n";
+                }
+                out += end;
+            }
+            out += line;
+        }
+        out
+    }
+
+    /// Rows, each line break in their cells made a line feed.
+    fn breaks_as_lf(rows: Model) -> Model {
+        rows.into_iter()
+            .map(|(n, cells)| {
+                let cells = cells.iter().map(|c| c.replace("\r\n", "\n").replace('\r', "\n"));
+                (n, cells.collect())
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Whatever line endings a sheet's lines have (LF, CRLF, CR alone, mixed in one file),
+        /// its rows are on the lines they are on with line feeds, with the same cells (their
+        /// line breaks aside); and read in pieces, as UTF-8 or GB18030, as read whole.
+        #[test]
+        fn line_endings_do_not_move_rows(
+            text in lf_csvish(),
+            endings in prop::collection::vec(0usize..3, 1..8),
+            tab in any::<bool>(),
+            piece in 1u64..40,
+        ) {
+            let mixed = with_endings(&text, &endings);
+            let lf = read_text(text.as_bytes(), tab, None);
+            let other = read_text(mixed.as_bytes(), tab, None);
+            match (lf, other) {
+                (Ok(lf), Ok(other)) => prop_assert_eq!(
+                    breaks_as_lf(rows_of_sheet(&other.rows)),
+                    rows_of_sheet(&lf.rows)
+                ),
+                (lf, other) => prop_assert_eq!(lf.map(drop), other.map(drop)),
+            }
+            agree(mixed.as_bytes(), None, tab, piece)?;
+            agree(&gb18030(&mixed), Some(Encoding::Gb18030), tab, piece)?;
+        }
+    }
+
+    #[test]
+    fn a_piece_may_start_inside_a_crlf() {
+        // Pieces of one byte start at every record, where the csv reader puts it: wherever
+        // that is in a CRLF, each row is on its line in both readings.
+        for text in ["a,b\r\nc\r\n\r\nd\re\r\r\n\nf", "\r\n\ra\r\n\"b\r\nc\"\r\nd"] {
+            let (_, first, second) = both(text.as_bytes(), None, false, 1).unwrap();
+            let whole = rows_of_sheet(&read_text(text.as_bytes(), false, None).unwrap().rows);
+            assert_eq!(first, whole, "{text:?}");
+            assert_eq!(second, whole, "{text:?}");
+        }
+        let numbers = |text: &str| -> Vec<u64> {
+            both(text.as_bytes(), None, false, 1)
+                .unwrap()
+                .2
+                .iter()
+                .map(|r| r.0)
+                .collect()
+        };
+        assert_eq!(numbers("a,b\r\nc\r\n\r\nd\re\r\r\n\nf"), [1, 2, 4, 5, 8]);
+        // The csv reader puts a record after the CR of the CRLF before it: the second reading
+        // starts those pieces at an LF that ends no line.
+        let (plan, ..) = both(b"a\r\nb\r\nc", None, false, 1).unwrap();
+        let after_cr = LineBreaks {
+            count: 1,
+            after_cr: true,
+        };
+        assert_eq!(plan.pieces[..2], [(0, LineBreaks::default()), (2, after_cr)]);
+        assert_eq!(numbers("\r\n\ra\r\n\"b\r\nc\"\r\nd"), [3, 4, 6]);
     }
 
     /// A sheet larger than the pieces decoded and held (so the text held is let go of as it is
