@@ -403,13 +403,19 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetErr
 /// text is borrowed from `bytes` when they are UTF-8 already (a copy of a sheet's bytes as
 /// text would double them).
 pub fn decode_borrowed(bytes: &[u8], forced: Option<Encoding>) -> Result<(Cow<'_, str>, bool), SheetError> {
-    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
-        return decode_utf16(body, true).map(|t| (Cow::Owned(t), true));
-    }
-    if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
-        return decode_utf16(body, false).map(|t| (Cow::Owned(t), true));
+    if let Some((body, le)) = utf16_body(bytes) {
+        return decode_utf16(body, le).map(|t| (Cow::Owned(t), true));
     }
     decode_8bit(bytes, forced).map(|t| (t, false))
+}
+
+/// UTF-16 text, told by its BOM (which wins over `--encoding`): its bytes after the BOM, and
+/// whether they are little-endian; `None` for text without one.
+pub fn utf16_body(bytes: &[u8]) -> Option<(&[u8], bool)> {
+    match bytes.strip_prefix(b"\xFF\xFE") {
+        Some(body) => Some((body, true)),
+        None => bytes.strip_prefix(b"\xFE\xFF").map(|body| (body, false)),
+    }
 }
 
 /// UTF-16 after its BOM, little- or big-endian; an unpaired surrogate or an odd last byte is
@@ -1427,7 +1433,7 @@ mod read_twice {
     /// them to a file and read it again: the plan and the rows of each reading (`None`: the
     /// scan refused them, or they are UTF-16).
     fn both(bytes: &[u8], forced: Option<Encoding>, tab: bool, piece: u64) -> Option<(TextPlan, Model, Model)> {
-        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        if utf16_body(bytes).is_some() {
             return None;
         }
         let text = text_8bit(bytes, forced).ok()?;
@@ -1449,7 +1455,7 @@ mod read_twice {
     /// The three readings of `bytes` agree: the scan in pieces, the second reading, and the
     /// whole decoding split into rows.
     fn agree(bytes: &[u8], forced: Option<Encoding>, tab: bool, piece: u64) -> Result<(), TestCaseError> {
-        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        if utf16_body(bytes).is_some() {
             // UTF-16 is read whole, as a grid.
             return Ok(());
         }
