@@ -629,10 +629,7 @@ fn records<R: Held>(
         .from_reader(text);
     // The csv crate's line numbers skip blank lines and miscount CRLF ones; a row is counted
     // here from its byte offset, so an error names the line a person sees in an editor.
-    let mut lines = LineCounter {
-        offset: 0,
-        breaks: before,
-    };
+    let mut lines = LineCounter::new(before);
     // One record, reused.
     let mut rec = csv::StringRecord::new();
     loop {
@@ -1071,6 +1068,8 @@ fn read_some(file: &mut std::fs::File, buf: &mut [u8]) -> Result<usize, Changed>
 /// Line breaks ([`LineBreaks`]) counted up to a byte offset, resumed from the last offset asked
 /// (the csv reader's offsets only grow).
 struct LineCounter {
+    /// The line breaks before the text.
+    start: LineBreaks,
     /// The last offset asked.
     offset: u64,
     /// The line breaks before it.
@@ -1078,6 +1077,15 @@ struct LineCounter {
 }
 
 impl LineCounter {
+    /// Counting from the start of a text that `start` line breaks come before.
+    fn new(start: LineBreaks) -> LineCounter {
+        LineCounter {
+            start,
+            offset: 0,
+            breaks: start,
+        }
+    }
+
     /// The row of a record the csv reader puts at `offset`, in text held from `base` on (`base`
     /// is at most the last offset asked): 1 + the line breaks before its first byte.
     fn line_at(&mut self, (held, base): (&[u8], u64), offset: u64) -> u64 {
@@ -1091,7 +1099,7 @@ impl LineCounter {
             self.breaks.after(&held[from..to])
         } else {
             // Never: the csv reader's offsets only grow. Counted again from what is held.
-            LineBreaks::default().after(&held[..to])
+            self.start.after(&held[..to])
         };
         self.offset = base + to as u64;
         // A record's position may be the end of the one before it (before its line ending or
