@@ -24,7 +24,8 @@ pub use xls::{raw_xls, raw_xls_shared};
 
 use super::form::{FormScan, ScannedForm};
 use super::sheet::{
-    decode_borrowed, first_char_after, parse_delimited, scan_delimited, text_8bit, Encoding, Rows, SheetError, TextPlan,
+    decode_borrowed, first_char_after, parse_delimited, scan_delimited, text_8bit, utf16_body, Encoding, Rows,
+    SheetError, TextPlan,
 };
 
 /// One worksheet as text cells.
@@ -169,9 +170,9 @@ fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 }
 
-/// UTF-16 text, told by its BOM (which wins over `--encoding`).
+/// UTF-16 text, told by its BOM as [`decode_borrowed`] tells it.
 fn is_utf16(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF")
+    utf16_body(bytes).is_some()
 }
 
 /// An HTML page: after any whitespace, a tag (`<html>`, `<table>`, `<meta …>`, `<!DOCTYPE>`).

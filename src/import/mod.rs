@@ -1157,17 +1157,12 @@ fn read_row<'a>(
     })
 }
 
-/// A control character a sheet may not carry: anything but tab and newline (and the CR of a
-/// CRLF). ESC and BEL in a team name would drive the terminal of whoever reads a report.
+/// A control character a sheet may not carry: anything but tab and the line breaks a sheet's
+/// lines end in (LF, CRLF, and CR alone, as "CSV (Macintosh)" ends a line in a cell too). ESC
+/// and BEL in a team name would drive the terminal of whoever reads a report.
 pub fn forbidden_control(text: &str) -> Option<char> {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let crlf = c == '\r' && chars.peek() == Some(&'\n');
-        if c.is_control() && c != '\t' && c != '\n' && !crlf {
-            return Some(c);
-        }
-    }
-    None
+    text.chars()
+        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// Cells no column reads are refused, not dropped without a word: a value beyond the header's

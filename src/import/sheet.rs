@@ -347,9 +347,50 @@ fn first_grid(book: super::book::Book) -> Result<Sheet, SheetError> {
     Ok(Sheet { rows: grid.rows })
 }
 
-/// The row (1-based line) of a byte offset.
+/// The row (1-based line) of the byte at `offset`.
 fn row_of(bytes: &[u8], offset: usize) -> u64 {
-    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() as u64
+    let offset = offset.min(bytes.len());
+    LineBreaks::default()
+        .after(&bytes[..offset])
+        .row_of_next(bytes.get(offset) == Some(&b'\n'))
+}
+
+/// Line breaks as an editor counts them, whatever system saved the sheet: a line ends at
+/// `\n`, at `\r\n` (one break) and at a `\r` not followed by `\n` (old Excel for Mac's "CSV
+/// (Macintosh)", some WPS exports), mixed in one file or not. Text is counted a piece at a
+/// time: a `\r` is counted where it stands, and a `\n` right after one (in the same piece or at
+/// the start of the next) is not counted again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LineBreaks {
+    /// The breaks counted.
+    count: u64,
+    /// Whether the last unit counted was a `\r`.
+    after_cr: bool,
+}
+
+impl LineBreaks {
+    /// These breaks and those `bytes` (UTF-8, or GB18030 undecoded: neither byte is ever part
+    /// of one of its characters) end.
+    fn after(self, bytes: &[u8]) -> LineBreaks {
+        self.after_units(bytes.iter().copied(), [b'\r', b'\n'])
+    }
+
+    /// These breaks and those `units` end, `cr` and `lf` being the units `[\r, \n]` (bytes, or
+    /// UTF-16 code units).
+    fn after_units<T: PartialEq>(mut self, units: impl IntoIterator<Item = T>, [cr, lf]: [T; 2]) -> LineBreaks {
+        for unit in units {
+            let is_cr = unit == cr;
+            self.count += u64::from(is_cr || (unit == lf && !self.after_cr));
+            self.after_cr = is_cr;
+        }
+        self
+    }
+
+    /// The row of the unit after those counted (`next_is_lf`: it is a `\n`): 1 + the breaks
+    /// before it, where the `\n` of a `\r\n` is on the line it ends.
+    fn row_of_next(self, next_is_lf: bool) -> u64 {
+        1 + self.count - u64::from(self.after_cr && next_is_lf)
+    }
 }
 
 /// Decode text strictly: UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 (a BOM is
@@ -362,13 +403,19 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, SheetErr
 /// text is borrowed from `bytes` when they are UTF-8 already (a copy of a sheet's bytes as
 /// text would double them).
 pub fn decode_borrowed(bytes: &[u8], forced: Option<Encoding>) -> Result<(Cow<'_, str>, bool), SheetError> {
-    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
-        return decode_utf16(body, true).map(|t| (Cow::Owned(t), true));
-    }
-    if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
-        return decode_utf16(body, false).map(|t| (Cow::Owned(t), true));
+    if let Some((body, le)) = utf16_body(bytes) {
+        return decode_utf16(body, le).map(|t| (Cow::Owned(t), true));
     }
     decode_8bit(bytes, forced).map(|t| (t, false))
+}
+
+/// UTF-16 text, told by its BOM (which wins over `--encoding`): its bytes after the BOM, and
+/// whether they are little-endian; `None` for text without one.
+pub fn utf16_body(bytes: &[u8]) -> Option<(&[u8], bool)> {
+    match bytes.strip_prefix(b"\xFF\xFE") {
+        Some(body) => Some((body, true)),
+        None => bytes.strip_prefix(b"\xFE\xFF").map(|body| (body, false)),
+    }
 }
 
 /// UTF-16 after its BOM, little- or big-endian; an unpaired surrogate or an odd last byte is
@@ -385,11 +432,20 @@ fn decode_utf16(body: &[u8], le: bool) -> Result<String, SheetError> {
         Err(Undecoded::NoRoom) => Err(err(None, "解码中断")),
         Err(Undecoded::Malformed { bad, read }) => {
             let at = read.saturating_sub(bad as usize);
-            let newline: [u8; 2] = if le { [b'\n', 0] } else { [0, b'\n'] };
-            let row = 1 + body[..at.min(body.len())]
-                .chunks_exact(2)
-                .filter(|u| *u == newline)
-                .count() as u64;
+            let unit = |u: &[u8]| {
+                let pair = [u[0], u[1]];
+                if le {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
+            };
+            let before = (at / 2).min(body.len() / 2);
+            let units = body.chunks_exact(2).map(unit);
+            let next = units.clone().nth(before);
+            let row = LineBreaks::default()
+                .after_units(units.take(before), [u16::from(b'\r'), u16::from(b'\n')])
+                .row_of_next(next == Some(u16::from(b'\n')));
             Err(err(
                 Some(row),
                 "不是有效的 UTF-16 文本：文件已损坏（请在 Excel 中重新另存）",
@@ -519,7 +575,8 @@ pub fn read_text(bytes: &[u8], tsv: bool, encoding: Option<Encoding>) -> Result<
 pub fn parse_delimited(text: &str, tab: bool) -> Result<Sheet, SheetError> {
     // The cells are the text less delimiters, quotes and spaces: its length is room enough.
     let mut rows = Rows::with_capacity(text.len());
-    records(Whole::new(text), delimiter_of(text.as_bytes(), tab), &mut |at, rec| {
+    let delimiter = delimiter_of(text.as_bytes(), tab);
+    records(Whole::new(text), delimiter, LineBreaks::default(), &mut |at, rec| {
         rows.push(at.row, rec.iter().map(str::trim))
             .map_err(|e| e.error(Some(at.row)))
     })?;
@@ -527,12 +584,13 @@ pub fn parse_delimited(text: &str, tab: bool) -> Result<Sheet, SheetError> {
 }
 
 /// The delimiter of delimited text: tab when `tab` says so (`.tsv`, UTF-16 "Unicode text"),
-/// else whichever of comma, tab and semicolon the first line holds most of. `text` is UTF-8,
-/// or GB18030 not yet decoded: a line feed, a comma, a tab or a semicolon is never a byte of a
-/// GB18030 character (after its first byte, 0x81 or above, come bytes 0x30–0x39 or 0x40 and
-/// above), so they are counted the same in its bytes as in its text.
+/// else whichever of comma, tab and semicolon the first line holds most of (the line ending as
+/// [`LineBreaks`] says, at `\n` or `\r`). `text` is UTF-8, or GB18030 not yet decoded: a line
+/// feed, a carriage return, a comma, a tab or a semicolon is never a byte of a GB18030
+/// character (after its first byte, 0x81 or above, come bytes 0x30–0x39 or 0x40 and above), so
+/// they are counted the same in its bytes as in its text.
 fn delimiter_of(text: &[u8], tab: bool) -> u8 {
-    let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    let first = text.split(|&b| b == b'\n' || b == b'\r').next().unwrap_or_default();
     if tab {
         b'\t'
     } else {
@@ -549,17 +607,19 @@ struct Spot<'h> {
     row: u64,
     /// The byte offset the csv reader gives it.
     byte: u64,
-    /// How many line feeds come before that offset.
-    lines: u64,
+    /// The line breaks before that offset.
+    lines: LineBreaks,
     /// The text from that offset on, as far as it has been read.
     ahead: &'h [u8],
 }
 
-/// Each record of delimited text that is not blank, to `each` with where it is ([`Spot`]);
-/// the text, read to its end, is given back.
+/// Each record of delimited text that is not blank, to `each` with where it is ([`Spot`]), its
+/// rows counted on from the line breaks `before` the text; the text, read to its end, is given
+/// back.
 fn records<R: Held>(
     text: R,
     delimiter: u8,
+    before: LineBreaks,
     each: &mut dyn FnMut(Spot<'_>, &csv::StringRecord) -> Result<(), SheetError>,
 ) -> Result<R, SheetError> {
     let mut rdr = csv::ReaderBuilder::new()
@@ -569,7 +629,7 @@ fn records<R: Held>(
         .from_reader(text);
     // The csv crate's line numbers skip blank lines and miscount CRLF ones; a row is counted
     // here from its byte offset, so an error names the line a person sees in an editor.
-    let mut lines = LineCounter::default();
+    let mut lines = LineCounter::new(before);
     // One record, reused.
     let mut rec = csv::StringRecord::new();
     loop {
@@ -594,7 +654,7 @@ fn records<R: Held>(
         let spot = Spot {
             row,
             byte: at,
-            lines: lines.line,
+            lines: lines.breaks,
             ahead: held.get(from..).unwrap_or_default(),
         };
         each(spot, &rec)?;
@@ -790,8 +850,8 @@ pub struct TextPlan {
     start: u64,
     /// The text's length in bytes (decoded, in UTF-8).
     len: u64,
-    /// Where each piece starts in the text (decoded), and how many lines come before it.
-    pieces: Vec<(u64, u64)>,
+    /// Where each piece starts in the text (decoded), and the line breaks before it.
+    pieces: Vec<(u64, LineBreaks)>,
     /// The file's SHA-256, as the first reading found it.
     pub sha256: String,
 }
@@ -835,7 +895,7 @@ fn scan_in_pieces(
     };
     let delimiter = delimiter_of(body, tab);
     let start = (body.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize) as u64;
-    let mut pieces = vec![(0u64, 0u64)];
+    let mut pieces = vec![(0u64, LineBreaks::default())];
     // The cell text and cells a grid of these rows would hold, which may not pass 4 GiB.
     let (mut held, mut cells) = (0u64, 1u64);
     let mut one = Rows::default();
@@ -856,12 +916,12 @@ fn scan_in_pieces(
     };
     let (encoding, len) = match text {
         Text8::Utf8(t) => {
-            records(Whole::new(t), delimiter, &mut record)?;
+            records(Whole::new(t), delimiter, LineBreaks::default(), &mut record)?;
             (Encoding::Utf8, t.len() as u64)
         }
         Text8::Gb18030(b) => (
             Encoding::Gb18030,
-            records(GbRead::new(b), delimiter, &mut record)?.len(),
+            records(GbRead::new(b), delimiter, LineBreaks::default(), &mut record)?.len(),
         ),
     };
     Ok(TextPlan {
@@ -968,10 +1028,16 @@ impl TextPlan {
         Ok(())
     }
 
-    /// The rows of one piece of the text, numbered after the `lines` before it.
-    fn piece(&self, text: &str, lines: u64, one: &mut Rows, each: &mut dyn FnMut(SheetRow<'_>)) -> Result<(), Changed> {
-        records(Whole::new(text), self.delimiter, &mut |at, rec| {
-            one.hand(lines + at.row, rec, each).map_err(|e| e.error(None))
+    /// The rows of one piece of the text, numbered after the line breaks `before` it.
+    fn piece(
+        &self,
+        text: &str,
+        before: LineBreaks,
+        one: &mut Rows,
+        each: &mut dyn FnMut(SheetRow<'_>),
+    ) -> Result<(), Changed> {
+        records(Whole::new(text), self.delimiter, before, &mut |at, rec| {
+            one.hand(at.row, rec, each).map_err(|e| e.error(None))
         })
         .map(drop)
         .map_err(|_| Changed::Content)
@@ -999,19 +1065,29 @@ fn read_some(file: &mut std::fs::File, buf: &mut [u8]) -> Result<usize, Changed>
     }
 }
 
-/// Line feeds counted up to a byte offset, resumed from the last offset asked (the csv
-/// reader's offsets only grow).
-#[derive(Default)]
+/// Line breaks ([`LineBreaks`]) counted up to a byte offset, resumed from the last offset asked
+/// (the csv reader's offsets only grow).
 struct LineCounter {
+    /// The line breaks before the text.
+    start: LineBreaks,
     /// The last offset asked.
     offset: u64,
-    /// The line feeds before it.
-    line: u64,
+    /// The line breaks before it.
+    breaks: LineBreaks,
 }
 
 impl LineCounter {
+    /// Counting from the start of a text that `start` line breaks come before.
+    fn new(start: LineBreaks) -> LineCounter {
+        LineCounter {
+            start,
+            offset: 0,
+            breaks: start,
+        }
+    }
+
     /// The row of a record the csv reader puts at `offset`, in text held from `base` on (`base`
-    /// is at most the last offset asked): 1 + the line feeds before its first byte.
+    /// is at most the last offset asked): 1 + the line breaks before its first byte.
     fn line_at(&mut self, (held, base): (&[u8], u64), offset: u64) -> u64 {
         let index = |o: u64| {
             usize::try_from(o.saturating_sub(base))
@@ -1019,26 +1095,22 @@ impl LineCounter {
                 .min(held.len())
         };
         let (from, to) = (index(self.offset), index(offset));
-        self.line = if to >= from {
-            self.line + newlines(&held[from..to])
+        self.breaks = if to >= from {
+            self.breaks.after(&held[from..to])
         } else {
             // Never: the csv reader's offsets only grow. Counted again from what is held.
-            newlines(&held[..to])
+            self.start.after(&held[..to])
         };
         self.offset = base + to as u64;
         // A record's position may be the end of the one before it (before its line ending or
-        // the blank lines passed over); a record never starts with a line ending.
+        // the blank lines passed over, or between the `\r` and `\n` of one); a record never
+        // starts with a line ending.
         let mut first = to;
         while matches!(held.get(first), Some(b'\r' | b'\n')) {
             first += 1;
         }
-        self.line + newlines(&held[to..first]) + 1
+        self.breaks.after(&held[to..first]).count + 1
     }
-}
-
-/// How many line feeds `bytes` hold.
-fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// Read the first visible (or the named) worksheet of a workbook held in memory.
@@ -1129,6 +1201,97 @@ mod tests {
         let bytes = b"a,b\nok,ok\n\x81\x20bad\n";
         let e = decode(bytes, None).unwrap_err();
         assert_eq!(e.row, Some(3));
+    }
+
+    /// The line endings an office's sheets come with: LF, CRLF, CR alone ("CSV (Macintosh)").
+    const ENDINGS: [&str; 3] = ["\n", "\r\n", "\r"];
+
+    #[test]
+    fn bad_bytes_are_located_on_their_line_whatever_its_endings() {
+        for end in ENDINGS {
+            let lines = |last: &[u8]| [b"a,b".as_slice(), b"ok,ok", last, b""].join(end.as_bytes());
+            // Neither UTF-8 nor GB18030; UTF-8 (its BOM says so); GB18030, forced.
+            assert_eq!(
+                decode(&lines(b"\x81\x20bad"), None).unwrap_err().row,
+                Some(3),
+                "{end:?}"
+            );
+            let bom = [b"\xEF\xBB\xBF".as_slice(), &lines(b"x\xFF")].concat();
+            assert_eq!(decode(&bom, None).unwrap_err().row, Some(3), "{end:?}");
+            let forced = decode(&lines(b"\x81\x20bad"), Some(Encoding::Gb18030));
+            assert_eq!(forced.unwrap_err().row, Some(3), "{end:?}");
+            // UTF-16, little- and big-endian, with an unpaired surrogate on line 3.
+            let text: Vec<u16> = format!("a\tb{end}ok\tok{end}x")
+                .encode_utf16()
+                .chain([0xD800, u16::from(b'y')])
+                .collect();
+            let le: Vec<u8> = [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.iter().flat_map(|u| u.to_le_bytes()))
+                .collect();
+            let be: Vec<u8> = [0xFE, 0xFF]
+                .into_iter()
+                .chain(text.iter().flat_map(|u| u.to_be_bytes()))
+                .collect();
+            assert_eq!(decode(&le, None).unwrap_err().row, Some(3), "{end:?}");
+            assert_eq!(decode(&be, None).unwrap_err().row, Some(3), "{end:?}");
+        }
+    }
+
+    #[test]
+    fn a_byte_is_on_the_line_an_editor_shows_it_on() {
+        // The LF of a CRLF ends the line its CR does; a lone CR ends one.
+        let rows: Vec<u64> = (0..=7).map(|at| row_of(b"a\r\nb\rc\nd", at)).collect();
+        assert_eq!(rows, [1, 1, 1, 2, 2, 3, 3, 4]);
+    }
+
+    #[test]
+    fn rows_are_numbered_alike_whatever_the_line_endings() {
+        let lines = [
+            "日期,小区,备注",
+            "",
+            "2026-07-03,南营门里,\"楼道<>堆物\"",
+            "2026-07-04,福明里,",
+            "",
+            "合计,,",
+        ];
+        let rows = |text: String| -> Vec<(u64, Vec<String>)> {
+            let sheet = read_text(text.as_bytes(), false, None).unwrap();
+            sheet
+                .rows
+                .iter()
+                .map(|r| (r.row, r.cells.iter().map(String::from).collect()))
+                .collect()
+        };
+        let note = |end: &str| format!("楼道{end}堆物");
+        for end in ENDINGS {
+            let text = lines.map(|l| l.replace("<>", end)).join(end);
+            assert_eq!(
+                rows(text),
+                [
+                    (1, vec!["日期".into(), "小区".into(), "备注".into()]),
+                    (3, vec!["2026-07-03".into(), "南营门里".into(), note(end)]),
+                    (5, vec!["2026-07-04".into(), "福明里".into(), String::new()]),
+                    (7, vec!["合计".into(), String::new(), String::new()]),
+                ],
+                "{end:?}"
+            );
+        }
+        // Mixed in one file, each line's ending its own.
+        let mixed = "日期,小区\r\n\r2026-07-03,南营门里\n\r\n2026-07-04,\"福\r明里\"\r\r\n合计,";
+        let numbers: Vec<u64> = rows(mixed.into()).iter().map(|r| r.0).collect();
+        assert_eq!(numbers, [1, 3, 5, 8]);
+    }
+
+    #[test]
+    fn a_cr_sheets_delimiter_is_counted_on_its_first_line() {
+        // Commas in the notes below outnumber the header's semicolons: the first line ends at
+        // the first CR.
+        let text = "日期;小区;备注\r2026-07-03;南营门里;\"东,西,南,北,中\"\r2026-07-04;福明里;\"a,b,c,d,e\"\r";
+        let sheet = read_text(text.as_bytes(), false, None).unwrap();
+        let row = sheet.rows.get(1).unwrap();
+        assert_eq!(row.row, 2);
+        assert_eq!(row.cells, vec!["2026-07-03", "南营门里", "东,西,南,北,中"]);
     }
 
     #[test]
@@ -1278,7 +1441,7 @@ mod read_twice {
     /// them to a file and read it again: the plan and the rows of each reading (`None`: the
     /// scan refused them, or they are UTF-16).
     fn both(bytes: &[u8], forced: Option<Encoding>, tab: bool, piece: u64) -> Option<(TextPlan, Model, Model)> {
-        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        if utf16_body(bytes).is_some() {
             return None;
         }
         let text = text_8bit(bytes, forced).ok()?;
@@ -1300,7 +1463,7 @@ mod read_twice {
     /// The three readings of `bytes` agree: the scan in pieces, the second reading, and the
     /// whole decoding split into rows.
     fn agree(bytes: &[u8], forced: Option<Encoding>, tab: bool, piece: u64) -> Result<(), TestCaseError> {
-        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        if utf16_body(bytes).is_some() {
             // UTF-16 is read whole, as a grid.
             return Ok(());
         }
@@ -1351,6 +1514,12 @@ mod read_twice {
         ])
     }
 
+    /// The row an editor shows the character after `before` on: every line ending made `\n`,
+    /// 1 + the line feeds.
+    fn editor_row(before: &str) -> u64 {
+        1 + before.replace("\r\n", "\n").replace('\r', "\n").matches('\n').count() as u64
+    }
+
     fn gb18030(text: &str) -> Vec<u8> {
         encoding_rs::GB18030.encode(text).0.into_owned()
     }
@@ -1399,20 +1568,21 @@ mod read_twice {
         }
 
         /// Decoded as it is read, GB18030 gives each record where, and as, its decoded text
-        /// read whole does; and a record's row is 1 + the line feeds before its first byte.
+        /// read whole does; and a record's row is 1 + the line breaks before its first byte
+        /// (`\n`, `\r\n` and a lone `\r` each one, as an editor shows them).
         #[test]
         fn gb18030_decoded_as_read_finds_the_records_of_its_text(text in gbish(), tab in any::<bool>()) {
             let bytes = gb18030(&text);
             let delimiter = delimiter_of(&bytes, tab);
             prop_assert_eq!(delimiter, delimiter_of(text.as_bytes(), tab));
             let mut whole = Vec::new();
-            records(Whole::new(&text), delimiter, &mut |at, rec| {
+            records(Whole::new(&text), delimiter, LineBreaks::default(), &mut |at, rec| {
                 whole.push((at.row, at.byte, at.lines, at.ahead.starts_with(b"\xEF\xBB\xBF"), rec.clone()));
                 Ok(())
             })
             .unwrap();
             let mut streamed = Vec::new();
-            let gb = records(GbRead::new(&bytes), delimiter, &mut |at, rec| {
+            let gb = records(GbRead::new(&bytes), delimiter, LineBreaks::default(), &mut |at, rec| {
                 streamed.push((at.row, at.byte, at.lines, at.ahead.starts_with(b"\xEF\xBB\xBF"), rec.clone()));
                 Ok(())
             })
@@ -1421,13 +1591,103 @@ mod read_twice {
             prop_assert_eq!(&streamed, &whole);
             for (row, byte, lines, ..) in &whole {
                 let mut first = (*byte as usize).min(text.len());
-                prop_assert_eq!(*lines, newlines(&text.as_bytes()[..first]));
+                prop_assert_eq!(*lines, LineBreaks::default().after(&text.as_bytes()[..first]));
                 while matches!(text.as_bytes().get(first), Some(b'\r' | b'\n')) {
                     first += 1;
                 }
                 prop_assert_eq!(*row, row_of(text.as_bytes(), first));
+                prop_assert_eq!(*row, editor_row(&text[..first]));
             }
         }
+    }
+
+    /// Text with line feeds only: a line's end, or a break in a quoted cell.
+    fn lf_csvish() -> impl Strategy<Value = String> {
+        text_of(&["a", "日期", "😀", ",", ";", "\t", "\"", "\n", " ", "\u{feff}", "7"])
+    }
+
+    /// `text` with each line feed made the ending `endings` gives it in turn (0: LF, 1: CRLF,
+    /// 2: CR alone), an LF never put right after a lone CR (together they would be one CRLF,
+    /// one break where `text` has two).
+    fn with_endings(text: &str, endings: &[usize]) -> String {
+        let mut out = String::new();
+        for (k, line) in text.split('\n').enumerate() {
+            if k > 0 {
+                let mut end = ["\n", "\r\n", "\r"][endings[(k - 1) % endings.len()] % 3];
+                if out.ends_with('\r') && end == "\n" {
+                    end = "\r\n";
+                }
+                out += end;
+            }
+            out += line;
+        }
+        out
+    }
+
+    /// Rows, each line break in their cells made a line feed.
+    fn breaks_as_lf(rows: Model) -> Model {
+        rows.into_iter()
+            .map(|(n, cells)| {
+                let cells = cells.iter().map(|c| c.replace("\r\n", "\n").replace('\r', "\n"));
+                (n, cells.collect())
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Whatever line endings a sheet's lines have (LF, CRLF, CR alone, mixed in one file),
+        /// its rows are on the lines they are on with line feeds, with the same cells (their
+        /// line breaks aside); and read in pieces, as UTF-8 or GB18030, as read whole.
+        #[test]
+        fn line_endings_do_not_move_rows(
+            text in lf_csvish(),
+            endings in prop::collection::vec(0usize..3, 1..8),
+            tab in any::<bool>(),
+            piece in 1u64..40,
+        ) {
+            let mixed = with_endings(&text, &endings);
+            let lf = read_text(text.as_bytes(), tab, None);
+            let other = read_text(mixed.as_bytes(), tab, None);
+            match (lf, other) {
+                (Ok(lf), Ok(other)) => prop_assert_eq!(
+                    breaks_as_lf(rows_of_sheet(&other.rows)),
+                    rows_of_sheet(&lf.rows)
+                ),
+                (lf, other) => prop_assert_eq!(lf.map(drop), other.map(drop)),
+            }
+            agree(mixed.as_bytes(), None, tab, piece)?;
+            agree(&gb18030(&mixed), Some(Encoding::Gb18030), tab, piece)?;
+        }
+    }
+
+    #[test]
+    fn a_piece_may_start_inside_a_crlf() {
+        // Pieces of one byte start at every record, where the csv reader puts it: wherever
+        // that is in a CRLF, each row is on its line in both readings.
+        for text in ["a,b\r\nc\r\n\r\nd\re\r\r\n\nf", "\r\n\ra\r\n\"b\r\nc\"\r\nd"] {
+            let (_, first, second) = both(text.as_bytes(), None, false, 1).unwrap();
+            let whole = rows_of_sheet(&read_text(text.as_bytes(), false, None).unwrap().rows);
+            assert_eq!(first, whole, "{text:?}");
+            assert_eq!(second, whole, "{text:?}");
+        }
+        let numbers = |text: &str| -> Vec<u64> {
+            both(text.as_bytes(), None, false, 1)
+                .unwrap()
+                .2
+                .iter()
+                .map(|r| r.0)
+                .collect()
+        };
+        assert_eq!(numbers("a,b\r\nc\r\n\r\nd\re\r\r\n\nf"), [1, 2, 4, 5, 8]);
+        // The csv reader puts a record after the CR of the CRLF before it: the second reading
+        // starts those pieces at an LF that ends no line.
+        let (plan, ..) = both(b"a\r\nb\r\nc", None, false, 1).unwrap();
+        let after_cr = LineBreaks {
+            count: 1,
+            after_cr: true,
+        };
+        assert_eq!(plan.pieces[..2], [(0, LineBreaks::default()), (2, after_cr)]);
+        assert_eq!(numbers("\r\n\ra\r\n\"b\r\nc\"\r\nd"), [3, 4, 6]);
     }
 
     /// A sheet larger than the pieces decoded and held (so the text held is let go of as it is
