@@ -200,7 +200,16 @@ fn bulletin(
                 super::loaded::peak_memory()
             );
         }
-        build(&registry, st, summary, &scores, previous.as_ref(), rechecks, &coverage, street)
+        build(
+            &registry,
+            st,
+            summary,
+            &scores,
+            previous.as_ref(),
+            rechecks,
+            &coverage,
+            street,
+        )
     };
     let ws = &loaded.ws;
     let aside = || {

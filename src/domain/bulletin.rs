@@ -714,10 +714,7 @@ mod tests {
         );
         let all = rank(now.iter(), None, |_| true);
         let order: Vec<_> = all.iter().map(|r| (r.group.id.as_str(), r.rank)).collect();
-        assert_eq!(
-            order,
-            [("C2", Some(1)), ("C4", Some(2)), ("C1", Some(3)), ("C3", None)]
-        );
+        assert_eq!(order, [("C2", Some(1)), ("C4", Some(2)), ("C1", Some(3)), ("C3", None)]);
     }
 
     #[test]
