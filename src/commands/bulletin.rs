@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::domain::assessor::{self, Gather};
-use crate::domain::bulletin::{build, fee_lines, Bulletin, SummaryBuilder};
+use crate::domain::bulletin::{build, Bulletin, FeeLine, FeeTally, SummaryBuilder};
 use crate::domain::rule::Rule;
 use crate::domain::scoring::{LevelCoverage, ScoreReport};
 use crate::error::{Diagnostics, Error, Result};
-use crate::model::records::{Appeal, Fee};
+use crate::model::records::Appeal;
 use crate::model::registry::Registry;
 use crate::model::Period;
 use crate::render::bulletin::{to_document, to_json, Frame};
@@ -213,13 +213,12 @@ fn bulletin(
     };
     let ws = &loaded.ws;
     let aside = || {
-        let fees = read_fees(ws, period).map(|f| fee_lines(&registry, &f, street));
-        (fees, district.then(|| gather.finish_leaving(&cx)))
+        let fees = fee_lines(ws, &registry, period, street);
+        (fees, district.then(|| gather.finish(&cx)))
     };
     let (mut b, (fees, assessor)) = both(rest, aside);
     b.fees = fees?;
     loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
-    let (assessor, gathered) = assessor.unzip();
     b.assessor = assessor;
     if ctx.verbose > 1 {
         crate::say!(
@@ -228,27 +227,22 @@ fn bulletin(
             super::loaded::peak_memory()
         );
     }
-    Ok((b, (scores, previous, coverage, appeals, gathered)))
+    Ok((b, (scores, previous, coverage, appeals)))
 }
 
-/// The period's fees (`data/fees/PERIOD.csv`; none without the file).
-fn read_fees(ws: &Workspace, period: Period) -> Result<Vec<Fee>> {
+/// The period's fee collection per street, summed as `data/fees/PERIOD.csv` is read (none
+/// without the file).
+fn fee_lines(ws: &Workspace, registry: &Registry, period: Period, street: Option<&str>) -> Result<Vec<FeeLine>> {
+    let mut tally = FeeTally::new(registry, street);
     let mut d = Diagnostics::new();
-    let fees = workspace::load_fees(ws, &period, &mut d)?;
+    workspace::each_fee(ws, &period, &mut d, |fee| tally.add(&fee))?;
     d.into_result()?;
-    Ok(fees)
+    Ok(tally.lines())
 }
 
 /// What a bulletin is built from and no longer needs once built: the period's scores (at
-/// national scale 220,000 results), the previous period's, the coverage, the appeals and the
-/// visits the assessor section was worked out from.
-type Spent = (
-    ScoreReport,
-    Option<ScoreReport>,
-    Vec<LevelCoverage>,
-    Vec<Appeal>,
-    Option<assessor::Gathered>,
-);
+/// national scale 220,000 results), the previous period's, the coverage and the appeals.
+type Spent = (ScoreReport, Option<ScoreReport>, Vec<LevelCoverage>, Vec<Appeal>);
 
 /// The previous period's street and community scores, for the change; its compounds are
 /// dropped at once.

@@ -443,25 +443,9 @@ pub struct Context<'a> {
 }
 
 impl Gather<'_> {
-    /// The report, from what was gathered.
-    pub fn finish(self, cx: &Context) -> AssessorReport {
-        self.finish_leaving(cx).0
-    }
-
-    /// [`Gather::finish`], the visits gathered handed back rather than freed: a command that
-    /// ends with the report leaves them to the process's end (at national scale, 380,000
-    /// visits freed one by one for nothing).
-    pub fn finish_leaving(mut self, cx: &Context) -> (AssessorReport, Gathered) {
-        let report = self.report(cx);
-        let gathered = Gathered {
-            assessed: std::mem::take(&mut self.assessed),
-            district: std::mem::take(&mut self.district),
-            appealed_visits: std::mem::take(&mut self.appealed_visits),
-        };
-        (report, gathered)
-    }
-
-    fn report(&mut self, cx: &Context) -> AssessorReport {
+    /// The report, from what was gathered. The visits are freed here, before the report is
+    /// drawn: left to the process's end they would add to its peak memory.
+    pub fn finish(mut self, cx: &Context) -> AssessorReport {
         // Visits arrive in whatever order the threads finished: sort before anything is
         // drawn from them.
         self.assessed.sort_unstable();
@@ -618,15 +602,6 @@ fn team_agreement(by_team: &BTreeMap<&str, (u64, Decimal)>, teams: &mut [Team]) 
             t.mean_diff = Some(round2(sum / Decimal::from(n)));
         }
     }
-}
-
-/// What [`Gather::finish_leaving`] hands back: the visits gathered, to be freed or left to
-/// the process's end.
-#[allow(dead_code, reason = "held only to be freed (or not) by the caller; never read")]
-pub struct Gathered {
-    assessed: Vec<Seen>,
-    district: Vec<Seen>,
-    appealed_visits: Vec<(String, u32)>,
 }
 
 /// The district visit to `a`'s compound nearest to it in date, at most `days` away; ties go to

@@ -632,38 +632,65 @@ fn gaps(reg: &Registry, coverage: &[LevelCoverage], street: Option<&str>) -> Vec
 
 /// Fee collection per street, in registry order, for the streets that have fee rows.
 pub fn fee_lines(reg: &Registry, fees: &[Fee], street: Option<&str>) -> Vec<FeeLine> {
-    // Fee rows of each street, grouped in one pass (a pass per street is quadratic at
-    // national scale).
-    let mut fees_in: FastMap<&str, Vec<&Fee>> = FastMap::default();
+    let mut tally = FeeTally::new(reg, street);
     for f in fees {
-        fees_in.entry(street_of(reg, &f.compound_id)).or_default().push(f);
+        tally.add(f);
     }
-    reg.streets
-        .iter()
-        .filter(|s| in_street(street, &s.id))
-        .filter_map(|s| fee_line(&s.id, fees_in.get(s.id.as_str()).map(Vec::as_slice).unwrap_or_default()))
-        .collect()
+    tally.lines()
 }
 
-/// One street's fee collection, or none when it has no fee rows.
-fn fee_line(street_id: &str, mine: &[&Fee]) -> Option<FeeLine> {
-    if mine.is_empty() {
-        return None;
+/// Fee collection per street, summed row by row in file order as the fees file is read: no
+/// row is kept (a national fee file has 220,000).
+pub struct FeeTally<'r> {
+    reg: &'r Registry,
+    street: Option<&'r str>,
+    /// Per street id ("" for a compound the registry does not know): billed, collected, rows,
+    /// rows collected at 90 % or more.
+    streets: FastMap<&'r str, (Decimal, Decimal, usize, usize)>,
+}
+
+impl<'r> FeeTally<'r> {
+    /// Nothing summed yet; `street` narrows the lines to one street.
+    pub fn new(reg: &'r Registry, street: Option<&'r str>) -> FeeTally<'r> {
+        FeeTally {
+            reg,
+            street,
+            streets: FastMap::default(),
+        }
     }
-    let billed: Decimal = mine.iter().map(|f| f.billed).sum();
-    let collected: Decimal = mine.iter().map(|f| f.collected).sum();
-    let ninety = Decimal::new(9, 1);
-    Some(FeeLine {
-        street_id: street_id.to_string(),
-        billed,
-        collected,
-        rate: (!billed.is_zero()).then(|| round2(collected * Decimal::ONE_HUNDRED / billed)),
-        compounds: mine.len(),
-        at_90: mine
+
+    /// Add one fee row to its street.
+    pub fn add(&mut self, f: &Fee) {
+        let ninety = Decimal::new(9, 1);
+        let e = self
+            .streets
+            .entry(street_of(self.reg, &f.compound_id))
+            .or_insert((Decimal::ZERO, Decimal::ZERO, 0, 0));
+        e.0 += f.billed;
+        e.1 += f.collected;
+        e.2 += 1;
+        e.3 += usize::from(!f.billed.is_zero() && f.collected / f.billed >= ninety);
+    }
+
+    /// The streets' lines, in registry order, for the streets that have fee rows.
+    pub fn lines(self) -> Vec<FeeLine> {
+        self.reg
+            .streets
             .iter()
-            .filter(|f| !f.billed.is_zero() && f.collected / f.billed >= ninety)
-            .count(),
-    })
+            .filter(|s| in_street(self.street, &s.id))
+            .filter_map(|s| {
+                let &(billed, collected, compounds, at_90) = self.streets.get(s.id.as_str())?;
+                Some(FeeLine {
+                    street_id: s.id.clone(),
+                    billed,
+                    collected,
+                    rate: (!billed.is_zero()).then(|| round2(collected * Decimal::ONE_HUNDRED / billed)),
+                    compounds,
+                    at_90,
+                })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -719,27 +746,70 @@ mod tests {
 
     #[test]
     fn fee_lines_sum_each_streets_rows_in_registry_order() {
-        let reg = Registry::default();
-        let fee = |id: &str, billed: i64, collected: i64| Fee {
-            compound_id: id.into(),
-            billed: Decimal::from(billed),
-            collected: Decimal::from(collected),
+        use crate::model::registry::{Community, Compound, Street};
+        let street = |id: &str| Street {
+            id: id.into(),
+            name: id.into(),
             line: 2,
         };
-        // Compounds the registry does not know are the "" street's, which it does not list.
-        let lines = fee_lines(&reg, &[fee("X1", 100, 95), fee("X2", 100, 50)], None);
-        assert!(lines.is_empty());
-        let one = fee_line("S1", &[&fee("X1", 100, 95), &fee("X2", 100, 50)]);
-        assert_eq!(
-            one,
-            Some(FeeLine {
-                street_id: "S1".into(),
-                billed: Decimal::from(200),
-                collected: Decimal::from(145),
-                rate: Some(Decimal::new(7250, 2)),
-                compounds: 2,
-                at_90: 1,
-            })
+        let community = |id: &str, street: &str| Community {
+            id: id.into(),
+            street_id: street.into(),
+            name: id.into(),
+            line: 2,
+        };
+        let compound = |id: &str, community: &str| Compound {
+            id: id.into(),
+            community_id: community.into(),
+            name: id.into(),
+            aliases: Vec::new(),
+            households: 1,
+            area_m2: Decimal::ONE,
+            buildings: 1,
+            line: 2,
+        };
+        let reg = Registry::new(
+            vec![street("S1"), street("S2"), street("S3")],
+            vec![community("K1", "S1"), community("K2", "S2")],
+            vec![compound("P1", "K1"), compound("P2", "K2"), compound("P3", "K1")],
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
         );
+        let fee = |id: &str, billed: i64, collected: i64| Fee {
+            compound_id: id.into(),
+            billed: Decimal::new(billed, 2),
+            collected: Decimal::new(collected, 2),
+            line: 2,
+        };
+        // S2's rows come first in the file, a compound the registry does not know is left
+        // out, and S3 has no rows: no line.
+        let fees = [
+            fee("P2", 0, 0),
+            fee("P1", 10000, 9000),
+            fee("X9", 500, 500),
+            fee("P3", 10000, 5050),
+            fee("P2", 3000, 2999),
+        ];
+        let line = |id: &str, billed: i64, collected: i64, rate: Option<i64>, compounds: usize, at_90: usize| FeeLine {
+            street_id: id.into(),
+            billed: Decimal::new(billed, 2),
+            collected: Decimal::new(collected, 2),
+            rate: rate.map(|r| Decimal::new(r, 2)),
+            compounds,
+            at_90,
+        };
+        assert_eq!(
+            fee_lines(&reg, &fees, None),
+            [
+                line("S1", 20000, 14050, Some(7025), 2, 1),
+                line("S2", 3000, 2999, Some(9997), 2, 1),
+            ]
+        );
+        assert_eq!(
+            fee_lines(&reg, &fees, Some("S2")),
+            [line("S2", 3000, 2999, Some(9997), 2, 1)]
+        );
+        assert!(fee_lines(&reg, &[fee("P2", 0, 0)], None)[0].rate.is_none());
     }
 }
