@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::domain::assessor::{self, Gather};
-use crate::domain::bulletin::{build, Bulletin, SummaryBuilder};
+use crate::domain::bulletin::{build, Bulletin, FeeLine, FeeTally, SummaryBuilder};
 use crate::domain::rule::Rule;
 use crate::domain::scoring::{LevelCoverage, ScoreReport};
 use crate::error::{Diagnostics, Error, Result};
@@ -18,7 +18,7 @@ use crate::render::bulletin::{to_document, to_json, Frame};
 use crate::render::json::finish;
 use crate::render::{docx, Format};
 use crate::report::assessor::Assessor;
-use crate::workspace::{self, StandardsFile};
+use crate::workspace::{self, StandardsFile, Workspace};
 
 use super::loaded::{both, Inapplicable, Loaded};
 use super::publish::{format_arg, lang_arg, publish, Made};
@@ -180,10 +180,10 @@ fn bulletin(
     let earliest = Some(gather.span().0);
     let (scores, rechecks, (headline, gather)) =
         loaded.score_rechecks_and_from(period, standards, Inapplicable::Refused, (headline, gather), earliest)?;
-    // After the pass, the assessor section's statistics are worked out on a core of their own
-    // while the rest of the bulletin is built on this one.
+    // After the pass, the assessor section's statistics are worked out and the fees read on a
+    // core of their own while the rest of the bulletin is built on this one.
     let district = street.is_none();
-    let (as_of, coverage) = (loaded.as_of, if district { scores.coverage() } else { Vec::new() });
+    let (as_of, coverage) = (loaded.as_of, scores.coverage());
     let cx = assessor::Context {
         registry: &registry,
         appeals: &appeals,
@@ -191,7 +191,7 @@ fn bulletin(
         coverage: &coverage,
         settings: loaded.settings.assessor,
     };
-    let rest = || -> Result<Bulletin> {
+    let rest = || -> Bulletin {
         let summary = headline.finish();
         if ctx.verbose > 1 {
             crate::say!(
@@ -200,23 +200,25 @@ fn bulletin(
                 super::loaded::peak_memory()
             );
         }
-        let mut d = Diagnostics::new();
-        let fees = workspace::load_fees(&loaded.ws, &period, &mut d)?;
-        d.into_result()?;
-        loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
-        Ok(build(
+        build(
             &registry,
-            &standards.standards,
+            st,
             summary,
             &scores,
             previous.as_ref(),
             rechecks,
-            &fees,
+            &coverage,
             street,
-        ))
+        )
     };
-    let (b, assessor) = both(rest, || district.then(|| gather.finish(&cx)));
-    let mut b = b?;
+    let ws = &loaded.ws;
+    let aside = || {
+        let fees = fee_lines(ws, &registry, period, street);
+        (fees, district.then(|| gather.finish(&cx)))
+    };
+    let (mut b, (fees, assessor)) = both(rest, aside);
+    b.fees = fees?;
+    loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
     b.assessor = assessor;
     if ctx.verbose > 1 {
         crate::say!(
@@ -226,6 +228,16 @@ fn bulletin(
         );
     }
     Ok((b, (scores, previous, coverage, appeals)))
+}
+
+/// The period's fee collection per street, summed as `data/fees/PERIOD.csv` is read (none
+/// without the file).
+fn fee_lines(ws: &Workspace, registry: &Registry, period: Period, street: Option<&str>) -> Result<Vec<FeeLine>> {
+    let mut tally = FeeTally::new(registry, street);
+    let mut d = Diagnostics::new();
+    workspace::each_fee(ws, &period, &mut d, |fee| tally.add(&fee))?;
+    d.into_result()?;
+    Ok(tally.lines())
 }
 
 /// What a bulletin is built from and no longer needs once built: the period's scores (at

@@ -306,7 +306,30 @@ impl Loaded {
         inapplicable: Inapplicable,
     ) -> Result<Option<ScoreReport>> {
         let level = level.unwrap_or(standards.standards.scoring_level);
-        let (report, seen) = self.score_pass(period, level, standards, inapplicable)?;
+        let st = &standards.standards;
+        let registry = std::sync::Arc::clone(&self.registry);
+        let mut scorer = Scorer::new(&registry, st, period, level).as_of(self.as_of.date);
+        scorer.ignore_inapplicable = inapplicable.left_out();
+        let span = scorer.span();
+        let acc = (ScoreRun::new(&scorer, self.threads), Inspected::new(period));
+        let (run, seen) = self.scan_into(Range::Period(span), acc)?;
+        // A period the level did not visit builds no results only to drop them (at national
+        // scale 220,000); a problem met in its pass still fails it, as finishing would.
+        if !seen.by(level) && !run.has_problems() {
+            return Ok(None);
+        }
+        let started = std::time::Instant::now();
+        let report = run.finish().map_err(problems_error)?;
+        if self.verbose > 1 {
+            crate::say!(
+                "oldestate: {}{}",
+                t!(
+                    "load.scored",
+                    seconds = format!("{:.2}", started.elapsed().as_secs_f64())
+                ),
+                peak_memory()
+            );
+        }
         Ok(seen.by(level).then_some(report))
     }
 

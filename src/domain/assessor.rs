@@ -443,16 +443,20 @@ pub struct Context<'a> {
 }
 
 impl Gather<'_> {
-    /// The report, from what was gathered.
+    /// The report, from what was gathered. The visits are freed here, before the report is
+    /// drawn: left to the process's end they would add to its peak memory.
     pub fn finish(mut self, cx: &Context) -> AssessorReport {
         // Visits arrive in whatever order the threads finished: sort before anything is
         // drawn from them.
         self.assessed.sort_unstable();
         self.district.sort_unstable();
         self.appealed_visits.sort();
-        let agreement = (self.level != Level::District).then(|| self.agreement());
         let mut teams = teams(std::mem::take(&mut self.teams), cx.settings.alpha);
-        self.team_agreement(&mut teams);
+        let agreement = (self.level != Level::District).then(|| {
+            let (agreement, by_team) = self.agreement();
+            team_agreement(&by_team, &mut teams);
+            agreement
+        });
         AssessorReport {
             level: self.level,
             settings: cx.settings,
@@ -480,8 +484,10 @@ impl Gather<'_> {
     }
 
     /// Each assessed visit with the district's visit to its compound nearest in date (ties:
-    /// the earlier), at most `agreement_days` apart.
-    fn agreement(&self) -> Agreement {
+    /// the earlier), at most `agreement_days` apart; and per team, its pairs and their summed
+    /// (assessed − district) score, for [`team_agreement`].
+    fn agreement(&self) -> (Agreement, BTreeMap<&str, (u64, Decimal)>) {
+        let mut by_team: BTreeMap<&str, (u64, Decimal)> = BTreeMap::new();
         let mut pairs = Vec::new();
         let mut items = vec![(0u64, 0u64, 0u64, 0u64); self.standards.items.len()];
         let mut table = [0u64; 4];
@@ -500,6 +506,11 @@ impl Gather<'_> {
                 continue;
             };
             table[usize::from(!a.passed) * 2 + usize::from(!d.passed)] += 1;
+            if let Some(team) = &a.team {
+                let e = by_team.entry(team).or_insert((0, Decimal::ZERO));
+                e.0 += 1;
+                e.1 += Decimal::new(a.hundredths - d.hundredths, 2);
+            }
             add(&mut found_a, a);
             add(&mut found_d, d);
             for ((line, x), y) in items.iter_mut().zip(&mut found_a).zip(&mut found_d) {
@@ -519,7 +530,7 @@ impl Gather<'_> {
         }
         let diffs: Vec<Decimal> = pairs.iter().map(|p| p.assessed.1 - p.district.1).collect();
         let n = pairs.len() as u64;
-        Agreement {
+        let agreement = Agreement {
             mean_diff: (n > 0).then(|| round2(diffs.iter().sum::<Decimal>() / Decimal::from(n))),
             max_diff: diffs.iter().map(|d| d.abs()).max(),
             verdict_agreement: percent(table[0] + table[3], n),
@@ -541,29 +552,8 @@ impl Gather<'_> {
                 })
                 .collect(),
             pairs,
-        }
-    }
-
-    /// Each team's pairs and mean score difference: whose leniency the agreement shows.
-    fn team_agreement(&self, teams: &mut [Team]) {
-        if self.level == Level::District {
-            return;
-        }
-        let mut by: BTreeMap<&str, (u64, Decimal)> = BTreeMap::new();
-        for a in &self.assessed {
-            let (Some(team), Some(d)) = (&a.team, nearest(&self.district, a, self.days)) else {
-                continue;
-            };
-            let e = by.entry(team).or_insert((0, Decimal::ZERO));
-            e.0 += 1;
-            e.1 += Decimal::new(a.hundredths - d.hundredths, 2);
-        }
-        for t in teams {
-            if let Some(&(n, sum)) = by.get(t.team.as_str()) {
-                t.pairs = n;
-                t.mean_diff = Some(round2(sum / Decimal::from(n)));
-            }
-        }
+        };
+        (agreement, by_team)
     }
 
     /// Appeals against the level's visits in the period, counted in total, by street and by
@@ -600,6 +590,17 @@ impl Gather<'_> {
             .collect();
         out.by_item = items.into_iter().map(|((_, code), n)| (code, n)).collect();
         out
+    }
+}
+
+/// Each team's pairs and mean score difference (from [`Gather::agreement`]): whose leniency
+/// the agreement shows.
+fn team_agreement(by_team: &BTreeMap<&str, (u64, Decimal)>, teams: &mut [Team]) {
+    for t in teams {
+        if let Some(&(n, sum)) = by_team.get(t.team.as_str()) {
+            t.pairs = n;
+            t.mean_diff = Some(round2(sum / Decimal::from(n)));
+        }
     }
 }
 

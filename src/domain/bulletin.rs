@@ -2,7 +2,7 @@
 //! previous period, problems by category, hot spots, the three looks per street, notices and
 //! vetoes, coverage gaps, and fee collection — all narrowed to one street when asked.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
@@ -13,7 +13,7 @@ use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
 use super::recheck::{Notice, RecheckReport, Veto};
-use super::scoring::{CompoundResult, GroupResult, ScoreReport, Verdict};
+use super::scoring::{CompoundResult, GroupResult, LevelCoverage, ScoreReport, Verdict};
 use super::visit::{Accumulate, Visit};
 
 /// Headline figures of DESIGN §8, over the scoring level's visits in the period.
@@ -59,6 +59,12 @@ pub struct SummaryBuilder<'a> {
 /// Per day, each team's largest headcount: looked up for every visit of the pass, so hashed
 /// with foldhash (only summed: the order is never seen).
 type Crews = HashMap<chrono::NaiveDate, HashMap<String, u32, foldhash::fast::RandomState>, foldhash::fast::RandomState>;
+
+/// A set only counted or looked up, never listed: hashed with foldhash.
+type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
+/// A map only looked up, never listed: hashed with foldhash.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A set of compounds: the registered ones by their registry position (one bit each), the
 /// others (a visit to an unregistered compound) by id.
@@ -209,9 +215,10 @@ impl<'a> SummaryBuilder<'a> {
 
     /// The headline figures of the visits taken.
     pub fn finish(self) -> Summary {
+        // Only counted: hashed sets (a national half-year inspects 220,000 compounds).
         let inspected = || self.inspected.registered().filter_map(|i| self.reg.compounds.get(i));
-        let communities: BTreeSet<&str> = inspected().map(|c| &*c.community_id).collect();
-        let streets: BTreeSet<&str> = inspected()
+        let communities: FastSet<&str> = inspected().map(|c| &*c.community_id).collect();
+        let streets: FastSet<&str> = inspected()
             .filter_map(|c| self.reg.street_of_compound(c))
             .map(|s| s.id.as_str())
             .collect();
@@ -356,7 +363,7 @@ pub struct Bulletin {
     pub vetoes: Vec<Veto>,
     /// Coverage gaps per level and window.
     pub gaps: Vec<GapLine>,
-    /// Fee collection per street.
+    /// Fee collection per street ([`fee_lines`]).
     pub fees: Vec<FeeLine>,
     /// The assessor's assessment for the 第三方考评 section (the district's bulletin only;
     /// set by the command, which gathers it in the same pass).
@@ -364,18 +371,25 @@ pub struct Bulletin {
 }
 
 /// Rank groups by score (highest first, ties by id; unscored last, without a rank) and
-/// compare with before.
-fn rank(now: &[GroupResult], before: Option<&[GroupResult]>) -> Vec<Ranked> {
-    let order = |list: &[GroupResult]| -> Vec<GroupResult> {
-        let mut v: Vec<GroupResult> = list.to_vec();
+/// compare with before; only the groups `keep` takes are listed (ranks are taken over all).
+/// Groups are sorted by reference and only those listed copied: a national district has
+/// tens of thousands of communities.
+fn rank<'g>(
+    now: impl Iterator<Item = &'g GroupResult>,
+    before: Option<&[GroupResult]>,
+    keep: impl Fn(&GroupResult) -> bool,
+) -> Vec<Ranked> {
+    fn order<'g>(list: impl Iterator<Item = &'g GroupResult>) -> Vec<&'g GroupResult> {
+        let mut v: Vec<&GroupResult> = list.collect();
         v.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         v
-    };
-    let prev: BTreeMap<String, (usize, Decimal)> = before
+    }
+    // A group listed twice before takes its last place, as a map built in order keeps.
+    let prev: FastMap<&str, (usize, Decimal)> = before
         .map(|b| {
-            order(b)
+            order(b.iter())
                 .into_iter()
-                .filter_map(|g| g.score.map(|s| (g.id.clone(), s)))
+                .filter_map(|g| g.score.map(|s| (g.id.as_str(), s)))
                 .enumerate()
                 .map(|(i, (id, s))| (id, (i + 1, s)))
                 .collect()
@@ -384,8 +398,9 @@ fn rank(now: &[GroupResult], before: Option<&[GroupResult]>) -> Vec<Ranked> {
     order(now)
         .into_iter()
         .enumerate()
+        .filter(|(_, g)| keep(g))
         .map(|(i, g)| {
-            let p = prev.get(&g.id);
+            let p = prev.get(g.id.as_str());
             Ranked {
                 change: match (g.score, p) {
                     (Some(s), Some((_, ps))) => Some(s - ps),
@@ -393,14 +408,15 @@ fn rank(now: &[GroupResult], before: Option<&[GroupResult]>) -> Vec<Ranked> {
                 },
                 previous_rank: p.map(|(r, _)| *r),
                 rank: g.score.map(|_| i + 1),
-                group: g,
+                group: g.clone(),
             }
         })
         .collect()
 }
 
-/// Build the bulletin. `street` narrows every section to one street. The notices and vetoes
-/// are moved into it, not copied.
+/// Build the bulletin but its fee collection ([`fee_lines`], set by the command, which reads
+/// the fees while this is built). `street` narrows every section to one street. The notices
+/// and vetoes are moved into it, not copied.
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     reg: &Registry,
@@ -409,7 +425,7 @@ pub fn build(
     scores: &ScoreReport,
     previous: Option<&ScoreReport>,
     rechecks: RecheckReport,
-    fees: &[Fee],
+    coverage: &[LevelCoverage],
     street: Option<&str>,
 ) -> Bulletin {
     let mut compounds: Vec<&CompoundResult> = Vec::with_capacity(scores.compounds.len());
@@ -433,8 +449,8 @@ pub fn build(
         failing: failing(&compounds),
         notices: notices(rechecks.notices, street),
         vetoes: vetoes(reg, rechecks.vetoes, street),
-        gaps: gaps(reg, scores, street),
-        fees: fee_lines(reg, fees, street),
+        gaps: gaps(reg, coverage, street),
+        fees: Vec::new(),
         assessor: None,
     }
 }
@@ -456,19 +472,17 @@ fn street_of<'r>(reg: &'r Registry, id: &str) -> &'r str {
 
 /// The streets ranked district-wide, narrowed to the bulletin's street.
 fn ranked_streets(scores: &ScoreReport, previous: Option<&ScoreReport>, street: Option<&str>) -> Vec<Ranked> {
-    rank(&scores.streets, previous.map(|p| p.streets.as_slice()))
-        .into_iter()
-        .filter(|r| in_street(street, &r.group.id))
-        .collect()
+    rank(scores.streets.iter(), previous.map(|p| p.streets.as_slice()), |g| {
+        in_street(street, &g.id)
+    })
 }
 
 /// The communities that have compounds, ranked district-wide, narrowed to the bulletin's street.
 fn ranked_communities(scores: &ScoreReport, previous: Option<&ScoreReport>, street: Option<&str>) -> Vec<Ranked> {
-    let with_compounds: Vec<GroupResult> = scores.communities.iter().filter(|g| g.compounds > 0).cloned().collect();
-    rank(&with_compounds, previous.map(|p| p.communities.as_slice()))
-        .into_iter()
-        .filter(|r| r.group.street_id.as_deref().is_some_and(|sid| in_street(street, sid)))
-        .collect()
+    let with_compounds = scores.communities.iter().filter(|g| g.compounds > 0);
+    rank(with_compounds, previous.map(|p| p.communities.as_slice()), |g| {
+        g.street_id.as_deref().is_some_and(|sid| in_street(street, sid))
+    })
 }
 
 /// Problem points per category of the standards, most points first (ties by code), with each
@@ -478,7 +492,7 @@ fn categories(standards: &Standards, compounds: &[&CompoundResult]) -> Vec<Categ
     // Each compound's points go to their category in one pass (a pass per category over
     // 220,000 compounds was a fifth of a national bulletin's build); a code the standards list
     // twice is the first one's.
-    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut at: FastMap<&str, usize> = FastMap::default();
     for (k, cat) in standards.categories.iter().enumerate() {
         at.entry(cat.code.as_str()).or_insert(k);
     }
@@ -596,10 +610,10 @@ fn vetoes(reg: &Registry, mut vetoes: Vec<Veto>, street: Option<&str>) -> Vec<Ve
     vetoes
 }
 
-/// Coverage gaps per level and window, narrowed to the compounds of the bulletin's streets.
-fn gaps(reg: &Registry, scores: &ScoreReport, street: Option<&str>) -> Vec<GapLine> {
-    scores
-        .coverage()
+/// Coverage gaps per level and window (the period's [`ScoreReport::coverage`]), narrowed to
+/// the compounds of the bulletin's streets.
+fn gaps(reg: &Registry, coverage: &[LevelCoverage], street: Option<&str>) -> Vec<GapLine> {
+    coverage
         .iter()
         .flat_map(|lc| {
             lc.windows.iter().map(|w| GapLine {
@@ -617,37 +631,185 @@ fn gaps(reg: &Registry, scores: &ScoreReport, street: Option<&str>) -> Vec<GapLi
 }
 
 /// Fee collection per street, in registry order, for the streets that have fee rows.
-fn fee_lines(reg: &Registry, fees: &[Fee], street: Option<&str>) -> Vec<FeeLine> {
-    // Fee rows of each street, grouped in one pass (a pass per street is quadratic at
-    // national scale).
-    let mut fees_in: HashMap<&str, Vec<&Fee>> = HashMap::new();
+pub fn fee_lines(reg: &Registry, fees: &[Fee], street: Option<&str>) -> Vec<FeeLine> {
+    let mut tally = FeeTally::new(reg, street);
     for f in fees {
-        fees_in.entry(street_of(reg, &f.compound_id)).or_default().push(f);
+        tally.add(f);
     }
-    reg.streets
-        .iter()
-        .filter(|s| in_street(street, &s.id))
-        .filter_map(|s| fee_line(&s.id, fees_in.get(s.id.as_str()).map(Vec::as_slice).unwrap_or_default()))
-        .collect()
+    tally.lines()
 }
 
-/// One street's fee collection, or none when it has no fee rows.
-fn fee_line(street_id: &str, mine: &[&Fee]) -> Option<FeeLine> {
-    if mine.is_empty() {
-        return None;
+/// Fee collection per street, summed row by row in file order as the fees file is read: no
+/// row is kept (a national fee file has 220,000).
+pub struct FeeTally<'r> {
+    reg: &'r Registry,
+    street: Option<&'r str>,
+    /// Per street id ("" for a compound the registry does not know): billed, collected, rows,
+    /// rows collected at 90 % or more.
+    streets: FastMap<&'r str, (Decimal, Decimal, usize, usize)>,
+}
+
+impl<'r> FeeTally<'r> {
+    /// Nothing summed yet; `street` narrows the lines to one street.
+    pub fn new(reg: &'r Registry, street: Option<&'r str>) -> FeeTally<'r> {
+        FeeTally {
+            reg,
+            street,
+            streets: FastMap::default(),
+        }
     }
-    let billed: Decimal = mine.iter().map(|f| f.billed).sum();
-    let collected: Decimal = mine.iter().map(|f| f.collected).sum();
-    let ninety = Decimal::new(9, 1);
-    Some(FeeLine {
-        street_id: street_id.to_string(),
-        billed,
-        collected,
-        rate: (!billed.is_zero()).then(|| round2(collected * Decimal::ONE_HUNDRED / billed)),
-        compounds: mine.len(),
-        at_90: mine
+
+    /// Add one fee row to its street.
+    pub fn add(&mut self, f: &Fee) {
+        let ninety = Decimal::new(9, 1);
+        let e = self
+            .streets
+            .entry(street_of(self.reg, &f.compound_id))
+            .or_insert((Decimal::ZERO, Decimal::ZERO, 0, 0));
+        e.0 += f.billed;
+        e.1 += f.collected;
+        e.2 += 1;
+        e.3 += usize::from(!f.billed.is_zero() && f.collected / f.billed >= ninety);
+    }
+
+    /// The streets' lines, in registry order, for the streets that have fee rows.
+    pub fn lines(self) -> Vec<FeeLine> {
+        self.reg
+            .streets
             .iter()
-            .filter(|f| !f.billed.is_zero() && f.collected / f.billed >= ninety)
-            .count(),
-    })
+            .filter(|s| in_street(self.street, &s.id))
+            .filter_map(|s| {
+                let &(billed, collected, compounds, at_90) = self.streets.get(s.id.as_str())?;
+                Some(FeeLine {
+                    street_id: s.id.clone(),
+                    billed,
+                    collected,
+                    rate: (!billed.is_zero()).then(|| round2(collected * Decimal::ONE_HUNDRED / billed)),
+                    compounds,
+                    at_90,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::scoring::LooksCount;
+
+    fn group(id: &str, street: &str, score: Option<i64>) -> GroupResult {
+        GroupResult {
+            id: id.into(),
+            name: id.into(),
+            street_id: Some(street.into()),
+            compounds: 1,
+            assessed: 1,
+            passed: 1,
+            failed: 0,
+            not_assessed: 0,
+            score: score.map(|s| Decimal::new(s, 1)),
+            looks: LooksCount::default(),
+        }
+    }
+
+    #[test]
+    fn ranks_are_taken_over_all_groups_and_only_the_kept_listed() {
+        let now = [
+            group("C1", "S1", Some(800)),
+            group("C2", "S2", Some(900)),
+            group("C3", "S1", None),
+            group("C4", "S2", Some(900)),
+        ];
+        // C2 is listed twice before: its last place counts.
+        let before = [
+            group("C2", "S2", Some(950)),
+            group("C1", "S1", Some(700)),
+            group("C2", "S2", Some(600)),
+        ];
+        let ranked = rank(now.iter(), Some(&before), |g| g.street_id.as_deref() == Some("S2"));
+        let got: Vec<_> = ranked
+            .iter()
+            .map(|r| (r.group.id.as_str(), r.rank, r.previous_rank, r.change))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("C2", Some(1), Some(3), Some(Decimal::new(300, 1))),
+                ("C4", Some(2), None, None),
+            ]
+        );
+        let all = rank(now.iter(), None, |_| true);
+        let order: Vec<_> = all.iter().map(|r| (r.group.id.as_str(), r.rank)).collect();
+        assert_eq!(order, [("C2", Some(1)), ("C4", Some(2)), ("C1", Some(3)), ("C3", None)]);
+    }
+
+    #[test]
+    fn fee_lines_sum_each_streets_rows_in_registry_order() {
+        use crate::model::registry::{Community, Compound, Street};
+        let street = |id: &str| Street {
+            id: id.into(),
+            name: id.into(),
+            line: 2,
+        };
+        let community = |id: &str, street: &str| Community {
+            id: id.into(),
+            street_id: street.into(),
+            name: id.into(),
+            line: 2,
+        };
+        let compound = |id: &str, community: &str| Compound {
+            id: id.into(),
+            community_id: community.into(),
+            name: id.into(),
+            aliases: Vec::new(),
+            households: 1,
+            area_m2: Decimal::ONE,
+            buildings: 1,
+            line: 2,
+        };
+        let reg = Registry::new(
+            vec![street("S1"), street("S2"), street("S3")],
+            vec![community("K1", "S1"), community("K2", "S2")],
+            vec![compound("P1", "K1"), compound("P2", "K2"), compound("P3", "K1")],
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        let fee = |id: &str, billed: i64, collected: i64| Fee {
+            compound_id: id.into(),
+            billed: Decimal::new(billed, 2),
+            collected: Decimal::new(collected, 2),
+            line: 2,
+        };
+        // S2's rows come first in the file, a compound the registry does not know is left
+        // out, and S3 has no rows: no line.
+        let fees = [
+            fee("P2", 0, 0),
+            fee("P1", 10000, 9000),
+            fee("X9", 500, 500),
+            fee("P3", 10000, 5050),
+            fee("P2", 3000, 2999),
+        ];
+        let line = |id: &str, billed: i64, collected: i64, rate: Option<i64>, compounds: usize, at_90: usize| FeeLine {
+            street_id: id.into(),
+            billed: Decimal::new(billed, 2),
+            collected: Decimal::new(collected, 2),
+            rate: rate.map(|r| Decimal::new(r, 2)),
+            compounds,
+            at_90,
+        };
+        assert_eq!(
+            fee_lines(&reg, &fees, None),
+            [
+                line("S1", 20000, 14050, Some(7025), 2, 1),
+                line("S2", 3000, 2999, Some(9997), 2, 1),
+            ]
+        );
+        assert_eq!(
+            fee_lines(&reg, &fees, Some("S2")),
+            [line("S2", 3000, 2999, Some(9997), 2, 1)]
+        );
+        assert!(fee_lines(&reg, &[fee("P2", 0, 0)], None)[0].rate.is_none());
+    }
 }

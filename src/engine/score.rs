@@ -143,6 +143,12 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
         });
         scorer.report(compounds, community_of, covered, log)
     }
+
+    /// Whether some problem was met (its merged forks' too): [`ScoreRun::finish`] would then
+    /// give the problems, not a report.
+    pub fn has_problems(&self) -> bool {
+        self.log.has_problems()
+    }
 }
 
 /// A run dropped before its batch was added (a fork merged or not) adds it now: no visit is

@@ -27,17 +27,24 @@ pub fn fee_periods(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Period
 
 /// The fees of a period; empty when it has no fee file.
 pub fn load_fees(ws: &Workspace, period: &Period, diags: &mut Diagnostics) -> Result<Vec<Fee>> {
-    let rel = format!("data/fees/{period}.csv");
     let mut out = Vec::new();
+    each_fee(ws, period, diags, |fee| out.push(fee))?;
+    Ok(out)
+}
+
+/// Each fee row of a period in file order, as [`load_fees`] would list it, handed to `each`
+/// rather than kept (a national fee file has 220,000 rows); none when it has no fee file.
+pub fn each_fee(ws: &Workspace, period: &Period, diags: &mut Diagnostics, mut each: impl FnMut(Fee)) -> Result<()> {
+    let rel = format!("data/fees/{period}.csv");
     read_table(ws, &rel, FEE_COLS, true, diags, |f| {
         if let (Some(compound_id), Some(billed), Some(collected)) = (f.id(0), f.amount(1), f.amount(2)) {
-            out.push(Fee {
+            each(Fee {
                 compound_id,
                 billed,
                 collected,
                 line: f.line(),
             });
         }
-    })?;
-    Ok(out)
+    })
+    .map(|_| ())
 }

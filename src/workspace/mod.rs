@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use rust_i18n::t;
 
 pub use appeals::load_appeals;
-pub use fees::{fee_periods, load_fees};
+pub use fees::{each_fee, fee_periods, load_fees};
 pub use funds::{fund_periods, load_funds};
 pub use published::{
     append_publication, load_publications, load_published, Publication, Published, State, StateDiff, PUBLISHED,
