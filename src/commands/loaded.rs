@@ -288,11 +288,10 @@ impl Loaded {
         inapplicable: Inapplicable,
     ) -> Result<ScoreReport> {
         let level = level.unwrap_or(standards.standards.scoring_level);
-        let (report, seen) = self.score_pass(period, level, standards, inapplicable)?;
-        if !seen.by(level) {
-            return Err(self.no_inspections(&period, Some(level)));
+        match self.score_pass(period, level, standards, inapplicable, |seen| seen.by(level))? {
+            Some(report) => Ok(report),
+            None => Err(self.no_inspections(&period, Some(level))),
         }
-        Ok(report)
     }
 
     /// [`Loaded::score`], or `None` when the period has no visit of the level up to the as-of
@@ -306,6 +305,31 @@ impl Loaded {
         inapplicable: Inapplicable,
     ) -> Result<Option<ScoreReport>> {
         let level = level.unwrap_or(standards.standards.scoring_level);
+        self.score_pass(period, level, standards, inapplicable, |seen| seen.by(level))
+    }
+
+    /// The coverage of every level in a period: an error only when no level visited in it up
+    /// to the as-of date (a month the scoring level skipped still has its coverage).
+    pub fn coverage(&mut self, period: Period, standards: &StandardsFile) -> Result<Vec<LevelCoverage>> {
+        let level = standards.standards.scoring_level;
+        match self.score_pass(period, level, standards, Inapplicable::Refused, Inspected::any)? {
+            Some(report) => Ok(report.coverage()),
+            None => Err(self.no_inspections(&period, None)),
+        }
+    }
+
+    /// One pass scoring `period` at `level`. Its results are
+    /// built only when `wanted` says the levels seen call for them (at national scale 220,000
+    /// results, for a previous period without visits built only to be dropped); a problem met
+    /// in the pass fails it either way.
+    fn score_pass(
+        &mut self,
+        period: Period,
+        level: Level,
+        standards: &StandardsFile,
+        inapplicable: Inapplicable,
+        wanted: impl FnOnce(&Inspected) -> bool,
+    ) -> Result<Option<ScoreReport>> {
         let st = &standards.standards;
         let registry = std::sync::Arc::clone(&self.registry);
         let mut scorer = Scorer::new(&registry, st, period, level).as_of(self.as_of.date);
@@ -313,9 +337,8 @@ impl Loaded {
         let span = scorer.span();
         let acc = (ScoreRun::new(&scorer, self.threads), Inspected::new(period));
         let (run, seen) = self.scan_into(Range::Period(span), acc)?;
-        // A period the level did not visit builds no results only to drop them (at national
-        // scale 220,000); a problem met in its pass still fails it, as finishing would.
-        if !seen.by(level) && !run.has_problems() {
+        let wanted = wanted(&seen);
+        if !wanted && !run.has_problems() {
             return Ok(None);
         }
         let started = std::time::Instant::now();
@@ -330,48 +353,7 @@ impl Loaded {
                 peak_memory()
             );
         }
-        Ok(seen.by(level).then_some(report))
-    }
-
-    /// The coverage of every level in a period: an error only when no level visited in it up
-    /// to the as-of date (a month the scoring level skipped still has its coverage).
-    pub fn coverage(&mut self, period: Period, standards: &StandardsFile) -> Result<Vec<LevelCoverage>> {
-        let level = standards.standards.scoring_level;
-        let (report, seen) = self.score_pass(period, level, standards, Inapplicable::Refused)?;
-        if !seen.any() {
-            return Err(self.no_inspections(&period, None));
-        }
-        Ok(report.coverage())
-    }
-
-    /// One pass scoring `period` at `level`, noting which levels visited it.
-    fn score_pass(
-        &mut self,
-        period: Period,
-        level: Level,
-        standards: &StandardsFile,
-        inapplicable: Inapplicable,
-    ) -> Result<(ScoreReport, Inspected)> {
-        let st = &standards.standards;
-        let registry = std::sync::Arc::clone(&self.registry);
-        let mut scorer = Scorer::new(&registry, st, period, level).as_of(self.as_of.date);
-        scorer.ignore_inapplicable = inapplicable.left_out();
-        let span = scorer.span();
-        let acc = (ScoreRun::new(&scorer, self.threads), Inspected::new(period));
-        let (run, seen) = self.scan_into(Range::Period(span), acc)?;
-        let started = std::time::Instant::now();
-        let report = run.finish().map_err(problems_error)?;
-        if self.verbose > 1 {
-            crate::say!(
-                "oldestate: {}{}",
-                t!(
-                    "load.scored",
-                    seconds = format!("{:.2}", started.elapsed().as_secs_f64())
-                ),
-                peak_memory()
-            );
-        }
-        Ok((report, seen))
+        Ok(wanted.then_some(report))
     }
 
     /// A period scored at `level` and whatever else `extra` gathers from the visits dated
