@@ -118,8 +118,9 @@ fn a_good_sheet_is_read_alike_whatever_the_line_endings() {
                 ],
                 "{saving} {ending}"
             );
-            // The note keeps the sheet's own line break, as a CRLF sheet's always did.
-            let note = format!("\"东侧{end}两处\"");
+            // A CRLF note keeps its CRLF, as it always did; a CR alone is stored as LF, as the
+            // same sheet saved with LF stores it.
+            let note = format!("\"东侧{}两处\"", if end == "\r\n" { "\r\n" } else { "\n" });
             assert_eq!(
                 ws.read("data/inspections/2026/2026-04.csv"),
                 format!(
@@ -133,4 +134,26 @@ fn a_good_sheet_is_read_alike_whatever_the_line_endings() {
             ws.run(&["check", "--strict"]).status(0);
         }
     }
+}
+
+/// A team over two lines of its cell is one team whatever the sheet's line endings: a CR
+/// alone is stored as LF, so the sheet saved as "CSV (Macintosh)" derives the visit ids the
+/// LF sheet did and adds nothing to the store (the team is part of a derived id).
+#[test]
+fn a_team_over_two_lines_is_the_same_team_with_cr_or_lf() {
+    let ws = Ws::fixture("mini");
+    let text = |end: &str| {
+        [
+            "日期,检查层级,检查类型,检查组,人数,小区,问题项,点位,照片,备注",
+            "2026/4/2,第三方,日常,\"第三方\n二组\",3,南营门,私装地锁,2,5,",
+        ]
+        .map(|line| line.replace('\n', end) + end)
+        .concat()
+    };
+    import(&ws, "UTF-8", text("\n").as_bytes()).status(0);
+    let month = "data/inspections/2026/2026-04.csv";
+    let stored = ws.read(month);
+    assert!(stored.contains(",\"第三方\n二组\",3,P1,X01,2,5,\n"), "{stored}");
+    import(&ws, "UTF-8", text("\r").as_bytes()).status(0);
+    assert_eq!(ws.read(month), stored);
 }

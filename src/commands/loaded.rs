@@ -318,10 +318,9 @@ impl Loaded {
         }
     }
 
-    /// One pass scoring `period` at `level`. Its results are
-    /// built only when `wanted` says the levels seen call for them (at national scale 220,000
-    /// results, for a previous period without visits built only to be dropped); a problem met
-    /// in the pass fails it either way.
+    /// One pass scoring `period` at `level`. Its results are built only when `wanted` says the
+    /// levels seen call for them (at national scale 220,000 results, for a previous period
+    /// without visits built only to be dropped); a problem met in the pass fails it either way.
     fn score_pass(
         &mut self,
         period: Period,

@@ -26,7 +26,7 @@ use super::store_rows::{Cut, Next, StoreRows, HEAD};
 use super::utf8_watch::Utf8Watch;
 
 /// Fields of a store row; the note is the last.
-const FIELDS: usize = STORE_HEADER.len();
+pub(crate) const FIELDS: usize = STORE_HEADER.len();
 
 /// What a scan reads besides the month files: where they are, the day the report stands on,
 /// the upheld appeals to apply, and the registry to resolve each visit's compound and service

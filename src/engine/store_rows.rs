@@ -28,8 +28,7 @@
 
 use std::io::Read;
 
-/// Fields of a store row; the note is the last.
-const FIELDS: usize = crate::model::records::STORE_HEADER.len();
+use super::scan::FIELDS;
 
 /// Fields of a row's head: those a visit's rows share (visit id to compound id).
 pub(crate) const HEAD: usize = 7;

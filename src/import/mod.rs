@@ -1158,8 +1158,9 @@ fn read_row<'a>(
 }
 
 /// A control character a sheet may not carry: anything but tab and the line breaks a sheet's
-/// lines end in (LF, CRLF, and CR alone, as "CSV (Macintosh)" ends a line in a cell too). ESC
-/// and BEL in a team name would drive the terminal of whoever reads a report.
+/// lines end in (LF, CRLF, and CR alone, as "CSV (Macintosh)" ends a line in a cell too; a CR
+/// alone is stored as LF, [`lone_cr_as_lf`]). ESC and BEL in a team name would drive the
+/// terminal of whoever reads a report.
 pub fn forbidden_control(text: &str) -> Option<char> {
     text.chars()
         .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
@@ -1338,7 +1339,7 @@ fn purpose_zh(p: Purpose) -> &'static str {
 
 /// The inspection team's name, which may not be blank (blank is reported and returned).
 fn read_team(cells: &RowCells<'_>, ps: &mut Problems) -> String {
-    let team = cells.get(Field::Team).unwrap_or("").trim().to_string();
+    let team = lone_cr_as_lf(cells.get(Field::Team).unwrap_or("").trim());
     if team.is_empty() {
         cells.bad(
             ps,
@@ -1399,7 +1400,28 @@ fn read_note(cells: &RowCells<'_>) -> Option<String> {
         .get(Field::Note)
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(String::from)
+        .map(lone_cr_as_lf)
+}
+
+/// A cell's text as stored: a line break that is a CR alone (a cell of a "CSV (Macintosh)"
+/// sheet, or an xlsx cell so typed) becomes LF, so that the same sheet saved with CR line
+/// ends derives the same visit ids (the team is part of them) and stores the same note as
+/// with LF. CRLF is kept as it always was: stores hold it, and a CRLF sheet imported before
+/// must match itself again.
+fn lone_cr_as_lf(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// A wide row's findings: one per item column with problem points (blank = 0), checked against
@@ -1518,5 +1540,19 @@ fn check_contract(
                 cells.error(ps, &m, &t!("import.msg.item_not_applicable_fix", locale = locale));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lone_cr_as_lf;
+
+    /// A CR alone becomes LF; CRLF and LF stay as they are; other text is untouched.
+    #[test]
+    fn a_lone_cr_is_stored_as_lf() {
+        assert_eq!(lone_cr_as_lf("东侧\r两处"), "东侧\n两处");
+        assert_eq!(lone_cr_as_lf("a\r\nb\nc\r"), "a\r\nb\nc\n");
+        assert_eq!(lone_cr_as_lf("\r\r\n\r"), "\n\r\n\n");
+        assert_eq!(lone_cr_as_lf("第三方一组"), "第三方一组");
     }
 }

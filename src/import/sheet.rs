@@ -1068,8 +1068,6 @@ fn read_some(file: &mut std::fs::File, buf: &mut [u8]) -> Result<usize, Changed>
 /// Line breaks ([`LineBreaks`]) counted up to a byte offset, resumed from the last offset asked
 /// (the csv reader's offsets only grow).
 struct LineCounter {
-    /// The line breaks before the text.
-    start: LineBreaks,
     /// The last offset asked.
     offset: u64,
     /// The line breaks before it.
@@ -1080,7 +1078,6 @@ impl LineCounter {
     /// Counting from the start of a text that `start` line breaks come before.
     fn new(start: LineBreaks) -> LineCounter {
         LineCounter {
-            start,
             offset: 0,
             breaks: start,
         }
@@ -1094,13 +1091,10 @@ impl LineCounter {
                 .unwrap_or(usize::MAX)
                 .min(held.len())
         };
+        // The csv reader's offsets only grow.
         let (from, to) = (index(self.offset), index(offset));
-        self.breaks = if to >= from {
-            self.breaks.after(&held[from..to])
-        } else {
-            // Never: the csv reader's offsets only grow. Counted again from what is held.
-            self.start.after(&held[..to])
-        };
+        debug_assert!(from <= to, "a record before the one read before it");
+        self.breaks = self.breaks.after(&held[from.min(to)..to]);
         self.offset = base + to as u64;
         // A record's position may be the end of the one before it (before its line ending or
         // the blank lines passed over, or between the `\r` and `\n` of one); a record never

@@ -16,14 +16,12 @@ use std::io::Read;
 use indicatif::ProgressBar;
 use rust_i18n::t;
 
+use crate::engine::scan::FIELDS;
 use crate::engine::utf8_watch::Utf8Watch;
 use crate::error::{Diagnostics, Error, Result};
 use crate::model::records::STORE_HEADER;
 use crate::workspace::store::{header_ok, read_row, MonthFile, RowFields, StoreRow, BOM};
 use crate::workspace::Workspace;
-
-/// Fields of a store row; the note is the last.
-const FIELDS: usize = STORE_HEADER.len();
 
 /// What a row of a month file gave: the row, or the problems of its fields, worded.
 pub type RowRead<'r> = std::result::Result<StoreRow<'r>, Vec<String>>;
