@@ -990,6 +990,17 @@ min_points = 10
     }
 
     proptest::proptest! {
+        /// A compound's category points made from the standards' codes are the list the
+        /// pairs collect into: categories with points only, by code, a repeated code's points
+        /// added up.
+        #[test]
+        fn category_points_of_codes_are_the_collected_pairs(pairs in proptest::collection::vec(("[A-D]{1,2}", 0u64..3), 0..6)) {
+            let codes: Vec<Arc<str>> = pairs.iter().map(|(c, _)| Arc::from(c.as_str())).collect();
+            let points: Vec<u64> = pairs.iter().map(|&(_, p)| p).collect();
+            let collected: CategoryPoints = codes.iter().cloned().zip(points.iter().copied()).collect();
+            proptest::prop_assert_eq!(CategoryPoints::of(&codes, &points), collected);
+        }
+
         /// The integer mean is the Decimal division's, digits and scale, for realistic tallies
         /// (scores of at most 100.00) and any sum the fast path takes.
         #[test]
