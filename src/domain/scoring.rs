@@ -124,18 +124,40 @@ impl CategoryPoints {
     }
 }
 
+impl CategoryPoints {
+    /// The points of the categories `codes` (in the same order), allocated once to their
+    /// exact length: the same list as collecting the pairs.
+    pub fn of(codes: &[Arc<str>], points: &[u64]) -> CategoryPoints {
+        let n = points.iter().take(codes.len()).filter(|&&p| p > 0).count();
+        let mut v = Vec::with_capacity(n);
+        for (code, &p) in codes.iter().zip(points) {
+            if p > 0 {
+                v.push((Arc::clone(code), p));
+            }
+        }
+        CategoryPoints::sorted(v)
+    }
+
+    /// Sorted by code, a code's points added up.
+    fn sorted(mut v: Vec<(Arc<str>, u64)>) -> CategoryPoints {
+        if !v.is_sorted_by(|a, b| a.0 < b.0) {
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.dedup_by(|a, b| {
+                let same = a.0 == b.0;
+                if same {
+                    b.1 += a.1;
+                }
+                same
+            });
+        }
+        CategoryPoints(v.into_boxed_slice())
+    }
+}
+
 impl FromIterator<(Arc<str>, u64)> for CategoryPoints {
     fn from_iter<I: IntoIterator<Item = (Arc<str>, u64)>>(iter: I) -> Self {
-        let mut v: Vec<(Arc<str>, u64)> = iter.into_iter().filter(|(_, n)| *n > 0).collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
-        v.dedup_by(|a, b| {
-            let same = a.0 == b.0;
-            if same {
-                b.1 += a.1;
-            }
-            same
-        });
-        CategoryPoints(v.into_boxed_slice())
+        let v: Vec<(Arc<str>, u64)> = iter.into_iter().filter(|(_, n)| *n > 0).collect();
+        CategoryPoints::sorted(v)
     }
 }
 
@@ -636,12 +658,33 @@ impl<'a> Scorer<'a> {
             red_line: assessed && tally.red_line,
             problem_points: if assessed { points.iter().sum() } else { 0 },
             categories: if assessed {
-                codes.iter().cloned().zip(points.iter().copied()).collect()
+                CategoryPoints::of(codes, points)
             } else {
                 CategoryPoints::default()
             },
             looks,
             community_score,
+        }
+    }
+
+    /// Every community and street of the registry, with nothing added yet, for
+    /// [`Scorer::report`]. Made before the scan by a run: their 100,000 names are then
+    /// allocated in a young heap, not among the results' (where each allocation cost ten
+    /// times as much).
+    pub fn group_tallies(&self) -> GroupTallies {
+        let reg = self.reg;
+        GroupTallies {
+            street_of: reg.communities.iter().map(|k| reg.street_index(&k.street_id)).collect(),
+            communities: reg
+                .communities
+                .iter()
+                .map(|k| GroupTally::new(&k.id, &k.name, Some(&k.street_id)))
+                .collect(),
+            streets: reg
+                .streets
+                .iter()
+                .map(|s| GroupTally::new(&s.id, &s.name, None))
+                .collect(),
         }
     }
 
@@ -662,24 +705,18 @@ impl<'a> Scorer<'a> {
         compounds: Vec<CompoundResult>,
         community_of: Vec<Option<usize>>,
         covered: Vec<[u32; 4]>,
+        groups: GroupTallies,
         log: ScoreLog,
     ) -> Result<ScoreReport, Vec<ScoreProblem>> {
         if log.has_problems() {
             return Err(log.problems);
         }
-        let reg = self.reg;
         // Each community and street, tallied in one pass over the compounds.
-        let street_of: Vec<Option<usize>> = reg.communities.iter().map(|k| reg.street_index(&k.street_id)).collect();
-        let mut communities: Vec<GroupTally> = reg
-            .communities
-            .iter()
-            .map(|k| GroupTally::new(&k.id, &k.name, Some(&k.street_id)))
-            .collect();
-        let mut streets: Vec<GroupTally> = reg
-            .streets
-            .iter()
-            .map(|s| GroupTally::new(&s.id, &s.name, None))
-            .collect();
+        let GroupTallies {
+            street_of,
+            mut communities,
+            mut streets,
+        } = groups;
         for (c, k) in compounds.iter().zip(&community_of) {
             let Some(k) = *k else { continue };
             communities[k].add(c);
@@ -707,7 +744,17 @@ impl<'a> Scorer<'a> {
     }
 }
 
+/// The registry's communities and streets, each with its aggregate, and each community's
+/// street: [`Scorer::group_tallies`] makes them, [`Scorer::report`] adds the compounds.
+#[derive(Debug)]
+pub struct GroupTallies {
+    street_of: Vec<Option<usize>>,
+    communities: Vec<GroupTally>,
+    streets: Vec<GroupTally>,
+}
+
 /// A community's or street's aggregate, added to compound by compound.
+#[derive(Debug)]
 struct GroupTally {
     g: GroupResult,
     sum: Decimal,
@@ -943,6 +990,17 @@ min_points = 10
     }
 
     proptest::proptest! {
+        /// A compound's category points made from the standards' codes are the list the
+        /// pairs collect into: categories with points only, by code, a repeated code's points
+        /// added up.
+        #[test]
+        fn category_points_of_codes_are_the_collected_pairs(pairs in proptest::collection::vec(("[A-D]{1,2}", 0u64..3), 0..6)) {
+            let codes: Vec<Arc<str>> = pairs.iter().map(|(c, _)| Arc::from(c.as_str())).collect();
+            let points: Vec<u64> = pairs.iter().map(|&(_, p)| p).collect();
+            let collected: CategoryPoints = codes.iter().cloned().zip(points.iter().copied()).collect();
+            proptest::prop_assert_eq!(CategoryPoints::of(&codes, &points), collected);
+        }
+
         /// The integer mean is the Decimal division's, digits and scale, for realistic tallies
         /// (scores of at most 100.00) and any sum the fast path takes.
         #[test]

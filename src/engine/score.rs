@@ -12,7 +12,7 @@
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::domain::scoring::{Contribution, ScoreLog, ScoreProblem, ScoreReport, Scorer, Tally};
+use crate::domain::scoring::{Contribution, GroupTallies, ScoreLog, ScoreProblem, ScoreReport, Scorer, Tally};
 use crate::domain::visit::{Accumulate, Visit};
 
 /// Contributions a thread gathers before it takes the lock.
@@ -49,6 +49,8 @@ pub struct ScoreRun<'s, 'a> {
     log: ScoreLog,
     /// Threads for building the results (they do not depend on it).
     threads: usize,
+    /// The communities and streets to add the results to (the run's own, not its forks').
+    groups: Option<GroupTallies>,
 }
 
 impl<'s, 'a> ScoreRun<'s, 'a> {
@@ -68,6 +70,7 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
             points: Vec::new(),
             log: ScoreLog::default(),
             threads,
+            groups: Some(scorer.group_tallies()),
         }
     }
 
@@ -109,7 +112,8 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
         self.flush();
         let log = std::mem::take(&mut self.log);
         if log.has_problems() {
-            return self.scorer.report(Vec::new(), Vec::new(), Vec::new(), log);
+            let groups = self.groups.take().unwrap_or_else(|| self.scorer.group_tallies());
+            return self.scorer.report(Vec::new(), Vec::new(), Vec::new(), groups, log);
         }
         let shared = std::mem::replace(&mut self.table, Arc::new(Mutex::new(Table::default())));
         let table = match Arc::try_unwrap(shared) {
@@ -141,7 +145,8 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
             community_of.push(k);
             covered.push(bits);
         });
-        scorer.report(compounds, community_of, covered, log)
+        let groups = self.groups.take().unwrap_or_else(|| scorer.group_tallies());
+        scorer.report(compounds, community_of, covered, groups, log)
     }
 
     /// Whether some problem was met (its merged forks' too): [`ScoreRun::finish`] would then
@@ -178,6 +183,7 @@ impl Accumulate for ScoreRun<'_, '_> {
             points: Vec::new(),
             log: ScoreLog::default(),
             threads: self.threads,
+            groups: None,
         }
     }
 
