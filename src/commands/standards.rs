@@ -165,8 +165,16 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
                 // report. They and the notices are freed here (not left to the end: the report
                 // drawn next reuses their memory).
                 let (funds, fees) = (&money.funds, &money.fees);
-                subsidy::by_street(&loaded.registry, period, funds, None, &scores.compounds, &notices.notices, fees)
-                    .map_err(|m| Error::msg(format!("data/funds/{period}.toml{}{m}", t!("punct.colon"))))
+                subsidy::by_street(
+                    &loaded.registry,
+                    period,
+                    funds,
+                    None,
+                    &scores.compounds,
+                    &notices.notices,
+                    fees,
+                )
+                .map_err(|m| Error::msg(format!("data/funds/{period}.toml{}{m}", t!("punct.colon"))))
             };
             let (b, a) = both(|| streets(mb, &before, nb), || streets(ma, &after, na));
             Some((b?, a?))

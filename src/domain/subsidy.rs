@@ -242,9 +242,15 @@ pub fn by_street(
     let (shares, ..) = shares(reg, period, funds, budget, results, notices, fees)?;
     Ok(streets_of(
         reg,
-        shares
-            .iter()
-            .map(|s| (&*s.result.street_id, s.amount, s.base, s.base - s.entitlement, s.outcome)),
+        shares.iter().map(|s| {
+            (
+                &*s.result.street_id,
+                s.amount,
+                s.base,
+                s.base - s.entitlement,
+                s.outcome,
+            )
+        }),
     ))
 }
 
