@@ -180,8 +180,8 @@ fn bulletin(
     let earliest = Some(gather.span().0);
     let (scores, rechecks, (headline, gather)) =
         loaded.score_rechecks_and_from(period, standards, Inapplicable::Refused, (headline, gather), earliest)?;
-    // After the pass, the assessor section's statistics are worked out and the fees read on a
-    // core of their own while the rest of the bulletin is built on this one.
+    // After the pass, the assessor section's statistics are worked out on a core of their own
+    // while the rest of the bulletin is built, and the fees read, on this one.
     let district = street.is_none();
     let (as_of, coverage) = (loaded.as_of, scores.coverage());
     let cx = assessor::Context {
@@ -211,13 +211,15 @@ fn bulletin(
             street,
         )
     };
+    // The fees are read on the other core when there is no assessor section (a street's
+    // bulletin).
     let ws = &loaded.ws;
-    let aside = || {
-        let fees = fee_lines(ws, &registry, period, street);
-        (fees, district.then(|| gather.finish(&cx)))
-    };
-    let (mut b, (fees, assessor)) = both(rest, aside);
-    b.fees = fees?;
+    let fees = || fee_lines(ws, &registry, period, street);
+    let ((mut b, here), (there, assessor)) = both(
+        || (rest(), district.then(fees)),
+        || ((!district).then(fees), district.then(|| gather.finish(&cx))),
+    );
+    b.fees = here.or(there).unwrap_or_else(|| Ok(Vec::new()))?;
     loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
     b.assessor = assessor;
     if ctx.verbose > 1 {

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use crate::domain::recheck::RecheckReport;
 use crate::domain::scoring::ScoreReport;
-use crate::domain::subsidy::StreetSubsidy;
+use crate::domain::subsidy::{self, StreetSubsidy};
 use crate::error::{Error, Result};
 use crate::model::Period;
 use crate::render::standards::{json, sheets, text};
@@ -16,7 +16,7 @@ use crate::render::Format;
 use crate::report::standards::{StandardsDiffReport, Subsidies};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
-use super::loaded::{both, Inapplicable, Loaded, Side};
+use super::loaded::{both, Inapplicable, Loaded, Money, Side};
 use super::{emit, emit_xlsx, AsOfOpt, Context};
 
 /// Standards files: review a change before it is merged.
@@ -160,11 +160,21 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
         ([Some(mb), Some(ma)], Some(nb), Some(na)) => {
             // The two allocations are independent: one on each core, each side's notices freed
             // on its own. The first side's error is the one told, as when they were made in turn.
-            let streets = |money, scores: &ScoreReport, notices: RecheckReport| -> Result<Vec<StreetSubsidy>> {
-                // The allocation and the notices are freed here (not left to the end: the report
+            let streets = |money: &Money, scores: &ScoreReport, notices: RecheckReport| -> Result<Vec<StreetSubsidy>> {
+                // Only the streets are told: the compounds' shares are not made into a subsidy
+                // report. They and the notices are freed here (not left to the end: the report
                 // drawn next reuses their memory).
-                let allocation = loaded.allocate(period, money, None, scores, &notices)?;
-                Ok(allocation.by_street(&loaded.registry))
+                let (funds, fees) = (&money.funds, &money.fees);
+                subsidy::by_street(
+                    &loaded.registry,
+                    period,
+                    funds,
+                    None,
+                    &scores.compounds,
+                    &notices.notices,
+                    fees,
+                )
+                .map_err(|m| Error::msg(format!("data/funds/{period}.toml{}{m}", t!("punct.colon"))))
             };
             let (b, a) = both(|| streets(mb, &before, nb), || streets(ma, &after, na));
             Some((b?, a?))

@@ -208,36 +208,32 @@ impl<'a> NoticeBook<'a> {
     }
 
     /// The visit's service grade, resolved by the scan (the contract in force that day).
-    fn grade_on(&mut self, v: &Visit) -> Option<u8> {
-        match v.grade {
-            Some(g) => Some(g),
-            None => {
-                self.problems.push(ScoreProblem {
-                    file: v.file.clone(),
-                    line: v.line,
-                    message: format!(
-                        "visit {} to {} on {}: no contract in force that day, so no service grade to score against",
-                        v.id, v.compound_id, v.date
-                    ),
-                });
-                None
-            }
-        }
+    fn grade_on(v: &Visit) -> Result<u8, ScoreProblem> {
+        v.grade.ok_or_else(|| ScoreProblem {
+            file: v.file.clone(),
+            line: v.line,
+            message: format!(
+                "visit {} to {} on {}: no contract in force that day, so no service grade to score against",
+                v.id, v.compound_id, v.date
+            ),
+        })
     }
 
+    /// The visit's score; none when it could not be scored (the problem is recorded).
     fn score(&mut self, v: &Visit) -> Option<VisitScore> {
-        let grade = self.grade_on(v)?;
-        match self.rule.visit_score(grade, &v.findings, self.ignore_inapplicable) {
-            Ok(s) => Some(s),
-            Err(m) => {
-                self.problems.push(ScoreProblem {
-                    file: v.file.clone(),
-                    line: v.line,
-                    message: format!("visit {}: {m}", v.id),
-                });
-                None
-            }
-        }
+        self.score_of(v).map_err(|p| self.problems.push(p)).ok()
+    }
+
+    /// The visit's score, or the problem that keeps it from being scored.
+    fn score_of(&self, v: &Visit) -> Result<VisitScore, ScoreProblem> {
+        let grade = Self::grade_on(v)?;
+        self.rule
+            .visit_score(grade, &v.findings, self.ignore_inapplicable)
+            .map_err(|m| ScoreProblem {
+                file: v.file.clone(),
+                line: v.line,
+                message: format!("visit {}: {m}", v.id),
+            })
     }
 
     /// Take one visit (upheld appeals applied).
@@ -288,11 +284,13 @@ impl<'a> NoticeBook<'a> {
             .date
             .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
             .unwrap_or(NaiveDate::MAX);
-        let recheck = match self.first_recheck(&v) {
+        // The re-inspection is scored where it lies (not copied): only its id is kept.
+        let recheck = match self.first_recheck(&v).map(|r| (r, self.score_of(r))) {
             None => None,
-            Some(r) => {
-                let rs = self.score(&r)?;
-                Some((r, rs))
+            Some((r, Ok(rs))) => Some(((r.id.clone(), r.date, r.level), rs)),
+            Some((_, Err(p))) => {
+                self.problems.push(p);
+                return None;
             }
         };
         let outcome = match &recheck {
@@ -301,10 +299,11 @@ impl<'a> NoticeBook<'a> {
             None if as_of <= deadline => Outcome::Pending,
             None => Outcome::Overdue,
         };
-        let (community_id, street_id) = self.place_of(&v.compound_id);
+        let at = self.position(&v);
+        let (community_id, street_id) = self.place_of(at);
         Some(Notice {
             notice_id: format!("N-{}", v.id),
-            company_id: self.company_on(&v),
+            company_id: self.company_on(at, v.date),
             items: self.notice_items(&v),
             visit_id: v.id.clone(),
             compound_id: v.compound_id.clone(),
@@ -316,11 +315,11 @@ impl<'a> NoticeBook<'a> {
             deadline,
             score: s.score,
             red_line: s.red_line,
-            recheck: recheck.map(|(r, rs)| Recheck {
-                late: r.date > deadline,
-                visit_id: r.id,
-                date: r.date,
-                level: r.level,
+            recheck: recheck.map(|((visit_id, date, level), rs)| Recheck {
+                late: date > deadline,
+                visit_id,
+                date,
+                level,
                 score: rs.score,
                 red_line: rs.red_line,
             }),
@@ -330,20 +329,26 @@ impl<'a> NoticeBook<'a> {
 
     /// The re-inspection of a notice: the compound's first re-inspection visit after the
     /// failing one (ties by visit id).
-    fn first_recheck(&self, v: &Visit) -> Option<Visit> {
-        self.rechecks
-            .get(&v.compound_id)
-            .and_then(|list| {
-                list.iter()
-                    .filter(|r| r.date > v.date)
-                    .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
-            })
-            .cloned()
+    fn first_recheck(&self, v: &Visit) -> Option<&Visit> {
+        self.rechecks.get(&v.compound_id).and_then(|list| {
+            list.iter()
+                .filter(|r| r.date > v.date)
+                .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
+        })
     }
 
-    /// A compound's community and street, empty when the registry does not know it.
-    fn place_of(&self, compound_id: &str) -> (String, String) {
-        let compound = self.reg.compound(compound_id);
+    /// The registry position of the visit's compound (the scan's, else looked up), if
+    /// registered.
+    fn position(&self, v: &Visit) -> Option<usize> {
+        v.compound
+            .filter(|&i| self.reg.compounds.get(i).is_some_and(|c| *c.id == *v.compound_id))
+            .or_else(|| self.reg.compound_index(&v.compound_id))
+    }
+
+    /// The community and street of the compound at `at` in the registry, empty when the
+    /// registry does not know it.
+    fn place_of(&self, at: Option<usize>) -> (String, String) {
+        let compound = at.and_then(|i| self.reg.compounds.get(i));
         let community_id = compound.map(|c| c.community_id.clone()).unwrap_or_default();
         let street_id = compound
             .and_then(|c| self.reg.street_of_compound(c))
@@ -352,11 +357,10 @@ impl<'a> NoticeBook<'a> {
         (community_id.to_string(), street_id)
     }
 
-    /// The company under contract at the compound on the visit's day, empty when none was.
-    fn company_on(&self, v: &Visit) -> String {
-        let company_id = self
-            .reg
-            .contract_on(&v.compound_id, v.date)
+    /// The company under contract at the compound at `at` on `date`, empty when none was.
+    fn company_on(&self, at: Option<usize>, date: NaiveDate) -> String {
+        let company_id = at
+            .and_then(|i| self.reg.contract_on_ix(i, date))
             .map(|c| c.company_id.clone())
             .unwrap_or_default();
         company_id.to_string()

@@ -9,10 +9,14 @@ pub fn changed<'a>(
     before: &'a ScoreReport,
     after: &'a ScoreReport,
 ) -> impl Iterator<Item = (&'a CompoundResult, &'a CompoundResult)> {
-    let key = |c: &CompoundResult| (c.score, c.grade.clone(), c.verdict);
     before
         .compounds
         .iter()
         .zip(&after.compounds)
-        .filter(move |&(b, a)| key(b) != key(a))
+        .filter(|&(b, a)| key(b) != key(a))
+}
+
+/// What is compared of a compound's result (its grade borrowed, not copied: 220,000 a side).
+fn key(c: &CompoundResult) -> (Option<rust_decimal::Decimal>, Option<&str>, super::scoring::Verdict) {
+    (c.score, c.grade.as_deref(), c.verdict)
 }

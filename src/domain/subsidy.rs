@@ -74,37 +74,12 @@ impl SubsidyReport {
 
     /// Per street: (amount, withheld, compounds by outcome), for the streets of the registry.
     pub fn by_street(&self, reg: &Registry) -> Vec<StreetSubsidy> {
-        let mut out: Vec<StreetSubsidy> = reg
-            .streets
-            .iter()
-            .map(|s| StreetSubsidy {
-                street_id: s.id.clone(),
-                name: s.name.clone(),
-                ..Default::default()
-            })
-            .collect();
-        let at: std::collections::HashMap<&str, usize> = reg
-            .streets
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
-        for c in &self.compounds {
-            if let Some(&i) = at.get(&*c.street_id) {
-                let s = &mut out[i];
-                s.amount += c.amount;
-                s.base += c.base;
-                s.withheld += c.withheld();
-                // Counted by the outcome's text, copied once per street and outcome.
-                match s.outcomes.get_mut(c.outcome.as_str()) {
-                    Some(n) => *n += 1,
-                    None => {
-                        s.outcomes.insert(c.outcome.clone(), 1);
-                    }
-                }
-            }
-        }
-        out
+        streets_of(
+            reg,
+            self.compounds
+                .iter()
+                .map(|c| (&*c.street_id, c.amount, c.base, c.withheld(), c.outcome.as_str())),
+        )
     }
 
     /// Per company with compounds in the period, by company id.
@@ -144,13 +119,59 @@ pub struct StreetSubsidy {
     pub outcomes: BTreeMap<String, u32>,
 }
 
+/// Per street of the registry: the amounts, bases and withholdings of its compounds summed, and
+/// its compounds counted by outcome. `compounds` gives each compound's (street, amount, base,
+/// withheld, outcome).
+fn streets_of<'c>(
+    reg: &Registry,
+    compounds: impl Iterator<Item = (&'c str, Decimal, Decimal, Decimal, &'c str)>,
+) -> Vec<StreetSubsidy> {
+    let mut out: Vec<StreetSubsidy> = reg
+        .streets
+        .iter()
+        .map(|s| StreetSubsidy {
+            street_id: s.id.clone(),
+            name: s.name.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let at: std::collections::HashMap<&str, usize> = reg
+        .streets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    for (street, amount, base, withheld, outcome) in compounds {
+        if let Some(&i) = at.get(street) {
+            let s = &mut out[i];
+            s.amount += amount;
+            s.base += base;
+            s.withheld += withheld;
+            // Counted by the outcome's text, copied once per street and outcome.
+            match s.outcomes.get_mut(outcome) {
+                Some(n) => *n += 1,
+                None => {
+                    s.outcomes.insert(outcome.to_string(), 1);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The outcome key of a compound (DESIGN §9): its grade when it passed; `not_assessed`; for a
 /// failing compound the worst of its notices' outcomes: recheck_failed, then unresolved
 /// (pending or overdue), then rectified; its grade name when it failed without a notice.
 pub fn outcome_key(result: &CompoundResult, notices: &[&Notice]) -> String {
+    outcome_of(result, notices).to_string()
+}
+
+/// The outcome key of [`outcome_key`], borrowed (a national allocation has 220,000).
+fn outcome_of<'r>(result: &'r CompoundResult, notices: &[&Notice]) -> &'r str {
+    let grade = || result.grade.as_deref().unwrap_or_default();
     match result.verdict {
-        Verdict::NotAssessed => "not_assessed".into(),
-        Verdict::Pass => result.grade.as_deref().unwrap_or_default().to_string(),
+        Verdict::NotAssessed => "not_assessed",
+        Verdict::Pass => grade(),
         Verdict::Fail => {
             let worst = notices
                 .iter()
@@ -161,10 +182,10 @@ pub fn outcome_key(result: &CompoundResult, notices: &[&Notice]) -> String {
                 })
                 .min();
             match worst {
-                Some(0) => "recheck_failed".into(),
-                Some(1) => "unresolved".into(),
-                Some(_) => "rectified".into(),
-                None => result.grade.as_deref().unwrap_or_default().to_string(),
+                Some(0) => "recheck_failed",
+                Some(1) => "unresolved",
+                Some(_) => "rectified",
+                None => grade(),
             }
         }
     }
@@ -181,6 +202,87 @@ pub fn allocate(
     notices: &[Notice],
     fees: &[Fee],
 ) -> Result<SubsidyReport, String> {
+    let (shares, budget, total, scaled) = shares(reg, period, funds, budget, results, notices, fees)?;
+    let compounds = shares
+        .into_iter()
+        .map(|s| CompoundSubsidy {
+            compound_id: reg.compounds[s.index].id.clone(),
+            street_id: s.result.street_id.clone(),
+            company_id: attributed_company(reg, period, s.index),
+            months: s.months,
+            base: s.base,
+            outcome: s.outcome.to_string(),
+            coefficient: s.coefficient,
+            fee_rate: s.fee_rate,
+            bonus: s.bonus,
+            entitlement: s.entitlement,
+            amount: s.amount,
+        })
+        .collect();
+    Ok(SubsidyReport {
+        period,
+        budget,
+        scaled,
+        total,
+        compounds,
+    })
+}
+
+/// What [`allocate`]'s [`SubsidyReport::by_street`] gives, without the compounds' subsidies
+/// (`standards diff` allocates twice at national scale, and only tells the streets).
+pub fn by_street(
+    reg: &Registry,
+    period: Period,
+    funds: &Funds,
+    budget: Option<Decimal>,
+    results: &[CompoundResult],
+    notices: &[Notice],
+    fees: &[Fee],
+) -> Result<Vec<StreetSubsidy>, String> {
+    let (shares, ..) = shares(reg, period, funds, budget, results, notices, fees)?;
+    Ok(streets_of(
+        reg,
+        shares.iter().map(|s| {
+            (
+                &*s.result.street_id,
+                s.amount,
+                s.base,
+                s.base - s.entitlement,
+                s.outcome,
+            )
+        }),
+    ))
+}
+
+/// One compound's subsidy as it is worked out, borrowing from the registry and the results
+/// (made into a [`CompoundSubsidy`] only where the compounds are reported).
+struct Share<'a> {
+    index: usize,
+    compound_id: &'a str,
+    result: &'a CompoundResult,
+    months: u32,
+    base: Decimal,
+    outcome: &'a str,
+    coefficient: Decimal,
+    fee_rate: Option<Decimal>,
+    bonus: bool,
+    entitlement: Decimal,
+    amount: Decimal,
+}
+
+/// The shares of [`allocate`], apportioned, with (the budget, the total, whether it bound).
+type Shares<'a> = (Vec<Share<'a>>, Option<Decimal>, Decimal, bool);
+
+/// Every registered compound's share of the funds, in the order of `results`, apportioned.
+fn shares<'a>(
+    reg: &'a Registry,
+    period: Period,
+    funds: &Funds,
+    budget: Option<Decimal>,
+    results: &'a [CompoundResult],
+    notices: &[Notice],
+    fees: &[Fee],
+) -> Result<Shares<'a>, String> {
     // Fee rows and notices by registry position (the last fee row of a compound counts): a
     // national allocation looks up 220,000 compounds, once each.
     let mut fee_of: Vec<Option<&Fee>> = vec![None; reg.compounds.len()];
@@ -198,9 +300,10 @@ pub fn allocate(
         }
     }
     let rates = Rates::new(funds);
+    let mut coefficients = Coefficients::default();
     // The first day of each month of the period, for every compound's contract months.
     let starts: Vec<chrono::NaiveDate> = period.months().map(|m| m.start()).collect();
-    let mut compounds = Vec::with_capacity(results.len());
+    let mut shares = Vec::with_capacity(results.len());
     let mut at = Positions::new(reg);
     for r in results {
         let Some(i) = at.of(&r.compound_id) else {
@@ -210,34 +313,38 @@ pub fn allocate(
             compound: &reg.compounds[i],
             index: i,
         };
-        compounds.push(entitlement(
-            reg,
-            period,
-            &starts,
-            funds,
-            &rates,
-            r,
-            c,
-            &notices_of[i],
-            fee_of[i],
-        )?);
+        let outcome = (outcome_of(r, &notices_of[i]), &mut coefficients);
+        shares.push(entitlement(reg, &starts, funds, &rates, r, c, outcome, fee_of[i])?);
     }
     let budget = budget.or(funds.budget);
     // The entitlements must add up exactly before they are apportioned.
-    compounds
+    shares
         .iter()
         .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.entitlement))
         .ok_or_else(|| {
             "the period's subsidy entitlements add up to more than can be computed exactly: check the areas in data/registry/compounds.csv and the funds file's rates".to_string()
         })?;
-    let (total, scaled) = apportion_all(&mut compounds, budget);
-    Ok(SubsidyReport {
-        period,
-        budget,
-        scaled,
-        total,
-        compounds,
-    })
+    let (total, scaled) = apportion_all(&mut shares, budget);
+    Ok((shares, budget, total, scaled))
+}
+
+/// The funds' coefficients of the outcomes met so far (a handful), so that each compound's is
+/// not looked up by its text in the funds file.
+#[derive(Default)]
+struct Coefficients<'a>(Vec<(&'a str, Decimal)>);
+
+impl<'a> Coefficients<'a> {
+    fn of(&mut self, funds: &Funds, outcome: &'a str) -> Result<Decimal, String> {
+        if let Some(&(_, c)) = self.0.iter().find(|(k, _)| *k == outcome) {
+            return Ok(c);
+        }
+        let c = *funds
+            .coefficients
+            .get(outcome)
+            .ok_or_else(|| t!("subsidy.no_coefficient", outcome = outcome).into_owned())?;
+        self.0.push((outcome, c));
+        Ok(c)
+    }
 }
 
 /// A registered compound and its position in the registry (its contracts are found by it).
@@ -270,35 +377,31 @@ impl Rates {
 }
 
 /// One compound's exact entitlement (its amount is apportioned later): the base from its
-/// contract months, times its outcome's coefficient, times the fee bonus it earned.
+/// contract months, times its outcome's coefficient (from `coefficients`), times the fee bonus
+/// it earned.
 #[allow(clippy::too_many_arguments)]
-fn entitlement(
-    reg: &Registry,
-    period: Period,
+fn entitlement<'a>(
+    reg: &'a Registry,
     starts: &[chrono::NaiveDate],
     funds: &Funds,
     rates: &Rates,
-    r: &CompoundResult,
-    c: Registered,
-    notices: &[&Notice],
+    r: &'a CompoundResult,
+    c: Registered<'a>,
+    (outcome, coefficients): (&'a str, &mut Coefficients<'a>),
     fee: Option<&Fee>,
-) -> Result<CompoundSubsidy, String> {
+) -> Result<Share<'a>, String> {
     let (months, base) = contract_base(reg, starts, rates, c)?;
-    let outcome = outcome_key(r, notices);
-    let coefficient = *funds
-        .coefficients
-        .get(&outcome)
-        .ok_or_else(|| t!("subsidy.no_coefficient", outcome = outcome).into_owned())?;
+    let coefficient = coefficients.of(funds, outcome)?;
     let fee_rate = fee.filter(|f| !f.billed.is_zero()).map(|f| f.collected / f.billed);
     let (bonus, factor) = fee_bonus(funds, fee_rate);
     let entitlement = base
         .checked_mul(coefficient)
         .and_then(|e| e.checked_mul(factor))
         .ok_or_else(|| overflow(&c.compound.id))?;
-    Ok(CompoundSubsidy {
-        compound_id: c.compound.id.clone(),
-        street_id: r.street_id.clone(),
-        company_id: attributed_company(reg, period, c.index),
+    Ok(Share {
+        index: c.index,
+        compound_id: &c.compound.id,
+        result: r,
         months,
         base,
         outcome,
@@ -384,8 +487,8 @@ fn fee_bonus(funds: &Funds, fee_rate: Option<Decimal>) -> (bool, Decimal) {
 
 /// Give each compound its amount in fen under the budget, scaling the entitlements when the
 /// budget binds. Returns (the total, whether the budget was binding).
-fn apportion_all(compounds: &mut [CompoundSubsidy], budget: Option<Decimal>) -> (Decimal, bool) {
-    let entitlements: Vec<(&str, Decimal)> = compounds.iter().map(|c| (&*c.compound_id, c.entitlement)).collect();
+fn apportion_all(compounds: &mut [Share], budget: Option<Decimal>) -> (Decimal, bool) {
+    let entitlements: Vec<(&str, Decimal)> = compounds.iter().map(|c| (c.compound_id, c.entitlement)).collect();
     let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
     let (amounts, total, scaled) = apportion(&entitlements, budget);
     for (c, a) in compounds.iter_mut().zip(amounts) {
