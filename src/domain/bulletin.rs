@@ -363,7 +363,7 @@ pub struct Bulletin {
     pub vetoes: Vec<Veto>,
     /// Coverage gaps per level and window.
     pub gaps: Vec<GapLine>,
-    /// Fee collection per street ([`fee_lines`]).
+    /// Fee collection per street ([`FeeTally`]).
     pub fees: Vec<FeeLine>,
     /// The assessor's assessment for the 第三方考评 section (the district's bulletin only;
     /// set by the command, which gathers it in the same pass).
@@ -414,7 +414,7 @@ fn rank<'g>(
         .collect()
 }
 
-/// Build the bulletin but its fee collection ([`fee_lines`], set by the command, which reads
+/// Build the bulletin but its fee collection ([`FeeTally`], set by the command, which reads
 /// the fees while this is built). `street` narrows every section to one street. The notices
 /// and vetoes are moved into it, not copied.
 #[allow(clippy::too_many_arguments)]
@@ -630,23 +630,24 @@ fn gaps(reg: &Registry, coverage: &[LevelCoverage], street: Option<&str>) -> Vec
         .collect()
 }
 
-/// Fee collection per street, in registry order, for the streets that have fee rows.
-pub fn fee_lines(reg: &Registry, fees: &[Fee], street: Option<&str>) -> Vec<FeeLine> {
-    let mut tally = FeeTally::new(reg, street);
-    for f in fees {
-        tally.add(f);
-    }
-    tally.lines()
-}
-
 /// Fee collection per street, summed row by row in file order as the fees file is read: no
 /// row is kept (a national fee file has 220,000).
 pub struct FeeTally<'r> {
     reg: &'r Registry,
     street: Option<&'r str>,
-    /// Per street id ("" for a compound the registry does not know): billed, collected, rows,
-    /// rows collected at 90 % or more.
-    streets: FastMap<&'r str, (Decimal, Decimal, usize, usize)>,
+    /// Per street id ("" for a compound the registry does not know).
+    streets: FastMap<&'r str, StreetFees>,
+}
+
+/// One street's fee rows summed.
+#[derive(Default, Clone, Copy)]
+struct StreetFees {
+    billed: Decimal,
+    collected: Decimal,
+    /// Rows (one per compound).
+    compounds: usize,
+    /// Rows collected at 90 % or more.
+    at_90: usize,
 }
 
 impl<'r> FeeTally<'r> {
@@ -662,14 +663,11 @@ impl<'r> FeeTally<'r> {
     /// Add one fee row to its street.
     pub fn add(&mut self, f: &Fee) {
         let ninety = Decimal::new(9, 1);
-        let e = self
-            .streets
-            .entry(street_of(self.reg, &f.compound_id))
-            .or_insert((Decimal::ZERO, Decimal::ZERO, 0, 0));
-        e.0 += f.billed;
-        e.1 += f.collected;
-        e.2 += 1;
-        e.3 += usize::from(!f.billed.is_zero() && f.collected / f.billed >= ninety);
+        let e = self.streets.entry(street_of(self.reg, &f.compound_id)).or_default();
+        e.billed += f.billed;
+        e.collected += f.collected;
+        e.compounds += 1;
+        e.at_90 += usize::from(!f.billed.is_zero() && f.collected / f.billed >= ninety);
     }
 
     /// The streets' lines, in registry order, for the streets that have fee rows.
@@ -679,7 +677,12 @@ impl<'r> FeeTally<'r> {
             .iter()
             .filter(|s| in_street(self.street, &s.id))
             .filter_map(|s| {
-                let &(billed, collected, compounds, at_90) = self.streets.get(s.id.as_str())?;
+                let &StreetFees {
+                    billed,
+                    collected,
+                    compounds,
+                    at_90,
+                } = self.streets.get(s.id.as_str())?;
                 Some(FeeLine {
                     street_id: s.id.clone(),
                     billed,
@@ -742,6 +745,15 @@ mod tests {
         let all = rank(now.iter(), None, |_| true);
         let order: Vec<_> = all.iter().map(|r| (r.group.id.as_str(), r.rank)).collect();
         assert_eq!(order, [("C2", Some(1)), ("C4", Some(2)), ("C1", Some(3)), ("C3", None)]);
+    }
+
+    /// Fee collection per street of the rows `fees`, as the command sums them while reading.
+    fn fee_lines(reg: &Registry, fees: &[Fee], street: Option<&str>) -> Vec<FeeLine> {
+        let mut tally = FeeTally::new(reg, street);
+        for f in fees {
+            tally.add(f);
+        }
+        tally.lines()
     }
 
     #[test]
