@@ -9,7 +9,7 @@ use rust_i18n::t;
 use crate::domain::as_of::{AsOf, Chosen, Inspected};
 use crate::domain::recheck::{NoticeBook, RecheckReport};
 use crate::domain::scoring::{LevelCoverage, ScoreProblem, ScoreReport, Scorer};
-use crate::domain::subsidy::{allocate, SubsidyReport};
+use crate::domain::subsidy::{Allocation, SubsidyReport};
 use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
 use crate::engine::scan::{default_threads, scan_file, scan_files, Sources};
 use crate::engine::score::ScoreRun;
@@ -488,16 +488,16 @@ impl Loaded {
         scores: &ScoreReport,
         notices: &RecheckReport,
     ) -> Result<SubsidyReport> {
-        allocate(
-            &self.registry,
+        let allocation = Allocation {
+            reg: &self.registry,
             period,
-            &money.funds,
+            funds: &money.funds,
             budget,
-            &scores.compounds,
-            &notices.notices,
-            &money.fees,
-        )
-        .map_err(|m| Error::msg(format!("data/funds/{period}.toml{}{m}", t!("punct.colon"))))
+            results: &scores.compounds,
+            notices: &notices.notices,
+            fees: &money.fees,
+        };
+        allocation.report().map_err(|m| funds_error(period, &m))
     }
 
     /// One period scored under two standards in one pass over the store (`standards diff`),
@@ -607,6 +607,11 @@ impl Loaded {
             newest = newest
         ))
     }
+}
+
+/// A period's subsidy that cannot be allocated, said of its funds file.
+pub fn funds_error(period: Period, why: &str) -> Error {
+    Error::msg(format!("data/funds/{period}.toml{}{why}", t!("punct.colon")))
 }
 
 /// `a` and `b` at once, `b` on a thread of its own (a panic in either goes on in the caller):

@@ -16,7 +16,7 @@ use crate::render::Format;
 use crate::report::standards::{StandardsDiffReport, Subsidies};
 use crate::workspace::{parse_standards, sha256_hex, StandardsFile, StandardsSet};
 
-use super::loaded::{both, Inapplicable, Loaded, Money, Side};
+use super::loaded::{both, funds_error, Inapplicable, Loaded, Money, Side};
 use super::{emit, emit_xlsx, AsOfOpt, Context};
 
 /// Standards files: review a change before it is merged.
@@ -164,17 +164,16 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
                 // Only the streets are told: the compounds' shares are not made into a subsidy
                 // report. They and the notices are freed here (not left to the end: the report
                 // drawn next reuses their memory).
-                let (funds, fees) = (&money.funds, &money.fees);
-                subsidy::by_street(
-                    &loaded.registry,
+                let allocation = subsidy::Allocation {
+                    reg: &loaded.registry,
                     period,
-                    funds,
-                    None,
-                    &scores.compounds,
-                    &notices.notices,
-                    fees,
-                )
-                .map_err(|m| Error::msg(format!("data/funds/{period}.toml{}{m}", t!("punct.colon"))))
+                    funds: &money.funds,
+                    budget: None,
+                    results: &scores.compounds,
+                    notices: &notices.notices,
+                    fees: &money.fees,
+                };
+                allocation.by_street().map_err(|m| funds_error(period, &m))
             };
             let (b, a) = both(|| streets(mb, &before, nb), || streets(ma, &after, na));
             Some((b?, a?))

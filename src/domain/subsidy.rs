@@ -191,67 +191,72 @@ fn outcome_of<'r>(result: &'r CompoundResult, notices: &[&Notice]) -> &'r str {
     }
 }
 
-/// Allocate the period's funds. `results` are the official scores of every compound (in
-/// registry order), `notices` the period's notices, `fees` the period's fee rows.
-pub fn allocate(
-    reg: &Registry,
-    period: Period,
-    funds: &Funds,
-    budget: Option<Decimal>,
-    results: &[CompoundResult],
-    notices: &[Notice],
-    fees: &[Fee],
-) -> Result<SubsidyReport, String> {
-    let (shares, budget, total, scaled) = shares(reg, period, funds, budget, results, notices, fees)?;
-    let compounds = shares
-        .into_iter()
-        .map(|s| CompoundSubsidy {
-            compound_id: reg.compounds[s.index].id.clone(),
-            street_id: s.result.street_id.clone(),
-            company_id: attributed_company(reg, period, s.index),
-            months: s.months,
-            base: s.base,
-            outcome: s.outcome.to_string(),
-            coefficient: s.coefficient,
-            fee_rate: s.fee_rate,
-            bonus: s.bonus,
-            entitlement: s.entitlement,
-            amount: s.amount,
-        })
-        .collect();
-    Ok(SubsidyReport {
-        period,
-        budget,
-        scaled,
-        total,
-        compounds,
-    })
+/// What a period's funds are allocated from.
+pub struct Allocation<'a> {
+    /// The registry: compounds, their streets and contracts.
+    pub reg: &'a Registry,
+    /// The period allocated.
+    pub period: Period,
+    /// The period's funds file.
+    pub funds: &'a Funds,
+    /// `--budget`, which overrides the funds file's.
+    pub budget: Option<Decimal>,
+    /// The official scores of every compound, in registry order.
+    pub results: &'a [CompoundResult],
+    /// The period's notices.
+    pub notices: &'a [Notice],
+    /// The period's fee rows.
+    pub fees: &'a [Fee],
 }
 
-/// What [`allocate`]'s [`SubsidyReport::by_street`] gives, without the compounds' subsidies
-/// (`standards diff` allocates twice at national scale, and only tells the streets).
-pub fn by_street(
-    reg: &Registry,
-    period: Period,
-    funds: &Funds,
-    budget: Option<Decimal>,
-    results: &[CompoundResult],
-    notices: &[Notice],
-    fees: &[Fee],
-) -> Result<Vec<StreetSubsidy>, String> {
-    let (shares, ..) = shares(reg, period, funds, budget, results, notices, fees)?;
-    Ok(streets_of(
-        reg,
-        shares.iter().map(|s| {
-            (
-                &*s.result.street_id,
-                s.amount,
-                s.base,
-                s.base - s.entitlement,
-                s.outcome,
-            )
-        }),
-    ))
+impl<'a> Allocation<'a> {
+    /// Allocate the period's funds: every compound's subsidy.
+    pub fn report(&self) -> Result<SubsidyReport, String> {
+        let (reg, period) = (self.reg, self.period);
+        let (shares, budget, total, scaled) = self.shares()?;
+        let compounds = shares
+            .into_iter()
+            .map(|s| CompoundSubsidy {
+                compound_id: reg.compounds[s.index].id.clone(),
+                street_id: s.result.street_id.clone(),
+                company_id: attributed_company(reg, period, s.index),
+                months: s.months,
+                base: s.base,
+                outcome: s.outcome.to_string(),
+                coefficient: s.coefficient,
+                fee_rate: s.fee_rate,
+                bonus: s.bonus,
+                entitlement: s.entitlement,
+                amount: s.amount,
+            })
+            .collect();
+        Ok(SubsidyReport {
+            period,
+            budget,
+            scaled,
+            total,
+            compounds,
+        })
+    }
+
+    /// What [`Allocation::report`]'s [`SubsidyReport::by_street`] gives, without the
+    /// compounds' subsidies (`standards diff` allocates twice at national scale, and only tells
+    /// the streets).
+    pub fn by_street(&self) -> Result<Vec<StreetSubsidy>, String> {
+        let (shares, ..) = self.shares()?;
+        Ok(streets_of(
+            self.reg,
+            shares.iter().map(|s| {
+                (
+                    &*s.result.street_id,
+                    s.amount,
+                    s.base,
+                    s.base - s.entitlement,
+                    s.outcome,
+                )
+            }),
+        ))
+    }
 }
 
 /// One compound's subsidy as it is worked out, borrowing from the registry and the results
@@ -270,62 +275,65 @@ struct Share<'a> {
     amount: Decimal,
 }
 
-/// The shares of [`allocate`], apportioned, with (the budget, the total, whether it bound).
+/// The shares of an [`Allocation`], apportioned, with (the budget, the total, whether it bound).
 type Shares<'a> = (Vec<Share<'a>>, Option<Decimal>, Decimal, bool);
 
-/// Every registered compound's share of the funds, in the order of `results`, apportioned.
-fn shares<'a>(
-    reg: &'a Registry,
-    period: Period,
-    funds: &Funds,
-    budget: Option<Decimal>,
-    results: &'a [CompoundResult],
-    notices: &[Notice],
-    fees: &[Fee],
-) -> Result<Shares<'a>, String> {
-    // Fee rows and notices by registry position (the last fee row of a compound counts): a
-    // national allocation looks up 220,000 compounds, once each.
-    let mut fee_of: Vec<Option<&Fee>> = vec![None; reg.compounds.len()];
-    let mut at = Positions::new(reg);
-    for f in fees {
-        if let Some(i) = at.of(&f.compound_id) {
-            fee_of[i] = Some(f);
+impl<'a> Allocation<'a> {
+    /// Every registered compound's share of the funds, in the order of `results`, apportioned.
+    fn shares(&self) -> Result<Shares<'a>, String> {
+        let Allocation {
+            reg,
+            period,
+            funds,
+            budget,
+            results,
+            notices,
+            fees,
+        } = *self;
+        // Fee rows and notices by registry position (the last fee row of a compound counts): a
+        // national allocation looks up 220,000 compounds, once each.
+        let mut fee_of: Vec<Option<&Fee>> = vec![None; reg.compounds.len()];
+        let mut at = Positions::new(reg);
+        for f in fees {
+            if let Some(i) = at.of(&f.compound_id) {
+                fee_of[i] = Some(f);
+            }
         }
-    }
-    let mut notices_of: Vec<Vec<&Notice>> = vec![Vec::new(); reg.compounds.len()];
-    let mut at = Positions::new(reg);
-    for n in notices {
-        if let Some(i) = at.of(&n.compound_id) {
-            notices_of[i].push(n);
+        let mut notices_of: Vec<Vec<&Notice>> = vec![Vec::new(); reg.compounds.len()];
+        let mut at = Positions::new(reg);
+        for n in notices {
+            if let Some(i) = at.of(&n.compound_id) {
+                notices_of[i].push(n);
+            }
         }
-    }
-    let rates = Rates::new(funds);
-    let mut coefficients = Coefficients::default();
-    // The first day of each month of the period, for every compound's contract months.
-    let starts: Vec<chrono::NaiveDate> = period.months().map(|m| m.start()).collect();
-    let mut shares = Vec::with_capacity(results.len());
-    let mut at = Positions::new(reg);
-    for r in results {
-        let Some(i) = at.of(&r.compound_id) else {
-            continue;
-        };
-        let c = Registered {
-            compound: &reg.compounds[i],
-            index: i,
-        };
-        let outcome = (outcome_of(r, &notices_of[i]), &mut coefficients);
-        shares.push(entitlement(reg, &starts, funds, &rates, r, c, outcome, fee_of[i])?);
-    }
-    let budget = budget.or(funds.budget);
-    // The entitlements must add up exactly before they are apportioned.
-    shares
+        let rates = Rates::new(funds);
+        let mut coefficients = Coefficients::default();
+        // The first day of each month of the period, for every compound's contract months.
+        let starts: Vec<chrono::NaiveDate> = period.months().map(|m| m.start()).collect();
+        let mut shares = Vec::with_capacity(results.len());
+        let mut at = Positions::new(reg);
+        for r in results {
+            let Some(i) = at.of(&r.compound_id) else {
+                continue;
+            };
+            let c = Registered {
+                compound: &reg.compounds[i],
+                index: i,
+            };
+            let outcome = (outcome_of(r, &notices_of[i]), &mut coefficients);
+            shares.push(entitlement(reg, &starts, funds, &rates, r, c, outcome, fee_of[i])?);
+        }
+        let budget = budget.or(funds.budget);
+        // The entitlements must add up exactly before they are apportioned.
+        shares
         .iter()
         .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.entitlement))
         .ok_or_else(|| {
             "the period's subsidy entitlements add up to more than can be computed exactly: check the areas in data/registry/compounds.csv and the funds file's rates".to_string()
         })?;
-    let (total, scaled) = apportion_all(&mut shares, budget);
-    Ok((shares, budget, total, scaled))
+        let (total, scaled) = apportion_all(&mut shares, budget);
+        Ok((shares, budget, total, scaled))
+    }
 }
 
 /// The funds' coefficients of the outcomes met so far (a handful), so that each compound's is
