@@ -340,9 +340,7 @@ impl<'a> NoticeBook<'a> {
     /// The registry position of the visit's compound (the scan's, else looked up), if
     /// registered.
     fn position(&self, v: &Visit) -> Option<usize> {
-        v.compound
-            .filter(|&i| self.reg.compounds.get(i).is_some_and(|c| *c.id == *v.compound_id))
-            .or_else(|| self.reg.compound_index(&v.compound_id))
+        self.reg.compound_index_from(v.compound, &v.compound_id)
     }
 
     /// The community and street of the compound at `at` in the registry, empty when the

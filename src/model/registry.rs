@@ -318,6 +318,16 @@ impl Registry {
         self.compound_ix.get(id, |i| self.compounds.get(i).map(|c| &*c.id))
     }
 
+    /// [`Registry::compound_index`], trying `guess` first (a position found before, or the
+    /// next in registry order): the compound there when it is `id`, else looked up.
+    #[inline]
+    pub fn compound_index_from(&self, guess: Option<usize>, id: &str) -> Option<usize> {
+        match guess.and_then(|i| Some((i, self.compounds.get(i)?))) {
+            Some((i, c)) if *c.id == *id => Some(i),
+            _ => self.compound_index(id),
+        }
+    }
+
     /// The company with this id.
     pub fn company(&self, id: &str) -> Option<&Company> {
         let i = self.company_ix.get(&self.companies, |c| &c.id, id)?;
@@ -601,10 +611,7 @@ impl<'r> Positions<'r> {
 
     /// The registry position of `compound_id`, if registered.
     pub fn of(&mut self, compound_id: &str) -> Option<usize> {
-        let i = match self.reg.compounds.get(self.next) {
-            Some(c) if *c.id == *compound_id => self.next,
-            _ => self.reg.compound_index(compound_id)?,
-        };
+        let i = self.reg.compound_index_from(Some(self.next), compound_id)?;
         self.next = i + 1;
         Some(i)
     }
