@@ -492,7 +492,8 @@ impl Gather<'_> {
         let mut items = vec![(0u64, 0u64, 0u64, 0u64); self.standards.items.len()];
         let mut table = [0u64; 4];
         // Each side's points by item, summed into these once per pair (not searched for item
-        // by item) and cleared after.
+        // by item), then moved into the item lines and cleared: only the items the pair's
+        // visits name are touched.
         let (mut found_a, mut found_d) = (vec![0u64; items.len()], vec![0u64; items.len()]);
         let add = |found: &mut [u64], s: &Seen| {
             for &(i, n) in s.items.iter() {
@@ -501,8 +502,11 @@ impl Gather<'_> {
                 }
             }
         };
+        // Both lists are sorted by compound: the district's visits to each assessed visit's
+        // compound are found walking forward, not searched for again.
+        let mut compound = Compound::default();
         for a in &self.assessed {
-            let Some(d) = nearest(&self.district, a, self.days) else {
+            let Some(d) = compound.nearest(&self.district, a, self.days) else {
                 continue;
             };
             table[usize::from(!a.passed) * 2 + usize::from(!d.passed)] += 1;
@@ -513,7 +517,13 @@ impl Gather<'_> {
             }
             add(&mut found_a, a);
             add(&mut found_d, d);
-            for ((line, x), y) in items.iter_mut().zip(&mut found_a).zip(&mut found_d) {
+            for &(i, _) in a.items.iter().chain(d.items.iter()) {
+                let i = usize::from(i);
+                let (Some(x), Some(y), Some(line)) = (found_a.get_mut(i), found_d.get_mut(i), items.get_mut(i)) else {
+                    continue;
+                };
+                // An item both visits name is moved at its first turn; then both are 0 and
+                // add nothing.
                 let (x, y) = (std::mem::take(x), std::mem::take(y));
                 *line = (
                     line.0 + x,
@@ -601,6 +611,30 @@ fn team_agreement(by_team: &BTreeMap<&str, (u64, Decimal)>, teams: &mut [Team]) 
             t.pairs = n;
             t.mean_diff = Some(round2(sum / Decimal::from(n)));
         }
+    }
+}
+
+/// Where the district's visits to one compound lie in the district's list (sorted by
+/// compound, then date), for assessed visits taken in compound order.
+#[derive(Debug, Default)]
+struct Compound {
+    from: usize,
+    to: usize,
+}
+
+impl Compound {
+    /// The district visit to `a`'s compound nearest to it in date, at most `days` away; ties
+    /// go to the earlier. `a`'s compound is this one's or a later one.
+    fn nearest<'s>(&mut self, district: &'s [Seen], a: &Seen, days: i64) -> Option<&'s Seen> {
+        let below = |d: &Seen| d.compound < a.compound;
+        while district.get(self.from).is_some_and(below) {
+            self.from += 1;
+        }
+        self.to = self.to.max(self.from);
+        while district.get(self.to).is_some_and(|d| d.compound <= a.compound) {
+            self.to += 1;
+        }
+        nearest(district.get(self.from..self.to).unwrap_or_default(), a, days)
     }
 }
 

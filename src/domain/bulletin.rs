@@ -632,11 +632,23 @@ fn gaps(reg: &Registry, coverage: &[LevelCoverage], street: Option<&str>) -> Vec
 
 /// Fee collection per street, summed row by row in file order as the fees file is read: no
 /// row is kept (a national fee file has 220,000).
+///
+/// A fee file lists compounds mostly in registry order, community by community: each row's
+/// compound is looked for first where the previous row's was followed, and its street and
+/// tally taken again when its community or street is the previous row's (not looked up by
+/// text row by row).
 pub struct FeeTally<'r> {
     reg: &'r Registry,
     street: Option<&'r str>,
-    /// Per street id ("" for a compound the registry does not know).
-    streets: FastMap<&'r str, StreetFees>,
+    /// Per street id ("" for a compound the registry does not know): its tally in `sums`.
+    streets: FastMap<&'r str, usize>,
+    sums: Vec<StreetFees>,
+    /// The position after the previous row's compound: where the next is looked for first.
+    next: Option<usize>,
+    /// The previous row's community id and the street it is in ("" when unknown).
+    community: Option<(&'r str, &'r str)>,
+    /// The previous row's street id and its tally in `sums`.
+    last: Option<(&'r str, usize)>,
 }
 
 /// One street's fee rows summed.
@@ -657,17 +669,58 @@ impl<'r> FeeTally<'r> {
             reg,
             street,
             streets: FastMap::default(),
+            sums: Vec::new(),
+            next: None,
+            community: None,
+            last: None,
         }
     }
 
     /// Add one fee row to its street.
     pub fn add(&mut self, f: &Fee) {
         let ninety = Decimal::new(9, 1);
-        let e = self.streets.entry(street_of(self.reg, &f.compound_id)).or_default();
+        let street = self.street_of(&f.compound_id);
+        let e = self.tally_of(street);
         e.billed += f.billed;
         e.collected += f.collected;
         e.compounds += 1;
         e.at_90 += usize::from(!f.billed.is_zero() && f.collected / f.billed >= ninety);
+    }
+
+    /// The street a compound is in, or empty for a compound the registry does not know (as
+    /// [`street_of`]).
+    fn street_of(&mut self, id: &str) -> &'r str {
+        let reg = self.reg;
+        let i = reg.compound_index_from(self.next, id);
+        self.next = i.map(|i| i + 1);
+        let Some(c) = i.and_then(|i| reg.compounds.get(i)) else {
+            return "";
+        };
+        match self.community {
+            Some((k, s)) if k == &*c.community_id => s,
+            _ => {
+                let s = reg.street_of_compound(c).map_or("", |s| s.id.as_str());
+                self.community = Some((&*c.community_id, s));
+                s
+            }
+        }
+    }
+
+    /// The tally of a street id, started empty the first time.
+    fn tally_of(&mut self, street: &'r str) -> &mut StreetFees {
+        let k = match self.last {
+            Some((s, k)) if s == street => k,
+            _ => {
+                let next = self.sums.len();
+                let k = *self.streets.entry(street).or_insert(next);
+                if k == next {
+                    self.sums.push(StreetFees::default());
+                }
+                self.last = Some((street, k));
+                k
+            }
+        };
+        &mut self.sums[k]
     }
 
     /// The streets' lines, in registry order, for the streets that have fee rows.
@@ -682,7 +735,7 @@ impl<'r> FeeTally<'r> {
                     collected,
                     compounds,
                     at_90,
-                } = self.streets.get(s.id.as_str())?;
+                } = self.sums.get(*self.streets.get(s.id.as_str())?)?;
                 Some(FeeLine {
                     street_id: s.id.clone(),
                     billed,
