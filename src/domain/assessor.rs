@@ -699,3 +699,56 @@ fn teams(tallies: BTreeMap<String, TeamTally>, alpha: Decimal) -> Vec<Team> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    fn seen(compound: u32, day: u32) -> Seen {
+        Seen {
+            compound,
+            date: NaiveDate::from_ymd_opt(2026, 3, day).unwrap_or_default(),
+            hundredths: i64::from(day),
+            red_line: false,
+            passed: true,
+            items: Box::new([]),
+            team: None,
+        }
+    }
+
+    #[test]
+    fn walking_the_district_finds_what_searching_it_finds() {
+        // Compounds 1, 3, 4 and 7 have district visits; the assessed visits (in compound,
+        // date order) include compounds with none, before, between and after them, and ties
+        // in distance (the earlier wins).
+        let district: Vec<Seen> = [(1, 5), (1, 9), (3, 1), (3, 20), (4, 10), (4, 14), (7, 2)]
+            .into_iter()
+            .map(|(c, d)| seen(c, d))
+            .collect();
+        let assessed: Vec<Seen> = [
+            (0, 3),
+            (1, 7),
+            (1, 28),
+            (2, 5),
+            (3, 10),
+            (3, 11),
+            (4, 12),
+            (5, 1),
+            (7, 9),
+            (9, 9),
+        ]
+        .into_iter()
+        .map(|(c, d)| seen(c, d))
+        .collect();
+        for days in [0, 2, 5, 30] {
+            let mut walk = Compound::default();
+            let walked: Vec<_> = assessed.iter().map(|a| walk.nearest(&district, a, days)).collect();
+            let searched: Vec<_> = assessed.iter().map(|a| nearest(&district, a, days)).collect();
+            assert_eq!(walked, searched, "days {days}");
+        }
+        let mut walk = Compound::default();
+        let found = walk.nearest(&district, &seen(1, 7), 5).map(|d| d.date.day0() + 1);
+        assert_eq!(found, Some(5));
+    }
+}

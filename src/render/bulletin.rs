@@ -104,17 +104,23 @@ pub fn to_document(f: &Frame, b: &Bulletin) -> Result<Document> {
     let fees = fees(f, b);
     let n = doc.sections.len() + FIRST_SECTIONS + usize::from(fees.is_some()) + 1;
     // The 第三方考评 section (its statistics put into words: a third of drawing a national
-    // bulletin) is drawn on a thread of its own while the sections before it are drawn here.
-    let (first, assessor) = std::thread::scope(|s| {
-        let assessor = s.spawn(|| {
-            b.assessor
+    // bulletin) and the community ranking (one row per community) are drawn on a thread of
+    // their own while the other sections before them are drawn here.
+    let (first, (communities, assessor)) = std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            let assessor = b
+                .assessor
                 .as_ref()
-                .map(|a| super::assessor::bulletin_section(a, f.registry, &f.standards.standards, f.lang, n))
+                .map(|a| super::assessor::bulletin_section(a, f.registry, &f.standards.standards, f.lang, n));
+            (community_ranking(f, b), assessor)
         });
         let first = first_sections(f, b);
-        (first, assessor.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        (first, other.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
     });
-    doc.sections.extend(first);
+    let mut communities = Some(communities);
+    for section in first {
+        doc.sections.extend(section.or_else(|| communities.take()));
+    }
     doc.sections.extend(fees);
     doc.sections.extend(assessor);
     let n = doc.sections.len() + 1;
@@ -126,21 +132,22 @@ pub fn to_document(f: &Frame, b: &Bulletin) -> Result<Document> {
     Ok(doc)
 }
 
-/// How many sections [`first_sections`] draws.
+/// How many sections [`first_sections`] stands for.
 const FIRST_SECTIONS: usize = 9;
 
-/// The sections every bulletin has, before its fees and the 第三方考评.
-fn first_sections(f: &Frame, b: &Bulletin) -> [Section; FIRST_SECTIONS] {
+/// The sections every bulletin has, before its fees and the 第三方考评; the community ranking
+/// (`None`) is drawn by [`to_document`] on another thread.
+fn first_sections(f: &Frame, b: &Bulletin) -> [Option<Section>; FIRST_SECTIONS] {
     [
-        overview(f, b),
-        street_ranking(f, b),
-        community_ranking(f, b),
-        categories(f, b),
-        hotspots(f, b),
-        looks(f, b),
-        failing(f, b),
-        vetoes(f, b),
-        coverage(f, b),
+        Some(overview(f, b)),
+        Some(street_ranking(f, b)),
+        None,
+        Some(categories(f, b)),
+        Some(hotspots(f, b)),
+        Some(looks(f, b)),
+        Some(failing(f, b)),
+        Some(vetoes(f, b)),
+        Some(coverage(f, b)),
     ]
 }
 
@@ -368,8 +375,8 @@ fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool, of: Opti
         .iter()
         .map(|r| {
             let g = &r.group;
-            let rank = places.of(r.rank);
-            let mut row = vec![rank, g.name.clone()];
+            let mut row = Vec::with_capacity(n);
+            row.extend([places.of(r.rank), g.name.clone()]);
             if street_col {
                 row.push(g.street_id.as_deref().map(|s| f.street(s)).unwrap_or_default());
             }

@@ -108,7 +108,7 @@ impl Document {
                 let _ = writeln!(s, "{}\n", md_escape(p));
             }
             if let Some(t) = &sec.table {
-                s += &markdown_table(t);
+                push_markdown_table(&mut s, t);
                 s.push('\n');
             }
             for p in &sec.after {
@@ -242,21 +242,50 @@ impl Document {
 /// A Markdown table.
 pub fn markdown_table(t: &Table) -> String {
     let mut s = String::new();
-    let row = |cells: &[String]| {
-        format!(
-            "| {} |\n",
-            cells.iter().map(|c| md_escape(c)).collect::<Vec<_>>().join(" | ")
-        )
-    };
-    s += &row(&t.header);
+    push_markdown_table(&mut s, t);
+    s
+}
+
+/// [`markdown_table`] written onto the end of `s`: a national table has 220,000 rows, each
+/// written in place rather than formatted on its own and copied.
+fn push_markdown_table(s: &mut String, t: &Table) {
+    push_markdown_row(s, &t.header);
     let align: Vec<&str> = (0..t.header.len())
         .map(|i| if t.numeric.contains(&i) { "---:" } else { "---" })
         .collect();
     let _ = writeln!(s, "| {} |", align.join(" | "));
     for r in &t.rows {
-        s += &row(r);
+        push_markdown_row(s, r);
     }
-    s
+}
+
+/// One table row, `| a | b |`, each cell escaped ([`md_escape`]).
+fn push_markdown_row(s: &mut String, cells: &[String]) {
+    s.push_str("| ");
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            s.push_str(" | ");
+        }
+        push_md_escaped(s, c);
+    }
+    s.push_str(" |\n");
+}
+
+/// `text` escaped for Markdown ([`md_escape`]) onto the end of `s`; most cells (figures,
+/// names) have nothing to escape and are copied as they are.
+fn push_md_escaped(s: &mut String, text: &str) {
+    // Every character md_escape changes is ASCII, and no byte of a longer UTF-8 character is.
+    let plain = !text.bytes().any(|b| {
+        matches!(
+            b,
+            b'<' | b'>' | b'&' | b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'|' | b'#' | b'!' | b'\n' | b'\r'
+        )
+    });
+    if plain {
+        s.push_str(text);
+    } else {
+        s.push_str(&md_escape(text));
+    }
 }
 
 fn html_table(t: &Table) -> String {
@@ -414,6 +443,35 @@ mod tests {
         assert_eq!(
             official.to_markdown(),
             "某局文件\n\n某通〔2026〕　　号\n\n---\n\n# t\n\n甲、乙：\n\n某局\n\n2026年6月30日\n\n（某科）\n\n---\n\n抄送：丙、丁。\n"
+        );
+    }
+
+    #[test]
+    fn table_cells_are_escaped_as_md_escape_escapes_them() {
+        let cells = [
+            "",
+            "宁静里",
+            "12.50",
+            "a|b",
+            "<b>&amp;</b>",
+            "x\\y`z*_[]#!",
+            "行\n一\r二",
+            "第3名（共58个）",
+            "é—ü",
+        ];
+        for c in cells {
+            let mut s = String::from("前");
+            push_md_escaped(&mut s, c);
+            assert_eq!(s, format!("前{}", md_escape(c)), "{c:?}");
+        }
+        let t = Table {
+            header: vec!["名称".into(), "得分".into()],
+            rows: vec![vec!["a|b".into(), "9.5".into()], vec!["丙".into(), String::new()]],
+            numeric: vec![1],
+        };
+        assert_eq!(
+            markdown_table(&t),
+            "| 名称 | 得分 |\n| --- | ---: |\n| a\\|b | 9.5 |\n| 丙 |  |\n"
         );
     }
 }
