@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::model::registry::Registry;
+use crate::model::registry::{Positions, Registry};
 use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
@@ -39,6 +39,75 @@ impl Outcome {
             Outcome::Pending => "pending",
             Outcome::Overdue => "overdue",
         }
+    }
+
+    /// What the notice comes to for the compound's subsidy (DESIGN §9).
+    pub fn settled(self) -> Settled {
+        match self {
+            Outcome::Failed => Settled::RecheckFailed,
+            Outcome::Pending | Outcome::Overdue => Settled::Unresolved,
+            Outcome::Rectified => Settled::Rectified,
+        }
+    }
+}
+
+/// What a failing compound's notices come to for its subsidy (DESIGN §9), the worst first: a
+/// compound with several notices is settled by its worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Settled {
+    /// A re-inspection failed.
+    RecheckFailed,
+    /// A notice is pending or overdue.
+    Unresolved,
+    /// Every notice was rectified.
+    Rectified,
+}
+
+impl Settled {
+    /// The outcome key of the funds file's coefficients.
+    pub fn key(self) -> &'static str {
+        match self {
+            Settled::RecheckFailed => "recheck_failed",
+            Settled::Unresolved => "unresolved",
+            Settled::Rectified => "rectified",
+        }
+    }
+}
+
+/// The worst outcome of each registered compound's notices, by registry position: all a
+/// subsidy asks of the notices (`standards diff` allocates both sides at national scale and
+/// tells no notice, so it need not build them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorstOutcomes(Vec<Option<Settled>>);
+
+impl WorstOutcomes {
+    /// No notice yet, for a registry of `compounds`.
+    pub fn new(compounds: usize) -> WorstOutcomes {
+        WorstOutcomes(vec![None; compounds])
+    }
+
+    /// The worst outcomes of `notices`; a notice on a compound the registry does not know is
+    /// left out.
+    pub fn of_notices(reg: &Registry, notices: &[Notice]) -> WorstOutcomes {
+        let mut worst = WorstOutcomes::new(reg.compounds.len());
+        let mut at = Positions::new(reg);
+        for n in notices {
+            worst.note(at.of(&n.compound_id), n.outcome);
+        }
+        worst
+    }
+
+    /// Count a notice of the compound at `at` (none: unregistered, left out).
+    fn note(&mut self, at: Option<usize>, outcome: Outcome) {
+        if let Some(slot) = at.and_then(|i| self.0.get_mut(i)) {
+            let settled = outcome.settled();
+            *slot = Some(slot.map_or(settled, |w| w.min(settled)));
+        }
+    }
+
+    /// The worst outcome of the notices of the compound at `index` in the registry, if any.
+    pub fn of(&self, index: usize) -> Option<Settled> {
+        self.0.get(index).copied().flatten()
     }
 }
 
@@ -276,29 +345,31 @@ impl<'a> NoticeBook<'a> {
         })
     }
 
+    /// What [`NoticeBook::finish`]'s notices give [`WorstOutcomes::of_notices`], and its
+    /// problems, without the notices (their items, places, companies and vetoes).
+    pub fn finish_worst(mut self, as_of: NaiveDate) -> Result<WorstOutcomes, Vec<ScoreProblem>> {
+        let notices = std::mem::take(&mut self.notices);
+        let mut worst = WorstOutcomes::new(self.reg.compounds.len());
+        for (v, _) in &notices {
+            if let Some(settled) = self.settle(v, as_of) {
+                worst.note(self.position(v), settled.outcome);
+            }
+        }
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        Ok(worst)
+    }
+
     /// The notice of a failing visit `v` scored `s`, with its re-inspection and outcome as of
     /// `as_of`; none when the re-inspection could not be scored (the problem is recorded and
     /// `finish` reports it).
     fn notice(&mut self, v: Visit, s: VisitScore, as_of: NaiveDate) -> Option<Notice> {
-        let deadline = v
-            .date
-            .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
-            .unwrap_or(NaiveDate::MAX);
-        // The re-inspection is scored where it lies (not copied): only its id is kept.
-        let recheck = match self.first_recheck(&v).map(|r| (r, self.score_of(r))) {
-            None => None,
-            Some((r, Ok(rs))) => Some(((r.id.clone(), r.date, r.level), rs)),
-            Some((_, Err(p))) => {
-                self.problems.push(p);
-                return None;
-            }
-        };
-        let outcome = match &recheck {
-            Some((_, rs)) if rs.fails(self.standards) => Outcome::Failed,
-            Some(_) => Outcome::Rectified,
-            None if as_of <= deadline => Outcome::Pending,
-            None => Outcome::Overdue,
-        };
+        let Settlement {
+            deadline,
+            recheck,
+            outcome,
+        } = self.settle(&v, as_of)?;
         let at = self.position(&v);
         let (community_id, street_id) = self.place_of(at);
         Some(Notice {
@@ -323,6 +394,35 @@ impl<'a> NoticeBook<'a> {
                 score: rs.score,
                 red_line: rs.red_line,
             }),
+            outcome,
+        })
+    }
+
+    /// The deadline, re-inspection and outcome as of `as_of` of the notice of the failing visit
+    /// `v`; none when the re-inspection could not be scored (the problem is recorded).
+    fn settle(&mut self, v: &Visit, as_of: NaiveDate) -> Option<Settlement> {
+        let deadline = v
+            .date
+            .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
+            .unwrap_or(NaiveDate::MAX);
+        // The re-inspection is scored where it lies (not copied): only its id is kept.
+        let recheck = match self.first_recheck(v).map(|r| (r, self.score_of(r))) {
+            None => None,
+            Some((r, Ok(rs))) => Some(((r.id.clone(), r.date, r.level), rs)),
+            Some((_, Err(p))) => {
+                self.problems.push(p);
+                return None;
+            }
+        };
+        let outcome = match &recheck {
+            Some((_, rs)) if rs.fails(self.standards) => Outcome::Failed,
+            Some(_) => Outcome::Rectified,
+            None if as_of <= deadline => Outcome::Pending,
+            None => Outcome::Overdue,
+        };
+        Some(Settlement {
+            deadline,
+            recheck,
             outcome,
         })
     }
@@ -381,6 +481,14 @@ impl<'a> NoticeBook<'a> {
             })
             .collect()
     }
+}
+
+/// A notice's deadline, its re-inspection ((visit id, day, level), score) if any, and its
+/// outcome.
+struct Settlement {
+    deadline: NaiveDate,
+    recheck: Option<((String, NaiveDate, Level), VisitScore)>,
+    outcome: Outcome,
 }
 
 /// One veto per (community, year of re-inspection) with a failed notice; `revoked` when the

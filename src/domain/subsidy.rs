@@ -13,7 +13,7 @@ use crate::model::records::Fee;
 use crate::model::registry::{Compound, Positions, Registry};
 use crate::model::Period;
 
-use super::recheck::{Notice, Outcome};
+use super::recheck::{Notice, Settled, WorstOutcomes};
 use super::scoring::{CompoundResult, Verdict};
 
 /// One compound's subsidy.
@@ -163,31 +163,18 @@ fn streets_of<'c>(
 /// failing compound the worst of its notices' outcomes: recheck_failed, then unresolved
 /// (pending or overdue), then rectified; its grade name when it failed without a notice.
 pub fn outcome_key(result: &CompoundResult, notices: &[&Notice]) -> String {
-    outcome_of(result, notices).to_string()
+    let worst = notices.iter().map(|n| n.outcome.settled()).min();
+    outcome_of(result, worst).to_string()
 }
 
-/// The outcome key of [`outcome_key`], borrowed (a national allocation has 220,000).
-fn outcome_of<'r>(result: &'r CompoundResult, notices: &[&Notice]) -> &'r str {
+/// The outcome key of [`outcome_key`], borrowed (a national allocation has 220,000), from the
+/// worst of the compound's notices' outcomes.
+fn outcome_of(result: &CompoundResult, worst: Option<Settled>) -> &str {
     let grade = || result.grade.as_deref().unwrap_or_default();
-    match result.verdict {
-        Verdict::NotAssessed => "not_assessed",
-        Verdict::Pass => grade(),
-        Verdict::Fail => {
-            let worst = notices
-                .iter()
-                .map(|n| match n.outcome {
-                    Outcome::Failed => 0,
-                    Outcome::Pending | Outcome::Overdue => 1,
-                    Outcome::Rectified => 2,
-                })
-                .min();
-            match worst {
-                Some(0) => "recheck_failed",
-                Some(1) => "unresolved",
-                Some(_) => "rectified",
-                None => grade(),
-            }
-        }
+    match (result.verdict, worst) {
+        (Verdict::NotAssessed, _) => "not_assessed",
+        (Verdict::Pass, _) | (Verdict::Fail, None) => grade(),
+        (Verdict::Fail, Some(worst)) => worst.key(),
     }
 }
 
@@ -213,7 +200,8 @@ impl<'a> Allocation<'a> {
     /// Allocate the period's funds: every compound's subsidy.
     pub fn report(&self) -> Result<SubsidyReport, String> {
         let (reg, period) = (self.reg, self.period);
-        let (shares, budget, total, scaled) = self.shares()?;
+        let worst = WorstOutcomes::of_notices(reg, self.notices);
+        let (shares, budget, total, scaled) = self.shares(&worst)?;
         let compounds = shares
             .into_iter()
             .map(|s| CompoundSubsidy {
@@ -241,9 +229,11 @@ impl<'a> Allocation<'a> {
 
     /// What [`Allocation::report`]'s [`SubsidyReport::by_street`] gives, without the
     /// compounds' subsidies (`standards diff` allocates twice at national scale, and only tells
-    /// the streets).
-    pub fn by_street(&self) -> Result<Vec<StreetSubsidy>, String> {
-        let (shares, ..) = self.shares()?;
+    /// the streets). The notices are given by `worst`, what they come to for each compound
+    /// ([`WorstOutcomes::of_notices`] of the notices, which need not be built for it):
+    /// `self.notices` is not read.
+    pub fn by_street(&self, worst: &WorstOutcomes) -> Result<Vec<StreetSubsidy>, String> {
+        let (shares, ..) = self.shares(worst)?;
         Ok(streets_of(
             self.reg,
             shares.iter().map(|s| {
@@ -279,31 +269,25 @@ struct Share<'a> {
 type Shares<'a> = (Vec<Share<'a>>, Option<Decimal>, Decimal, bool);
 
 impl<'a> Allocation<'a> {
-    /// Every registered compound's share of the funds, in the order of `results`, apportioned.
-    fn shares(&self) -> Result<Shares<'a>, String> {
+    /// Every registered compound's share of the funds, in the order of `results`, apportioned;
+    /// its notices' outcomes from `worst`.
+    fn shares(&self, worst: &WorstOutcomes) -> Result<Shares<'a>, String> {
         let Allocation {
             reg,
             period,
             funds,
             budget,
             results,
-            notices,
+            notices: _,
             fees,
         } = *self;
-        // Fee rows and notices by registry position (the last fee row of a compound counts): a
-        // national allocation looks up 220,000 compounds, once each.
+        // Fee rows by registry position (the last fee row of a compound counts): a national
+        // allocation looks up 220,000 compounds, once each.
         let mut fee_of: Vec<Option<&Fee>> = vec![None; reg.compounds.len()];
         let mut at = Positions::new(reg);
         for f in fees {
             if let Some(i) = at.of(&f.compound_id) {
                 fee_of[i] = Some(f);
-            }
-        }
-        let mut notices_of: Vec<Vec<&Notice>> = vec![Vec::new(); reg.compounds.len()];
-        let mut at = Positions::new(reg);
-        for n in notices {
-            if let Some(i) = at.of(&n.compound_id) {
-                notices_of[i].push(n);
             }
         }
         let rates = Rates::new(funds);
@@ -320,7 +304,7 @@ impl<'a> Allocation<'a> {
                 compound: &reg.compounds[i],
                 index: i,
             };
-            let outcome = (outcome_of(r, &notices_of[i]), &mut coefficients);
+            let outcome = (outcome_of(r, worst.of(i)), &mut coefficients);
             shares.push(entitlement(reg, &starts, funds, &rates, r, c, outcome, fee_of[i])?);
         }
         let budget = budget.or(funds.budget);
