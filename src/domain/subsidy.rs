@@ -141,20 +141,31 @@ fn streets_of<'c>(
         .enumerate()
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
+    // The outcomes of each street's compounds counted by their text (a handful a street), made
+    // into its map once at the end.
+    let mut counts: Vec<Vec<(&str, u32)>> = vec![Vec::new(); out.len()];
+    // A street's compounds mostly follow one another: its position is looked up when it changes.
+    let mut last: Option<(&str, usize)> = None;
     for (street, amount, base, withheld, outcome) in compounds {
-        if let Some(&i) = at.get(street) {
-            let s = &mut out[i];
-            s.amount += amount;
-            s.base += base;
-            s.withheld += withheld;
-            // Counted by the outcome's text, copied once per street and outcome.
-            match s.outcomes.get_mut(outcome) {
-                Some(n) => *n += 1,
-                None => {
-                    s.outcomes.insert(outcome.to_string(), 1);
-                }
-            }
+        let i = match last {
+            Some((id, i)) if id == street => i,
+            _ => match at.get(street) {
+                Some(&i) => i,
+                None => continue,
+            },
+        };
+        last = Some((street, i));
+        let s = &mut out[i];
+        s.amount += amount;
+        s.base += base;
+        s.withheld += withheld;
+        match counts[i].iter_mut().find(|(o, _)| *o == outcome) {
+            Some((_, n)) => *n += 1,
+            None => counts[i].push((outcome, 1)),
         }
+    }
+    for (s, counted) in out.iter_mut().zip(counts) {
+        s.outcomes = counted.into_iter().map(|(o, n)| (o.to_string(), n)).collect();
     }
     out
 }
@@ -309,13 +320,13 @@ impl<'a> Allocation<'a> {
         }
         let budget = budget.or(funds.budget);
         // The entitlements must add up exactly before they are apportioned.
-        shares
+        let sum = shares
         .iter()
         .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.entitlement))
         .ok_or_else(|| {
             "the period's subsidy entitlements add up to more than can be computed exactly: check the areas in data/registry/compounds.csv and the funds file's rates".to_string()
         })?;
-        let (total, scaled) = apportion_all(&mut shares, budget);
+        let (total, scaled) = apportion_all(&mut shares, sum, budget);
         Ok((shares, budget, total, scaled))
     }
 }
@@ -478,18 +489,34 @@ fn fee_bonus(funds: &Funds, fee_rate: Option<Decimal>) -> (bool, Decimal) {
 }
 
 /// Give each compound its amount in fen under the budget, scaling the entitlements when the
-/// budget binds. Returns (the total, whether the budget was binding).
-fn apportion_all(compounds: &mut [Share], budget: Option<Decimal>) -> (Decimal, bool) {
+/// budget binds (`sum`: the entitlements' exact sum). Returns (the total, whether the budget
+/// was binding).
+fn apportion_all(compounds: &mut [Share], sum: Decimal, budget: Option<Decimal>) -> (Decimal, bool) {
     let entitlements: Vec<(&str, Decimal)> = compounds.iter().map(|c| (c.compound_id, c.entitlement)).collect();
-    let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
-    let (amounts, total, scaled) = apportion(&entitlements, budget);
-    for (c, a) in compounds.iter_mut().zip(amounts) {
+    let Apportioned {
+        values,
+        amounts,
+        target,
+        scaled,
+    } = apportion_summed(&entitlements, sum, budget);
+    // A scaled entitlement is the value apportioned (scaled by the target over the sum).
+    let rescale = scaled && !sum.is_zero();
+    for ((c, a), v) in compounds.iter_mut().zip(amounts).zip(values) {
         c.amount = a;
-        if scaled && !sum.is_zero() {
-            c.entitlement = scale(c.entitlement, total, sum);
+        if rescale {
+            c.entitlement = v;
         }
     }
-    (total, scaled)
+    (target, scaled)
+}
+
+/// What [`apportion`] works out: the values apportioned (the entitlements, scaled when the
+/// budget binds), their amounts in fen, the target and whether the budget bound.
+struct Apportioned {
+    values: Vec<Decimal>,
+    amounts: Vec<Decimal>,
+    target: Decimal,
+    scaled: bool,
 }
 
 /// Split exact entitlements into fen amounts that sum to the target exactly: the budget when
@@ -498,8 +525,14 @@ fn apportion_all(compounds: &mut [Share], budget: Option<Decimal>) -> (Decimal, 
 /// the largest remainders, ties to the smaller id. Returns (amounts in input order, target,
 /// whether the budget was binding).
 pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (Vec<Decimal>, Decimal, bool) {
-    let fen = Decimal::new(1, 2);
     let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
+    let a = apportion_summed(entitlements, sum, budget);
+    (a.amounts, a.target, a.scaled)
+}
+
+/// [`apportion`] of entitlements whose exact sum is `sum` (an allocation has it already).
+fn apportion_summed(entitlements: &[(&str, Decimal)], sum: Decimal, budget: Option<Decimal>) -> Apportioned {
+    let fen = Decimal::new(1, 2);
     let (values, target, scaled): (Vec<Decimal>, Decimal, bool) = match budget {
         Some(b) if sum > b => {
             let b = b.round_dp_with_strategy(2, RoundingStrategy::ToZero);
@@ -518,7 +551,12 @@ pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (
     let given: Decimal = amounts.iter().sum();
     let mut left = ((target - given) / fen).round().to_i64().unwrap_or(0).max(0);
     if left == 0 {
-        return (amounts, target, scaled);
+        return Apportioned {
+            values,
+            amounts,
+            target,
+            scaled,
+        };
     }
     // The fen left go down `order`: largest remainder first, ties to the smaller id (then to
     // the earlier entitlement, as a stable sort leaves them). Fewer fen than entitlements (the
@@ -551,7 +589,12 @@ pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (
             left -= 1;
         }
     }
-    (amounts, target, scaled)
+    Apportioned {
+        values,
+        amounts,
+        target,
+        scaled,
+    }
 }
 
 #[cfg(test)]
