@@ -223,6 +223,9 @@ pub struct RecheckReport {
     pub vetoes: Vec<Veto>,
 }
 
+/// The re-inspection visits from a period's first day, by compound id.
+pub type Rechecks = BTreeMap<String, Vec<Visit>>;
+
 /// Collects notices and re-inspections from a stream of visits.
 pub struct NoticeBook<'a> {
     reg: &'a Registry,
@@ -230,7 +233,7 @@ pub struct NoticeBook<'a> {
     rule: Rule<'a>,
     period: Period,
     notices: Vec<(Visit, VisitScore)>,
-    rechecks: BTreeMap<String, Vec<Visit>>,
+    rechecks: Rechecks,
     problems: Vec<ScoreProblem>,
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
@@ -326,9 +329,10 @@ impl<'a> NoticeBook<'a> {
     /// Match notices with re-inspections and decide outcomes and vetoes as of `as_of`.
     pub fn finish(mut self, as_of: NaiveDate) -> Result<RecheckReport, Vec<ScoreProblem>> {
         let notices = std::mem::take(&mut self.notices);
+        let rechecks = std::mem::take(&mut self.rechecks);
         let mut out = Vec::with_capacity(notices.len());
         for (v, s) in notices {
-            if let Some(n) = self.notice(v, s, as_of) {
+            if let Some(n) = self.notice(v, s, as_of, &rechecks) {
                 out.push(n);
             }
         }
@@ -348,10 +352,21 @@ impl<'a> NoticeBook<'a> {
     /// What [`NoticeBook::finish`]'s notices give [`WorstOutcomes::of_notices`], and its
     /// problems, without the notices (their items, places, companies and vetoes).
     pub fn finish_worst(mut self, as_of: NaiveDate) -> Result<WorstOutcomes, Vec<ScoreProblem>> {
+        let rechecks = std::mem::take(&mut self.rechecks);
+        self.finish_worst_with(as_of, &rechecks)
+    }
+
+    /// [`NoticeBook::finish_worst`], the notices' re-inspections looked for in `rechecks` (a
+    /// book of [`NoticeBooks`], which keeps them once for both).
+    pub fn finish_worst_with(
+        mut self,
+        as_of: NaiveDate,
+        rechecks: &Rechecks,
+    ) -> Result<WorstOutcomes, Vec<ScoreProblem>> {
         let notices = std::mem::take(&mut self.notices);
         let mut worst = WorstOutcomes::new(self.reg.compounds.len());
         for (v, _) in &notices {
-            if let Some(settled) = self.settle(v, as_of) {
+            if let Some(settled) = self.settle(v, as_of, rechecks) {
                 worst.note(self.position(v), settled.outcome);
             }
         }
@@ -364,12 +379,12 @@ impl<'a> NoticeBook<'a> {
     /// The notice of a failing visit `v` scored `s`, with its re-inspection and outcome as of
     /// `as_of`; none when the re-inspection could not be scored (the problem is recorded and
     /// `finish` reports it).
-    fn notice(&mut self, v: Visit, s: VisitScore, as_of: NaiveDate) -> Option<Notice> {
+    fn notice(&mut self, v: Visit, s: VisitScore, as_of: NaiveDate, rechecks: &Rechecks) -> Option<Notice> {
         let Settlement {
             deadline,
             recheck,
             outcome,
-        } = self.settle(&v, as_of)?;
+        } = self.settle(&v, as_of, rechecks)?;
         let at = self.position(&v);
         let (community_id, street_id) = self.place_of(at);
         Some(Notice {
@@ -400,13 +415,13 @@ impl<'a> NoticeBook<'a> {
 
     /// The deadline, re-inspection and outcome as of `as_of` of the notice of the failing visit
     /// `v`; none when the re-inspection could not be scored (the problem is recorded).
-    fn settle(&mut self, v: &Visit, as_of: NaiveDate) -> Option<Settlement> {
+    fn settle(&mut self, v: &Visit, as_of: NaiveDate, rechecks: &Rechecks) -> Option<Settlement> {
         let deadline = v
             .date
             .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
             .unwrap_or(NaiveDate::MAX);
         // The re-inspection is scored where it lies (not copied): only its id is kept.
-        let recheck = match self.first_recheck(v).map(|r| (r, self.score_of(r))) {
+        let recheck = match first_recheck(rechecks, v).map(|r| (r, self.score_of(r))) {
             None => None,
             Some((r, Ok(rs))) => Some(((r.id.clone(), r.date, r.level), rs)),
             Some((_, Err(p))) => {
@@ -424,16 +439,6 @@ impl<'a> NoticeBook<'a> {
             deadline,
             recheck,
             outcome,
-        })
-    }
-
-    /// The re-inspection of a notice: the compound's first re-inspection visit after the
-    /// failing one (ties by visit id).
-    fn first_recheck(&self, v: &Visit) -> Option<&Visit> {
-        self.rechecks.get(&v.compound_id).and_then(|list| {
-            list.iter()
-                .filter(|r| r.date > v.date)
-                .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
         })
     }
 
@@ -481,6 +486,119 @@ impl<'a> NoticeBook<'a> {
             })
             .collect()
     }
+}
+
+/// Two books over the same period and registry fed the same visits (`standards diff`, one per
+/// side): the re-inspections, the same for both, are kept once (by the first), and a routine
+/// visit is scored once when both standards score it alike (the same items, the same scoring
+/// level), each book then keeping it if it fails under its own pass mark.
+pub struct NoticeBooks<'a> {
+    books: [NoticeBook<'a>; 2],
+    alike: bool,
+}
+
+impl Accumulate for NoticeBooks<'_> {
+    fn add(&mut self, v: &Visit) {
+        let [first, second] = &mut self.books;
+        if v.purpose == Purpose::Recheck || !self.alike {
+            first.add(v);
+            if v.purpose != Purpose::Recheck {
+                second.add(v);
+            }
+            return;
+        }
+        if v.level != first.standards.scoring_level || !first.period.contains(v.date) {
+            return;
+        }
+        match first.score_of(v) {
+            Ok(s) => {
+                for book in [first, second] {
+                    if s.fails(book.standards) {
+                        book.notices.push((v.clone(), s));
+                    }
+                }
+            }
+            Err(p) => {
+                second.problems.push(p.clone());
+                first.problems.push(p);
+            }
+        }
+    }
+
+    fn fork(&self) -> Self {
+        NoticeBooks {
+            books: [self.books[0].fork(), self.books[1].fork()],
+            alike: self.alike,
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        let [a, b] = other.books;
+        self.books[0].merge(a);
+        self.books[1].merge(b);
+    }
+}
+
+impl<'a> NoticeBooks<'a> {
+    /// A book of a period's notices under each of two standards; with `ignore_inapplicable`,
+    /// each leaves out findings on items its standards do not apply.
+    pub fn new(
+        reg: &'a Registry,
+        standards: [&'a Standards; 2],
+        period: Period,
+        ignore_inapplicable: bool,
+    ) -> NoticeBooks<'a> {
+        let books = standards.map(|st| {
+            let mut book = NoticeBook::new(reg, st, period);
+            book.ignore_inapplicable = ignore_inapplicable;
+            book
+        });
+        let [a, b] = standards;
+        let alike = a.scoring_level == b.scoring_level && items_alike(a, b);
+        NoticeBooks { books, alike }
+    }
+
+    /// The first day whose visits matter: both books' period's first.
+    pub fn first_day(&self) -> NaiveDate {
+        self.books[0].first_day()
+    }
+
+    /// The books, each to be finished with [`NoticeBook::finish_worst_with`] the
+    /// re-inspections given with them.
+    pub fn into_books(mut self) -> (Rechecks, [NoticeBook<'a>; 2]) {
+        let rechecks = std::mem::take(&mut self.books[0].rechecks);
+        (rechecks, self.books)
+    }
+}
+
+/// Whether two standards give every visit the same score and red line: the same items (code,
+/// name, category, max and deduct to the decimal, red line, grades) in the same order, in the
+/// same categories. The pass mark, grades, cadence and the rest may differ.
+fn items_alike(a: &Standards, b: &Standards) -> bool {
+    let same = |x: Decimal, y: Decimal| x == y && x.scale() == y.scale();
+    let items = a.items.len() == b.items.len()
+        && a.items.iter().zip(&b.items).all(|(x, y)| {
+            x.code == y.code
+                && x.name == y.name
+                && x.category == y.category
+                && same(x.max, y.max)
+                && same(x.deduct, y.deduct)
+                && x.red_line == y.red_line
+                && x.applies_to == y.applies_to
+        });
+    let categories = a.categories.len() == b.categories.len()
+        && a.categories.iter().zip(&b.categories).all(|(x, y)| x.code == y.code);
+    items && categories
+}
+
+/// The re-inspection of a notice on the failing visit `v`: the compound's first re-inspection
+/// visit after it (ties by visit id).
+fn first_recheck<'r>(rechecks: &'r Rechecks, v: &Visit) -> Option<&'r Visit> {
+    rechecks.get(&v.compound_id).and_then(|list| {
+        list.iter()
+            .filter(|r| r.date > v.date)
+            .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
+    })
 }
 
 /// A notice's deadline, its re-inspection ((visit id, day, level), score) if any, and its
