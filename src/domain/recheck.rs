@@ -638,3 +638,157 @@ fn vetoes(reg: &Registry, notices: &[Notice]) -> Vec<Veto> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::registry::Compound;
+    use crate::workspace::parse_standards;
+
+    fn standards(edit: impl Fn(String) -> String) -> Standards {
+        let text = edit(include_str!("../../standards/2026-01-01.toml").to_string());
+        parse_standards(&text, Some("2026-01-01")).unwrap()
+    }
+
+    fn registry(n: usize) -> Registry {
+        let compounds = (0..n)
+            .map(|i| Compound {
+                id: format!("C{i:02}").into(),
+                community_id: "K1".into(),
+                name: format!("C{i:02}").into(),
+                aliases: Vec::new(),
+                households: 1,
+                area_m2: Decimal::ONE,
+                buildings: 1,
+                line: 2,
+            })
+            .collect();
+        Registry::new(Vec::new(), Vec::new(), compounds, Vec::new(), Vec::new(), Vec::new())
+    }
+
+    fn visit(id: &str, compound: usize, day: &str, purpose: Purpose, findings: &[(&str, u64)]) -> Visit {
+        Visit {
+            id: id.to_string(),
+            date: day.parse().unwrap(),
+            level: Level::ThirdParty,
+            purpose,
+            team: "T".to_string(),
+            inspectors: 2,
+            compound_id: format!("C{compound:02}"),
+            compound: Some(compound),
+            grade: Some(1),
+            findings: findings.iter().map(|(c, n)| (c.to_string(), *n)).collect(),
+            photos: 0,
+            file: "f.csv".to_string(),
+            line: 2,
+        }
+    }
+
+    /// Routine visits losing more and more points, some re-inspected (passing or not, in time
+    /// or late), and one crossing a red line.
+    fn visits() -> Vec<Visit> {
+        let mut out = Vec::new();
+        for c in 0..12usize {
+            let n = u64::try_from(c).unwrap();
+            let red = if c % 3 == 0 { 1 } else { 0 };
+            let findings = [("A02", n / 2), ("A01", n % 3), ("A05", n), ("A11", n), ("A17", red)];
+            out.push(visit(&format!("V{c}"), c, "2026-02-10", Purpose::Routine, &findings));
+            match c % 4 {
+                0 => out.push(visit(&format!("R{c}"), c, "2026-02-20", Purpose::Recheck, &[])),
+                1 => out.push(visit(
+                    &format!("R{c}"),
+                    c,
+                    "2026-03-20",
+                    Purpose::Recheck,
+                    &[("A02", 2)],
+                )),
+                2 => out.push(visit(
+                    &format!("R{c}"),
+                    c,
+                    "2026-02-12",
+                    Purpose::Recheck,
+                    &[("A17", 1)],
+                )),
+                _ => {}
+            }
+        }
+        out.push(visit("V99", 11, "2026-04-01", Purpose::Routine, &[("A17", 1)]));
+        out
+    }
+
+    fn book<'a>(reg: &'a Registry, st: &'a Standards) -> NoticeBook<'a> {
+        let mut b = NoticeBook::new(reg, st, "2026H1".parse().unwrap());
+        b.ignore_inapplicable = true;
+        b
+    }
+
+    /// A pair of books gives each side what a book of its own gives, whether the two standards
+    /// score alike (a pass-mark change) or not (an item's deduction changed).
+    #[test]
+    fn a_pair_of_books_settles_as_two_books_do() {
+        let reg = registry(12);
+        let before = standards(|t| t);
+        let stricter = standards(|t| t.replace("pass_mark = 80", "pass_mark = 90"));
+        let reweighed = standards(|t| t.replace("max = 10\ndeduct = 5", "max = 10\ndeduct = 3"));
+        let as_of: NaiveDate = "2026-06-30".parse().unwrap();
+        for (after, alike) in [(&stricter, true), (&reweighed, false)] {
+            let mut pair = NoticeBooks::new(&reg, [&before, after], "2026H1".parse().unwrap(), true);
+            assert_eq!(pair.alike, alike);
+            let mut alone = [book(&reg, &before), book(&reg, after)];
+            for v in visits() {
+                pair.add(&v);
+                alone.iter_mut().for_each(|b| b.add(&v));
+            }
+            let (rechecks, books) = pair.into_books();
+            let paired = books.map(|b| b.finish_worst_with(as_of, &rechecks).unwrap());
+            let [a, b] = alone.map(|b| b.finish(as_of).unwrap());
+            let told = [&a, &b].map(|r| WorstOutcomes::of_notices(&reg, &r.notices));
+            assert_eq!(paired, told);
+            assert_ne!(paired[0], paired[1], "the two sides' notices differ");
+            assert!(a.notices.iter().any(|n| n.outcome == Outcome::Failed));
+        }
+    }
+
+    /// A compound is settled by its worst notice: a failed re-inspection, then an unresolved
+    /// notice, then a rectified one; an unregistered compound's notices are left out.
+    #[test]
+    fn the_worst_outcome_settles_a_compound() {
+        assert!(Settled::RecheckFailed < Settled::Unresolved && Settled::Unresolved < Settled::Rectified);
+        assert_eq!(Outcome::Overdue.settled(), Settled::Unresolved);
+        assert_eq!(Outcome::Pending.settled(), Settled::Unresolved);
+        let mut w = WorstOutcomes::new(3);
+        w.note(Some(0), Outcome::Rectified);
+        w.note(Some(0), Outcome::Overdue);
+        w.note(Some(0), Outcome::Rectified);
+        w.note(Some(1), Outcome::Failed);
+        w.note(Some(1), Outcome::Pending);
+        w.note(None, Outcome::Failed);
+        w.note(Some(7), Outcome::Failed);
+        assert_eq!(
+            [w.of(0), w.of(1), w.of(2), w.of(7)],
+            [Some(Settled::Unresolved), Some(Settled::RecheckFailed), None, None]
+        );
+        assert_eq!(Settled::RecheckFailed.key(), "recheck_failed");
+    }
+
+    /// Standards score alike only when every item is the same: a pass mark or a grade may
+    /// differ, not a deduction, a red line or a name.
+    #[test]
+    fn items_alike_looks_at_every_item_field() {
+        let base = standards(|t| t);
+        assert!(items_alike(
+            &base,
+            &standards(|t| t.replace("pass_mark = 80", "pass_mark = 85"))
+        ));
+        assert!(items_alike(&base, &standards(|t| t.replace("min = 85", "min = 86"))));
+        assert!(!items_alike(
+            &base,
+            &standards(|t| t.replace("deduct = 2\n", "deduct = 3\n"))
+        ));
+        assert!(!items_alike(&base, &standards(|t| t.replace("red_line = true\n", ""))));
+        assert!(!items_alike(
+            &base,
+            &standards(|t| t.replace("name = \"私装地锁\"\ncategory", "name = \"地锁\"\ncategory"))
+        ));
+    }
+}
