@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use rust_i18n::t;
 
 use crate::domain::as_of::{AsOf, Chosen, Inspected};
-use crate::domain::recheck::{NoticeBook, RecheckReport};
+use crate::domain::recheck::{NoticeBook, NoticeBooks, RecheckReport, Rechecks, WorstOutcomes};
 use crate::domain::scoring::{LevelCoverage, ScoreProblem, ScoreReport, Scorer};
 use crate::domain::subsidy::{Allocation, SubsidyReport};
 use crate::domain::visit::{Accumulate, UpheldAppeals, Visit};
@@ -33,13 +33,13 @@ pub struct Money {
     pub fees: Vec<Fee>,
 }
 
-/// One side of a comparison of two standards: the period's scores, and its notices when they
-/// were asked for.
+/// One side of a comparison of two standards: the period's scores, and what its notices come
+/// to for each compound's subsidy when they were asked for.
 pub struct Side {
     /// The period's scores under this side's standards.
     pub scores: ScoreReport,
-    /// Its notices as of the as-of date, when asked for.
-    pub notices: Option<RecheckReport>,
+    /// The worst outcome of each compound's notices as of the as-of date, when asked for.
+    pub notices: Option<WorstOutcomes>,
 }
 
 /// A loaded workspace.
@@ -519,27 +519,30 @@ impl Loaded {
             scorer.ignore_inapplicable = inapplicable.left_out();
             scorer
         });
-        let books = sides.map(|s| {
-            notices.then(|| {
-                let mut book = NoticeBook::new(&registry, &s.standards, period);
-                book.ignore_inapplicable = inapplicable.left_out();
-                book
-            })
-        });
+        // Both sides' notices in one accumulator: the re-inspections kept once, and each visit
+        // scored once where the two standards score it alike.
+        let books =
+            notices.then(|| NoticeBooks::new(&registry, sides.map(|s| &s.standards), period, inapplicable.left_out()));
         let [a, b] = [scorers[0].span(), scorers[1].span()];
         let range = match &books {
-            [Some(x), Some(y)] => Range::From(a.start().min(b.start()).min(x.first_day()).min(y.first_day())),
-            _ if a == b => Range::Period(a),
-            _ => Range::Between(a.start().min(b.start()), a.end().max(b.end())),
+            Some(books) => Range::From(a.start().min(b.start()).min(books.first_day())),
+            None if a == b => Range::Period(a),
+            None => Range::Between(a.start().min(b.start()), a.end().max(b.end())),
         };
-        let [book_0, book_1] = books;
         let runs = [0, 1].map(|i| ScoreRun::new(&scorers[i], self.threads));
         let [run_0, run_1] = runs;
-        let acc = ((run_0, book_0), ((run_1, book_1), Inspected::new(period)));
-        let ((run_0, book_0), ((run_1, book_1), seen)) = self.scan_into(range, acc)?;
+        let acc = ((run_0, run_1), (books, Inspected::new(period)));
+        let ((run_0, run_1), (books, seen)) = self.scan_into(range, acc)?;
+        let (rechecks, [book_0, book_1]) = match books.map(NoticeBooks::into_books) {
+            Some((rechecks, [x, y])) => (rechecks, [Some(x), Some(y)]),
+            None => (Rechecks::default(), [None, None]),
+        };
         // Each side is finished on its own core; the errors are then taken in the order
         // scoring each side on its own would meet them.
-        let finish = |run: ScoreRun, book: Option<NoticeBook>| (run.finish(), book.map(|b| b.finish(as_of)));
+        // Only the notices' worst outcomes are kept: the subsidy is all a side's notices are for.
+        let finish = |run: ScoreRun, book: Option<NoticeBook>| {
+            (run.finish(), book.map(|b| b.finish_worst_with(as_of, &rechecks)))
+        };
         let ((run_0, book_0), (run_1, book_1)) = both(|| finish(run_0, book_0), || finish(run_1, book_1));
         let scored =
             |run: std::result::Result<ScoreReport, Vec<ScoreProblem>>, s: &StandardsFile| -> Result<ScoreReport> {
@@ -551,7 +554,7 @@ impl Loaded {
                 Ok(report)
             };
         let (scores_0, scores_1) = (scored(run_0, sides[0])?, scored(run_1, sides[1])?);
-        let decided = |book: Option<std::result::Result<RecheckReport, Vec<ScoreProblem>>>| {
+        let decided = |book: Option<std::result::Result<WorstOutcomes, Vec<ScoreProblem>>>| {
             book.transpose().map_err(problems_error)
         };
         let (notices_0, notices_1) = (decided(book_0)?, decided(book_1)?);

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use clap::{Args, Subcommand};
 
-use crate::domain::recheck::RecheckReport;
+use crate::domain::recheck::WorstOutcomes;
 use crate::domain::scoring::ScoreReport;
 use crate::domain::subsidy::{self, StreetSubsidy};
 use crate::error::{Error, Result};
@@ -160,20 +160,19 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
         ([Some(mb), Some(ma)], Some(nb), Some(na)) => {
             // The two allocations are independent: one on each core, each side's notices freed
             // on its own. The first side's error is the one told, as when they were made in turn.
-            let streets = |money: &Money, scores: &ScoreReport, notices: RecheckReport| -> Result<Vec<StreetSubsidy>> {
+            let streets = |money: &Money, scores: &ScoreReport, worst: WorstOutcomes| -> Result<Vec<StreetSubsidy>> {
                 // Only the streets are told: the compounds' shares are not made into a subsidy
-                // report. They and the notices are freed here (not left to the end: the report
-                // drawn next reuses their memory).
+                // report, and the notices were not built, only what each compound's come to.
                 let allocation = subsidy::Allocation {
                     reg: &loaded.registry,
                     period,
                     funds: &money.funds,
                     budget: None,
                     results: &scores.compounds,
-                    notices: &notices.notices,
+                    notices: &[],
                     fees: &money.fees,
                 };
-                allocation.by_street().map_err(|m| funds_error(period, &m))
+                allocation.by_street(&worst).map_err(|m| funds_error(period, &m))
             };
             let (b, a) = both(|| streets(mb, &before, nb), || streets(ma, &after, na));
             Some((b?, a?))

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::model::registry::Registry;
+use crate::model::registry::{Positions, Registry};
 use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
@@ -39,6 +39,75 @@ impl Outcome {
             Outcome::Pending => "pending",
             Outcome::Overdue => "overdue",
         }
+    }
+
+    /// What the notice comes to for the compound's subsidy (DESIGN §9).
+    pub fn settled(self) -> Settled {
+        match self {
+            Outcome::Failed => Settled::RecheckFailed,
+            Outcome::Pending | Outcome::Overdue => Settled::Unresolved,
+            Outcome::Rectified => Settled::Rectified,
+        }
+    }
+}
+
+/// What a failing compound's notices come to for its subsidy (DESIGN §9), the worst first: a
+/// compound with several notices is settled by its worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Settled {
+    /// A re-inspection failed.
+    RecheckFailed,
+    /// A notice is pending or overdue.
+    Unresolved,
+    /// Every notice was rectified.
+    Rectified,
+}
+
+impl Settled {
+    /// The outcome key of the funds file's coefficients.
+    pub fn key(self) -> &'static str {
+        match self {
+            Settled::RecheckFailed => "recheck_failed",
+            Settled::Unresolved => "unresolved",
+            Settled::Rectified => "rectified",
+        }
+    }
+}
+
+/// The worst outcome of each registered compound's notices, by registry position: all a
+/// subsidy asks of the notices (`standards diff` allocates both sides at national scale and
+/// tells no notice, so it need not build them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorstOutcomes(Vec<Option<Settled>>);
+
+impl WorstOutcomes {
+    /// No notice yet, for a registry of `compounds`.
+    pub fn new(compounds: usize) -> WorstOutcomes {
+        WorstOutcomes(vec![None; compounds])
+    }
+
+    /// The worst outcomes of `notices`; a notice on a compound the registry does not know is
+    /// left out.
+    pub fn of_notices(reg: &Registry, notices: &[Notice]) -> WorstOutcomes {
+        let mut worst = WorstOutcomes::new(reg.compounds.len());
+        let mut at = Positions::new(reg);
+        for n in notices {
+            worst.note(at.of(&n.compound_id), n.outcome);
+        }
+        worst
+    }
+
+    /// Count a notice of the compound at `at` (none: unregistered, left out).
+    fn note(&mut self, at: Option<usize>, outcome: Outcome) {
+        if let Some(slot) = at.and_then(|i| self.0.get_mut(i)) {
+            let settled = outcome.settled();
+            *slot = Some(slot.map_or(settled, |w| w.min(settled)));
+        }
+    }
+
+    /// The worst outcome of the notices of the compound at `index` in the registry, if any.
+    pub fn of(&self, index: usize) -> Option<Settled> {
+        self.0.get(index).copied().flatten()
     }
 }
 
@@ -154,6 +223,9 @@ pub struct RecheckReport {
     pub vetoes: Vec<Veto>,
 }
 
+/// The re-inspection visits from a period's first day, by compound id.
+pub type Rechecks = BTreeMap<String, Vec<Visit>>;
+
 /// Collects notices and re-inspections from a stream of visits.
 pub struct NoticeBook<'a> {
     reg: &'a Registry,
@@ -161,7 +233,7 @@ pub struct NoticeBook<'a> {
     rule: Rule<'a>,
     period: Period,
     notices: Vec<(Visit, VisitScore)>,
-    rechecks: BTreeMap<String, Vec<Visit>>,
+    rechecks: Rechecks,
     problems: Vec<ScoreProblem>,
     /// Leave out findings on items these standards do not apply, instead of failing.
     pub ignore_inapplicable: bool,
@@ -257,9 +329,10 @@ impl<'a> NoticeBook<'a> {
     /// Match notices with re-inspections and decide outcomes and vetoes as of `as_of`.
     pub fn finish(mut self, as_of: NaiveDate) -> Result<RecheckReport, Vec<ScoreProblem>> {
         let notices = std::mem::take(&mut self.notices);
+        let rechecks = std::mem::take(&mut self.rechecks);
         let mut out = Vec::with_capacity(notices.len());
         for (v, s) in notices {
-            if let Some(n) = self.notice(v, s, as_of) {
+            if let Some(n) = self.notice(v, s, as_of, &rechecks) {
                 out.push(n);
             }
         }
@@ -276,29 +349,42 @@ impl<'a> NoticeBook<'a> {
         })
     }
 
+    /// What [`NoticeBook::finish`]'s notices give [`WorstOutcomes::of_notices`], and its
+    /// problems, without the notices (their items, places, companies and vetoes).
+    pub fn finish_worst(mut self, as_of: NaiveDate) -> Result<WorstOutcomes, Vec<ScoreProblem>> {
+        let rechecks = std::mem::take(&mut self.rechecks);
+        self.finish_worst_with(as_of, &rechecks)
+    }
+
+    /// [`NoticeBook::finish_worst`], the notices' re-inspections looked for in `rechecks` (a
+    /// book of [`NoticeBooks`], which keeps them once for both).
+    pub fn finish_worst_with(
+        mut self,
+        as_of: NaiveDate,
+        rechecks: &Rechecks,
+    ) -> Result<WorstOutcomes, Vec<ScoreProblem>> {
+        let notices = std::mem::take(&mut self.notices);
+        let mut worst = WorstOutcomes::new(self.reg.compounds.len());
+        for (v, _) in &notices {
+            if let Some(settled) = self.settle(v, as_of, rechecks) {
+                worst.note(self.position(v), settled.outcome);
+            }
+        }
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        Ok(worst)
+    }
+
     /// The notice of a failing visit `v` scored `s`, with its re-inspection and outcome as of
     /// `as_of`; none when the re-inspection could not be scored (the problem is recorded and
     /// `finish` reports it).
-    fn notice(&mut self, v: Visit, s: VisitScore, as_of: NaiveDate) -> Option<Notice> {
-        let deadline = v
-            .date
-            .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
-            .unwrap_or(NaiveDate::MAX);
-        // The re-inspection is scored where it lies (not copied): only its id is kept.
-        let recheck = match self.first_recheck(&v).map(|r| (r, self.score_of(r))) {
-            None => None,
-            Some((r, Ok(rs))) => Some(((r.id.clone(), r.date, r.level), rs)),
-            Some((_, Err(p))) => {
-                self.problems.push(p);
-                return None;
-            }
-        };
-        let outcome = match &recheck {
-            Some((_, rs)) if rs.fails(self.standards) => Outcome::Failed,
-            Some(_) => Outcome::Rectified,
-            None if as_of <= deadline => Outcome::Pending,
-            None => Outcome::Overdue,
-        };
+    fn notice(&mut self, v: Visit, s: VisitScore, as_of: NaiveDate, rechecks: &Rechecks) -> Option<Notice> {
+        let Settlement {
+            deadline,
+            recheck,
+            outcome,
+        } = self.settle(&v, as_of, rechecks)?;
         let at = self.position(&v);
         let (community_id, street_id) = self.place_of(at);
         Some(Notice {
@@ -327,13 +413,32 @@ impl<'a> NoticeBook<'a> {
         })
     }
 
-    /// The re-inspection of a notice: the compound's first re-inspection visit after the
-    /// failing one (ties by visit id).
-    fn first_recheck(&self, v: &Visit) -> Option<&Visit> {
-        self.rechecks.get(&v.compound_id).and_then(|list| {
-            list.iter()
-                .filter(|r| r.date > v.date)
-                .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
+    /// The deadline, re-inspection and outcome as of `as_of` of the notice of the failing visit
+    /// `v`; none when the re-inspection could not be scored (the problem is recorded).
+    fn settle(&mut self, v: &Visit, as_of: NaiveDate, rechecks: &Rechecks) -> Option<Settlement> {
+        let deadline = v
+            .date
+            .checked_add_days(Days::new(u64::from(self.standards.recheck.deadline_days)))
+            .unwrap_or(NaiveDate::MAX);
+        // The re-inspection is scored where it lies (not copied): only its id is kept.
+        let recheck = match first_recheck(rechecks, v).map(|r| (r, self.score_of(r))) {
+            None => None,
+            Some((r, Ok(rs))) => Some(((r.id.clone(), r.date, r.level), rs)),
+            Some((_, Err(p))) => {
+                self.problems.push(p);
+                return None;
+            }
+        };
+        let outcome = match &recheck {
+            Some((_, rs)) if rs.fails(self.standards) => Outcome::Failed,
+            Some(_) => Outcome::Rectified,
+            None if as_of <= deadline => Outcome::Pending,
+            None => Outcome::Overdue,
+        };
+        Some(Settlement {
+            deadline,
+            recheck,
+            outcome,
         })
     }
 
@@ -383,6 +488,127 @@ impl<'a> NoticeBook<'a> {
     }
 }
 
+/// Two books over the same period and registry fed the same visits (`standards diff`, one per
+/// side): the re-inspections, the same for both, are kept once (by the first), and a routine
+/// visit is scored once when both standards score it alike (the same items, the same scoring
+/// level), each book then keeping it if it fails under its own pass mark.
+pub struct NoticeBooks<'a> {
+    books: [NoticeBook<'a>; 2],
+    alike: bool,
+}
+
+impl Accumulate for NoticeBooks<'_> {
+    fn add(&mut self, v: &Visit) {
+        let [first, second] = &mut self.books;
+        if v.purpose == Purpose::Recheck || !self.alike {
+            first.add(v);
+            if v.purpose != Purpose::Recheck {
+                second.add(v);
+            }
+            return;
+        }
+        if v.level != first.standards.scoring_level || !first.period.contains(v.date) {
+            return;
+        }
+        match first.score_of(v) {
+            Ok(s) => {
+                for book in [first, second] {
+                    if s.fails(book.standards) {
+                        book.notices.push((v.clone(), s));
+                    }
+                }
+            }
+            Err(p) => {
+                second.problems.push(p.clone());
+                first.problems.push(p);
+            }
+        }
+    }
+
+    fn fork(&self) -> Self {
+        NoticeBooks {
+            books: [self.books[0].fork(), self.books[1].fork()],
+            alike: self.alike,
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        let [a, b] = other.books;
+        self.books[0].merge(a);
+        self.books[1].merge(b);
+    }
+}
+
+impl<'a> NoticeBooks<'a> {
+    /// A book of a period's notices under each of two standards; with `ignore_inapplicable`,
+    /// each leaves out findings on items its standards do not apply.
+    pub fn new(
+        reg: &'a Registry,
+        standards: [&'a Standards; 2],
+        period: Period,
+        ignore_inapplicable: bool,
+    ) -> NoticeBooks<'a> {
+        let books = standards.map(|st| {
+            let mut book = NoticeBook::new(reg, st, period);
+            book.ignore_inapplicable = ignore_inapplicable;
+            book
+        });
+        let [a, b] = standards;
+        let alike = a.scoring_level == b.scoring_level && items_alike(a, b);
+        NoticeBooks { books, alike }
+    }
+
+    /// The first day whose visits matter: both books' period's first.
+    pub fn first_day(&self) -> NaiveDate {
+        self.books[0].first_day()
+    }
+
+    /// The books, each to be finished with [`NoticeBook::finish_worst_with`] the
+    /// re-inspections given with them.
+    pub fn into_books(mut self) -> (Rechecks, [NoticeBook<'a>; 2]) {
+        let rechecks = std::mem::take(&mut self.books[0].rechecks);
+        (rechecks, self.books)
+    }
+}
+
+/// Whether two standards give every visit the same score and red line: the same items (code,
+/// name, category, max and deduct to the decimal, red line, grades) in the same order, in the
+/// same categories. The pass mark, grades, cadence and the rest may differ.
+fn items_alike(a: &Standards, b: &Standards) -> bool {
+    let same = |x: Decimal, y: Decimal| x == y && x.scale() == y.scale();
+    let items = a.items.len() == b.items.len()
+        && a.items.iter().zip(&b.items).all(|(x, y)| {
+            x.code == y.code
+                && x.name == y.name
+                && x.category == y.category
+                && same(x.max, y.max)
+                && same(x.deduct, y.deduct)
+                && x.red_line == y.red_line
+                && x.applies_to == y.applies_to
+        });
+    let categories = a.categories.len() == b.categories.len()
+        && a.categories.iter().zip(&b.categories).all(|(x, y)| x.code == y.code);
+    items && categories
+}
+
+/// The re-inspection of a notice on the failing visit `v`: the compound's first re-inspection
+/// visit after it (ties by visit id).
+fn first_recheck<'r>(rechecks: &'r Rechecks, v: &Visit) -> Option<&'r Visit> {
+    rechecks.get(&v.compound_id).and_then(|list| {
+        list.iter()
+            .filter(|r| r.date > v.date)
+            .min_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)))
+    })
+}
+
+/// A notice's deadline, its re-inspection ((visit id, day, level), score) if any, and its
+/// outcome.
+struct Settlement {
+    deadline: NaiveDate,
+    recheck: Option<((String, NaiveDate, Level), VisitScore)>,
+    outcome: Outcome,
+}
+
 /// One veto per (community, year of re-inspection) with a failed notice; `revoked` when the
 /// community held a title valid on a failed re-inspection's date, else `ineligible`.
 fn vetoes(reg: &Registry, notices: &[Notice]) -> Vec<Veto> {
@@ -411,4 +637,158 @@ fn vetoes(reg: &Registry, notices: &[Notice]) -> Vec<Veto> {
             v
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::registry::Compound;
+    use crate::workspace::parse_standards;
+
+    fn standards(edit: impl Fn(String) -> String) -> Standards {
+        let text = edit(include_str!("../../standards/2026-01-01.toml").to_string());
+        parse_standards(&text, Some("2026-01-01")).unwrap()
+    }
+
+    fn registry(n: usize) -> Registry {
+        let compounds = (0..n)
+            .map(|i| Compound {
+                id: format!("C{i:02}").into(),
+                community_id: "K1".into(),
+                name: format!("C{i:02}").into(),
+                aliases: Vec::new(),
+                households: 1,
+                area_m2: Decimal::ONE,
+                buildings: 1,
+                line: 2,
+            })
+            .collect();
+        Registry::new(Vec::new(), Vec::new(), compounds, Vec::new(), Vec::new(), Vec::new())
+    }
+
+    fn visit(id: &str, compound: usize, day: &str, purpose: Purpose, findings: &[(&str, u64)]) -> Visit {
+        Visit {
+            id: id.to_string(),
+            date: day.parse().unwrap(),
+            level: Level::ThirdParty,
+            purpose,
+            team: "T".to_string(),
+            inspectors: 2,
+            compound_id: format!("C{compound:02}"),
+            compound: Some(compound),
+            grade: Some(1),
+            findings: findings.iter().map(|(c, n)| (c.to_string(), *n)).collect(),
+            photos: 0,
+            file: "f.csv".to_string(),
+            line: 2,
+        }
+    }
+
+    /// Routine visits losing more and more points, some re-inspected (passing or not, in time
+    /// or late), and one crossing a red line.
+    fn visits() -> Vec<Visit> {
+        let mut out = Vec::new();
+        for c in 0..12usize {
+            let n = u64::try_from(c).unwrap();
+            let red = if c % 3 == 0 { 1 } else { 0 };
+            let findings = [("A02", n / 2), ("A01", n % 3), ("A05", n), ("A11", n), ("A17", red)];
+            out.push(visit(&format!("V{c}"), c, "2026-02-10", Purpose::Routine, &findings));
+            match c % 4 {
+                0 => out.push(visit(&format!("R{c}"), c, "2026-02-20", Purpose::Recheck, &[])),
+                1 => out.push(visit(
+                    &format!("R{c}"),
+                    c,
+                    "2026-03-20",
+                    Purpose::Recheck,
+                    &[("A02", 2)],
+                )),
+                2 => out.push(visit(
+                    &format!("R{c}"),
+                    c,
+                    "2026-02-12",
+                    Purpose::Recheck,
+                    &[("A17", 1)],
+                )),
+                _ => {}
+            }
+        }
+        out.push(visit("V99", 11, "2026-04-01", Purpose::Routine, &[("A17", 1)]));
+        out
+    }
+
+    fn book<'a>(reg: &'a Registry, st: &'a Standards) -> NoticeBook<'a> {
+        let mut b = NoticeBook::new(reg, st, "2026H1".parse().unwrap());
+        b.ignore_inapplicable = true;
+        b
+    }
+
+    /// A pair of books gives each side what a book of its own gives, whether the two standards
+    /// score alike (a pass-mark change) or not (an item's deduction changed).
+    #[test]
+    fn a_pair_of_books_settles_as_two_books_do() {
+        let reg = registry(12);
+        let before = standards(|t| t);
+        let stricter = standards(|t| t.replace("pass_mark = 80", "pass_mark = 90"));
+        let reweighed = standards(|t| t.replace("max = 10\ndeduct = 5", "max = 10\ndeduct = 3"));
+        let as_of: NaiveDate = "2026-06-30".parse().unwrap();
+        for (after, alike) in [(&stricter, true), (&reweighed, false)] {
+            let mut pair = NoticeBooks::new(&reg, [&before, after], "2026H1".parse().unwrap(), true);
+            assert_eq!(pair.alike, alike);
+            let mut alone = [book(&reg, &before), book(&reg, after)];
+            for v in visits() {
+                pair.add(&v);
+                alone.iter_mut().for_each(|b| b.add(&v));
+            }
+            let (rechecks, books) = pair.into_books();
+            let paired = books.map(|b| b.finish_worst_with(as_of, &rechecks).unwrap());
+            let [a, b] = alone.map(|b| b.finish(as_of).unwrap());
+            let told = [&a, &b].map(|r| WorstOutcomes::of_notices(&reg, &r.notices));
+            assert_eq!(paired, told);
+            assert_ne!(paired[0], paired[1], "the two sides' notices differ");
+            assert!(a.notices.iter().any(|n| n.outcome == Outcome::Failed));
+        }
+    }
+
+    /// A compound is settled by its worst notice: a failed re-inspection, then an unresolved
+    /// notice, then a rectified one; an unregistered compound's notices are left out.
+    #[test]
+    fn the_worst_outcome_settles_a_compound() {
+        assert!(Settled::RecheckFailed < Settled::Unresolved && Settled::Unresolved < Settled::Rectified);
+        assert_eq!(Outcome::Overdue.settled(), Settled::Unresolved);
+        assert_eq!(Outcome::Pending.settled(), Settled::Unresolved);
+        let mut w = WorstOutcomes::new(3);
+        w.note(Some(0), Outcome::Rectified);
+        w.note(Some(0), Outcome::Overdue);
+        w.note(Some(0), Outcome::Rectified);
+        w.note(Some(1), Outcome::Failed);
+        w.note(Some(1), Outcome::Pending);
+        w.note(None, Outcome::Failed);
+        w.note(Some(7), Outcome::Failed);
+        assert_eq!(
+            [w.of(0), w.of(1), w.of(2), w.of(7)],
+            [Some(Settled::Unresolved), Some(Settled::RecheckFailed), None, None]
+        );
+        assert_eq!(Settled::RecheckFailed.key(), "recheck_failed");
+    }
+
+    /// Standards score alike only when every item is the same: a pass mark or a grade may
+    /// differ, not a deduction, a red line or a name.
+    #[test]
+    fn items_alike_looks_at_every_item_field() {
+        let base = standards(|t| t);
+        assert!(items_alike(
+            &base,
+            &standards(|t| t.replace("pass_mark = 80", "pass_mark = 85"))
+        ));
+        assert!(items_alike(&base, &standards(|t| t.replace("min = 85", "min = 86"))));
+        assert!(!items_alike(
+            &base,
+            &standards(|t| t.replace("deduct = 2\n", "deduct = 3\n"))
+        ));
+        assert!(!items_alike(&base, &standards(|t| t.replace("red_line = true\n", ""))));
+        assert!(!items_alike(
+            &base,
+            &standards(|t| t.replace("name = \"私装地锁\"\ncategory", "name = \"地锁\"\ncategory"))
+        ));
+    }
 }

@@ -13,7 +13,7 @@ use crate::model::records::Fee;
 use crate::model::registry::{Compound, Positions, Registry};
 use crate::model::Period;
 
-use super::recheck::{Notice, Outcome};
+use super::recheck::{Notice, Settled, WorstOutcomes};
 use super::scoring::{CompoundResult, Verdict};
 
 /// One compound's subsidy.
@@ -141,20 +141,31 @@ fn streets_of<'c>(
         .enumerate()
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
+    // The outcomes of each street's compounds counted by their text (a handful a street), made
+    // into its map once at the end.
+    let mut counts: Vec<Vec<(&str, u32)>> = vec![Vec::new(); out.len()];
+    // A street's compounds mostly follow one another: its position is looked up when it changes.
+    let mut last: Option<(&str, usize)> = None;
     for (street, amount, base, withheld, outcome) in compounds {
-        if let Some(&i) = at.get(street) {
-            let s = &mut out[i];
-            s.amount += amount;
-            s.base += base;
-            s.withheld += withheld;
-            // Counted by the outcome's text, copied once per street and outcome.
-            match s.outcomes.get_mut(outcome) {
-                Some(n) => *n += 1,
-                None => {
-                    s.outcomes.insert(outcome.to_string(), 1);
-                }
-            }
+        let i = match last {
+            Some((id, i)) if id == street => i,
+            _ => match at.get(street) {
+                Some(&i) => i,
+                None => continue,
+            },
+        };
+        last = Some((street, i));
+        let s = &mut out[i];
+        s.amount += amount;
+        s.base += base;
+        s.withheld += withheld;
+        match counts[i].iter_mut().find(|(o, _)| *o == outcome) {
+            Some((_, n)) => *n += 1,
+            None => counts[i].push((outcome, 1)),
         }
+    }
+    for (s, counted) in out.iter_mut().zip(counts) {
+        s.outcomes = counted.into_iter().map(|(o, n)| (o.to_string(), n)).collect();
     }
     out
 }
@@ -163,31 +174,18 @@ fn streets_of<'c>(
 /// failing compound the worst of its notices' outcomes: recheck_failed, then unresolved
 /// (pending or overdue), then rectified; its grade name when it failed without a notice.
 pub fn outcome_key(result: &CompoundResult, notices: &[&Notice]) -> String {
-    outcome_of(result, notices).to_string()
+    let worst = notices.iter().map(|n| n.outcome.settled()).min();
+    outcome_of(result, worst).to_string()
 }
 
-/// The outcome key of [`outcome_key`], borrowed (a national allocation has 220,000).
-fn outcome_of<'r>(result: &'r CompoundResult, notices: &[&Notice]) -> &'r str {
+/// The outcome key of [`outcome_key`], borrowed (a national allocation has 220,000), from the
+/// worst of the compound's notices' outcomes.
+fn outcome_of(result: &CompoundResult, worst: Option<Settled>) -> &str {
     let grade = || result.grade.as_deref().unwrap_or_default();
-    match result.verdict {
-        Verdict::NotAssessed => "not_assessed",
-        Verdict::Pass => grade(),
-        Verdict::Fail => {
-            let worst = notices
-                .iter()
-                .map(|n| match n.outcome {
-                    Outcome::Failed => 0,
-                    Outcome::Pending | Outcome::Overdue => 1,
-                    Outcome::Rectified => 2,
-                })
-                .min();
-            match worst {
-                Some(0) => "recheck_failed",
-                Some(1) => "unresolved",
-                Some(_) => "rectified",
-                None => grade(),
-            }
-        }
+    match (result.verdict, worst) {
+        (Verdict::NotAssessed, _) => "not_assessed",
+        (Verdict::Pass, _) | (Verdict::Fail, None) => grade(),
+        (Verdict::Fail, Some(worst)) => worst.key(),
     }
 }
 
@@ -213,7 +211,8 @@ impl<'a> Allocation<'a> {
     /// Allocate the period's funds: every compound's subsidy.
     pub fn report(&self) -> Result<SubsidyReport, String> {
         let (reg, period) = (self.reg, self.period);
-        let (shares, budget, total, scaled) = self.shares()?;
+        let worst = WorstOutcomes::of_notices(reg, self.notices);
+        let (shares, budget, total, scaled) = self.shares(&worst)?;
         let compounds = shares
             .into_iter()
             .map(|s| CompoundSubsidy {
@@ -241,9 +240,11 @@ impl<'a> Allocation<'a> {
 
     /// What [`Allocation::report`]'s [`SubsidyReport::by_street`] gives, without the
     /// compounds' subsidies (`standards diff` allocates twice at national scale, and only tells
-    /// the streets).
-    pub fn by_street(&self) -> Result<Vec<StreetSubsidy>, String> {
-        let (shares, ..) = self.shares()?;
+    /// the streets). The notices are given by `worst`, what they come to for each compound
+    /// ([`WorstOutcomes::of_notices`] of the notices, which need not be built for it):
+    /// `self.notices` is not read.
+    pub fn by_street(&self, worst: &WorstOutcomes) -> Result<Vec<StreetSubsidy>, String> {
+        let (shares, ..) = self.shares(worst)?;
         Ok(streets_of(
             self.reg,
             shares.iter().map(|s| {
@@ -279,31 +280,25 @@ struct Share<'a> {
 type Shares<'a> = (Vec<Share<'a>>, Option<Decimal>, Decimal, bool);
 
 impl<'a> Allocation<'a> {
-    /// Every registered compound's share of the funds, in the order of `results`, apportioned.
-    fn shares(&self) -> Result<Shares<'a>, String> {
+    /// Every registered compound's share of the funds, in the order of `results`, apportioned;
+    /// its notices' outcomes from `worst`.
+    fn shares(&self, worst: &WorstOutcomes) -> Result<Shares<'a>, String> {
         let Allocation {
             reg,
             period,
             funds,
             budget,
             results,
-            notices,
+            notices: _,
             fees,
         } = *self;
-        // Fee rows and notices by registry position (the last fee row of a compound counts): a
-        // national allocation looks up 220,000 compounds, once each.
+        // Fee rows by registry position (the last fee row of a compound counts): a national
+        // allocation looks up 220,000 compounds, once each.
         let mut fee_of: Vec<Option<&Fee>> = vec![None; reg.compounds.len()];
         let mut at = Positions::new(reg);
         for f in fees {
             if let Some(i) = at.of(&f.compound_id) {
                 fee_of[i] = Some(f);
-            }
-        }
-        let mut notices_of: Vec<Vec<&Notice>> = vec![Vec::new(); reg.compounds.len()];
-        let mut at = Positions::new(reg);
-        for n in notices {
-            if let Some(i) = at.of(&n.compound_id) {
-                notices_of[i].push(n);
             }
         }
         let rates = Rates::new(funds);
@@ -320,18 +315,18 @@ impl<'a> Allocation<'a> {
                 compound: &reg.compounds[i],
                 index: i,
             };
-            let outcome = (outcome_of(r, &notices_of[i]), &mut coefficients);
+            let outcome = (outcome_of(r, worst.of(i)), &mut coefficients);
             shares.push(entitlement(reg, &starts, funds, &rates, r, c, outcome, fee_of[i])?);
         }
         let budget = budget.or(funds.budget);
         // The entitlements must add up exactly before they are apportioned.
-        shares
+        let sum = shares
         .iter()
         .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.entitlement))
         .ok_or_else(|| {
             "the period's subsidy entitlements add up to more than can be computed exactly: check the areas in data/registry/compounds.csv and the funds file's rates".to_string()
         })?;
-        let (total, scaled) = apportion_all(&mut shares, budget);
+        let (total, scaled) = apportion_all(&mut shares, sum, budget);
         Ok((shares, budget, total, scaled))
     }
 }
@@ -494,18 +489,34 @@ fn fee_bonus(funds: &Funds, fee_rate: Option<Decimal>) -> (bool, Decimal) {
 }
 
 /// Give each compound its amount in fen under the budget, scaling the entitlements when the
-/// budget binds. Returns (the total, whether the budget was binding).
-fn apportion_all(compounds: &mut [Share], budget: Option<Decimal>) -> (Decimal, bool) {
+/// budget binds (`sum`: the entitlements' exact sum). Returns (the total, whether the budget
+/// was binding).
+fn apportion_all(compounds: &mut [Share], sum: Decimal, budget: Option<Decimal>) -> (Decimal, bool) {
     let entitlements: Vec<(&str, Decimal)> = compounds.iter().map(|c| (c.compound_id, c.entitlement)).collect();
-    let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
-    let (amounts, total, scaled) = apportion(&entitlements, budget);
-    for (c, a) in compounds.iter_mut().zip(amounts) {
+    let Apportioned {
+        values,
+        amounts,
+        target,
+        scaled,
+    } = apportion_summed(&entitlements, sum, budget);
+    // A scaled entitlement is the value apportioned (scaled by the target over the sum).
+    let rescale = scaled && !sum.is_zero();
+    for ((c, a), v) in compounds.iter_mut().zip(amounts).zip(values) {
         c.amount = a;
-        if scaled && !sum.is_zero() {
-            c.entitlement = scale(c.entitlement, total, sum);
+        if rescale {
+            c.entitlement = v;
         }
     }
-    (total, scaled)
+    (target, scaled)
+}
+
+/// What [`apportion`] works out: the values apportioned (the entitlements, scaled when the
+/// budget binds), their amounts in fen, the target and whether the budget bound.
+struct Apportioned {
+    values: Vec<Decimal>,
+    amounts: Vec<Decimal>,
+    target: Decimal,
+    scaled: bool,
 }
 
 /// Split exact entitlements into fen amounts that sum to the target exactly: the budget when
@@ -514,8 +525,14 @@ fn apportion_all(compounds: &mut [Share], budget: Option<Decimal>) -> (Decimal, 
 /// the largest remainders, ties to the smaller id. Returns (amounts in input order, target,
 /// whether the budget was binding).
 pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (Vec<Decimal>, Decimal, bool) {
-    let fen = Decimal::new(1, 2);
     let sum: Decimal = entitlements.iter().map(|(_, e)| *e).sum();
+    let a = apportion_summed(entitlements, sum, budget);
+    (a.amounts, a.target, a.scaled)
+}
+
+/// [`apportion`] of entitlements whose exact sum is `sum` (an allocation has it already).
+fn apportion_summed(entitlements: &[(&str, Decimal)], sum: Decimal, budget: Option<Decimal>) -> Apportioned {
+    let fen = Decimal::new(1, 2);
     let (values, target, scaled): (Vec<Decimal>, Decimal, bool) = match budget {
         Some(b) if sum > b => {
             let b = b.round_dp_with_strategy(2, RoundingStrategy::ToZero);
@@ -534,7 +551,12 @@ pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (
     let given: Decimal = amounts.iter().sum();
     let mut left = ((target - given) / fen).round().to_i64().unwrap_or(0).max(0);
     if left == 0 {
-        return (amounts, target, scaled);
+        return Apportioned {
+            values,
+            amounts,
+            target,
+            scaled,
+        };
     }
     // The fen left go down `order`: largest remainder first, ties to the smaller id (then to
     // the earlier entitlement, as a stable sort leaves them). Fewer fen than entitlements (the
@@ -567,7 +589,12 @@ pub fn apportion(entitlements: &[(&str, Decimal)], budget: Option<Decimal>) -> (
             left -= 1;
         }
     }
-    (amounts, target, scaled)
+    Apportioned {
+        values,
+        amounts,
+        target,
+        scaled,
+    }
 }
 
 #[cfg(test)]
