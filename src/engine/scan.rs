@@ -344,7 +344,9 @@ fn head_texts<'r>(rec: &'r [u8], cut: &Cut) -> Option<(&'r str, &'r str, &'r str
         ))
     };
     // (simdutf8: a head's team is often CJK, where core's check goes byte by byte.)
-    let whole = rec.get(..cut.head_len()).and_then(|h| simdutf8::basic::from_utf8(h).ok());
+    let whole = rec
+        .get(..cut.head_len())
+        .and_then(|h| simdutf8::basic::from_utf8(h).ok());
     whole.and_then(one).or_else(|| {
         let text = |i: usize| std::str::from_utf8(cut.field(rec, i)).ok();
         Some((text(0)?, text(4)?, text(6)?))
