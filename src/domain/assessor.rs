@@ -504,7 +504,7 @@ impl Gather<'_> {
         };
         // Both lists are sorted by compound: the district's visits to each assessed visit's
         // compound are found walking forward, not searched for again.
-        let mut compound = Compound::default();
+        let mut compound = DistrictWalk::default();
         for a in &self.assessed {
             let Some(d) = compound.nearest(&self.district, a, self.days) else {
                 continue;
@@ -617,12 +617,12 @@ fn team_agreement(by_team: &BTreeMap<&str, (u64, Decimal)>, teams: &mut [Team]) 
 /// Where the district's visits to one compound lie in the district's list (sorted by
 /// compound, then date), for assessed visits taken in compound order.
 #[derive(Debug, Default)]
-struct Compound {
+struct DistrictWalk {
     from: usize,
     to: usize,
 }
 
-impl Compound {
+impl DistrictWalk {
     /// The district visit to `a`'s compound nearest to it in date, at most `days` away; ties
     /// go to the earlier. `a`'s compound is this one's or a later one.
     fn nearest<'s>(&mut self, district: &'s [Seen], a: &Seen, days: i64) -> Option<&'s Seen> {
@@ -742,12 +742,12 @@ mod tests {
         .map(|(c, d)| seen(c, d))
         .collect();
         for days in [0, 2, 5, 30] {
-            let mut walk = Compound::default();
+            let mut walk = DistrictWalk::default();
             let walked: Vec<_> = assessed.iter().map(|a| walk.nearest(&district, a, days)).collect();
             let searched: Vec<_> = assessed.iter().map(|a| nearest(&district, a, days)).collect();
             assert_eq!(walked, searched, "days {days}");
         }
-        let mut walk = Compound::default();
+        let mut walk = DistrictWalk::default();
         let found = walk.nearest(&district, &seen(1, 7), 5).map(|d| d.date.day0() + 1);
         assert_eq!(found, Some(5));
     }

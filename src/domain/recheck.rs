@@ -10,7 +10,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::model::registry::{Positions, Registry};
-use crate::model::standards::Standards;
+use crate::model::standards::{Category, Item, Standards};
 use crate::model::{Level, Period, Purpose};
 
 use super::rule::Rule;
@@ -350,14 +350,9 @@ impl<'a> NoticeBook<'a> {
     }
 
     /// What [`NoticeBook::finish`]'s notices give [`WorstOutcomes::of_notices`], and its
-    /// problems, without the notices (their items, places, companies and vetoes).
-    pub fn finish_worst(mut self, as_of: NaiveDate) -> Result<WorstOutcomes, Vec<ScoreProblem>> {
-        let rechecks = std::mem::take(&mut self.rechecks);
-        self.finish_worst_with(as_of, &rechecks)
-    }
-
-    /// [`NoticeBook::finish_worst`], the notices' re-inspections looked for in `rechecks` (a
-    /// book of [`NoticeBooks`], which keeps them once for both).
+    /// problems, without the notices (their items, places, companies and vetoes); the notices'
+    /// re-inspections are looked for in `rechecks` (a book of [`NoticeBooks`], which keeps them
+    /// once for both sides).
     pub fn finish_worst_with(
         mut self,
         as_of: NaiveDate,
@@ -576,18 +571,32 @@ impl<'a> NoticeBooks<'a> {
 /// same categories. The pass mark, grades, cadence and the rest may differ.
 fn items_alike(a: &Standards, b: &Standards) -> bool {
     let same = |x: Decimal, y: Decimal| x == y && x.scale() == y.scale();
+    // Every field named, so one added to `Item` or `Category` must be decided on here.
     let items = a.items.len() == b.items.len()
         && a.items.iter().zip(&b.items).all(|(x, y)| {
-            x.code == y.code
-                && x.name == y.name
-                && x.category == y.category
-                && same(x.max, y.max)
-                && same(x.deduct, y.deduct)
-                && x.red_line == y.red_line
-                && x.applies_to == y.applies_to
+            let Item {
+                code,
+                name,
+                category,
+                max,
+                deduct,
+                red_line,
+                applies_to,
+            } = x;
+            *code == y.code
+                && *name == y.name
+                && *category == y.category
+                && same(*max, y.max)
+                && same(*deduct, y.deduct)
+                && *red_line == y.red_line
+                && *applies_to == y.applies_to
         });
+    // (A category's name is printed, never scored.)
     let categories = a.categories.len() == b.categories.len()
-        && a.categories.iter().zip(&b.categories).all(|(x, y)| x.code == y.code);
+        && a.categories.iter().zip(&b.categories).all(|(x, y)| {
+            let Category { code, name: _ } = x;
+            *code == y.code
+        });
     items && categories
 }
 

@@ -117,7 +117,8 @@ pub(crate) fn split(b: &[u8], head: Option<(&[u8], &[u32; HEAD])>) -> Split {
             break;
         };
         let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        // Most words of a record hold no byte below `"`, so none of the three that stop it.
+        // Most words of a record hold no byte at or below `"`, so none of the three that stop
+        // it (`"`, `\n`, `\r`).
         let stop = if any_below(x, b'"' + 1) {
             bytes_equal(x, b'"') | bytes_equal(x, b'\n') | bytes_equal(x, b'\r')
         } else {

@@ -385,6 +385,18 @@ section.page:first-of-type { page-break-before: auto; }
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A cell copied as it is when nothing in it needs escaping is what escaping gives:
+        /// any text of markup bytes, line breaks, CJK and other characters.
+        #[test]
+        fn a_cell_is_escaped_as_md_escape_does(text in "[<>&\\\\`*_\\[\\]|#!\r\n a-z0-9社区（）·\u{1F600}]{0,12}") {
+            let mut s = String::from("前");
+            push_md_escaped(&mut s, &text);
+            prop_assert_eq!(s, format!("前{}", md_escape(&text)));
+        }
+    }
 
     #[test]
     fn markup_in_names_is_escaped_everywhere() {
