@@ -117,10 +117,9 @@ pub fn to_document(f: &Frame, b: &Bulletin) -> Result<Document> {
         let first = first_sections(f, b);
         (first, other.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
     });
-    let mut communities = Some(communities);
-    for section in first {
-        doc.sections.extend(section.or_else(|| communities.take()));
-    }
+    doc.sections.extend(first.before);
+    doc.sections.push(communities);
+    doc.sections.extend(first.after);
     doc.sections.extend(fees);
     doc.sections.extend(assessor);
     let n = doc.sections.len() + 1;
@@ -132,23 +131,33 @@ pub fn to_document(f: &Frame, b: &Bulletin) -> Result<Document> {
     Ok(doc)
 }
 
-/// How many sections [`first_sections`] stands for.
-const FIRST_SECTIONS: usize = 9;
+/// How many sections every bulletin has before its fees and the 第三方考评: those of
+/// [`FirstSections`] and the community ranking between them.
+const FIRST_SECTIONS: usize = BEFORE_RANKING + 1 + AFTER_RANKING;
+const BEFORE_RANKING: usize = 2;
+const AFTER_RANKING: usize = 6;
 
-/// The sections every bulletin has, before its fees and the 第三方考评; the community ranking
-/// (`None`) is drawn by [`to_document`] on another thread.
-fn first_sections(f: &Frame, b: &Bulletin) -> [Option<Section>; FIRST_SECTIONS] {
-    [
-        Some(overview(f, b)),
-        Some(street_ranking(f, b)),
-        None,
-        Some(categories(f, b)),
-        Some(hotspots(f, b)),
-        Some(looks(f, b)),
-        Some(failing(f, b)),
-        Some(vetoes(f, b)),
-        Some(coverage(f, b)),
-    ]
+/// The sections every bulletin has, before its fees and the 第三方考评, but the community
+/// ranking, which [`to_document`] draws on another thread and puts between the two parts.
+struct FirstSections {
+    /// The overview and the street ranking.
+    before: [Section; BEFORE_RANKING],
+    /// Categories, hot spots, the three looks, failing compounds, vetoes, coverage.
+    after: [Section; AFTER_RANKING],
+}
+
+fn first_sections(f: &Frame, b: &Bulletin) -> FirstSections {
+    FirstSections {
+        before: [overview(f, b), street_ranking(f, b)],
+        after: [
+            categories(f, b),
+            hotspots(f, b),
+            looks(f, b),
+            failing(f, b),
+            vetoes(f, b),
+            coverage(f, b),
+        ],
+    }
 }
 
 /// The heading of the document: the red heading and 文号 of `[documents]`, the title (the
