@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::model::decimal::round2;
 use crate::model::records::Fee;
-use crate::model::registry::Registry;
+use crate::model::registry::{Positions, Registry};
 use crate::model::standards::Standards;
 use crate::model::{Level, Period, Purpose};
 
@@ -650,8 +650,8 @@ pub struct FeeTally<'r> {
     /// Per street id ("" for a compound the registry does not know): its tally in `sums`.
     streets: FastMap<&'r str, usize>,
     sums: Vec<StreetFees>,
-    /// The position after the previous row's compound: where the next is looked for first.
-    next: Option<usize>,
+    /// Each row's compound, looked for first after the previous row's.
+    positions: Positions<'r>,
     /// The previous row's community id and the street it is in ("" when unknown).
     community: Option<(&'r str, &'r str)>,
     /// The previous row's street id and its tally in `sums`.
@@ -677,7 +677,7 @@ impl<'r> FeeTally<'r> {
             street,
             streets: FastMap::default(),
             sums: Vec::new(),
-            next: None,
+            positions: Positions::new(reg),
             community: None,
             last: None,
         }
@@ -698,9 +698,7 @@ impl<'r> FeeTally<'r> {
     /// [`street_of`]).
     fn street_of(&mut self, id: &str) -> &'r str {
         let reg = self.reg;
-        let i = reg.compound_index_from(self.next, id);
-        self.next = i.map(|i| i + 1);
-        let Some(c) = i.and_then(|i| reg.compounds.get(i)) else {
+        let Some(c) = self.positions.of(id).and_then(|i| reg.compounds.get(i)) else {
             return "";
         };
         match self.community {
