@@ -85,11 +85,21 @@ impl Loaded {
         let ws = ctx.workspace()?;
         let lock = crate::workspace::transaction::read_lock(&ws, std::time::Duration::from_secs(120))?;
         // The newest visit's date (a read of the newest month file) is found while the
-        // registry loads, when the as-of date defaults to it.
+        // registry loads, when the as-of date defaults to it: from when the registry's smaller
+        // tables are read (see `load_registry_then`), so three reads do not share two cores.
         let (records, newest) = std::thread::scope(|s| {
-            let newest =
-                (as_of.is_none() && default == AsOfDefault::NewestVisit).then(|| s.spawn(|| newest_visit(&ws)));
-            let records = load_records(&ws);
+            let (start, started) = std::sync::mpsc::channel::<()>();
+            let ws = &ws;
+            let newest = (as_of.is_none() && default == AsOfDefault::NewestVisit).then(|| {
+                s.spawn(move || {
+                    // (Also when the loading failed before: the sender is then dropped.)
+                    let _ = started.recv();
+                    newest_visit(ws)
+                })
+            });
+            let records = load_records(ws, move || {
+                let _ = start.send(());
+            });
             let newest = newest.map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(Error::msg(t!("load.store_read_failed"))))
@@ -629,10 +639,11 @@ pub fn both<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> 
 }
 
 /// The workspace's settings, registry, standards and appeals; any error fails.
-fn load_records(ws: &Workspace) -> Result<(Settings, Registry, StandardsSet, Vec<Appeal>)> {
+/// `others_read` is told when the registry's tables but the compounds are read.
+fn load_records(ws: &Workspace, others_read: impl FnOnce()) -> Result<(Settings, Registry, StandardsSet, Vec<Appeal>)> {
     let mut d = Diagnostics::new();
     let settings = workspace::load_settings(ws, &mut d)?;
-    let registry = workspace::load_registry(ws, &mut d)?;
+    let registry = workspace::load_registry_then(ws, &mut d, others_read)?;
     let standards = workspace::load_standards(ws, &mut d)?;
     let appeals = workspace::load_appeals(ws, &mut d)?;
     d.into_result()?;

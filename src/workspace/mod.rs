@@ -26,7 +26,7 @@ pub use funds::{fund_periods, load_funds};
 pub use published::{
     append_publication, load_publications, load_published, Publication, Published, State, StateDiff, PUBLISHED,
 };
-pub use registry::load_registry;
+pub use registry::{load_registry, load_registry_then};
 pub use selections::load_selections;
 pub use settings::{load_settings, SETTINGS};
 pub use standards::{load_standards, parse_standards, sha256_hex, StandardsFile, StandardsSet};

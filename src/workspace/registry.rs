@@ -199,12 +199,20 @@ fn read_titles(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Title>> {
 /// Load and cross-check the registry. Problems go to `diags`; what parsed is returned. The
 /// compounds (the largest table) are read on a second thread while the rest are read here.
 pub fn load_registry(ws: &Workspace, diags: &mut Diagnostics) -> Result<Registry> {
+    load_registry_then(ws, diags, || {})
+}
+
+/// [`load_registry`], telling `others_read` when this thread has read the tables besides the
+/// compounds (the larger read, still going on the other thread): from then on until the
+/// cross-checks, one core is mostly idle, for the caller's own reading.
+pub fn load_registry_then(ws: &Workspace, diags: &mut Diagnostics, others_read: impl FnOnce()) -> Result<Registry> {
     let (compounds, rest) = std::thread::scope(|s| {
         let other = s.spawn(|| {
             let mut d = Diagnostics::new();
             read_compounds(ws, &mut d).map(|c| (c, d))
         });
         let rest = read_others(ws, diags);
+        others_read();
         let compounds = other
             .join()
             .unwrap_or_else(|_| Err(crate::error::Error::msg(t!("registry.compounds_panicked"))));
