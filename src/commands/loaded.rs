@@ -504,10 +504,9 @@ impl Loaded {
             funds: &money.funds,
             budget,
             results: &scores.compounds,
-            notices: &notices.notices,
             fees: &money.fees,
         };
-        allocation.report().map_err(|m| funds_error(period, &m))
+        allocation.report(&notices.notices).map_err(|m| funds_error(period, &m))
     }
 
     /// One period scored under two standards in one pass over the store (`standards diff`),

@@ -169,7 +169,6 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
                     funds: &money.funds,
                     budget: None,
                     results: &scores.compounds,
-                    notices: &[],
                     fees: &money.fees,
                 };
                 allocation.by_street(&worst).map_err(|m| funds_error(period, &m))

@@ -316,13 +316,23 @@ impl<'a> NoticeBook<'a> {
             }
             return;
         }
-        if v.level != self.standards.scoring_level || !self.period.contains(v.date) {
+        if !self.scores(v) {
             return;
         }
         if let Some(s) = self.score(v) {
-            if s.fails(self.standards) {
-                self.notices.push((v.clone(), s));
-            }
+            self.keep_if_failing(v, s);
+        }
+    }
+
+    /// Whether a routine visit can bring a notice here: of the scoring level, in the period.
+    fn scores(&self, v: &Visit) -> bool {
+        v.level == self.standards.scoring_level && self.period.contains(v.date)
+    }
+
+    /// Keep the routine visit `v`, scored `s`, as a notice if it fails these standards.
+    fn keep_if_failing(&mut self, v: &Visit, s: VisitScore) {
+        if s.fails(self.standards) {
+            self.notices.push((v.clone(), s));
         }
     }
 
@@ -502,16 +512,14 @@ impl Accumulate for NoticeBooks<'_> {
             }
             return;
         }
-        if v.level != first.standards.scoring_level || !first.period.contains(v.date) {
+        // (Alike: the same scoring level, so the second book scores what the first does.)
+        if !first.scores(v) {
             return;
         }
         match first.score_of(v) {
             Ok(s) => {
-                for book in [first, second] {
-                    if s.fails(book.standards) {
-                        book.notices.push((v.clone(), s));
-                    }
-                }
+                first.keep_if_failing(v, s);
+                second.keep_if_failing(v, s);
             }
             Err(p) => {
                 second.problems.push(p.clone());

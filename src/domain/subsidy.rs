@@ -201,17 +201,15 @@ pub struct Allocation<'a> {
     pub budget: Option<Decimal>,
     /// The official scores of every compound, in registry order.
     pub results: &'a [CompoundResult],
-    /// The period's notices.
-    pub notices: &'a [Notice],
     /// The period's fee rows.
     pub fees: &'a [Fee],
 }
 
 impl<'a> Allocation<'a> {
-    /// Allocate the period's funds: every compound's subsidy.
-    pub fn report(&self) -> Result<SubsidyReport, String> {
+    /// Allocate the period's funds: every compound's subsidy, its notices among `notices`.
+    pub fn report(&self, notices: &[Notice]) -> Result<SubsidyReport, String> {
         let (reg, period) = (self.reg, self.period);
-        let worst = WorstOutcomes::of_notices(reg, self.notices);
+        let worst = WorstOutcomes::of_notices(reg, notices);
         let (shares, budget, total, scaled) = self.shares(&worst)?;
         let compounds = shares
             .into_iter()
@@ -241,8 +239,7 @@ impl<'a> Allocation<'a> {
     /// What [`Allocation::report`]'s [`SubsidyReport::by_street`] gives, without the
     /// compounds' subsidies (`standards diff` allocates twice at national scale, and only tells
     /// the streets). The notices are given by `worst`, what they come to for each compound
-    /// ([`WorstOutcomes::of_notices`] of the notices, which need not be built for it):
-    /// `self.notices` is not read.
+    /// ([`WorstOutcomes::of_notices`] of the notices, which need not be built for it).
     pub fn by_street(&self, worst: &WorstOutcomes) -> Result<Vec<StreetSubsidy>, String> {
         let (shares, ..) = self.shares(worst)?;
         Ok(streets_of(
@@ -289,7 +286,6 @@ impl<'a> Allocation<'a> {
             funds,
             budget,
             results,
-            notices: _,
             fees,
         } = *self;
         // Fee rows by registry position (the last fee row of a compound counts): a national
