@@ -288,20 +288,41 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 /// name typed into a registry cannot inject links, tables or scripts into a published page.
 pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
+    push_md_escaped(&mut out, s);
     out
+}
+
+/// [`md_escape`] of `s` written onto the end of `out`: the text between the characters it
+/// escapes (all ASCII, so never part of a longer UTF-8 character) is copied as it is, so a
+/// cell with none (most of a national table's) is one copy.
+pub fn push_md_escaped(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| md_escaped(b).is_some()) {
+        out.push_str(&rest[..i]);
+        out.push_str(md_escaped(rest.as_bytes()[i]).unwrap_or_default());
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// What Markdown text writes for the byte `b`, when it is one that would start markup.
+fn md_escaped(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'&' => "&amp;",
+        b'\\' => "\\\\",
+        b'`' => "\\`",
+        b'*' => "\\*",
+        b'_' => "\\_",
+        b'[' => "\\[",
+        b']' => "\\]",
+        b'|' => "\\|",
+        b'#' => "\\#",
+        b'!' => "\\!",
+        b'\n' | b'\r' => " ",
+        _ => return None,
+    })
 }
 
 /// A date in Chinese words, as documents write it: 2026年7月10日.
@@ -324,6 +345,27 @@ mod tests {
     }
 
     proptest! {
+        /// Markdown escaping is, character by character: `<` `>` `&` as entities, a backslash
+        /// before each of ``\ ` * _ [ ] | # !``, a line break as a space, the rest as it is.
+        #[test]
+        fn md_escape_escapes_character_by_character(text in "[<>&\\\\`*_\\[\\]|#!\r\n a-z0-9社区（）·\u{1F600}]{0,12}") {
+            let mut expected = String::new();
+            for c in text.chars() {
+                match c {
+                    '<' => expected.push_str("&lt;"),
+                    '>' => expected.push_str("&gt;"),
+                    '&' => expected.push_str("&amp;"),
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
+                        expected.push('\\');
+                        expected.push(c);
+                    }
+                    '\n' | '\r' => expected.push(' '),
+                    _ => expected.push(c),
+                }
+            }
+            prop_assert_eq!(md_escape(&text), expected);
+        }
+
         /// A row written plainly is the CSV writer's row, byte for byte; a row it declines is
         /// left unwritten.
         #[test]
