@@ -97,6 +97,8 @@ pub enum GradeOn {
 pub struct CompoundTable {
     slots: Vec<Slot>,
     mask: usize,
+    /// Each later position of a duplicated id with its first, in position order.
+    duplicates: Vec<(u32, u32)>,
 }
 
 fn hash(id: &[u8]) -> usize {
@@ -111,6 +113,7 @@ impl CompoundTable {
         let mut t = CompoundTable {
             slots: vec![EMPTY; cap],
             mask: cap - 1,
+            duplicates: Vec::new(),
         };
         let all: Vec<&str> = ids.collect();
         let homes: Vec<usize> = all.iter().map(|id| hash(id.as_bytes()) & t.mask).collect();
@@ -132,12 +135,20 @@ impl CompoundTable {
                     break;
                 }
                 if holds(slot, b, |i| all.get(i).copied()) {
-                    break; // a duplicate: the first keeps the id
+                    // A duplicate: the first keeps the id.
+                    t.duplicates.push((index, slot.index));
+                    break;
                 }
                 s = (s + 1) & t.mask;
             }
         }
         t
+    }
+
+    /// The positions whose id an earlier position has, each with that first position, in
+    /// position order.
+    pub fn duplicates(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.duplicates.iter().map(|&(i, first)| (i as usize, first as usize))
     }
 
     fn find<'a>(&self, id: &str, id_of: impl Fn(usize) -> Option<&'a str>) -> Option<&Slot> {

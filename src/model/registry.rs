@@ -313,6 +313,12 @@ impl Registry {
         Err(unknown(who, &t!("registry.kind_company"), &self.companies))
     }
 
+    /// Each compound whose id an earlier compound has, with that first compound (whose the
+    /// id is), in file order: positions in `compounds`.
+    pub fn duplicate_compounds(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.compound_ix.duplicates()
+    }
+
     /// Position of a compound in `compounds` (its interned index).
     pub fn compound_index(&self, id: &str) -> Option<usize> {
         self.compound_ix.get(id, |i| self.compounds.get(i).map(|c| &*c.id))

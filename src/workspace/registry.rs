@@ -46,10 +46,12 @@ pub const TITLE_COLS: &[&str] = &["community_id", "title", "awarded_on", "valid_
 
 fn read_compounds(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Compound>> {
     let mut compounds = Vec::new();
+    // A community's compounds are listed together: they share its id's string.
+    let mut community = None;
     read_table(ws, COMPOUNDS, COMPOUND_COLS, false, diags, |f| {
         let parsed = (
             f.id_arc(0),
-            f.id_arc(1),
+            f.id_arc_after(1, &mut community),
             f.id_arc(2),
             f.count(4),
             f.amount(5),
@@ -57,7 +59,7 @@ fn read_compounds(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Compoun
         );
         if let (Some(id), Some(community_id), Some(name), Some(households), Some(area_m2), Some(buildings)) = parsed {
             let aliases = f
-                .text(3)
+                .text_str(3)
                 .split('|')
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
@@ -139,8 +141,10 @@ fn read_companies(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Company
 /// The contracts table: a service grade of 1, 2 or 3, and an end no earlier than the start.
 fn read_contracts(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Contract>> {
     let mut contracts = Vec::new();
+    // A few hundred companies hold hundreds of thousands of contracts: one string per company.
+    let mut companies: hashbrown::HashSet<std::sync::Arc<str>> = hashbrown::HashSet::new();
     read_table(ws, CONTRACTS, CONTRACT_COLS, false, diags, |f| {
-        let grade = f.text(2);
+        let grade = f.text_str(2);
         let service_grade = match grade.trim().parse::<u8>() {
             Ok(g) if SERVICE_GRADES.contains(&g) => Some(g),
             _ => {
@@ -149,9 +153,13 @@ fn read_contracts(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Contrac
                 None
             }
         };
-        if let (Some(compound_id), Some(company_id), Some(service_grade), Some(start), Some(end)) =
-            (f.id_arc(0), f.id_arc(1), service_grade, f.date(3), f.date(4))
-        {
+        if let (Some(compound_id), Some(company_id), Some(service_grade), Some(start), Some(end)) = (
+            f.id_arc(0),
+            f.id_arc_in(1, &mut companies),
+            service_grade,
+            f.date(3),
+            f.date(4),
+        ) {
             if end < start {
                 f.error(
                     t!("registry.contract_ends_before_start", compound => compound_id, end => end,
@@ -242,12 +250,7 @@ pub fn load_registry_then(ws: &Workspace, diags: &mut Diagnostics, others_read: 
             reg.communities.iter().map(|c| (c.id.as_str(), c.line)),
             diags,
         );
-        duplicate_ids(
-            COMPOUNDS,
-            "compound_id",
-            reg.compounds.iter().map(|c| (&*c.id, c.line)),
-            diags,
-        );
+        duplicate_compound_ids(&reg, diags);
         duplicate_ids(
             COMPANIES,
             "company_id",
@@ -272,6 +275,19 @@ fn duplicate_ids<'a>(rel: &str, col: &str, ids: impl Iterator<Item = (&'a str, u
         } else {
             first.insert(id, line);
         }
+    }
+}
+
+/// [`duplicate_ids`] of the compounds: the registry's compound index found them as it was
+/// built (a second table of a national registry's ids would cost as much again).
+fn duplicate_compound_ids(reg: &Registry, diags: &mut Diagnostics) {
+    for (i, first) in reg.duplicate_compounds() {
+        let (c, first) = (&reg.compounds[i], &reg.compounds[first]);
+        diags.error(
+            COMPOUNDS,
+            Some(c.line),
+            t!("registry.duplicate_id", column => "compound_id", id => c.id, first => first.line),
+        );
     }
 }
 

@@ -153,6 +153,12 @@ impl Fields<'_> {
         self.raw(i).to_string()
     }
 
+    /// [`Fields::text`], borrowed from the row (a national registry reads hundreds of
+    /// thousands of rows: no copy for a field only looked at).
+    pub fn text_str(&self, i: usize) -> &str {
+        self.raw(i)
+    }
+
     /// A non-empty identifier or name.
     pub fn id(&mut self, i: usize) -> Option<String> {
         self.id_str(i).map(String::from)
@@ -162,6 +168,35 @@ impl Fields<'_> {
     /// `Arc<str>`).
     pub fn id_arc(&mut self, i: usize) -> Option<std::sync::Arc<str>> {
         self.id_str(i).map(std::sync::Arc::from)
+    }
+
+    /// [`Fields::id_arc`], sharing `last` when the id is the same as it (rows of one
+    /// community, say, come together): one allocation per run of equal ids, not per row.
+    pub fn id_arc_after(&mut self, i: usize, last: &mut Option<std::sync::Arc<str>>) -> Option<std::sync::Arc<str>> {
+        let id = self.id_str(i)?;
+        match last {
+            Some(l) if **l == *id => {}
+            _ => *last = Some(std::sync::Arc::from(id)),
+        }
+        last.clone()
+    }
+
+    /// [`Fields::id_arc`], sharing the string of an equal id in `seen` (added when new):
+    /// one allocation per distinct id of a column that repeats a few ids over many rows.
+    pub fn id_arc_in(
+        &mut self,
+        i: usize,
+        seen: &mut hashbrown::HashSet<std::sync::Arc<str>>,
+    ) -> Option<std::sync::Arc<str>> {
+        let id = self.id_str(i)?;
+        Some(match seen.get(id) {
+            Some(known) => known.clone(),
+            None => {
+                let new: std::sync::Arc<str> = std::sync::Arc::from(id);
+                seen.insert(new.clone());
+                new
+            }
+        })
     }
 
     fn id_str(&mut self, i: usize) -> Option<&str> {
