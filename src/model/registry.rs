@@ -179,23 +179,61 @@ pub struct Registry {
 impl Registry {
     /// Build the indexes over loaded records.
     pub fn new(
+        streets: Vec<Street>,
+        communities: Vec<Community>,
+        compounds: Vec<Compound>,
+        companies: Vec<Company>,
+        contracts: Vec<Contract>,
+        titles: Vec<Title>,
+    ) -> Registry {
+        let tables = (streets, communities, compounds, companies, contracts, titles);
+        Registry::new_beside(tables, |_| ()).0
+    }
+
+    /// [`Registry::new`], running `beside` over the compounds on a second thread while the
+    /// indexes are built (a check of the compounds alone need not wait for them).
+    pub fn new_beside<R: Send>(
+        tables: (
+            Vec<Street>,
+            Vec<Community>,
+            Vec<Compound>,
+            Vec<Company>,
+            Vec<Contract>,
+            Vec<Title>,
+        ),
+        beside: impl FnOnce(&[Compound]) -> R + Send,
+    ) -> (Registry, R) {
+        let (streets, communities, mut compounds, companies, contracts, titles) = tables;
+        compounds.shrink_to_fit();
+        let (mut reg, r) = std::thread::scope(|s| {
+            let compounds = &compounds;
+            let r = s.spawn(move || beside(compounds));
+            let reg = Registry::indexes(streets, communities, compounds, companies, contracts, titles);
+            (reg, r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
+        reg.compounds = compounds;
+        (reg, r)
+    }
+
+    /// The registry of every table but the compounds (left empty), its indexes built over
+    /// `compounds` (the positions the compound table gives are theirs).
+    fn indexes(
         mut streets: Vec<Street>,
         mut communities: Vec<Community>,
-        mut compounds: Vec<Compound>,
+        compounds: &[Compound],
         mut companies: Vec<Company>,
         mut contracts: Vec<Contract>,
         mut titles: Vec<Title>,
     ) -> Registry {
         streets.shrink_to_fit();
         communities.shrink_to_fit();
-        compounds.shrink_to_fit();
         companies.shrink_to_fit();
         contracts.shrink_to_fit();
         titles.shrink_to_fit();
         let mut compound_ix = CompoundTable::build(compounds.iter().map(|c| &*c.id));
-        let contract_owner = contract_owners(&compound_ix, &compounds, &contracts);
+        let contract_owner = contract_owners(&compound_ix, compounds, &contracts);
         let company_ix = IdIndex::build(&companies, |c| &c.id);
-        share_ids(&mut contracts, &contract_owner, &compounds, &companies, &company_ix);
+        share_ids(&mut contracts, &contract_owner, compounds, &companies, &company_ix);
         let (contract_start, mut contract_list) = group_by_compound(&contract_owner, compounds.len());
         let summary = summarize_contracts(&contract_start, &mut contract_list, &contracts);
         compound_ix.set_contracts(|i| summary.get(i).copied().unwrap_or(ContractsOf::None));
@@ -212,7 +250,7 @@ impl Registry {
                 .collect(),
             streets,
             communities,
-            compounds,
+            compounds: Vec::new(),
             companies,
             contracts,
             titles,

@@ -229,15 +229,17 @@ pub fn load_registry_then(ws: &Workspace, diags: &mut Diagnostics, others_read: 
     let (compounds, d) = compounds?;
     diags.absorb(d);
     let (streets, communities, companies, contracts, titles) = rest?;
-    let reg = Registry::new(streets, communities, compounds, companies, contracts, titles);
-    // The cross-checks read the registry only: half on a second thread, their problems
-    // listed in the same order as one after the other.
-    let mut names = Diagnostics::new();
+    // The names are checked while the indexes are built; the other cross-checks read the
+    // registry: part on a second thread. Their problems are listed in the same order as one
+    // after the other.
+    let tables = (streets, communities, compounds, companies, contracts, titles);
+    let (reg, mut names) = Registry::new_beside(tables, |compounds| {
+        let mut names = Diagnostics::new();
+        check_names(compounds, &mut names);
+        names
+    });
     std::thread::scope(|s| {
-        s.spawn(|| {
-            check_names(&reg, &mut names);
-            check_contract_overlaps(&reg, &mut names);
-        });
+        s.spawn(|| check_contract_overlaps(&reg, &mut names));
         duplicate_ids(
             STREETS,
             "street_id",
@@ -353,9 +355,9 @@ fn check_references(reg: &Registry, diags: &mut Diagnostics) {
 }
 
 /// Import resolves compounds by name or alias: one name for two compounds would be ambiguous.
-fn check_names(reg: &Registry, diags: &mut Diagnostics) {
-    let mut owner: hashbrown::HashMap<&str, &str> = hashbrown::HashMap::with_capacity(reg.compounds.len());
-    for c in &reg.compounds {
+fn check_names(compounds: &[Compound], diags: &mut Diagnostics) {
+    let mut owner: hashbrown::HashMap<&str, &str> = hashbrown::HashMap::with_capacity(compounds.len());
+    for c in compounds {
         for name in std::iter::once(&*c.name).chain(c.aliases.iter().map(String::as_str)) {
             match owner.get(name) {
                 Some(&other) if other != &*c.id => diags.warning(
