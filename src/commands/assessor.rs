@@ -107,14 +107,14 @@ pub fn assess(
     let (scores, gather) = loaded.score_level_and(period, level, standards, span, gather)?;
     let coverage = scores.coverage();
     let registry = std::sync::Arc::clone(&loaded.registry);
-    let report = gather.finish(&assessor::Context {
+    let (report, visits) = gather.finish(&assessor::Context {
         registry: &registry,
         appeals: &appeals,
         as_of: &loaded.as_of,
         coverage: &coverage,
         settings,
     });
-    // The period's 220,000 results (at national scale) are done with.
-    ctx.discard((scores, coverage));
+    // The period's 220,000 results (at national scale) and the visits are done with.
+    ctx.discard((scores, coverage, visits));
     Ok(report)
 }

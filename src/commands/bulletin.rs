@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::domain::assessor::{self, Gather};
+use crate::domain::assessor::{self, Gather, GatheredVisits};
 use crate::domain::bulletin::{build, Bulletin, FeeLine, FeeTally, SummaryBuilder};
 use crate::domain::rule::Rule;
 use crate::domain::scoring::{LevelCoverage, ScoreReport};
@@ -221,6 +221,7 @@ fn bulletin(
     );
     b.fees = here.or(there).unwrap_or_else(|| Ok(Vec::new()))?;
     loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
+    let (assessor, visits) = assessor.unzip();
     b.assessor = assessor;
     if ctx.verbose > 1 {
         crate::say!(
@@ -229,7 +230,7 @@ fn bulletin(
             super::loaded::peak_memory()
         );
     }
-    Ok((b, (scores, previous, coverage, appeals)))
+    Ok((b, (scores, previous, coverage, appeals, visits)))
 }
 
 /// The period's fee collection per street, summed as `data/fees/PERIOD.csv` is read (none
@@ -243,8 +244,15 @@ fn fee_lines(ws: &Workspace, registry: &Registry, period: Period, street: Option
 }
 
 /// What a bulletin is built from and no longer needs once built: the period's scores (at
-/// national scale 220,000 results), the previous period's, the coverage and the appeals.
-type Spent = (ScoreReport, Option<ScoreReport>, Vec<LevelCoverage>, Vec<Appeal>);
+/// national scale 220,000 results), the previous period's, the coverage, the appeals and the
+/// assessor's visits.
+type Spent = (
+    ScoreReport,
+    Option<ScoreReport>,
+    Vec<LevelCoverage>,
+    Vec<Appeal>,
+    Option<GatheredVisits>,
+);
 
 /// The previous period's street and community scores, for the change; its compounds are
 /// dropped at once.

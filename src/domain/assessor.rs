@@ -442,10 +442,19 @@ pub struct Context<'a> {
     pub settings: AssessorSettings,
 }
 
+/// The visits a [`Gather`] drew its report from, handed back by [`Gather::finish`] for the
+/// caller to free, or to leave to the process's end when the process ends with the report: a
+/// national half-year's are hundreds of thousands of small allocations, and freeing them one
+/// by one while the bulletin was drawn cost it 0.08 s of 1.3 (the freed memory did not lower
+/// its peak: the drawing's allocations did not fit the freed pieces).
+pub struct GatheredVisits {
+    _assessed: Vec<Seen>,
+    _district: Vec<Seen>,
+}
+
 impl Gather<'_> {
-    /// The report, from what was gathered. The visits are freed here, before the report is
-    /// drawn: left to the process's end they would add to its peak memory.
-    pub fn finish(mut self, cx: &Context) -> AssessorReport {
+    /// The report, from what was gathered, and the visits it was drawn from.
+    pub fn finish(mut self, cx: &Context) -> (AssessorReport, GatheredVisits) {
         // Visits arrive in whatever order the threads finished: sort before anything is
         // drawn from them.
         self.assessed.sort_unstable();
@@ -457,7 +466,7 @@ impl Gather<'_> {
             team_agreement(&by_team, &mut teams);
             agreement
         });
-        AssessorReport {
+        let report = AssessorReport {
             level: self.level,
             settings: cx.settings,
             coverage: self.coverage(cx),
@@ -465,7 +474,12 @@ impl Gather<'_> {
             appeals: self.appeals(cx),
             teams,
             evidence: self.evidence,
-        }
+        };
+        let visits = GatheredVisits {
+            _assessed: self.assessed,
+            _district: self.district,
+        };
+        (report, visits)
     }
 
     fn coverage(&self, cx: &Context) -> Coverage {
