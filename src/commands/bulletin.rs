@@ -105,6 +105,13 @@ fn made(ctx: &Context, args: &BulletinArgs, provenance: bool, last: bool) -> Res
     };
     // What the bulletin was built from is left to the process's end, or (for `verify`) freed on
     // the second core while the bulletin is drawn.
+    // The document's rows (tens of thousands of cells at national scale) are left to the
+    // process's end as well, once drawn.
+    let done = |doc| {
+        if last {
+            ctx.discard(doc);
+        }
+    };
     let render = || -> Result<Vec<u8>> {
         Ok(match format {
             Format::Json => {
@@ -116,14 +123,26 @@ fn made(ctx: &Context, args: &BulletinArgs, provenance: bool, last: bool) -> Res
                 }
                 finish(doc, &provenance).into_bytes()
             }
-            Format::Html => to_document(&frame, &b)?.to_html(lang.pick("zh-CN", "en")).into_bytes(),
+            Format::Html => {
+                let doc = to_document(&frame, &b)?;
+                let html = doc.to_html(lang.pick("zh-CN", "en")).into_bytes();
+                done(doc);
+                html
+            }
             Format::Docx => {
                 let provenance = loaded.inputs.provenance(&loaded.ws)?;
                 let doc = to_document(&frame, &b)?;
                 let props = docx::properties(&doc.title, &standards, &provenance);
-                docx::to_docx(&docx::from_document(&doc, props))?
+                let bytes = docx::to_docx(&docx::from_document(&doc, props))?;
+                done(doc);
+                bytes
             }
-            _ => to_document(&frame, &b)?.to_markdown().into_bytes(),
+            _ => {
+                let doc = to_document(&frame, &b)?;
+                let md = doc.to_markdown().into_bytes();
+                done(doc);
+                md
+            }
         })
     };
     let (out, ()) = both(render, move || {
