@@ -148,6 +148,17 @@ impl IdIndex {
     }
 }
 
+/// The registry's tables as read, in [`Registry::new`]'s order: streets, communities,
+/// compounds, companies, contracts, titles.
+pub type Tables = (
+    Vec<Street>,
+    Vec<Community>,
+    Vec<Compound>,
+    Vec<Company>,
+    Vec<Contract>,
+    Vec<Title>,
+);
+
 /// Everything under `data/registry/`, with id indexes. Records stay in file order; indexes
 /// keep the first record of a duplicated id (duplicates are reported by `check`).
 #[derive(Debug, Clone, Default)]
@@ -186,23 +197,15 @@ impl Registry {
         contracts: Vec<Contract>,
         titles: Vec<Title>,
     ) -> Registry {
-        let tables = (streets, communities, compounds, companies, contracts, titles);
-        Registry::new_beside(tables, |_| ()).0
+        let mut reg = Registry::indexes(streets, communities, &compounds, companies, contracts, titles);
+        reg.compounds = compounds;
+        reg.compounds.shrink_to_fit();
+        reg
     }
 
-    /// [`Registry::new`], running `beside` over the compounds on a second thread while the
-    /// indexes are built (a check of the compounds alone need not wait for them).
-    pub fn new_beside<R: Send>(
-        tables: (
-            Vec<Street>,
-            Vec<Community>,
-            Vec<Compound>,
-            Vec<Company>,
-            Vec<Contract>,
-            Vec<Title>,
-        ),
-        beside: impl FnOnce(&[Compound]) -> R + Send,
-    ) -> (Registry, R) {
+    /// [`Registry::new`] of `tables`, running `beside` over the compounds on a second thread
+    /// while the indexes are built (a check of the compounds alone need not wait for them).
+    pub fn new_beside<R: Send>(tables: Tables, beside: impl FnOnce(&[Compound]) -> R + Send) -> (Registry, R) {
         let (streets, communities, mut compounds, companies, contracts, titles) = tables;
         compounds.shrink_to_fit();
         let (mut reg, r) = std::thread::scope(|s| {
