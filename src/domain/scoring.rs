@@ -697,13 +697,13 @@ impl<'a> Scorer<'a> {
         )
     }
 
-    /// The whole report from the compounds' results in registry order, their communities'
-    /// positions and their tallies' covered windows; or the problems `log` met (any problem
-    /// fails the whole report).
+    /// The whole report from the compounds' results in registry order, their tallies'
+    /// covered windows and `groups` with every result added
+    /// ([`GroupTallies::add`], in registry order, as each result is made); or the problems
+    /// `log` met (any problem fails the whole report).
     pub fn report(
         &self,
         compounds: Vec<CompoundResult>,
-        community_of: Vec<Option<usize>>,
         covered: Vec<[u32; 4]>,
         groups: GroupTallies,
         log: ScoreLog,
@@ -711,19 +711,9 @@ impl<'a> Scorer<'a> {
         if log.has_problems() {
             return Err(log.problems);
         }
-        // Each community and street, tallied in one pass over the compounds.
         let GroupTallies {
-            street_of,
-            mut communities,
-            mut streets,
+            communities, streets, ..
         } = groups;
-        for (c, k) in compounds.iter().zip(&community_of) {
-            let Some(k) = *k else { continue };
-            communities[k].add(c);
-            if let Some(s) = street_of[k] {
-                streets[s].add(c);
-            }
-        }
         let st = self.standards;
         let covered = Covered {
             levels: Level::ALL
@@ -751,6 +741,18 @@ pub struct GroupTallies {
     street_of: Vec<Option<usize>>,
     communities: Vec<GroupTally>,
     streets: Vec<GroupTally>,
+}
+
+impl GroupTallies {
+    /// Add a compound's result to its community's tally (`community`: the community's
+    /// position) and its street's.
+    pub fn add(&mut self, c: &CompoundResult, community: Option<usize>) {
+        let Some(k) = community else { return };
+        self.communities[k].add(c);
+        if let Some(s) = self.street_of[k] {
+            self.streets[s].add(c);
+        }
+    }
 }
 
 /// A community's or street's aggregate, added to compound by compound.

@@ -113,7 +113,7 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
         let log = std::mem::take(&mut self.log);
         if log.has_problems() {
             let groups = self.groups.take().unwrap_or_else(|| self.scorer.group_tallies());
-            return self.scorer.report(Vec::new(), Vec::new(), Vec::new(), groups, log);
+            return self.scorer.report(Vec::new(), Vec::new(), groups, log);
         }
         let shared = std::mem::replace(&mut self.table, Arc::new(Mutex::new(Table::default())));
         let table = match Arc::try_unwrap(shared) {
@@ -125,7 +125,6 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
         let (scorer, reg) = (self.scorer, self.scorer.registry());
         let n = reg.compounds.len().min(table.tallies.len());
         let mut compounds = Vec::with_capacity(n);
-        let mut community_of = Vec::with_capacity(n);
         let mut covered = Vec::with_capacity(n);
         let chunk = |range: Range<usize>| {
             // Each chunk shares its own copies of the codes and grade names: results built on
@@ -140,13 +139,15 @@ impl<'s, 'a> ScoreRun<'s, 'a> {
                 })
                 .collect()
         };
+        // Each community and street is tallied as the results come, in registry order (while
+        // they are in the cache, not in a pass of their own after).
+        let mut groups = self.groups.take().unwrap_or_else(|| scorer.group_tallies());
         crate::engine::par::in_order(n, self.threads, chunk, |(c, k, bits)| {
+            groups.add(&c, k);
             compounds.push(c);
-            community_of.push(k);
             covered.push(bits);
         });
-        let groups = self.groups.take().unwrap_or_else(|| scorer.group_tallies());
-        scorer.report(compounds, community_of, covered, groups, log)
+        scorer.report(compounds, covered, groups, log)
     }
 
     /// Whether some problem was met (its merged forks' too): [`ScoreRun::finish`] would then
