@@ -103,10 +103,8 @@ fn made(ctx: &Context, args: &BulletinArgs, provenance: bool, last: bool) -> Res
         documents: &loaded.settings.documents,
         root: Some(&loaded.ws.root),
     };
-    // What the bulletin was built from is left to the process's end, or (for `verify`) freed on
-    // the second core while the bulletin is drawn.
     // The document's rows (tens of thousands of cells at national scale) are left to the
-    // process's end as well, once drawn.
+    // process's end once drawn, as what it was built from is below.
     let done = |doc| {
         if last {
             ctx.discard(doc);
@@ -145,6 +143,8 @@ fn made(ctx: &Context, args: &BulletinArgs, provenance: bool, last: bool) -> Res
             }
         })
     };
+    // What the bulletin was built from is left to the process's end, or (for `verify`) freed on
+    // the second core while the bulletin is drawn.
     let (out, ()) = both(render, move || {
         if last {
             ctx.discard(spent);

@@ -735,7 +735,8 @@ impl<'a> Scorer<'a> {
 }
 
 /// The registry's communities and streets, each with its aggregate, and each community's
-/// street: [`Scorer::group_tallies`] makes them, [`Scorer::report`] adds the compounds.
+/// street: [`Scorer::group_tallies`] makes them, [`GroupTallies::add`] adds each result as it
+/// is made, [`Scorer::report`] finishes them.
 #[derive(Debug)]
 pub struct GroupTallies {
     street_of: Vec<Option<usize>>,

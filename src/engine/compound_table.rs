@@ -107,7 +107,9 @@ fn hash(id: &[u8]) -> usize {
 }
 
 impl CompoundTable {
-    /// Index `ids` by position; a duplicated id keeps its first position.
+    /// Index `ids` by position; a duplicated id keeps its first position, and each later one is
+    /// recorded with it ([`CompoundTable::duplicates`]). (Positions are `u32`: past 4 billion
+    /// ids the table stops, far beyond any registry.)
     pub fn build<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> CompoundTable {
         let cap = (ids.len() * 2).next_power_of_two().max(16);
         let mut t = CompoundTable {
@@ -263,6 +265,19 @@ mod tests {
         assert_eq!(t.get("一个很长很长的小区编号-0003", id_of), None);
         assert_eq!(t.get("", id_of), Some(4));
         assert_eq!(t.get("P2", id_of), None);
+    }
+
+    /// Every later position of a duplicated id is told with the first, in position order:
+    /// three of one id, long ids sharing their first 16 bytes (not duplicates), the empty id.
+    #[test]
+    fn duplicates_are_told_with_their_first_position() {
+        let a = "一个很长很长的小区编号-0001"; // more than 16 bytes
+        let b = "一个很长很长的小区编号-0002";
+        let ids = ["P1", a, "P1", b, "", "P2", a, "P1", ""];
+        let t = CompoundTable::build(ids.iter().copied());
+        let told: Vec<(usize, usize)> = t.duplicates().collect();
+        assert_eq!(told, [(2, 0), (6, 1), (7, 0), (8, 4)]);
+        assert_eq!(CompoundTable::build(["P1", "P2"].into_iter()).duplicates().count(), 0);
     }
 
     #[test]

@@ -197,9 +197,10 @@ impl Registry {
         contracts: Vec<Contract>,
         titles: Vec<Title>,
     ) -> Registry {
+        let mut compounds = compounds;
+        compounds.shrink_to_fit();
         let mut reg = Registry::indexes(streets, communities, &compounds, companies, contracts, titles);
         reg.compounds = compounds;
-        reg.compounds.shrink_to_fit();
         reg
     }
 
@@ -354,8 +355,8 @@ impl Registry {
         Err(unknown(who, &t!("registry.kind_company"), &self.companies))
     }
 
-    /// Each compound whose id an earlier compound has, with that first compound (whose the
-    /// id is), in file order: positions in `compounds`.
+    /// Each compound whose id an earlier compound has, with that earlier (first) compound, in
+    /// file order: positions in `compounds`.
     pub fn duplicate_compounds(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.compound_ix.duplicates()
     }

@@ -142,7 +142,7 @@ fn read_companies(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Company
 fn read_contracts(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Contract>> {
     let mut contracts = Vec::new();
     // A few hundred companies hold hundreds of thousands of contracts: one string per company.
-    let mut companies: hashbrown::HashSet<std::sync::Arc<str>> = hashbrown::HashSet::new();
+    let mut company_ids: hashbrown::HashSet<std::sync::Arc<str>> = hashbrown::HashSet::new();
     read_table(ws, CONTRACTS, CONTRACT_COLS, false, diags, |f| {
         let grade = f.text_str(2);
         let service_grade = match grade.trim().parse::<u8>() {
@@ -155,7 +155,7 @@ fn read_contracts(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Contrac
         };
         if let (Some(compound_id), Some(company_id), Some(service_grade), Some(start), Some(end)) = (
             f.id_arc(0),
-            f.id_arc_in(1, &mut companies),
+            f.id_arc_in(1, &mut company_ids),
             service_grade,
             f.date(3),
             f.date(4),
@@ -268,16 +268,21 @@ pub fn load_registry_then(ws: &Workspace, diags: &mut Diagnostics, others_read: 
 fn duplicate_ids<'a>(rel: &str, col: &str, ids: impl Iterator<Item = (&'a str, u64)>, diags: &mut Diagnostics) {
     let mut first: hashbrown::HashMap<&str, u64> = hashbrown::HashMap::with_capacity(ids.size_hint().0);
     for (id, line) in ids {
-        if let Some(l) = first.get(id) {
-            diags.error(
-                rel,
-                Some(line),
-                t!("registry.duplicate_id", column => col, id => id, first => l),
-            );
+        if let Some(&l) = first.get(id) {
+            duplicate(rel, col, id, line, l, diags);
         } else {
             first.insert(id, line);
         }
     }
+}
+
+/// The id `id` in column `col` on `line` of `rel` is a duplicate of the one on line `first`.
+fn duplicate(rel: &str, col: &str, id: &str, line: u64, first: u64, diags: &mut Diagnostics) {
+    diags.error(
+        rel,
+        Some(line),
+        t!("registry.duplicate_id", column => col, id => id, first => first),
+    );
 }
 
 /// [`duplicate_ids`] of the compounds: the registry's compound index found them as it was
@@ -285,11 +290,7 @@ fn duplicate_ids<'a>(rel: &str, col: &str, ids: impl Iterator<Item = (&'a str, u
 fn duplicate_compound_ids(reg: &Registry, diags: &mut Diagnostics) {
     for (i, first) in reg.duplicate_compounds() {
         let (c, first) = (&reg.compounds[i], &reg.compounds[first]);
-        diags.error(
-            COMPOUNDS,
-            Some(c.line),
-            t!("registry.duplicate_id", column => "compound_id", id => c.id, first => first.line),
-        );
+        duplicate(COMPOUNDS, "compound_id", &c.id, c.line, first.line, diags);
     }
 }
 

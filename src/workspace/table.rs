@@ -189,14 +189,7 @@ impl Fields<'_> {
         seen: &mut hashbrown::HashSet<std::sync::Arc<str>>,
     ) -> Option<std::sync::Arc<str>> {
         let id = self.id_str(i)?;
-        Some(match seen.get(id) {
-            Some(known) => known.clone(),
-            None => {
-                let new: std::sync::Arc<str> = std::sync::Arc::from(id);
-                seen.insert(new.clone());
-                new
-            }
-        })
+        Some(seen.get_or_insert_with(id, |id| std::sync::Arc::from(id)).clone())
     }
 
     fn id_str(&mut self, i: usize) -> Option<&str> {
