@@ -461,18 +461,25 @@ impl Loaded {
 
     /// A period's subsidy allocation under `standards` (DESIGN §9), or `None` when the period
     /// has no funds file: its funds and fees loaded, its scores and notices in one pass.
+    ///
+    /// The period's scores and notices, done with once allocated, are handed to `done` (the
+    /// command leaves them to the process's end: freeing 220,000 results cost more than
+    /// allocating to them).
     pub fn subsidy(
         &mut self,
         period: Period,
         standards: &StandardsFile,
         budget: Option<Decimal>,
         inapplicable: Inapplicable,
+        done: impl FnOnce((ScoreReport, RecheckReport)),
     ) -> Result<Option<SubsidyReport>> {
         let Some(money) = self.funds_for(period, standards)? else {
             return Ok(None);
         };
         let (scores, notices) = self.score_and_rechecks(period, standards, inapplicable)?;
-        self.allocate(period, &money, budget, &scores, &notices).map(Some)
+        let report = self.allocate(period, &money, budget, &scores, &notices);
+        done((scores, notices));
+        report.map(Some)
     }
 
     /// What a period's subsidy needs besides its scores and notices: its funds (read with the

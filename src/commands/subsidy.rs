@@ -96,7 +96,9 @@ pub fn document(ctx: &Context, args: &SubsidyArgs, provenance: bool) -> Result<M
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let report = loaded
-        .subsidy(args.period, &standards, args.budget, Inapplicable::Refused)?
+        .subsidy(args.period, &standards, args.budget, Inapplicable::Refused, |spent| {
+            ctx.discard(spent)
+        })?
         .ok_or_else(|| Error::msg(t!("subsidy.no_funds", period = args.period)))?;
     loaded.note_if_incomplete(ctx, &args.period, format);
     let reg = &loaded.registry;
@@ -133,7 +135,7 @@ pub fn document(ctx: &Context, args: &SubsidyArgs, provenance: bool) -> Result<M
         arguments += &format!(" --budget {b}");
     }
     arguments += &format!(" --format {} --lang {}", format_arg(format), lang_arg(lang));
-    Ok(Made {
+    let made = Made {
         bytes,
         period: args.period,
         as_of: loaded.as_of.date,
@@ -142,7 +144,10 @@ pub fn document(ctx: &Context, args: &SubsidyArgs, provenance: bool) -> Result<M
         provenance: provenance.then(|| loaded.inputs.provenance(&loaded.ws)).transpose()?,
         ws: loaded.ws.clone(),
         lang,
-    })
+    };
+    // The report's 220,000 compounds (at national scale) and the registry are done with.
+    ctx.discard((report, std::sync::Arc::clone(&loaded.registry)));
+    Ok(made)
 }
 
 /// `--by` as written on the command line.
