@@ -48,6 +48,30 @@ fn duplicate_compound_id() {
     );
 }
 
+/// Several duplicates of compound ids, one of them three times: each later row is told, in
+/// file order, with the line of the id's first row.
+#[test]
+fn duplicate_compound_ids_in_file_order() {
+    let ws = Ws::fixture("mini");
+    ws.append(
+        "data/registry/compounds.csv",
+        "P2,C1,又一福明里,,10,100.00,1\nP1,C1,又一南营门里,,10,100.00,1\nP2,C1,再一福明里,,10,100.00,1\n",
+    );
+    let r = ws.run(&["check"]);
+    r.status(1);
+    let told: Vec<&str> = r.stdout.lines().filter(|l| l.contains("`compound_id`")).collect();
+    assert_eq!(
+        told,
+        [
+            "data/registry/compounds.csv:6: 编号 `compound_id` “P2” 重复（首次出现在第 3 行）",
+            "data/registry/compounds.csv:7: 编号 `compound_id` “P1” 重复（首次出现在第 2 行）",
+            "data/registry/compounds.csv:8: 编号 `compound_id` “P2” 重复（首次出现在第 3 行）",
+        ],
+        "{}",
+        r.stdout
+    );
+}
+
 #[test]
 fn community_with_unknown_street() {
     let ws = Ws::fixture("mini");
