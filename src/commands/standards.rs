@@ -158,8 +158,8 @@ pub fn cmd_standards(ctx: &Context, cmd: &StandardsCommand) -> Result<()> {
     ) = (before, after);
     let by_street = match (money, nb, na) {
         ([Some(mb), Some(ma)], Some(nb), Some(na)) => {
-            // The two allocations are independent: one on each core, each side's notices freed
-            // on its own. The first side's error is the one told, as when they were made in turn.
+            // The two allocations are independent: one on each core. The first side's error is
+            // the one told, as when they were made in turn.
             let streets = |money: &Money, scores: &ScoreReport, worst: WorstOutcomes| -> Result<Vec<StreetSubsidy>> {
                 // Only the streets are told: the compounds' shares are not made into a subsidy
                 // report, and the notices were not built, only what each compound's come to.

@@ -40,7 +40,7 @@ pub struct Published {
 pub fn load_published(ws: &Workspace, diags: &mut Diagnostics) -> Result<Vec<Published>> {
     let mut out = Vec::new();
     read_table(ws, PUBLISHED, PUBLISHED_COLS, true, diags, |f| {
-        let period = f.text(0).parse::<Period>();
+        let period = f.text_str(0).parse::<Period>();
         match (period, f.date(1)) {
             (Ok(period), Some(as_of)) => out.push(Published {
                 period,
@@ -115,7 +115,7 @@ pub fn load_publications(ws: &Workspace) -> Result<Vec<Publication>> {
     let mut d = Diagnostics::new();
     let mut out = Vec::new();
     read_table(ws, PUBLISHED, RECORD_COLS, true, &mut d, |f| {
-        let period = f.text(2).parse::<Period>();
+        let period = f.text_str(2).parse::<Period>();
         match (period, f.date(3)) {
             (Ok(period), Some(as_of)) => out.push(Publication {
                 published_at: f.text(0),

@@ -56,7 +56,7 @@ pub fn load_sources_of(ws: &Workspace, keep: impl Fn(&str) -> bool) -> Result<Ve
     let mut d = Diagnostics::new();
     let mut out = Vec::new();
     read_table(ws, SOURCES, SOURCES_COLS, true, &mut d, |f| {
-        if !keep(&f.text(1)) {
+        if !keep(f.text_str(1)) {
             return;
         }
         if let Some(date) = f.date(2) {
