@@ -256,7 +256,7 @@ impl<V: FnMut(&Visit)> FileScanner<'_, V> {
     /// only when the row opens a visit), `None` when one is not UTF-8.
     fn take<'r>(
         &mut self,
-        row: StoreRow<'r>,
+        row: &StoreRow<'r>,
         line: u64,
         same: bool,
         texts: impl FnOnce() -> Option<(&'r str, &'r str, &'r str)>,
@@ -406,10 +406,11 @@ fn scan_store<R: std::io::Read, V: FnMut(&Visit)>(
     // The last row taken's head bytes and commas, and its fields read, while it is the
     // scanner's previous good row (so a row repeating it is in the same visit and day).
     let (mut head_bytes, mut head_commas, mut head) = (Vec::new(), [0u32; HEAD], None::<Head>);
+    let mut cut = Cut::default();
     loop {
         let given = head.is_some().then_some((head_bytes.as_slice(), &head_commas));
-        let (at, cut) = match rows.next(given) {
-            Next::Record(at, cut) => (at, cut),
+        let at = match rows.next(given, &mut cut) {
+            Next::Record(at) => at,
             Next::End => return None,
             Next::Stop => return Some(taken),
         };
@@ -421,7 +422,9 @@ fn scan_store<R: std::io::Read, V: FnMut(&Visit)>(
                 s.fast_row(&f, rows.is_text(at, rec.len()))
             }
         };
-        let Some(row) = row else {
+        // (Taken where it was made: moving a row just made stalls the same way a returned
+        // cut did.)
+        let Some(row) = &row else {
             return Some(taken);
         };
         if !s.take(
@@ -507,7 +510,7 @@ fn scan_careful<V: FnMut(&Visit)>(
                 match row {
                     Some(row) => {
                         let texts = (row.visit_id, row.team, row.compound_id);
-                        s.take(row, line, false, || field_texts(texts), diags);
+                        s.take(&row, line, false, || field_texts(texts), diags);
                     }
                     None => slow_problems(&rec, rel, line, diags),
                 }
@@ -620,7 +623,8 @@ mod tests {
     /// The first record of `data` after the store's header, as the store reader cuts it.
     fn first_record(data: &[u8]) -> (Vec<u8>, Cut) {
         let mut rdr = StoreRows::new(data).unwrap();
-        let Next::Record(at, cut) = rdr.next(None) else {
+        let mut cut = Cut::default();
+        let Next::Record(at) = rdr.next(None, &mut cut) else {
             panic!("no record")
         };
         (rdr.bytes()[at..at + cut.len as usize].to_vec(), cut)

@@ -39,7 +39,7 @@ const BUFFER: usize = 1 << 16;
 
 /// Where a record's fields are, as offsets from its first byte: field `i` ends at `commas[i]`
 /// (the note at `note_end`), and begins after the previous comma.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Cut {
     /// The commas after the first ten fields.
     pub(crate) commas: [u32; FIELDS - 1],
@@ -90,19 +90,24 @@ impl Cut {
 /// What [`split`] found at the start of some bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Split {
-    /// A plain record.
-    Record(Cut),
+    /// A plain record, its cut written.
+    Record,
     /// The bytes end before the record does (a plain one, as far as it goes).
     More,
     /// Not a plain record.
     Stop,
 }
 
-/// Split the plain record at the start of `b`. `head` is the previous record's head (its bytes
-/// and commas) when the caller may take its fields for this record's.
+/// Split the plain record at the start of `b` into `cut` (left half-written unless the record
+/// is). `head` is the previous record's head (its bytes and commas) when the caller may take
+/// its fields for this record's.
+///
+/// The cut is written in place rather than returned: a returned cut was copied to the
+/// caller with wide loads of the commas just stored one by one, and every such load waited
+/// for the stores to drain.
 #[inline]
-pub(crate) fn split(b: &[u8], head: Option<(&[u8], &[u32; HEAD])>) -> Split {
-    let mut commas = [0u32; FIELDS - 1];
+pub(crate) fn split(b: &[u8], head: Option<(&[u8], &[u32; HEAD])>, cut: &mut Cut) -> Split {
+    let commas = &mut cut.commas;
     let (mut k, mut i, mut same_head) = (0, 0, false);
     if let Some((bytes, head_commas)) = head {
         if starts_with(b, bytes) {
@@ -207,14 +212,8 @@ pub(crate) fn split(b: &[u8], head: Option<(&[u8], &[u32; HEAD])>) -> Split {
     ) else {
         return Split::Stop;
     };
-    Split::Record(Cut {
-        commas,
-        note_start,
-        note_end,
-        len,
-        breaks,
-        same_head,
-    })
+    (cut.note_start, cut.note_end, cut.len, cut.breaks, cut.same_head) = (note_start, note_end, len, breaks, same_head);
+    Split::Record
 }
 
 /// Whether `b` begins with `head`: `b.starts_with(head)`, compared eight bytes at a time in
@@ -265,8 +264,8 @@ pub(crate) struct StoreRows<R> {
 
 /// What [`StoreRows::next`] gives.
 pub(crate) enum Next {
-    /// A plain record at `at` in [`StoreRows::bytes`], cut by `Cut`.
-    Record(usize, Cut),
+    /// A plain record at `at` in [`StoreRows::bytes`], its cut written.
+    Record(usize),
     /// The end of the file, every record plain.
     End,
     /// A record that is not plain (or a read that failed): the careful reader goes on from it.
@@ -306,19 +305,19 @@ impl<R: Read> StoreRows<R> {
         at + len <= self.text_end
     }
 
-    /// The next record; `head` as for [`split`]. The record is taken: the next call reads on
-    /// after it.
+    /// The next record, cut into `cut`; `head` as for [`split`]. The record is taken: the next
+    /// call reads on after it.
     #[inline]
-    pub(crate) fn next(&mut self, head: Option<(&[u8], &[u32; HEAD])>) -> Next {
+    pub(crate) fn next(&mut self, head: Option<(&[u8], &[u32; HEAD])>, cut: &mut Cut) -> Next {
         loop {
             if self.pos == self.end && self.eof {
                 return Next::End;
             }
-            match split(&self.buf[self.pos..self.end], head) {
-                Split::Record(cut) => {
+            match split(&self.buf[self.pos..self.end], head, cut) {
+                Split::Record => {
                     let at = self.pos;
                     self.pos += cut.len as usize;
-                    return Next::Record(at, cut);
+                    return Next::Record(at);
                 }
                 Split::Stop => return Next::Stop,
                 Split::More if self.eof => return Next::Stop,
@@ -423,8 +422,9 @@ mod tests {
             let note = if quote { format!("\"{}\"", note.replace('"', "\"\"")) } else { note };
             let data = format!("{},{note}\n{tail}", fields.join(","));
             let b = data.as_bytes();
-            match split(b, None) {
-                Split::Record(cut) => {
+            let mut cut = Cut::default();
+            match split(b, None, &mut cut) {
+                Split::Record => {
                     let (expected, breaks, len) = oracle(b).expect("the csv crate reads it so");
                     prop_assert_eq!(cut_fields(b, &cut), expected);
                     prop_assert_eq!(u64::from(cut.breaks), breaks);
@@ -442,19 +442,20 @@ mod tests {
         ) {
             let first = format!("{},A1,1,0,\n", head.join(","));
             let second = format!("{},{}\n", head.join(","), tail.join(","));
-            let Split::Record(c1) = split(first.as_bytes(), None) else {
+            let mut c1 = Cut::default();
+            let Split::Record = split(first.as_bytes(), None, &mut c1) else {
                 return Err(TestCaseError::fail("first record refused"));
             };
             let h = &first.as_bytes()[..c1.head_len()];
             let commas: [u32; HEAD] = c1.commas[..HEAD].try_into().unwrap();
-            let with = split(second.as_bytes(), Some((h, &commas)));
-            let without = split(second.as_bytes(), None);
-            match (with, without) {
-                (Split::Record(a), Split::Record(b)) => {
-                    prop_assert!(a.same_head);
-                    prop_assert_eq!(Cut { same_head: false, ..a }, b);
-                }
-                (a, b) => prop_assert_eq!(a, b),
+            // (Each cut begins as the first record's, as the reader's reused one would.)
+            let (mut a, mut b) = (c1, c1);
+            let with = split(second.as_bytes(), Some((h, &commas)), &mut a);
+            let without = split(second.as_bytes(), None, &mut b);
+            prop_assert_eq!(with, without);
+            if with == Split::Record {
+                prop_assert!(a.same_head);
+                prop_assert_eq!(Cut { same_head: false, ..a }, b);
             }
         }
 
@@ -479,10 +480,10 @@ mod tests {
                 }
             }
             let mut rdr = StoreRows::new(Trickle(data.as_bytes(), step)).expect("header read");
-            let mut got = Vec::new();
+            let (mut got, mut cut) = (Vec::new(), Cut::default());
             loop {
-                match rdr.next(None) {
-                    Next::Record(at, cut) => {
+                match rdr.next(None, &mut cut) {
+                    Next::Record(at) => {
                         let rec = &rdr.bytes()[at..at + cut.len as usize];
                         prop_assert!(rdr.is_text(at, cut.len as usize));
                         got.push(cut_fields(rec, &cut));
@@ -536,7 +537,7 @@ mod tests {
         assert!(StoreRows::new(format!("{header}\r\n").as_bytes()).is_none());
         assert!(StoreRows::new(format!("\"visit_id\"{}\n", &header[8..]).as_bytes()).is_none());
         let mut bare = StoreRows::new(header.as_bytes()).expect("a header without its line break");
-        assert!(matches!(bare.next(None), Next::End));
+        assert!(matches!(bare.next(None, &mut Cut::default()), Next::End));
     }
 
     /// A field cut out of the record's text is the field's bytes as text; a field whose
@@ -545,8 +546,8 @@ mod tests {
     fn text_fields_are_the_fields_bytes() {
         let header = crate::model::records::STORE_HEADER.join(",");
         let data = format!("{header}\nV1,2026-06-01,community,routine,社区组1,1,P1,A01,1,0,x\n");
-        let mut rdr = StoreRows::new(data.as_bytes()).unwrap();
-        let Next::Record(at, cut) = rdr.next(None) else {
+        let (mut rdr, mut cut) = (StoreRows::new(data.as_bytes()).unwrap(), Cut::default());
+        let Next::Record(at) = rdr.next(None, &mut cut) else {
             panic!("no record")
         };
         let rec = &rdr.bytes()[at..at + cut.len as usize];
@@ -569,16 +570,16 @@ mod tests {
     fn the_last_record_and_damaged_text() {
         let header = crate::model::records::STORE_HEADER.join(",");
         let mut data = format!("{header}\nV1,2026-06-01,community,routine,t,1,P1,A01,1,0,x").into_bytes();
-        let mut rdr = StoreRows::new(data.as_slice()).unwrap();
-        let Next::Record(at, cut) = rdr.next(None) else {
+        let (mut rdr, mut cut) = (StoreRows::new(data.as_slice()).unwrap(), Cut::default());
+        let Next::Record(at) = rdr.next(None, &mut cut) else {
             panic!("no record")
         };
         assert!(rdr.is_text(at, cut.len as usize));
         assert_eq!(cut.field(&rdr.bytes()[at..], 10), b"x");
-        assert!(matches!(rdr.next(None), Next::End));
+        assert!(matches!(rdr.next(None, &mut cut), Next::End));
         data.extend_from_slice(b"\xff\n");
-        let mut rdr = StoreRows::new(data.as_slice()).unwrap();
-        let Next::Record(at, cut) = rdr.next(None) else {
+        let (mut rdr, mut cut) = (StoreRows::new(data.as_slice()).unwrap(), Cut::default());
+        let Next::Record(at) = rdr.next(None, &mut cut) else {
             panic!("no record")
         };
         assert!(!rdr.is_text(at, cut.len as usize));
