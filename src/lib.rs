@@ -81,7 +81,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// Make a published document again (`verify`): its recorded arguments and as-of date read as
 /// the command line they were, in the same workspace, the git state it carried pinned. Here,
 /// where every command is known, so that no command imports another.
-fn remake(ctx: &commands::Context, p: &workspace::Publication) -> Result<Vec<u8>> {
+fn remake(ctx: &commands::Context, p: &workspace::Publication) -> Result<commands::publish::Made> {
     use clap::Parser;
     let ws = ctx.workspace()?;
     let mut argv: Vec<std::ffi::OsString> = vec!["oldestate".into(), "--workspace".into(), ws.root.into_os_string()];
@@ -102,11 +102,11 @@ fn remake(ctx: &commands::Context, p: &workspace::Publication) -> Result<Vec<u8>
     let commit = Some(p.git_commit.clone()).filter(|c| !c.is_empty());
     again.pinned_git = Some((commit, p.git_dirty.parse().ok()));
     match &cli.command {
-        cli::Command::Bulletin(a) if p.command == "bulletin" => {
-            Ok(commands::bulletin::document(&again, a, false)?.bytes)
-        }
-        cli::Command::Recheck(a) if p.command == "recheck" => Ok(commands::recheck::notices_document(&again, a)?.bytes),
-        cli::Command::Subsidy(a) if p.command == "subsidy" => Ok(commands::subsidy::document(&again, a, false)?.bytes),
+        // With their provenance: the inputs' digest tells a document made differently from the
+        // same files (the program changed) from one made from other files.
+        cli::Command::Bulletin(a) if p.command == "bulletin" => commands::bulletin::document(&again, a, true),
+        cli::Command::Recheck(a) if p.command == "recheck" => commands::recheck::notices_document(&again, a, true),
+        cli::Command::Subsidy(a) if p.command == "subsidy" => commands::subsidy::document(&again, a, true),
         _ => Err(Error::msg(t!(
             "verify.not_a_document",
             file = workspace::PUBLISHED,

@@ -135,14 +135,14 @@ pub fn cmd_recheck(ctx: &Context, args: &RecheckArgs) -> Result<()> {
 
 /// The notices of `args.period` as published: their documents' `sha256sum` listing, made
 /// again by `verify` (`--format md|html|docx` names the notices' format).
-pub fn notices_document(ctx: &Context, args: &RecheckArgs) -> Result<Made> {
+pub fn notices_document(ctx: &Context, args: &RecheckArgs, provenance: bool) -> Result<Made> {
     let format = ctx.format("recheck", &[Format::Md, Format::Html, Format::Docx])?;
     let mut loaded = Loaded::load(ctx, format == Format::Docx, args.when.as_of, AsOfDefault::NewestVisit)?;
     let lang = loaded.lang(ctx);
     let standards = loaded.standards_for(&args.period)?;
     let report = loaded.rechecks(args.period, &standards, Inapplicable::Refused)?;
     let docs = notice_documents(&loaded, &standards, &report, lang, format)?;
-    made(&loaded, &report, &standards, &docs, lang, format, false)
+    made(&loaded, &report, &standards, &docs, lang, format, provenance)
 }
 
 /// The published form of a set of notices.

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use clap::Args;
+use rust_i18n::t;
 
 use crate::error::{Error, Result};
 use crate::model::Period;
@@ -17,6 +18,7 @@ use crate::report::verify::{Checked, SourceRef, Verify, VisitSource, Visits};
 use crate::workspace::sources::{load_sources, Source};
 use crate::workspace::{load_publications, sha256_hex, Publication, State, Workspace, PUBLISHED};
 
+use super::publish::Made;
 use super::{emit, Context};
 
 /// Check that published documents still stand (bulletin, notices, payment sheet).
@@ -37,8 +39,9 @@ pub struct VerifyArgs {
     pub period: Option<Period>,
 }
 
-/// Makes a published document again from its record: the bytes, or why it cannot be.
-pub type Remake<'a> = &'a dyn Fn(&Context, &Publication) -> Result<Vec<u8>>;
+/// Makes a published document again from its record, with the provenance of what it read: the
+/// document, or why it cannot be made.
+pub type Remake<'a> = &'a dyn Fn(&Context, &Publication) -> Result<Made>;
 
 /// Run `verify`: check every publication of the period, render the report, and fail (exit 1)
 /// when any is not made again identically.
@@ -114,6 +117,7 @@ fn check(
         sha256_now: None,
         status: "not_made",
         problem: None,
+        cause: None,
         visits: Visits::default(),
         appeals: Vec::new(),
         standards: Vec::new(),
@@ -128,20 +132,34 @@ fn check(
         );
         return Ok(c);
     }
+    let mut inputs_now = None;
     match remake(ctx, p) {
-        Ok(bytes) => {
-            let now = sha256_hex(&bytes);
+        Ok(made) => {
+            let now = sha256_hex(&made.bytes);
             c.status = if now == p.sha256 { "identical" } else { "changed" };
             c.sha256_now = Some(now);
+            inputs_now = made.provenance.map(|p| p.inputs_sha256);
         }
         Err(e) => c.problem = Some(e.to_string()),
     }
     if c.status == "identical" {
         return Ok(c);
     }
+    // Every file it read is as it was: the difference is the program's.
+    let inputs_known = c.status == "changed" && !p.inputs_sha256.is_empty() && inputs_now.is_some();
+    if inputs_known && inputs_now.as_deref() == Some(p.inputs_sha256.as_str()) {
+        c.cause = Some("program");
+        return Ok(c);
+    }
     let Some(then) = State::load(ws, &p.state_file())? else {
-        c.problem
-            .get_or_insert_with(|| format!("{} is missing: what differs is not known", p.state_file()));
+        c.problem.get_or_insert_with(|| {
+            t!(
+                "report.verify.state_missing",
+                locale = lang.code(),
+                file = p.state_file()
+            )
+            .into_owned()
+        });
         return Ok(c);
     };
     let file = standards.for_period(&p.period)?;
@@ -176,5 +194,14 @@ fn check(
     c.appeals.sort();
     c.standards.sort();
     c.standards.dedup();
+    let v = &c.visits;
+    let none_listed = v.added.is_empty()
+        && v.replaced.is_empty()
+        && v.removed.is_empty()
+        && c.appeals.is_empty()
+        && c.standards.is_empty();
+    if inputs_known && none_listed {
+        c.cause = Some("other_inputs");
+    }
     Ok(c)
 }

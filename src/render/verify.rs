@@ -64,6 +64,11 @@ fn details(c: &Checked, lang: Lang) -> Vec<String> {
         out.push(p.clone());
     }
     let code = lang.code();
+    match c.cause {
+        Some("program") => out.push(t!("report.verify.cause.program", locale = code).into_owned()),
+        Some(_) => out.push(t!("report.verify.cause.other_inputs", locale = code).into_owned()),
+        None => {}
+    }
     let words = VisitWords::new(lang);
     let groups = [
         (t!("report.verify.visit_added", locale = code), &c.visits.added),

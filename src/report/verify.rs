@@ -39,6 +39,12 @@ pub struct Checked {
     pub status: &'static str,
     /// Why it could not be made again, or why what differs is not known.
     pub problem: Option<String>,
+    /// Where the change comes from when no visit, appeal or standards file explains it:
+    /// `program` when every input it read is byte for byte as when it was published (the
+    /// program makes it differently), `other_inputs` when its visits, appeals and standards are
+    /// as published but another input is not (the registry, the funds, the fees, the
+    /// settings); null otherwise.
+    pub cause: Option<&'static str>,
     /// Visits added, replaced and removed since (from the published state).
     pub visits: Visits,
     /// Appeals (`VISIT/ITEM`) added, changed or removed since.

@@ -132,6 +132,81 @@ fn verify_names_exactly_the_late_visit_and_passes_once_it_is_gone() {
     );
 }
 
+/// A document that changed while its visits, appeals and standards did not is explained: by
+/// another input (a street renamed in the registry), or, when every input is as published, by
+/// the program that made it (here a record edited to stand for another version's bytes).
+#[test]
+fn verify_tells_where_a_change_comes_from_when_no_visit_explains_it() {
+    let ws = demo();
+    ws.run(&["bulletin", "--period", "2026H1", "--publish", "--out", "b.md"])
+        .status(0);
+    let streets = ws.read("data/registry/streets.csv");
+    assert!(streets.contains(",劝业场街\n"), "{streets}");
+    ws.write(
+        "data/registry/streets.csv",
+        &streets.replace(",劝业场街\n", ",劝业场街道\n"),
+    );
+    let changed = ws.run(&["verify", "2026H1"]);
+    changed.status(1);
+    let lines: Vec<&str> = changed.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", changed.stdout);
+    assert!(lines[0].ends_with("：已变"), "{}", lines[0]);
+    assert_eq!(
+        lines[1],
+        "  它依据的检查记录、申诉和标准都与发布时相同，但它读取的其他输入文件有变化（如名册、补贴资金、物业费或设置）"
+    );
+    let json: Value = serde_json::from_str(&ws.run(&["verify", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["publications"][0]["cause"], "other_inputs");
+
+    // The registry as published: the bulletin stands, and has no cause to give.
+    ws.write("data/registry/streets.csv", &streets);
+    ws.run(&["verify", "2026H1"]).status(0);
+    let json: Value = serde_json::from_str(&ws.run(&["verify", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["publications"][0]["cause"], Value::Null);
+
+    // The record says other bytes were published from the same inputs (its state file renamed
+    // with it): the program made it differently.
+    let record = ws.read("data/published.csv");
+    let sha = record.lines().nth(1).unwrap().split(',').nth(4).unwrap().to_string();
+    let other = "f".repeat(64);
+    ws.write("data/published.csv", &record.replace(&sha, &other));
+    std::fs::rename(
+        ws.path(&format!("data/published/{sha}.csv")),
+        ws.path(&format!("data/published/{other}.csv")),
+    )
+    .unwrap();
+    let changed = ws.run(&["verify", "2026H1"]);
+    changed.status(1);
+    let lines: Vec<&str> = changed.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", changed.stdout);
+    assert_eq!(
+        lines[1],
+        "  它读取的每个输入文件都与发布时相同，数据没有变：是今天的 oldestate 生成的文件与登记的不同（发布时用的是另一个版本，或登记被改过）"
+    );
+    let json: Value = serde_json::from_str(&ws.run(&["verify", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["publications"][0]["cause"], "program");
+    let md = ws.run(&["--lang", "en", "verify", "--format", "md"]);
+    assert!(
+        md.stdout.contains(
+            "\n  - every input it read is as when it was published, so the data have not changed: today's oldestate makes a different file from the one recorded (another version published it, or the record was edited)\n"
+        ),
+        "{}",
+        md.stdout
+    );
+
+    // Its state gone as well: what differs is not known, in the workspace's language.
+    std::fs::remove_file(ws.path(&format!("data/published/{other}.csv"))).unwrap();
+    ws.write(
+        "data/registry/streets.csv",
+        &streets.replace(",劝业场街\n", ",劝业场街道\n"),
+    );
+    let lines: Vec<String> = ws.run(&["verify", "2026H1"]).stdout.lines().map(String::from).collect();
+    assert_eq!(
+        lines[1],
+        format!("  data/published/{other}.csv 不存在：无法得知哪些数据有变")
+    );
+}
+
 #[test]
 fn verify_without_a_publication_says_how_to_publish() {
     let ws = demo();
