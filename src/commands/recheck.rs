@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::records::Lang;
 use crate::model::Period;
 use crate::render::json::{to_pretty, Document};
-use crate::render::notice::{self, NoticeInputs};
+use crate::render::notice::{self, NoticeCoefficients, NoticeInputs};
 use crate::render::{docx, recheck, Format};
 use crate::report::recheck::Recheck;
 use crate::workspace::sources::{latest_sources, load_sources_of};
@@ -240,16 +240,20 @@ fn notice_documents(
     Ok(docs)
 }
 
-/// The subsidy coefficients of a failed re-inspection and of an unresolved notice (DESIGN §9)
-/// from the period's funds file; none when there is no such file or it does not load cleanly,
-/// and the notice then words the subsidy's consequence generally.
-fn coefficients(loaded: &Loaded, standards: &StandardsFile, period: Period) -> Option<(String, String)> {
+/// The subsidy coefficients a failing compound's notices decide (rectified, re-inspection failed,
+/// unresolved: DESIGN §9) from the period's funds file; none when there is no such file or it
+/// does not load cleanly, and the notice then words the subsidy's consequence generally.
+fn coefficients(loaded: &Loaded, standards: &StandardsFile, period: Period) -> Option<NoticeCoefficients> {
     let grades: Vec<&str> = standards.standards.grades.iter().map(|g| g.name.as_str()).collect();
     let mut d = crate::error::Diagnostics::new();
     let funds = workspace::load_funds(&loaded.ws, &period, &grades, &mut d).ok()??;
     d.into_result().ok()?;
     let c = |k: &str| funds.coefficients.get(k).map(|v| v.to_string());
-    Some((c("recheck_failed")?, c("unresolved")?))
+    Some(NoticeCoefficients {
+        rectified: c("rectified")?,
+        recheck_failed: c("recheck_failed")?,
+        unresolved: c("unresolved")?,
+    })
 }
 
 /// A notice id as a file name: ids come from the store, so anything that could leave the

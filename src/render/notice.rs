@@ -75,10 +75,18 @@ pub struct NoticeContext {
     pub standards_title: String,
     /// The deadline in words.
     pub deadline: String,
+    /// Days from the inspection to the deadline.
+    pub deadline_days: String,
+    /// The deadline is before the issue date (a notice made after it): said, so that the
+    /// document does not read as granting time already gone.
+    pub deadline_passed: bool,
     /// 发文机关.
     pub issuer: String,
     /// The issue date (the as-of date) in words.
     pub issue_date: String,
+    /// The subsidy coefficient of a failing compound whose notices were all rectified, or
+    /// empty without a funds file.
+    pub rectified: String,
     /// The subsidy coefficient after a failed re-inspection, or empty without a funds file.
     pub recheck_failed: String,
     /// The subsidy coefficient while a notice is unresolved, or empty without a funds file.
@@ -86,6 +94,18 @@ pub struct NoticeContext {
     /// The sheet and rows the inspection was imported from (no hash: DESIGN §15 keeps hashes
     /// out of a document's text), or empty when not recorded.
     pub source: String,
+}
+
+/// The coefficients of DESIGN §9 a failing compound's notices decide, as written in the funds
+/// file.
+#[derive(Debug, Clone)]
+pub struct NoticeCoefficients {
+    /// Every notice rectified on re-inspection.
+    pub rectified: String,
+    /// A re-inspection failed.
+    pub recheck_failed: String,
+    /// None failed, but one has no re-inspection yet.
+    pub unresolved: String,
 }
 
 /// Everything a notice document is made from besides the notice itself.
@@ -106,9 +126,9 @@ pub struct NoticeInputs<'a> {
     pub root: Option<&'a Path>,
     /// The inputs' SHA-256, for the Word document's properties.
     pub inputs_sha256: String,
-    /// The subsidy coefficients (DESIGN §9) of a failed re-inspection and of a notice not
-    /// resolved, from the period's funds file when there is one.
-    pub coefficients: Option<(String, String)>,
+    /// The subsidy coefficients (DESIGN §9) a notice's outcome can bring, from the period's
+    /// funds file when there is one.
+    pub coefficients: Option<NoticeCoefficients>,
     /// Where each notice's inspection came from (`data/sources.csv`), by visit id.
     pub sources: std::collections::HashMap<String, crate::workspace::sources::Source>,
 }
@@ -184,10 +204,16 @@ pub fn context(i: &NoticeInputs<'_>, n: &Notice) -> NoticeContext {
             .collect(),
         standards_title: std.title.clone(),
         deadline: date(n.deadline, lang),
+        deadline_days: (n.deadline - n.date).num_days().to_string(),
+        deadline_passed: n.deadline < i.as_of,
         issuer,
         issue_date: date(i.as_of, lang),
-        recheck_failed: i.coefficients.as_ref().map_or(String::new(), |c| c.0.clone()),
-        unresolved: i.coefficients.as_ref().map_or(String::new(), |c| c.1.clone()),
+        rectified: i.coefficients.as_ref().map_or(String::new(), |c| c.rectified.clone()),
+        recheck_failed: i
+            .coefficients
+            .as_ref()
+            .map_or(String::new(), |c| c.recheck_failed.clone()),
+        unresolved: i.coefficients.as_ref().map_or(String::new(), |c| c.unresolved.clone()),
         source: i
             .sources
             .get(&*n.visit_id)

@@ -214,11 +214,14 @@ fn notice_documents_are_written_once_and_rewritten_only_when_they_change() {
     assert!(doc.contains("\n天津市和平物业管理有限公司：\n"), "{doc}");
     assert!(!doc.contains("CO1"), "names, not ids: {doc}");
     assert!(
-        doc.contains("2026年3月5日，第三方检查组（甲组）对你公司服务的劝业场街滨西社区南营门里进行了检查。"),
+        doc.contains(
+            "2026年3月5日，第三方检查组（甲组）对你公司当日负责物业服务的劝业场街滨西社区南营门里进行了检查。"
+        ),
         "{doc}"
     );
     assert!(doc.contains("| 私装地锁 | 5 | 10.00 | 否 |"), "{doc}");
-    assert!(doc.contains("请于2026年3月20日前完成整改"), "{doc}");
+    // Due after the issue date (2026-03-10): the deadline stands as a date, not as passed.
+    assert!(doc.contains("整改期限为2026年3月20日（自检查之日起15日）。\n"), "{doc}");
     assert!(doc.contains("抄送：劝业场街办事处，滨西社区居民委员会。"), "{doc}");
     assert!(doc.contains("**送达回执**"), "{doc}");
     assert!(!doc.contains("复检情况") && !doc.contains("T1 "), "{doc}");
@@ -271,7 +274,9 @@ fn a_low_score_notice_says_the_score_is_below_the_pass_mark() {
     assert!(!doc.contains("红线项问题"), "{doc}");
     // The mini workspace has no funds file: the subsidy's consequence is worded generally.
     assert!(
-        doc.contains("逾期未整改或复检仍不合格的，财政补贴按整改结果核减，"),
+        doc.contains(
+            "。该小区本期考评结果为不合格的，本期物业服务财政补贴系数按其各份整改通知书的复检是否合格核定。\n"
+        ),
         "{doc}"
     );
 }
@@ -281,7 +286,7 @@ fn a_red_line_notice_above_the_pass_mark_never_says_the_score_is_low() {
     // X03 once: D = 5, 100 × 25 / 30 = 83.33 ≥ 80, but X03 is a red line.
     let doc = notice_md(&["T1,2026-03-05,third_party,routine,甲组,3,P1,X03,1,4,"]);
     assert!(
-        doc.contains("本次检查发现红线项问题（飞线充电），按标准判定为不合格。"),
+        doc.contains("本次检查得分83.33分（合格线80分），但发现红线项问题（飞线充电），按标准判定为不合格。"),
         "{doc}"
     );
     assert!(!doc.contains("低于合格线"), "{doc}");
@@ -314,6 +319,14 @@ fn a_notice_never_reports_its_re_inspection() {
         doc.contains("\n2026年3月30日\n"),
         "the issue date is the as-of date: {doc}"
     );
+    // Made after its deadline (2026-03-20), the notice says the deadline has passed, and speaks
+    // of the re-inspection only as the rule that judges the rectification.
+    assert!(
+        doc.contains("整改期限为2026年3月20日（自检查之日起15日），已于本通知书日期前届满。"),
+        "{doc}"
+    );
+    assert!(doc.contains("整改情况以本次检查之后对该小区的首次复检为准。"), "{doc}");
+    assert!(!doc.contains("将组织复检"), "{doc}");
 }
 
 #[test]
