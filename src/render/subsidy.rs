@@ -12,7 +12,7 @@ use super::xlsx::{as_of_line, Sheet};
 use super::{Cell, Rows};
 use crate::domain::capital::capital;
 use crate::domain::subsidy::SubsidyReport;
-use crate::model::decimal::fmt2;
+use crate::model::decimal::{fmt2, round2};
 use crate::model::records::Lang;
 use crate::model::registry::Registry;
 
@@ -102,6 +102,12 @@ pub fn outcome_word(key: &str, lang: Lang, machine: bool) -> String {
 
 /// Finance's payment sheet (DESIGN §15): one row per street with its amount and the amount in
 /// capital numerals, a 合计 row (with its capital numerals), and lines to sign under it.
+///
+/// Beside them the street's base and what of it is withheld, as finance adds them up: 扣减 is
+/// the base as shown less the amount paid, so every row (and the 合计 of the columns) reads
+/// 基数 − 扣减 = 金额 to the fen. DESIGN §9's `withheld` (base − entitlement, which the JSON and
+/// the listings keep) differs from it by the fen rounding of the apportioned amounts, and
+/// printed beside the amount it left some rows a fen apart.
 pub fn payment_sheet(reg: &Registry, r: &SubsidyReport, district: &str, as_of: NaiveDate, lang: Lang) -> Sheet {
     let code = lang.code();
     let mut rows = Rows::new([
@@ -112,12 +118,13 @@ pub fn payment_sheet(reg: &Registry, r: &SubsidyReport, district: &str, as_of: N
         t!("report.subsidy.payment.withheld", locale = code),
     ]);
     for s in r.by_street(reg) {
+        let base = round2(s.base);
         rows.push(vec![
             Cell::text(&s.name),
             Cell::num(fmt2(s.amount)),
             Cell::text(capital(s.amount).unwrap_or_default()),
-            Cell::num(fmt2(s.base)),
-            Cell::num(fmt2(s.withheld)),
+            Cell::num(fmt2(base)),
+            Cell::num(fmt2(base - s.amount)),
         ]);
     }
     let title = t!(

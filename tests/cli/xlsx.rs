@@ -120,10 +120,15 @@ fn the_payment_sheet_adds_up_to_the_rounds_total() {
     );
     let streets = body(rows);
     assert_eq!(streets.len(), doc["streets"].as_array().unwrap().len());
+    let cents = |d: &Data| (float(d) * 100.0).round() as i64;
     for (row, street) in streets.iter().zip(doc["streets"].as_array().unwrap()) {
         assert_eq!(text(&row[0]), street["name"].as_str().unwrap());
         assert_eq!(format!("{:.2}", float(&row[1])), street["amount"].as_str().unwrap());
         assert!(text(&row[2]).contains('元'), "{:?}", row[2]);
+        assert_eq!(format!("{:.2}", float(&row[3])), street["base"].as_str().unwrap());
+        // Finance adds each row up: 基数 − 扣减 = 金额, to the fen (in 4 of the demo's 6
+        // streets DESIGN's withheld, base − entitlement, is a fen off that).
+        assert_eq!(cents(&row[3]) - cents(&row[4]), cents(&row[1]), "{row:?}");
     }
     let total = total_row(rows);
     assert_eq!(format!("{:.2}", float(&total[1])), doc["total"].as_str().unwrap());
@@ -132,6 +137,7 @@ fn the_payment_sheet_adds_up_to_the_rounds_total() {
         doc["total"].as_str().unwrap()
     );
     assert_eq!(format!("{:.2}", float(&total[4])), doc["withheld"].as_str().unwrap());
+    assert_eq!(cents(&total[3]) - cents(&total[4]), cents(&total[1]));
     assert!(text(&total[2]).starts_with("壹仟壹佰柒拾万"), "{:?}", total[2]);
     let sign = rows
         .iter()
