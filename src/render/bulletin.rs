@@ -574,14 +574,17 @@ fn failing(f: &Frame, b: &Bulletin) -> Section {
     } else {
         failing.table = Some(notices(f, &b.notices));
     }
-    // 华阳里（78.50）: looked up once, filled per compound.
+    // 华阳里（78.50）, 泰安道公寓（91.44，红线项）: looked up once, filled per compound. A
+    // compound that crossed a red line is marked so: its score may be above the pass mark.
     let named = t!("report.bulletin.failing.name_score", locale = f.lang.code());
+    let named_red = t!("report.bulletin.failing.name_score_red", locale = f.lang.code());
     let failing_names: Vec<String> = b
         .failing
         .iter()
         .map(|c| {
             let score = c.score.map(fmt2).unwrap_or_default();
-            named.replace("%{name}", &c.name).replace("%{score}", &score)
+            let words = if c.red_line { &named_red } else { &named };
+            words.replace("%{name}", &c.name).replace("%{score}", &score)
         })
         .collect();
     if !failing_names.is_empty() {
@@ -646,19 +649,32 @@ fn next_steps(f: &Frame, b: &Bulletin, n: usize) -> Result<Section> {
         .map(|r| (r.group.name.as_str(), r.group.failed))
         .collect();
     streets.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    // The template names at most five streets and says how many more there are.
+    const NAMED: usize = 5;
     let outcomes = |o: &str| b.notices.iter().filter(|n| n.outcome.as_str() == o).count();
+    // Compounds, not notices: a compound with two notices counts once.
+    let compounds = |keep: &dyn Fn(&Notice) -> bool| {
+        let ids: std::collections::BTreeSet<&str> = b
+            .notices
+            .iter()
+            .filter(|n| keep(n))
+            .map(|n| n.compound_id.as_str())
+            .collect();
+        ids.len()
+    };
     let ctx = json!({
         "lang": f.lang.code(),
         "period": f.period(b.period),
         "next_period": f.period(b.period.next()),
         "street": b.street.as_deref().map(|s| f.street(s)),
         "failing": b.failing.len(),
-        "streets": streets.iter().take(3).map(|(name, failing)| json!({"name": name, "failing": failing})).collect::<Vec<_>>(),
+        "streets": streets.iter().take(NAMED).map(|(name, failing)| json!({"name": name, "failing": failing})).collect::<Vec<_>>(),
+        "more_streets": streets.len().saturating_sub(NAMED),
         "notices": b.notices.len(),
-        "failed": outcomes("failed"),
+        "failed": compounds(&|n| n.outcome.as_str() == "failed"),
         "pending": outcomes("pending"),
         "overdue": outcomes("overdue"),
-        "late": b.notices.iter().filter(|n| n.recheck.as_ref().is_some_and(|r| r.late)).count(),
+        "late": compounds(&|n| n.recheck.as_ref().is_some_and(|r| r.late)),
         "gaps": b.gaps.iter().map(|g| g.missing.len()).sum::<usize>(),
     });
     let text = templates::render(f.root, "bulletin_next.txt.j2", ctx)?;

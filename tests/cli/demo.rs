@@ -120,6 +120,46 @@ fn the_demo_bulletin_headline_reads_as_published() {
     assert_eq!(s["problem_points"], 2344);
 }
 
+/// The demo bulletin's sentences are true on its as-of date: a red-line failure is marked as
+/// one (its score is above the pass mark), the streets with failing compounds are all named
+/// (they add up to the count), re-inspection figures count compounds, the change column says
+/// both periods are scored under this period's standards, and nothing is promised for a period
+/// that may be over (the 2025H2 bulletin stands on 2026-06-30, after 2026H1 has ended).
+#[test]
+fn the_demo_bulletin_says_only_what_is_true() {
+    let r = run_in(repo(), &["bulletin", "--period", "2026H1"]);
+    r.status(0);
+    let text = &r.stdout;
+    for red in [
+        "泰安道公寓（91.44，红线项）",
+        "德馨里（91.79，红线项）",
+        "曲阜道公寓（88.29，红线项）",
+    ] {
+        assert!(text.contains(red), "{red}: {text}");
+    }
+    assert!(text.contains("本期考评不合格的小区：永和里（58.56）、"), "{text}");
+    assert!(
+        text.contains(
+            "本期共有 13 个小区考评不合格，其中劝业场街 4 个、五大道街 3 个、小白楼街 3 个、新兴街 2 个、南市街 1 个。"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("复检仍不合格的小区 2 个"), "{text}");
+    assert!(text.contains("（两期均按本期标准计算）"), "{text}");
+    assert!(
+        text.contains("本期第三方对 6 个街道、58 个社区的 323 个旧楼区进行了检查"),
+        "{text}"
+    );
+    let past = run_in(repo(), &["bulletin", "--period", "2025H2"]);
+    past.status(0);
+    assert!(!past.stdout.contains("将于"), "{}", past.stdout);
+    assert!(
+        past.stdout.contains("四是抓好常态长效。第三方检查按期持续开展，"),
+        "{}",
+        past.stdout
+    );
+}
+
 /// With no `--as-of`, the demo's reports stand on its newest visit, 2026-06-30 (DESIGN §14):
 /// the half-year is complete, every appeal is decided by then, and nothing needs a note.
 #[test]
