@@ -188,7 +188,11 @@ fn bulletin(
     period: Period,
     street: Option<&str>,
 ) -> Result<(Bulletin, Spent)> {
-    let previous = previous_scores(loaded, period, standards);
+    let (previous, previous_unscored) = previous_scores(loaded, period, standards);
+    if previous_unscored {
+        let p = period.previous();
+        ctx.note(t!("bulletin.previous_unscored", previous = p));
+    }
     let registry = std::sync::Arc::clone(&loaded.registry);
     let headline = SummaryBuilder::new(&registry, &standards.standards, period, street);
     // The 第三方考评 section's figures are gathered in the same pass (DESIGN §16).
@@ -239,6 +243,7 @@ fn bulletin(
         || ((!district).then(fees), district.then(|| gather.finish(&cx))),
     );
     b.fees = here.or(there).unwrap_or_else(|| Ok(Vec::new()))?;
+    b.previous_unscored = previous_unscored;
     loaded.inputs.add_file(&loaded.ws, &format!("data/fees/{period}.csv"))?;
     let (assessor, visits) = assessor.unzip();
     b.assessor = assessor;
@@ -278,14 +283,20 @@ type Spent = (
 ///
 /// One report, one standards file (DESIGN §7): the previous period is scored under this
 /// period's standards too, leaving out findings on items they do not apply. A previous
-/// period without inspections, or that cannot be scored (a visit without a contract), shows
-/// no change.
-fn previous_scores(loaded: &mut Loaded, period: Period, standards: &StandardsFile) -> Option<ScoreReport> {
-    let previous = loaded.score_if_any(period.previous(), None, standards, Inapplicable::LeftOut);
-    previous.ok().flatten().map(|mut p| {
-        p.keep_groups_only();
-        p
-    })
+/// period without inspections shows no change (every place "new"); one that has inspections
+/// but cannot be scored (a visit without a contract) shows no change either, and says so
+/// (`true`: it would be false to call every place new).
+fn previous_scores(loaded: &mut Loaded, period: Period, standards: &StandardsFile) -> (Option<ScoreReport>, bool) {
+    match loaded.score_if_any(period.previous(), None, standards, Inapplicable::LeftOut) {
+        Ok(previous) => (
+            previous.map(|mut p| {
+                p.keep_groups_only();
+                p
+            }),
+            false,
+        ),
+        Err(_) => (None, true),
+    }
 }
 
 /// Standard output, or `--out FILE` written whole or not at all (a temporary file beside it,

@@ -343,6 +343,9 @@ pub struct Bulletin {
     pub period: Period,
     /// The period the rankings are compared with.
     pub previous: Period,
+    /// The previous period has inspections but cannot be scored under this period's standards
+    /// (a visit without a contract, say): no change is shown, and none is called "new".
+    pub previous_unscored: bool,
     /// The street the bulletin is narrowed to, if any.
     pub street: Option<String>,
     /// The headline figures.
@@ -440,6 +443,7 @@ pub fn build(
     Bulletin {
         period: scores.period,
         previous: scores.period.previous(),
+        previous_unscored: false,
         street: street.map(String::from),
         summary,
         streets: ranked_streets(scores, previous, street),

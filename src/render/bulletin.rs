@@ -292,15 +292,20 @@ fn street_ranking(f: &Frame, b: &Bulletin) -> Section {
         f,
         t!("report.bulletin.streets.title", locale = f.lang.code()).into_owned(),
         &b.streets,
-        false,
+        (false, b.previous_unscored),
         of,
     );
     let previous = f.period(b.previous);
-    let against = t!(
-        "report.bulletin.streets.change",
-        locale = f.lang.code(),
-        previous = previous
-    );
+    let code = f.lang.code();
+    let against = match b.previous_unscored {
+        true => t!(
+            "report.bulletin.streets.change_unscored",
+            locale = code,
+            previous = previous,
+            id = b.previous
+        ),
+        false => t!("report.bulletin.streets.change", locale = code, previous = previous),
+    };
     streets.paragraphs.push(against.into_owned());
     streets.chart = Some(Chart {
         caption: t!("report.bulletin.streets.chart", locale = f.lang.code()).into_owned(),
@@ -325,7 +330,7 @@ fn community_ranking(f: &Frame, b: &Bulletin) -> Section {
         f,
         t!("report.bulletin.communities.title", locale = f.lang.code()).into_owned(),
         &b.communities,
-        b.street.is_none(),
+        (b.street.is_none(), b.previous_unscored),
         b.street.is_some().then_some(b.communities_ranked),
     )
 }
@@ -361,7 +366,10 @@ impl Places {
 
 /// A ranking table of streets or communities: rank (out of `of` in a street's brief), name,
 /// (street,) mean score, change, counts and pass rate.
-fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool, of: Option<usize>) -> Section {
+fn ranking(f: &Frame, title: String, list: &[Ranked], cols: (bool, bool), of: Option<usize>) -> Section {
+    // (Whether a street column is shown; whether the previous period could not be scored, so
+    // that a place without a change is not "new" but unknown.)
+    let (street_col, unscored) = cols;
     let mut header = vec![
         t!("report.bulletin.col.rank", locale = f.lang.code()).into_owned(),
         t!("report.bulletin.col.name", locale = f.lang.code()).into_owned(),
@@ -379,7 +387,10 @@ fn ranking(f: &Frame, title: String, list: &[Ranked], street_col: bool, of: Opti
     ]);
     let n = header.len();
     let places = Places::new(f, of);
-    let new = t!("report.bulletin.ranking.new", locale = f.lang.code());
+    let new = match unscored {
+        true => "—".into(),
+        false => t!("report.bulletin.ranking.new", locale = f.lang.code()),
+    };
     let rows = list
         .iter()
         .map(|r| {
@@ -845,6 +856,7 @@ pub fn to_json(b: &Bulletin, st: &StandardsFile, as_of: &AsOf) -> Map<String, Va
     let mut doc = document(&b.period, as_of, st);
     doc.insert("street".into(), json!(b.street));
     doc.insert("previous_period".into(), json!(b.previous.to_string()));
+    doc.insert("previous_unscored".into(), json!(b.previous_unscored));
     doc.insert("summary".into(), summary_json(&b.summary));
     doc.insert("streets".into(), array(&b.streets, |r| ranked_json(r, "street_id")));
     doc.insert(

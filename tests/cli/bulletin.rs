@@ -152,6 +152,37 @@ fn out_writes_the_file_and_nothing_to_stdout() {
     assert!(std::fs::read_to_string(&out).unwrap().starts_with("<!DOCTYPE html>"));
 }
 
+/// A previous period that has inspections but cannot be scored (P1 visited before its
+/// contract began) gives no change, and the bulletin says so, on stderr and in its note,
+/// rather than calling every street and community "new".
+#[test]
+fn a_previous_period_that_cannot_be_scored_is_said_so_not_called_new() {
+    let ws = district();
+    let scored: Value = serde_json::from_str(&bulletin(&ws, &["--format", "json"]).stdout).unwrap();
+    assert_eq!(scored["previous_unscored"], false);
+    ws.replace(
+        "data/registry/contracts.csv",
+        "P1,CO1,1,2025-07-01",
+        "P1,CO1,1,2026-01-01",
+    );
+    let r = bulletin(&ws, &[]);
+    assert!(
+        r.stdout.contains(
+            "较上期：2025年下半年的检查记录无法评分（运行 oldestate score --period 2025H2 可见原因），本期不作比较。"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("新增"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("上期 2025H2 的检查记录无法评分，通报不作较上期比较"),
+        "{}",
+        r.stderr
+    );
+    let doc: Value = serde_json::from_str(&bulletin(&ws, &["--format", "json"]).stdout).unwrap();
+    assert_eq!(doc["previous_unscored"], true);
+}
+
 #[test]
 fn provenance_covers_a_previous_period_file_it_could_not_read() {
     // The previous period's store only gives the change since then; a month file there with a
