@@ -241,7 +241,12 @@ fn coverage(a: &Assessor, f: &Frame) -> Rows {
         }),
         Cell::num(c.compounds),
         Cell::num(c.visited),
-        Cell::num(c.compounds - c.visited),
+        // Not visited yet is not missed while the period runs (its windows above are the
+        // ended ones).
+        match f.as_of.complete(&f.period) {
+            true => Cell::num(c.compounds - c.visited),
+            false => Cell::text("—"),
+        },
     ]);
     t
 }

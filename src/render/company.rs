@@ -142,12 +142,18 @@ fn history_table(c: &Company, period: Period, lang: Lang) -> Table {
 
 /// A period's row.
 fn row(period: String, f: &Figures, fee_rate: &Option<String>) -> Vec<String> {
+    // A period none of its compounds was assessed in has no verdicts: a dash, not "0 passed,
+    // 0 failed" (which reads as a clean record). Its notices and vetoes are counted as they are.
+    let verdicts = |n: usize| match f.score {
+        Some(_) => n.to_string(),
+        None => "—".to_string(),
+    };
     vec![
         period,
         f.compounds.to_string(),
         or_dash(&f.score),
-        f.passed.to_string(),
-        f.failed.to_string(),
+        verdicts(f.passed),
+        verdicts(f.failed),
         f.notices.to_string(),
         f.rectified.to_string(),
         f.recheck_failed.to_string(),

@@ -233,3 +233,46 @@ fn every_demo_notice_states_only_what_is_true() {
     }
     assert!(red_only >= 3, "HP106, HP162, HP177 score above the pass mark");
 }
+
+/// The demo's assessor report and company pages claim no more than the data: mid-period, the
+/// compounds the third party has not visited yet are not "missed" (its whole-period window has
+/// not ended); the evidence's photos are named as those of the visits that found problems (the
+/// ones compared with the points); a period none of a company's compounds was assessed in shows
+/// no verdicts rather than "0 passed, 0 failed".
+#[test]
+fn the_demo_assessor_and_company_pages_claim_no_more_than_the_data() {
+    let row = |out: &str| -> String {
+        out.lines()
+            .find(|l| l.contains("全期（第三方检查"))
+            .unwrap_or_else(|| panic!("{out}"))
+            .to_string()
+    };
+    let mid = run_in(repo(), &["assessor", "--period", "2026H1", "--as-of", "2026-06-10"]);
+    mid.status(0);
+    let line = row(&mid.stdout);
+    assert!(line.contains("┆  227 ┆ —"), "{line}");
+    let end = run_in(repo(), &["assessor", "--period", "2026H1"]);
+    end.status(0);
+    assert!(row(&end.stdout).contains("┆  323 ┆    0 │"), "{}", end.stdout);
+    assert!(
+        end.stdout.contains("│ 发现问题的检查所拍照片 ┆ 11636 │"),
+        "{}",
+        end.stdout
+    );
+    let company = run_in(repo(), &["company", "CO01", "--period", "2026H1"]);
+    company.status(0);
+    assert!(
+        company
+            .stdout
+            .contains("\n| 2025H1 | 39 | — | — | — | 0 | 0 | 0 | 0 | — |\n"),
+        "{}",
+        company.stdout
+    );
+    assert!(
+        company
+            .stdout
+            .contains("\n| 2026H1 | 48 | 94.21 | 47 | 1 | 1 | 0 | 0 | 0 | 86.71 |\n"),
+        "{}",
+        company.stdout
+    );
+}
