@@ -433,8 +433,7 @@ fn appeal_lines(lines: &[crate::report::assessor::AppealLine], lang: Lang, what:
 /// The teams' table: people's headers and words, or (`machine`) the CSV's stable English
 /// headers and JSON values.
 pub fn teams(a: &Assessor, lang: Lang, machine: bool) -> Rows {
-    // The CSV's headers are its English ids, for scripts; people read the catalogue's words
-    // (in English the same ids).
+    // The CSV's headers are its English ids, for scripts; people read the catalogue's words.
     const IDS: [&str; 9] = [
         "team",
         "visits",

@@ -259,6 +259,14 @@ fn the_demo_assessor_and_company_pages_claim_no_more_than_the_data() {
         "{}",
         end.stdout
     );
+    // In English the teams' columns are words; the CSV keeps its ids for scripts.
+    let en = run_in(repo(), &["--lang", "en", "assessor", "--period", "2026H1"]);
+    assert!(
+        en.stdout.contains("┆ points per visit ┆ pass rate % ┆ p (pass rate) ┆"),
+        "{}",
+        en.stdout
+    );
+    assert!(!en.stdout.contains("points_per_visit"), "{}", en.stdout);
     let company = run_in(repo(), &["company", "CO01", "--period", "2026H1"]);
     company.status(0);
     assert!(
