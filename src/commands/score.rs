@@ -132,7 +132,7 @@ fn people(
         By::Street => lang.pick("评分（按街道）", "scores by street"),
     };
     let title = xlsx::title(&loaded.settings.district, &report.period, what, lang);
-    let as_of = xlsx::as_of_line(loaded.as_of.date, lang);
+    let as_of = xlsx::period_as_of_line(loaded.as_of.date, &report.period, lang);
     let sums = score::count_columns(groups, by == By::Compound);
     let sheet = Sheet::new(lang.pick("评分", "Scores"), title, as_of, rows);
     emit_xlsx(&[sheet.with_totals(lang.pick("合计", "Total"), &sums)])

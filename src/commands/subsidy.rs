@@ -177,8 +177,8 @@ fn sheet(loaded: &Loaded, report: &SubsidyReport, by: SubsidyBy, lang: Lang, row
         ),
     };
     let title = xlsx::title(district, &report.period, what, lang);
-    let mut sheet =
-        Sheet::new(name, title, xlsx::as_of_line(as_of, lang), rows).with_totals(lang.pick("合计", "Total"), totals);
+    let mut sheet = Sheet::new(name, title, xlsx::period_as_of_line(as_of, &report.period, lang), rows)
+        .with_totals(lang.pick("合计", "Total"), totals);
     if by == SubsidyBy::Company {
         let sum = sheet.sums().first().map(|s| s.1).unwrap_or_default();
         sheet.total_text = vec![(3, capital(sum).unwrap_or_default())];

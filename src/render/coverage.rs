@@ -36,7 +36,7 @@ pub fn sheets(
     let summary = summary(reg, coverage, lang);
     let sums: Vec<usize> = (4..summary.header.len()).collect();
     let title = |what: &str| xlsx::title(district, period, what, lang);
-    let line = xlsx::as_of_line(as_of, lang);
+    let line = xlsx::period_as_of_line(as_of, period, lang);
     let code = lang.code();
     vec![
         Sheet::new(

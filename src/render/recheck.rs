@@ -115,7 +115,7 @@ pub fn notice_rows(reg: &Registry, r: &RecheckReport, lang: Lang, machine: bool)
 /// The workbook's sheets: the notices with their re-inspections, and the vetoes when any.
 pub fn sheets(reg: &Registry, r: &RecheckReport, district: &str, lang: Lang, with_vetoes: bool) -> Vec<Sheet> {
     let title = |what: &str| xlsx::title(district, &r.period, what, lang);
-    let line = xlsx::as_of_line(r.as_of, lang);
+    let line = xlsx::period_as_of_line(r.as_of, &r.period, lang);
     let code = lang.code();
     let mut sheets = vec![Sheet::new(
         &t!("report.recheck.sheet.notices", locale = code),
@@ -154,7 +154,8 @@ pub fn veto_rows(reg: &Registry, r: &RecheckReport, lang: Lang) -> Rows {
         t.push(vec![
             Cell::text(&v.community_id),
             Cell::text(name),
-            Cell::num(v.year),
+            // A year, not a quantity: no thousands separator (Excel showed "2,026").
+            Cell::text(v.year.to_string()),
             Cell::text(effect),
             Cell::text(v.notices.join(" ")),
         ]);

@@ -75,7 +75,7 @@ pub fn sheets(
     let line = t!(
         "report.standards.sheet.line",
         locale = code,
-        as_of = xlsx::as_of_line(as_of, lang),
+        as_of = xlsx::period_as_of_line(as_of, period, lang),
         against = report.against
     )
     .into_owned();

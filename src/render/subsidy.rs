@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use rust_i18n::t;
 
 use super::words::period_words;
-use super::xlsx::{as_of_line, Sheet};
+use super::xlsx::{period_as_of_line, Sheet};
 use super::{Cell, Rows};
 use crate::domain::capital::capital;
 use crate::domain::subsidy::SubsidyReport;
@@ -134,8 +134,13 @@ pub fn payment_sheet(reg: &Registry, r: &SubsidyReport, district: &str, as_of: N
         period = period_words(r.period, lang)
     );
     let name = t!("report.subsidy.payment.sheet", locale = code);
-    let mut sheet = Sheet::new(&name, title.into_owned(), as_of_line(as_of, lang), rows)
-        .with_totals(&t!("report.subsidy.payment.total", locale = code), &[1, 3, 4]);
+    let mut sheet = Sheet::new(
+        &name,
+        title.into_owned(),
+        period_as_of_line(as_of, &r.period, lang),
+        rows,
+    )
+    .with_totals(&t!("report.subsidy.payment.total", locale = code), &[1, 3, 4]);
     sheet.total_text = vec![(2, capital(r.total).unwrap_or_default())];
     let gap = "\u{3000}".repeat(10);
     sheet.footer = vec![t!("report.subsidy.payment.signatures", locale = code, gap = gap).into_owned()];

@@ -80,6 +80,21 @@ pub fn as_of_line(as_of: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// The as-of line of a period's workbook: [`as_of_line`], and when the period is not over on
+/// that day, that it is not and the figures are incomplete (DESIGN §14: documents say so in
+/// their first lines; a coverage sheet, say, lists only the windows that have ended).
+pub fn period_as_of_line(as_of: NaiveDate, period: &crate::model::Period, lang: Lang) -> String {
+    let line = as_of_line(as_of, lang);
+    if period.end() <= as_of {
+        return line;
+    }
+    let words = super::words::period_words(*period, lang);
+    match lang {
+        Lang::Zh => format!("{line}（{words}尚未结束，数据不完整）"),
+        Lang::En => format!("{line} ({words} is not over: the figures are incomplete)"),
+    }
+}
+
 /// A title row's text: district, period in words and what the sheet holds.
 pub fn title(district: &str, period: &Period, what: &str, lang: Lang) -> String {
     format!("{district} {} {what}", super::words::period_words(*period, lang))

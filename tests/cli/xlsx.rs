@@ -257,3 +257,26 @@ fn csv_for_excel_has_a_bom_and_chinese_headers_and_words() {
     let out = bytes(&["score", "--period", "2026H1", "--format", "csv", "--excel"]);
     assert!(out.starts_with("\u{FEFF}编号,小区".as_bytes()));
 }
+
+/// A workbook of a period not over on its as-of date says so in its first lines (DESIGN §14),
+/// whatever the report; one of a finished period just names the day. A veto's year is a year,
+/// not a quantity ("2026", never "2,026").
+#[test]
+fn an_unfinished_period_says_so_under_the_title_and_a_year_is_no_quantity() {
+    let line = "数据截至2026年5月20日（2026年上半年尚未结束，数据不完整）";
+    for report in ["score", "recheck", "inspect coverage", "subsidy"] {
+        let mut args: Vec<&str> = report.split(' ').collect();
+        args.extend(["--period", "2026H1", "--as-of", "2026-05-20"]);
+        let book = sheets(&args);
+        assert_eq!(text(&book[0].1[1][0]), line, "{report}");
+    }
+    let book = sheets(&["score", "--period", "2026H1"]);
+    assert_eq!(text(&book[0].1[1][0]), "数据截至2026年6月30日");
+    let book = sheets(&["recheck", "--period", "2026H1"]);
+    let (_, vetoes) = book.iter().find(|(name, _)| name == "一票否决").expect("a veto sheet");
+    let year = column(vetoes, "年度");
+    assert!(!body(vetoes).is_empty());
+    for r in body(vetoes) {
+        assert_eq!(r[year], Data::String("2026".into()), "{r:?}");
+    }
+}
